@@ -1,0 +1,29 @@
+"""exposure_kit: net exposure in crypto derivatives, for learners and desks.
+
+The public names live in private modules, one job each, and are gathered here. The heavier
+front-end modules (``plots``, ``widgets``, ``exercises``) load on first use, so that
+``import exposure_kit`` stays quick.
+"""
+
+import importlib
+
+from . import _book, _errors, _hedging, _instruments, _margin
+from ._book import *  # noqa: F401,F403
+from ._errors import *  # noqa: F401,F403
+from ._hedging import *  # noqa: F401,F403
+from ._instruments import *  # noqa: F401,F403
+from ._margin import *  # noqa: F401,F403
+
+__version__ = "0.1.0"
+
+_SUBMODULES = ("plots", "widgets", "exercises")
+
+__all__ = sorted({
+    *_book.__all__, *_errors.__all__, *_hedging.__all__, *_instruments.__all__, *_margin.__all__,
+})
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

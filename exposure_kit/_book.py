@@ -1,0 +1,560 @@
+"""Positions and books: signed exposure per position and its sums, vectorised over a DataFrame."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ._errors import PositionError
+from ._instruments import black76_delta
+from ._schema import clean_positions
+
+__all__ = ["Position", "Book", "ExposureSummary", "MEASURES", "check_equity"]
+
+MEASURES = ("notional", "delta", "beta")
+DENOMINATIONS = ("usd", "coin")
+INVERSE_CONVENTIONS = ("face", "coin_pnl")
+
+
+@dataclass(frozen=True)
+class Position:
+    """One position. Give either ``notional`` (USD) or ``quantity`` with ``price``.
+
+    Parameters
+    ----------
+    name : str
+        A label, e.g. ``"BTC-PERP"``.
+    underlying : str
+        The asset whose price drives the position, e.g. ``"BTC"``.
+    kind : {"spot", "perp", "future", "option", "collateral"}
+        ``"collateral"`` is coin held as margin: it is long exposure like spot.
+    side : {"long", "short"}
+    notional : float, optional
+        Size in USD (a positive number; the side gives the sign).
+    quantity : float, optional
+        Number of contracts (or coins, for spot), positive.
+    price : float, optional
+        Price of the underlying in USD (the forward, for an option).
+    contract_size : float, optional
+        Coin per contract for linear contracts (default 1), USD face per contract for inverse ones.
+    inverse : bool, default False
+        A coin-margined contract whose USD face stays fixed as the price moves.
+    entry_price : float, optional
+        Entry price; needed for inverse positions under ``inverse="coin_pnl"``.
+    strike, years, volatility, option_type, rate, delta, premium : optional
+        Option fields: Black-76 inputs, or a ``delta`` given directly.
+    beta : float, optional
+        This position's beta to the reference asset; overrides ``betas`` given per underlying.
+    extra : dict
+        Any other columns (venue, account, tags): kept and written back out.
+
+    Examples
+    --------
+    >>> Position("BTC-PERP", "BTC", "perp", "long", notional=150_000).notional
+    150000
+    """
+
+    name: str
+    underlying: str
+    kind: str
+    side: str
+    notional: float | None = None
+    quantity: float | None = None
+    price: float | None = None
+    contract_size: float | None = None
+    inverse: bool = False
+    entry_price: float | None = None
+    strike: float | None = None
+    years: float | None = None
+    volatility: float | None = None
+    option_type: str | None = None
+    rate: float | None = None
+    delta: float | None = None
+    premium: float | None = None
+    beta: float | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_record(self) -> dict[str, Any]:
+        """The position as a flat dict, without the fields left empty."""
+        record = {k: v for k, v in asdict(self).items() if k != "extra" and v is not None}
+        if not self.inverse:
+            record.pop("inverse")
+        record.update(self.extra)
+        return record
+
+
+_POSITION_FIELDS = tuple(f.name for f in fields(Position) if f.name != "extra")
+
+
+@dataclass(frozen=True)
+class ExposureSummary:
+    """The headline numbers of a book, in the measure and denomination they were asked in.
+
+    ``short`` is the size of the short side (positive). Leverage is ``None`` when no equity was
+    given. ``bias`` is ``"neutral"`` when ``|net| <= neutral_band x gross``.
+    """
+
+    long: float
+    short: float
+    net: float
+    gross: float
+    net_to_gross: float
+    gross_leverage: float | None
+    net_leverage: float | None
+    bias: str
+    equity: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as a plain dict."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        lines = [f"long  {self.long:>16,.2f}", f"short {self.short:>16,.2f}",
+                 f"net   {self.net:>16,.2f}  ({self.bias})", f"gross {self.gross:>16,.2f}",
+                 f"net / gross {self.net_to_gross:>10.1%}"]
+        if self.equity is not None:
+            lines += [f"equity {self.equity:>15,.2f}",
+                      f"gross leverage {self.gross_leverage:>7.2f}x",
+                      f"net leverage {self.net_leverage:>9.2f}x"]
+        return "\n".join(lines)
+
+
+def _check_choice(value: str, allowed: tuple[str, ...], field_name: str) -> None:
+    if value not in allowed:
+        raise PositionError(field_name, f"{value!r} is not one of {', '.join(allowed)}")
+
+
+def check_equity(equity: float | None) -> float | None:
+    """Return ``equity`` as a float, or raise if it is not a positive finite number."""
+    if equity is None:
+        return None
+    try:
+        value = float(equity)
+    except (TypeError, ValueError):
+        raise PositionError("equity", f"must be a number, got {equity!r}") from None
+    if not np.isfinite(value) or value <= 0:
+        raise PositionError("equity", f"must be a positive finite number, got {equity!r}")
+    return value
+
+
+class Book:
+    """A set of positions whose long and short exposures are set against each other.
+
+    Parameters
+    ----------
+    positions : iterable of Position or dict
+        The positions. See :meth:`from_records` and :meth:`from_frame` for other ways in.
+
+    Examples
+    --------
+    >>> book = Book.from_records([
+    ...     {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long",
+    ...      "notional": 150_000},
+    ...     {"name": "ETH-FUT", "underlying": "ETH", "kind": "future", "side": "short",
+    ...      "notional": 100_000}])
+    >>> book.net_exposure(), book.gross_exposure()
+    (50000.0, 250000.0)
+    """
+
+    def __init__(self, positions: Iterable[Position | Mapping[str, Any]] = ()) -> None:
+        records = [p.to_record() if isinstance(p, Position) else dict(p) for p in positions]
+        self._set_frame(pd.DataFrame.from_records(records) if records else
+                        pd.DataFrame(columns=["name", "underlying", "kind", "side", "notional"]))
+
+    def _set_frame(self, raw: pd.DataFrame) -> None:
+        frame, inverse = clean_positions(raw)
+        self._frame = frame.reset_index(drop=True)
+        self._inverse = inverse
+        self._sign = np.where(self._frame["side"].to_numpy() == "long", 1.0, -1.0)
+        self._usd = self._face_notional()
+
+    # ----- ways in and out -------------------------------------------------------------------
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> "Book":
+        """Build a book from dicts, one per position (keys as in :class:`Position`).
+
+        Examples
+        --------
+        >>> Book.from_records([{"underlying": "BTC", "kind": "spot", "side": "long",
+        ...                     "quantity": 2, "price": 60_000}]).net_exposure()
+        120000.0
+        """
+        return cls(records)
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> "Book":
+        """Build a book from a DataFrame with one row per position; every column is kept.
+
+        Errors name the row by the frame's index label.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"underlying": ["BTC"], "kind": ["perp"], "side": ["short"],
+        ...                    "notional": [1_000.0], "venue": ["X"]})
+        >>> Book.from_frame(df).to_frame()["venue"].tolist()
+        ['X']
+        """
+        book = cls.__new__(cls)
+        book._set_frame(frame)
+        return book
+
+    def to_frame(self) -> pd.DataFrame:
+        """The positions as a DataFrame, every input column kept (a copy).
+
+        Examples
+        --------
+        >>> Book([Position("A", "BTC", "perp", "long", notional=5.0)]).to_frame().shape
+        (1, 5)
+        """
+        return self._frame.copy()
+
+    @property
+    def positions(self) -> list[Position]:
+        """The positions as :class:`Position` objects."""
+        out = []
+        for record in self._frame.to_dict("records"):
+            known = {k: _none_if_nan(record.pop(k)) for k in _POSITION_FIELDS if k in record}
+            known["inverse"] = bool(known.get("inverse") or False)
+            out.append(Position(**known, extra=record))
+        return out
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Book):
+            return NotImplemented
+        a, b = self._frame, other._frame
+        return list(a.columns) == list(b.columns) and a.equals(b)
+
+    def __add__(self, other: "Book") -> "Book":
+        if not isinstance(other, Book):
+            return NotImplemented
+        return Book.from_frame(pd.concat([self._frame, other._frame], ignore_index=True))
+
+    def __repr__(self) -> str:
+        return f"<Book: {len(self)} positions, net {self.net_exposure():,.0f} USD>"
+
+    def _repr_html_(self) -> str:
+        return self._frame._repr_html_()
+
+    @property
+    def underlyings(self) -> list[str]:
+        """The distinct underlyings, in order of first appearance."""
+        return list(pd.unique(self._frame["underlying"]))
+
+    # ----- exposure ----------------------------------------------------------------------------
+    def _numbers(self, field_name: str) -> np.ndarray:
+        if field_name in self._frame.columns:
+            return self._frame[field_name].to_numpy(dtype=float)
+        return np.full(len(self._frame), np.nan)
+
+    def _face_notional(self) -> np.ndarray:
+        """Unsigned USD notional: a given notional, else quantity x size (x price if linear)."""
+        notional = self._numbers("notional")
+        quantity = self._numbers("quantity")
+        size = self._numbers("contract_size")
+        size = np.where(np.isnan(size), 1.0, size)
+        from_quantity = np.where(self._inverse, quantity * size,
+                                 quantity * size * self._numbers("price"))
+        return np.where(np.isnan(quantity), notional, from_quantity)
+
+    @cached_property
+    def _option_delta(self) -> np.ndarray:
+        """Delta per unit for each option row (1.0 elsewhere): given, or Black-76."""
+        delta = np.ones(len(self._frame))
+        option = (self._frame["kind"] == "option").to_numpy()
+        if not option.any():
+            return delta
+        given = self._numbers("delta")
+        rate = np.nan_to_num(self._numbers("rate"), nan=0.0)
+        model = option & np.isnan(given)
+        delta[option] = given[option]
+        for kind in ("call", "put"):
+            rows = model & (self._frame["option_type"] == kind).to_numpy()
+            if rows.any():
+                delta[rows] = black76_delta(self._numbers("price")[rows],
+                                            self._numbers("strike")[rows],
+                                            self._numbers("years")[rows],
+                                            self._numbers("volatility")[rows], kind, rate[rows])
+        return delta
+
+    def _need(self, field_name: str, rows: np.ndarray, why: str) -> np.ndarray:
+        values = self._numbers(field_name)
+        missing = rows & np.isnan(values)
+        if missing.any():
+            i = int(np.flatnonzero(missing)[0])
+            raise PositionError(field_name, f"is missing: {why}", row=i,
+                                name=self._frame["name"].iat[i])
+        return values
+
+    def _betas(self, betas: Mapping[str, float] | None, reference: str) -> np.ndarray:
+        table = {str(k).upper(): v for k, v in (betas or {}).items()}
+        table.setdefault(reference.upper(), 1.0)
+        for key, value in table.items():
+            if not isinstance(value, (int, float, np.number)) or not np.isfinite(value):
+                raise PositionError("betas", f"beta of {key} must be a finite number, got {value!r}")
+        codes, uniques = pd.factorize(self._frame["underlying"])
+        per_underlying = np.array([table.get(u, np.nan) for u in uniques] + [np.nan])[codes]
+        beta = np.where(np.isnan(self._numbers("beta")), per_underlying, self._numbers("beta"))
+        missing = np.isnan(beta)
+        if missing.any():
+            i = int(np.flatnonzero(missing)[0])
+            raise PositionError("beta", f"no beta for {self._frame['underlying'].iat[i]}: give "
+                                "betas={...} per underlying or a beta column",
+                                row=i, name=self._frame["name"].iat[i])
+        return beta
+
+    def exposures(self, measure: str = "notional", *, betas: Mapping[str, float] | None = None,
+                  denomination: str = "usd", inverse: str = "face",
+                  reference: str = "BTC") -> pd.Series:
+        """Signed exposure per position: long positive, short negative.
+
+        Parameters
+        ----------
+        measure : {"notional", "delta", "beta"}
+            ``"notional"``: signed notional. ``"delta"``: options at delta x notional, others at
+            notional. ``"beta"``: the delta exposure times each position's beta to ``reference``.
+        betas : dict, optional
+            Beta per underlying for ``measure="beta"``; the reference asset has beta 1 unless given.
+            A ``beta`` column overrides it per position.
+        denomination : {"usd", "coin"}
+            ``"coin"`` divides each exposure by its underlying's price (units of the underlying).
+        inverse : {"face", "coin_pnl"}
+            How an inverse contract counts. ``"face"``: its USD face (fixed as the price moves;
+            coin exposure face / price). ``"coin_pnl"``: an account that keeps the contract's PnL in
+            coin, whose coin exposure stays face / entry_price (USD exposure that times price).
+        reference : str, default "BTC"
+            The asset betas refer to.
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by position name.
+
+        Examples
+        --------
+        >>> book = Book.from_records([{"name": "inv", "underlying": "BTC", "kind": "perp",
+        ...     "side": "short", "quantity": 1000, "contract_size": 100, "inverse": True,
+        ...     "price": 50_000.0}])
+        >>> book.exposures().tolist(), book.exposures(denomination="coin").tolist()
+        ([-100000.0], [-2.0])
+        """
+        values = self._signed(measure, betas, denomination, inverse, reference)
+        return pd.Series(values, index=pd.Index(self._frame["name"], name="name"), name="exposure")
+
+    def _signed(self, measure: str, betas, denomination: str, inverse: str,
+                reference: str) -> np.ndarray:
+        _check_choice(measure, MEASURES, "measure")
+        _check_choice(denomination, DENOMINATIONS, "denomination")
+        _check_choice(inverse, INVERSE_CONVENTIONS, "inverse")
+        usd = self._usd
+        if inverse == "coin_pnl" and self._inverse.any():
+            why = "inverse='coin_pnl' values an inverse contract at face / entry_price"
+            entry = self._need("entry_price", self._inverse, why)
+            price = self._need("price", self._inverse, why)
+            usd = np.where(self._inverse, usd / entry * price, usd)
+        signed = self._sign * usd
+        if measure != "notional":
+            signed = signed * self._option_delta
+        if measure == "beta":
+            signed = signed * self._betas(betas, reference)
+        if denomination == "coin":
+            everyone = np.ones(len(self._frame), dtype=bool)
+            signed = signed / self._need("price", everyone, "coin exposure divides by the price")
+        return signed
+
+    def _signed_with(self, options: Mapping[str, Any]) -> np.ndarray:
+        """Signed exposures for the keyword options of :meth:`exposures`."""
+        options = dict(options)
+        signed = self._signed(options.pop("measure", "notional"), options.pop("betas", None),
+                              options.pop("denomination", "usd"), options.pop("inverse", "face"),
+                              options.pop("reference", "BTC"))
+        if options:
+            raise TypeError(f"unexpected options: {', '.join(options)}")
+        return signed
+
+    def _sides(self, options: Mapping[str, Any]) -> tuple[float, float]:
+        if options.get("denomination") == "coin" and len(self.underlyings) > 1:
+            raise PositionError("denomination", "coin sums need a single underlying; use "
+                                "by('underlying', denomination='coin') for a mixed book")
+        signed = self._signed_with(options)
+        long = float(signed[signed > 0].sum())
+        short = float(-signed[signed < 0].sum())
+        return long, short
+
+    def long_exposure(self, **options: Any) -> float:
+        """Sum of the long exposures. Options as in :meth:`exposures`.
+
+        Examples
+        --------
+        >>> Book([Position("a", "BTC", "perp", "long", notional=10.0)]).long_exposure()
+        10.0
+        """
+        return self._sides(options)[0]
+
+    def short_exposure(self, **options: Any) -> float:
+        """Size of the short side, a positive number. Options as in :meth:`exposures`.
+
+        Examples
+        --------
+        >>> Book([Position("a", "BTC", "perp", "short", notional=10.0)]).short_exposure()
+        10.0
+        """
+        return self._sides(options)[1]
+
+    def net_exposure(self, **options: Any) -> float:
+        """Long minus short: positive for a net long book. Options as in :meth:`exposures`.
+
+        Examples
+        --------
+        >>> Book([Position("a", "BTC", "perp", "short", notional=10.0)]).net_exposure()
+        -10.0
+        """
+        long, short = self._sides(options)
+        return long - short
+
+    def gross_exposure(self, **options: Any) -> float:
+        """Long plus short: the size of the book regardless of direction.
+
+        Examples
+        --------
+        >>> Book([Position("a", "BTC", "perp", "short", notional=10.0)]).gross_exposure()
+        10.0
+        """
+        long, short = self._sides(options)
+        return long + short
+
+    def net_to_gross(self, **options: Any) -> float:
+        """Net over gross, between -1 (all short) and 1 (all long); 0 for an empty book.
+
+        Examples
+        --------
+        >>> Book([Position("a", "BTC", "perp", "long", notional=3.0),
+        ...       Position("b", "ETH", "perp", "short", notional=1.0)]).net_to_gross()
+        0.5
+        """
+        long, short = self._sides(options)
+        return (long - short) / (long + short) if long + short > 0 else 0.0
+
+    def summary(self, equity: float | None = None, *, neutral_band: float = 0.05,
+                **options: Any) -> ExposureSummary:
+        """Long, short, net, gross, net/gross, leverage and bias in one object.
+
+        Parameters
+        ----------
+        equity : float, optional
+            Account equity in USD; gives gross and net leverage (exposure / equity).
+        neutral_band : float, default 0.05
+            The book counts as neutral when ``|net| <= neutral_band x gross``.
+        **options
+            As in :meth:`exposures`.
+
+        Returns
+        -------
+        ExposureSummary
+
+        Examples
+        --------
+        >>> s = Book([Position("a", "BTC", "perp", "long", notional=150_000),
+        ...           Position("b", "ETH", "future", "short", notional=100_000)]
+        ...          ).summary(equity=50_000)
+        >>> s.net, s.gross_leverage, s.bias
+        (50000.0, 5.0, 'long')
+        """
+        equity = check_equity(equity)
+        if not 0 <= neutral_band < 1:
+            raise PositionError("neutral_band", f"must lie in [0, 1), got {neutral_band!r}")
+        long, short = self._sides(options)
+        net, gross = long - short, long + short
+        bias = "neutral" if abs(net) <= neutral_band * gross else ("long" if net > 0 else "short")
+        return ExposureSummary(
+            long=long, short=short, net=net, gross=gross,
+            net_to_gross=net / gross if gross > 0 else 0.0,
+            gross_leverage=None if equity is None else gross / equity,
+            net_leverage=None if equity is None else net / equity,
+            bias=bias, equity=equity)
+
+    def by(self, column: str = "underlying", **options: Any) -> pd.DataFrame:
+        """Long, short, net and gross per value of a column (underlying, venue, kind, ...).
+
+        A missing value forms its own group, so no position is left out.
+
+        Examples
+        --------
+        >>> Book([Position("a", "BTC", "perp", "long", notional=3.0),
+        ...       Position("b", "BTC", "spot", "short", notional=1.0)]).by()["net"].tolist()
+        [2.0]
+        """
+        if column not in self._frame.columns:
+            raise PositionError(column, f"no such column; the book has {', '.join(self._frame)}")
+        signed = self._signed_with(options)
+        codes, keys = pd.factorize(self._frame[column], sort=True, use_na_sentinel=False)
+        n = len(keys)
+        long = np.bincount(codes, weights=np.where(signed > 0, signed, 0.0), minlength=n)
+        short = np.bincount(codes, weights=np.where(signed < 0, -signed, 0.0), minlength=n)
+        table = pd.DataFrame({"long": long, "short": short, "net": long - short,
+                              "gross": long + short},
+                             index=pd.Index(keys, name=column))
+        return table
+
+    def shock(self, moves: Mapping[str, float], on: str = "underlying") -> "Book":
+        """A new book revalued after relative price moves.
+
+        Linear positions scale with the price; inverse ones keep their USD face; option deltas
+        are recomputed (a ``delta`` given directly is kept as it is); entry prices stay.
+
+        Parameters
+        ----------
+        moves : dict
+            Relative move per value of ``on``, e.g. ``{"BTC": -0.20}`` for a 20 % fall.
+        on : str, default "underlying"
+            The column the keys refer to; ``"name"`` moves single instruments (a future
+            against its spot, for basis).
+
+        Returns
+        -------
+        Book
+
+        Examples
+        --------
+        >>> Book([Position("a", "BTC", "spot", "long", quantity=1, price=100.0)]
+        ...      ).shock({"BTC": -0.2}).net_exposure()
+        80.0
+        """
+        factor = self.move_factors(moves, on)
+        frame = self._frame.copy()
+        if "price" in frame.columns:
+            frame["price"] = frame["price"].to_numpy() * factor
+        if "notional" in frame.columns:
+            scaled = np.where(self._inverse, 1.0, factor)
+            frame["notional"] = frame["notional"].to_numpy() * scaled
+        return Book.from_frame(frame)
+
+    def move_factors(self, moves: Mapping[str, float], on: str = "underlying") -> np.ndarray:
+        """One plus the move each position gets from ``moves`` keyed by column ``on``."""
+        if on not in self._frame.columns:
+            raise PositionError(on, "no such column to move prices on")
+        keys = self._frame[on].astype(str).to_numpy()
+        if on == "underlying":
+            moves = {str(k).upper(): v for k, v in moves.items()}
+        known = set(keys)
+        factor = np.ones(len(self._frame))
+        for key, move in moves.items():
+            if key not in known:
+                raise PositionError("moves", f"{key!r} is not a value of {on!r} in this book")
+            if not isinstance(move, (int, float, np.number)) or not np.isfinite(move) or move <= -1:
+                raise PositionError("moves", f"the move of {key} must be a finite number above -1 "
+                                    f"(-100 %), got {move!r}")
+            factor[keys == key] = 1.0 + float(move)
+        return factor
+
+
+def _none_if_nan(value: Any) -> Any:
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    return value

@@ -1,0 +1,34 @@
+"""The error raised for bad input: a ``ValueError`` that names the row and the field."""
+
+from __future__ import annotations
+
+from typing import Any, Hashable
+
+__all__ = ["PositionError"]
+
+
+class PositionError(ValueError):
+    """A position, or an argument, that cannot be used as given.
+
+    Attributes
+    ----------
+    row : hashable or None
+        The row of the book (its index label, or the line of a file) that is wrong, if any.
+    field : str
+        The column or argument that is wrong.
+    value : object
+        The offending value, when there is one.
+    """
+
+    def __init__(self, field: str, problem: str, row: Hashable | None = None,
+                 name: str | None = None, value: Any = None) -> None:
+        self.row = row
+        self.field = field
+        self.value = value
+        where = ""
+        if row is not None:
+            where = f"row {row}"
+            if name is not None and str(name) != str(row):
+                where += f" ({name!r})"
+            where += ", "
+        super().__init__(f"{where}field {field!r}: {problem}")

@@ -1,0 +1,108 @@
+"""Instrument maths: option deltas and prices on Black-76."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._errors import PositionError
+
+__all__ = ["black76_delta", "black76_price", "norm_cdf"]
+
+_erfc = np.vectorize(math.erfc, otypes=[float])
+
+
+def norm_cdf(x):
+    """Standard normal cumulative distribution, exact to double precision (via ``math.erfc``)."""
+    return 0.5 * _erfc(-np.asarray(x, dtype=float) / math.sqrt(2.0))
+
+
+def _d1_d2(forward, strike, years, vol):
+    sigma_t = vol * np.sqrt(years)
+    d1 = (np.log(forward / strike) + 0.5 * sigma_t**2) / sigma_t
+    return d1, d1 - sigma_t
+
+
+def _check_option_inputs(forward, strike, years, vol, rate, option_type):
+    for field, value in (("forward", forward), ("strike", strike), ("years", years),
+                         ("volatility", vol)):
+        arr = np.asarray(value, dtype=float)
+        if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+            raise PositionError(field, f"must be a positive finite number, got {value!r}")
+    if not np.all(np.isfinite(np.asarray(rate, dtype=float))):
+        raise PositionError("rate", f"must be finite, got {rate!r}")
+    if option_type not in ("call", "put"):
+        raise PositionError("option_type", f"must be 'call' or 'put', got {option_type!r}")
+
+
+def black76_delta(forward, strike, years: float, vol: float, option_type: str = "call",
+                  rate: float = 0.0, premium_adjusted: bool = False):
+    """Delta of a European option on a forward (Black-76), per unit of underlying.
+
+    Parameters
+    ----------
+    forward : float or array
+        Forward (or futures) price of the underlying.
+    strike : float or array
+        Strike price.
+    years : float
+        Time to expiry in years.
+    vol : float
+        Annualised volatility, as a fraction (0.6 for 60 %).
+    option_type : {"call", "put"}
+    rate : float, default 0
+        Continuously compounded discount rate.
+    premium_adjusted : bool, default False
+        Subtract the option's premium expressed in coin (price / forward), the delta that
+        coin-settled (inverse) options report.
+
+    Returns
+    -------
+    float or ndarray
+        ``exp(-rT) N(d1)`` for a call, ``-exp(-rT) N(-d1)`` for a put, less the coin premium
+        when ``premium_adjusted``.
+
+    Examples
+    --------
+    >>> round(float(black76_delta(100.0, 100.0, 1.0, 0.2)), 4)
+    0.5398
+    """
+    _check_option_inputs(forward, strike, years, vol, rate, option_type)
+    d1, _ = _d1_d2(np.asarray(forward, float), np.asarray(strike, float),
+                   np.asarray(years, float), np.asarray(vol, float))
+    disc = np.exp(-np.asarray(rate, float) * np.asarray(years, float))
+    delta = disc * norm_cdf(d1) if option_type == "call" else -disc * norm_cdf(-d1)
+    if premium_adjusted:
+        delta = delta - black76_price(forward, strike, years, vol, option_type, rate) / forward
+    return delta if np.ndim(delta) else float(delta)
+
+
+def black76_price(forward, strike, years: float, vol: float, option_type: str = "call",
+                  rate: float = 0.0):
+    """Price of a European option on a forward (Black-76), in quote currency per unit.
+
+    Parameters
+    ----------
+    forward, strike, years, vol, option_type, rate
+        As in :func:`black76_delta`.
+
+    Returns
+    -------
+    float or ndarray
+        ``exp(-rT) (F N(d1) - K N(d2))`` for a call, ``exp(-rT) (K N(-d2) - F N(-d1))`` for a put.
+
+    Examples
+    --------
+    >>> round(float(black76_price(100.0, 100.0, 1.0, 0.2)), 4)
+    7.9656
+    """
+    _check_option_inputs(forward, strike, years, vol, rate, option_type)
+    f, k = np.asarray(forward, float), np.asarray(strike, float)
+    d1, d2 = _d1_d2(f, k, np.asarray(years, float), np.asarray(vol, float))
+    disc = np.exp(-np.asarray(rate, float) * np.asarray(years, float))
+    if option_type == "call":
+        price = disc * (f * norm_cdf(d1) - k * norm_cdf(d2))
+    else:
+        price = disc * (k * norm_cdf(-d2) - f * norm_cdf(-d1))
+    return price if np.ndim(price) else float(price)
