@@ -228,8 +228,8 @@ class Book:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Book):
             return NotImplemented
-        a, b = self._frame, other._frame
-        return list(a.columns) == list(b.columns) and a.equals(b)
+        a, b = self._frame, other._frame   # the same positions and columns, in any column order
+        return set(a.columns) == set(b.columns) and a.equals(b[list(a.columns)])
 
     def __add__(self, other: "Book") -> "Book":
         if not isinstance(other, Book):

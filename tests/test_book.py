@@ -1,0 +1,196 @@
+"""Worked examples for the exposure engine, each computed independently in its comment."""
+
+import pandas as pd
+import pytest
+
+import exposure_kit as ek
+
+
+def guide_first_example():
+    # The guide: long $150,000 of BTC perpetuals, short $100,000 of ETH futures.
+    return ek.Book.from_records([
+        {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 150_000},
+        {"name": "ETH-FUT", "underlying": "ETH", "kind": "future", "side": "short",
+         "notional": 100_000},
+    ])
+
+
+def test_guide_first_example():
+    book = guide_first_example()
+    assert book.long_exposure() == 150_000
+    assert book.short_exposure() == 100_000
+    # 150,000 - 100,000 = 50,000 net long; 150,000 + 100,000 = 250,000 gross.
+    assert book.net_exposure() == 50_000
+    assert book.gross_exposure() == 250_000
+    assert book.net_to_gross() == pytest.approx(0.2)  # 50k / 250k
+    assert book.exposures().to_dict() == {"BTC-PERP": 150_000, "ETH-FUT": -100_000}
+
+
+def test_guide_second_example_three_positions():
+    # The guide: long BTC perps $120,000; short ETH futures $70,000; short BTC quarterly $20,000.
+    # Net = 120,000 - (70,000 + 20,000) = 30,000 net long.
+    book = ek.Book([
+        ek.Position("BTC-PERP", "BTC", "perp", "long", notional=120_000),
+        ek.Position("ETH-FUT", "ETH", "future", "short", notional=70_000),
+        ek.Position("BTC-QUARTERLY", "BTC", "future", "short", notional=20_000),
+    ])
+    assert book.net_exposure() == 30_000
+    assert book.short_exposure() == 90_000
+    assert book.gross_exposure() == 210_000
+    table = book.by("underlying")
+    # BTC: 120,000 long against 20,000 short = 100,000 net; ETH: 70,000 short.
+    assert table.loc["BTC"].tolist() == [120_000, 20_000, 100_000, 140_000]
+    assert table.loc["ETH"].tolist() == [0, 70_000, -70_000, 70_000]
+    assert table["net"].sum() == book.net_exposure()
+
+
+def test_summary_with_equity():
+    # 250,000 gross on 50,000 equity is 5x gross leverage; 50,000 net is 1x net leverage.
+    summary = guide_first_example().summary(equity=50_000)
+    assert (summary.long, summary.short, summary.net, summary.gross) == (150_000, 100_000,
+                                                                        50_000, 250_000)
+    assert summary.gross_leverage == pytest.approx(5.0)
+    assert summary.net_leverage == pytest.approx(1.0)
+    assert summary.bias == "long"
+    assert summary.net_to_gross == pytest.approx(0.2)
+
+
+def test_bias_short_and_neutral():
+    short_book = ek.Book([ek.Position("a", "BTC", "spot", "long", notional=100_000),
+                          ek.Position("b", "BTC", "perp", "short", notional=130_000)])
+    assert short_book.summary().bias == "short"          # 30k net short of 230k gross
+    flat = ek.Book([ek.Position("a", "BTC", "spot", "long", notional=100_000),
+                    ek.Position("b", "BTC", "perp", "short", notional=98_000)])
+    assert flat.summary().bias == "neutral"              # 2k of 198k gross is within 5 %
+    assert flat.summary(neutral_band=0.0).bias == "long"
+    assert flat.summary().gross_leverage is None
+
+
+def test_linear_positions_priced_by_quantity():
+    # 0.5 BTC of a USDT-margined perp at $60,000: 0.5 x 60,000 = $30,000.
+    # 25 contracts of an ETH swap worth 0.1 ETH each at $3,000: 25 x 0.1 x 3,000 = $7,500 short.
+    book = ek.Book.from_records([
+        {"name": "BTCUSDT", "underlying": "BTC", "kind": "perp", "side": "long", "quantity": 0.5,
+         "price": 60_000},
+        {"name": "ETH-USDT-SWAP", "underlying": "ETH", "kind": "perp", "side": "short",
+         "quantity": 25, "contract_size": 0.1, "price": 3_000},
+    ])
+    assert book.exposures().tolist() == pytest.approx([30_000, -7_500])
+    assert book.exposures(denomination="coin").tolist() == pytest.approx([0.5, -2.5])
+    # After a 10 % fall in BTC the BTC leg is worth 27,000; ETH is unchanged.
+    moved = book.shock({"BTC": -0.10})
+    assert moved.exposures().tolist() == pytest.approx([27_000, -7_500])
+
+
+def test_inverse_contract_usd_and_coin_exposure_before_and_after_a_move():
+    # 1,000 inverse BTCUSD contracts of $100 face: $100,000 short, whatever the price.
+    # At $50,000 that is 100,000 / 50,000 = 2 BTC; at $40,000 it is 100,000 / 40,000 = 2.5 BTC.
+    book = ek.Book.from_records([
+        {"name": "BTCUSD_PERP", "underlying": "BTC", "kind": "perp", "side": "short",
+         "quantity": 1_000, "contract_size": 100, "inverse": True, "price": 50_000,
+         "entry_price": 50_000}])
+    assert book.net_exposure() == -100_000
+    assert book.net_exposure(denomination="coin") == pytest.approx(-2.0)
+    after = book.shock({"BTC": -0.20})
+    assert after.net_exposure() == -100_000
+    assert after.net_exposure(denomination="coin") == pytest.approx(-2.5)
+    # An account that keeps the coin PnL: coin exposure stays face / entry = 2 BTC, worth
+    # 2 x 40,000 = $80,000 after the fall.
+    assert after.net_exposure(inverse="coin_pnl", denomination="coin") == pytest.approx(-2.0)
+    assert after.net_exposure(inverse="coin_pnl") == pytest.approx(-80_000)
+
+
+def test_spot_hedged_with_inverse_short_stays_hedged_only_in_the_coin_pnl_view():
+    # 2 BTC at $50,000 hedged by a $100,000 inverse short. BTC falls 20 % to $40,000.
+    # Face view: 80,000 long - 100,000 short = 20,000 net short. Coin-PnL view: 80,000 - 80,000 = 0.
+    book = ek.Book.from_records([
+        {"name": "BTC", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 2,
+         "price": 50_000},
+        {"name": "BTCUSD_PERP", "underlying": "BTC", "kind": "perp", "side": "short",
+         "quantity": 1_000, "contract_size": 100, "inverse": True, "price": 50_000,
+         "entry_price": 50_000}]).shock({"BTC": -0.20})
+    assert book.net_exposure() == pytest.approx(-20_000)
+    assert book.net_exposure(inverse="coin_pnl") == pytest.approx(0.0, abs=1e-9)
+
+
+def test_coin_collateral_counts_as_long():
+    # 1.5 BTC posted as margin at $40,000 is $60,000 of long BTC exposure.
+    book = ek.Book.from_records([
+        {"name": "margin", "underlying": "BTC", "kind": "collateral", "side": "long",
+         "quantity": 1.5, "price": 40_000},
+        {"name": "hedge", "underlying": "BTC", "kind": "perp", "side": "short", "notional": 60_000}])
+    assert book.long_exposure() == 60_000
+    assert book.net_exposure() == 0
+
+
+def test_option_delta_exposure():
+    # 10 BTC of at-the-money calls, F = K = 60,000, vol 60 %, 3 months, r = 0.
+    # d1 = (0 + 0.5 x 0.36 x 0.25) / (0.6 x 0.5) = 0.15; N(0.15) = 0.55962 (normal table).
+    # Notional 10 x 60,000 = 600,000; delta exposure 0.55962 x 600,000 = 335,772.
+    book = ek.Book.from_records([
+        {"name": "BTC-C", "underlying": "BTC", "kind": "option", "side": "long", "quantity": 10,
+         "price": 60_000, "strike": 60_000, "years": 0.25, "volatility": 0.6,
+         "option_type": "call"}])
+    assert book.net_exposure() == 600_000
+    assert book.net_exposure(measure="delta") == pytest.approx(335_772, abs=4)
+    # A short put with a given delta of -0.3 on 5 ETH at 3,000: -1 x -0.3 x 15,000 = +4,500 long.
+    put = ek.Book.from_records([
+        {"name": "ETH-P", "underlying": "ETH", "kind": "option", "side": "short", "quantity": 5,
+         "price": 3_000, "option_type": "put", "delta": -0.3}])
+    assert put.net_exposure(measure="delta") == pytest.approx(4_500)
+    assert put.net_exposure() == -15_000
+
+
+def test_beta_measure():
+    # The guide's BTC long against an ETH short, with ETH's beta to BTC at 1.3:
+    # 150,000 - 1.3 x 100,000 = 20,000 beta-adjusted net long.
+    book = guide_first_example()
+    assert book.net_exposure(measure="beta", betas={"ETH": 1.3}) == pytest.approx(20_000)
+    with pytest.raises(ek.PositionError, match="beta"):
+        book.net_exposure(measure="beta")      # no beta for ETH
+    per_position = ek.Book.from_records([
+        {"underlying": "SOL", "kind": "perp", "side": "long", "notional": 10_000, "beta": 1.8}])
+    assert per_position.net_exposure(measure="beta") == pytest.approx(18_000)
+
+
+def test_shock_by_name_moves_one_instrument():
+    # A future 2 % above spot after basis widens; spot unchanged: 100,000 long vs 102,000 short.
+    book = ek.Book([ek.Position("spot", "BTC", "spot", "long", quantity=2, price=50_000),
+                    ek.Position("fut", "BTC", "future", "short", quantity=2, price=50_000)])
+    assert book.shock({"fut": 0.02}, on="name").net_exposure() == pytest.approx(-2_000)
+    with pytest.raises(ek.PositionError, match="moves"):
+        book.shock({"DOGE": 0.1})
+
+
+def test_extra_columns_kept_and_round_trip():
+    frame = pd.DataFrame({
+        "name": ["a", "b"], "underlying": ["BTC", "ETH"], "kind": ["perp", "spot"],
+        "side": ["long", "short"], "notional": [1_000.0, None], "quantity": [None, 2.0],
+        "price": [None, 2_000.0], "venue": ["Binance", "OKX"], "account": ["001", "002"]})
+    book = ek.Book.from_frame(frame)
+    out = book.to_frame()
+    assert list(out.columns) == list(frame.columns)
+    assert out["account"].tolist() == ["001", "002"]
+    assert ek.Book.from_frame(out) == book
+    assert book.by("venue")["net"].to_dict() == {"Binance": 1_000, "OKX": -4_000}
+    assert ek.Book(book.positions) == book
+
+
+def test_missing_group_values_form_their_own_group():
+    book = ek.Book.from_records([
+        {"underlying": "BTC", "kind": "perp", "side": "long", "notional": 5.0, "venue": "X"},
+        {"underlying": "BTC", "kind": "perp", "side": "long", "notional": 7.0}])
+    table = book.by("venue")
+    assert table["gross"].sum() == 12.0 and len(table) == 2
+
+
+def test_empty_book():
+    book = ek.Book([])
+    assert (book.net_exposure(), book.gross_exposure(), book.net_to_gross()) == (0.0, 0.0, 0.0)
+    assert book.summary().bias == "neutral"
+
+
+def test_adding_books():
+    total = guide_first_example() + ek.Book([ek.Position("h", "BTC", "perp", "short",
+                                                         notional=50_000)])
+    assert total.net_exposure() == 0 and len(total) == 3
