@@ -526,7 +526,24 @@ class Book:
         ...      ).shock({"BTC": -0.2}).net_exposure()
         80.0
         """
-        factor = self.move_factors(moves, on)
+        return self.revalue(self.move_factors(moves, on))
+
+    def revalue(self, factors) -> "Book":
+        """A new book with each position's price multiplied by its factor (one per position).
+
+        The engine of :meth:`shock`: linear notionals scale with the factor, inverse ones keep
+        their USD face, entry prices stay.
+
+        Examples
+        --------
+        >>> book = Book([Position("a", "BTC", "spot", "long", notional=100.0)])
+        >>> book.revalue([1.5]).net_exposure()
+        150.0
+        """
+        factor = np.asarray(factors, dtype=float)
+        if factor.shape != (len(self),) or not np.all(np.isfinite(factor)) or np.any(factor <= 0):
+            raise PositionError("factors", f"need one positive finite factor per position "
+                                f"({len(self)}); got shape {factor.shape}")
         frame = self._frame.copy()
         if "price" in frame.columns:
             frame["price"] = frame["price"].to_numpy() * factor
