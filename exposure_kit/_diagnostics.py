@@ -1,0 +1,267 @@
+"""False neutrality: the ways a book can look hedged on its net number and not be.
+
+:func:`diagnose` runs every check and returns the findings, worst first. Each check has its
+threshold as a keyword argument. A book with nothing to report returns an empty list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ._book import Book, check_equity
+from ._errors import PositionError
+from ._format import describe_net, percent, usd
+
+__all__ = ["Finding", "diagnose", "findings_frame", "SEVERITIES", "FINDING_CODES"]
+
+SEVERITIES = ("high", "medium", "low")
+FINDING_CODES = ("low-net-high-gross", "cross-asset-offset", "basis-offset",
+                 "collateral-unhedged", "beta-gap", "option-delta-gap", "venue-concentration")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing :func:`diagnose` noticed.
+
+    Attributes
+    ----------
+    severity : {"high", "medium", "low"}
+    code : str
+        One of :data:`FINDING_CODES`.
+    message : str
+        What it means, in plain words, with the book's numbers.
+    positions : tuple of str
+        Names of the positions involved.
+    """
+
+    severity: str
+    code: str
+    message: str
+    positions: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"[{self.severity}] {self.code}: {self.message}"
+
+
+def _names(book: Book, rows: np.ndarray) -> tuple[str, ...]:
+    return tuple(str(n) for n in book._frame["name"].to_numpy()[rows])
+
+
+def _share(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
+            or not np.isfinite(value) or value < 0:
+        raise PositionError(name, f"must be a number >= 0, got {value!r}")
+    return float(value)
+
+
+# ----- the checks ------------------------------------------------------------------------------
+def _low_net_high_gross(book, signed, equity, neutral_share, gross_leverage):
+    if equity is None:
+        return []
+    net, gross = signed.sum(), np.abs(signed).sum()
+    if gross == 0 or abs(net) > neutral_share * gross or gross < gross_leverage * equity:
+        return []
+    return [Finding("high", "low-net-high-gross",
+                    f"The book looks nearly flat ({describe_net(net)}), but its gross exposure is "
+                    f"{usd(gross)}, {gross / equity:.1f} times the equity of {usd(equity)}. "
+                    "Margin, funding and any leg that stops tracking its hedge act on the gross, "
+                    "not on the net.", _names(book, signed != 0))]
+
+
+def _cross_asset_offset(book, signed, under, cross_share):
+    nets = pd.Series(signed).groupby(under).sum()
+    longs, shorts = nets[nets > 0], nets[nets < 0]
+    offset = min(longs.sum(), -shorts.sum())
+    gross = np.abs(signed).sum()
+    if offset <= 0 or offset < cross_share * gross:
+        return []
+    involved = np.isin(under, list(longs.index) + list(shorts.index))
+    return [Finding("medium", "cross-asset-offset",
+                    f"{usd(offset)} of net long exposure in {', '.join(longs.index)} is set "
+                    f"against net short exposure in {', '.join(shorts.index)}. Different assets "
+                    "can move apart, so this part of the net figure is a bet on their "
+                    "relationship, not a hedge.", _names(book, involved))]
+
+
+def _instrument_keys(book: Book) -> np.ndarray:
+    keys = book._frame["kind"].astype(str)
+    if "expiry" in book._frame.columns:
+        keys = keys + " " + book._frame["expiry"].astype(str).where(
+            book._frame["expiry"].notna(), "")
+    return keys.to_numpy()
+
+
+def _basis_offset(book, signed, under, basis_share):
+    gross = np.abs(signed).sum()
+    keys = _instrument_keys(book)
+    findings = []
+    for u in pd.unique(under):
+        rows = under == u
+        long_rows, short_rows = rows & (signed > 0), rows & (signed < 0)
+        long_keys, short_keys = set(keys[long_rows]), set(keys[short_rows])
+        offset = min(signed[long_rows].sum(), -signed[short_rows].sum())
+        one_instrument = long_keys == short_keys and len(long_keys) == 1
+        if offset <= 0 or offset < basis_share * gross or one_instrument:
+            continue
+        findings.append(Finding(
+            "medium", "basis-offset",
+            f"{usd(offset)} of {u} longs ({', '.join(sorted(long_keys))}) is hedged with {u} "
+            f"shorts in other instruments ({', '.join(sorted(short_keys))}). Their prices can "
+            "drift apart (basis), so the hedge is only as good as the spread between them.",
+            _names(book, long_rows | short_rows)))
+    return findings
+
+
+def _collateral_unhedged(book, signed, under, collateral_share):
+    kind = book._frame["kind"].to_numpy()
+    findings = []
+    for u in pd.unique(under[kind == "collateral"]):
+        rows = under == u
+        coin = signed[rows & (kind == "collateral")].sum()
+        shorts = rows & (signed < 0)
+        net, without = signed[rows].sum(), signed[rows & (kind != "collateral")].sum()
+        if not shorts.any() or net < collateral_share * coin:
+            continue
+        findings.append(Finding(
+            "high", "collateral-unhedged",
+            f"Leaving out the collateral, the {u} positions are {describe_net(without)}, but the "
+            f"{usd(coin)} of {u} held as margin is long exposure too. Counted, {u} is "
+            f"{describe_net(net)}: if {u} falls, the margin falls with it.",
+            _names(book, rows & ((kind == "collateral") | (signed < 0)))))
+    return findings
+
+
+def _beta_gap(book, signed, betas, reference, beta_gap_share):
+    if betas is None and "beta" not in book._frame.columns:
+        return []
+    weighted = book.exposures("beta", betas=betas, reference=reference).to_numpy()
+    net, beta_net = signed.sum(), weighted.sum()
+    gap = abs(beta_net - net)
+    if gap == 0 or gap < beta_gap_share * np.abs(signed).sum():
+        return []
+    return [Finding("medium", "beta-gap",
+                    f"Counted in dollars the book is {describe_net(net)}; weighted by each "
+                    f"asset's beta to {reference} it is {describe_net(beta_net)}. The "
+                    f"{usd(gap)} difference is market risk the plain net figure does not show.",
+                    _names(book, np.abs(weighted - signed) > 1e-9 * np.abs(signed).sum()))]
+
+
+def _option_delta_gap(book, signed, option_gap_share):
+    option = (book._frame["kind"] == "option").to_numpy()
+    if not option.any():
+        return []
+    delta = book.exposures("delta").to_numpy()
+    gap = np.abs(signed - delta)[option].sum()
+    if gap == 0 or gap < option_gap_share * np.abs(signed).sum():
+        return []
+    return [Finding("medium", "option-delta-gap",
+                    f"The options count {usd(np.abs(signed[option]).sum())} at notional but move "
+                    f"like {usd(np.abs(delta[option]).sum())} of the underlying (delta). By delta "
+                    f"the book is {describe_net(delta.sum())}, by notional "
+                    f"{describe_net(signed.sum())}; the delta also changes as prices move.",
+                    _names(book, option))]
+
+
+def _venue_concentration(book, signed, venue_share):
+    if "venue" not in book._frame.columns:
+        return []
+    venues = book._frame["venue"].fillna("(no venue)").astype(str).to_numpy()
+    gross = pd.Series(np.abs(signed)).groupby(venues).sum()
+    total = gross.sum()
+    if total == 0 or gross.max() < venue_share * total:
+        return []
+    top = gross.idxmax()
+    return [Finding("low", "venue-concentration",
+                    f"{top} holds {percent(gross.max() / total, 0)} of the gross exposure. "
+                    "Hedges elsewhere do not help if that venue halts, changes its margin rules "
+                    "or fails.", _names(book, venues == top))]
+
+
+def diagnose(book: Book, equity: float | None = None, *,
+             betas: Mapping[str, float] | None = None, reference: str = "BTC",
+             neutral_share: float = 0.10, gross_leverage: float = 3.0,
+             cross_share: float = 0.10, basis_share: float = 0.10,
+             collateral_share: float = 0.5, beta_gap_share: float = 0.10,
+             option_gap_share: float = 0.05, venue_share: float = 0.75) -> list[Finding]:
+    """Look for false neutrality: what a small net number can hide.
+
+    Checks, with the keyword that sets each threshold:
+
+    - ``"low-net-high-gross"``: ``|net| <= neutral_share x gross`` while gross is at least
+      ``gross_leverage`` times ``equity`` (only when equity is given);
+    - ``"cross-asset-offset"``: net longs in some assets set against net shorts in others, for at
+      least ``cross_share`` of the gross;
+    - ``"basis-offset"``: longs and shorts of the same asset in different instruments (kinds, or
+      ``expiry`` values when the book has that column), at least ``basis_share`` of the gross;
+    - ``"collateral-unhedged"``: coin held as collateral in an asset the book shorts, with at least
+      ``collateral_share`` of the collateral's value left as net long;
+    - ``"beta-gap"``: beta-weighted net and notional net differ by at least ``beta_gap_share`` of
+      the gross (only with ``betas`` or a ``beta`` column);
+    - ``"option-delta-gap"``: options whose delta exposure differs from their notional by at least
+      ``option_gap_share`` of the gross;
+    - ``"venue-concentration"``: one venue holds at least ``venue_share`` of the gross (only when
+      the book has a ``venue`` column).
+
+    Parameters
+    ----------
+    book : Book
+    equity : float, optional
+    betas : dict, optional
+    reference : str, default "BTC"
+
+    Returns
+    -------
+    list of Finding
+        Worst first; empty for a clean book.
+
+    Examples
+    --------
+    >>> book = Book.from_records([
+    ...     {"underlying": "BTC", "kind": "perp", "side": "long", "notional": 500_000},
+    ...     {"underlying": "ETH", "kind": "perp", "side": "short", "notional": 480_000}])
+    >>> [f.code for f in diagnose(book, equity=50_000)]
+    ['low-net-high-gross', 'cross-asset-offset']
+    >>> diagnose(Book.from_records([{"underlying": "BTC", "kind": "spot", "side": "long",
+    ...                              "notional": 10_000}]), equity=50_000)
+    []
+    """
+    if not isinstance(book, Book):
+        raise PositionError("book", f"must be a Book, got {type(book).__name__}")
+    equity = check_equity(equity)
+    shares = {name: _share(name, value) for name, value in (
+        ("neutral_share", neutral_share), ("gross_leverage", gross_leverage),
+        ("cross_share", cross_share), ("basis_share", basis_share),
+        ("collateral_share", collateral_share), ("beta_gap_share", beta_gap_share),
+        ("option_gap_share", option_gap_share), ("venue_share", venue_share))}
+    if len(book) == 0:
+        return []
+    signed = book.exposures().to_numpy()
+    under = book._frame["underlying"].to_numpy()
+    findings = [
+        *_low_net_high_gross(book, signed, equity, shares["neutral_share"],
+                             shares["gross_leverage"]),
+        *_collateral_unhedged(book, signed, under, shares["collateral_share"]),
+        *_cross_asset_offset(book, signed, under, shares["cross_share"]),
+        *_basis_offset(book, signed, under, shares["basis_share"]),
+        *_beta_gap(book, signed, betas, reference, shares["beta_gap_share"]),
+        *_option_delta_gap(book, signed, shares["option_gap_share"]),
+        *_venue_concentration(book, signed, shares["venue_share"]),
+    ]
+    return sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
+
+
+def findings_frame(findings: list[Finding]) -> pd.DataFrame:
+    """The findings as a table: severity, code, message, positions.
+
+    Examples
+    --------
+    >>> findings_frame([]).columns.tolist()
+    ['severity', 'code', 'message', 'positions']
+    """
+    return pd.DataFrame([{"severity": f.severity, "code": f.code, "message": f.message,
+                          "positions": ", ".join(f.positions)} for f in findings],
+                        columns=["severity", "code", "message", "positions"])
