@@ -181,7 +181,7 @@ def _path_factors(book: Book, paths: pd.DataFrame) -> np.ndarray:
 
 def _sides_frame(signed: np.ndarray, index: pd.Index) -> pd.DataFrame:
     long = np.where(signed > 0, signed, 0.0).sum(axis=1)
-    short = -np.where(signed < 0, signed, 0.0).sum(axis=1)
+    short = np.where(signed < 0, -signed, 0.0).sum(axis=1)
     return pd.DataFrame({"long": long, "short": short, "net": long - short,
                          "gross": long + short}, index=index)
 
