@@ -1,0 +1,56 @@
+# exposure-kit: every target builds .venv itself when it is missing.
+#   make lab        JupyterLab on the lessons, the start-here lesson open
+#   make test       the whole suite: engine, widgets, notebooks (nbval), exercises, a real browser
+#   make app        the lessons as Voila web apps (APP_IP=0.0.0.0 to serve a classroom network)
+#   make bench      the speed figures
+#   make solutions  exercise notebooks with their solutions filled in, under build/solutions
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+APP_IP ?= 127.0.0.1
+APP_PORT ?= 8866
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+.PHONY: lab app test bench solutions browser clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --port=$(PORT) notebooks/00_start_here.ipynb
+
+app: $(STAMP)
+	$(VENV)/bin/voila notebooks --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
+		--Voila.port_retries=0 --VoilaConfiguration.file_allowlist="['.*\.png']"
+
+# Debian's chromium for the browser tests, installed with apt when missing and we are allowed to.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "chromium is missing and cannot be installed here: browser tests will be skipped"; \
+	fi
+
+test: $(STAMP) browser
+	MPLBACKEND=Agg JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1 \
+		$(PY) -m pytest -p no:cacheprovider --doctest-modules exposure_kit tests \
+		--nbval-lax notebooks exercises
+
+bench: $(STAMP)
+	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+solutions: $(STAMP)
+	$(PY) -m exposure_kit.exercises.solutions build/solutions
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
