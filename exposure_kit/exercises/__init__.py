@@ -1,0 +1,25 @@
+"""Exercises that check answers and explain mistakes, one module per lesson.
+
+In a notebook::
+
+    from exposure_kit.exercises import ____, lesson01 as ex
+    answer = ____          # the learner replaces ____
+    ex.q1.check(answer)    # Correct / Incorrect: <the mistake> / Not attempted
+    ex.q1.hint()           # one more hint at each call
+    ex.q1.solution()       # the code that computes it
+    ex.progress            # which questions of the lesson are done
+
+``python -m exposure_kit.exercises.build`` rewrites the notebooks under ``exercises/`` from the
+lesson modules; ``python -m exposure_kit.exercises.solutions OUTDIR`` writes them with the
+solutions filled in.
+"""
+
+from ._framework import (CORRECT, INCORRECT, NOT_ATTEMPTED, BookQuestion, ChoiceQuestion,
+                         FunctionQuestion, Mistake, NumberQuestion, Placeholder, Progress,
+                         Question, Requirement, Result, ____)
+
+LESSONS = tuple(f"lesson{n:02d}" for n in range(1, 11))
+
+__all__ = ["____", "Placeholder", "Result", "Mistake", "Question", "NumberQuestion",
+           "ChoiceQuestion", "FunctionQuestion", "BookQuestion", "Requirement", "Progress",
+           "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "LESSONS"]

@@ -1,0 +1,611 @@
+"""Questions that check a learner's answer, give hints one at a time and name common mistakes.
+
+Shaped like Kaggle's learntools: a question is an object with ``check(answer)``, ``hint()`` and
+``solution()``. A check takes the answer as an argument (it never reads the notebook's globals),
+never shows the expected value, and names a mistake it recognises. Every outcome is a
+:class:`Result`, which Jupyter shows as a coloured box and a terminal as one line of text.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import traceback
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .._book import Book
+
+__all__ = ["____", "Placeholder", "Result", "Mistake", "Question", "NumberQuestion",
+           "ChoiceQuestion", "FunctionQuestion", "BookQuestion", "Requirement", "Progress",
+           "CORRECT", "INCORRECT", "NOT_ATTEMPTED"]
+
+CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not attempted"
+_COLOURS = {CORRECT: ("#1b7f3b", "#e8f6ec"), INCORRECT: ("#b3261e", "#fdecea"),
+            NOT_ATTEMPTED: ("#8a6d00", "#fff8e1"), "info": ("#1f4e8c", "#eaf1fb")}
+
+
+class Placeholder:
+    """The blank a learner replaces with an answer; a check that gets it says "not attempted"."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "____"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+____ = Placeholder()
+
+
+def _is_blank(value: Any) -> bool:
+    return value is ____ or isinstance(value, Placeholder)
+
+
+# ----- what a learner sees -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Result:
+    """The outcome of a check, a hint or a solution: a status and a message.
+
+    ``str(result)`` is the plain-text line (``"Correct"``, ``"Incorrect: ..."``,
+    ``"Not attempted"``); Jupyter shows it coloured through ``_repr_html_``.
+    """
+
+    status: str
+    message: str = ""
+    title: str = ""
+
+    @property
+    def correct(self) -> bool:
+        return self.status == CORRECT
+
+    def _heading(self) -> str:
+        if self.title:
+            return self.title
+        return {CORRECT: "Correct", INCORRECT: "Incorrect",
+                NOT_ATTEMPTED: "Not attempted"}.get(self.status, "")
+
+    def __str__(self) -> str:
+        heading = self._heading()
+        return f"{heading}: {self.message}" if self.message else heading
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        colour, background = _COLOURS.get(self.status, _COLOURS["info"])
+        body = html.escape(self.message).replace("\n", "<br>")
+        if self.status == "solution":
+            body = f"<pre style='margin:4px 0 0 0'>{html.escape(self.message)}</pre>"
+        text = f"<b>{html.escape(self._heading())}</b>" + (f": {body}" if self.message else "")
+        return (f"<div style='border-left:4px solid {colour};background:{background};"
+                f"color:{colour};padding:6px 10px;margin:4px 0;font-family:sans-serif'>"
+                f"{text}</div>")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A wrong answer a question recognises, and what to tell the learner about it.
+
+    Parameters
+    ----------
+    match : value or callable
+        For a number or choice question: the wrong value (compared with the question's
+        tolerance) or a predicate ``match(answer) -> bool``. For a function question: a wrong
+        implementation; the learner's function is recognised when it agrees with it on every
+        test case. For a book question: a predicate on the learner's :class:`~exposure_kit.Book`.
+    message : str
+        Names the mistake. It must not contain the expected value.
+    example : optional
+        An answer that makes this mistake, for tests; by default ``match`` itself when it is a
+        value (or, in a function question, the wrong implementation).
+    """
+
+    match: Any
+    message: str
+    example: Any = None
+
+    def sample(self) -> Any:
+        """An answer that makes this mistake."""
+        return self.match if self.example is None else self.example
+
+
+def _predicate(match: Any) -> bool:
+    return callable(match) and not isinstance(match, (int, float, str, np.number))
+
+
+class Question:
+    """One question: ``check(answer)``, ``hint()`` (one more each call) and ``solution()``.
+
+    Parameters
+    ----------
+    title : str
+        A few words, shown as the notebook's heading for the question.
+    prompt : str
+        The question, with its numbers (markdown).
+    hints : sequence of str
+        Given one more at each call of :meth:`hint`.
+    solution : str
+        Python code that computes the answer; it is what :meth:`solution` shows and what the
+        solutions notebooks put in the answer cell. It assigns ``answer`` (or defines the
+        function the question asks for).
+    mistakes : sequence of Mistake
+    setup : str, optional
+        Code the notebook runs before the answer cell (the question's data).
+    blank : str, optional
+        The answer cell's first lines, with ``____`` where the learner writes.
+    """
+
+    kind = "question"
+    default_blank = "answer = ____   # your answer here"
+
+    def __init__(self, title: str, prompt: str, *, hints: Sequence[str], solution: str,
+                 mistakes: Sequence[Mistake] = (), setup: str = "", blank: str = "") -> None:
+        self.title = title
+        self.prompt = prompt
+        self.hints = list(hints)
+        self.solution_code = solution.strip()
+        self.mistakes = list(mistakes)
+        self.setup = setup.strip()
+        self.blank = (blank or self.default_blank).strip()
+        self.name = ""
+        self.progress: Progress | None = None
+        self._hints_shown = 0
+
+    # ----- the learner's side --------------------------------------------------------------------
+    def check(self, answer: Any) -> Result:
+        """Check ``answer``: Correct, Incorrect (naming the mistake when recognised) or Not
+        attempted. Never raises on a wrong type and never shows the expected value."""
+        try:
+            result = self._check(answer)
+        except Exception as error:  # a learner's answer must never end in a traceback
+            result = Result(INCORRECT, f"the answer could not be checked ({type(error).__name__}: "
+                                       f"{error}). Look at its type and shape.")
+        if self.progress is not None:
+            self.progress.record(self.name, result.status)
+        return result
+
+    def hint(self) -> Result:
+        """The hints so far, one more at each call."""
+        if not self.hints:
+            return Result("hint", "no hint for this one: try the solution.", title="Hint")
+        self._hints_shown = min(self._hints_shown + 1, len(self.hints))
+        shown = self.hints[:self._hints_shown]
+        lines = [f"{i}. {text}" for i, text in enumerate(shown, 1)]
+        more = len(self.hints) - self._hints_shown
+        if more:
+            lines.append(f"({more} more: call hint() again)")
+        return Result("hint", "\n".join(lines), title=f"Hint {self._hints_shown}/{len(self.hints)}")
+
+    def solution(self) -> Result:
+        """The code that computes the answer."""
+        if self.progress is not None:
+            self.progress.record_solution(self.name)
+        return Result("solution", self.solution_code, title="Solution")
+
+    # ----- what each kind defines ----------------------------------------------------------------
+    def _check(self, answer: Any) -> Result:
+        raise NotImplementedError
+
+    def expected(self) -> Any:
+        """The expected answer (for tests and instructors; never shown by a check)."""
+        raise NotImplementedError
+
+    def solution_answer(self) -> Any:
+        """The answer the stored solution code produces, run in the question's setup."""
+        namespace: dict[str, Any] = {"____": ____}
+        exec("import numpy as np\nimport pandas as pd\nimport exposure_kit as ek\n"  # noqa: S102
+             + self.setup + "\n" + self.solution_code, namespace)
+        return namespace[self.answer_name]
+
+    answer_name = "answer"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name or ''}: {self.title}>"
+
+
+# ----- numbers -------------------------------------------------------------------------------------
+def _as_number(answer: Any) -> tuple[float | None, str]:
+    """The answer as a float, or None and a friendly message saying what was wrong."""
+    if isinstance(answer, (bool, np.bool_)):
+        return None, "the answer should be a number, not True or False."
+    if isinstance(answer, (int, float, np.integer, np.floating)):
+        value = float(answer)
+        if not math.isfinite(value):
+            return None, f"the answer should be a finite number, you gave {answer!r}."
+        return value, ""
+    if isinstance(answer, np.ndarray) and answer.size == 1:
+        return _as_number(answer.reshape(-1)[0])
+    if isinstance(answer, str):
+        try:
+            float(answer.replace(",", "").replace("_", ""))
+            return None, ("the answer is text (in quotes); write the number itself, without "
+                          "quotes, e.g. 1234.5 rather than '1234.5'.")
+        except ValueError:
+            return None, "the answer should be a number, you gave the text " \
+                         f"{answer[:40]!r}."
+    if answer is None:
+        return None, ("the answer is None: did you print a number instead of assigning it, or "
+                      "call a function that returns nothing?")
+    if isinstance(answer, (list, tuple, set, dict, pd.Series, pd.DataFrame, np.ndarray)):
+        return None, (f"the answer should be one number, you gave a {type(answer).__name__}. "
+                      "Add it up or pick the single value the question asks for.")
+    return None, f"the answer should be a number, you gave a {type(answer).__name__}."
+
+
+class NumberQuestion(Question):
+    """A numeric answer, accepted within ``abs_tol`` or ``rel_tol`` of the expected value.
+
+    Besides the question's own mistakes it recognises a flipped sign, and for a fraction
+    (``percent=True`` names one such as a ratio or a move) an answer given in percent.
+    """
+
+    kind = "number"
+
+    def __init__(self, title: str, prompt: str, expected: float, *, abs_tol: float = 0.01,
+                 rel_tol: float = 1e-4, percent: bool = False, **kwargs: Any) -> None:
+        super().__init__(title, prompt, **kwargs)
+        self._expected = float(expected)
+        self.abs_tol = abs_tol
+        self.rel_tol = rel_tol
+        self.percent = percent
+
+    def expected(self) -> float:
+        return self._expected
+
+    def _close(self, value: float, target: float) -> bool:
+        return abs(value - target) <= max(self.abs_tol, self.rel_tol * abs(target))
+
+    def _check(self, answer: Any) -> Result:
+        if _is_blank(answer):
+            return Result(NOT_ATTEMPTED, "replace ____ with your answer.")
+        value, problem = _as_number(answer)
+        if value is None:
+            return Result(INCORRECT, problem)
+        if self._close(value, self._expected):
+            return Result(CORRECT)
+        for mistake in self.mistakes:
+            hit = mistake.match(value) if _predicate(mistake.match) else \
+                self._close(value, float(mistake.match))
+            if hit:
+                return Result(INCORRECT, mistake.message)
+        if self._expected != 0 and self._close(value, -self._expected):
+            return Result(INCORRECT, "the size looks right but the sign is flipped: long "
+                                     "exposure is positive, short negative.")
+        if self.percent and self._close(value, 100 * self._expected):
+            return Result(INCORRECT, "that looks like a percent: give it as a fraction "
+                                     "(12 % is 0.12).")
+        return Result(INCORRECT, "not the expected value. Try hint() for a nudge.")
+
+
+# ----- choices -------------------------------------------------------------------------------------
+class ChoiceQuestion(Question):
+    """Pick one of several options, given by its key (``"a"``, ``"b"``, ...).
+
+    ``mistakes`` maps a wrong option's key to the reason it is wrong.
+    """
+
+    kind = "choice"
+    default_blank = 'answer = ____   # one of the letters, e.g. "a"'
+
+    def __init__(self, title: str, prompt: str, options: Mapping[str, str], expected: str, *,
+                 mistakes: Mapping[str, str] | Sequence[Mistake] = (), **kwargs: Any) -> None:
+        if isinstance(mistakes, Mapping):
+            mistakes = [Mistake(key, text) for key, text in mistakes.items()]
+        super().__init__(title, prompt, mistakes=mistakes, **kwargs)
+        self.options = {str(k).lower(): v for k, v in options.items()}
+        if expected not in self.options:
+            raise ValueError(f"expected {expected!r} is not an option")
+        self._expected = expected
+
+    def expected(self) -> str:
+        return self._expected
+
+    def options_markdown(self) -> str:
+        return "\n".join(f"- **{key}**: {text}" for key, text in self.options.items())
+
+    def _check(self, answer: Any) -> Result:
+        if _is_blank(answer):
+            return Result(NOT_ATTEMPTED, "replace ____ with the letter of your choice.")
+        keys = ", ".join(f'"{k}"' for k in self.options)
+        if not isinstance(answer, str):
+            return Result(INCORRECT, f"give the letter of an option as text in quotes, one of "
+                                     f"{keys}; you gave a {type(answer).__name__}.")
+        key = answer.strip().strip(".)").lower()
+        if key not in self.options:
+            return Result(INCORRECT, f"{answer[:40]!r} is not an option; choose one of {keys}.")
+        if key == self._expected:
+            return Result(CORRECT)
+        for mistake in self.mistakes:
+            hit = mistake.match(key) if _predicate(mistake.match) else mistake.match == key
+            if hit:
+                return Result(INCORRECT, mistake.message)
+        return Result(INCORRECT, "not that one. Try hint() for a nudge.")
+
+
+# ----- functions the learner writes --------------------------------------------------------------
+def _same(a: Any, b: Any, abs_tol: float, rel_tol: float) -> bool:
+    if isinstance(b, (tuple, list)):
+        return (isinstance(a, (tuple, list, np.ndarray)) and len(a) == len(b)
+                and all(_same(x, y, abs_tol, rel_tol) for x, y in zip(a, b)))
+    if isinstance(b, str):
+        return a == b
+    value, problem = _as_number(a)
+    if value is None:
+        return False
+    return abs(value - float(b)) <= max(abs_tol, rel_tol * abs(float(b)))
+
+
+def _call_text(name: str, args: tuple) -> str:
+    return f"{name}({', '.join(repr(a) for a in args)})"
+
+
+class FunctionQuestion(Question):
+    """A short function the learner writes, checked on test cases (edge cases included).
+
+    Parameters
+    ----------
+    function_name : str
+        The name the learner's function has in the notebook.
+    reference : callable
+        The right implementation (built on :mod:`exposure_kit`), giving the expected results.
+    cases : sequence of tuple
+        Arguments of each test case.
+    mistakes : sequence of Mistake
+        Each ``match`` is a wrong implementation; a learner's function that agrees with it on
+        every case is named by its message.
+    """
+
+    kind = "function"
+
+    def __init__(self, title: str, prompt: str, function_name: str, reference: Callable,
+                 cases: Sequence[tuple], *, abs_tol: float = 1e-6, rel_tol: float = 1e-9,
+                 signature: str = "", **kwargs: Any) -> None:
+        blank = kwargs.pop("blank", "") or (f"def {function_name}({signature}):\n"
+                                           f"    return ____   # your code here")
+        super().__init__(title, prompt, blank=blank, **kwargs)
+        self.function_name = function_name
+        self.answer_name = function_name
+        self.reference = reference
+        self.cases = [tuple(c) for c in cases]
+        self.abs_tol, self.rel_tol = abs_tol, rel_tol
+
+    def expected(self) -> Callable:
+        return self.reference
+
+    def _agrees(self, function: Callable, other: Callable) -> bool:
+        try:
+            return all(_same(function(*args), other(*args), self.abs_tol, self.rel_tol)
+                       for args in self.cases)
+        except Exception:
+            return False
+
+    def _check(self, answer: Any) -> Result:
+        if _is_blank(answer):
+            return Result(NOT_ATTEMPTED, f"write the function {self.function_name} and pass it "
+                                         "in (its name, without brackets).")
+        if not callable(answer):
+            return Result(INCORRECT, f"pass the function itself, e.g. "
+                                     f"check({self.function_name}); you gave a "
+                                     f"{type(answer).__name__}.")
+        failed = None
+        for args in self.cases:
+            try:
+                got = answer(*args)
+            except Exception as error:
+                where = traceback.extract_tb(error.__traceback__)[-1].lineno
+                return Result(INCORRECT, f"{_call_text(self.function_name, args)} raised "
+                                         f"{type(error).__name__}: {error} (line {where}).")
+            if _is_blank(got) or (isinstance(got, tuple) and any(_is_blank(g) for g in got)):
+                return Result(NOT_ATTEMPTED, "the function still returns ____: write its body.")
+            if not _same(got, self.reference(*args), self.abs_tol, self.rel_tol):
+                failed = (args, got)
+                break
+        if failed is None:
+            return Result(CORRECT)
+        for mistake in self.mistakes:
+            if self._agrees(answer, mistake.match):
+                return Result(INCORRECT, mistake.message)
+        args, got = failed
+        return Result(INCORRECT, f"{_call_text(self.function_name, args)} returned {got!r}, "
+                                 "which is not right. Try that case by hand.")
+
+
+# ----- books the learner builds ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Requirement:
+    """Something the learner's book must satisfy: ``measure(book)`` close to ``target``, or a
+    predicate ``test(book)``; ``message`` says what is missing when it fails."""
+
+    message: str
+    measure: Callable[[Book], float] | None = None
+    target: float = 0.0
+    tolerance: float = 0.01
+    test: Callable[[Book], bool] | None = None
+
+    def holds(self, book: Book) -> bool:
+        if self.test is not None:
+            return bool(self.test(book))
+        return abs(float(self.measure(book)) - self.target) <= self.tolerance
+
+
+def _as_book(answer: Any) -> tuple[Book | None, str]:
+    if isinstance(answer, Book):
+        return answer, ""
+    try:
+        if isinstance(answer, pd.DataFrame):
+            return Book.from_frame(answer), ""
+        if isinstance(answer, (list, tuple)) and all(isinstance(r, Mapping) for r in answer):
+            if any(_is_blank(v) for r in answer for v in r.values()):
+                return None, "blank"
+            return Book.from_records(answer), ""
+    except ValueError as error:  # PositionError names the row and field
+        return None, f"the book does not load: {error}"
+    return None, (f"give a Book (ek.Book.from_records(...)) or a list of position dicts; you "
+                  f"gave a {type(answer).__name__}.")
+
+
+class BookQuestion(Question):
+    """A book the learner builds, checked on its exposures.
+
+    Parameters
+    ----------
+    requirements : sequence of Requirement
+        All must hold for the answer to be correct; the first that fails is reported.
+    solution_book : callable, optional
+        Not needed: the stored solution code builds the book.
+    """
+
+    kind = "book"
+
+    def __init__(self, title: str, prompt: str, requirements: Sequence[Requirement],
+                 **kwargs: Any) -> None:
+        super().__init__(title, prompt, **kwargs)
+        self.requirements = list(requirements)
+
+    def expected(self) -> list[Requirement]:
+        return self.requirements
+
+    def _check(self, answer: Any) -> Result:
+        if _is_blank(answer) or (isinstance(answer, (list, tuple))
+                                 and any(_is_blank(a) for a in answer)):
+            return Result(NOT_ATTEMPTED, "replace ____ with your book.")
+        book, problem = _as_book(answer)
+        if problem == "blank":
+            return Result(NOT_ATTEMPTED, "some fields are still ____.")
+        if book is None:
+            return Result(INCORRECT, problem)
+        if all(r.holds(book) for r in self.requirements):
+            return Result(CORRECT)
+        for mistake in self.mistakes:
+            try:
+                hit = mistake.match(book)
+            except Exception:
+                hit = False
+            if hit:
+                return Result(INCORRECT, mistake.message)
+        failing = next(r for r in self.requirements if not r.holds(book))
+        return Result(INCORRECT, failing.message)
+
+
+# ----- progress over a notebook ------------------------------------------------------------------
+class Progress:
+    """Which questions of a lesson are done. Show it (``ex.progress`` or ``ex.progress()``)."""
+
+    def __init__(self, lesson: str, questions: Iterable[Question] = ()) -> None:
+        self.lesson = lesson
+        self.questions: dict[str, Question] = {}
+        self.status: dict[str, str] = {}
+        self.solution_seen: set[str] = set()
+        for question in questions:
+            self.add(question)
+
+    def add(self, question: Question) -> None:
+        self.questions[question.name] = question
+        self.status.setdefault(question.name, NOT_ATTEMPTED)
+        question.progress = self
+
+    def record(self, name: str, status: str) -> None:
+        if self.status.get(name) != CORRECT or status == CORRECT:
+            self.status[name] = status
+
+    def record_solution(self, name: str) -> None:
+        self.solution_seen.add(name)
+
+    def __call__(self) -> "Progress":
+        return self
+
+    def counts(self) -> dict[str, int]:
+        values = list(self.status.values())
+        return {s: values.count(s) for s in (CORRECT, INCORRECT, NOT_ATTEMPTED)}
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{"question": name, "title": q.title, "status": self.status[name],
+                              "solution seen": name in self.solution_seen}
+                             for name, q in self.questions.items()]).set_index("question")
+
+    def _headline(self) -> str:
+        n = self.counts()
+        return (f"{self.lesson}: {n[CORRECT]} of {len(self.questions)} correct, "
+                f"{n[INCORRECT]} to retry, {n[NOT_ATTEMPTED]} not attempted")
+
+    def __repr__(self) -> str:
+        lines = [self._headline()]
+        for name, question in self.questions.items():
+            seen = " (solution seen)" if name in self.solution_seen else ""
+            lines.append(f"  {name:<4} {self.status[name]:<14} {question.title}{seen}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for name, question in self.questions.items():
+            colour = _COLOURS[self.status[name]][0]
+            seen = " (solution seen)" if name in self.solution_seen else ""
+            rows.append(f"<tr><td>{name}</td><td>{html.escape(question.title)}</td>"
+                        f"<td style='color:{colour};font-weight:bold'>{self.status[name]}{seen}"
+                        "</td></tr>")
+        return (f"<div style='font-family:sans-serif'><b>{html.escape(self._headline())}</b>"
+                f"<table>{''.join(rows)}</table></div>")
+
+
+def register(module_globals: dict[str, Any], lesson: str) -> Progress:
+    """Name the module's questions q1, q2, ... and give them one :class:`Progress`."""
+    progress = Progress(lesson)
+    names = sorted((k for k, v in module_globals.items()
+                    if isinstance(v, Question) and k[:1] == "q" and k[1:].isdigit()),
+                   key=lambda k: int(k[1:]))
+    for name in names:
+        module_globals[name].name = name
+        progress.add(module_globals[name])
+    return progress
+
+
+# ----- the question's data as code a learner reads --------------------------------------------------
+def _literal(value: Any, indent: int = 0) -> str:
+    pad = " " * (indent + 4)
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):_}" if abs(int(value)) >= 10_000 else str(int(value))
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        if number.is_integer() and abs(number) >= 10_000:
+            return f"{int(number):_}"
+        return repr(number)
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, Mapping):
+        items = ", ".join(f"{_literal(k)}: {_literal(v, indent)}" for k, v in value.items())
+        return "{" + items + "}"
+    if isinstance(value, (list, tuple)):
+        inner = [_literal(v, indent + 4) for v in value]
+        one_line = ", ".join(inner)
+        open_, close = ("[", "]") if isinstance(value, list) else ("(", ")")
+        if len(one_line) + indent < 88 and "\n" not in one_line:
+            if isinstance(value, tuple) and len(value) == 1:
+                one_line += ","
+            return open_ + one_line + close
+        body = "".join(f"\n{pad}{v}," for v in inner)
+        return f"{open_}{body}\n{' ' * indent}{close}"
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def data_code(**values: Any) -> str:
+    """Python assignments that recreate ``values``: the data a question states, as code.
+
+    Examples
+    --------
+    >>> print(data_code(long=150_000, sides=["long", "short"]))
+    long = 150_000
+    sides = ['long', 'short']
+    """
+    return "\n".join(f"{name} = {_literal(value)}" for name, value in values.items())

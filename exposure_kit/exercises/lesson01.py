@@ -1,0 +1,133 @@
+"""Exercises for lesson 01: net versus gross."""
+
+from __future__ import annotations
+
+from .. import _book as _b
+from .._format import usd
+from .._scenarios import shock_pnl
+from ._framework import ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion, data_code, register
+
+STEM = "01_net_vs_gross"
+TITLE = "Exercises 01: net versus gross"
+INTRO = ("Net exposure is what is left of a book's direction once its shorts are set against its "
+         "longs; gross exposure is the size of everything it holds. These questions use new "
+         "numbers, not the lesson's.")
+
+# ----- the data ----------------------------------------------------------------------------------
+RECORDS = [
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 220_000},
+    {"name": "ETH-FUT", "underlying": "ETH", "kind": "future", "side": "short", "notional": 180_000},
+]
+BOOK = _b.Book.from_records(RECORDS)
+LONG, SHORT = BOOK.long_exposure(), BOOK.short_exposure()
+_SETUP = data_code(records=RECORDS) + "\nbook = ek.Book.from_records(records)"
+
+q1 = NumberQuestion(
+    "Net exposure of a two-leg book",
+    f"A trader is long {usd(LONG)} of BTC perpetuals and short {usd(SHORT)} of ETH futures. "
+    "What is the book's **net exposure** in USD (positive for net long, negative for net short)?",
+    BOOK.net_exposure(),
+    setup=_SETUP,
+    hints=["Net exposure sets the short side against the long side.",
+           "Net = total long - total short, with the short side counted as a size.",
+           "In code: `book.net_exposure()`."],
+    solution="answer = book.net_exposure()   # long - short",
+    mistakes=[Mistake(LONG + SHORT, "that is the gross exposure (long + short): the short was "
+                                    "added, not subtracted."),
+              Mistake(LONG, "that is the long side alone; the short side offsets part of it."),
+              Mistake(SHORT - LONG, "you took the long from the short: net is long minus short, "
+                                    "so a book with the bigger long side is net positive.")])
+
+q2 = NumberQuestion(
+    "Gross exposure of the same book",
+    "For the same book, what is its **gross exposure** in USD?",
+    BOOK.gross_exposure(),
+    setup=_SETUP,
+    hints=["Gross exposure ignores direction: every position counts at its size.",
+           "Gross = long + short (the short as a positive size). In code: `book.gross_exposure()`."],
+    solution="answer = book.gross_exposure()   # long + short",
+    mistakes=[Mistake(LONG - SHORT, "that is the net exposure, not the gross: gross adds the "
+                                    "sides instead of offsetting them."),
+              Mistake(LONG, "that counts only the long side; the short is part of the book's "
+                            "size too.")])
+
+_BIAS = BOOK.summary().bias
+q3 = ChoiceQuestion(
+    "Which way does it lean?",
+    "The same book holds a long and a short. Which describes its direction? (A book counts as "
+    "neutral when its net is within 5 % of its gross.)",
+    {"a": "net long", "b": "net short", "c": "neutral: it holds both a long and a short"},
+    {"long": "a", "short": "b", "neutral": "c"}[_BIAS],
+    setup=_SETUP,
+    hints=["Holding both sides does not make a book neutral: compare the sizes of the sides.",
+           "`book.summary().bias` gives the answer the toolkit computes."],
+    solution='answer = {"long": "a", "short": "b", "neutral": "c"}[book.summary().bias]',
+    mistakes={"b": "the short side is the smaller one here, so it cannot dominate.",
+              "c": "having both a long and a short does not make a book neutral: what matters "
+                   "is how far apart the two sides are compared with the gross."})
+
+
+def _net_to_gross(long: float, short: float) -> float:
+    book = _b.Book.from_records([{"underlying": "X", "kind": "perp", "side": "long",
+                                  "notional": long},
+                                 {"underlying": "X", "kind": "perp", "side": "short",
+                                  "notional": short}])
+    return book.net_to_gross()
+
+
+q4 = FunctionQuestion(
+    "Write net_to_gross",
+    "Write a function `net_to_gross(long, short)` that takes the size of the long side and the "
+    "size of the short side (both positive numbers, in USD) and returns **net divided by gross**: "
+    "1 for an all-long book, -1 for an all-short one. An empty book (both 0) has nothing to "
+    "lean on: return 0.0 for it.",
+    "net_to_gross", _net_to_gross,
+    cases=[(220_000, 180_000), (50_000, 0), (0, 75_000), (100_000, 100_000), (0, 0),
+           (1_000, 9_000)],
+    signature="long, short",
+    hints=["Net is long - short; gross is long + short.",
+           "Divide one by the other; guard the case where gross is 0 before dividing."],
+    solution=("def net_to_gross(long, short):\n"
+              "    gross = long + short\n"
+              "    return (long - short) / gross if gross > 0 else 0.0"),
+    mistakes=[Mistake(lambda l, s: (l + s) / (l - s) if l != s else 0.0,
+                      "you divided gross by net: it is the other way round, net over gross."),
+              Mistake(lambda l, s: (l - s) / l if l else 0.0,
+                      "you divided by the long side; divide by the gross (long + short)."),
+              Mistake(lambda l, s: (s - l) / (l + s) if l + s else 0.0,
+                      "the sign is flipped: net is long minus short, so an all-long book "
+                      "gives +1.")])
+
+# ----- a judgment --------------------------------------------------------------------------------
+BOOK_A = [
+    {"name": "A BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 900_000},
+    {"name": "A ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 870_000},
+]
+BOOK_B = [
+    {"name": "B BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "notional": 120_000},
+]
+MOVE = {"BTC": -0.10, "ETH": 0.10}
+_LOSS_A = shock_pnl(_b.Book.from_records(BOOK_A), MOVE)
+_LOSS_B = shock_pnl(_b.Book.from_records(BOOK_B), {"BTC": -0.10})
+q5 = ChoiceQuestion(
+    "Small net, big book",
+    f"Book A is long {usd(900_000)} of BTC perps and short {usd(870_000)} of ETH perps. "
+    f"Book B holds {usd(120_000)} of BTC spot and nothing else. One day BTC falls 10 % while ETH "
+    "rises 10 %. Which book loses more?",
+    {"a": "Book B: its net exposure is about four times Book A's",
+     "b": "Book A: its two legs both lose when BTC and ETH move apart, and they are large",
+     "c": "neither loses much: both books are small in net terms"},
+    "b" if _LOSS_A < _LOSS_B else "a",
+    setup=data_code(book_a=BOOK_A, book_b=BOOK_B, move=MOVE),
+    hints=["Work out each leg's profit or loss: a long loses when its price falls, a short loses "
+           "when its price rises.",
+           "Try `ek.shock_pnl(ek.Book.from_records(book_a), move)` and the same for book B "
+           "(with only BTC's move)."],
+    solution=('loss_a = ek.shock_pnl(ek.Book.from_records(book_a), move)\n'
+              'loss_b = ek.shock_pnl(ek.Book.from_records(book_b), {"BTC": move["BTC"]})\n'
+              'answer = "b" if loss_a < loss_b else "a"'),
+    mistakes={"a": "net exposure only tells you about a move of the whole market in one "
+                   "direction; when the two legs move apart, Book A's gross is what loses.",
+              "c": "a small net says nothing about what happens when the legs move apart."})
+
+progress = register(globals(), "Lesson 01")
