@@ -552,6 +552,47 @@ class Book:
             frame["notional"] = frame["notional"].to_numpy() * scaled
         return Book.from_frame(frame)
 
+    def resized(self, notionals, sides=None) -> "Book":
+        """A new book whose positions have these USD notionals (and, if given, these sides).
+
+        Sizes given by quantity are scaled so that the USD notional (face, for inverse
+        contracts) becomes the one asked; prices and everything else stay.
+
+        Parameters
+        ----------
+        notionals : array-like
+            One non-negative USD notional per position, in the book's order.
+        sides : array-like of {"long", "short"}, optional
+
+        Examples
+        --------
+        >>> book = Book([Position("a", "BTC", "spot", "long", quantity=2, price=50_000)])
+        >>> book.resized([150_000], ["short"]).net_exposure()
+        -150000.0
+        """
+        target = np.asarray(notionals, dtype=float)
+        if target.shape != (len(self),):
+            raise PositionError("notionals", f"need one per position ({len(self)}), "
+                                f"got shape {target.shape}")
+        frame = self._frame.copy()
+        current = self._usd
+        for column in ("notional", "quantity"):
+            if column in frame.columns:
+                values = frame[column].to_numpy(dtype=float)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    scaled = np.where(current > 0, values * target / current, np.nan)
+                frame[column] = np.where(np.isnan(values), np.nan, scaled)
+        if "notional" not in frame.columns:
+            frame["notional"] = np.nan
+        stuck = (current == 0) | ~np.isfinite(current)     # nothing to scale: give the notional
+        notional = frame["notional"].to_numpy(dtype=float)
+        frame["notional"] = np.where(stuck, target, notional)
+        if "quantity" in frame.columns:
+            frame["quantity"] = np.where(stuck, np.nan, frame["quantity"].to_numpy(dtype=float))
+        if sides is not None:
+            frame["side"] = list(sides)
+        return Book.from_frame(frame)
+
     def move_factors(self, moves: Mapping[str, float], on: str = "underlying") -> np.ndarray:
         """One plus the move each position gets from ``moves`` keyed by column ``on``."""
         if on not in self._frame.columns:

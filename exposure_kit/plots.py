@@ -1,0 +1,262 @@
+"""Charts of exposure, one function per chart, all in one style.
+
+Every function takes ``ax=None`` (a new figure when missing) and returns the Axes. Long, short,
+net and gross always wear the same colours (Okabe-Ito, safe for colour-blind readers), money axes
+read ``$150k``, and a zero line shows where long turns into short.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from ._book import Book, ExposureSummary
+from ._format import usd_short
+
+__all__ = ["COLORS", "new_axes", "money_axis", "exposure_bars", "waterfall", "exposure_by",
+           "net_vs_hedge_ratio", "scenario_heatmap", "exposure_path_chart", "delta_curve"]
+
+COLORS = {"long": "#0072B2", "short": "#D55E00", "net": "#009E73", "gross": "#7F7F7F",
+          "marker": "#CC79A7", "zero": "#222222", "band": "#F0E442"}
+_MONEY = FuncFormatter(lambda value, _: usd_short(value))
+
+
+def new_axes(ax: Axes | None = None, figsize: tuple[float, float] = (6.0, 3.6)) -> Axes:
+    """Return ``ax``, or the Axes of a new figure (not registered with pyplot)."""
+    if ax is not None:
+        return ax
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure.add_subplot()
+
+
+def money_axis(ax: Axes, axis: str = "y") -> Axes:
+    """Format an axis in compact dollars and draw the zero line."""
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(_MONEY)
+    line = ax.axhline if axis == "y" else ax.axvline
+    line(0, color=COLORS["zero"], linewidth=0.8, zorder=1)
+    ax.grid(axis=axis, alpha=0.25)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def _summary_of(source: Book | ExposureSummary) -> ExposureSummary:
+    return source.summary() if isinstance(source, Book) else source
+
+
+def exposure_bars(source: Book | ExposureSummary, ax: Axes | None = None,
+                  title: str = "Long, short, net and gross exposure") -> Axes:
+    """Bars of long (up), short (down), net (signed) and gross (up).
+
+    Examples
+    --------
+    >>> from exposure_kit import Position
+    >>> book = Book([Position("a", "BTC", "perp", "long", notional=150_000),
+    ...              Position("b", "ETH", "future", "short", notional=100_000)])
+    >>> [round(p.get_height()) for p in exposure_bars(book).patches]
+    [150000, -100000, 50000, 250000]
+    """
+    s = _summary_of(source)
+    ax = new_axes(ax)
+    names = ["long", "short", "net", "gross"]
+    heights = [s.long, -s.short, s.net, s.gross]
+    bars = ax.bar(names, heights, color=[COLORS[n] for n in names], width=0.6, zorder=2)
+    for bar, value in zip(bars, heights):
+        ax.annotate(usd_short(value), (bar.get_x() + bar.get_width() / 2, value),
+                    ha="center", va="bottom" if value >= 0 else "top", fontsize=9,
+                    xytext=(0, 3 if value >= 0 else -3), textcoords="offset points")
+    fit_money_limits(ax, heights)
+    ax.set_title(title)
+    return money_axis(ax)
+
+
+def fit_money_limits(ax: Axes, values: Sequence[float], pad: float = 0.15) -> None:
+    """Set y limits that hold every value, zero and a margin for labels."""
+    low, high = min(0.0, *values), max(0.0, *values)
+    span = (high - low) or 1.0
+    ax.set_ylim(low - pad * span * (low < 0), high + pad * span)
+
+
+def waterfall(book: Book, ax: Axes | None = None, **options) -> Axes:
+    """Each position's signed exposure stacked from zero, ending in the net bar.
+
+    Longs step up, shorts step down; the last bar is the net exposure. ``options`` are those
+    of :meth:`Book.exposures` (``measure=...``).
+
+    Examples
+    --------
+    >>> from exposure_kit import Position
+    >>> book = Book([Position("BTC perp", "BTC", "perp", "long", notional=120_000),
+    ...              Position("ETH future", "ETH", "future", "short", notional=70_000),
+    ...              Position("BTC quarterly", "BTC", "future", "short", notional=20_000)])
+    >>> [round(p.get_height()) for p in waterfall(book).patches][-1]
+    30000
+    """
+    exposures = book.exposures(**options)
+    ax = new_axes(ax)
+    bottoms, heights, colours = waterfall_geometry(exposures.to_numpy())
+    labels = [*map(str, exposures.index), "net"]
+    ax.bar(range(len(labels)), heights, bottom=bottoms, color=colours, width=0.6, zorder=2)
+    ax.set_xticks(range(len(labels)), labels, rotation=20 if len(labels) > 4 else 0, ha="right"
+                  if len(labels) > 4 else "center")
+    tops = np.concatenate([bottoms + heights, bottoms])
+    fit_money_limits(ax, tops.tolist())
+    ax.set_title("From each position to the net exposure")
+    return money_axis(ax)
+
+
+def waterfall_geometry(signed: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Bottoms, heights and colours of a waterfall over ``signed`` exposures plus a net bar."""
+    ends = np.cumsum(signed)
+    starts = ends - signed
+    net = ends[-1] if len(ends) else 0.0
+    bottoms = np.append(starts, 0.0)
+    heights = np.append(signed, net)
+    colours = [COLORS["long"] if v >= 0 else COLORS["short"] for v in signed] + [COLORS["net"]]
+    return bottoms, heights, colours
+
+
+def exposure_by(table: pd.DataFrame, ax: Axes | None = None, column: str | None = None) -> Axes:
+    """Horizontal bars of long and short per group, with the net as a dot.
+
+    ``table`` is what :meth:`Book.by` returns.
+
+    Examples
+    --------
+    >>> from exposure_kit import Position
+    >>> book = Book([Position("a", "BTC", "perp", "long", notional=5.0),
+    ...              Position("b", "ETH", "perp", "short", notional=2.0)])
+    >>> len(exposure_by(book.by("underlying")).patches)
+    4
+    """
+    ax = new_axes(ax, figsize=(6.0, max(2.4, 0.45 * len(table) + 1.2)))
+    y = np.arange(len(table))
+    ax.barh(y, table["long"], color=COLORS["long"], height=0.6, label="long", zorder=2)
+    ax.barh(y, -table["short"], color=COLORS["short"], height=0.6, label="short", zorder=2)
+    ax.scatter(table["net"], y, color=COLORS["net"], edgecolor="white", s=60, zorder=3,
+               label="net")
+    ax.set_yticks(y, [str(k) for k in table.index])
+    ax.invert_yaxis()
+    name = column or table.index.name or "group"
+    ax.set_title(f"Exposure by {name}")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return money_axis(ax, axis="x")
+
+
+def net_vs_hedge_ratio(ratios: Sequence[float], nets: Sequence[float], current: float | None = None,
+                       ax: Axes | None = None, band: float = 0.0) -> Axes:
+    """Net exposure against the hedge ratio, with the current ratio marked.
+
+    Examples
+    --------
+    >>> ax = net_vs_hedge_ratio([0, 1, 1.5], [100_000, 0, -50_000], current=1.0)
+    >>> ax.get_lines()[0].get_ydata().tolist()
+    [100000, 0, -50000]
+    """
+    ax = new_axes(ax)
+    ax.plot(ratios, nets, color=COLORS["net"], linewidth=2, zorder=2, label="net exposure")
+    if current is not None:
+        ax.plot([current], [np.interp(current, ratios, nets)], "o", color=COLORS["marker"],
+                markersize=9, zorder=3, label="your hedge")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_xlabel("hedge ratio (short perp / BTC held)")
+    ax.set_title("Net exposure as the hedge grows")
+    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    return money_axis(ax)
+
+
+def scenario_heatmap(values: pd.DataFrame, ax: Axes | None = None, label: str = "P&L",
+                     x: str = "BTC", y: str = "ETH") -> Axes:
+    """A grid of outcomes (rows: moves of ``y``; columns: moves of ``x``), red for losses.
+
+    Examples
+    --------
+    >>> grid = pd.DataFrame([[-1.0, 0.0], [0.0, 1.0]], index=[-0.1, 0.1], columns=[-0.1, 0.1])
+    >>> scenario_heatmap(grid).images[0].get_array().shape
+    (2, 2)
+    """
+    ax = new_axes(ax, figsize=(5.4, 4.2))
+    data = values.to_numpy(dtype=float)
+    limit = float(np.nanmax(np.abs(data))) or 1.0
+    xs, ys = values.columns.to_numpy(float), values.index.to_numpy(float)
+    image = ax.imshow(data, origin="lower", cmap="RdBu", vmin=-limit, vmax=limit, aspect="auto",
+                      extent=_extent(xs, ys))
+    bar = ax.figure.colorbar(image, ax=ax, format=_MONEY)
+    bar.set_label(label)
+    pct = FuncFormatter(lambda v, _: f"{v:+.0%}")
+    ax.xaxis.set_major_formatter(pct)
+    ax.yaxis.set_major_formatter(pct)
+    ax.set_xlabel(f"{x} price move")
+    ax.set_ylabel(f"{y} price move")
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.axvline(0, color="black", linewidth=0.6)
+    ax.set_title(f"{label} when {x} and {y} move")
+    return ax
+
+
+def _extent(xs: np.ndarray, ys: np.ndarray) -> list[float]:
+    dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1) / 2 or 0.5
+    dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1) / 2 or 0.5
+    return [xs[0] - dx, xs[-1] + dx, ys[0] - dy, ys[-1] + dy]
+
+
+def exposure_path_chart(path: pd.DataFrame, ax: Axes | None = None,
+                        title: str = "Exposure along the price path") -> Axes:
+    """Long, short (as a negative line), net and gross at each step of a path.
+
+    ``path`` has columns ``long``, ``short``, ``net``, ``gross`` (see ``exposure_path``).
+
+    Examples
+    --------
+    >>> path = pd.DataFrame({"long": [1.0, 2.0], "short": [1.0, 1.0], "net": [0.0, 1.0],
+    ...                      "gross": [2.0, 3.0]})
+    >>> [line.get_label() for line in exposure_path_chart(path).get_lines()[:4]]
+    ['long', 'short', 'net', 'gross']
+    """
+    ax = new_axes(ax)
+    steps = path.index.to_numpy()
+    ax.plot(steps, path["long"], color=COLORS["long"], label="long")
+    ax.plot(steps, -path["short"], color=COLORS["short"], label="short")
+    ax.plot(steps, path["net"], color=COLORS["net"], linewidth=2.2, label="net")
+    ax.plot(steps, path["gross"], color=COLORS["gross"], linestyle="--", label="gross")
+    ax.set_xlabel("step (day)")
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8, ncols=4, frameon=False)
+    return money_axis(ax)
+
+
+def delta_curve(spots: Sequence[float], deltas: Sequence[float], current: float | None = None,
+                current_delta: float | None = None, strike: float | None = None,
+                ax: Axes | None = None) -> Axes:
+    """An option's delta against the underlying's price, the current price marked.
+
+    Examples
+    --------
+    >>> ax = delta_curve([50_000, 60_000, 70_000], [0.2, 0.55, 0.8], current=60_000,
+    ...                  current_delta=0.55)
+    >>> ax.get_lines()[0].get_ydata().tolist()
+    [0.2, 0.55, 0.8]
+    """
+    ax = new_axes(ax)
+    ax.plot(spots, deltas, color=COLORS["net"], linewidth=2, label="delta")
+    if current is not None and current_delta is not None:
+        ax.plot([current], [current_delta], "o", color=COLORS["marker"], markersize=9,
+                label="now")
+    if strike is not None:
+        ax.axvline(strike, color=COLORS["gross"], linestyle=":", label="strike")
+    ax.set_ylim(-1.05, 1.05)
+    ax.axhline(0, color=COLORS["zero"], linewidth=0.8)
+    ax.xaxis.set_major_formatter(_MONEY)
+    ax.set_xlabel("underlying price")
+    ax.set_ylabel("delta (per coin)")
+    ax.set_title("Option delta against the underlying's price")
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.grid(alpha=0.25)
+    return ax

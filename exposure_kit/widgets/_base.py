@@ -1,0 +1,196 @@
+"""What every dashboard shares: controls, a readout, an error line, a figure drawn once.
+
+A dashboard subclass builds its controls and its artists once (``_controls``, ``_draw``), and on
+every change computes its numbers with the engine and moves its artists (``_update``). The figure
+goes to the page as PNG bytes in an ``ipywidgets.Image``, which JupyterLab, Voila and a plain
+kernel all show without extra extensions.
+
+Redraws are blitted: the artists a subclass registers with :meth:`Dashboard.moving` are left out of
+a cached background (axes, ticks, titles), and a change only paints them over it. A subclass that
+changes anything else (limits, tick labels) calls :meth:`Dashboard.invalidate`.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import Any
+
+import ipywidgets as widgets
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+__all__ = ["Dashboard", "money_slider", "fraction_slider", "readout_table"]
+
+_STYLE = {"description_width": "150px"}
+_LAYOUT = widgets.Layout(width="460px")
+
+
+def money_slider(description: str, value: float, maximum: float, step: float = 5_000.0,
+                 minimum: float = 0.0) -> widgets.FloatSlider:
+    """A slider of dollars, shown with thousands separators."""
+    return widgets.FloatSlider(value=value, min=minimum, max=maximum, step=step,
+                               description=description, readout_format=",.0f",
+                               continuous_update=True, style=_STYLE, layout=_LAYOUT)
+
+
+def fraction_slider(description: str, value: float, minimum: float, maximum: float,
+                    step: float = 0.01, fmt: str = ".0%") -> widgets.FloatSlider:
+    """A slider of a fraction (a ratio, a move, a volatility), shown as a percentage."""
+    return widgets.FloatSlider(value=value, min=minimum, max=maximum, step=step,
+                               description=description, readout_format=fmt,
+                               continuous_update=True, style=_STYLE, layout=_LAYOUT)
+
+
+def readout_table(rows: list[tuple[str, str]], headline: str | None = None) -> str:
+    """HTML for the readout: an optional headline and a two-column table of label and value."""
+    cells = "".join(f"<tr><td style='padding:1px 12px 1px 0'>{html.escape(label)}</td>"
+                    f"<td style='text-align:right'><b>{html.escape(value)}</b></td></tr>"
+                    for label, value in rows)
+    top = f"<div style='font-size:1.15em;margin-bottom:4px'><b>{html.escape(headline)}</b></div>" \
+        if headline else ""
+    return f"<div class='ek-readout-body'>{top}<table>{cells}</table></div>"
+
+
+class Dashboard:
+    """Base of the lesson dashboards.
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        The inputs, by name; setting ``controls[name].value`` updates everything.
+    readout : ipywidgets.HTML
+        The numbers that matter, formatted, straight from the engine.
+    error : ipywidgets.HTML
+        Empty, or the message of the last input the engine refused.
+    figure : matplotlib.figure.Figure
+        Built once; its artists move on each change.
+    widget : ipywidgets.VBox
+        Everything, ready to display.
+    """
+
+    title = ""
+    hint = ""
+    figsize = (6.4, 3.6)
+    dpi = 80
+    margins = {"left": 0.13, "right": 0.97, "top": 0.9, "bottom": 0.12}
+
+    def __init__(self) -> None:
+        self.controls: dict[str, widgets.Widget] = self._controls()
+        self.readout = widgets.HTML()
+        self.readout.add_class("ek-readout")
+        self.error = widgets.HTML()
+        self.error.add_class("ek-error")
+        # A fixed layout: constrained layout would cost more than the whole redraw.
+        self.figure = Figure(figsize=self.figsize, dpi=self.dpi)
+        self.figure.subplots_adjust(**self.margins)
+        FigureCanvasAgg(self.figure)
+        self.image = widgets.Image(format="png")
+        self.image.layout.max_width = f"{int(self.figsize[0] * self.dpi)}px"
+        self.last_error: str | None = None
+        self._moving: list[Artist] = []
+        self._background = None
+        self._safely(self._draw)
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.widget = widgets.VBox([
+            widgets.HTML(f"<h4 style='margin:4px 0'>{html.escape(self.title)}</h4>"),
+            widgets.VBox(list(self.controls.values())),
+            self.readout, self.error, self.image,
+            widgets.HTML(f"<i>Try this: {html.escape(self.hint)}</i>"),
+        ])
+        self.refresh()
+
+    # -- for subclasses ------------------------------------------------------------------------
+    def _controls(self) -> dict[str, widgets.Widget]:
+        raise NotImplementedError
+
+    def _draw(self) -> None:
+        """Create the axes and artists once."""
+        raise NotImplementedError
+
+    def _update(self, **values: Any) -> str:
+        """Compute with the engine, move the artists, return the readout's HTML."""
+        raise NotImplementedError
+
+    # -- machinery -----------------------------------------------------------------------------
+    @property
+    def values(self) -> dict[str, Any]:
+        """The current value of every control."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _on_change(self, _change: dict) -> None:
+        self.refresh()
+
+    def _safely(self, action) -> Any:
+        try:
+            result = action()
+        except Exception as exc:  # shown in the dashboard: a callback must never fail silently
+            kind = "" if isinstance(exc, ValueError) else f"{type(exc).__name__}: "
+            self.last_error = f"{kind}{exc}"
+            self.error.value = ("<div style='color:#B00020;font-weight:bold'>&#9888; "
+                                f"{html.escape(self.last_error)}</div>")
+            return None
+        self.last_error = None
+        self.error.value = ""
+        return result
+
+    def refresh(self) -> None:
+        """Recompute from the controls, redraw and update the readout."""
+        text = self._safely(lambda: self._update(**self.values))
+        if text is not None:
+            self.readout.value = text
+            self.render()
+
+    def moving(self, *artists: Artist) -> None:
+        """Register artists that change on updates; everything else is drawn once."""
+        for artist in artists:
+            artist.set_animated(True)
+            self._moving.append(artist)
+
+    def invalidate(self) -> None:
+        """Redraw the background on the next render (after limits or labels change)."""
+        self._background = None
+
+    def fit_y(self, ax, values, pad: float = 0.18) -> None:
+        """Keep every value in view; rescale (and redraw the background) only when needed.
+
+        Limits change when a value would leave the axes, or when the values fill less than a
+        third of them, so small moves of a slider do not make the axes jump.
+        """
+        low, high = min(0.0, *values), max(0.0, *values)
+        span = (high - low) or 1.0
+        bottom, top = ax.get_ylim()
+        outside = low < bottom or high > top
+        too_loose = span < (top - bottom) / 3
+        if outside or too_loose or self._background is None:
+            ax.set_ylim(low - pad * span * (low < 0), high + pad * span)
+            self.invalidate()
+
+    def render(self) -> bytes:
+        """Paint the moving artists over the cached background; hand PNG bytes to the page."""
+        canvas = self.figure.canvas
+        if self._background is None:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._moving:
+            self.figure.draw_artist(artist)
+        width, height = canvas.get_width_height()
+        picture = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA",
+                                   0, 1)
+        buffer = io.BytesIO()
+        picture.save(buffer, format="png", compress_level=1)
+        self.image.value = buffer.getvalue()
+        return self.image.value
+
+    def save(self, path: str) -> None:
+        """Save what the dashboard shows now as a PNG file."""
+        with open(path, "wb") as handle:
+            handle.write(self.render())
+
+    def _repr_mimebundle_(self, **kwargs: Any):
+        return self.widget._repr_mimebundle_(**kwargs)

@@ -1,0 +1,103 @@
+"""Lesson 03: hedge a BTC holding with a short perpetual, from none to too much."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _format as fmt
+from .._book import Book, Position
+from .._hedging import hedge_ratio, hedge_status
+from ..plots import COLORS, money_axis
+from ._base import Dashboard, fraction_slider, money_slider, readout_table
+
+__all__ = ["HedgeRatioDashboard", "hedged_holding"]
+
+RATIOS = (0.0, 1.5)
+
+
+def hedged_holding(spot_notional: float, ratio: float, collateral: float = 0.0) -> Book:
+    """BTC held (plus BTC posted as margin) and a short BTC perp of ``ratio`` x the holding.
+
+    The hedge is sized on the holding alone, as a trader who forgets the collateral would.
+    """
+    positions = [Position("BTC held", "BTC", "spot", "long", notional=spot_notional),
+                 Position("BTC perp hedge", "BTC", "perp", "short", notional=ratio * spot_notional)]
+    if collateral > 0:
+        positions.append(Position("BTC collateral", "BTC", "collateral", "long",
+                                  notional=collateral))
+    return Book(positions)
+
+
+class HedgeRatioDashboard(Dashboard):
+    """A hedge-ratio slider from 0 % to 150 %, and BTC collateral that counts as long.
+
+    Parameters
+    ----------
+    spot_notional : float
+        USD value of the BTC held.
+    ratio : float
+        Starting hedge ratio (short perp / BTC held).
+    collateral : float
+        USD value of BTC posted as margin.
+
+    Examples
+    --------
+    >>> dash = HedgeRatioDashboard()
+    >>> dash.controls["ratio"].value = 1.2
+    >>> "net short" in dash.readout.value and "over-hedged" in dash.readout.value
+    True
+    """
+
+    title = "Hedging BTC with a short perpetual"
+    hint = ("slide the hedge to 100 %, then add BTC collateral: the book is long again although "
+            "the hedge did not change.")
+
+    def __init__(self, spot_notional: float = 100_000, ratio: float = 0.5,
+                 collateral: float = 0.0) -> None:
+        self.spot_notional = spot_notional
+        self._start = (ratio, collateral)
+        super().__init__()
+
+    @classmethod
+    def from_book(cls, book: Book, underlying: str = "BTC") -> "HedgeRatioDashboard":
+        """Start from a book's long and short on one underlying."""
+        table = book.by("underlying")
+        long, short = table.loc[underlying.upper(), ["long", "short"]]
+        return cls(spot_notional=float(long), ratio=float(short / long) if long else 0.0)
+
+    def _controls(self):
+        ratio, collateral = self._start
+        return {"ratio": fraction_slider("Hedge ratio", ratio, *RATIOS, step=0.05),
+                "collateral": money_slider("BTC collateral $", collateral,
+                                           self.spot_notional, step=5_000)}
+
+    def _draw(self) -> None:
+        ax = self.ax = self.figure.add_subplot()
+        (self.line,) = ax.plot(RATIOS, [0, 0], color=COLORS["net"], linewidth=2,
+                               label="net exposure")
+        (self.marker,) = ax.plot([0], [0], "o", color=COLORS["marker"], markersize=10,
+                                 label="your hedge")
+        ax.axvline(1.0, color=COLORS["gross"], linestyle=":", linewidth=1)
+        ax.set_xlim(*RATIOS)
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+        ax.set_xlabel("hedge ratio (short perp / BTC held)")
+        ax.set_title("Net exposure as the hedge grows")
+        ax.legend(loc="upper right", fontsize=8, frameon=False)
+        money_axis(ax)
+        self.moving(self.line, self.marker)
+
+    def _update(self, ratio: float, collateral: float) -> str:
+        book = hedged_holding(self.spot_notional, ratio, collateral)
+        ends = [hedged_holding(self.spot_notional, r, collateral).net_exposure() for r in RATIOS]
+        net = book.net_exposure()
+        self.line.set_data(RATIOS, ends)   # net is linear in the ratio: two points draw it
+        self.marker.set_data([ratio], [net])
+        self.fit_y(self.ax, ends)
+        true_ratio = hedge_ratio(book, "BTC")
+        return readout_table([
+            ("BTC held", fmt.usd(self.spot_notional)), ("BTC collateral", fmt.usd(collateral)),
+            ("Short perp hedge", fmt.usd(book.short_exposure())),
+            ("Net exposure", fmt.usd(net)),
+            ("Hedge ratio on all BTC", fmt.percent(true_ratio)),
+            ("Status", hedge_status(true_ratio)),
+        ], headline=f"{fmt.describe_net(net)}: {hedge_status(true_ratio)}")
