@@ -228,8 +228,8 @@ def _as_number(answer: Any) -> tuple[float | None, str]:
     if isinstance(answer, str):
         try:
             float(answer.replace(",", "").replace("_", ""))
-            return None, ("the answer is text (in quotes); write the number itself, without "
-                          "quotes, e.g. 1234.5 rather than '1234.5'.")
+            return None, ("the answer is text (in quotes): write the number itself, "
+                          "without the quotes.")
         except ValueError:
             return None, "the answer should be a number, you gave the text " \
                          f"{answer[:40]!r}."
@@ -283,7 +283,7 @@ class NumberQuestion(Question):
                                      "exposure is positive, short negative.")
         if self.percent and self._close(value, 100 * self._expected):
             return Result(INCORRECT, "that looks like a percent: give it as a fraction "
-                                     "(12 % is 0.12).")
+                                     "(the percent divided by a hundred).")
         return Result(INCORRECT, "not the expected value. Try hint() for a nudge.")
 
 

@@ -1,0 +1,131 @@
+"""Exercises for lesson 03: hedging spot with perps, and coin collateral."""
+
+from __future__ import annotations
+
+from .. import _book as _b
+from .._format import usd
+from .._hedging import hedge_notional, hedge_ratio, hedge_status
+from ._framework import (BookQuestion, ChoiceQuestion, Mistake, NumberQuestion, Requirement,
+                         data_code, register)
+
+STEM = "03_hedging_spot_with_perps"
+TITLE = "Exercises 03: hedging spot with perps"
+INTRO = ("A short perpetual sized against spot removes its direction; too small a short leaves "
+         "the book long, too large a one makes it short. Coin held as collateral is long "
+         "exposure too, and is the hedge most often forgotten.")
+
+PRICE = 58_000
+SPOT = {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long",
+        "quantity": 3.0, "price": PRICE}
+SPOT_BOOK = _b.Book.from_records([SPOT])
+_SPOT_USD = SPOT_BOOK.long_exposure()
+
+q1 = NumberQuestion(
+    "Size of a neutral hedge",
+    f"You hold {SPOT['quantity']:g} BTC of spot at {usd(PRICE)}. How many USD of BTC perpetuals "
+    "must you **sell short** to be flat? Give the size of the short as a positive number.",
+    -hedge_notional(SPOT_BOOK), setup=data_code(spot=SPOT) + "\nbook = ek.Book.from_records([spot])",
+    hints=["A flat book has net exposure 0: the short must match the spot's USD value.",
+           "Spot value = quantity x price. In code: `-ek.hedge_notional(book)` (the function "
+           "returns the signed hedge, negative for a short)."],
+    solution="answer = -ek.hedge_notional(book)",
+    mistakes=[Mistake(SPOT["quantity"], "that is the hedge in BTC; the question asks for USD."),
+              Mistake(hedge_notional(SPOT_BOOK), "the question already says it is a short: give "
+                                                 "its size as a positive number.")])
+
+PERP_SHORT = 150_000.0
+_RATIO_BOOK = _b.Book.from_records([SPOT, {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp",
+                                           "side": "short", "notional": PERP_SHORT}])
+_RATIO = hedge_ratio(_RATIO_BOOK, "BTC")
+q2 = NumberQuestion(
+    "The hedge ratio",
+    f"Against the same spot you sell {usd(PERP_SHORT)} of BTC perps. What is the **hedge "
+    "ratio** (size of the short over size of the long), as a fraction?",
+    _RATIO, percent=True, abs_tol=5e-4,
+    setup=data_code(spot=SPOT, perp_short=PERP_SHORT) +
+    '\nbook = ek.Book.from_records([spot, {"name": "BTC-PERP", "underlying": "BTC", '
+    '"kind": "perp", "side": "short", "notional": perp_short}])',
+    hints=["Hedge ratio = short / long on the same coin.",
+           "In code: `ek.hedge_ratio(book, \"BTC\")`."],
+    solution='answer = ek.hedge_ratio(book, "BTC")',
+    mistakes=[Mistake(1 / _RATIO, "you divided the long by the short: the ratio is short over "
+                                  "long."),
+              Mistake(lambda v: abs(v - 100 * _RATIO) < 0.05,
+                      "that is a percent: give the ratio as a fraction (the percent over a hundred).",
+                      example=100 * _RATIO)])
+
+_STATUS = hedge_status(_RATIO)
+q3 = ChoiceQuestion(
+    "Under, neutral or over?",
+    "With that perp short, which describes the hedge?",
+    {"a": "under-hedged: the book is still net long",
+     "b": "neutral: the short matches the spot",
+     "c": "over-hedged: the book is now net short"},
+    {"under-hedged": "a", "neutral": "b", "over-hedged": "c"}[_STATUS],
+    setup=q2.setup,
+    hints=["Compare the ratio with 1.", "`ek.hedge_status(ratio)` names it."],
+    solution=('answer = {"under-hedged": "a", "neutral": "b", "over-hedged": "c"}'
+              '[ek.hedge_status(ek.hedge_ratio(book, "BTC"))]'),
+    mistakes={"b": "a hedge is neutral only when the short matches the long; compare the sizes.",
+              "c": "an over-hedge has a short bigger than the long."})
+
+COLLATERAL = {"name": "BTC-COLLATERAL", "underlying": "BTC", "kind": "collateral", "side": "long",
+              "quantity": 0.6, "price": PRICE}
+NEUTRAL_PERP = {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",
+                "notional": _SPOT_USD}
+_COLL_BOOK = _b.Book.from_records([SPOT, COLLATERAL, NEUTRAL_PERP])
+_COLL_USD = _b.Book.from_records([COLLATERAL]).long_exposure()
+q4 = NumberQuestion(
+    "The collateral counts",
+    f"Now the spot sits beside {COLLATERAL['quantity']:g} BTC posted as margin collateral on the "
+    f"perp venue, and the perp short is sized to the spot alone ({usd(_SPOT_USD)}). What is the "
+    "account's **net BTC exposure** in USD?",
+    _COLL_BOOK.net_exposure(),
+    setup=data_code(records=[SPOT, COLLATERAL, NEUTRAL_PERP]) +
+    "\nbook = ek.Book.from_records(records)",
+    hints=["Coin held as collateral moves with the BTC price exactly like spot does.",
+           "Count the collateral on the long side: `book.net_exposure()`."],
+    solution="answer = book.net_exposure()",
+    mistakes=[Mistake(0.0, "the coin collateral was forgotten: BTC held as margin is long "
+                           "exposure, so the book is not flat."),
+              Mistake(-_COLL_USD, "the collateral was counted as a short; coin you hold is long.")])
+
+
+def _btc_net(book):
+    return float(book.by("underlying").loc["BTC", "net"]) if "BTC" in book.underlyings else 0.0
+
+
+def _holds(name):
+    return lambda book: name in set(book.to_frame()["name"])
+
+
+_TOL = 500.0
+q5 = BookQuestion(
+    "Build the flat book",
+    f"Build a book that holds the spot and the collateral of question 4 and one BTC perp short, "
+    f"sized so that the account's BTC net is within {usd(_TOL)} of zero. Give it as a list of "
+    "position dicts (or an `ek.Book`).",
+    [Requirement("keep the spot position BTC-SPOT in the book", test=_holds("BTC-SPOT")),
+     Requirement("keep the collateral BTC-COLLATERAL in the book", test=_holds("BTC-COLLATERAL")),
+     Requirement("the BTC net is not yet within the band around zero: resize the perp",
+                 measure=_btc_net, target=0.0, tolerance=_TOL)],
+    setup=data_code(spot=SPOT, collateral=COLLATERAL),
+    blank=('answer = [spot, collateral,\n'
+           '          {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", '
+           '"side": "short", "notional": ____}]'),
+    hints=["The short must cover the spot and the collateral together.",
+           "`ek.hedge_notional(ek.Book.from_records([spot, collateral]))` is the signed hedge."],
+    solution=('size = -ek.hedge_notional(ek.Book.from_records([spot, collateral]))\n'
+              'answer = [spot, collateral,\n'
+              '          {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", '
+              '"side": "short", "notional": size}]'),
+    mistakes=[Mistake(lambda b: abs(_btc_net(b) - _COLL_USD) <= _TOL,
+                      "the perp covers the spot but not the collateral: coin collateral is "
+                      "long exposure too.",
+                      example=[SPOT, COLLATERAL, NEUTRAL_PERP]),
+              Mistake(lambda b: (b.to_frame()["kind"] == "perp").any()
+                      and b.to_frame().loc[b.to_frame()["kind"] == "perp", "side"].eq("long").all(),
+                      "the perp was added as a long: a hedge of a long must be a short.",
+                      example=[SPOT, COLLATERAL, dict(NEUTRAL_PERP, side="long")])])
+
+progress = register(globals(), "Lesson 03")

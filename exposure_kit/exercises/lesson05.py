@@ -1,0 +1,119 @@
+"""Exercises for lesson 05: leverage and margin."""
+
+from __future__ import annotations
+
+from .. import _book as _b
+from .._format import usd
+from .._margin import MarginAccount, liquidation_price
+from .._scenarios import shock_pnl
+from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
+
+STEM = "05_leverage_and_margin"
+TITLE = "Exercises 05: leverage and margin"
+INTRO = ("Leverage is exposure over equity. Gross leverage measures how big the book is for its "
+         "capital, net leverage how much direction it carries; a book can be nearly flat and "
+         "still heavily levered. Margin decides when the venue closes it for you.")
+
+RECORDS = [
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 420_000},
+    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 345_000},
+]
+EQUITY = 60_000
+BOOK = _b.Book.from_records(RECORDS)
+SUMMARY = BOOK.summary(equity=EQUITY)
+_SETUP = data_code(records=RECORDS, equity=EQUITY) + "\nbook = ek.Book.from_records(records)"
+_STATED = (f"A cross-margin account with {usd(EQUITY)} of equity is long {usd(420_000)} of BTC "
+           f"perps and short {usd(345_000)} of ETH perps.")
+
+q1 = NumberQuestion(
+    "Gross leverage",
+    _STATED + " What is its **gross leverage** (a multiple, e.g. 2.5 for 2.5x)?",
+    SUMMARY.gross_leverage, abs_tol=0.005, setup=_SETUP,
+    hints=["Gross leverage = gross exposure / equity.",
+           "In code: `book.summary(equity=equity).gross_leverage`."],
+    solution="answer = book.summary(equity=equity).gross_leverage",
+    mistakes=[Mistake(SUMMARY.net_leverage, "that is leverage on the net, not the gross: the "
+                                            "venue margins both legs."),
+              Mistake(EQUITY / SUMMARY.gross, "upside down: leverage is exposure over equity."),
+              Mistake(420_000 / EQUITY, "that counts only the long leg; gross adds both.")])
+
+q2 = NumberQuestion(
+    "Net leverage",
+    "For the same account, what is its **net leverage**?",
+    SUMMARY.net_leverage, abs_tol=0.005, setup=_SETUP,
+    hints=["Net leverage = net exposure / equity.",
+           "In code: `book.summary(equity=equity).net_leverage`."],
+    solution="answer = book.summary(equity=equity).net_leverage",
+    mistakes=[Mistake(SUMMARY.gross_leverage, "that is the gross leverage; net leverage uses "
+                                              "the net exposure.")])
+
+LONG = dict(side="long", quantity=2.0, entry_price=60_000, wallet_balance=9_000,
+            maintenance_margin_rate=0.005)
+_LIQ = liquidation_price(**LONG)
+q3 = NumberQuestion(
+    "Liquidation price of an isolated long",
+    f"An isolated-margin long of {LONG['quantity']:g} BTC on a USDT-margined perp, entered at "
+    f"{usd(LONG['entry_price'])} with {usd(LONG['wallet_balance'])} of margin; the maintenance "
+    f"margin rate is {LONG['maintenance_margin_rate']:.1%}. At what price is it liquidated?",
+    _LIQ, abs_tol=0.01, setup=data_code(position=LONG),
+    hints=["Liquidation comes when margin + P&L falls to the maintenance margin "
+           "q x P x mmr, not to zero.",
+           "In code: `ek.liquidation_price(**position)`."],
+    solution="answer = ek.liquidation_price(**position)",
+    mistakes=[Mistake(LONG["entry_price"] - LONG["wallet_balance"] / LONG["quantity"],
+                      "that is where the margin is used up entirely; the venue liquidates "
+                      "earlier, when what is left reaches the maintenance margin."),
+              Mistake(liquidation_price(**dict(LONG, side="short")),
+                      "that is the price for a short; a long is liquidated below its entry.")])
+
+WALLET = 25_000.0
+PAIR = [
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long",
+     "quantity": 3.0, "price": 60_000, "entry_price": 60_000},
+    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short",
+     "quantity": 50.0, "price": 3_000, "entry_price": 3_000},
+]
+_ACCOUNT = MarginAccount(_b.Book.from_records(PAIR), WALLET)
+_MOVE = _ACCOUNT.liquidating_move("BTC")
+q4 = NumberQuestion(
+    "How far can BTC fall?",
+    f"A cross-margin account with a {usd(WALLET)} wallet (0.5 % maintenance) holds a long of "
+    "3 BTC at 60,000 and a short of 50 ETH at 3,000. If BTC alone moves, what move (a fraction, "
+    "negative for a fall) liquidates the account?",
+    _MOVE, percent=True, abs_tol=5e-4,
+    setup=data_code(records=PAIR, wallet=WALLET) +
+    "\naccount = ek.MarginAccount(ek.Book.from_records(records), wallet)",
+    hints=["In cross margin the ETH short's maintenance margin uses the same wallet.",
+           "In code: `account.liquidating_move(\"BTC\")`."],
+    solution='answer = account.liquidating_move("BTC")',
+    mistakes=[Mistake(-WALLET / 180_000, "that lets the wallet run to zero and ignores the "
+                                         "maintenance margin of both legs."),
+              Mistake(-_MOVE, "a long is hurt by a fall: the move is negative.")])
+
+_A = [{"name": "A BTC", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 500_000},
+      {"name": "A ETH", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 480_000}]
+_B = [{"name": "B BTC", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 150_000}]
+_EQ = 100_000
+_LOSS_A = shock_pnl(_b.Book.from_records(_A), {"BTC": -0.12, "ETH": 0.08}) / _EQ
+_LOSS_B = shock_pnl(_b.Book.from_records(_B), {"BTC": -0.12}) / _EQ
+q5 = ChoiceQuestion(
+    "Which account is fragile?",
+    f"Two accounts have {usd(_EQ)} of equity each. A is long {usd(500_000)} BTC and short "
+    f"{usd(480_000)} ETH (net leverage 0.2x, gross 9.8x). B is long {usd(150_000)} BTC only "
+    "(1.5x both ways). BTC falls 12 % while ETH rises 8 %. Which loses the larger share of its "
+    "equity?",
+    {"a": "A: its gross leverage makes the legs' divergence hit equity hard",
+     "b": "B: it has the larger net leverage",
+     "c": "they lose the same: both are long BTC"},
+    "a" if _LOSS_A < _LOSS_B else "b",
+    setup=data_code(book_a=_A, book_b=_B, equity=_EQ),
+    hints=["Each leg loses: the BTC long on the fall, the ETH short on the rise.",
+           "`ek.shock_pnl(ek.Book.from_records(book_a), {\"BTC\": -0.12, \"ETH\": 0.08})`."],
+    solution=('loss_a = ek.shock_pnl(ek.Book.from_records(book_a), {"BTC": -0.12, "ETH": 0.08})\n'
+              'loss_b = ek.shock_pnl(ek.Book.from_records(book_b), {"BTC": -0.12})\n'
+              'answer = "a" if loss_a < loss_b else "b"'),
+    mistakes={"b": "net leverage only covers a move of the whole market together; when the "
+                   "legs diverge, gross leverage is what hurts.",
+              "c": "the ETH short in A loses too when ETH rises."})
+
+progress = register(globals(), "Lesson 05")

@@ -1,0 +1,121 @@
+"""Exercises for lesson 06: drift after price moves, rebalancing, inverse contracts."""
+
+from __future__ import annotations
+
+from .. import _book as _b
+from .._format import usd
+from .._hedging import hedge_notional
+from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
+
+STEM = "06_drift_after_price_moves"
+TITLE = "Exercises 06: drift after price moves"
+INTRO = ("A hedge is balanced only at the prices it was sized at. When the legs move by "
+         "different amounts the net drifts, and an inverse (coin-margined) contract whose USD face "
+         "stays fixed drifts against spot whose value does not.")
+
+PAIR = [
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 160_000},
+    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 160_000},
+]
+MOVES = {"BTC": 0.18, "ETH": 0.04}
+_PAIR = _b.Book.from_records(PAIR)
+_MOVED = _PAIR.shock(MOVES)
+_PAIR_SETUP = (data_code(records=PAIR, moves=MOVES) +
+               "\nbook = ek.Book.from_records(records)")
+
+q1 = NumberQuestion(
+    "A balanced pair drifts",
+    f"A book is long {usd(160_000)} of BTC perps and short {usd(160_000)} of ETH perps: net zero. "
+    "BTC then rises 18 % and ETH 4 %. What is the net exposure now, in USD?",
+    _MOVED.net_exposure(), setup=_PAIR_SETUP,
+    hints=["Linear positions scale with their price: each leg's new exposure is the old one x "
+           "(1 + move).",
+           "In code: `book.shock(moves).net_exposure()`."],
+    solution="answer = book.shock(moves).net_exposure()",
+    mistakes=[Mistake(0.0, "the hedge was balanced at entry, but the legs moved by different "
+                           "amounts: the net has drifted."),
+              Mistake(160_000 * MOVES["BTC"], "the ETH short moved too: its exposure grew by "
+                                              "ETH's move.")])
+
+q2 = NumberQuestion(
+    "Rebalance",
+    "To bring that book back to a zero net by adding to the ETH short, how many more USD of ETH "
+    "perps must you sell? (A positive size.)",
+    -hedge_notional(_MOVED), setup=_PAIR_SETUP,
+    hints=["The extra short must cancel the drifted net.",
+           "In code: `-ek.hedge_notional(book.shock(moves))`."],
+    solution="answer = -ek.hedge_notional(book.shock(moves))",
+    mistakes=[Mistake(160_000 * MOVES["BTC"], "that covers the BTC gain only; the ETH short "
+                                              "grew as well, so less is needed."),
+              Mistake(_MOVED.gross_exposure(), "that is the whole gross; you need only the "
+                                               "net's worth.")])
+
+ENTRY, NOW = 60_000, 75_000
+INVERSE = {"name": "BTCUSD-INV", "underlying": "BTC", "kind": "perp", "side": "short",
+           "quantity": 1_200, "contract_size": 100, "inverse": True, "price": NOW,
+           "entry_price": ENTRY}
+COLLATERAL = {"name": "BTC-COLLATERAL", "underlying": "BTC", "kind": "collateral",
+              "side": "long", "quantity": 2.0, "price": NOW}
+_INV = _b.Book.from_records([INVERSE])
+_ACCOUNT = _b.Book.from_records([COLLATERAL, INVERSE])
+_FACE = float(_INV.exposures(inverse="face").iloc[0])
+_PNL = float(_INV.exposures(inverse="coin_pnl").iloc[0])
+q3 = NumberQuestion(
+    "An inverse short, counted by its coin P&L",
+    f"A short of 1,200 inverse BTCUSD contracts ($100 face each) was opened at {usd(ENTRY)}; "
+    f"BTC is now {usd(NOW)}. The account keeps the contract's P&L in BTC, so its coin exposure "
+    "stays at face / entry price. What is the position's USD exposure in this **coin-P&L "
+    "view** (negative: it is short)?",
+    _PNL, setup=data_code(position=INVERSE) + "\nbook = ek.Book.from_records([position])",
+    hints=["In the coin-P&L view the position is worth face / entry BTC, valued at today's price.",
+           "In code: `book.net_exposure(inverse=\"coin_pnl\")`."],
+    solution='answer = book.net_exposure(inverse="coin_pnl")',
+    mistakes=[Mistake(_FACE, "that is the face view (the USD face, fixed); the coin-P&L view "
+                             "values face / entry BTC at today's price."),
+              Mistake(_FACE * NOW / ENTRY * NOW / ENTRY, "you applied the price move twice.")])
+
+_ACCOUNT_FACE = _ACCOUNT.net_exposure(denomination="coin", inverse="face")
+_ACCOUNT_PNL = _ACCOUNT.net_exposure(denomination="coin", inverse="coin_pnl")
+q4 = NumberQuestion(
+    "The coin-margined account in the face view",
+    f"The same short sits in an account holding {COLLATERAL['quantity']:g} BTC of collateral. "
+    f"At entry ({usd(ENTRY)}) the short's face was worth exactly that many BTC. Now, at "
+    f"{usd(NOW)}, counting the short at its **face** (face / today's price in BTC), what is the "
+    "account's net exposure **in BTC**?",
+    _ACCOUNT_FACE, abs_tol=1e-4,
+    setup=data_code(records=[COLLATERAL, INVERSE]) + "\nbook = ek.Book.from_records(records)",
+    hints=["The face is fixed in USD, so in BTC it shrinks as the price rises.",
+           "In code: `book.net_exposure(denomination=\"coin\", inverse=\"face\")`."],
+    solution='answer = book.net_exposure(denomination="coin", inverse="face")',
+    mistakes=[Mistake(_ACCOUNT_PNL, "that is the coin-P&L view, where the short stays at face / "
+                                    "entry; the question counts it at face / today's price."),
+              Mistake(COLLATERAL["quantity"], "the short was left out: only the collateral "
+                                              "was counted."),
+              Mistake(_b.Book.from_records([COLLATERAL, INVERSE]).net_exposure(inverse="face"),
+                      "that is in USD; the question asks for BTC.")])
+
+_DRIFT_LINEAR = _b.Book.from_records([
+    {"name": "s", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 2, "price": ENTRY},
+    {"name": "h", "underlying": "BTC", "kind": "perp", "side": "short", "quantity": 2,
+     "price": ENTRY}]).shock({"BTC": NOW / ENTRY - 1}).net_exposure()
+_DRIFT_INVERSE = _b.Book.from_records([
+    {"name": "s", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 2, "price": ENTRY},
+    dict(INVERSE, price=ENTRY)]).shock({"BTC": NOW / ENTRY - 1}).net_exposure()
+q5 = ChoiceQuestion(
+    "Which hedge drifts?",
+    f"Two traders each hold 2 BTC of spot bought at {usd(ENTRY)}. One hedges with a short of 2 "
+    "BTC of linear (USDT-margined) perps, the other with 1,200 inverse contracts of $100 face. "
+    f"BTC rises to {usd(NOW)}. Counting the inverse short at its face, whose USD net has drifted "
+    "away from zero?",
+    {"a": "the linear hedge's: a perp's exposure grows with the price",
+     "b": "the inverse hedge's: its USD face stays fixed while the spot's value rises",
+     "c": "neither: both were sized to 2 BTC"},
+    "b" if abs(_DRIFT_INVERSE) > 1 and abs(_DRIFT_LINEAR) < 1 else "c",
+    hints=["A linear perp of 2 BTC is worth 2 x price, like the spot.",
+           "An inverse contract's USD face is quantity x $100 whatever the price."],
+    solution='answer = "b"   # linear: 2 BTC each side; inverse: face fixed at $120,000',
+    mistakes={"a": "the linear perp grows exactly as the spot does, so their net stays at zero.",
+              "c": "sized to 2 BTC at entry, yes, but an inverse contract is fixed in USD, not "
+                   "in BTC."})
+
+progress = register(globals(), "Lesson 06")

@@ -1,0 +1,114 @@
+"""Exercises for lesson 07: stress and false neutrality."""
+
+from __future__ import annotations
+
+from .. import _book as _b
+from .._diagnostics import diagnose
+from .._format import usd
+from .._scenarios import shock_pnl
+from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
+
+STEM = "07_stress_and_false_neutrality"
+TITLE = "Exercises 07: stress and false neutrality"
+INTRO = ("A book with a small net can still lose a lot: when correlation breaks, when the basis "
+         "between a future and its spot widens, or when one leg gaps alone. Price the stress "
+         "rather than trusting the net.")
+
+PAIR = [
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 350_000},
+    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 340_000},
+]
+BREAK = {"BTC": -0.15, "ETH": 0.10}
+_PAIR = _b.Book.from_records(PAIR)
+_PAIR_SETUP = data_code(records=PAIR, moves=BREAK) + "\nbook = ek.Book.from_records(records)"
+
+_BREAK_PNL = shock_pnl(_PAIR, BREAK)
+q1 = NumberQuestion(
+    "Correlation break",
+    f"A book is long {usd(350_000)} of BTC perps and short {usd(340_000)} of ETH perps. In a "
+    "correlation break BTC falls 15 % while ETH rises 10 %. What is the book's profit or loss "
+    "in USD (negative for a loss)?",
+    _BREAK_PNL, setup=_PAIR_SETUP,
+    hints=["Each leg's P&L is its signed exposure times its move.",
+           "In code: `ek.shock_pnl(book, moves)`."],
+    solution="answer = ek.shock_pnl(book, moves)",
+    mistakes=[Mistake(_PAIR.net_exposure() * BREAK["BTC"],
+                      "you applied one move to the net: the legs moved in opposite directions, "
+                      "so price each leg on its own."),
+              Mistake(350_000 * BREAK["BTC"] + 340_000 * BREAK["ETH"],
+                      "the short's sign is lost: a short loses when its price rises.")])
+
+BASIS = [
+    {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "notional": 500_000},
+    {"name": "BTC-QTR", "underlying": "BTC", "kind": "future", "side": "short", "notional": 500_000},
+]
+WIDEN = {"BTC-QTR": 0.04}
+_BASIS = _b.Book.from_records(BASIS)
+q2 = NumberQuestion(
+    "Basis widens",
+    f"A cash-and-carry book holds {usd(500_000)} of BTC spot against a {usd(500_000)} short of "
+    "the quarterly future: net zero. The spot stays put while the future rises 4 % (the basis "
+    "widens). What is the P&L in USD?",
+    shock_pnl(_BASIS, WIDEN, on="name"),
+    setup=data_code(records=BASIS, moves=WIDEN) + "\nbook = ek.Book.from_records(records)",
+    hints=["Only the future moved; it is short.",
+           "In code: `ek.shock_pnl(book, moves, on=\"name\")` moves single instruments."],
+    solution='answer = ek.shock_pnl(book, moves, on="name")',
+    mistakes=[Mistake(0.0, "a zero net covers the coin's price, not the gap between future and "
+                           "spot: only one leg moved.")])
+
+GAP = {"ETH": 0.30}
+_GAP_PNL = shock_pnl(_PAIR, GAP)
+q3 = NumberQuestion(
+    "One leg gaps",
+    "Back to the BTC/ETH book of question 1. Overnight ETH gaps up 30 % and BTC does not move. "
+    "What is the P&L in USD?",
+    _GAP_PNL, setup=data_code(records=PAIR, gap=GAP) + "\nbook = ek.Book.from_records(records)",
+    hints=["Only the ETH short moves.", "In code: `ek.shock_pnl(book, gap)`."],
+    solution="answer = ek.shock_pnl(book, gap)",
+    mistakes=[Mistake(_PAIR.net_exposure() * 0.30, "the net does not gap; one leg does: price "
+                                                   "the ETH short alone."),
+              Mistake(0.0, "the book's small net does not protect it when only one leg moves.")])
+
+_SCENARIOS = {"a": {"BTC": -0.20, "ETH": -0.20}, "b": BREAK, "c": GAP}
+_WORST = min(_SCENARIOS, key=lambda k: shock_pnl(_PAIR, _SCENARIOS[k]))
+q4 = ChoiceQuestion(
+    "Which stress hurts most?",
+    "For the BTC/ETH book, which of these days loses the most?",
+    {"a": "a crash: BTC and ETH both fall 20 %",
+     "b": "the correlation break: BTC -15 %, ETH +10 %",
+     "c": "the gap: ETH +30 %, BTC unchanged"},
+    _WORST,
+    setup=data_code(records=PAIR, scenarios=_SCENARIOS) + "\nbook = ek.Book.from_records(records)",
+    hints=["Price each with `ek.shock_pnl(book, scenarios[key])`.",
+           "A crash of both coins together barely touches a book that is nearly flat."],
+    solution="answer = min(scenarios, key=lambda k: ek.shock_pnl(book, scenarios[k]))",
+    mistakes={k: ("the crash moves both legs together, which is exactly what the hedge covers."
+                  if k == "a" else "price it: another of the three days loses more.")
+              for k in _SCENARIOS if k != _WORST})
+
+DESK = [
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 600_000},
+    {"name": "SOL-PERP", "underlying": "SOL", "kind": "perp", "side": "short", "notional": 590_000},
+]
+DESK_EQUITY = 80_000
+_FINDINGS = [f.code for f in diagnose(_b.Book.from_records(DESK), DESK_EQUITY)]
+q5 = ChoiceQuestion(
+    "False neutrality",
+    f"A desk reports: \"net exposure {usd(10_000)}, about 1 % of gross: we are neutral\". The "
+    f"book is long {usd(600_000)} of BTC perps and short {usd(590_000)} of SOL perps on "
+    f"{usd(DESK_EQUITY)} of equity. Run `ek.diagnose(book, equity)`. Which is the right reply?",
+    {"a": "agreed: a 1 % net is neutral by any standard",
+     "b": "not neutral in the way that matters: the gross is many times the equity and the "
+          "hedge is a different coin, so a divergence could take the equity",
+     "c": "the book is net short"},
+    "b" if {"low-net-high-gross", "cross-asset-offset"} <= set(_FINDINGS) else "a",
+    setup=data_code(records=DESK, equity=DESK_EQUITY) + "\nbook = ek.Book.from_records(records)",
+    hints=["`[f.code for f in ek.diagnose(book, equity)]` lists what the diagnosis found.",
+           "`ek.stress_test(book, equity=equity)` prices the stresses."],
+    solution=('codes = {f.code for f in ek.diagnose(book, equity)}\n'
+              'answer = "b" if {"low-net-high-gross", "cross-asset-offset"} <= codes else "a"'),
+    mistakes={"a": "a small net hides a large gross on a thin equity, hedged with another coin.",
+              "c": "the long side is the bigger one."})
+
+progress = register(globals(), "Lesson 07")

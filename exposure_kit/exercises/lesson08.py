@@ -1,0 +1,102 @@
+"""Exercises for lesson 08: options and delta."""
+
+from __future__ import annotations
+
+from .. import _book as _b
+from .._format import usd
+from .._hedging import hedge_notional
+from .._instruments import black76_delta
+from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
+
+STEM = "08_options_and_delta"
+TITLE = "Exercises 08: options and delta"
+INTRO = ("An option's notional overstates its direction: a call on 10 BTC moves like delta x 10 "
+         "BTC. Delta-adjusted exposure puts options on the same scale as perps, and it changes "
+         "as the price moves.")
+
+OPTION = dict(forward=60_000, strike=66_000, years=45 / 365, vol=0.62)
+_DELTA = black76_delta(**OPTION, option_type="call")
+q1 = NumberQuestion(
+    "Delta of a call",
+    f"A BTC call struck at {usd(OPTION['strike'])} expires in 45 days; the BTC forward is "
+    f"{usd(OPTION['forward'])} and implied volatility {OPTION['vol']:.0%}. Take rates as zero. "
+    "What is its Black-76 delta (a fraction per BTC)?",
+    _DELTA, percent=True, abs_tol=5e-4, setup=data_code(option=OPTION),
+    hints=["Black-76 call delta is N(d1), d1 = (ln(F/K) + vol^2 T / 2) / (vol sqrt T).",
+           "In code: `ek.black76_delta(**option, option_type=\"call\")`."],
+    solution='answer = ek.black76_delta(**option, option_type="call")',
+    mistakes=[Mistake(_DELTA - 1, "that is the put's delta; a call's delta lies between 0 and 1."),
+              Mistake(0.5, "0.5 is the delta of an option near the money; this one is struck "
+                           "above the forward.")])
+
+CALLS = {"name": "BTC-C66K", "underlying": "BTC", "kind": "option", "side": "long",
+         "quantity": 12, "price": OPTION["forward"], "strike": OPTION["strike"],
+         "years": OPTION["years"], "volatility": OPTION["vol"], "option_type": "call"}
+_CALLS = _b.Book.from_records([CALLS])
+q2 = NumberQuestion(
+    "Delta-adjusted exposure",
+    "You are long 12 of those calls, each on 1 BTC. What is the position's **delta-adjusted** "
+    "exposure in USD?",
+    _CALLS.net_exposure(measure="delta"),
+    setup=data_code(position=CALLS) + "\nbook = ek.Book.from_records([position])",
+    hints=["Delta-adjusted exposure = delta x quantity x forward.",
+           "In code: `book.net_exposure(measure=\"delta\")`."],
+    solution='answer = book.net_exposure(measure="delta")',
+    mistakes=[Mistake(_CALLS.net_exposure(), "the delta was ignored: that is the notional the "
+                                             "calls cover, not how much they move."),
+              Mistake(_CALLS.net_exposure(measure="delta") / OPTION["forward"],
+                      "that is in BTC; the question asks for USD.")])
+
+PERP = {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",
+        "notional": 150_000}
+BOOK = _b.Book.from_records([CALLS, PERP])
+_BOOK_SETUP = data_code(records=[CALLS, PERP]) + "\nbook = ek.Book.from_records(records)"
+q3 = NumberQuestion(
+    "Net delta of calls and a perp",
+    f"Beside the calls the trader is short {usd(150_000)} of BTC perps. What is the book's net "
+    "**delta-adjusted** exposure in USD?",
+    BOOK.net_exposure(measure="delta"), setup=_BOOK_SETUP,
+    hints=["A perp's delta is 1: it counts at its notional.",
+           "In code: `book.net_exposure(measure=\"delta\")`."],
+    solution='answer = book.net_exposure(measure="delta")',
+    mistakes=[Mistake(BOOK.net_exposure(), "the delta was ignored: the calls counted at their "
+                                           "full notional."),
+              Mistake(_CALLS.net_exposure(measure="delta") + 150_000,
+                      "the perp short was added, not subtracted.")])
+
+q4 = NumberQuestion(
+    "Delta-hedge",
+    "How many more USD of BTC perps must the trader sell (a positive size) to make the book "
+    "**delta-neutral**? (A negative number means buy back.)",
+    -hedge_notional(BOOK, measure="delta"), setup=_BOOK_SETUP,
+    hints=["The hedge cancels the delta-adjusted net of question 3.",
+           "In code: `-ek.hedge_notional(book, measure=\"delta\")`."],
+    solution='answer = -ek.hedge_notional(book, measure="delta")',
+    mistakes=[Mistake(-hedge_notional(BOOK), "you hedged the notional: the calls move by their "
+                                             "delta, not their full size."),
+              Mistake(_CALLS.net_exposure(measure="delta"), "the perp already sold counts: "
+                                                            "hedge only what is left.")])
+
+_HEDGED = BOOK + _b.Book.from_records([
+    {"name": "hedge", "underlying": "BTC", "kind": "perp", "side": "short",
+     "notional": -hedge_notional(BOOK, measure="delta"), "price": OPTION["forward"]}])
+_AFTER = _HEDGED.shock({"BTC": 0.10}).net_exposure(measure="delta")
+q5 = ChoiceQuestion(
+    "After a rally",
+    "The trader delta-hedges exactly as in question 4. BTC then rallies 10 %. With the perps "
+    "unchanged in BTC terms and the calls' delta recomputed, what is the book now?",
+    {"a": "still delta-neutral: it was hedged",
+     "b": "net long: the calls' delta rose with the price",
+     "c": "net short: the perp shorts grew with the price"},
+    "b" if _AFTER > 0 else ("c" if _AFTER < 0 else "a"),
+    setup=_BOOK_SETUP + "\nhedged = book + ek.Book.from_records([{'name': 'hedge', "
+    "'underlying': 'BTC', 'kind': 'perp', 'side': 'short', 'notional': "
+    "-ek.hedge_notional(book, measure='delta'), 'price': 60_000}])",
+    hints=["A long call's delta rises as the price rises (gamma).",
+           "`hedged.shock({\"BTC\": 0.10}).net_exposure(measure=\"delta\")`."],
+    solution=('after = hedged.shock({"BTC": 0.10}).net_exposure(measure="delta")\n'
+              'answer = "b" if after > 0 else ("c" if after < 0 else "a")'),
+    mistakes={"a": "a delta hedge holds only at the price it was set: the calls' delta moves.",
+              "c": "the perps do grow, but the calls' delta grows faster: compute it."})
+
+progress = register(globals(), "Lesson 08")

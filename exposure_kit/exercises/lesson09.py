@@ -1,0 +1,125 @@
+"""Exercises for lesson 09: relative value and funding."""
+
+from __future__ import annotations
+
+from .. import _book as _b
+from .._format import usd
+from .._margin import funding_payment
+from ._framework import ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion, data_code, register
+
+STEM = "09_relative_value_and_funding"
+TITLE = "Exercises 09: relative value and funding"
+INTRO = ("Basis and funding trades aim to earn a spread, not a direction. Perpetual funding "
+         "moves cash between longs and shorts (a long pays when the rate is positive), and a "
+         "hedge fixed in the wrong units drifts the trade into a directional bet.")
+
+LONG_PERP, RATE = 250_000, 0.0001
+q1 = NumberQuestion(
+    "One funding payment",
+    f"You are long {usd(LONG_PERP)} of BTC perps. The 8-hour funding rate is 0.01 %. What do "
+    "you **receive** for one period, in USD (negative if you pay)?",
+    funding_payment(LONG_PERP, RATE), abs_tol=0.005,
+    setup=data_code(notional=LONG_PERP, rate=RATE),
+    hints=["When the rate is positive, longs pay shorts.",
+           "Payment = notional x rate, with the sign from the side. In code: "
+           "`ek.funding_payment(notional, rate)`."],
+    solution="answer = ek.funding_payment(notional, rate)",
+    mistakes=[Mistake(-funding_payment(LONG_PERP, RATE), "the sign is flipped: with a positive "
+                                                         "rate a long pays, so it receives a "
+                                                         "negative amount."),
+              Mistake(funding_payment(LONG_PERP, 0.01), "0.01 % is 0.0001 as a fraction: the "
+                                                        "percent was used as a fraction."),
+              Mistake(LONG_PERP * 0.01, "0.01 % is 0.0001, and a long pays when the rate is "
+                                        "positive.")])
+
+CARRY = [
+    {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 5,
+     "price": 64_000},
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short", "quantity": 5,
+     "price": 64_000},
+]
+CARRY_RATE, PERIODS = 0.00012, 3 * 30
+_CARRY = _b.Book.from_records(CARRY)
+_PERP_SIGNED = float(_CARRY.exposures()["BTC-PERP"])
+q2 = NumberQuestion(
+    "A month of carry",
+    "A cash-and-carry trade holds 5 BTC of spot at $64,000 against a short of 5 BTC of perps. "
+    "Funding stays at +0.012 % per 8 hours for 30 days (3 payments a day). Prices do not move. "
+    "What funding does the trade **receive** in total, in USD?",
+    PERIODS * funding_payment(_PERP_SIGNED, CARRY_RATE), abs_tol=0.005,
+    setup=data_code(records=CARRY, rate=CARRY_RATE, periods=PERIODS) +
+    "\nbook = ek.Book.from_records(records)",
+    hints=["Only the perp pays or receives funding; spot does not.",
+           "`periods * ek.funding_payment(book.exposures()[\"BTC-PERP\"], rate)`."],
+    solution='answer = periods * ek.funding_payment(book.exposures()["BTC-PERP"], rate)',
+    mistakes=[Mistake(-PERIODS * funding_payment(_PERP_SIGNED, CARRY_RATE),
+                      "the sign is flipped: the short perp receives when the rate is positive."),
+              Mistake(funding_payment(_PERP_SIGNED, CARRY_RATE), "that is one payment; the "
+                                                                 "month has 90."),
+              Mistake(0.0, "spot and perp cancel in direction, but only the perp receives "
+                           "funding: the two do not cancel in cash.")])
+
+
+def _received(signed_notional, rate):
+    return funding_payment(signed_notional, rate)
+
+
+q3 = FunctionQuestion(
+    "Write funding_received",
+    "Write `funding_received(signed_notional, rate)`: the funding a position's holder receives "
+    "for one period. `signed_notional` is positive for a long, negative for a short; `rate` is "
+    "a fraction. A long pays when the rate is positive, and a negative rate turns it round.",
+    "funding_received", _received,
+    cases=[(250_000, 0.0001), (-250_000, 0.0001), (100_000, -0.0003), (-40_000, -0.0002),
+           (0.0, 0.0005), (75_000, 0.0)],
+    signature="signed_notional, rate", abs_tol=1e-9,
+    hints=["The holder of a long with a positive rate pays: the result is negative.",
+           "One product and one minus sign."],
+    solution=("def funding_received(signed_notional, rate):\n"
+              "    return -signed_notional * rate"),
+    mistakes=[Mistake(lambda n, r: n * r, "the sign is flipped: a long pays when the rate is "
+                                          "positive."),
+              Mistake(lambda n, r: -abs(n) * r, "the side was lost: a short receives what a "
+                                                "long pays.")])
+
+ENTRY, RALLY = 64_000, 0.30
+INVERSE_CARRY = [
+    {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 5,
+     "price": ENTRY},
+    {"name": "BTCUSD-QTR", "underlying": "BTC", "kind": "future", "side": "short",
+     "quantity": 3_200, "contract_size": 100, "inverse": True, "price": ENTRY},
+]
+_INV = _b.Book.from_records(INVERSE_CARRY)
+q4 = NumberQuestion(
+    "A basis trade drifts directional",
+    f"A basis trade buys 5 BTC of spot at {usd(ENTRY)} and sells 3,200 inverse quarterly "
+    "contracts of $100 face, flat at entry. BTC then rallies 30 %. Counting the inverse short at "
+    "its USD face, what is the trade's net exposure in USD now?",
+    _INV.shock({"BTC": RALLY}).net_exposure(),
+    setup=data_code(records=INVERSE_CARRY, rally=RALLY) + "\nbook = ek.Book.from_records(records)",
+    hints=["The spot's USD value rises with the price; the inverse future's USD face does not.",
+           "In code: `book.shock({\"BTC\": rally}).net_exposure()`."],
+    solution='answer = book.shock({"BTC": rally}).net_exposure()',
+    mistakes=[Mistake(0.0, "flat at entry is not flat after a move: the inverse short is fixed "
+                           "in USD while the spot grows."),
+              Mistake(-_INV.shock({"BTC": RALLY}).net_exposure(), "the sign is flipped: the "
+                                                                  "spot grew, so the book "
+                                                                  "leans long.")])
+
+q5 = ChoiceQuestion(
+    "Who pays?",
+    "Funding has turned to -0.05 % per 8 hours after a crash. A fund runs the cash-and-carry "
+    "trade of question 2 (long spot, short perp). What happens to its funding?",
+    {"a": "it keeps receiving: carry trades always earn funding",
+     "b": "it now pays: with a negative rate the shorts pay the longs",
+     "c": "nothing: the trade is delta-neutral"},
+    "b" if funding_payment(_PERP_SIGNED, -0.0005) < 0 else "a",
+    setup=data_code(records=CARRY) + "\nbook = ek.Book.from_records(records)",
+    hints=["Try `ek.funding_payment(book.exposures()[\"BTC-PERP\"], -0.0005)`."],
+    solution=('received = ek.funding_payment(book.exposures()["BTC-PERP"], -0.0005)\n'
+              'answer = "b" if received < 0 else "a"'),
+    mistakes={"a": "the carry earns only while funding is positive; a negative rate makes the "
+                   "short perp pay.",
+              "c": "being flat in direction does not stop funding cash flowing."})
+
+progress = register(globals(), "Lesson 09")

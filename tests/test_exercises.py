@@ -1,0 +1,212 @@
+"""The exercise framework and every lesson's questions.
+
+Each question's own solution passes its check, each recognised mistake fails with its message,
+no failure message gives the expected value away, and wrong types get a message, not a traceback.
+"""
+
+import math
+
+import pytest
+
+import exposure_kit as ek
+from exposure_kit.exercises import (CORRECT, INCORRECT, NOT_ATTEMPTED, LESSONS, BookQuestion,
+                                    ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion,
+                                    Progress, Requirement, ____)
+from exposure_kit.exercises._framework import data_code
+from exposure_kit.exercises._notebooks import lesson_module, questions
+
+ALL = [q for lesson in LESSONS for q in questions(lesson_module(lesson))]
+IDS = [f"{q.progress.lesson.split()[-1]}-{q.name}" for q in ALL]
+WRONG_TYPES = ["a string", "12,5", None, [1.0, 2.0], {"net": 1}, 3 + 4j, object(), True]
+
+
+def number_forms(value: float) -> list[str]:
+    """How a number could be written in a message."""
+    size = abs(value)
+    if size >= 100:
+        return [f"{size:,.0f}", f"{size:.0f}", f"{size:_.0f}", ek.usd(size)]
+    if size == 0:
+        return []
+    return [f"{size:.2f}", f"{size:.3g}", f"{size * 100:.1f}%", f"{size * 100:.1f} %"]
+
+
+def secrets(question) -> list[str]:
+    if isinstance(question, NumberQuestion):
+        return number_forms(question.expected())
+    if isinstance(question, ChoiceQuestion):
+        return [question.options[question.expected()]]
+    return []
+
+
+def assert_keeps_secret(question, message: str) -> None:
+    for secret in secrets(question):
+        assert secret not in message, f"{question!r} gives away {secret!r}: {message}"
+
+
+# ----- every question ------------------------------------------------------------------------------
+def test_every_lesson_has_four_to_six_questions():
+    for lesson in LESSONS:
+        assert 4 <= len(questions(lesson_module(lesson))) <= 6, lesson
+
+
+@pytest.mark.parametrize("question", ALL, ids=IDS)
+def test_solution_passes_its_own_check(question):
+    result = question.check(question.solution_answer())
+    assert result.status == CORRECT, f"{question!r}: {result}"
+
+
+@pytest.mark.parametrize("question", ALL, ids=IDS)
+def test_each_mistake_fails_with_its_message_and_keeps_the_answer_secret(question):
+    assert question.mistakes, f"{question!r} recognises no mistake"
+    for mistake in question.mistakes:
+        result = question.check(mistake.sample())
+        assert result.status == INCORRECT
+        assert result.message == mistake.message, f"{question!r}: {mistake.sample()!r} -> {result}"
+        assert_keeps_secret(question, result.message)
+
+
+@pytest.mark.parametrize("question", ALL, ids=IDS)
+def test_wrong_types_get_a_message_not_a_traceback(question):
+    for answer in WRONG_TYPES:
+        result = question.check(answer)
+        assert result.status == INCORRECT, f"{question!r} took {answer!r}"
+        assert "Traceback" not in result.message and result.message
+        assert_keeps_secret(question, result.message)
+
+
+@pytest.mark.parametrize("question", ALL, ids=IDS)
+def test_placeholder_means_not_attempted(question):
+    assert question.check(____).status == NOT_ATTEMPTED
+    assert question.check(question.solution_answer()).correct
+
+
+@pytest.mark.parametrize("question", [q for q in ALL if isinstance(q, NumberQuestion)],
+                         ids=[i for q, i in zip(ALL, IDS) if isinstance(q, NumberQuestion)])
+def test_unrecognised_wrong_number_keeps_the_answer_secret(question):
+    expected = question.expected()
+    for wrong in (expected * 1.37 + 11, -expected * 0.5 - 3):
+        result = question.check(wrong)
+        assert result.status == INCORRECT
+        assert_keeps_secret(question, result.message)
+
+
+def test_questions_are_named_in_order_and_notebook_stems_match_the_lessons():
+    stems = ["01_net_vs_gross", "02_net_formula", "03_hedging_spot_with_perps",
+             "04_imperfect_hedges", "05_leverage_and_margin", "06_drift_after_price_moves",
+             "07_stress_and_false_neutrality", "08_options_and_delta",
+             "09_relative_value_and_funding", "10_your_own_book"]
+    assert [lesson_module(l).STEM for l in LESSONS] == stems
+    for lesson in LESSONS:
+        names = [q.name for q in questions(lesson_module(lesson))]
+        assert names == [f"q{i}" for i in range(1, len(names) + 1)]
+
+
+def test_the_kinds_are_all_used():
+    kinds = {type(q) for q in ALL}
+    assert kinds == {NumberQuestion, ChoiceQuestion, FunctionQuestion, BookQuestion}
+
+
+# ----- the framework on small hand-made questions ------------------------------------------------
+def make_number(**kw):
+    # long 150,000 and short 100,000: net 50,000 by hand
+    return NumberQuestion("net", "?", 50_000, hints=["one", "two"], solution="answer = 50_000",
+                          mistakes=[Mistake(250_000, "that is the gross exposure")], **kw)
+
+
+def test_number_question_tolerance_sign_and_percent():
+    q = make_number(abs_tol=1.0, rel_tol=0.0)
+    assert q.check(50_000.9).correct and q.check(49_999).correct
+    assert not q.check(50_002).correct
+    assert q.check(250_000).message == "that is the gross exposure"
+    assert "sign is flipped" in q.check(-50_000).message
+    ratio = NumberQuestion("r", "?", 0.8, percent=True, hints=[], solution="answer = 0.8")
+    assert "percent" in ratio.check(80).message
+    assert ratio.check(0.80004).correct
+
+
+def test_number_question_type_messages():
+    q = make_number()
+    assert "without the quotes" in q.check("50000").message
+    assert "None" in q.check(None).message
+    assert "one number" in q.check([50_000]).message
+    assert "True or False" in q.check(True).message
+    assert "finite" in q.check(math.nan).message
+    import numpy as np
+    assert q.check(np.float32(50_000)).correct and q.check(np.array([50_000.0])).correct
+
+
+def test_hints_come_one_more_at_each_call_and_stop_at_the_last():
+    q = make_number()
+    assert q.hint().message == "1. one\n(1 more: call hint() again)"
+    assert q.hint().message == "1. one\n2. two"
+    assert q.hint().message == "1. one\n2. two"
+
+
+def test_results_render_as_text_and_coloured_html():
+    q = make_number()
+    assert str(q.check(50_000)) == "Correct"
+    assert str(q.check(250_000)) == "Incorrect: that is the gross exposure"
+    assert str(q.check(____)).startswith("Not attempted")
+    assert "#1b7f3b" in q.check(50_000)._repr_html_()
+    assert "#b3261e" in q.check(1)._repr_html_()
+    assert "answer = 50_000" in str(q.solution())
+
+
+def test_progress_keeps_a_correct_answer_and_counts():
+    a, b = make_number(), make_number()
+    a.name, b.name = "q1", "q2"
+    progress = Progress("Test", [a, b])
+    a.check(50_000)
+    a.check(1)            # a later slip does not undo a correct answer
+    b.check(1)
+    assert progress.counts() == {CORRECT: 1, INCORRECT: 1, NOT_ATTEMPTED: 0}
+    assert progress() is progress
+    assert "1 of 2 correct" in repr(progress) and "1 of 2 correct" in progress._repr_html_()
+    assert progress.to_frame()["status"].tolist() == [CORRECT, INCORRECT]
+
+
+def test_choice_question_accepts_case_and_spaces_and_names_options():
+    q = ChoiceQuestion("c", "?", {"a": "long", "b": "short"}, "a", hints=[],
+                       solution='answer = "a"', mistakes={"b": "the short side is smaller"})
+    assert q.check(" A ").correct and q.check("a)").correct
+    assert q.check("b").message == "the short side is smaller"
+    assert '"a", "b"' in q.check("z").message
+    assert "text in quotes" in q.check(1).message
+
+
+def test_function_question_reports_a_raising_case_and_a_wrong_case():
+    q = FunctionQuestion("f", "?", "double", lambda x: 2 * x, [(1,), (0,), (-3,)], hints=[],
+                         solution="def double(x):\n    return 2 * x",
+                         mistakes=[Mistake(lambda x: x + x + 1, "off by one")])
+    assert q.check(lambda x: x * 2).correct
+    assert q.check(lambda x: x + x + 1).message == "off by one"
+    assert "double(0) raised ZeroDivisionError" in q.check(lambda x: 2 / x).message
+    assert "double(-3) returned 6" in q.check(abs).message or "returned" in q.check(abs).message
+    assert q.check(lambda x: ____).status == NOT_ATTEMPTED
+    assert "pass the function itself" in q.check(4).message
+
+
+def test_book_question_takes_books_records_and_frames_and_reports_bad_rows():
+    flat = Requirement("the BTC net is not flat yet",
+                       measure=lambda b: b.net_exposure(), target=0.0, tolerance=1.0)
+    q = BookQuestion("b", "?", [flat], hints=[], solution="answer = []",
+                     mistakes=[Mistake(lambda b: b.net_exposure() > 150_000, "hedge added long")])
+    spot = {"name": "s", "underlying": "BTC", "kind": "spot", "side": "long", "notional": 100_000}
+    hedge = dict(spot, name="h", kind="perp", side="short")
+    assert q.check([spot, hedge]).correct
+    assert q.check(ek.Book.from_records([spot, hedge])).correct
+    assert q.check(ek.Book.from_records([spot, hedge]).to_frame()).correct
+    assert q.check([spot, dict(hedge, side="long")]).message == "hedge added long"
+    assert q.check([spot]).message == "the BTC net is not flat yet"
+    bad = q.check([spot, dict(hedge, side="sideways")])
+    assert bad.status == INCORRECT and "side" in bad.message and "row 1" in bad.message
+    assert q.check([spot, dict(hedge, notional=____)]).status == NOT_ATTEMPTED
+    assert "list of position dicts" in q.check(42).message
+
+
+def test_data_code_writes_readable_literals():
+    assert data_code(x=150_000, y=0.5, s="BTC") == "x = 150_000\ny = 0.5\ns = 'BTC'"
+    namespace = {}
+    records = [{"name": "A" * 30, "notional": 1_000_000.0, "side": "long"}] * 3
+    exec(data_code(records=records), namespace)
+    assert namespace["records"] == records
