@@ -1,0 +1,86 @@
+"""Lesson 10: the dashboard on a desk's own book."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from .. import _format as fmt
+from .._book import Book
+from .._diagnostics import diagnose
+from ..plots import exposure_by
+from ._base import Dashboard, readout_table
+
+__all__ = ["BookExplorer"]
+
+_GROUPS = ("underlying", "venue", "kind", "account", "side")
+
+
+class BookExplorer(Dashboard):
+    """Group a book by any column, pick the measure and the equity; read summary and warnings.
+
+    Parameters
+    ----------
+    book : Book
+    equity : float, optional
+        Account equity in USD, for leverage and the warnings.
+    betas : dict, optional
+        Betas per underlying for ``measure="beta"``.
+
+    Examples
+    --------
+    >>> from exposure_kit import Position
+    >>> book = Book([Position("a", "BTC", "perp", "long", notional=5_000),
+    ...              Position("b", "ETH", "perp", "short", notional=4_000)])
+    >>> dash = BookExplorer(book, equity=1_000)
+    >>> "$1,000 net long" in dash.readout.value
+    True
+    """
+
+    title = "Your book"
+    hint = "group by venue, then switch the measure to delta: which venue carries the risk?"
+    figsize = (6.4, 4.0)
+    margins = {"left": 0.2, "right": 0.97, "top": 0.92, "bottom": 0.1}
+
+    def __init__(self, book: Book, equity: float | None = None, betas=None) -> None:
+        self.book, self.betas = book, betas
+        self._equity = equity
+        super().__init__()
+
+    @classmethod
+    def from_book(cls, book: Book, **kwargs) -> "BookExplorer":
+        """The same as the constructor: the explorer is built on a book."""
+        return cls(book, **kwargs)
+
+    def _controls(self):
+        columns = [c for c in _GROUPS if c in self.book.to_frame().columns]
+        return {"group": widgets.Dropdown(options=columns, value="underlying",
+                                          description="Group by"),
+                "measure": widgets.Dropdown(options=["notional", "delta", "beta"],
+                                            value="notional", description="Measure"),
+                "equity": widgets.FloatText(value=self._equity or 0.0,
+                                            description="Equity $ (0: none)")}
+
+    def _draw(self) -> None:
+        self.ax = self.figure.add_subplot()
+
+    def _update(self, group: str, measure: str, equity: float) -> str:
+        options = {"measure": measure, "betas": self.betas} if measure == "beta" else \
+            {"measure": measure}
+        table = self.book.by(group, **options)
+        summary = self.book.summary(equity=equity or None, **options)
+        self.ax.clear()
+        exposure_by(table, ax=self.ax, column=group)
+        self.invalidate()
+        rows = [("Long", fmt.usd(summary.long)), ("Short", fmt.usd(summary.short)),
+                ("Net", fmt.usd(summary.net)), ("Gross", fmt.usd(summary.gross)),
+                ("Net / gross", fmt.percent(summary.net_to_gross))]
+        if summary.equity is not None:
+            rows += [("Gross leverage", f"{summary.gross_leverage:.2f}x"),
+                     ("Net leverage", f"{summary.net_leverage:.2f}x")]
+        findings = diagnose(self.book, equity=equity or None, betas=self.betas)
+        items = "".join(f"<li><b>{html.escape(f.severity)}</b>: {html.escape(f.message)}</li>"
+                        for f in findings) or "<li>no warnings</li>"
+        return readout_table(rows, headline=f"{fmt.describe_net(summary.net)} ({measure})") + \
+            f"<div><b>Warnings</b></div><ul style='margin-top:2px'>{items}</ul>"

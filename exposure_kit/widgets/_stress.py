@@ -1,0 +1,95 @@
+"""Lesson 07: a grid of BTC and ETH moves, the named stresses and the warnings."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import _format as fmt
+from .._book import Book, Position
+from .._diagnostics import diagnose
+from .._scenarios import scenario_grid, stress_test
+from ..plots import scenario_heatmap
+from ._base import Dashboard, fraction_slider, money_slider
+
+__all__ = ["StressDashboard", "looks_neutral_book"]
+
+
+def looks_neutral_book() -> Book:
+    """A book that is flat in notional terms: BTC perps long against ETH futures and a BTC
+    quarterly short, the kind of book the guide warns about."""
+    return Book([
+        Position("BTC perp", "BTC", "perp", "long", quantity=2.5, price=60_000),
+        Position("ETH future", "ETH", "future", "short", quantity=33.4, price=3_000),
+        Position("BTC quarterly", "BTC", "future", "short", quantity=0.8, price=61_500),
+    ])
+
+
+class StressDashboard(Dashboard):
+    """A heatmap of P&L (or net exposure) over BTC and ETH moves, with stresses and warnings.
+
+    Examples
+    --------
+    >>> dash = StressDashboard()
+    >>> dash.controls["show"].value = "net exposure"
+    >>> "correlation break" in dash.readout.value
+    True
+    """
+
+    title = "Stress: what a flat book can hide"
+    hint = ("look at the corners where BTC falls and ETH rises: the 'neutral' book loses on "
+            "both legs at once.")
+    figsize = (6.4, 4.4)
+    margins = {"left": 0.14, "right": 0.93, "top": 0.92, "bottom": 0.12}
+
+    def __init__(self, book: Book | None = None, equity: float = 50_000, x: str = "BTC",
+                 y: str = "ETH") -> None:
+        self.book = looks_neutral_book() if book is None else book
+        self.x, self.y = x, y
+        self._equity = equity
+        super().__init__()
+
+    @classmethod
+    def from_book(cls, book: Book, **kwargs) -> "StressDashboard":
+        """The dashboard on a book of your own."""
+        return cls(book, **kwargs)
+
+    def _controls(self):
+        return {"show": widgets.ToggleButtons(options=["P&L", "net exposure"], value="P&L"),
+                "max_move": fraction_slider("Largest move", 0.3, 0.1, 0.5, 0.05),
+                "equity": money_slider("Equity $", self._equity, 500_000, step=5_000,
+                                       minimum=5_000)}
+
+    def _draw(self) -> None:
+        self.ax = self.figure.add_subplot()
+        self._colorbar = None
+
+    def _update(self, show: str, max_move: float, equity: float) -> str:
+        moves = np.round(np.linspace(-max_move, max_move, 13), 6)
+        grid = scenario_grid(self.book, self.x, self.y, moves)
+        values = grid.pnl if show == "P&L" else grid.net
+        if self._colorbar is not None:
+            self._colorbar.remove()
+        self.ax.clear()
+        scenario_heatmap(values, ax=self.ax, label=show, x=self.x, y=self.y)
+        self._colorbar = self.ax.images[0].colorbar
+        self.invalidate()
+        return self._report(equity)
+
+    def _report(self, equity: float) -> str:
+        table = stress_test(self.book)
+        rows = "".join(f"<tr><td style='padding-right:12px'>{html.escape(name)}</td>"
+                       f"<td style='text-align:right'><b>{fmt.usd(row.pnl)}</b></td>"
+                       f"<td style='padding-left:12px'>{html.escape(fmt.describe_net(row.net_after))}"
+                       "</td></tr>" for name, row in table.iterrows())
+        findings = diagnose(self.book, equity=equity)
+        items = "".join(f"<li><b>{html.escape(f.severity)}</b>: {html.escape(f.message)}</li>"
+                        for f in findings) or "<li>no warnings</li>"
+        net = self.book.net_exposure()
+        return (f"<div><b>Now: {html.escape(fmt.describe_net(net))}, gross "
+                f"{fmt.usd(self.book.gross_exposure())}</b></div>"
+                "<table><tr><th style='text-align:left'>stress</th><th>P&amp;L</th>"
+                f"<th style='text-align:left'>net after</th></tr>{rows}</table>"
+                f"<div><b>Warnings</b></div><ul style='margin-top:2px'>{items}</ul>")
