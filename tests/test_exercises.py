@@ -210,3 +210,12 @@ def test_data_code_writes_readable_literals():
     records = [{"name": "A" * 30, "notional": 1_000_000.0, "side": "long"}] * 3
     exec(data_code(records=records), namespace)
     assert namespace["records"] == records
+
+
+def test_book_question_takes_a_list_of_books_and_dicts():
+    from exposure_kit.exercises import lesson10 as ex
+    hedge = {"name": "h", "venue": "VenueA", "underlying": "BTC", "kind": "perp",
+             "side": "short", "notional": ex.BY_UNDERLYING.loc["BTC", "net"]}
+    assert ex.q4.check([ex.BOOK, hedge]).correct
+    assert ex.q4.check([ex.BOOK, dict(hedge, side=____)]).status == NOT_ATTEMPTED
+    assert ex.q4.check([ex.BOOK]).status == INCORRECT

@@ -444,14 +444,18 @@ def _as_book(answer: Any) -> tuple[Book | None, str]:
     try:
         if isinstance(answer, pd.DataFrame):
             return Book.from_frame(answer), ""
-        if isinstance(answer, (list, tuple)) and all(isinstance(r, Mapping) for r in answer):
-            if any(_is_blank(v) for r in answer for v in r.values()):
+        if isinstance(answer, (list, tuple)) and answer and \
+                all(isinstance(r, (Mapping, Book)) for r in answer):
+            if any(_is_blank(v) for r in answer if isinstance(r, Mapping) for v in r.values()):
                 return None, "blank"
-            return Book.from_records(answer), ""
+            if all(isinstance(r, Mapping) for r in answer):   # rows numbered as given
+                return Book.from_records(answer), ""
+            pieces = [r if isinstance(r, Book) else Book.from_records([r]) for r in answer]
+            return sum(pieces[1:], pieces[0]), ""
     except ValueError as error:  # PositionError names the row and field
         return None, f"the book does not load: {error}"
-    return None, (f"give a Book (ek.Book.from_records(...)) or a list of position dicts; you "
-                  f"gave a {type(answer).__name__}.")
+    return None, (f"give a Book (ek.Book.from_records(...)) or a list of position dicts (and "
+                  f"books); you gave a {type(answer).__name__}.")
 
 
 class BookQuestion(Question):

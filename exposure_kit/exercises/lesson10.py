@@ -87,7 +87,8 @@ _TOL = 1_000.0
 q4 = BookQuestion(
     "Flatten BTC",
     f"Add **one** BTC perp to the desk's book so that its BTC net is within {usd(_TOL)} of zero, "
-    "keeping every existing position. Give the whole book (an `ek.Book`, a DataFrame or records).",
+    "keeping every existing position. Give the whole book: an `ek.Book`, or a list of books "
+    "and position dicts such as `[book, hedge]`.",
     [Requirement("keep every position of the desk's book", test=_kept_all),
      Requirement("add exactly one position", test=lambda b: len(b) == len(BOOK) + 1),
      Requirement("the BTC net is not yet within the band around zero: resize the new perp",
@@ -95,14 +96,14 @@ q4 = BookQuestion(
     setup=_SETUP,
     blank=('hedge = {"name": "btc-hedge", "venue": "VenueA", "underlying": "BTC", "kind": "perp",\n'
            '         "side": ____, "notional": ____}\n'
-           'answer = book + ek.Book.from_records([hedge])'),
+           'answer = [book, hedge]   # the desk\'s book and your new position'),
     hints=["The BTC net of question 3 tells you the size and the side.",
            "`ek.hedge_notional(book, \"BTC\")` is the signed notional to add (negative: short)."],
     solution=('size = ek.hedge_notional(book, "BTC")\n'
               'hedge = {"name": "btc-hedge", "venue": "VenueA", "underlying": "BTC", '
               '"kind": "perp",\n'
               '         "side": "short" if size < 0 else "long", "notional": abs(size)}\n'
-              'answer = book + ek.Book.from_records([hedge])'),
+              'answer = [book, hedge]'),
     mistakes=[Mistake(lambda b: abs(_btc_net(b) - 2 * float(BY_UNDERLYING.loc["BTC", "net"]))
                       <= _TOL, "the hedge went the wrong way and doubled the BTC net: "
                                "pick the other side.",

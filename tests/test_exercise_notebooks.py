@@ -1,0 +1,71 @@
+"""The exercise notebooks: in step with the lesson modules, run top to bottom unanswered (every
+check says "Not attempted"), and run with their solutions filled in (every check says "Correct")."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from exposure_kit.exercises import LESSONS
+from exposure_kit.exercises._notebooks import (EXERCISES_DIR, exercise_notebook, lesson_module,
+                                               questions, write_notebooks)
+
+pytestmark = pytest.mark.notebook
+
+
+def run(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(EXERCISES_DIR)}}).execute()
+    return notebook
+
+
+def check_outputs(notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """The plain-text result of each question's answer cell."""
+    out = {}
+    for cell in notebook.cells:
+        role = cell.get("metadata", {}).get("exercise", {})
+        if role.get("role") == "answer":
+            texts = [o["data"]["text/plain"] for o in cell.outputs if "data" in o]
+            assert len(texts) == 1, f"{role['question']}: {cell.outputs}"
+            assert "<div" in cell.outputs[-1]["data"]["text/html"]
+            out[role["question"]] = texts[0]
+    return out
+
+
+def test_stored_notebooks_match_the_lesson_modules(tmp_path):
+    fresh = {p.name: p for p in write_notebooks(tmp_path)}
+    assert sorted(fresh) == sorted(p.name for p in Path(EXERCISES_DIR).glob("*.ipynb"))
+    for name, path in fresh.items():
+        stored = nbformat.read(EXERCISES_DIR / name, as_version=4)
+        made = nbformat.read(path, as_version=4)
+        assert [c.source for c in stored.cells] == [c.source for c in made.cells], \
+            f"{name} is out of date: run python -m exposure_kit.exercises.build"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_unanswered_notebook_runs_and_says_not_attempted(lesson):
+    notebook = run(exercise_notebook(lesson))
+    results = check_outputs(notebook)
+    names = [q.name for q in questions(lesson_module(lesson))]
+    assert list(results) == names
+    assert all(text.startswith("Not attempted") for text in results.values()), results
+    progress = notebook.cells[-1].outputs[0]["data"]["text/plain"]
+    assert f"0 of {len(names)} correct" in progress and f"{len(names)} not attempted" in progress
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_notebook_with_solutions_passes_every_check(lesson):
+    notebook = run(exercise_notebook(lesson, solutions=True))
+    results = check_outputs(notebook)
+    assert results and all(text == "Correct" for text in results.values()), results
+    progress = notebook.cells[-1].outputs[0]["data"]["text/plain"]
+    assert f"{len(results)} of {len(results)} correct" in progress
+
+
+def test_solutions_command_writes_every_notebook(tmp_path):
+    from exposure_kit.exercises.solutions import main
+    assert main([str(tmp_path / "solutions")]) == 0
+    written = sorted(p.name for p in (tmp_path / "solutions").glob("*.ipynb"))
+    assert written == sorted(f"{lesson_module(l).STEM}.ipynb" for l in LESSONS)
+    assert main([]) == 2
