@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 from typing import Any
 
 import ipywidgets as widgets
@@ -21,8 +22,11 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
+import pandas as pd
 
-__all__ = ["Dashboard", "money_slider", "fraction_slider", "readout_table"]
+from .._book import Book
+
+__all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "readout_table"]
 
 _STYLE = {"description_width": "150px"}
 _LAYOUT = widgets.Layout(width="460px")
@@ -42,6 +46,18 @@ def fraction_slider(description: str, value: float, minimum: float, maximum: flo
     return widgets.FloatSlider(value=value, min=minimum, max=maximum, step=step,
                                description=description, readout_format=fmt,
                                continuous_update=True, style=_STYLE, layout=_LAYOUT)
+
+
+def as_book(source: Any) -> Book:
+    """A Book from a Book, a DataFrame, a list of position dicts, or a file path."""
+    if isinstance(source, Book):
+        return source
+    if isinstance(source, pd.DataFrame):
+        return Book.from_frame(source)
+    if isinstance(source, (str, os.PathLike)):
+        from .. import read_positions
+        return read_positions(source)
+    return Book.from_records(source)
 
 
 def readout_table(rows: list[tuple[str, str]], headline: str | None = None) -> str:

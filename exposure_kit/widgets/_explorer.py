@@ -10,7 +10,7 @@ from .. import _format as fmt
 from .._book import Book
 from .._diagnostics import diagnose
 from ..plots import exposure_by
-from ._base import Dashboard, readout_table
+from ._base import Dashboard, as_book, readout_table
 
 __all__ = ["BookExplorer"]
 
@@ -22,7 +22,8 @@ class BookExplorer(Dashboard):
 
     Parameters
     ----------
-    book : Book
+    book : Book, DataFrame, list of dict or path
+        A source that fails validation shows its error in the dashboard.
     equity : float, optional
         Account equity in USD, for leverage and the warnings.
     betas : dict, optional
@@ -43,10 +44,18 @@ class BookExplorer(Dashboard):
     figsize = (6.4, 4.0)
     margins = {"left": 0.2, "right": 0.97, "top": 0.92, "bottom": 0.1}
 
-    def __init__(self, book: Book, equity: float | None = None, betas=None) -> None:
-        self.book, self.betas = book, betas
+    def __init__(self, book, equity: float | None = None, betas=None) -> None:
+        self.source, self.betas = book, betas
         self._equity = equity
+        self._book: Book | None = None
         super().__init__()
+
+    @property
+    def book(self) -> Book:
+        """The book shown; a source that fails validation raises here (shown in the dashboard)."""
+        if self._book is None:
+            self._book = as_book(self.source)
+        return self._book
 
     @classmethod
     def from_book(cls, book: Book, **kwargs) -> "BookExplorer":
@@ -54,7 +63,11 @@ class BookExplorer(Dashboard):
         return cls(book, **kwargs)
 
     def _controls(self):
-        columns = [c for c in _GROUPS if c in self.book.to_frame().columns]
+        try:
+            present = set(self.book.to_frame().columns)
+        except ValueError:
+            present = {"underlying"}          # the error shows on the first refresh
+        columns = [c for c in _GROUPS if c in present]
         return {"group": widgets.Dropdown(options=columns, value="underlying",
                                           description="Group by"),
                 "measure": widgets.Dropdown(options=["notional", "delta", "beta"],

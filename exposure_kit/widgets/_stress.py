@@ -6,6 +6,7 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
+import pandas as pd
 
 from .. import _format as fmt
 from .._book import Book, Position
@@ -15,6 +16,8 @@ from ..plots import scenario_heatmap
 from ._base import Dashboard, fraction_slider, money_slider
 
 __all__ = ["StressDashboard", "looks_neutral_book"]
+
+CELLS = 13
 
 
 def looks_neutral_book() -> Book:
@@ -64,18 +67,23 @@ class StressDashboard(Dashboard):
 
     def _draw(self) -> None:
         self.ax = self.figure.add_subplot()
-        self._colorbar = None
+        start = pd.DataFrame(np.zeros((CELLS, CELLS)), index=np.linspace(-0.3, 0.3, CELLS),
+                             columns=np.linspace(-0.3, 0.3, CELLS))
+        scenario_heatmap(start, ax=self.ax, x=self.x, y=self.y)
+        self.heatmap = self.ax.images[0]
 
     def _update(self, show: str, max_move: float, equity: float) -> str:
-        moves = np.round(np.linspace(-max_move, max_move, 13), 6)
+        moves = np.round(np.linspace(-max_move, max_move, CELLS), 6)
         grid = scenario_grid(self.book, self.x, self.y, moves)
-        values = grid.pnl if show == "P&L" else grid.net
-        if self._colorbar is not None:
-            self._colorbar.remove()
-        self.ax.clear()
-        scenario_heatmap(values, ax=self.ax, label=show, x=self.x, y=self.y)
-        self._colorbar = self.ax.images[0].colorbar
-        self.invalidate()
+        values = (grid.pnl if show == "P&L" else grid.net).to_numpy(dtype=float)
+        limit = float(np.abs(values).max()) or 1.0
+        half = max_move / (CELLS - 1)
+        self.heatmap.set_data(values)
+        self.heatmap.set_extent([-max_move - half, max_move + half] * 2)
+        self.heatmap.set_clim(-limit, limit)
+        self.heatmap.colorbar.set_label(show)
+        self.ax.set_title(f"{show} when {self.x} and {self.y} move")
+        self.invalidate()           # the colour scale and the axes change with the grid
         return self._report(equity)
 
     def _report(self, equity: float) -> str:
