@@ -219,3 +219,14 @@ def test_book_question_takes_a_list_of_books_and_dicts():
     assert ex.q4.check([ex.BOOK, hedge]).correct
     assert ex.q4.check([ex.BOOK, dict(hedge, side=____)]).status == NOT_ATTEMPTED
     assert ex.q4.check([ex.BOOK]).status == INCORRECT
+
+
+def test_data_code_writes_long_dicts_and_text_over_several_lines():
+    record = {"name": "BTC-COLLATERAL", "underlying": "BTC", "kind": "collateral",
+              "side": "long", "quantity": 0.6, "price": 58_000, "venue": "VenueA"}
+    csv = "a,b\n1,2\n"
+    code = data_code(position=record, csv=csv)
+    assert max(len(line) for line in code.splitlines()) <= 92
+    namespace = {}
+    exec(code, namespace)
+    assert namespace["position"] == record and namespace["csv"] == csv

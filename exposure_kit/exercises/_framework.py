@@ -574,6 +574,9 @@ def register(module_globals: dict[str, Any], lesson: str) -> Progress:
 
 
 # ----- the question's data as code a learner reads --------------------------------------------------
+_WIDTH = 90
+
+
 def _literal(value: Any, indent: int = 0) -> str:
     pad = " " * (indent + 4)
     if isinstance(value, bool) or value is None:
@@ -586,15 +589,24 @@ def _literal(value: Any, indent: int = 0) -> str:
             return f"{int(number):_}"
         return repr(number)
     if isinstance(value, str):
+        if "\n" in value and '"""' not in value and "\\" not in value:
+            return f'"""{value}"""'
         return repr(value)
-    if isinstance(value, Mapping):
-        items = ", ".join(f"{_literal(k)}: {_literal(v, indent)}" for k, v in value.items())
-        return "{" + items + "}"
+    if isinstance(value, Mapping):   # packed into lines of at most about 90 characters
+        items = [f"{_literal(k)}: {_literal(v, indent + 1)}" for k, v in value.items()]
+        lines, line = [], ""
+        for item in items:
+            if line and indent + len(line) + len(item) + 3 > _WIDTH:
+                lines.append(line + ",")
+                line = ""
+            line = f"{line}, {item}" if line else item
+        lines.append(line)
+        return "{" + f"\n{' ' * (indent + 1)}".join(lines) + "}"
     if isinstance(value, (list, tuple)):
         inner = [_literal(v, indent + 4) for v in value]
         one_line = ", ".join(inner)
         open_, close = ("[", "]") if isinstance(value, list) else ("(", ")")
-        if len(one_line) + indent < 88 and "\n" not in one_line:
+        if len(one_line) + indent < _WIDTH and "\n" not in one_line:
             if isinstance(value, tuple) and len(value) == 1:
                 one_line += ","
             return open_ + one_line + close
@@ -612,4 +624,5 @@ def data_code(**values: Any) -> str:
     long = 150_000
     sides = ['long', 'short']
     """
-    return "\n".join(f"{name} = {_literal(value)}" for name, value in values.items())
+    return "\n".join(f"{name} = {_literal(value, len(name) + 3 if isinstance(value, Mapping) else 0)}"
+                     for name, value in values.items())

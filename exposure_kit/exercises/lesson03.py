@@ -34,17 +34,16 @@ q1 = NumberQuestion(
                                                  "its size as a positive number.")])
 
 PERP_SHORT = 150_000.0
-_RATIO_BOOK = _b.Book.from_records([SPOT, {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp",
-                                           "side": "short", "notional": PERP_SHORT}])
+PERP = {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",
+        "notional": PERP_SHORT}
+_RATIO_BOOK = _b.Book.from_records([SPOT, PERP])
 _RATIO = hedge_ratio(_RATIO_BOOK, "BTC")
 q2 = NumberQuestion(
     "The hedge ratio",
     f"Against the same spot you sell {usd(PERP_SHORT)} of BTC perps. What is the **hedge "
     "ratio** (size of the short over size of the long), as a fraction?",
     _RATIO, percent=True, abs_tol=5e-4,
-    setup=data_code(spot=SPOT, perp_short=PERP_SHORT) +
-    '\nbook = ek.Book.from_records([spot, {"name": "BTC-PERP", "underlying": "BTC", '
-    '"kind": "perp", "side": "short", "notional": perp_short}])',
+    setup=data_code(spot=SPOT, perp=PERP) + "\nbook = ek.Book.from_records([spot, perp])",
     hints=["Hedge ratio = short / long on the same coin.",
            "In code: `ek.hedge_ratio(book, \"BTC\")`."],
     solution='answer = ek.hedge_ratio(book, "BTC")',
@@ -110,15 +109,15 @@ q5 = BookQuestion(
      Requirement("the BTC net is not yet within the band around zero: resize the perp",
                  measure=_btc_net, target=0.0, tolerance=_TOL)],
     setup=data_code(spot=SPOT, collateral=COLLATERAL),
-    blank=('answer = [spot, collateral,\n'
-           '          {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", '
-           '"side": "short", "notional": ____}]'),
+    blank=('perp = {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",\n'
+           '        "notional": ____}\n'
+           'answer = [spot, collateral, perp]'),
     hints=["The short must cover the spot and the collateral together.",
            "`ek.hedge_notional(ek.Book.from_records([spot, collateral]))` is the signed hedge."],
     solution=('size = -ek.hedge_notional(ek.Book.from_records([spot, collateral]))\n'
-              'answer = [spot, collateral,\n'
-              '          {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", '
-              '"side": "short", "notional": size}]'),
+              'perp = {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",\n'
+              '        "notional": size}\n'
+              'answer = [spot, collateral, perp]'),
     mistakes=[Mistake(lambda b: abs(_btc_net(b) - _COLL_USD) <= _TOL,
                       "the perp covers the spot but not the collateral: coin collateral is "
                       "long exposure too.",

@@ -89,9 +89,9 @@ q5 = ChoiceQuestion(
      "b": "net long: the calls' delta rose with the price",
      "c": "net short: the perp shorts grew with the price"},
     "b" if _AFTER > 0 else ("c" if _AFTER < 0 else "a"),
-    setup=_BOOK_SETUP + "\nhedged = book + ek.Book.from_records([{'name': 'hedge', "
-    "'underlying': 'BTC', 'kind': 'perp', 'side': 'short', 'notional': "
-    "-ek.hedge_notional(book, measure='delta'), 'price': 60_000}])",
+    setup=_BOOK_SETUP + "\nhedge = {'name': 'hedge', 'underlying': 'BTC', 'kind': 'perp', "
+    "'side': 'short',\n         'notional': -ek.hedge_notional(book, measure='delta'), "
+    "'price': 60_000}\nhedged = book + ek.Book.from_records([hedge])",
     hints=["A long call's delta rises as the price rises (gamma).",
            "`hedged.shock({\"BTC\": 0.10}).net_exposure(measure=\"delta\")`."],
     solution=('after = hedged.shock({"BTC": 0.10}).net_exposure(measure="delta")\n'
