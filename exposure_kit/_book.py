@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ._errors import PositionError
+from ._errors import PositionError, checked_number
 from ._instruments import black76_delta
 from ._schema import clean_positions
 
@@ -129,16 +129,8 @@ def _check_choice(value: str, allowed: tuple[str, ...], field_name: str) -> None
 
 
 def check_equity(equity: float | None) -> float | None:
-    """Return ``equity`` as a float, or raise if it is not a positive finite number."""
-    if equity is None:
-        return None
-    try:
-        value = float(equity)
-    except (TypeError, ValueError):
-        raise PositionError("equity", f"must be a number, got {equity!r}") from None
-    if not np.isfinite(value) or value <= 0:
-        raise PositionError("equity", f"must be a positive finite number, got {equity!r}")
-    return value
+    """Return ``equity`` as a float (``None`` stays ``None``); it must be positive and finite."""
+    return None if equity is None else checked_number("equity", equity, positive=True)
 
 
 class Book:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._book import Book, check_equity
-from ._errors import PositionError
+from ._errors import PositionError, checked_number
 from ._format import describe_net, percent, usd
 
 __all__ = ["Finding", "diagnose", "findings_frame", "SEVERITIES", "FINDING_CODES"]
@@ -49,13 +49,6 @@ class Finding:
 
 def _names(book: Book, rows: np.ndarray) -> tuple[str, ...]:
     return tuple(str(n) for n in book._frame["name"].to_numpy()[rows])
-
-
-def _share(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
-            or not np.isfinite(value) or value < 0:
-        raise PositionError(name, f"must be a number >= 0, got {value!r}")
-    return float(value)
 
 
 # ----- the checks ------------------------------------------------------------------------------
@@ -232,7 +225,7 @@ def diagnose(book: Book, equity: float | None = None, *,
     if not isinstance(book, Book):
         raise PositionError("book", f"must be a Book, got {type(book).__name__}")
     equity = check_equity(equity)
-    shares = {name: _share(name, value) for name, value in (
+    shares = {name: checked_number(name, value, non_negative=True) for name, value in (
         ("neutral_share", neutral_share), ("gross_leverage", gross_leverage),
         ("cross_share", cross_share), ("basis_share", basis_share),
         ("collateral_share", collateral_share), ("beta_gap_share", beta_gap_share),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+from numbers import Real
 from typing import Any, Hashable
 
-__all__ = ["PositionError"]
+__all__ = ["PositionError", "checked_number"]
 
 
 class PositionError(ValueError):
@@ -32,3 +34,19 @@ class PositionError(ValueError):
                 where += f" ({name!r})"
             where += ", "
         super().__init__(f"{where}field {field!r}: {problem}")
+
+
+def checked_number(field: str, value: Any, *, positive: bool = False,
+                   non_negative: bool = False) -> float:
+    """``value`` as a float, or a :class:`PositionError` naming ``field`` when it is not a finite
+    number (text and booleans included), or not positive / not negative as asked."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise PositionError(field, f"must be a number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise PositionError(field, f"must be finite, got {value!r}")
+    if positive and number <= 0:
+        raise PositionError(field, f"must be positive, got {value!r}")
+    if non_negative and number < 0:
+        raise PositionError(field, f"must not be negative, got {value!r}")
+    return number

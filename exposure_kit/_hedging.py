@@ -7,7 +7,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ._book import Book
-from ._errors import PositionError
+from ._errors import PositionError, checked_number
 
 __all__ = ["min_variance_hedge_ratio", "hedge_effectiveness", "hedge_notional", "hedge_contracts",
            "hedge_ratio", "hedge_status", "with_hedge", "residual_volatility",
@@ -83,19 +83,6 @@ def hedge_effectiveness(spot_changes, hedge_changes) -> float:
 
 
 # ----- sizing a hedge on a book ------------------------------------------------------------------
-def _number(name: str, value, *, positive: bool = False, non_negative: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        raise PositionError(name, f"must be a number, got {value!r}")
-    number = float(value)
-    if not np.isfinite(number):
-        raise PositionError(name, f"must be finite, got {value!r}")
-    if positive and number <= 0:
-        raise PositionError(name, f"must be positive, got {value!r}")
-    if non_negative and number < 0:
-        raise PositionError(name, f"must not be negative, got {value!r}")
-    return number
-
-
 def _underlying(book: Book, underlying: str) -> str:
     key = str(underlying).strip().upper()
     if key not in book.underlyings:
@@ -165,8 +152,8 @@ def hedge_notional(book: Book, underlying: str | None = None, target: float = 0.
     >>> hedge_notional(eth, measure="beta", betas={"ETH": 1.2})
     -120000.0
     """
-    target = _number("target", target)
-    hedge_beta = _number("hedge_beta", hedge_beta)
+    target = checked_number("target", target)
+    hedge_beta = checked_number("hedge_beta", hedge_beta)
     if measure == "beta":
         if hedge_beta == 0:
             raise PositionError("hedge_beta", "is 0: an instrument with no beta cannot hedge")
@@ -210,7 +197,7 @@ def hedge_contracts(book: Book, contract_size: float, price: float | None = None
     >>> hedge_contracts(book, 100, inverse=True), hedge_contracts(book, 0.001, underlying="BTC")
     (-1200.0, -2000.0)
     """
-    size = _number("contract_size", contract_size, positive=True)
+    size = checked_number("contract_size", contract_size, positive=True)
     notional = hedge_notional(book, underlying, target, **kw)
     if inverse:
         return notional / size
@@ -221,7 +208,7 @@ def hedge_contracts(book: Book, contract_size: float, price: float | None = None
         price = _price_of(book, key)
         if price is None:
             raise PositionError("price", f"is missing: the book has no price for {key}")
-    return notional / (size * _number("price", price, positive=True))
+    return notional / (size * checked_number("price", price, positive=True))
 
 
 def hedge_ratio(book: Book, underlying: str, **options: Any) -> float:
@@ -255,8 +242,8 @@ def hedge_status(ratio: float, tolerance: float = 0.02) -> str:
     >>> hedge_status(0.8), hedge_status(1.01), hedge_status(1.2)
     ('under-hedged', 'neutral', 'over-hedged')
     """
-    ratio = _number("ratio", ratio, non_negative=True)
-    tolerance = _number("tolerance", tolerance, non_negative=True)
+    ratio = checked_number("ratio", ratio, non_negative=True)
+    tolerance = checked_number("tolerance", tolerance, non_negative=True)
     if abs(ratio - 1.0) <= tolerance:
         return "neutral"
     return "under-hedged" if ratio < 1.0 else "over-hedged"
@@ -293,12 +280,12 @@ def with_hedge(book: Book, underlying: str, ratio: float, *, kind: str = "perp",
     20000.0
     """
     key = _underlying(book, underlying)
-    ratio = _number("ratio", ratio)
+    ratio = checked_number("ratio", ratio)
     long = float(book.by("underlying").loc[key, "long"])
     record: dict[str, Any] = {"name": name or f"{key} hedge", "underlying": key, "kind": kind,
                               "side": "short" if ratio >= 0 else "long",
                               "notional": abs(ratio) * long}
-    price = _price_of(book, key) if price is None else _number("price", price, positive=True)
+    price = _price_of(book, key) if price is None else checked_number("price", price, positive=True)
     if price is not None:
         record["price"] = price
     return book + Book.from_records([record])

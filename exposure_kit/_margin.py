@@ -8,26 +8,12 @@ import numpy as np
 import pandas as pd
 
 from ._book import Book
-from ._errors import PositionError
+from ._errors import PositionError, checked_number
 
 __all__ = ["liquidation_price", "funding_payment", "MarginAccount", "MARGIN_MODES"]
 
 MARGIN_MODES = ("cross", "isolated")
 _DERIVATIVES = ("perp", "future", "option")
-
-
-def _finite(name: str, value, positive: bool = False, non_negative: bool = False) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise PositionError(name, f"must be a number, got {value!r}") from None
-    if not np.isfinite(number):
-        raise PositionError(name, f"must be finite, got {value!r}")
-    if positive and number <= 0:
-        raise PositionError(name, f"must be positive, got {value!r}")
-    if non_negative and number < 0:
-        raise PositionError(name, f"must not be negative, got {value!r}")
-    return number
 
 
 def liquidation_price(side: str, quantity: float, entry_price: float, wallet_balance: float,
@@ -77,15 +63,15 @@ def liquidation_price(side: str, quantity: float, entry_price: float, wallet_bal
     """
     if side not in ("long", "short"):
         raise PositionError("side", f"{side!r} is not one of long, short")
-    q = _finite("quantity", quantity, positive=True)
-    ep = _finite("entry_price", entry_price, positive=True)
-    wb = _finite("wallet_balance", wallet_balance)
-    mmr = _finite("maintenance_margin_rate", maintenance_margin_rate, non_negative=True)
+    q = checked_number("quantity", quantity, positive=True)
+    ep = checked_number("entry_price", entry_price, positive=True)
+    wb = checked_number("wallet_balance", wallet_balance)
+    mmr = checked_number("maintenance_margin_rate", maintenance_margin_rate, non_negative=True)
     if mmr >= 1:
         raise PositionError("maintenance_margin_rate", f"must be below 1, got {mmr!r}")
-    cum = _finite("maintenance_amount", maintenance_amount)
-    other_mm = _finite("other_maintenance", other_maintenance, non_negative=True)
-    other_pnl = _finite("other_unrealized_pnl", other_unrealized_pnl)
+    cum = checked_number("maintenance_amount", maintenance_amount)
+    other_mm = checked_number("other_maintenance", other_maintenance, non_negative=True)
+    other_pnl = checked_number("other_unrealized_pnl", other_unrealized_pnl)
     s = 1.0 if side == "long" else -1.0
     price = (wb - other_mm + other_pnl + cum - s * q * ep) / (q * mmr - s * q)
     return max(price, 0.0)
@@ -179,8 +165,8 @@ class MarginAccount:
         if mode not in MARGIN_MODES:
             raise PositionError("mode", f"{mode!r} is not one of {', '.join(MARGIN_MODES)}")
         self.mode = mode
-        self.wallet_balance = _finite("wallet_balance", wallet_balance)
-        rate = _finite("maintenance_margin_rate", maintenance_margin_rate, non_negative=True)
+        self.wallet_balance = checked_number("wallet_balance", wallet_balance)
+        rate = checked_number("maintenance_margin_rate", maintenance_margin_rate, non_negative=True)
         if rate >= 1:
             raise PositionError("maintenance_margin_rate", f"must be below 1, got {rate!r}")
         self._book = _with_entries(book + _collateral_book(book, collateral, prices))
@@ -224,7 +210,7 @@ class MarginAccount:
             if not hit.any():
                 raise PositionError("isolated_margin", f"{name!r} is not a derivative position "
                                     "of this book")
-            margins[hit] = _finite("isolated_margin", amount, non_negative=True)
+            margins[hit] = checked_number("isolated_margin", amount, non_negative=True)
         return margins
 
     # ----- what a learner asks ------------------------------------------------------------------
@@ -326,7 +312,7 @@ class MarginAccount:
         new = object.__new__(MarginAccount)
         new.__dict__.update(self.__dict__)
         new._factors = self._factors * self._book.move_factors(moves, on)
-        new._cash = self._cash + _finite("cash", cash)
+        new._cash = self._cash + checked_number("cash", cash)
         return new
 
     def after_scenario(self, scenario: Any) -> "MarginAccount":
@@ -379,9 +365,9 @@ def _collateral_book(book: Book, collateral, prices) -> Book:
         if price is None:
             raise PositionError("prices", f"no price for the collateral {key}: give prices={{...}}")
         records.append({"name": f"{key} collateral", "underlying": key, "kind": "collateral",
-                        "side": "long", "quantity": _finite("collateral", quantity,
+                        "side": "long", "quantity": checked_number("collateral", quantity,
                                                             non_negative=True),
-                        "price": _finite("prices", price, positive=True)})
+                        "price": checked_number("prices", price, positive=True)})
     return Book.from_records(records)
 
 
