@@ -33,13 +33,17 @@ def questions(module: ModuleType) -> list[Question]:
     return list(module.progress.questions.values())
 
 
-def _question_cells(module_name: str, question: Question, solutions: bool) -> list:
+def _question_cells(question: Question, solutions: bool, setup_above: bool) -> list:
+    """Heading and prompt, the data (unless the question before set up the same), the answer
+    cell and a cell for help."""
     number = question.name[1:]
     text = f"## Question {number}: {question.title}\n\n{question.prompt}"
     if isinstance(question, ChoiceQuestion):
         text += "\n\n" + question.options_markdown()
+    if setup_above:
+        text += "\n\n*The data are those of the question above.*"
     cells = [new_markdown_cell(text)]
-    if question.setup:
+    if question.setup and not setup_above:
         cells.append(new_code_cell(question.setup, metadata={"exercise": {
             "question": question.name, "role": "setup"}}))
     body = question.solution_code if solutions else question.blank
@@ -63,8 +67,11 @@ def exercise_notebook(lesson: str | int, solutions: bool = False) -> nbformat.No
              new_code_cell("import exposure_kit as ek\n"
                            "from exposure_kit.exercises import ____\n"
                            f"from exposure_kit.exercises import {short} as ex")]
+    previous = None
     for question in questions(module):
-        cells += _question_cells(short, question, solutions)
+        cells += _question_cells(question, solutions,
+                                 setup_above=bool(question.setup) and question.setup == previous)
+        previous = question.setup or previous
     cells += [new_markdown_cell("## Your progress"), new_code_cell("ex.progress")]
     notebook = new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
