@@ -230,3 +230,9 @@ def test_data_code_writes_long_dicts_and_text_over_several_lines():
     namespace = {}
     exec(code, namespace)
     assert namespace["position"] == record and namespace["csv"] == csv
+
+
+def test_lessons_reachable_from_the_package():
+    assert ek.exercises.lesson03.q1.name == "q1"
+    with pytest.raises(AttributeError):
+        ek.exercises.lesson99

@@ -23,3 +23,11 @@ LESSONS = tuple(f"lesson{n:02d}" for n in range(1, 11))
 __all__ = ["____", "Placeholder", "Result", "Mistake", "Question", "NumberQuestion",
            "ChoiceQuestion", "FunctionQuestion", "BookQuestion", "Requirement", "Progress",
            "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "LESSONS"]
+
+
+def __getattr__(name: str):
+    """``ek.exercises.lesson03`` works without importing the lesson module first."""
+    if name in LESSONS:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
