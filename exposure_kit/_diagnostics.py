@@ -83,8 +83,8 @@ def _cross_asset_offset(book, signed, under, cross_share):
 def _instrument_keys(book: Book) -> np.ndarray:
     keys = book._frame["kind"].astype(str)
     if "expiry" in book._frame.columns:
-        keys = keys + " " + book._frame["expiry"].astype(str).where(
-            book._frame["expiry"].notna(), "")
+        keys = (keys + " " + book._frame["expiry"].astype(str).where(
+            book._frame["expiry"].notna(), "")).str.strip()   # a perp has no expiry: "perp"
     return keys.to_numpy()
 
 

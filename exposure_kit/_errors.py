@@ -20,20 +20,41 @@ class PositionError(ValueError):
         The column or argument that is wrong.
     value : object
         The offending value, when there is one.
+    problem : str
+        What is wrong, without the row and field.
+
+    Examples
+    --------
+    >>> str(PositionError("side", "'buy' is not one of long, short", row=3, row_label="line",
+    ...                   source="desk.csv"))
+    "line 3 of desk.csv, field 'side': 'buy' is not one of long, short"
     """
 
     def __init__(self, field: str, problem: str, row: Hashable | None = None,
-                 name: str | None = None, value: Any = None) -> None:
+                 name: str | None = None, value: Any = None, *, row_label: str = "row",
+                 source: str | None = None) -> None:
         self.row = row
         self.field = field
         self.value = value
+        self.problem = problem
+        self.name = name
         where = ""
         if row is not None:
-            where = f"row {row}"
+            where = f"{row_label} {row}" + (f" of {source}" if source else "")
             if name is not None and str(name) != str(row):
                 where += f" ({name!r})"
             where += ", "
+        elif source:
+            where = f"{source}: "
         super().__init__(f"{where}field {field!r}: {problem}")
+
+    def relabelled(self, row_label: str, source: str | None = None,
+                   fields: dict[str, str] | None = None) -> "PositionError":
+        """The same error told in a loader's terms: ``line 5 of desk.csv`` rather than ``row 5``,
+        and (optionally) the field under the name the input used."""
+        field = (fields or {}).get(self.field, self.field)
+        return PositionError(field, self.problem, row=self.row, name=self.name, value=self.value,
+                             row_label=row_label, source=source)
 
 
 def checked_number(field: str, value: Any, *, positive: bool = False,
