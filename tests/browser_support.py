@@ -1,0 +1,211 @@
+"""Helpers for the real-browser tests: servers in their own process group, Debian's Chromium.
+
+Everything a server or the browser writes (settings, runtime files, kernels' IPython and
+matplotlib state) goes under the test's temporary folder, so the tests touch nothing of the
+user's and leave nothing running: each server is started in a new session (its own process
+group) and stopped by killing that group.
+
+Chromium is Debian's ``/usr/bin/chromium``, driven by Playwright; Playwright's own browser
+download is never used. Without it the tests skip, except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+BIN = Path(sys.executable).parent
+START_TIMEOUT = 60.0
+
+
+def require_chromium() -> Path:
+    """Debian's Chromium and Playwright, or a skip (a failure under ``CI=true``)."""
+    problem = None
+    if not (CHROMIUM.exists() and os.access(CHROMIUM, os.X_OK)):
+        problem = f"{CHROMIUM} is missing (apt-get install chromium; `make test` does it as root)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "playwright is not installed (pip install -e '.[test]')"
+    if problem:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"browser tests cannot run under CI: {problem}", pytrace=False)
+        pytest.skip(problem)
+    return CHROMIUM
+
+
+def isolated_env(root: Path) -> dict[str, str]:
+    """Environment for servers and their kernels with every state folder under ``root``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON"))}
+    folders = {"HOME": "home", "JUPYTER_CONFIG_DIR": "jupyter-config",
+               "JUPYTER_DATA_DIR": "jupyter-data", "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
+               "IPYTHONDIR": "ipython", "MPLCONFIGDIR": "matplotlib"}
+    for key, name in folders.items():
+        path = root / name
+        path.mkdir(parents=True, exist_ok=True)
+        env[key] = str(path)
+    env.update(PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}", MPLBACKEND="Agg",
+               JUPYTER_PLATFORM_DIRS="1", PYDEVD_DISABLE_FILE_VALIDATION="1",
+               PYTHONUNBUFFERED="1")
+    return env
+
+
+def quiet_lab_settings(env: dict[str, str]) -> None:
+    """No news or update pop-up over the page: the user settings JupyterLab reads first."""
+    folder = Path(env["JUPYTER_CONFIG_DIR"]) / "lab" / "user-settings" / "@jupyterlab" / \
+        "apputils-extension"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, log: Path,
+                  timeout: float = START_TIMEOUT) -> None:
+    """Until something accepts connections on the port (polling HTTP gets 403s before then)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{tail(log)}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listening on port {port} after {timeout:.0f} s:\n{tail(log)}")
+
+
+def tail(log: Path, lines: int = 30) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else ""
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop the server and everything it started (kernels too): its whole process group."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+    # kernels may outlive a server that exited first; they share its group
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def server(command: list[str], root: Path, port: int, env: dict[str, str],
+           cwd: Path) -> Iterator[subprocess.Popen]:
+    """Start a server in its own process group, wait for its port, stop the group at the end."""
+    log = root / f"server-{port}.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   start_new_session=True)
+    try:
+        wait_for_port(port, process, log)
+        yield process
+    finally:
+        stop(process)
+
+
+def stage_notebook(notebook: Path, root: Path) -> Path:
+    """A copy of the notebook in its own folder: servers run and save there, not in the repo."""
+    folder = root / "notebooks"
+    folder.mkdir(exist_ok=True)
+    return Path(shutil.copy(notebook, folder / notebook.name))
+
+
+@contextlib.contextmanager
+def voila(notebook: Path, root: Path) -> Iterator[str]:
+    """Serve one notebook as a Voila app on 127.0.0.1; yield its URL."""
+    staged = stage_notebook(notebook, root)
+    env, port = isolated_env(root), free_port()
+    command = [str(BIN / "voila"), staged.name, "--no-browser", f"--port={port}",
+               "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"]
+    with server(command, root, port, env, staged.parent):
+        yield f"http://127.0.0.1:{port}/"
+
+
+@contextlib.contextmanager
+def jupyterlab(notebook: Path, root: Path) -> Iterator[str]:
+    """JupyterLab on a copy of the notebook; yield the URL that opens it in a fresh workspace."""
+    staged = stage_notebook(notebook, root)
+    env, port, token = isolated_env(root), free_port(), secrets.token_hex(16)
+    quiet_lab_settings(env)
+    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root",
+               f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={staged.parent}"]
+    with server(command, root, port, env, staged.parent):
+        yield f"http://127.0.0.1:{port}/lab/tree/{staged.name}?token={token}&reset"
+
+
+@contextlib.contextmanager
+def chromium_page(root: Path, width: int = 1280, height: int = 900):
+    """A Playwright page in Debian's Chromium, with its profile and downloads under ``root``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                             headless=True, downloads_path=str(root / "downloads"))
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.set_default_timeout(20_000)
+            yield page
+        finally:
+            browser.close()
+
+
+# ----- driving widgets ------------------------------------------------------------------------
+def slider(page, label: str):
+    """The ipywidgets slider whose description starts with ``label``."""
+    return page.locator(".widget-slider").filter(
+        has=page.locator(".widget-label", has_text=re.compile("^" + re.escape(label))))
+
+
+def slider_value(control) -> str:
+    """The value a slider shows next to it."""
+    return control.locator(".widget-readout").inner_text().strip()
+
+
+def press(control, key: str, times: int = 1) -> None:
+    handle = control.locator(".noUi-handle")
+    handle.focus()
+    for _ in range(times):
+        handle.press(key)
+
+
+def run_all_cells(page) -> None:
+    """JupyterLab: wait for the kernel to be idle in the status bar, then Run > Run All Cells."""
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=30_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+
+
+def readout_row(readout, label: str) -> str:
+    """The value in a dashboard readout's row, found by its label."""
+    row = readout.locator("tr").filter(has=readout.page.locator("td", has_text=label)).first
+    return row.locator("td").nth(1).inner_text().strip()
