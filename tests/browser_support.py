@@ -69,12 +69,16 @@ def isolated_env(root: Path) -> dict[str, str]:
 
 
 def quiet_lab_settings(env: dict[str, str]) -> None:
-    """No news or update pop-up over the page: the user settings JupyterLab reads first."""
+    """No news or update pop-up over the page, no virtual scrolling: JupyterLab user settings."""
     folder = Path(env["JUPYTER_CONFIG_DIR"]) / "lab" / "user-settings" / "@jupyterlab" / \
         "apputils-extension"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    # Every cell kept in the page, so a widget far down a lesson can be found and read.
+    notebook = folder.parent / "notebook-extension"
+    notebook.mkdir(exist_ok=True)
+    (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
 
 
 def free_port() -> int:
@@ -205,7 +209,29 @@ def run_all_cells(page) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
 
 
+def readout_after(control):
+    """The dashboard readout (``.ek-readout``) that follows a control on the page."""
+    return control.locator("xpath=following::*[contains(concat(' ', normalize-space(@class), "
+                           "' '), ' ek-readout ')][1]")
+
+
+def readout_cell(readout, label: str):
+    """The value cell of a readout's row, found by its label."""
+    row = readout.locator("tr").filter(has=readout.page.locator("td", has_text=label)).first
+    return row.locator("td").nth(1)
+
+
 def readout_row(readout, label: str) -> str:
     """The value in a dashboard readout's row, found by its label."""
-    row = readout.locator("tr").filter(has=readout.page.locator("td", has_text=label)).first
-    return row.locator("td").nth(1).inner_text().strip()
+    return readout_cell(readout, label).inner_text().strip()
+
+
+def headline(readout) -> str:
+    """The first line of a readout: its headline."""
+    return readout.inner_text().strip().splitlines()[0]
+
+
+def number(text: str) -> float:
+    """A number as a widget shows it: ``150,000``, ``$-5,000``, ``45%`` (as 0.45)."""
+    cleaned = text.replace(",", "").replace("$", "").strip()
+    return float(cleaned[:-1]) / 100 if cleaned.endswith("%") else float(cleaned)
