@@ -184,10 +184,17 @@ def chromium_page(root: Path, width: int = 1280, height: int = 900):
 
 
 # ----- driving widgets ------------------------------------------------------------------------
-def slider(page, label: str):
-    """The ipywidgets slider whose description starts with ``label``."""
-    return page.locator(".widget-slider").filter(
-        has=page.locator(".widget-label", has_text=re.compile("^" + re.escape(label))))
+def slider(scope, label: str):
+    """The ipywidgets sliders (in a page or a part of it) whose description starts with
+    ``label``."""
+    return scope.locator(".widget-slider").filter(
+        has_text=re.compile(r"^\s*" + re.escape(label)))
+
+
+def dashboard_of(control):
+    """The smallest box holding both a control and a dashboard readout: its dashboard."""
+    return control.locator("xpath=ancestor::div[.//*[contains(concat(' ', "
+                           "normalize-space(@class), ' '), ' ek-readout ')]][1]")
 
 
 def slider_value(control) -> str:

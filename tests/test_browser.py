@@ -50,8 +50,8 @@ def check_net_gross_in_lab(notebook: Path, tmp_path: Path, presses: int = 3) -> 
         page.goto(url)
         bs.run_all_cells(page)
         long_slider = bs.slider(page, "Long").first
-        short_slider = bs.slider(page, "Short").first
         long_slider.wait_for()
+        short_slider = bs.slider(bs.dashboard_of(long_slider), "Short").first
         readout = bs.readout_after(long_slider)
         net_cell = bs.readout_cell(readout, "Net = long")
         before = bs.number(bs.slider_value(long_slider))
