@@ -27,9 +27,14 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --port=$(PORT) notebooks/00_start_here.ipynb
 
+APP_IDLE ?= 1200
+# Code hidden, tracebacks hidden, and kernels of learners who have left stopped after APP_IDLE s.
 app: $(STAMP)
 	$(VENV)/bin/voila notebooks --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
-		--Voila.port_retries=0 --VoilaConfiguration.file_allowlist="['.*\.png']"
+		--Voila.port_retries=0 --VoilaConfiguration.strip_sources=True \
+		--VoilaConfiguration.show_tracebacks=False \
+		--VoilaConfiguration.file_allowlist="['.*\.png']" \
+		--MappingKernelManager.cull_idle_timeout=$(APP_IDLE) --MappingKernelManager.cull_interval=60
 
 # Debian's chromium for the browser tests, installed with apt when missing and we are allowed to.
 browser:
