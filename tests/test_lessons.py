@@ -1,0 +1,72 @@
+"""The series' structure: every lesson has goals, a dashboard, a prediction, key points and a
+working link to its exercises; stored notebooks match their sources and were stored executed."""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+LESSONS = sorted(NOTEBOOKS.glob("[01][0-9]_*.ipynb"))
+sys.path.insert(0, str(ROOT / "lessons"))
+
+
+def cells(path):
+    return json.loads(path.read_text())["cells"]
+
+
+def text(path, kind):
+    return "\n".join("".join(c["source"]) for c in cells(path) if c["cell_type"] == kind)
+
+
+def test_the_series_is_complete():
+    stems = [p.stem[:2] for p in LESSONS]
+    assert stems == [f"{i:02d}" for i in range(11)]
+
+
+@pytest.mark.parametrize("path", LESSONS[1:], ids=lambda p: p.stem)
+def test_lesson_structure(path):
+    prose, code = text(path, "markdown"), text(path, "code")
+    assert "**After this lesson you can**" in prose            # learning goals first
+    assert "*Follows the guide" in prose                       # which part of the guide
+    assert "**Predict first.**" in prose
+    assert "## Key points" in prose
+    assert re.search(r"widgets\.\w+(Dashboard|Explorer)\(", code)
+    assert "# NBVAL_CHECK_OUTPUT" in code                      # key numbers compared by nbval
+    links = re.findall(r"\]\((\.\./exercises/[^)]+\.ipynb)\)", prose)
+    assert links and all((NOTEBOOKS / link).resolve().exists() for link in links)
+    assert Path(links[0]).stem == path.stem                    # the lesson's own exercises
+
+
+def test_start_here_links_every_lesson_and_exercises():
+    prose = text(NOTEBOOKS / "00_start_here.ipynb", "markdown")
+    for lesson in LESSONS[1:]:
+        assert f"({lesson.name})" in prose
+    assert "../exercises/01_net_vs_gross.ipynb" in prose
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_stored_executed_without_errors(path):
+    code = [c for c in cells(path) if c["cell_type"] == "code"]
+    assert all(c["execution_count"] for c in code)
+    assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+
+
+def test_no_hand_typed_dollar_amounts_in_prose():
+    for path in LESSONS:
+        assert not re.search(r"\$\d", text(path, "markdown")), path.name
+
+
+def test_notebooks_match_their_sources():
+    from lessons_a import LESSONS as part_a
+    from lessons_b import LESSONS as part_b
+    for stem, source in part_a + part_b:
+        stored = [("md" if c["cell_type"] == "markdown" else "code", "".join(c["source"]))
+                  for c in cells(NOTEBOOKS / f"{stem}.ipynb")]
+        wanted = [("md" if kind == "md" else "code",
+                   ("# NBVAL_CHECK_OUTPUT\n" + body) if kind == "check" else body)
+                  for kind, body in source]
+        assert stored == wanted, f"{stem}: rebuild with lessons/build.py"
