@@ -236,3 +236,47 @@ def test_lessons_reachable_from_the_package():
     assert ek.exercises.lesson03.q1.name == "q1"
     with pytest.raises(AttributeError):
         ek.exercises.lesson99
+
+
+# ----- a learner's half-finished or slightly-off answers -----------------------------------------
+def test_check_without_an_answer_asks_for_one():
+    from exposure_kit.exercises import lesson01 as ex
+    result = ex.q1.check()
+    assert result.status == NOT_ATTEMPTED and "ex.q1.check(answer)" in result.message
+
+
+def test_a_half_written_expression_is_still_not_attempted():
+    import numpy as np
+    q = make_number()
+    for partial in (150_000 - ____, ____ * 2, np.float64(3.0) * ____, -____, abs(____) / 4):
+        assert q.check(partial).status == NOT_ATTEMPTED
+
+
+def test_any_real_number_type_is_accepted():
+    from decimal import Decimal
+    from fractions import Fraction
+    q = make_number()
+    assert q.check(Decimal("50000")).correct and q.check(Fraction(100_000, 2)).correct
+
+
+def test_choice_answered_with_the_words_asks_for_the_letter():
+    q = ChoiceQuestion("c", "?", {"a": "net long", "b": "net short"}, "a", hints=[],
+                       solution='answer = "a"', mistakes={"b": "smaller"})
+    message = q.check("Net long").message
+    assert "letter" in message and "net long" not in message.lower()
+
+
+def test_function_that_prints_or_keeps_a_blank_or_changes_its_input():
+    q = FunctionQuestion("f", "?", "total", lambda xs: float(sum(xs)), [([1.0, 2.0],), ([],)],
+                         hints=[], solution="def total(xs):\n    return sum(xs)",
+                         mistakes=[Mistake(lambda xs: 0.0, "nothing added")])
+    assert "returned None" in q.check(lambda xs: print(sum(xs))).message
+    assert q.check(lambda xs: sum(xs) + ____).status == NOT_ATTEMPTED
+
+    def total_by_popping(xs):         # empties the list it is given: each case gets its own copy
+        result = 0.0
+        while xs:
+            result += xs.pop()
+        return result
+    assert q.check(total_by_popping).correct and q.check(total_by_popping).correct
+    assert q.cases == [([1.0, 2.0],), ([],)]

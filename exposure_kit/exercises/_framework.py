@@ -8,8 +8,11 @@ never shows the expected value, and names a mistake it recognises. Every outcome
 
 from __future__ import annotations
 
+import copy
+import decimal
 import html
 import math
+import numbers
 import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -44,8 +47,22 @@ class Placeholder:
     def __bool__(self) -> bool:
         return False
 
+    # A half-written expression such as ``long - ____`` stays a blank instead of raising, so the
+    # check can still say "not attempted". numpy defers to these methods (``__array_ufunc__``).
+    __array_ufunc__ = None
+
+    def _blank(self, *_: Any) -> "Placeholder":
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _blank
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = _blank
+    __mod__ = __rmod__ = __pow__ = __rpow__ = __neg__ = __pos__ = __abs__ = _blank
+
 
 ____ = Placeholder()
+
+
+_MISSING = object()
 
 
 def _is_blank(value: Any) -> bool:
@@ -162,9 +179,12 @@ class Question:
         self._hints_shown = 0
 
     # ----- the learner's side --------------------------------------------------------------------
-    def check(self, answer: Any) -> Result:
+    def check(self, answer: Any = _MISSING) -> Result:
         """Check ``answer``: Correct, Incorrect (naming the mistake when recognised) or Not
         attempted. Never raises on a wrong type and never shows the expected value."""
+        if answer is _MISSING:   # the check never looks for the answer in the notebook's globals
+            return Result(NOT_ATTEMPTED, f"pass your answer in the brackets: "
+                                         f"ex.{self.name or 'qN'}.check({self.answer_name}).")
         try:
             result = self._check(answer)
         except Exception as error:  # a learner's answer must never end in a traceback
@@ -218,7 +238,7 @@ def _as_number(answer: Any) -> tuple[float | None, str]:
     """The answer as a float, or None and a friendly message saying what was wrong."""
     if isinstance(answer, (bool, np.bool_)):
         return None, "the answer should be a number, not True or False."
-    if isinstance(answer, (int, float, np.integer, np.floating)):
+    if isinstance(answer, (numbers.Real, np.integer, np.floating, decimal.Decimal)):
         value = float(answer)
         if not math.isfinite(value):
             return None, f"the answer should be a finite number, you gave {answer!r}."
@@ -322,6 +342,9 @@ class ChoiceQuestion(Question):
                                      f"{keys}; you gave a {type(answer).__name__}.")
         key = answer.strip().strip(".)").lower()
         if key not in self.options:
+            if any(key and key in text.lower() for text in self.options.values()):
+                return Result(INCORRECT, f"write the letter of the option you choose ({keys}), "
+                                         "not its words.")
             return Result(INCORRECT, f"{answer[:40]!r} is not an option; choose one of {keys}.")
         if key == self._expected:
             return Result(CORRECT)
@@ -384,7 +407,8 @@ class FunctionQuestion(Question):
 
     def _agrees(self, function: Callable, other: Callable) -> bool:
         try:
-            return all(_same(function(*args), other(*args), self.abs_tol, self.rel_tol)
+            return all(_same(function(*copy.deepcopy(args)), other(*args), self.abs_tol,
+                             self.rel_tol)
                        for args in self.cases)
         except Exception:
             return False
@@ -399,14 +423,20 @@ class FunctionQuestion(Question):
                                      f"{type(answer).__name__}.")
         failed = None
         for args in self.cases:
-            try:
-                got = answer(*args)
+            try:   # a copy of the arguments: a function that changes its list spoils no case
+                got = answer(*copy.deepcopy(args))
             except Exception as error:
+                if "Placeholder" in str(error):
+                    return Result(NOT_ATTEMPTED, "the function still uses ____: write its body.")
                 where = traceback.extract_tb(error.__traceback__)[-1].lineno
                 return Result(INCORRECT, f"{_call_text(self.function_name, args)} raised "
                                          f"{type(error).__name__}: {error} (line {where}).")
             if _is_blank(got) or (isinstance(got, tuple) and any(_is_blank(g) for g in got)):
                 return Result(NOT_ATTEMPTED, "the function still returns ____: write its body.")
+            if got is None:
+                return Result(INCORRECT, f"{_call_text(self.function_name, args)} returned "
+                                         "None: end the function with `return ...` (printing "
+                                         "a value does not return it).")
             if not _same(got, self.reference(*args), self.abs_tol, self.rel_tol):
                 failed = (args, got)
                 break

@@ -47,7 +47,7 @@ q2 = NumberQuestion(
     mistakes=[Mistake(SUMMARY.gross_leverage, "that is the gross leverage; net leverage uses "
                                               "the net exposure.")])
 
-LONG = dict(side="long", quantity=2.0, entry_price=60_000, wallet_balance=9_000,
+LONG = dict(side="long", quantity=2.0, entry_price=62_000, wallet_balance=9_000,
             maintenance_margin_rate=0.005)
 _LIQ = liquidation_price(**LONG)
 q3 = NumberQuestion(
@@ -67,18 +67,20 @@ q3 = NumberQuestion(
                       "that is the price for a short; a long is liquidated below its entry.")])
 
 WALLET = 25_000.0
+BTC_QTY, BTC_PRICE, ETH_QTY, ETH_PRICE = 3.0, 61_000, 50.0, 3_050
 PAIR = [
     {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long",
-     "quantity": 3.0, "price": 60_000, "entry_price": 60_000},
+     "quantity": BTC_QTY, "price": BTC_PRICE, "entry_price": BTC_PRICE},
     {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short",
-     "quantity": 50.0, "price": 3_000, "entry_price": 3_000},
+     "quantity": ETH_QTY, "price": ETH_PRICE, "entry_price": ETH_PRICE},
 ]
 _ACCOUNT = MarginAccount(_b.Book.from_records(PAIR), WALLET)
 _MOVE = _ACCOUNT.liquidating_move("BTC")
 q4 = NumberQuestion(
     "How far can BTC fall?",
     f"A cross-margin account with a {usd(WALLET)} wallet (0.5 % maintenance) holds a long of "
-    "3 BTC at 60,000 and a short of 50 ETH at 3,000. If BTC alone moves, what move (a fraction, "
+    f"{BTC_QTY:g} BTC at {usd(BTC_PRICE)} and a short of {ETH_QTY:g} ETH at {usd(ETH_PRICE)}. "
+    "If BTC alone moves, what move (a fraction, "
     "negative for a fall) liquidates the account?",
     _MOVE, percent=True, abs_tol=5e-4,
     setup=data_code(records=PAIR, wallet=WALLET) +
@@ -86,7 +88,7 @@ q4 = NumberQuestion(
     hints=["In cross margin the ETH short's maintenance margin uses the same wallet.",
            "In code: `account.liquidating_move(\"BTC\")`."],
     solution='answer = account.liquidating_move("BTC")',
-    mistakes=[Mistake(-WALLET / 180_000, "that lets the wallet run to zero and ignores the "
+    mistakes=[Mistake(-WALLET / (BTC_QTY * BTC_PRICE), "that lets the wallet run to zero and ignores the "
                                          "maintenance margin of both legs."),
               Mistake(-_MOVE, "a long is hurt by a fall: the move is negative.")])
 

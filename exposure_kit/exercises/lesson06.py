@@ -94,13 +94,14 @@ q4 = NumberQuestion(
               Mistake(_b.Book.from_records([COLLATERAL, INVERSE]).net_exposure(inverse="face"),
                       "that is in USD; the question asks for BTC.")])
 
-_DRIFT_LINEAR = _b.Book.from_records([
-    {"name": "s", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 2, "price": ENTRY},
-    {"name": "h", "underlying": "BTC", "kind": "perp", "side": "short", "quantity": 2,
-     "price": ENTRY}]).shock({"BTC": NOW / ENTRY - 1}).net_exposure()
-_DRIFT_INVERSE = _b.Book.from_records([
-    {"name": "s", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 2, "price": ENTRY},
-    dict(INVERSE, price=ENTRY)]).shock({"BTC": NOW / ENTRY - 1}).net_exposure()
+SPOT_2 = {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long",
+          "quantity": 2.0, "price": ENTRY}
+LINEAR_SHORT = {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",
+                "quantity": 2.0, "price": ENTRY}
+INVERSE_SHORT = dict(INVERSE, price=ENTRY)
+RISE = NOW / ENTRY - 1
+_DRIFT_LINEAR = _b.Book.from_records([SPOT_2, LINEAR_SHORT]).shock({"BTC": RISE}).net_exposure()
+_DRIFT_INVERSE = _b.Book.from_records([SPOT_2, INVERSE_SHORT]).shock({"BTC": RISE}).net_exposure()
 q5 = ChoiceQuestion(
     "Which hedge drifts?",
     f"Two traders each hold 2 BTC of spot bought at {usd(ENTRY)}. One hedges with a short of 2 "
@@ -111,9 +112,16 @@ q5 = ChoiceQuestion(
      "b": "the inverse hedge's: its USD face stays fixed while the spot's value rises",
      "c": "neither: both were sized to 2 BTC"},
     "b" if abs(_DRIFT_INVERSE) > 1 and abs(_DRIFT_LINEAR) < 1 else "c",
+    setup=(data_code(spot=SPOT_2, linear=LINEAR_SHORT, inverse=INVERSE_SHORT, rise=RISE) +
+           "\nwith_linear = ek.Book.from_records([spot, linear])"
+           "\nwith_inverse = ek.Book.from_records([spot, inverse])"),
     hints=["A linear perp of 2 BTC is worth 2 x price, like the spot.",
-           "An inverse contract's USD face is quantity x $100 whatever the price."],
-    solution='answer = "b"   # linear: 2 BTC each side; inverse: face fixed at $120,000',
+           "An inverse contract's USD face is quantity x $100 whatever the price.",
+           "Compare `with_linear.shock({\"BTC\": rise}).net_exposure()` with the same for "
+           "`with_inverse`."],
+    solution=('linear_net = with_linear.shock({"BTC": rise}).net_exposure()\n'
+              'inverse_net = with_inverse.shock({"BTC": rise}).net_exposure()\n'
+              'answer = "b" if abs(inverse_net) > 1 and abs(linear_net) < 1 else "c"'),
     mistakes={"a": "the linear perp grows exactly as the spot does, so their net stays at zero.",
               "c": "sized to 2 BTC at entry, yes, but an inverse contract is fixed in USD, not "
                    "in BTC."})
