@@ -280,3 +280,18 @@ def test_function_that_prints_or_keeps_a_blank_or_changes_its_input():
         return result
     assert q.check(total_by_popping).correct and q.check(total_by_popping).correct
     assert q.cases == [([1.0, 2.0],), ([],)]
+
+
+def test_book_answer_may_hold_position_objects_or_be_one_position():
+    flat = Requirement("not flat", measure=lambda b: b.net_exposure(), target=0.0, tolerance=1.0)
+    has_one = Requirement("one position only", test=lambda b: len(b) == 1)
+    q = BookQuestion("b", "?", [has_one, flat], hints=[], solution="answer = []",
+                     mistakes=[Mistake(lambda b: True, "unused")])
+    spot = ek.Position("s", "BTC", "spot", "long", notional=100_000)
+    hedge = ek.Position("h", "BTC", "perp", "short", notional=100_000)
+    # spot and hedge: flat (100,000 - 100,000 = 0) but two positions, so the mistake is named
+    assert q.check([spot, hedge]).message == "unused"
+    two = BookQuestion("b", "?", [flat], hints=[], solution="answer = []")
+    assert two.check([spot, hedge]).correct
+    assert two.check(spot).message == "not flat"
+    assert two.check({"underlying": "BTC", "kind": "perp", "side": "long", "notional": 0.0}).correct

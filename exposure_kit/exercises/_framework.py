@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .._book import Book
+from .._book import Book, Position
 
 __all__ = ["____", "Placeholder", "Result", "Mistake", "Question", "NumberQuestion",
            "ChoiceQuestion", "FunctionQuestion", "BookQuestion", "Requirement", "Progress",
@@ -474,13 +474,15 @@ def _as_book(answer: Any) -> tuple[Book | None, str]:
     try:
         if isinstance(answer, pd.DataFrame):
             return Book.from_frame(answer), ""
+        if isinstance(answer, (Mapping, Position)):   # a single position
+            answer = [answer]
         if isinstance(answer, (list, tuple)) and answer and \
-                all(isinstance(r, (Mapping, Book)) for r in answer):
+                all(isinstance(r, (Mapping, Position, Book)) for r in answer):
             if any(_is_blank(v) for r in answer if isinstance(r, Mapping) for v in r.values()):
                 return None, "blank"
-            if all(isinstance(r, Mapping) for r in answer):   # rows numbered as given
-                return Book.from_records(answer), ""
-            pieces = [r if isinstance(r, Book) else Book.from_records([r]) for r in answer]
+            if not any(isinstance(r, Book) for r in answer):   # rows numbered as given
+                return Book(answer), ""
+            pieces = [r if isinstance(r, Book) else Book([r]) for r in answer]
             return sum(pieces[1:], pieces[0]), ""
     except ValueError as error:  # PositionError names the row and field
         return None, f"the book does not load: {error}"
@@ -584,9 +586,10 @@ class Progress:
         for name, question in self.questions.items():
             colour = _COLOURS[self.status[name]][0]
             seen = " (solution seen)" if name in self.solution_seen else ""
-            rows.append(f"<tr><td>{name}</td><td>{html.escape(question.title)}</td>"
-                        f"<td style='color:{colour};font-weight:bold'>{self.status[name]}{seen}"
-                        "</td></tr>")
+            rows.append(f"<tr><td style='text-align:left'>{name}</td>"
+                        f"<td style='text-align:left'>{html.escape(question.title)}</td>"
+                        f"<td style='text-align:left;color:{colour};font-weight:bold'>"
+                        f"{self.status[name]}{seen}</td></tr>")
         return (f"<div style='font-family:sans-serif'><b>{html.escape(self._headline())}</b>"
                 f"<table>{''.join(rows)}</table></div>")
 
