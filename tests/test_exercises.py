@@ -295,3 +295,10 @@ def test_book_answer_may_hold_position_objects_or_be_one_position():
     assert two.check([spot, hedge]).correct
     assert two.check(spot).message == "not flat"
     assert two.check({"underlying": "BTC", "kind": "perp", "side": "long", "notional": 0.0}).correct
+
+
+def test_a_rounded_answer_is_told_it_is_close():
+    q = make_number(abs_tol=0.01, rel_tol=0.0)
+    # 50,200 is 0.4 % from 50,000: close; 52,000 is 4 % away: just wrong
+    assert q.check(50_200).message.startswith("close, but not within the tolerance")
+    assert q.check(52_000).message.startswith("not the expected value")

@@ -262,6 +262,9 @@ def _as_number(answer: Any) -> tuple[float | None, str]:
     return None, f"the answer should be a number, you gave a {type(answer).__name__}."
 
 
+_NEARLY = 0.01   # within 1 % but outside the tolerance: a rounding slip, said as such
+
+
 class NumberQuestion(Question):
     """A numeric answer, accepted within ``abs_tol`` or ``rel_tol`` of the expected value.
 
@@ -304,6 +307,9 @@ class NumberQuestion(Question):
         if self.percent and self._close(value, 100 * self._expected):
             return Result(INCORRECT, "that looks like a percent: give it as a fraction "
                                      "(the percent divided by a hundred).")
+        if abs(value - self._expected) <= _NEARLY * abs(self._expected):
+            return Result(INCORRECT, "close, but not within the tolerance: keep full precision "
+                                     "(compute it in code, or round only at the end).")
         return Result(INCORRECT, "not the expected value. Try hint() for a nudge.")
 
 
