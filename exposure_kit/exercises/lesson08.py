@@ -6,7 +6,8 @@ from .. import _book as _b
 from .._format import usd
 from .._hedging import hedge_notional
 from .._instruments import black76_delta
-from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
+from ._framework import (ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion,
+                         data_code, register)
 
 STEM = "08_options_and_delta"
 TITLE = "Exercises 08: options and delta"
@@ -77,11 +78,65 @@ q4 = NumberQuestion(
               Mistake(_CALLS.net_exposure(measure="delta"), "the perp already sold counts: "
                                                             "hedge only what is left.")])
 
+
+
+def _delta_exposure(side, option_type, quantity, forward, strike, years, vol):
+    """The engine's delta-adjusted exposure of one option position."""
+    return _b.Book.from_records([{
+        "underlying": "X", "kind": "option", "side": side, "quantity": quantity,
+        "price": forward, "strike": strike, "years": years, "volatility": vol,
+        "option_type": option_type}]).net_exposure(measure="delta")
+
+
+def _sign(side):
+    return 1.0 if side == "long" else -1.0
+
+
+_HOUR = 1 / (365 * 24)
+q5 = FunctionQuestion(
+    "Write delta_exposure",
+    "Write `delta_exposure(side, option_type, quantity, forward, strike, years, vol)`: the "
+    "delta-adjusted USD exposure of a position of `quantity` options, each on one coin "
+    "(`side` is `\"long\"` or `\"short\"`, `option_type` `\"call\"` or `\"put\"`, rates zero). "
+    "It is checked on long and short calls and puts, a position of zero options, and options "
+    "an hour from expiry, deep in and out of the money.",
+    "delta_exposure", _delta_exposure,
+    cases=[("long", "call", 12, 60_000, 66_000, 45 / 365, 0.62),
+           ("short", "call", 3, 60_000, 66_000, 45 / 365, 0.62),
+           ("long", "put", 5, 60_000, 70_000, 0.25, 0.60),
+           ("short", "put", 8, 3_200, 2_900, 30 / 365, 0.75),
+           ("long", "call", 0, 60_000, 66_000, 45 / 365, 0.62),
+           ("long", "call", 2, 60_000, 90_000, _HOUR, 0.50),
+           ("short", "put", 4, 60_000, 90_000, _HOUR, 0.50)],
+    signature="side, option_type, quantity, forward, strike, years, vol", abs_tol=1e-6,
+    rel_tol=1e-9,
+    hints=["`ek.black76_delta(forward, strike, years, vol, option_type)` is the delta per coin: "
+           "between 0 and 1 for a call, between -1 and 0 for a put.",
+           "Exposure = side sign x delta x quantity x forward, with +1 for long and -1 for short.",
+           "A short put has a negative delta twice over: its exposure is positive."],
+    solution=("def delta_exposure(side, option_type, quantity, forward, strike, years, vol):\n"
+              "    delta = ek.black76_delta(forward, strike, years, vol, option_type)\n"
+              "    sign = 1.0 if side == \"long\" else -1.0\n"
+              "    return sign * delta * quantity * forward"),
+    mistakes=[Mistake(lambda side, kind, q, f, k, t, v: _sign(side) * q * f,
+                      "the delta was ignored: that is the notional the options cover, not how "
+                      "much they move."),
+              Mistake(lambda side, kind, q, f, k, t, v: black76_delta(f, k, t, v, kind) * q * f,
+                      "the side was ignored: a short option's exposure has the opposite sign "
+                      "of a long one's."),
+              Mistake(lambda side, kind, q, f, k, t, v:
+                      _sign(side) * black76_delta(f, k, t, v, "call") * q * f,
+                      "every option was priced as a call: a put's delta is negative (call "
+                      "delta minus 1)."),
+              Mistake(lambda side, kind, q, f, k, t, v:
+                      _sign(side) * abs(black76_delta(f, k, t, v, kind)) * q * f,
+                      "the put's delta lost its minus sign: a long put is short the coin.")])
+
 _HEDGED = BOOK + _b.Book.from_records([
     {"name": "hedge", "underlying": "BTC", "kind": "perp", "side": "short",
      "notional": -hedge_notional(BOOK, measure="delta"), "price": OPTION["forward"]}])
 _AFTER = _HEDGED.shock({"BTC": 0.10}).net_exposure(measure="delta")
-q5 = ChoiceQuestion(
+q6 = ChoiceQuestion(
     "After a rally",
     "The trader delta-hedges exactly as in question 4. BTC then rallies 10 %. With the perps "
     "unchanged in BTC terms and the calls' delta recomputed, what is the book now?",
