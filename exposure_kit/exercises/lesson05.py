@@ -88,8 +88,9 @@ q4 = NumberQuestion(
     hints=["In cross margin the ETH short's maintenance margin uses the same wallet.",
            "In code: `account.liquidating_move(\"BTC\")`."],
     solution='answer = account.liquidating_move("BTC")',
-    mistakes=[Mistake(-WALLET / (BTC_QTY * BTC_PRICE), "that lets the wallet run to zero and ignores the "
-                                         "maintenance margin of both legs."),
+    mistakes=[Mistake(-WALLET / (BTC_QTY * BTC_PRICE),
+                      "that lets the wallet run to zero and ignores the maintenance margin of "
+                      "both legs."),
               Mistake(-_MOVE, "a long is hurt by a fall: the move is negative.")])
 
 _A = [{"name": "A BTC", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 500_000},

@@ -13,11 +13,12 @@ INTRO = ("Basis and funding trades aim to earn a spread, not a direction. Perpet
          "moves cash between longs and shorts (a long pays when the rate is positive), and a "
          "hedge fixed in the wrong units drifts the trade into a directional bet.")
 
-LONG_PERP, RATE = 250_000, 0.0001
+LONG_PERP, RATE = 250_000, 0.00015
+_RATE_PCT = f"{RATE * 100:g} %"   # 0.015 %
 q1 = NumberQuestion(
     "One funding payment",
-    f"You are long {usd(LONG_PERP)} of BTC perps. The 8-hour funding rate is 0.01 %. What do "
-    "you **receive** for one period, in USD (negative if you pay)?",
+    f"You are long {usd(LONG_PERP)} of BTC perps. The 8-hour funding rate is {_RATE_PCT}. "
+    "What do you **receive** for one period, in USD (negative if you pay)?",
     funding_payment(LONG_PERP, RATE), abs_tol=0.005,
     setup=data_code(notional=LONG_PERP, rate=RATE),
     hints=["When the rate is positive, longs pay shorts.",
@@ -27,10 +28,11 @@ q1 = NumberQuestion(
     mistakes=[Mistake(-funding_payment(LONG_PERP, RATE), "the sign is flipped: with a positive "
                                                          "rate a long pays, so it receives a "
                                                          "negative amount."),
-              Mistake(funding_payment(LONG_PERP, 0.01), "0.01 % is 0.0001 as a fraction: the "
-                                                        "percent was used as a fraction."),
-              Mistake(LONG_PERP * 0.01, "0.01 % is 0.0001, and a long pays when the rate is "
-                                        "positive.")])
+              Mistake(funding_payment(LONG_PERP, 100 * RATE),
+                      f"{_RATE_PCT} is {RATE:g} as a fraction: the percent was used as a "
+                      "fraction."),
+              Mistake(LONG_PERP * 100 * RATE, f"{_RATE_PCT} is {RATE:g}, and a long pays when "
+                                              "the rate is positive.")])
 
 CARRY = [
     {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 5,
