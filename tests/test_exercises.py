@@ -302,3 +302,8 @@ def test_a_rounded_answer_is_told_it_is_close():
     # 50,200 is 0.4 % from 50,000: close; 52,000 is 4 % away: just wrong
     assert q.check(50_200).message.startswith("close, but not within the tolerance")
     assert q.check(52_000).message.startswith("not the expected value")
+
+
+def test_every_question_has_several_hints():
+    for question in ALL:
+        assert len(question.hints) >= 2, f"{question!r} has {len(question.hints)} hint"

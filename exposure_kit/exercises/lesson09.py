@@ -117,7 +117,9 @@ q5 = ChoiceQuestion(
      "c": "nothing: the trade is delta-neutral"},
     "b" if funding_payment(_PERP_SIGNED, -0.0005) < 0 else "a",
     setup=data_code(records=CARRY) + "\nbook = ek.Book.from_records(records)",
-    hints=["Try `ek.funding_payment(book.exposures()[\"BTC-PERP\"], -0.0005)`."],
+    hints=["Which way does funding flow when the rate is negative: from longs to shorts, or "
+           "from shorts to longs? The trade's perp is the short.",
+           "Try `ek.funding_payment(book.exposures()[\"BTC-PERP\"], -0.0005)`."],
     solution=('received = ek.funding_payment(book.exposures()["BTC-PERP"], -0.0005)\n'
               'answer = "b" if received < 0 else "a"'),
     mistakes={"a": "the carry earns only while funding is positive; a negative rate makes the "

@@ -53,7 +53,8 @@ q2 = ChoiceQuestion(
     "Which venue carries the largest **gross** exposure?",
     {k: v for k, v in sorted(_VENUES.items())},
     _BIGGEST.lower()[-1], setup=_SETUP,
-    hints=["`book.by(\"venue\")` gives long, short, net and gross per venue."],
+    hints=["Gross adds both sides of every position on the venue, whatever their direction.",
+           "`book.by(\"venue\")` gives long, short, net and gross per venue."],
     solution='answer = book.by("venue")["gross"].idxmax()[-1].lower()',
     mistakes=[Mistake(str(BY_VENUE["net"].abs().idxmax()).lower()[-1],
                       "that venue has the largest net, not the largest gross.")]
@@ -65,7 +66,9 @@ q3 = NumberQuestion(
     "BTC across venues",
     "BTC is held on three venues. What is the net exposure to **BTC** across them, in USD?",
     float(BY_UNDERLYING.loc["BTC", "net"]), setup=_SETUP,
-    hints=["`book.by(\"underlying\")` adds every venue's BTC positions together."],
+    hints=["Three BTC lines: a linear perp, spot, and an inverse perp counted at its USD face "
+           "(quantity x contract_size).",
+           "`book.by(\"underlying\")` adds every venue's BTC positions together."],
     solution='answer = book.by("underlying").loc["BTC", "net"]',
     mistakes=[Mistake(float(BOOK.by("venue").loc["VenueA", "net"]) + 0,
                       "that is VenueA's whole net, not BTC's across venues."),
@@ -130,7 +133,9 @@ q5 = ChoiceQuestion(
      "c": "the book is short BTC"},
     "b" if {"cross-asset-offset", "basis-offset"} <= _CODES else "a",
     setup=_SETUP,
-    hints=["`[str(f) for f in ek.diagnose(book)]` lists the findings in words."],
+    hints=["Look at each coin's net in `book.by(\"underlying\")` and at the instruments "
+           "behind it: are the offsets on the same coin and the same instrument?",
+           "`[str(f) for f in ek.diagnose(book)]` lists the findings in words."],
     solution=('codes = {f.code for f in ek.diagnose(book)}\n'
               'answer = "b" if {"cross-asset-offset", "basis-offset"} <= codes else "a"'),
     mistakes={"a": "the findings list offsets that the single net number hides.",
