@@ -307,3 +307,14 @@ def test_a_rounded_answer_is_told_it_is_close():
 def test_every_question_has_several_hints():
     for question in ALL:
         assert len(question.hints) >= 2, f"{question!r} has {len(question.hints)} hint"
+
+
+def test_a_book_a_summary_or_a_table_for_a_number_points_to_the_value():
+    import pandas as pd
+    q = make_number()
+    book = ek.Book.from_records([{"underlying": "BTC", "kind": "perp", "side": "long",
+                                  "notional": 50_000}])
+    assert "book.net_exposure()" in q.check(book).message
+    assert ".net" in q.check(book.summary()).message
+    assert ".loc[row, column]" in q.check(book.by("underlying")).message
+    assert ".loc[row, column]" in q.check(pd.Series([50_000.0])).message

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .._book import Book, Position
+from .._book import Book, ExposureSummary, Position
 
 __all__ = ["____", "Placeholder", "Result", "Mistake", "Question", "NumberQuestion",
            "ChoiceQuestion", "FunctionQuestion", "BookQuestion", "Requirement", "Progress",
@@ -256,7 +256,16 @@ def _as_number(answer: Any) -> tuple[float | None, str]:
     if answer is None:
         return None, ("the answer is None: did you print a number instead of assigning it, or "
                       "call a function that returns nothing?")
-    if isinstance(answer, (list, tuple, set, dict, pd.Series, pd.DataFrame, np.ndarray)):
+    if isinstance(answer, Book):
+        return None, ("the answer is a whole book: ask it for the number, e.g. "
+                      "book.net_exposure() or book.gross_exposure().")
+    if isinstance(answer, ExposureSummary):
+        return None, ("the answer is a whole summary: take the field the question asks for, "
+                      "e.g. .net, .gross or .gross_leverage.")
+    if isinstance(answer, (pd.Series, pd.DataFrame)):
+        return None, (f"the answer should be one number, you gave a {type(answer).__name__}. "
+                      "Pick the single value with .loc[row, column] (or .iloc[0]).")
+    if isinstance(answer, (list, tuple, set, dict, np.ndarray)):
         return None, (f"the answer should be one number, you gave a {type(answer).__name__}. "
                       "Add it up or pick the single value the question asks for.")
     return None, f"the answer should be a number, you gave a {type(answer).__name__}."
