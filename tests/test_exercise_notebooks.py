@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from exposure_kit.exercises import LESSONS
+from exposure_kit.exercises import LESSONS, NumberQuestion
 from exposure_kit.exercises._notebooks import (EXERCISES_DIR, exercise_notebook, lesson_module,
                                                questions, write_notebooks)
 
@@ -54,11 +54,24 @@ def test_unanswered_notebook_runs_and_says_not_attempted(lesson):
     assert f"0 of {len(names)} correct" in progress and f"{len(names)} not attempted" in progress
 
 
+def shown_values(notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """The value each "value" cell of an instructor's copy shows."""
+    return {cell.metadata["exercise"]["question"]: cell.outputs[0]["data"]["text/plain"]
+            for cell in notebook.cells
+            if cell.get("metadata", {}).get("exercise", {}).get("role") == "value"}
+
+
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_notebook_with_solutions_passes_every_check(lesson):
     notebook = run(exercise_notebook(lesson, solutions=True))
     results = check_outputs(notebook)
     assert results and all(text == "Correct" for text in results.values()), results
+    for name, shown in shown_values(notebook).items():   # the instructor reads the value
+        question = getattr(lesson_module(lesson), name)
+        if isinstance(question, NumberQuestion):
+            assert question.check(float(shown)).correct, (name, shown)
+        else:
+            assert question.check(shown.strip("'\"")).correct, (name, shown)
     progress = notebook.cells[-1].outputs[0]["data"]["text/plain"]
     assert f"{len(results)} of {len(results)} correct" in progress
 

@@ -10,7 +10,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from . import LESSONS
-from ._framework import ChoiceQuestion, Question
+from ._framework import ChoiceQuestion, NumberQuestion, Question
 
 __all__ = ["lesson_module", "exercise_notebook", "write_notebooks", "EXERCISES_DIR"]
 
@@ -50,6 +50,12 @@ def _question_cells(question: Question, solutions: bool, setup_above: bool) -> l
     cells.append(new_code_cell(f"{body}\n\nex.{question.name}.check({question.answer_name})",
                                metadata={"exercise": {"question": question.name,
                                                       "role": "answer"}}))
+    if solutions and isinstance(question, (NumberQuestion, ChoiceQuestion)):
+        # the instructor's copy shows the value, to read out in class
+        value = "float(answer)" if isinstance(question, NumberQuestion) else "answer"
+        cells.append(new_code_cell(f"{value}   # the expected {question.kind}",
+                                   metadata={"exercise": {"question": question.name,
+                                                          "role": "value"}}))
     cells.append(new_code_cell(f"# ex.{question.name}.hint()\n# ex.{question.name}.solution()",
                                metadata={"exercise": {"question": question.name,
                                                       "role": "help"}}))
