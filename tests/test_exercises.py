@@ -318,3 +318,21 @@ def test_a_book_a_summary_or_a_table_for_a_number_points_to_the_value():
     assert ".net" in q.check(book.summary()).message
     assert ".loc[row, column]" in q.check(book.by("underlying")).message
     assert ".loc[row, column]" in q.check(pd.Series([50_000.0])).message
+
+
+# ----- any answer at all -----------------------------------------------------------------------------
+from hypothesis import given, strategies as st  # noqa: E402
+
+ANY_ANSWER = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(),
+                       st.text(max_size=12), st.none(), st.booleans(),
+                       st.lists(st.floats(allow_nan=False), max_size=3),
+                       st.dictionaries(st.text(max_size=4), st.integers(), max_size=2))
+
+
+@given(answer=ANY_ANSWER, index=st.integers(min_value=0, max_value=len(ALL) - 1))
+def test_any_answer_gets_a_verdict_and_never_the_expected_value(answer, index):
+    question = ALL[index]
+    result = question.check(answer)
+    assert result.status in (CORRECT, INCORRECT, NOT_ATTEMPTED) and str(result)
+    if not result.correct:
+        assert_keeps_secret(question, result.message)

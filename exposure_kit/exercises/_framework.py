@@ -357,7 +357,7 @@ class ChoiceQuestion(Question):
                                      f"{keys}; you gave a {type(answer).__name__}.")
         key = answer.strip().strip(".)").lower()
         if key not in self.options:
-            if any(key and key in text.lower() for text in self.options.values()):
+            if len(key) >= 3 and any(key in text.lower() for text in self.options.values()):
                 return Result(INCORRECT, f"write the letter of the option you choose ({keys}), "
                                          "not its words.")
             return Result(INCORRECT, f"{answer[:40]!r} is not an option; choose one of {keys}.")
