@@ -24,8 +24,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Served from the project folder, so a lesson's links to ../exercises/ open; starts on lesson 00.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --port=$(PORT) notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --port=$(PORT) --ServerApp.root_dir=. \
+		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 APP_IDLE ?= 1200
 # Code hidden, tracebacks hidden, and kernels of learners who have left stopped after APP_IDLE s.

@@ -19,7 +19,8 @@ from ._book import Book, ExposureSummary
 from ._format import usd_short
 
 __all__ = ["COLORS", "new_axes", "money_axis", "exposure_bars", "waterfall", "exposure_by",
-           "net_vs_hedge_ratio", "scenario_heatmap", "exposure_path_chart", "delta_curve"]
+           "net_vs_hedge_ratio", "scenario_heatmap", "exposure_path_chart", "delta_curve",
+           "show_in_notebook"]
 
 COLORS = {"long": "#0072B2", "short": "#D55E00", "net": "#009E73", "gross": "#7F7F7F",
           "marker": "#CC79A7", "zero": "#222222", "band": "#F0E442"}
@@ -27,7 +28,11 @@ _MONEY = FuncFormatter(lambda value, _: usd_short(value))
 
 
 def new_axes(ax: Axes | None = None, figsize: tuple[float, float] = (6.0, 3.6)) -> Axes:
-    """Return ``ax``, or the Axes of a new figure (not registered with pyplot)."""
+    """Return ``ax``, or the Axes of a new figure (not registered with pyplot).
+
+    Such a figure is never shown by pyplot, so in a notebook it shows through the formatters that
+    `show_in_notebook` registers: a chart function's Axes, last in a cell, displays as its picture.
+    """
     if ax is not None:
         return ax
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -35,6 +40,36 @@ def new_axes(ax: Axes | None = None, figsize: tuple[float, float] = (6.0, 3.6)) 
     figure = Figure(figsize=figsize, layout="constrained")
     FigureCanvasAgg(figure)
     return figure.add_subplot()
+
+
+def _figure_png(figure: Figure) -> bytes:
+    from IPython.core.pylabtools import print_figure
+
+    return print_figure(figure, "png", bbox_inches="tight")
+
+
+def _axes_png(ax: Axes) -> bytes | None:
+    if getattr(ax.figure.canvas, "manager", None) is not None:
+        return None                      # a pyplot figure: the inline backend shows it already
+    return _figure_png(ax.figure)
+
+
+def show_in_notebook() -> bool:
+    """Let Jupyter display this module's charts: an Axes or Figure last in a cell shows as a PNG.
+
+    Called when the module is imported; returns False outside IPython, where there is nothing to do.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    png = shell.display_formatter.formatters["image/png"]
+    png.for_type(Axes, _axes_png)
+    png.for_type(Figure, _figure_png)
+    return True
 
 
 def money_axis(ax: Axes, axis: str = "y") -> Axes:
@@ -260,3 +295,6 @@ def delta_curve(spots: Sequence[float], deltas: Sequence[float], current: float 
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     ax.grid(alpha=0.25)
     return ax
+
+
+show_in_notebook()

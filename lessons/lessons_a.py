@@ -30,8 +30,10 @@ L00 = ("00_start_here", [
            "the menu **Run > Run All Cells** to run everything. Numbers in the text are never typed "
            "by hand: they are printed by the code cells, computed by the small Python package "
            "`exposure_kit` that comes with the series.\n\n"
-           "Run the cell below. It loads the package and prints a first book, the one lesson 01 "
-           "starts from."),
+           "Run the cell below. It loads the package and prints a first **book**: the list of "
+           "positions a trader or a desk holds, the one lesson 01 starts from. Some code cells "
+           "start with the comment `# NBVAL_CHECK_OUTPUT`: it is for the project's tests, which "
+           "check that those cells still print the same numbers. You can ignore it."),
     ("code", SETUP),
     ("check", "book = ek.sample_book('guide_example_1')\n"
               "print(book.to_frame()[['name', 'underlying', 'kind', 'side', 'notional']]"
@@ -97,9 +99,10 @@ L01 = ("01_net_vs_gross", [
     ("code", "book = ek.Book.from_records([\n"
              "    {'name': 'BTC-PERP', 'underlying': 'BTC', 'kind': 'perp', 'side': 'long', 'notional': 150_000},\n"
              "    {'name': 'ETH-FUT', 'underlying': 'ETH', 'kind': 'future', 'side': 'short', 'notional': 100_000},\n"
-             "])\nbook"),
-    ("md", "**Predict first.** The book holds a long and a short. Is it hedged, that is, close "
-           "to zero net? Decide, then run the next cell."),
+             "])\nbook.to_frame()[['name', 'underlying', 'kind', 'side', 'notional']]"),
+    ("md", "**Predict first.** The book holds a long and a short. Is it **hedged**, meaning that "
+           "one side cancels the other so that price moves hardly change the book's value? "
+           "Decide, then run the next cell."),
     ("check", "print('long exposure :', ek.usd(book.long_exposure()))\n"
               "print('short exposure:', ek.usd(book.short_exposure()))\n"
               "print('net exposure  :', ek.usd(book.net_exposure()), '->', ek.describe_net(book.net_exposure()))\n"
@@ -156,8 +159,10 @@ L02 = ("02_net_formula", [
            "is partly one asset set against another."),
     ("check", "print(book.by('underlying').map(ek.usd).to_string())"),
     ("md", "## A waterfall from the positions to the net\n\nEach bar starts where the previous one "
-           "ended: longs step up, shorts step down, and the last bar is the net."),
-    ("code", "from exposure_kit import plots\nax = plots.waterfall(book)"),
+           "ended: longs step up, shorts step down, and the last bar is the net. Every chart "
+           "function in `exposure_kit.plots` returns the chart, so it shows when it is the "
+           "last line of a cell."),
+    ("code", "from exposure_kit import plots\nplots.waterfall(book)"),
     ("md", "## Try it\n\nChange a size or flip a side and see the net move."),
     ("code", "widgets.BookDashboard(book)"),
     ("md", "## Key points\n\n"
@@ -197,7 +202,9 @@ L03 = ("03_hedging_spot_with_perps", [
            "hedge on their holding alone leave it out."),
     ("code", "with_margin = ek.with_hedge(holding, 'BTC', 1.0) + ek.Book([\n"
              "    ek.Position('BTC posted as margin', 'BTC', 'collateral', 'long', quantity=0.5, price=50_000)])\n"
-             "with_margin.to_frame()[['name', 'kind', 'side', 'quantity', 'notional']]"),
+             "table = with_margin.to_frame()[['name', 'kind', 'side']]\n"
+             "table['USD exposure'] = with_margin.exposures().map(ek.usd).to_numpy()\n"
+             "table"),
     ("md", "**Predict first.** The hedge matches the holding exactly. Is this account flat?"),
     ("check", "print('net:', ek.describe_net(with_margin.net_exposure()))\n"
               "print('status:', ek.hedge_status(ek.hedge_ratio(with_margin, 'BTC')))\n"
@@ -227,9 +234,11 @@ L04 = ("04_imperfect_hedges", [
     ("code", SETUP),
     ("code", "book = ek.sample_book('guide_example_1')   # BTC perp long, ETH future short"),
     ("md", "## Beta: how far ETH moves when BTC moves\n\n"
-           "**Beta** condenses both facts: with correlation rho and volatilities s, ETH's beta to "
-           "BTC is rho x s(ETH) / s(BTC). A beta above 1 means a dollar of ETH short offsets more "
-           "than a dollar of BTC long."),
+           "**Beta** condenses both facts into one number: ETH's beta to BTC is the correlation "
+           "times ETH's volatility divided by BTC's volatility. A beta of 1.2 says that when BTC "
+           "moves 1 %, ETH tends to move 1.2 %. A beta above 1 means a dollar of ETH short "
+           "offsets more than a dollar of BTC long. The cell uses a correlation of 0.8 and "
+           "yearly volatilities of 60 % for BTC and 90 % for ETH, typical recent values."),
     ("check", "correlation, btc_vol, eth_vol = 0.8, 0.60, 0.90\n"
               "beta = correlation * eth_vol / btc_vol\n"
               "print(f'ETH beta to BTC: {beta:.2f}')\n"
@@ -247,9 +256,12 @@ L04 = ("04_imperfect_hedges", [
            "standard deviation of its value over a year) grows as the link between the assets "
            "weakens; at low correlation the 'hedge' adds risk instead of removing it."),
     ("md", "## The best ratio, and how good it can be\n\n"
-           "From past price changes, the size of hedge that leaves the least risk is "
-           "cov(ΔS, ΔH) / var(ΔH), and the share of risk it removes is the squared correlation. "
-           "Here both are estimated on a simulated, seeded year of daily prices."),
+           "Past price changes tell which hedge size leaves the least risk: the **minimum-variance "
+           "hedge ratio**, the covariance of the two assets' returns divided by the variance of "
+           "the hedge asset's returns (a dollar of BTC is best hedged by that many dollars of "
+           "ETH). The **hedge effectiveness** is the share of the BTC position's risk that this "
+           "best hedge removes; it equals the squared correlation. Here both are estimated on a "
+           "simulated year of daily prices (seeded, so the numbers are the same on every run)."),
     ("check", "paths = ek.price_paths({'BTC': 60_000, 'ETH': 3_000}, {'BTC': btc_vol, 'ETH': eth_vol},\n"
               "                       correlation=0.8, steps=365, seed=4)\n"
               "returns = paths.pct_change().dropna()\n"

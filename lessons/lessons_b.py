@@ -20,7 +20,9 @@ L06 = ("06_drift_after_price_moves", [
     ("check", "moved = pair.shock({'BTC': -0.20, 'ETH': 0.10})\n"
               "print('after the move:', ek.describe_net(moved.net_exposure()))"),
     ("md", "## Inverse contracts: the same hedge, three readings\n\n"
-           "An **inverse** (coin-margined) contract is sized in dollars of *face value* but pays "
+           "The contracts so far were **linear**: sized and settled in dollars (or a dollar "
+           "stablecoin), so a position's notional is its quantity times the price. An **inverse** "
+           "(coin-margined) contract is sized in dollars of *face value* but pays "
            "its gains and losses in the coin itself. Hedge 2 BTC with an inverse short of the same dollar size "
            "and let BTC fall 20 %. What the book's net is depends on what happens to the short's "
            "profit, paid in BTC:\n\n"
@@ -41,8 +43,10 @@ L06 = ("06_drift_after_price_moves", [
     ("md", "The face view says the book went net short. An account that keeps the short's BTC "
            "profit is still flat: the coins it earned are exactly the extra long. A desk that "
            "sweeps that profit into dollars as it arrives holds the face-view book for real: its "
-           "hedge is now too big for a holding worth less. Along a price path the two readings "
-           "separate step by step:"),
+           "hedge is now too big for a holding worth less. Which reading is yours depends on what "
+           "the account does with the coin it earns, so ask the desk: kept in coin, read the "
+           "coin-P&L view; swept to dollars (or simply not counted), read the face view. Along "
+           "a price path the two readings separate step by step:"),
     ("check", "paths = ek.price_paths({'BTC': 50_000}, {'BTC': 0.6}, steps=90, seed=3)\n"
               "swept = ek.exposure_path(inverse_hedge, paths, inverse='face')\n"
               "kept = ek.exposure_path(inverse_hedge, paths, inverse='coin_pnl')\n"
@@ -78,8 +82,10 @@ L07 = ("07_stress_and_false_neutrality", [
            "future's price and the spot price; it changes, so a future is not the same thing as "
            "spot."),
     ("code", SETUP),
-    ("code", "from exposure_kit.widgets._stress import looks_neutral_book\n"
-             "book = looks_neutral_book()\n"
+    ("code", "book = ek.Book([\n"
+             "    ek.Position('BTC perp', 'BTC', 'perp', 'long', quantity=2.5, price=60_000),\n"
+             "    ek.Position('ETH future', 'ETH', 'future', 'short', quantity=33.4, price=3_000),\n"
+             "    ek.Position('BTC quarterly', 'BTC', 'future', 'short', quantity=0.8, price=61_500)])\n"
              "print(book.summary(equity=50_000))"),
     ("md", "**Predict first.** The net is a small fraction of the gross. If BTC falls 20 % and "
            "ETH does not, roughly how much does the book lose?"),
@@ -89,13 +95,28 @@ L07 = ("07_stress_and_false_neutrality", [
            "other way (correlation breaks), the future drifting from spot (basis widens), one "
            "leg gapping on its own, funding turning against the book."),
     ("md", "## Every combination\n\nThe grid shows the profit or loss for BTC and ETH moves of "
-           "up to 30 % each. A truly flat book would be white everywhere."),
+           "up to 30 % each, one asset along each axis. A truly flat book would be white "
+           "everywhere. Here it is dark red (losses) where BTC falls while ETH rises, and dark "
+           "blue (gains) the other way round: the book is a bet on BTC against ETH."),
     ("code", "from exposure_kit import plots\nimport numpy as np\n"
              "grid = ek.scenario_grid(book, 'BTC', 'ETH', np.linspace(-0.3, 0.3, 7))\n"
-             "ax = plots.scenario_heatmap(grid.pnl)"),
+             "plots.scenario_heatmap(grid.pnl)"),
     ("md", "## What the diagnostics say\n\n`ek.diagnose` lists the ways a small net can mislead, "
            "in plain words."),
-    ("check", "for finding in ek.diagnose(book, equity=50_000):\n    print(f'[{finding.severity}] {finding.code}')"),
+    ("check", "for finding in ek.diagnose(book, equity=50_000):\n    print(f'[{finding.severity}] {finding.message}')"),
+    ("md", "## When the account is cross-margined\n\nIn lesson 05 all positions shared one pool of "
+           "collateral, and the exchange closed everything once the equity fell to the "
+           "maintenance margin. Put this book in such an account, with the equity used above and "
+           "a 1 % maintenance rate. Set the worst stress against the equity, then ask how far ETH "
+           "alone would have to rise to end the account:"),
+    ("check", "account = ek.MarginAccount(book, 50_000, mode='cross', maintenance_margin_rate=0.01)\n"
+              "worst = ek.stress_test(book)['pnl'].min()\n"
+              "print('worst named stress:', ek.usd(worst), f'= {-worst / 50_000:.0%} of the equity')\n"
+              "print('maintenance margin:', ek.usd(account.maintenance_margin()))\n"
+              "print(f\"ETH rise that liquidates on its own: {account.liquidating_move('ETH'):+.1%}\")"),
+    ("md", "A book whose net is a fraction of a percent of its gross can lose most of its "
+           "equity in one bad day, and the account survives only as long as ETH and BTC do not "
+           "part ways by more than the move printed last. The net figure shows none of this."),
     ("md", "## Try it\n\nWiden the moves, switch between P&L and net exposure, change the equity."),
     ("code", "widgets.StressDashboard()"),
     ("md", "## Key points\n\n"
@@ -117,8 +138,10 @@ L08 = ("08_options_and_delta", [
            "We compute delta with the Black-76 model from the price, strike, time to expiry and "
            "volatility."),
     ("code", SETUP),
-    ("code", "from exposure_kit.widgets._option_delta import calls_with_perp_hedge\n"
-             "book = calls_with_perp_hedge(spot=60_000, strike=90_000, vol=0.6, years=0.25, coins=10, hedge_coins=10)\n"
+    ("code", "book = ek.Book([\n"
+             "    ek.Position('BTC calls', 'BTC', 'option', 'long', quantity=10, price=60_000, strike=90_000,\n"
+             "                years=0.25, volatility=0.6, option_type='call'),   # 3 months, 60 % volatility\n"
+             "    ek.Position('BTC perp hedge', 'BTC', 'perp', 'short', quantity=10, price=60_000)])\n"
              "book.to_frame()[['name', 'kind', 'side', 'quantity', 'price', 'strike']]"),
     ("md", "**Predict first.** Calls on 10 BTC are hedged with a short perp on 10 BTC. By "
            "notional, the book is flat. Is it flat by delta?"),
@@ -148,8 +171,12 @@ L09 = ("09_relative_value_and_funding", [
            "eight hours, when the rate is positive, longs pay shorts notional x rate. The "
            "**basis** is the perp's premium over spot."),
     ("code", SETUP),
-    ("code", "from exposure_kit.widgets._funding_basis import carry_book\n"
-             "linear = carry_book(100_000, 'linear')\ninverse = carry_book(100_000, 'inverse')"),
+    ("code", "spot = ek.Position('BTC spot', 'BTC', 'spot', 'long', quantity=2, price=50_000)   # $100,000\n"
+             "linear = ek.Book([spot,\n"
+             "    ek.Position('BTC perp', 'BTC', 'perp', 'short', quantity=2, price=50_000)])\n"
+             "inverse = ek.Book([spot,   # 1,000 contracts of $100 face: $100,000\n"
+             "    ek.Position('BTC perp', 'BTC', 'perp', 'short', quantity=1_000, contract_size=100,\n"
+             "                inverse=True, price=50_000, entry_price=50_000)])"),
     ("check", "perp = linear.exposures().loc['BTC perp']\n"
               "print('net:', ek.describe_net(linear.net_exposure()))\n"
               "for rate in (0.0001, -0.0003):\n"
@@ -186,7 +213,10 @@ L10 = ("10_your_own_book", [
               "print(book.summary(equity=2_000_000))"),
     ("md", "**Predict first.** Which venue holds the most gross exposure?"),
     ("check", "print(book.by('venue').sort_values('gross', ascending=False).map(ek.usd).to_string())"),
-    ("check", "for finding in ek.diagnose(book, equity=2_000_000):\n    print(f'[{finding.severity}] {finding.code}')"),
+    ("md", "## What the diagnostics find\n\nThe same checks as in lesson 07, on the whole desk. "
+           "Each finding names the positions involved; read them from the top, the most severe "
+           "first."),
+    ("check", "for finding in ek.diagnose(book, equity=2_000_000):\n    print(f'[{finding.severity}] {finding.message}\\n')"),
     ("md", "## Loading your own\n\nA CSV with one line per position: `underlying`, `kind`, "
            "`side`, and a size (`notional` in USD, or `quantity` with `price`); inverse "
            "contracts add `inverse=true` and their USD `contract_size`; any other column is kept. "

@@ -70,3 +70,16 @@ def test_notebooks_match_their_sources():
                    ("# NBVAL_CHECK_OUTPUT\n" + body) if kind == "check" else body)
                   for kind, body in source]
         assert stored == wanted, f"{stem}: rebuild with lessons/build.py"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_every_chart_is_shown(path):
+    for cell in cells(path):
+        if cell["cell_type"] == "code" and "plots." in "".join(cell["source"]):
+            assert any("image/png" in o.get("data", {}) for o in cell["outputs"]), \
+                f"{path.name}: a chart cell shows no picture"
+
+
+def test_lessons_use_only_the_public_api():
+    for path in LESSONS:
+        assert not re.search(r"(from|import)\s+exposure_kit\S*\._", text(path, "code")), path.name

@@ -84,3 +84,18 @@ def test_every_chart_saves_as_png(tmp_path):
     for i, ax in enumerate(charts):
         ax.figure.savefig(tmp_path / f"{i}.png")
         assert (tmp_path / f"{i}.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_chart_last_in_a_notebook_cell_displays_as_png():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        assert plots.show_in_notebook()
+        ax = plots.waterfall(guide_book())
+        data, _ = shell.display_formatter.format(ax)
+        assert data["image/png"].startswith(b"\x89PNG")
+        data, _ = shell.display_formatter.format(ax.figure)
+        assert data["image/png"].startswith(b"\x89PNG")
+    finally:
+        InteractiveShell.clear_instance()
