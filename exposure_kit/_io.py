@@ -24,7 +24,7 @@ import pandas as pd
 
 from ._book import Book
 from ._errors import PositionError
-from ._schema import NUMERIC_FIELDS
+from ._schema import NUMERIC_FIELDS, STRING_FIELDS
 
 __all__ = ["read_positions", "write_positions", "from_ccxt_positions", "sample_path",
            "sample_book", "SAMPLES"]
@@ -123,6 +123,8 @@ def _read_csv(text: str, source: str | None) -> Book:
     for field in NUMERIC_FIELDS:
         if field in frame.columns:
             frame[field] = _numbers_or_text(frame[field])
+    for field in frame.columns.difference([*NUMERIC_FIELDS, *STRING_FIELDS, "inverse"]):
+        frame[field] = _written_numbers(frame[field])
     return _book_from(frame, "line", source)
 
 
@@ -148,6 +150,28 @@ def _numbers_or_text(column: pd.Series) -> pd.Series:
     if numbers.notna().sum() == column.notna().sum():
         return numbers.astype(float)
     return column.astype(object).where(numbers.isna(), numbers)
+
+
+def _is_written_float(text: str) -> bool:
+    """True for text exactly as pandas writes a float (``0.005``, ``100.0``, ``1e-05``). Whole
+    numbers written without a point (``10``, ``007``) are left as text: account codes keep their
+    leading zeros."""
+    if not any(mark in text for mark in ".eE"):
+        return False
+    try:
+        return repr(float(text)) == text
+    except ValueError:
+        return False
+
+
+def _written_numbers(column: pd.Series) -> pd.Series:
+    """An extra column (mmr, leverage, a ccxt book's exchange_notional...) as floats when every
+    value is written as one, so a book with float extra columns reads back equal; text otherwise.
+    JSON keeps every type as it is, whole numbers included."""
+    values = column.dropna()
+    if values.empty or not values.map(_is_written_float).all():
+        return column
+    return pd.to_numeric(column).astype(float)
 
 
 # ----- JSON -------------------------------------------------------------------------------------
@@ -182,8 +206,9 @@ def read_positions(path_or_buffer: str | os.PathLike | IO, format: str | None = 
     (``name, underlying, kind, side`` and ``notional``, or ``quantity, price, contract_size,
     inverse``; ``entry_price``; option fields ``strike, years, volatility, option_type`` or
     ``delta``) plus any others, such as ``venue`` and ``account``, which are kept as text (an
-    account ``001`` stays ``001``). JSON: a list of objects with the same fields, or
-    ``{"positions": [...]}``.
+    account ``001`` stays ``001``), or as numbers when every value is a decimal number such as
+    ``0.005``. JSON: a list of objects with the same fields, or ``{"positions": [...]}``; it keeps
+    every type as written.
 
     Parameters
     ----------
@@ -226,7 +251,9 @@ def write_positions(book: Book, path_or_buffer: str | os.PathLike | IO,
                     format: str | None = None) -> None:
     """Write a book as CSV or JSON (by the path's suffix, else ``format``, else CSV).
 
-    Every column is written, and :func:`read_positions` reads the file back as an equal book.
+    Every column is written, and :func:`read_positions` reads the file back as an equal book
+    (in CSV, an extra column of whole numbers such as ``leverage=10`` comes back as text: use
+    JSON, which keeps types, or floats).
 
     Examples
     --------
@@ -335,8 +362,29 @@ def _years_to(expiry: str, as_of: datetime) -> float:
     return (when - as_of).total_seconds() / 86_400 / _DAYS_PER_YEAR
 
 
+def _ccxt_underlying_price(position: Mapping[str, Any], underlying: str, number: int,
+                           prices: Mapping[str, float] | None) -> float:
+    """An option's ``markPrice`` is the option's own price, so the underlying's price comes from
+    ``prices``, else from the exchange's raw ``info`` (Deribit: ``underlying_price``, the forward,
+    or ``index_price``)."""
+    info = position.get("info") if isinstance(position.get("info"), Mapping) else {}
+    candidates = [(prices or {}).get(underlying), info.get("underlying_price"),
+                  info.get("index_price")]
+    price = next((p for p in candidates if p is not None), None)
+    try:
+        if price is not None and float(price) > 0:
+            return float(price)
+    except (TypeError, ValueError):
+        pass
+    raise PositionError("underlying_prices", f"has no positive price for {underlying}: an "
+                        f"option's markPrice is the option's own price, so give the underlying's, "
+                        f"e.g. underlying_prices={{'{underlying}': 60000}}", row=number,
+                        row_label="position", name=position.get("symbol"), value=price)
+
+
 def _ccxt_record(position: Any, number: int, venue: str | None, as_of: datetime | None,
-                 volatility: Mapping[str, float] | float | None) -> dict[str, Any]:
+                 volatility: Mapping[str, float] | float | None,
+                 underlying_prices: Mapping[str, float] | None) -> dict[str, Any]:
     if not isinstance(position, Mapping):
         raise PositionError("position", f"expected a dict in ccxt's position structure, got "
                             f"{type(position).__name__}", row=number, row_label="position")
@@ -359,7 +407,10 @@ def _ccxt_record(position: Any, number: int, venue: str | None, as_of: datetime 
     if parsed["expiry"]:
         record["expiry"] = parsed["expiry"]
     if parsed["kind"] == "option":
-        record.update(strike=parsed["strike"], option_type=parsed["option_type"])
+        record.update(strike=parsed["strike"], option_type=parsed["option_type"],
+                      mark_price=position.get("markPrice"),
+                      price=_ccxt_underlying_price(position, parsed["underlying"], number,
+                                                   underlying_prices))
         if as_of is not None:
             record["years"] = _years_to(parsed["expiry"], as_of)
         vol = volatility.get(parsed["underlying"]) if isinstance(volatility, Mapping) else volatility
@@ -370,7 +421,8 @@ def _ccxt_record(position: Any, number: int, venue: str | None, as_of: datetime 
 
 def from_ccxt_positions(positions: Iterable[Mapping[str, Any]], *, venue: str | None = None,
                         as_of: datetime | None = None,
-                        volatility: Mapping[str, float] | float | None = None) -> Book:
+                        volatility: Mapping[str, float] | float | None = None,
+                        underlying_prices: Mapping[str, float] | None = None) -> Book:
     """A book from positions in ccxt's unified structure (what ``exchange.fetch_positions()``
     returns).
 
@@ -384,6 +436,9 @@ def from_ccxt_positions(positions: Iterable[Mapping[str, Any]], *, venue: str | 
     contract), ``BTC/USDT:USDT-241227`` a future with that expiry (kept as ``expiry``), and
     ``BTC/USD:BTC-241227-60000-C`` an option (strike and call/put from the symbol; its contracts
     count in coin whatever the settlement). ``linear``/``inverse`` keys, when present, win.
+    An option's ``markPrice`` is the option's own price (kept as ``mark_price``, in the settle
+    currency); its exposure needs the underlying's price, from ``underlying_prices`` or the
+    exchange's raw ``info`` (Deribit's ``underlying_price`` or ``index_price``).
 
     Parameters
     ----------
@@ -397,6 +452,8 @@ def from_ccxt_positions(positions: Iterable[Mapping[str, Any]], *, venue: str | 
     volatility : float or dict, optional
         Volatility for options, one number or one per underlying. Options need ``as_of`` and
         this, or the book refuses them (naming the position).
+    underlying_prices : dict, optional
+        Price of each underlying (``{"BTC": 60_000}``), for options.
 
     Returns
     -------
@@ -416,7 +473,7 @@ def from_ccxt_positions(positions: Iterable[Mapping[str, Any]], *, venue: str | 
         raise PositionError("positions", "expected a list of ccxt position dicts")
     if as_of is not None and as_of.tzinfo is None:
         raise PositionError("as_of", "give a timezone-aware datetime, e.g. with tzinfo=timezone.utc")
-    records = [_ccxt_record(p, n, venue, as_of, volatility)
+    records = [_ccxt_record(p, n, venue, as_of, volatility, underlying_prices)
                for n, p in enumerate(positions, start=1)]
     if not records:
         return Book()

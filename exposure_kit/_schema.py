@@ -164,6 +164,9 @@ def _check_kinds(frame: pd.DataFrame, inverse: np.ndarray) -> None:
     spotlike = (kind == "spot") | (kind == "collateral")
     _fail(frame, spotlike & inverse, "inverse", "spot and collateral cannot be inverse contracts")
     option = kind == "option"
+    _fail(frame, option & inverse, "inverse",
+          "an option covers quantity x contract_size coins of its underlying, so it is never "
+          "inverse here, even when it settles in coin: leave inverse false")
     if not option.any():
         return
     if "option_type" not in frame.columns:

@@ -45,6 +45,7 @@ CASES = {
                                               price=50_000.0), "contract_size"),
     "inverse flag not a flag": (lambda: bad_book(inverse="maybe"), "inverse"),
     "short collateral": (lambda: bad_book(kind="collateral", side="short"), "side"),
+    "inverse option": (lambda: bad_option(inverse=True, contract_size=1.0), "inverse"),
     "notional disagrees with quantity": (lambda: bad_book(quantity=1.0, price=2_000.0), "notional"),
     "option without time": (lambda: bad_option(years=...), "years"),
     "option without volatility": (lambda: bad_option(volatility=...), "volatility"),

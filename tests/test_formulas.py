@@ -23,9 +23,12 @@ def test_call_put_delta_parity_and_premium_adjustment():
     call = ek.black76_delta(60_000, 70_000, 0.5, 0.7, "call", rate=0.03)
     put = ek.black76_delta(60_000, 70_000, 0.5, 0.7, "put", rate=0.03)
     assert call - put == pytest.approx(math.exp(-0.03 * 0.5))
-    premium_coin = ek.black76_price(60_000, 70_000, 0.5, 0.7, "call", rate=0.03) / 60_000
-    adjusted = ek.black76_delta(60_000, 70_000, 0.5, 0.7, "call", rate=0.03, premium_adjusted=True)
-    assert adjusted == pytest.approx(call - premium_coin)
+    # Premium-adjusted (coin-settled, as Deribit reports): at r = 0 a call's N(d1) less its
+    # premium in coin, (F N(d1) - K N(d2)) / F, leaves K N(d2) / F. With F 60,000, K 70,000,
+    # T 0.5, vol 0.7: d2 = (ln(6/7) - 0.1225) / 0.49497 = -0.558919, N(d2) = 0.288109,
+    # so 70,000 x 0.288109 / 60,000 = 0.336127.
+    adjusted = ek.black76_delta(60_000, 70_000, 0.5, 0.7, "call", premium_adjusted=True)
+    assert adjusted == pytest.approx(0.336127, abs=1e-6)
 
 
 @pytest.mark.parametrize("field, args", [

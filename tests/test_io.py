@@ -248,20 +248,32 @@ def test_ccxt_futures_and_options():
     book = from_ccxt_positions([
         {"symbol": "ETH/USDT:USDT-241227", "side": "short", "contracts": 20, "contractSize": 0.1,
          "markPrice": 3_000.0, "entryPrice": 3_100.0},
+        # an option's markPrice is its own price (here in BTC, as Deribit quotes), not BTC's
         {"symbol": "BTC/USD:BTC-241227-60000-C", "side": "long", "contracts": 2,
-         "contractSize": 1, "markPrice": 60_000.0, "entryPrice": None}],
-        as_of=as_of, volatility={"BTC": 0.6})
+         "contractSize": 1, "markPrice": 0.1235, "entryPrice": None}],
+        as_of=as_of, volatility={"BTC": 0.6}, underlying_prices={"BTC": 60_000.0})
     frame = book.to_frame()
     assert frame["kind"].tolist() == ["future", "option"]
     assert frame["expiry"].tolist() == ["241227", "241227"]
     # 27 Jun to 27 Dec 2024 at 08:00 UTC: 183 days
     assert frame["years"].iloc[1] == pytest.approx(183 / 365)
     assert (frame["strike"].iloc[1], frame["option_type"].iloc[1]) == (60_000.0, "call")
+    assert (frame["price"].iloc[1], frame["mark_price"].iloc[1]) == (60_000.0, 0.1235)
     assert not frame["inverse"].iloc[1]          # options count in coin, whatever they settle in
     # future: 20 x 0.1 ETH x $3,000 = $6,000 short; option: 2 BTC x $60,000 at notional
     assert book.exposures().tolist() == [-6_000.0, 120_000.0]
-    at_the_money_delta = ek.black76_delta(60_000.0, 60_000.0, 183 / 365, 0.6)
-    assert book.exposures("delta").iloc[1] == pytest.approx(120_000.0 * at_the_money_delta)
+    # at the money, F = K: d1 = 0.6 x sqrt(183/365) / 2 = 0.212422, N(d1) = 0.584111 (erf by hand)
+    assert book.exposures("delta").iloc[1] == pytest.approx(120_000.0 * 0.584111, abs=0.5)
+
+
+def test_ccxt_option_underlying_price_from_deribit_info_or_refused():
+    option = {"symbol": "BTC/USD:BTC-241227-60000-P", "side": "short", "contracts": 1,
+              "contractSize": 1, "markPrice": 0.05, "info": {"index_price": 58_000.0}}
+    kwargs = dict(as_of=datetime(2024, 6, 27, 8, tzinfo=timezone.utc), volatility=0.6)
+    book = from_ccxt_positions([option], **kwargs)
+    assert book.exposures().tolist() == [-58_000.0]            # 1 BTC at the index, short
+    with pytest.raises(PositionError, match="position 1.*'underlying_prices'.*BTC"):
+        from_ccxt_positions([{**option, "info": {}}], **kwargs)
 
 
 @pytest.mark.parametrize("change, pieces", [
@@ -281,7 +293,8 @@ def test_ccxt_errors_name_the_position_and_the_ccxt_field(change, pieces):
 def test_ccxt_option_without_volatility_is_refused():
     with pytest.raises(PositionError, match="position 1.*'years'"):
         from_ccxt_positions([{"symbol": "BTC/USD:BTC-241227-60000-P", "side": "long",
-                              "contracts": 1, "contractSize": 1, "markPrice": 60_000.0}])
+                              "contracts": 1, "contractSize": 1, "markPrice": 0.05}],
+                            underlying_prices={"BTC": 60_000.0})
 
 
 # ----- the diagnostics on a loaded book -------------------------------------------------------
@@ -289,3 +302,19 @@ def test_basis_finding_names_instruments_without_stray_spaces():
     findings = ek.diagnose(ek.sample_book("desk_book"))
     basis = [f.message for f in findings if f.code == "basis-offset"]
     assert basis and all(" ," not in m and " )" not in m for m in basis)
+
+
+def test_float_extra_columns_and_ccxt_books_read_back_equal_from_csv():
+    book = ek.Book.from_records([
+        {"underlying": "BTC", "kind": "perp", "side": "long", "quantity": 1.0, "price": 60_000.0,
+         "mmr": 0.005, "account": "001"},
+        {"underlying": "ETH", "kind": "perp", "side": "short", "notional": 5_000.0,
+         "mmr": 1e-05, "account": "12"}])
+    ccxt_book = from_ccxt_positions([LINEAR, INVERSE])         # exchange_notional is a float
+    for original in (book, ccxt_book):
+        buffer = io.StringIO()
+        write_positions(original, buffer, format="csv")
+        buffer.seek(0)
+        back = read_positions(buffer, format="csv")
+        assert back == original
+    assert back.to_frame()["exchange_notional"].tolist() == [90_000.0, 1.5]
