@@ -1,6 +1,8 @@
 """The exercise notebooks: in step with the lesson modules, run top to bottom unanswered (every
 check says "Not attempted"), and run with their solutions filled in (every check says "Correct")."""
 
+import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -82,3 +84,16 @@ def test_solutions_command_writes_every_notebook(tmp_path):
     written = sorted(p.name for p in (tmp_path / "solutions").glob("*.ipynb"))
     assert written == sorted(f"{lesson_module(l).STEM}.ipynb" for l in LESSONS)
     assert main([]) == 2
+
+
+def test_dollar_signs_are_not_read_as_mathematics():
+    """JupyterLab and Voila typeset text between two $ as maths: prose escapes them, and the
+    checks' coloured results tell MathJax to leave them alone."""
+    for path in sorted(EXERCISES_DIR.glob("*.ipynb")) + sorted((EXERCISES_DIR.parent / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "markdown":
+                prose = "".join(cell["source"]).split("`")[::2]      # outside code spans
+                assert not any(re.search(r"(?<!\\)\$", part) for part in prose), path.name
+    from exposure_kit.exercises import lesson01
+    assert "tex2jax_ignore" in lesson01.q1.check(1.0)._repr_html_()
+    assert "tex2jax_ignore" in lesson01.progress._repr_html_()

@@ -33,6 +33,13 @@ def questions(module: ModuleType) -> list[Question]:
     return list(module.progress.questions.values())
 
 
+def _markdown(text: str) -> str:
+    """``$`` escaped outside code spans: JupyterLab and Voila read text between two dollar signs
+    as mathematics ("$220,000 of BTC ... $180,000" would come out in italics, spaces gone)."""
+    parts = text.split("`")
+    return "`".join(part if i % 2 else part.replace("$", "\\$") for i, part in enumerate(parts))
+
+
 def _question_cells(question: Question, solutions: bool, setup_above: bool) -> list:
     """Heading and prompt, the data (unless the question before set up the same), the answer
     cell and a cell for help."""
@@ -42,7 +49,7 @@ def _question_cells(question: Question, solutions: bool, setup_above: bool) -> l
         text += "\n\n" + question.options_markdown()
     if setup_above:
         text += "\n\n*The data are those of the question above.*"
-    cells = [new_markdown_cell(text)]
+    cells = [new_markdown_cell(_markdown(text))]
     if question.setup and not setup_above:
         cells.append(new_code_cell(question.setup, metadata={"exercise": {
             "question": question.name, "role": "setup"}}))
@@ -67,7 +74,7 @@ def exercise_notebook(lesson: str | int, solutions: bool = False) -> nbformat.No
     module = lesson_module(lesson)
     short = module.__name__.rsplit(".", 1)[-1]
     title = module.TITLE + (" (solutions)" if solutions else "")
-    cells = [new_markdown_cell(f"# {title}\n\n{module.INTRO}\n\nThe lesson: "
+    cells = [new_markdown_cell(f"# {title}\n\n{_markdown(module.INTRO)}\n\nThe lesson: "
                                f"[`notebooks/{module.STEM}.ipynb`](../notebooks/{module.STEM}.ipynb)"
                                f"\n\n{_HOW}"),
              new_code_cell("import exposure_kit as ek\n"
