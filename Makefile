@@ -29,14 +29,20 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --port=$(PORT) --ServerApp.root_dir=. \
 		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
-APP_IDLE ?= 1200
-# Code hidden, tracebacks hidden, and kernels of learners who have left stopped after APP_IDLE s.
+APP_IDLE ?= 300
+APP_DIR  := build/app
+# The app copies of the lessons (no prose about running code, no links to exercise notebooks it
+# cannot open), code and tracebacks hidden, kernels of learners who have left stopped after
+# APP_IDLE s. XSRF checks are off so that closing or reloading a page stops its kernel even when
+# the learner came straight to a lesson's address (voila-dashboards/voila#1458); the app has no
+# login to protect anyway.
+VOILA_OPTIONS := --VoilaConfiguration.strip_sources=True --VoilaConfiguration.show_tracebacks=False \
+	--Voila.tornado_settings=disable_check_xsrf=True \
+	--MappingKernelManager.cull_idle_timeout=$(APP_IDLE) --MappingKernelManager.cull_interval=60
 app: $(STAMP)
-	$(VENV)/bin/voila notebooks --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
-		--Voila.port_retries=0 --VoilaConfiguration.strip_sources=True \
-		--VoilaConfiguration.show_tracebacks=False \
-		--VoilaConfiguration.file_allowlist="['.*\.png']" \
-		--MappingKernelManager.cull_idle_timeout=$(APP_IDLE) --MappingKernelManager.cull_interval=60
+	$(PY) lessons/build.py --app $(APP_DIR)
+	$(VENV)/bin/voila $(APP_DIR) --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
+		--Voila.port_retries=0 $(VOILA_OPTIONS)
 
 # Debian's chromium for the browser tests, installed with apt when missing and we are allowed to.
 browser:

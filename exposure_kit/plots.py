@@ -122,8 +122,9 @@ def fit_money_limits(ax: Axes, values: Sequence[float], pad: float = 0.15) -> No
 def waterfall(book: Book, ax: Axes | None = None, **options) -> Axes:
     """Each position's signed exposure stacked from zero, ending in the net bar.
 
-    Longs step up, shorts step down; the last bar is the net exposure. ``options`` are those
-    of :meth:`Book.exposures` (``measure=...``).
+    Longs step up, shorts step down; the last bar is the net exposure. Each bar is labelled
+    with its amount (``$120k``, ``-$70k``). ``options`` are those of :meth:`Book.exposures`
+    (``measure=...``).
 
     Examples
     --------
@@ -131,18 +132,29 @@ def waterfall(book: Book, ax: Axes | None = None, **options) -> Axes:
     >>> book = Book([Position("BTC perp", "BTC", "perp", "long", notional=120_000),
     ...              Position("ETH future", "ETH", "future", "short", notional=70_000),
     ...              Position("BTC quarterly", "BTC", "future", "short", notional=20_000)])
-    >>> [round(p.get_height()) for p in waterfall(book).patches][-1]
+    >>> ax = waterfall(book)
+    >>> [round(p.get_height()) for p in ax.patches][-1]
     30000
+    >>> [t.get_text() for t in ax.texts]
+    ['$120k', '-$70k', '-$20k', '$30k']
     """
     exposures = book.exposures(**options)
     ax = new_axes(ax)
     bottoms, heights, colours = waterfall_geometry(exposures.to_numpy())
     labels = [*map(str, exposures.index), "net"]
-    ax.bar(range(len(labels)), heights, bottom=bottoms, color=colours, width=0.6, zorder=2)
+    bars = ax.bar(range(len(labels)), heights, bottom=bottoms, color=colours, width=0.6, zorder=2)
+    # Each bar says its step (the net bar its total) at its far end: above a rise, below a fall.
+    ax.bar_label(bars, labels=[usd_short(h) for h in heights], padding=2, fontsize=9)
     ax.set_xticks(range(len(labels)), labels, rotation=20 if len(labels) > 4 else 0, ha="right"
                   if len(labels) > 4 else "center")
     tops = np.concatenate([bottoms + heights, bottoms])
     fit_money_limits(ax, tops.tolist())
+    falls = (bottoms + heights)[heights < 0]
+    if falls.size:                       # room under the lowest fall for its label
+        low, high = ax.get_ylim()
+        room = 0.1 * (high - low)
+        if falls.min() - room < low:
+            ax.set_ylim(falls.min() - room, high)
     ax.set_title("From each position to the net exposure")
     return money_axis(ax)
 
@@ -178,10 +190,11 @@ def exposure_by(table: pd.DataFrame, ax: Axes | None = None, column: str | None 
     ax.scatter(table["net"], y, color=COLORS["net"], edgecolor="white", s=60, zorder=3,
                label="net")
     ax.set_yticks(y, [str(k) for k in table.index])
-    ax.invert_yaxis()
+    # Top to bottom, with a strip under the last group for the legend, clear of the bars.
+    ax.set_ylim(len(table) - 0.5 + 0.35, -0.6)
     name = column or table.index.name or "group"
     ax.set_title(f"Exposure by {name}")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="lower right", fontsize=8, frameon=False, ncols=3, borderaxespad=0.2)
     return money_axis(ax, axis="x")
 
 

@@ -1,4 +1,4 @@
-"""Lessons 06-10."""
+"""Lessons 06-10 (cell kinds explained in build.py)."""
 
 from lessons_a import SETUP, exercise_link
 
@@ -19,16 +19,17 @@ L06 = ("06_drift_after_price_moves", [
     ("md", "**Predict first.** BTC falls 20 % while ETH rises 10 %. Which way does the book lean now?"),
     ("check", "moved = pair.shock({'BTC': -0.20, 'ETH': 0.10})\n"
               "print('after the move:', ek.describe_net(moved.net_exposure()))"),
-    ("md", "## Inverse contracts: the same hedge, three readings\n\n"
+    ("md", "## Inverse contracts: the same hedge, two readings\n\n"
            "The contracts so far were **linear**: sized and settled in dollars (or a dollar "
            "stablecoin), so a position's notional is its quantity times the price. An **inverse** "
            "(coin-margined) contract is sized in dollars of *face value* but pays "
-           "its gains and losses in the coin itself. Hedge 2 BTC with an inverse short of the same dollar size "
+           "its gains and losses (its **P&L**, profit and loss) in the coin itself. Hedge 2 BTC with an inverse short of the same dollar size "
            "and let BTC fall 20 %. What the book's net is depends on what happens to the short's "
            "profit, paid in BTC:\n\n"
-           "- **face view**: count the short at its dollar face, which never changes;\n"
-           "- **coin P&L kept**: the account keeps the BTC it earned, which is itself long BTC;\n"
-           "- **swept to USD**: the profit is converted to dollars as it comes in."),
+           "- **face view**: count the short at its dollar face, which never changes. It is also "
+           "what the account really holds when the profit is **swept to USD**, converted to "
+           "dollars as it comes in;\n"
+           "- **coin P&L kept**: the account keeps the BTC it earned, which is itself long BTC."),
     ("code", "held = ek.Book([ek.Position('BTC held', 'BTC', 'spot', 'long', quantity=2, price=50_000)])\n"
              "linear_hedge = ek.with_hedge(held, 'BTC', 1.0)   # a linear perp short of the same size\n"
              "inverse_hedge = held + ek.Book([\n"
@@ -67,10 +68,10 @@ L06 = ("06_drift_after_price_moves", [
     ("code", "widgets.DriftDashboard()"),
     ("md", "## Key points\n\n"
            "- A hedge sized at entry drifts as soon as its legs move by different percentages.\n"
-           "- Inverse contracts: the face view, the coin-P&L view and the swept-to-USD book differ; "
-           "know which one your account is.\n"
+           "- Inverse contracts: the face view (what a book swept to USD holds) and the coin-P&L "
+           "view differ after a move; know which one your account is.\n"
            "- Rebalancing keeps the net near target at the cost of trades."),
-    exercise_link("06_drift_after_price_moves", "exercises 06, drift"),
+    *exercise_link("06_drift_after_price_moves", "exercises 06, drift"),
 ])
 
 L07 = ("07_stress_and_false_neutrality", [
@@ -80,17 +81,25 @@ L07 = ("07_stress_and_false_neutrality", [
     ("md", "## A book that looks hedged\n\nBelow, BTC perps are long and, against them, ETH "
            "futures and a BTC quarterly future are short. The **basis** is the gap between a "
            "future's price and the spot price; it changes, so a future is not the same thing as "
-           "spot."),
+           "spot. **Funding** is the regular payment between the longs and shorts of a perp "
+           "(lesson 09): when it turns against the book, it costs money every eight hours."),
     ("code", SETUP),
     ("code", "book = ek.Book([\n"
              "    ek.Position('BTC perp', 'BTC', 'perp', 'long', quantity=2.5, price=60_000),\n"
              "    ek.Position('ETH future', 'ETH', 'future', 'short', quantity=33.4, price=3_000),\n"
              "    ek.Position('BTC quarterly', 'BTC', 'future', 'short', quantity=0.8, price=61_500)])\n"
-             "print(book.summary(equity=50_000))"),
+             "print(book.summary(equity=50_000))\n"
+             "prices = book.to_frame().set_index('name')['price']\n"
+             "print('basis: the BTC quarterly trades', ek.usd(prices['BTC quarterly'] - prices['BTC perp']), 'above the perp')"),
+    ("md", "The summary calls the book *neutral*: its net is within 5 % of its gross. The rest "
+           "of this lesson shows why that label misleads."),
     ("md", "**Predict first.** The net is a small fraction of the gross. If BTC falls 20 % and "
            "ETH does not, roughly how much does the book lose?"),
     ("check", "print('BTC -20%, ETH unchanged:', ek.usd(ek.shock_pnl(book, {'BTC': -0.20})))\n"
-              "print(ek.stress_test(book)[['pnl', 'net_after']].map(ek.usd).to_string())"),
+              "stresses = ek.stress_test(book)\n"
+              "print(stresses[['pnl', 'net_after']].map(ek.usd).to_string())\n"
+              "for name, moves in stresses['description'].items():\n"
+              "    print(f'- {name}: {moves}')"),
     ("md", "Each named stress is something the guide warns about: the hedge leg moving the "
            "other way (correlation breaks), the future drifting from spot (basis widens), one "
            "leg gapping on its own, funding turning against the book."),
@@ -101,8 +110,8 @@ L07 = ("07_stress_and_false_neutrality", [
     ("code", "from exposure_kit import plots\nimport numpy as np\n"
              "grid = ek.scenario_grid(book, 'BTC', 'ETH', np.linspace(-0.3, 0.3, 7))\n"
              "plots.scenario_heatmap(grid.pnl)"),
-    ("md", "## What the diagnostics say\n\n`ek.diagnose` lists the ways a small net can mislead, "
-           "in plain words."),
+    ("md", "## What the diagnostics say\n\nThe package's diagnostics list the ways a small net "
+           "can mislead, in plain words."),
     ("check", "for finding in ek.diagnose(book, equity=50_000):\n    print(f'[{finding.severity}] {finding.message}')"),
     ("md", "## When the account is cross-margined\n\nIn lesson 05 all positions shared one pool of "
            "collateral, and the exchange closed everything once the equity fell to the "
@@ -123,7 +132,7 @@ L07 = ("07_stress_and_false_neutrality", [
            "- A small net says nothing about correlation, basis or gaps.\n"
            "- Stress each leg on its own and both against each other.\n"
            "- Read net together with gross, equity and the diagnostics before calling a book hedged."),
-    exercise_link("07_stress_and_false_neutrality", "exercises 07, stress"),
+    *exercise_link("07_stress_and_false_neutrality", "exercises 07, stress"),
 ])
 
 L08 = ("08_options_and_delta", [
@@ -142,7 +151,8 @@ L08 = ("08_options_and_delta", [
              "    ek.Position('BTC calls', 'BTC', 'option', 'long', quantity=10, price=60_000, strike=90_000,\n"
              "                years=0.25, volatility=0.6, option_type='call'),   # 3 months, 60 % volatility\n"
              "    ek.Position('BTC perp hedge', 'BTC', 'perp', 'short', quantity=10, price=60_000)])\n"
-             "book.to_frame()[['name', 'kind', 'side', 'quantity', 'price', 'strike']]"),
+             "book.to_frame()[['name', 'kind', 'side', 'quantity', 'price', 'strike']].style.format(\n"
+             "    {'price': ek.usd, 'strike': ek.usd, 'quantity': '{:g} BTC'}, na_rep='').hide()"),
     ("md", "**Predict first.** Calls on 10 BTC are hedged with a short perp on 10 BTC. By "
            "notional, the book is flat. Is it flat by delta?"),
     ("check", "print(f\"call delta: {ek.black76_delta(60_000, 90_000, 0.25, 0.6):.3f}\")\n"
@@ -153,12 +163,12 @@ L08 = ("08_options_and_delta", [
     ("check", "hedge = ek.hedge_notional(book, measure='delta')\n"
               "print('to be flat by delta, add:', ek.usd(hedge), '(positive: buy back some of the short)')"),
     ("md", "## Try it\n\nMove the strike, the volatility, the time and the spot."),
-    ("code", "widgets.OptionDeltaDashboard()"),
+    ("code", "widgets.OptionDeltaDashboard(strike=90_000, hedge_coins=10)"),
     ("md", "## Key points\n\n"
            "- An option's notional is not its exposure; delta x notional is.\n"
            "- Delta changes as the price, time and volatility change, so a delta hedge drifts.\n"
            "- Hedging options by notional can leave a large directional bet."),
-    exercise_link("08_options_and_delta", "exercises 08, options and delta"),
+    *exercise_link("08_options_and_delta", "exercises 08, options and delta"),
 ])
 
 L09 = ("09_relative_value_and_funding", [
@@ -166,9 +176,11 @@ L09 = ("09_relative_value_and_funding", [
            "cash-and-carry trade, compute the funding it earns or pays, and see how it can drift "
            "into a directional position.\n\n"
            "*Follows the guide's paragraph on relative-value desks and funding capture.*"),
-    ("md", "## The trade\n\nBuy BTC spot and sell the same size of BTC perpetual. The net is "
-           "zero; the aim is income. **Funding** is the payment that keeps a perp near spot: every "
-           "eight hours, when the rate is positive, longs pay shorts notional x rate. The "
+    ("md", "## The trade\n\nBuy BTC spot and sell the same size of BTC perpetual: a "
+           "**cash-and-carry** trade. It is a *relative-value* trade: it bets on the gap between "
+           "two prices, not on the direction of either. The net is zero; the aim is income. **Funding** is the payment that keeps a perp near spot: every "
+           "eight hours, when the rate is positive, longs pay shorts notional x rate; when it is "
+           "negative, shorts pay longs. The "
            "**basis** is the perp's premium over spot."),
     ("code", SETUP),
     ("code", "spot = ek.Position('BTC spot', 'BTC', 'spot', 'long', quantity=2, price=50_000)   # $100,000\n"
@@ -197,7 +209,7 @@ L09 = ("09_relative_value_and_funding", [
            "- A carry trade is flat by design but not free of risk: funding can turn, the basis can widen.\n"
            "- Positive funding: longs pay, shorts receive.\n"
            "- Legs with different contract types drift apart as prices move; check the net after each move."),
-    exercise_link("09_relative_value_and_funding", "exercises 09, relative value"),
+    *exercise_link("09_relative_value_and_funding", "exercises 09, relative value"),
 ])
 
 L10 = ("10_your_own_book", [
@@ -211,11 +223,13 @@ L10 = ("10_your_own_book", [
     ("check", "book = ek.sample_book('desk_book')\n"
               "print(len(book), 'positions')\n"
               "print(book.summary(equity=2_000_000))"),
-    ("md", "**Predict first.** Which venue holds the most gross exposure?"),
+    ("md", "The desk is far from hedged: compare its net with its gross, and its net leverage "
+           "(net over equity) with 1.\n\n"
+           "**Predict first.** Which venue holds the most gross exposure?"),
     ("check", "print(book.by('venue').sort_values('gross', ascending=False).map(ek.usd).to_string())"),
     ("md", "## What the diagnostics find\n\nThe same checks as in lesson 07, on the whole desk. "
-           "Each finding names the positions involved; read them from the top, the most severe "
-           "first."),
+           "Each finding names the asset and the kinds of instrument involved (a future's or an "
+           "option's six-digit code is its expiry date, as YYMMDD); the most severe come first."),
     ("check", "for finding in ek.diagnose(book, equity=2_000_000):\n    print(f'[{finding.severity}] {finding.message}\\n')"),
     ("md", "## Loading your own\n\nA CSV with one line per position: `underlying`, `kind`, "
            "`side`, and a size (`notional` in USD, or `quantity` with `price`); inverse "
@@ -226,17 +240,20 @@ L10 = ("10_your_own_book", [
              "                  'BTC perp,BTC,perp,long,2,60000,Binance\\n'\n"
              "                  'ETH perp,ETH,perp,sell,30,3000,OKX\\n')\n"
              "try:\n    ek.read_positions(csv)\nexcept ValueError as error:\n    print(error)"),
-    ("md", "Replace `sell` by `short` and it loads. For your own file: "
+    ("lab", "Replace `sell` by `short` and it loads. For your own file: "
            "`book = ek.read_positions('my_book.csv')`; from an exchange through ccxt: "
            "`book = ek.from_ccxt_positions(exchange.fetch_positions())`. From a terminal: "
            "`exposure-kit report my_book.csv --equity 1000000 --by venue`."),
+    ("app", "The file's third line said `sell` where a side must be `long` or `short`, so the "
+            "load stopped and said where. Your instructor can load your desk's own file the "
+            "same way."),
     ("md", "## Try it\n\nGroup by venue, kind or account; switch to delta; set the equity."),
     ("code", "widgets.BookExplorer(book, equity=2_000_000)"),
     ("md", "## Key points\n\n"
            "- Load, then read net with gross, leverage and the groupings.\n"
            "- The diagnostics name what a small net hides; read each finding.\n"
            "- Errors name the line and the field: fix the file, never drop rows."),
-    exercise_link("10_your_own_book", "exercises 10, your own book"),
+    *exercise_link("10_your_own_book", "exercises 10, your own book"),
 ])
 
 LESSONS = [L06, L07, L08, L09, L10]

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -32,6 +33,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 60.0
 
 
@@ -143,13 +145,38 @@ def stage_notebook(notebook: Path, root: Path) -> Path:
     return Path(shutil.copy(notebook, folder / notebook.name))
 
 
+def app_options() -> list[str]:
+    """The Voila options of `make app` (code and tracebacks hidden, ...), read off the Makefile
+    so that the test serves the lesson the way a classroom gets it."""
+    shown = subprocess.run(["make", "-n", "-W", "pyproject.toml", "app"], cwd=REPO,
+                           capture_output=True, text=True, check=True).stdout
+    command = shlex.split(shown.replace("\\\n", " ").splitlines()[-1])
+    return [option for option in command[1:]
+            if option.startswith("--") and not option.startswith(("--port", "--Voila.ip",
+                                                                   "--Voila.port_retries"))]
+
+
+def stage_app_copy(notebook: Path, root: Path) -> Path:
+    """The app copy of a lesson (what `make app` serves), written in its own folder."""
+    sys.path.insert(0, str(REPO / "lessons"))
+    import build
+    import nbformat
+
+    folder = root / "app"
+    folder.mkdir(exist_ok=True)
+    index = [stem for stem, _ in build.LESSONS].index(notebook.stem)
+    path = folder / notebook.name
+    nbformat.write(build.notebook(index, app=True), path)
+    return path
+
+
 @contextlib.contextmanager
 def voila(notebook: Path, root: Path) -> Iterator[str]:
-    """Serve one notebook as a Voila app on 127.0.0.1; yield its URL."""
-    staged = stage_notebook(notebook, root)
+    """Serve a lesson's app copy as `make app` does, on 127.0.0.1; yield its URL."""
+    staged = stage_app_copy(notebook, root)
     env, port = isolated_env(root), free_port()
     command = [str(BIN / "voila"), staged.name, "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"]
+               "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", *app_options()]
     with server(command, root, port, env, staged.parent):
         yield f"http://127.0.0.1:{port}/"
 

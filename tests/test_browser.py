@@ -105,7 +105,10 @@ def check_hedge_sweep_in_voila(notebook: Path, tmp_path: Path) -> dict:
             if bs.number(shown) >= 1.5:
                 break
         page.screenshot(path=str(tmp_path / "lesson03_voila.png"))
-    return {"states": seen, "last": shown, "seconds": time.monotonic() - started}
+        text = page.locator("body").inner_text()
+        links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    return {"states": seen, "last": shown, "seconds": time.monotonic() - started,
+            "text": text, "links": links}
 
 
 def test_lesson01_in_jupyterlab_net_follows_the_long_slider(tmp_path):
@@ -118,6 +121,10 @@ def test_lesson03_as_voila_app_hedge_crosses_from_long_to_short(tmp_path):
     result = check_hedge_sweep_in_voila(lesson(LESSON_03), tmp_path)
     assert result["states"] == ["long", "neutral", "short"]
     assert bs.number(result["last"]) == pytest.approx(1.5)
+    # served as `make app` serves it: no code on the page, no link to an exercise notebook
+    assert "import exposure_kit" not in result["text"] and "with_hedge(" not in result["text"]
+    assert not [link for link in result["links"] if "/exercises/" in link]
+    assert any(link.endswith("04_imperfect_hedges.ipynb") for link in result["links"])
 
 
 def test_missing_chromium_skips_but_fails_under_ci(monkeypatch, tmp_path):

@@ -61,15 +61,35 @@ def test_no_hand_typed_dollar_amounts_in_prose():
 
 
 def test_notebooks_match_their_sources():
-    from lessons_a import LESSONS as part_a
-    from lessons_b import LESSONS as part_b
-    for stem, source in part_a + part_b:
+    import build
+    for index, (stem, _) in enumerate(build.LESSONS):
         stored = [("md" if c["cell_type"] == "markdown" else "code", "".join(c["source"]))
                   for c in cells(NOTEBOOKS / f"{stem}.ipynb")]
-        wanted = [("md" if kind == "md" else "code",
-                   ("# NBVAL_CHECK_OUTPUT\n" + body) if kind == "check" else body)
-                  for kind, body in source]
-        assert stored == wanted, f"{stem}: rebuild with lessons/build.py"
+        assert stored == build.cells_for(index), f"{stem}: rebuild with lessons/build.py"
+
+
+def test_every_lesson_leads_to_the_next(tmp_path):
+    import build
+    for index, (stem, _) in enumerate(build.LESSONS):
+        footer = "".join(cells(NOTEBOOKS / f"{stem}.ipynb")[-1]["source"])
+        targets = re.findall(r"\]\(([^)]+\.ipynb)\)", footer)
+        assert all((NOTEBOOKS / t).exists() for t in targets)
+        if index + 1 < len(build.LESSONS):
+            assert targets[0] == f"{build.LESSONS[index + 1][0]}.ipynb"
+
+
+def test_app_copies_need_no_code_and_no_exercise_notebooks(tmp_path):
+    """Voila shows the lessons with their code hidden and cannot open the exercises: the app
+    copies leave out the prose about running cells and the links that would 404."""
+    import build
+    build.build(tmp_path, run=False, app=True)
+    for lesson in LESSONS:
+        app = tmp_path / lesson.name
+        prose = text(app, "markdown")
+        assert "../exercises/" not in prose and "Shift+Enter" not in prose, lesson.name
+        assert "NBVAL" not in prose and "exposure_kit.plots" not in prose, lesson.name
+        assert text(app, "code") == text(lesson, "code")       # the same computations
+    assert "JupyterLab" in text(tmp_path / "01_net_vs_gross.ipynb", "markdown")
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)

@@ -31,6 +31,8 @@ def test_waterfall_runs_from_each_position_to_net():
     assert [p.get_y() for p in patches] == [0, 120_000, 50_000, 0]
     assert [p.get_height() for p in patches] == [120_000, -70_000, -20_000, 30_000]
     assert [t.get_text() for t in ax.get_xticklabels()][-1] == "net"
+    # Each bar is labelled with its step, in the axis' money format; the net bar with 30,000.
+    assert [t.get_text() for t in ax.texts] == ["$120k", "-$70k", "-$20k", "$30k"]
 
 
 def test_exposure_by_column():

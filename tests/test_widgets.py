@@ -1,5 +1,6 @@
 """Every dashboard driven from Python: readouts and artists equal the engine's numbers."""
 
+import html
 import math
 import re
 
@@ -35,6 +36,16 @@ def test_net_gross_bars_and_readout_follow_the_sliders():
     dash.controls["short"].value = 260_000
     assert "$60,000 net short" in text(dash) and "Bias short" in text(dash)
     assert dash.image.value[:4] == b"\x89PNG"
+
+
+def test_net_gross_short_tick_explains_its_sign():
+    dash = NetGrossDashboard()
+    # The short is a size (100,000, positive in the readout) drawn downwards; its tick says so.
+    ticks = [t.get_text() for t in dash.ax.get_xticklabels()]
+    assert ticks[0] == "long" and ticks[1].startswith("short") and "−" in ticks[1]
+    assert ticks[2:] == ["net", "gross"]
+    assert "Short exposure $100,000" in text(dash)
+    assert dash.bars[1].get_height() == -100_000
 
 
 def test_net_gross_from_book():
@@ -86,6 +97,18 @@ def test_cross_hedge_risk():
     assert "flat" in text(dash)
 
 
+def test_cross_hedge_lesson_start_with_eth_volatility():
+    dash = CrossHedgeDashboard(short_vol=0.90)
+    assert dash.values == {"short": 100_000, "correlation": 0.8, "long_vol": 0.6,
+                           "short_vol": 0.9}
+    # beta = 0.8 x 0.90 / 0.60 = 1.20; beta-adjusted net 150,000 - 1.2 x 100,000 = 30,000.
+    # Risk: 150,000 x 0.6 = 100,000 x 0.9 = 90,000 per leg, so 90,000 sqrt(2 - 1.6) = 56,921.
+    assert "ETH beta to BTC (rho x vol ratio) 1.20" in text(dash)
+    assert "Beta-adjusted net $30,000" in text(dash)
+    assert dash.marker.get_ydata()[0] == pytest.approx(90_000 * math.sqrt(0.4))
+    assert "$56,921" in text(dash)
+
+
 def test_leverage_and_liquidating_moves():
     dash = LeverageDashboard()
     dash.controls["equity"].value = 25_000
@@ -97,6 +120,35 @@ def test_leverage_and_liquidating_moves():
     assert "$12,500" in text(dash) and "-26.3%" in text(dash)
     # ETH rises by y until 50,000 - 100,000y = 0.05 (150,000 + 100,000 (1 + y)): y = +35.7 %.
     assert "+35.7%" in text(dash)
+    assert "Maintenance rate 5%" in text(dash)
+
+
+def test_leverage_with_the_lessons_one_percent_maintenance():
+    dash = LeverageDashboard(maintenance_margin_rate=0.01)
+    assert "Maintenance rate 1%" in text(dash)
+    # 1 % of 250,000 gross = 2,500. BTC falls by x until 50,000 + 150,000x =
+    # 0.01 (150,000 (1 + x) + 100,000) = 2,500 + 1,500x: x = -47,500 / 148,500 = -32.0 %.
+    assert "$2,500" in text(dash) and "-32.0%" in text(dash)
+    # ETH rises by y until 50,000 - 100,000y = 2,500 + 1,000y: y = 47,500 / 101,000 = +47.0 %.
+    assert "+47.0%" in text(dash)
+    assert "Margin ratio (maintenance / equity) 5.0%" in text(dash)   # 2,500 / 50,000
+
+
+def test_leverage_says_when_the_account_is_already_liquidated():
+    dash = LeverageDashboard()
+    dash.controls["short"].value = 150_000
+    dash.controls["equity"].value = 1_000
+    # 5 % of 300,000 gross = 15,000 of maintenance against 1,000 of equity: liquidated now.
+    account = ek.MarginAccount(ek.widgets._leverage.leveraged_book(150_000, 150_000), 1_000,
+                               maintenance_margin_rate=0.05)
+    assert account.is_liquidated() and account.maintenance_margin() == pytest.approx(15_000)
+    headline = re.sub(r"<[^>]+>", " ", dash.readout.value.split("<table>")[0]).strip()
+    assert headline == "liquidated: equity $1,000 is below the $15,000 maintenance margin"
+    assert "BTC move that liquidates already liquidated" in text(dash)
+    assert "ETH move that liquidates already liquidated" in text(dash)
+    assert "+0.0%" not in text(dash)
+    dash.controls["equity"].value = 50_000          # 50,000 > 15,000: moves again
+    assert "already liquidated" not in text(dash) and text(dash).strip().startswith("6.00x")
 
 
 def test_drift_three_views():
@@ -128,6 +180,22 @@ def test_stress_heatmap_is_the_engine_grid():
     assert "Warnings" in text(dash) and "no warnings" not in text(dash)
 
 
+def test_stress_table_shows_each_loss_as_a_share_of_equity():
+    dash = StressDashboard()                        # equity 50,000
+    table = ek.stress_test(looks_neutral_book())
+    # Correlation break: BTC -20 % on 100,800 net long, ETH +20 % on a 100,200 short:
+    # -20,160 - 20,040 = -40,200, which is 80 % of 50,000.
+    assert table.loc["correlation break", "pnl"] == pytest.approx(-40_200)
+    assert "share of equity" in text(dash)
+    assert "correlation break -$40,200 -80%" in text(dash)
+    assert "one leg gaps -$30,240 -60%" in text(dash)    # 30,240 / 50,000 = 60.5 %
+    assert "account gone" not in text(dash)
+    dash.controls["equity"].value = 35_000
+    # 40,200 / 35,000 = 115 %: more than the account holds; 30,240 / 35,000 = 86 %.
+    assert "correlation break -$40,200 account gone (-115%)" in text(dash)
+    assert "one leg gaps -$30,240 -86%" in text(dash)
+
+
 def test_option_delta_exposure():
     dash = OptionDeltaDashboard()
     # At the money, vol 60 %, 3 months: d1 = 0.15, N(0.15) = 0.5596 (table). 10 calls on BTC at
@@ -140,12 +208,39 @@ def test_option_delta_exposure():
     assert "net short" in text(dash).split("Net, counting delta")[1]
 
 
+def test_option_delta_lesson_start_out_of_the_money_with_a_ten_coin_hedge():
+    dash = OptionDeltaDashboard(strike=90_000, hedge_coins=10)
+    assert dash.controls["strike"].value == 90_000 and "strike down" in dash.hint
+    # d1 = (ln(60/90) + 0.045) / 0.3 = -1.2016; N(-1.2016) = 0.1148 (table). 10 calls carry
+    # 600,000 x 0.1148 = 68,900 of delta against the 600,000 perp: about 531,000 net short.
+    assert dash.marker.get_ydata()[0] == pytest.approx(0.1148, abs=0.0005)
+    assert "Perp hedge -$600,000" in text(dash)
+    assert "Net, counting notional flat" in text(dash)
+    assert re.search(r"Net, counting delta \$53\d,\d{3} net short", text(dash))
+    # The strike down at 30,000: d1 = (ln 2 + 0.045) / 0.3 = 2.46, N = 0.9931: 4,100 short.
+    dash.controls["strike"].value = 30_000
+    assert re.search(r"Net, counting delta \$4,\d{3} net short", text(dash))
+
+
+def test_option_delta_last_tick_label_is_inside_the_figure():
+    dash = OptionDeltaDashboard(strike=90_000, hedge_coins=10)
+    dash.figure.canvas.draw()
+    last = dash.ax.get_xticklabels()[-1]
+    assert last.get_text() == "$120k"
+    renderer = dash.figure.canvas.get_renderer()
+    assert last.get_window_extent(renderer).x1 <= dash.figure.bbox.x1
+
+
 def test_funding_received_and_paid():
     dash = FundingBasisDashboard()
     # A 100,000 short perp at +0.01 % per 8 hours receives 100,000 x 0.0001 = $10.00.
     assert "the short receives $10.00" in text(dash)
     dash.controls["funding_rate"].value = -0.0003   # pays 100,000 x 0.0003 = $30.00
     assert "the short pays $30.00" in text(dash)
+    # A year is 3 payments a day x 365 = 1,095: 30 x 1,095 = 32,850, said like the 8 hours.
+    assert "Funding per year (3 payments a day x 365) the short pays $32,850" in text(dash)
+    dash.controls["funding_rate"].value = 0.0001    # 10 x 1,095 = 10,950
+    assert "the short receives $10,950" in text(dash)
     dash.controls["leg"].value = "inverse"
     dash.controls["btc_move"].value = -0.3          # 70,000 spot against a 100,000 face
     assert "$30,000 net short" in text(dash)
@@ -158,6 +253,24 @@ def test_explorer_groups_and_measures():
     widths = sorted(p.get_width() for p in dash.ax.patches)
     assert widths == sorted([*table["long"], *(-table["short"])])
     assert "Gross leverage" in text(dash)
+
+
+def test_explorer_warnings_sit_under_the_chart_and_labels_fit():
+    dash = BookExplorer(looks_neutral_book(), equity=50_000)
+    findings = ek.diagnose(looks_neutral_book(), equity=50_000)
+    children = list(dash.widget.children)
+    assert children.index(dash.image) < children.index(dash.findings) < len(children) - 1
+    assert children.index(dash.readout) < children.index(dash.image)
+    assert "Warnings" not in text(dash)             # the readout is only the summary
+    assert f"{len(findings)} findings" in dash.findings.value
+    for finding in findings:
+        assert html.escape(finding.message) in dash.findings.value
+    for control in dash.controls.values():
+        assert control.style.description_width == "150px"
+        assert control.layout.width == "460px"
+    dash.controls["equity"].value = 0               # no equity: no leverage warning
+    assert len(ek.diagnose(looks_neutral_book())) < len(findings)
+    assert f"{len(ek.diagnose(looks_neutral_book()))} finding" in dash.findings.value
 
 
 def test_a_bad_book_is_shown_not_raised():

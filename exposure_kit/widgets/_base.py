@@ -114,7 +114,7 @@ class Dashboard:
         self.widget = widgets.VBox([
             widgets.HTML(f"<h4 style='margin:4px 0'>{html.escape(self.title)}</h4>"),
             widgets.VBox(list(self.controls.values())),
-            self.readout, self.error, self.image,
+            self.readout, self.error, self.image, *self._below_image(),
             widgets.HTML(f"<i>Try this: {html.escape(self.hint)}</i>"),
         ])
         self.refresh()
@@ -130,6 +130,10 @@ class Dashboard:
     def _update(self, **values: Any) -> str:
         """Compute with the engine, move the artists, return the readout's HTML."""
         raise NotImplementedError
+
+    def _below_image(self) -> list[widgets.Widget]:
+        """Widgets shown under the figure (long text that would push the figure down)."""
+        return []
 
     # -- machinery -----------------------------------------------------------------------------
     @property

@@ -10,7 +10,7 @@ from .. import _format as fmt
 from .._book import Book
 from .._diagnostics import diagnose
 from ..plots import exposure_by
-from ._base import Dashboard, as_book, readout_table
+from ._base import _LAYOUT, _STYLE, Dashboard, as_book, readout_table
 
 __all__ = ["BookExplorer"]
 
@@ -19,6 +19,8 @@ _GROUPS = ("underlying", "venue", "kind", "account", "side")
 
 class BookExplorer(Dashboard):
     """Group a book by any column, pick the measure and the equity; read summary and warnings.
+
+    The summary is in ``readout``; the diagnostic warnings are in ``findings``, under the chart.
 
     Parameters
     ----------
@@ -48,7 +50,13 @@ class BookExplorer(Dashboard):
         self.source, self.betas = book, betas
         self._equity = equity
         self._book: Book | None = None
+        # The warnings go under the chart: above it, a long list pushed the chart off screen.
+        self.findings = widgets.HTML()
+        self.findings.add_class("ek-findings")
         super().__init__()
+
+    def _below_image(self):
+        return [self.findings]
 
     @property
     def book(self) -> Book:
@@ -68,12 +76,13 @@ class BookExplorer(Dashboard):
         except ValueError:
             present = {"underlying"}          # the error shows on the first refresh
         columns = [c for c in _GROUPS if c in present]
+        look = {"style": _STYLE, "layout": _LAYOUT}
         return {"group": widgets.Dropdown(options=columns, value="underlying",
-                                          description="Group by"),
+                                          description="Group by", **look),
                 "measure": widgets.Dropdown(options=["notional", "delta", "beta"],
-                                            value="notional", description="Measure"),
+                                            value="notional", description="Measure", **look),
                 "equity": widgets.FloatText(value=self._equity or 0.0,
-                                            description="Equity $ (0: none)")}
+                                            description="Equity $ (0: none)", **look)}
 
     def _draw(self) -> None:
         self.ax = self.figure.add_subplot()
@@ -94,6 +103,9 @@ class BookExplorer(Dashboard):
                      ("Net leverage", f"{summary.net_leverage:.2f}x")]
         findings = diagnose(self.book, equity=equity or None, betas=self.betas)
         items = "".join(f"<li><b>{html.escape(f.severity)}</b>: {html.escape(f.message)}</li>"
-                        for f in findings) or "<li>no warnings</li>"
-        return readout_table(rows, headline=f"{fmt.describe_net(summary.net)} ({measure})") + \
-            f"<div><b>Warnings</b></div><ul style='margin-top:2px'>{items}</ul>"
+                        for f in findings)
+        count = f"{len(findings)} finding{'' if len(findings) == 1 else 's'}"
+        self.findings.value = (f"<div><b>Warnings: {count}</b></div>"
+                               f"<ul style='margin-top:2px'>{items}</ul>" if findings else
+                               "<div><b>Warnings</b>: no warnings</div>")
+        return readout_table(rows, headline=f"{fmt.describe_net(summary.net)} ({measure})")

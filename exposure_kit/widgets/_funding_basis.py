@@ -82,7 +82,8 @@ class FundingBasisDashboard(Dashboard):
         verb = "receives" if received >= 0 else "pays"
         return readout_table([
             ("Funding per 8 hours", f"the short {verb} {fmt.usd(abs(received), cents=True)}"),
-            ("Funding per year at this rate", fmt.usd(received * PERIODS_PER_YEAR)),
+            ("Funding per year (3 payments a day x 365)",
+             f"the short {verb} {fmt.usd(abs(received) * PERIODS_PER_YEAR)}"),
             ("P&L of the moves (price and basis)", fmt.usd(pnl)),
             ("Net exposure now", fmt.describe_net(moved.net_exposure())),
         ], headline=f"{fmt.describe_net(moved.net_exposure())}; the short {verb} funding")

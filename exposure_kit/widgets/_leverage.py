@@ -19,8 +19,15 @@ def leveraged_book(long: float, short: float) -> Book:
                  Position("ETH perp", "ETH", "perp", "short", quantity=short / ETH, price=ETH)])
 
 
-def _move_text(move: float | None) -> str:
+def _move_text(move: float | None, liquidated: bool = False) -> str:
+    if liquidated:
+        return "already liquidated"
     return "no single move" if move is None else f"{move:+.1%}"
+
+
+def _rate_text(rate: float) -> str:
+    """A rate as few digits as it needs: 0.05 as ``5%``, 0.005 as ``0.5%``."""
+    return f"{rate * 100:.6g}%"
 
 
 class LeverageDashboard(Dashboard):
@@ -81,12 +88,23 @@ class LeverageDashboard(Dashboard):
             label.xy = (label.xy[0], value)
             label.set_text(f"{value:.2f}x")
         self.fit_y(self.ax, values)
+        maintenance, liquidated = account.maintenance_margin(), account.is_liquidated()
+        if liquidated:
+            equity_now = account.equity()
+            where = "at" if equity_now == maintenance else "below"
+            headline = (f"liquidated: equity {fmt.usd(equity_now)} is {where} the "
+                        f"{fmt.usd(maintenance)} maintenance margin")
+        else:
+            headline = f"{s.gross_leverage:.2f}x gross, {s.net_leverage:.2f}x net"
         return readout_table([
             ("Net exposure", fmt.describe_net(s.net)), ("Gross exposure", fmt.usd(s.gross)),
             ("Gross leverage (gross / equity)", f"{s.gross_leverage:.2f}x"),
             ("Net leverage (net / equity)", f"{s.net_leverage:.2f}x"),
-            ("Maintenance margin", fmt.usd(account.maintenance_margin())),
+            ("Maintenance rate", _rate_text(self.mmr)),
+            ("Maintenance margin (rate x gross)", fmt.usd(maintenance)),
             ("Margin ratio (maintenance / equity)", fmt.percent(account.margin_ratio())),
-            ("BTC move that liquidates", _move_text(account.liquidating_move("BTC"))),
-            ("ETH move that liquidates", _move_text(account.liquidating_move("ETH"))),
-        ], headline=f"{s.gross_leverage:.2f}x gross, {s.net_leverage:.2f}x net")
+            ("BTC move that liquidates",
+             _move_text(account.liquidating_move("BTC"), liquidated)),
+            ("ETH move that liquidates",
+             _move_text(account.liquidating_move("ETH"), liquidated)),
+        ], headline=headline)

@@ -36,6 +36,7 @@ class NetGrossDashboard(Dashboard):
 
     title = "Net versus gross"
     hint = "make the short as big as the long: net goes to zero while gross keeps growing."
+    margins = {**Dashboard.margins, "bottom": 0.15}    # room for the two-line "short" tick
 
     def __init__(self, long: float = 150_000, short: float = 100_000,
                  maximum: float = 300_000) -> None:
@@ -61,6 +62,9 @@ class NetGrossDashboard(Dashboard):
         self.labels = [ax.annotate("", (i, 0), xytext=(0, 3), ha="center",
                                    fontsize=9, textcoords="offset points") for i in range(4)]
         self.moving(*self.bars, *self.labels)
+        # Short exposure is a size (a positive number); the chart draws it downwards, as the
+        # amount net takes away from the long, and its tick says so.
+        ax.set_xticks(range(4), ["long", "short\n(drawn as −)", "net", "gross"])
         ax.set_title("Long, short, net and gross exposure")
         money_axis(ax)
 

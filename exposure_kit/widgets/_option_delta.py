@@ -34,8 +34,10 @@ class OptionDeltaDashboard(Dashboard):
     """
 
     title = "Options: notional is not exposure"
-    hint = ("push the strike far above spot: the calls still have a large notional but almost "
-            "no delta, and the perp hedge leaves the book net short.")
+    hint = ("bring the strike down towards the BTC price: delta rises and the notional hedge "
+            "gets closer to right; push it back up and the perp leaves the book net short.")
+    # Room on the right for the last tick label ($120k) under the end of the x axis.
+    margins = {"left": 0.13, "right": 0.93, "top": 0.9, "bottom": 0.14}
 
     def __init__(self, spot: float = 60_000, strike: float = 60_000, vol: float = 0.6,
                  years: float = 0.25, coins: float = 10.0, hedge_coins: float = 5.0) -> None:

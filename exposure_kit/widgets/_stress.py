@@ -90,6 +90,8 @@ class StressDashboard(Dashboard):
         table = stress_test(self.book)
         rows = "".join(f"<tr><td style='padding-right:12px'>{html.escape(name)}</td>"
                        f"<td style='text-align:right'><b>{fmt.usd(row.pnl)}</b></td>"
+                       f"<td style='text-align:right;padding-left:12px'>"
+                       f"{html.escape(share_of_equity(row.pnl, equity))}</td>"
                        f"<td style='padding-left:12px'>{html.escape(fmt.describe_net(row.net_after))}"
                        "</td></tr>" for name, row in table.iterrows())
         findings = diagnose(self.book, equity=equity)
@@ -97,7 +99,24 @@ class StressDashboard(Dashboard):
                         for f in findings) or "<li>no warnings</li>"
         net = self.book.net_exposure()
         return (f"<div><b>Now: {html.escape(fmt.describe_net(net))}, gross "
-                f"{fmt.usd(self.book.gross_exposure())}</b></div>"
+                f"{fmt.usd(self.book.gross_exposure())}, equity {fmt.usd(equity)}</b></div>"
                 "<table><tr><th style='text-align:left'>stress</th><th>P&amp;L</th>"
-                f"<th style='text-align:left'>net after</th></tr>{rows}</table>"
+                "<th style='padding-left:12px'>share of equity</th>"
+                f"<th style='text-align:left;padding-left:12px'>net after</th></tr>{rows}</table>"
                 f"<div><b>Warnings</b></div><ul style='margin-top:2px'>{items}</ul>")
+
+
+def share_of_equity(pnl: float, equity: float) -> str:
+    """A stress P&L as a share of the equity: ``-80%``; a loss as big as the equity or bigger
+    is ``account gone``.
+
+    Examples
+    --------
+    >>> share_of_equity(-40_200, 50_000), share_of_equity(3_000, 50_000)
+    ('-80%', '+6%')
+    >>> share_of_equity(-40_200, 20_000)
+    'account gone (-201%)'
+    """
+    share = pnl / equity
+    text = f"{share:+.0%}" if round(share, 2) else "0%"
+    return f"account gone ({text})" if pnl <= -equity else text
