@@ -96,10 +96,11 @@ L07 = ("07_stress_and_false_neutrality", [
     ("md", "**Predict first.** The net is a small fraction of the gross. If BTC falls 20 % and "
            "ETH does not, roughly how much does the book lose?"),
     ("check", "print('BTC -20%, ETH unchanged:', ek.usd(ek.shock_pnl(book, {'BTC': -0.20})))\n"
+              "import textwrap\n"
               "stresses = ek.stress_test(book)\n"
               "print(stresses[['pnl', 'net_after']].map(ek.usd).to_string())\n"
               "for name, moves in stresses['description'].items():\n"
-              "    print(f'- {name}: {moves}')"),
+              "    print(textwrap.fill(f'- {name}: {moves}', 90, subsequent_indent='  '))"),
     ("md", "Each named stress is something the guide warns about: the hedge leg moving the "
            "other way (correlation breaks), the future drifting from spot (basis widens), one "
            "leg gapping on its own, funding turning against the book."),
@@ -112,7 +113,8 @@ L07 = ("07_stress_and_false_neutrality", [
              "plots.scenario_heatmap(grid.pnl)"),
     ("md", "## What the diagnostics say\n\nThe package's diagnostics list the ways a small net "
            "can mislead, in plain words."),
-    ("check", "for finding in ek.diagnose(book, equity=50_000):\n    print(f'[{finding.severity}] {finding.message}')"),
+    ("check", "for finding in ek.diagnose(book, equity=50_000):\n"
+              "    print(textwrap.fill(f'[{finding.severity}] {finding.message}', 90, subsequent_indent='  '))"),
     ("md", "## When the account is cross-margined\n\nIn lesson 05 all positions shared one pool of "
            "collateral, and the exchange closed everything once the equity fell to the "
            "maintenance margin. Put this book in such an account, with the equity used above and "
@@ -230,7 +232,9 @@ L10 = ("10_your_own_book", [
     ("md", "## What the diagnostics find\n\nThe same checks as in lesson 07, on the whole desk. "
            "Each finding names the asset and the kinds of instrument involved (a future's or an "
            "option's six-digit code is its expiry date, as YYMMDD); the most severe come first."),
-    ("check", "for finding in ek.diagnose(book, equity=2_000_000):\n    print(f'[{finding.severity}] {finding.message}\\n')"),
+    ("check", "import textwrap\n"
+              "for finding in ek.diagnose(book, equity=2_000_000):\n"
+              "    print(textwrap.fill(f'[{finding.severity}] {finding.message}', 90, subsequent_indent='  '))"),
     ("md", "## Loading your own\n\nA CSV with one line per position: `underlying`, `kind`, "
            "`side`, and a size (`notional` in USD, or `quantity` with `price`); inverse "
            "contracts add `inverse=true` and their USD `contract_size`; any other column is kept. "
