@@ -145,12 +145,18 @@ def stage_notebook(notebook: Path, root: Path) -> Path:
     return Path(shutil.copy(notebook, folder / notebook.name))
 
 
+def make_recipe(target: str) -> list[str]:
+    """The commands `make TARGET` would run (`make -n`, the .venv taken as built), one a line,
+    with backslash-continued lines joined."""
+    shown = subprocess.run(["make", "-n", "-W", "pyproject.toml", target], cwd=REPO,
+                           capture_output=True, text=True, check=True).stdout
+    return shown.replace("\\\n", " ").splitlines()
+
+
 def app_options() -> list[str]:
     """The Voila options of `make app` (code and tracebacks hidden, ...), read off the Makefile
     so that the test serves the lesson the way a classroom gets it."""
-    shown = subprocess.run(["make", "-n", "-W", "pyproject.toml", "app"], cwd=REPO,
-                           capture_output=True, text=True, check=True).stdout
-    command = shlex.split(shown.replace("\\\n", " ").splitlines()[-1])
+    command = shlex.split(make_recipe("app")[-1])
     return [option for option in command[1:]
             if option.startswith("--") and not option.startswith(("--port", "--Voila.ip",
                                                                    "--Voila.port_retries"))]
@@ -158,7 +164,8 @@ def app_options() -> list[str]:
 
 def stage_app_copy(notebook: Path, root: Path) -> Path:
     """The app copy of a lesson (what `make app` serves), written in its own folder."""
-    sys.path.insert(0, str(REPO / "lessons"))
+    if str(REPO / "lessons") not in sys.path:
+        sys.path.insert(0, str(REPO / "lessons"))
     import build
     import nbformat
 

@@ -2,16 +2,15 @@
 exercises (``../exercises/...``) resolve, and they open the start-here lesson."""
 
 import re
-import subprocess
 from pathlib import Path
+
+from browser_support import make_recipe
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def lab_command() -> str:
-    shown = subprocess.run(["make", "-n", "-W", "pyproject.toml", "lab"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.replace("\\\n", " ")
-    return next(line for line in shown.splitlines() if "jupyter lab" in line)
+    return next(line for line in make_recipe("lab") if "jupyter lab" in line)
 
 
 def served_paths(command: str) -> tuple[Path, str]:

@@ -26,7 +26,8 @@ import pandas as pd
 
 from .._book import Book
 
-__all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "readout_table"]
+__all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "readout_table",
+           "finding_items"]
 
 _STYLE = {"description_width": "150px"}
 _LAYOUT = widgets.Layout(width="460px")
@@ -58,6 +59,12 @@ def as_book(source: Any) -> Book:
         from .. import read_positions
         return read_positions(source)
     return Book.from_records(source)
+
+
+def finding_items(findings) -> str:
+    """The diagnostic findings as ``<li>`` items: severity in bold, then the message."""
+    return "".join(f"<li><b>{html.escape(f.severity)}</b>: {html.escape(f.message)}</li>"
+                   for f in findings)
 
 
 def readout_table(rows: list[tuple[str, str]], headline: str | None = None) -> str:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 
 from .. import _format as fmt
 from .._book import Book
 from .._diagnostics import diagnose
 from ..plots import exposure_by
-from ._base import _LAYOUT, _STYLE, Dashboard, as_book, readout_table
+from ._base import _LAYOUT, _STYLE, Dashboard, as_book, finding_items, readout_table
 
 __all__ = ["BookExplorer"]
 
@@ -102,8 +100,7 @@ class BookExplorer(Dashboard):
             rows += [("Gross leverage", f"{summary.gross_leverage:.2f}x"),
                      ("Net leverage", f"{summary.net_leverage:.2f}x")]
         findings = diagnose(self.book, equity=equity or None, betas=self.betas)
-        items = "".join(f"<li><b>{html.escape(f.severity)}</b>: {html.escape(f.message)}</li>"
-                        for f in findings)
+        items = finding_items(findings)
         count = f"{len(findings)} finding{'' if len(findings) == 1 else 's'}"
         self.findings.value = (f"<div><b>Warnings: {count}</b></div>"
                                f"<ul style='margin-top:2px'>{items}</ul>" if findings else

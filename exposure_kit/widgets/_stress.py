@@ -13,7 +13,7 @@ from .._book import Book, Position
 from .._diagnostics import diagnose
 from .._scenarios import scenario_grid, stress_test
 from ..plots import scenario_heatmap
-from ._base import Dashboard, fraction_slider, money_slider
+from ._base import Dashboard, finding_items, fraction_slider, money_slider
 
 __all__ = ["StressDashboard", "looks_neutral_book"]
 
@@ -95,8 +95,7 @@ class StressDashboard(Dashboard):
                        f"<td style='padding-left:12px'>{html.escape(fmt.describe_net(row.net_after))}"
                        "</td></tr>" for name, row in table.iterrows())
         findings = diagnose(self.book, equity=equity)
-        items = "".join(f"<li><b>{html.escape(f.severity)}</b>: {html.escape(f.message)}</li>"
-                        for f in findings) or "<li>no warnings</li>"
+        items = finding_items(findings) or "<li>no warnings</li>"
         net = self.book.net_exposure()
         return (f"<div><b>Now: {html.escape(fmt.describe_net(net))}, gross "
                 f"{fmt.usd(self.book.gross_exposure())}, equity {fmt.usd(equity)}</b></div>"
