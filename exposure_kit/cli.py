@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--chart", metavar="PNG", help="also draw the table as a bar chart")
     report.add_argument("--format", default="table", choices=("table", "json"),
                         help="plain text (default) or JSON")
+    _add_history(commands)
     return parser
 
 
@@ -179,6 +180,77 @@ def _report(args: argparse.Namespace) -> str:
     return (_json if args.format == "json" else _text)(report, args.file)
 
 
+# ----- exposure-kit history: exposure over time from dated snapshots -----------------------------
+def _add_history(commands: Any) -> None:
+    history = commands.add_parser(
+        "history", help="long, short, net, gross and leverage per date from dated snapshots",
+        description="Read positions with a date column (one snapshot per date) and report the "
+                    "exposure at each date.")
+    history.add_argument("file", metavar="FILE", help="dated positions as .csv or .json")
+    history.add_argument("--by", metavar="COLUMN", help="also split each date by a column "
+                         "(venue, underlying, account, ...)")
+    history.add_argument("--date-column", default="date", metavar="COLUMN",
+                         help="the column holding each line's date (default: date)")
+    history.add_argument("--equity", metavar="USD_OR_COLUMN",
+                         help="account equity for leverage: an amount, or a column that "
+                         "holds each snapshot's equity")
+    history.add_argument("--measure", default="notional", choices=MEASURES,
+                         help="notional (default), delta (options at delta) or beta")
+    history.add_argument("--chart", metavar="PNG", help="also draw exposure over time")
+    history.add_argument("--format", default="table", choices=("table", "json", "html"),
+                         help="plain text (default), JSON or an HTML table")
+
+
+def _history(args: argparse.Namespace) -> str:
+    from ._snapshots import exposure_history
+
+    equity: Any = args.equity
+    if equity is not None:
+        try:
+            equity = _positive(equity)
+        except argparse.ArgumentTypeError:
+            pass                                       # a column name
+    table = exposure_history(args.file, by=args.by, date_column=args.date_column,
+                             equity=equity, measure=args.measure)
+    if args.chart:
+        _history_chart(table, args.chart)
+    flat = table.reset_index()
+    flat["date"] = flat["date"].dt.strftime("%Y-%m-%d")
+    if args.format == "json":
+        return json.dumps({"file": args.file, "measure": args.measure, "by": args.by,
+                           "rows": flat.to_dict("records")}, indent=2)
+    shown = flat.copy()
+    for column in ("long", "short", "net", "gross"):
+        shown[column] = shown[column].map(fmt.usd)
+    shown["net_to_gross"] = shown["net_to_gross"].map(fmt.percent)
+    for column in ("gross_leverage", "net_leverage"):
+        if column in shown:
+            shown[column] = shown[column].map(lambda v: f"{v:.2f}x")
+    shown = shown.rename(columns={"net_to_gross": "net / gross"})
+    if args.format == "html":
+        return shown.to_html(index=False, border=0, justify="right")
+    head = f"{args.file}: exposure at {table.index.get_level_values('date').nunique()} dates, " \
+           f"measure: {args.measure} (USD)"
+    return head + "\n" + shown.to_string(index=False)
+
+
+def _history_chart(table: pd.DataFrame, path: str) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from . import plots
+
+    if isinstance(table.index, pd.MultiIndex):
+        table = table.groupby(level="date")[["long", "short", "net", "gross"]].sum()
+    figure = Figure(figsize=(8.0, 4.2), dpi=110, layout="constrained")
+    FigureCanvasAgg(figure)
+    plots.exposure_history_chart(table, ax=figure.add_subplot())
+    try:
+        figure.savefig(path)
+    except OSError as exc:
+        raise PositionError("chart", f"cannot write {path!r}: {exc.strerror}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 success, 2 bad input).
 
@@ -196,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-        output = _report(args)
+        output = _history(args) if args.command == "history" else _report(args)
     except (_Refused, PositionError) as exc:
         message = str(exc).replace("\n", " ")
         print(f"{PROG}: error: {message}", file=sys.stderr)

@@ -295,3 +295,32 @@ def test_bad_snapshots_are_refused_by_line(text, message):
 def test_snapshots_need_a_date_column():
     with pytest.raises(ValueError, match="field 'day': no such column"):
         ek.exposure_history(io.StringIO(SNAPSHOTS), date_column="day")
+
+
+# ----- the shipped snapshots and the command line -----------------------------------------------
+def test_shipped_snapshots_are_what_their_recipe_makes():
+    import make_desk_snapshots
+
+    path = ek.sample_path("desk_snapshots")
+    assert path.read_text() == make_desk_snapshots.desk_snapshots_csv()
+    history = ek.exposure_history(path, equity="equity")
+    assert len(history) == 30 and (history["positions"] == 9).all()
+
+
+def test_cli_history_table_json_and_html(capsys, tmp_path):
+    from exposure_kit.cli import main
+
+    path = tmp_path / "snaps.csv"
+    path.write_text(SNAPSHOTS)
+    assert main(["history", str(path), "--equity", "equity"]) == 0
+    text = capsys.readouterr().out
+    assert "2024-06-01" in text and "$250,000" in text and "5.00x" in text
+    assert main(["history", str(path), "--by", "venue", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert {(r["date"], r["venue"]): r["net"] for r in rows}[("2024-06-02", "OKX")] == -130_000
+    assert main(["history", str(path), "--format", "html", "--chart",
+                 str(tmp_path / "h.png")]) == 0
+    assert "<table" in capsys.readouterr().out and (tmp_path / "h.png").stat().st_size > 0
+    path.write_text(SNAPSHOTS.replace("2024-06-01,b", "someday,b"))
+    assert main(["history", str(path)]) == 2
+    assert "line 4 of snaps.csv, field 'date'" in capsys.readouterr().err
