@@ -80,21 +80,27 @@ def _pick(columns, names, what: str, source: str | None, required: bool = True) 
 
 # ----- dates --------------------------------------------------------------------------------
 def _parse_dates(values: pd.Series, field: str, where: str, source: str | None) -> pd.Series:
-    text = values.map(lambda v: None if v is None or pd.isna(v) else str(v).strip())
-    empty = text.isna() | (text == "")
-    if empty.any():
-        raise PositionError(field, "is empty: every line needs a date", row=empty.idxmax(),
-                            row_label=where, source=source)
-    if text.str.fullmatch(r"\d{10}|\d{13}").all():          # exchange exports: epoch s or ms
+    """Timestamps for a column of dates (each distinct text parsed once: snapshots repeat them)."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    text = pd.Series([str(v).strip() for v in uniques], dtype=object)
+    blank = np.append((text == "").to_numpy(), True)[codes]       # code -1: a missing value
+    if blank.any():
+        raise PositionError(field, "is empty: every line needs a date",
+                            row=values.index[int(np.argmax(blank))], row_label=where,
+                            source=source)
+    if len(text) and text.str.fullmatch(r"\d{10}|\d{13}").all():   # epoch s or ms
         unit = "ms" if len(text.iloc[0]) == 13 else "s"
-        return pd.to_datetime(text.astype("int64"), unit=unit)
-    dates = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
-    bad = dates.isna()
-    if bad.any():
-        line = bad.idxmax()
-        raise PositionError(field, f"{text[line]!r} is not a date (write it as 2024-01-31)",
-                            row=line, row_label=where, source=source)
-    return dates.dt.tz_localize(None)
+        parsed = pd.to_datetime(text.astype("int64"), unit=unit)
+    else:
+        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
+        bad = parsed.isna().to_numpy()
+        if bad.any():
+            first = int(np.argmax(bad[codes]))
+            raise PositionError(field, f"{text[codes[first]]!r} is not a date (write it as "
+                                "2024-01-31)", row=values.index[first], row_label=where,
+                                source=source)
+        parsed = parsed.dt.tz_localize(None)
+    return pd.Series(parsed.to_numpy()[codes], index=values.index)
 
 
 def _check_order(dates: pd.Series, field: str, where: str, source: str | None) -> None:
