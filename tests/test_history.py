@@ -324,3 +324,23 @@ def test_cli_history_table_json_and_html(capsys, tmp_path):
     path.write_text(SNAPSHOTS.replace("2024-06-01,b", "someday,b"))
     assert main(["history", str(path)]) == 2
     assert "line 4 of snaps.csv, field 'date'" in capsys.readouterr().err
+
+
+def test_readme_history_section_runs(tmp_path, monkeypatch):
+    import re
+    import shutil
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = re.search(r"## History:.*?(?=\n## )", readme, re.S).group(0)
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    monkeypatch.chdir(tmp_path)
+    ek.sample_prices().to_csv("closes.csv")
+    shutil.copy(ek.sample_path("desk_snapshots"), "snapshots.csv")
+    book = ek.Book.from_records([
+        {"underlying": "ETH", "kind": "spot", "side": "long", "notional": 1_000_000},
+        {"underlying": "BTC", "kind": "perp", "side": "short", "notional": 1_000_000}])
+    space = {"ek": ek, "book": book}
+    for code in blocks:
+        exec(compile(code, "README.md", "exec"), space)
+    assert space["replay"].count > 0 and len(space["history"]) > 30
