@@ -162,6 +162,8 @@ class HedgeEstimates:
         head = (f"{self.asset} against {self.reference}: {self.observations} {self.method} "
                 f"returns from {_day(self.start)} to {_day(self.end)} (volatility {per})")
         table = self.to_frame().map(lambda v: f"{v:.4f}")
+        table.index.name = None
+        table.columns = ["estimate", "standard error"]
         return head + "\n" + table.to_string()
 
 
