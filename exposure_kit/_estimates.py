@@ -92,7 +92,13 @@ def price_returns(prices: pd.DataFrame, method: str = "log") -> pd.DataFrame:
 # ----- one window -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Estimate:
-    """A number estimated from data, and its standard error."""
+    """A number estimated from data, and its standard error.
+
+    Examples
+    --------
+    >>> print(Estimate(1.0722, 0.0412))
+    1.072 ± 0.041
+    """
 
     value: float
     standard_error: float

@@ -3,6 +3,7 @@ turned into long, short, net, gross, net/gross and leverage per date (and per gr
 
 from __future__ import annotations
 
+import io
 import os
 from numbers import Real
 from typing import IO, Any, Mapping
@@ -19,25 +20,22 @@ __all__ = ["exposure_history"]
 
 
 def _snapshot_book(snapshots: Any) -> tuple[Book, pd.Index, str, str | None]:
-    """The snapshots as one book, with the line (or row) each position came from."""
+    """The snapshots as one book, with the line (or row) each position came from, so that an
+    error in a date names the line of the file."""
     if isinstance(snapshots, Book):
         return snapshots, pd.RangeIndex(len(snapshots)), "row", None
     if isinstance(snapshots, pd.DataFrame):
         return Book.from_frame(snapshots), snapshots.index, "row", None
     source = _source_name(snapshots)
-    if isinstance(snapshots, (str, os.PathLike)):
-        book = read_positions(snapshots)
-        text = _read_text(snapshots)
-    else:
-        import io
-        text = _read_text(snapshots)
-        book = read_positions(io.StringIO(text))
+    text = _read_text(snapshots)
+    book = read_positions(snapshots if isinstance(snapshots, (str, os.PathLike))
+                          else io.StringIO(text))
     if not len(book):
         raise PositionError("file", "holds no positions", source=source)
-    frame, where = _records_frame(text, source) if text.lstrip()[:1] not in "[{" else \
-        (None, "position")
-    lines = frame.index if frame is not None else pd.RangeIndex(1, 1 + len(book))
-    return book, lines, where if frame is not None else "position", source
+    if text.lstrip()[:1] in ("[", "{"):              # JSON: positions are numbered from 1
+        return book, pd.RangeIndex(1, 1 + len(book)), "position", source
+    frame, where = _records_frame(text, source)      # CSV: the same rows, by line
+    return book, frame.index, where, source
 
 
 def _equity_by_date(equity: Any, book: Book, dates: pd.Series, days: pd.DatetimeIndex,

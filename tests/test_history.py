@@ -344,3 +344,15 @@ def test_readme_history_section_runs(tmp_path, monkeypatch):
     for code in blocks:
         exec(compile(code, "README.md", "exec"), space)
     assert space["replay"].count > 0 and len(space["history"]) > 30
+
+
+def test_json_snapshots_name_the_position():
+    records = [{"date": "2024-06-01", "underlying": "BTC", "kind": "perp", "side": "long",
+                "notional": 150_000},
+               {"date": "2024-06-01", "underlying": "ETH", "kind": "perp", "side": "short",
+                "notional": 100_000}]
+    history = ek.exposure_history(io.StringIO(json.dumps(records)))
+    assert history["net"].tolist() == [50_000.0]
+    records[1]["date"] = "June"
+    with pytest.raises(ValueError, match="position 2, field 'date': 'June' is not a date"):
+        ek.exposure_history(io.StringIO(json.dumps(records)))
