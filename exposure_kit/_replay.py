@@ -27,7 +27,7 @@ from ._book import Book
 from ._errors import PositionError
 from ._paths import _hedge_name, _hedge_unit, _path_factors, exposure_path, rebalance_path
 from ._prices import _day
-from ._scenarios import _model_rows, _split_options, exposures_at, pnl_at
+from ._scenarios import _model_rows, _rows_book, _split_options, exposures_at, pnl_at
 
 __all__ = ["replay_book", "ReplayResult", "HOLD_MODES"]
 
@@ -130,9 +130,9 @@ def _daily_pnl(book: Book, factors: np.ndarray, inverse: str) -> np.ndarray:
     by_row = exposure[:-1] * growth
     model = _model_rows(book)
     options = (book._frame["kind"] == "option").to_numpy()
-    if model.any():
-        value = pnl_at(book, factors, inverse)
-        by_row[:, model] = np.diff(value[:, model], axis=0)
+    if model.any():                     # only the option rows: Black-76 is the costly part
+        value = pnl_at(_rows_book(book, model), factors[:, model], inverse)
+        by_row[:, model] = np.diff(value, axis=0)
     given_delta = options & ~model      # options given as a delta: delta x exposure x return
     by_row[:, given_delta] *= book._option_delta[given_delta]
     daily[1:] = by_row.sum(axis=1)

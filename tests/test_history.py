@@ -227,6 +227,13 @@ def test_replay_of_an_option_reprices_it_every_day():
     values = [ek.black76_price(p, 100.0, 0.5, 0.6, "call") for p in prices["BTC"]]
     assert result.exposure["cumulative_pnl"].tolist() == pytest.approx(
         [v - values[0] for v in values])
+    # with a spot row beside it (the option's P&L picked out of a mixed book): 1 BTC of spot
+    # makes the price change, the call its change in Black-76 value
+    mixed = ek.Book.from_records([{"name": "spot", "underlying": "BTC", "kind": "spot",
+                                   "side": "long", "quantity": 1, "price": 100.0}]) + book
+    pnl = ek.replay_book(mixed, prices).exposure["cumulative_pnl"]
+    assert pnl.tolist() == pytest.approx(
+        [(p - 100.0) + v - values[0] for p, v in zip(prices["BTC"], values)])
 
 
 def test_replay_names_an_asset_the_prices_lack():
