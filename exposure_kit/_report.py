@@ -28,7 +28,7 @@ from ._book import Book, check_equity
 from ._diagnostics import diagnose
 from ._errors import PositionError, checked_number
 from ._margin import MarginAccount, funding_payment
-from ._scenarios import pnl_at, stress_test
+from ._scenarios import _rows_book, pnl_at, stress_test
 
 __all__ = ["report", "report_data", "ReportPage", "delta_ladder", "expiry_buckets",
            "funding_table", "account_risk", "stress_grid", "read_account_equity",
@@ -215,14 +215,18 @@ def _days_to_expiry(book: Book, as_of: date) -> np.ndarray:
     days = np.where(np.isnan(years), np.nan, years * 365.0)
     if "expiry" in frame.columns:
         dated = ~frame["kind"].isin(_UNDATED).to_numpy() & np.isnan(days)
-        for i in np.flatnonzero(dated):
+        expiry = frame["expiry"].to_numpy(dtype=object)
+        codes, values = pd.factorize(expiry[dated], use_na_sentinel=True)
+        found = np.full(len(values) + 1, np.nan)        # the last slot: no expiry given
+        for k, value in enumerate(values):               # each distinct expiry read once
             try:
-                when = _expiry_date(frame["expiry"].iat[i])
+                when = _expiry_date(value)
             except ValueError as exc:
+                i = int(np.flatnonzero(dated)[np.flatnonzero(codes == k)[0]])
                 raise PositionError("expiry", str(exc), row=i,
                                     name=frame["name"].iat[i]) from None
-            if when is not None:
-                days[i] = (when - as_of).days
+            found[k] = np.nan if when is None else (when - as_of).days
+        days[dated] = found[codes]
     return days
 
 
@@ -414,14 +418,15 @@ def account_risk(book: Book, equity: Mapping[str, float], *, warn_distance: floa
                             "equity but no position in the book")
     rows, moves = [], []
     for name in sorted(given):
-        sub = Book.from_frame(book._frame[names == name].reset_index(drop=True))
+        sub = _rows_book(book, names == name)
         account = MarginAccount(sub, _wallet_for(sub, given[name]))
         rows.append({"account": name, "equity": account.equity(),
                      "maintenance": account.maintenance_margin(),
                      "margin_ratio": account.margin_ratio(), "positions": len(sub)})
         net = sub.by("underlying", measure="delta")["net"]
+        buffers = account._values(account._factors) - account._maintenance(account._factors)
         for underlying in sub.underlyings:
-            move = _liquidating_move(sub, account.wallet_balance, underlying)
+            move = _liquidating_move(account, sub, buffers, underlying)
             moves.append({"account": name, "underlying": underlying,
                           "net": float(net[underlying]), "liquidating_move": move,
                           "warning": bool(np.isfinite(move) and abs(move) < warn)})
@@ -429,26 +434,25 @@ def account_risk(book: Book, equity: Mapping[str, float], *, warn_distance: floa
     return accounts, pd.DataFrame(moves).set_index(["account", "underlying"])
 
 
-def _liquidating_move(book: Book, wallet: float, underlying: str) -> float:
-    """``MarginAccount(book, wallet).liquidating_move(underlying)``, searched on the rows of
-    ``underlying`` alone: in cross margin the other rows add a constant (their value less their
-    maintenance) to the wallet, and a search over fewer rows is faster. NaN when no move of that
-    asset alone liquidates."""
+def _liquidating_move(account: MarginAccount, book: Book, buffers: np.ndarray,
+                      underlying: str) -> float:
+    """``account.liquidating_move(underlying)``, searched on the rows of ``underlying`` alone:
+    in cross margin the other rows only add a constant (their value less their maintenance) to
+    the wallet, and a search over fewer rows is faster. ``buffers`` is each row's value less its
+    maintenance now. NaN when no move of that asset alone liquidates the account."""
     rows = (book._frame["underlying"] == underlying).to_numpy()
-    frame = book._frame
-    own = Book.from_frame(frame[rows].reset_index(drop=True))
-    if (~rows).any():
-        others = MarginAccount(Book.from_frame(frame[~rows].reset_index(drop=True)), 0.0)
-        wallet += others.equity() - others.maintenance_margin()
-    move = MarginAccount(own, wallet).liquidating_move(underlying)
+    wallet = account.wallet_balance + account._cash + float(buffers[~rows].sum())
+    move = MarginAccount(_rows_book(book, rows), wallet).liquidating_move(underlying)
     return np.nan if move is None else float(move)
 
 
 def _with_volatility(book: Book, shift: float) -> Book:
-    frame = book.to_frame()
-    option = (frame["kind"] == "option").to_numpy()
-    frame.loc[option, "volatility"] = np.maximum(book._numbers("volatility")[option] + shift, 0.01)
-    return Book.from_frame(frame)
+    """The same positions with every option's volatility moved by ``shift`` (at least 1 %)."""
+    moved = _rows_book(book, np.ones(len(book), dtype=bool))
+    option = (moved._frame["kind"] == "option").to_numpy()
+    moved._frame["volatility"] = np.where(
+        option, np.maximum(book._numbers("volatility") + shift, 0.01), book._numbers("volatility"))
+    return moved
 
 
 def stress_grid(book: Book, underlyings: Sequence[str] | None = None,
@@ -508,16 +512,23 @@ def stress_grid(book: Book, underlyings: Sequence[str] | None = None,
 
 
 def _pnl_with_vol(book: Book, factors: np.ndarray, option: np.ndarray, shift: float) -> np.ndarray:
+    """Total P&L at ``factors`` with every option's volatility ``shift`` away from today's: the
+    option rows are repriced at the new volatility, the rest do not depend on it."""
+    pnl = pnl_at(book, factors).sum(axis=-1)
     if shift == 0.0:
-        return pnl_at(book, factors).sum(axis=-1)
+        return pnl
     from ._scenarios import _black76_at, _model_rows
-    moved = _with_volatility(book, shift)
     model = _model_rows(book) & option
-    ones = np.ones(len(book))
-    units = book._usd[model] / book._numbers("price")[model]
-    repriced = book._sign[model] * units * (_black76_at(moved, model, ones, "price")
-                                            - _black76_at(book, model, ones, "price"))
-    return pnl_at(moved, factors).sum(axis=-1) + repriced.sum()
+    if not model.any():
+        return pnl
+    options = _rows_book(book, model)
+    moved = _with_volatility(options, shift)
+    ones = np.ones(len(options))
+    units = options._sign * options._usd / options._numbers("price")
+    rows = np.ones(len(options), dtype=bool)
+    now = _black76_at(options, rows, ones, "price")
+    later = _black76_at(moved, rows, factors[..., model], "price")
+    return pnl - pnl_at(options, factors[..., model]).sum(axis=-1) + (units * (later - now)).sum(-1)
 
 
 # ----- the page --------------------------------------------------------------------------------
