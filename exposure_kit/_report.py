@@ -595,6 +595,9 @@ class ReportPage(str):
     (True, True)
     """
 
+    def __repr__(self) -> str:
+        return f"<ReportPage: {len(self):,} characters of HTML; .save(path) writes the file>"
+
     def _repr_html_(self) -> str:
         start, end = self.find("<body"), self.rfind("</body>")
         style = self[self.find("<style"):self.find("</style>") + len("</style>")]
