@@ -11,6 +11,7 @@ import argparse
 import json
 import math
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 import pandas as pd
@@ -47,16 +48,38 @@ def _parser() -> argparse.ArgumentParser:
                         "and the low-net-high-gross check")
     report.add_argument("--by", default="underlying", metavar="COLUMN",
                         help="group the table by underlying (default), venue, kind, or any column")
-    report.add_argument("--measure", default="notional", choices=MEASURES,
-                        help="notional (default), delta (options at delta) or beta")
+    report.add_argument("--measure", choices=MEASURES,
+                        help="notional (default; delta for --format html), delta (options at "
+                        "delta) or beta")
     report.add_argument("--beta", action="append", default=[], metavar="ASSET=BETA",
                         type=_beta, help="beta to BTC of an asset, for --measure beta "
                         "(repeat for each asset)")
     report.add_argument("--chart", metavar="PNG", help="also draw the table as a bar chart")
-    report.add_argument("--format", default="table", choices=("table", "json"),
-                        help="plain text (default) or JSON")
+    report.add_argument("--format", default="table", choices=("table", "json", "html"),
+                        help="plain text (default), JSON, or the one-file HTML risk page")
+    _html_options(report)
     _add_history(commands)
     return parser
+
+
+def _html_options(report: argparse.ArgumentParser) -> None:
+    page = report.add_argument_group("the HTML page (--format html)")
+    page.add_argument("-o", "--output", metavar="HTML", help="write the page to this file "
+                      "(default: standard output)")
+    page.add_argument("--equity-file", metavar="FILE", help="equity per account (CSV with "
+                      "columns account,equity, or JSON): margin and liquidating moves per account")
+    page.add_argument("--warn-distance", type=_fraction, default=0.20, metavar="FRACTION",
+                      help="flag a liquidating move smaller than this (default 0.20: 20 %%)")
+    page.add_argument("--funding", action="append", default=[], metavar="ASSET=RATE",
+                      type=_rate, help="funding rate per 8 hours of an asset's perps, e.g. "
+                      "BTC=0.0001 (repeat for each asset)")
+    page.add_argument("--funding-file", metavar="FILE", help="funding rates (CSV with columns "
+                      "underlying,rate, or JSON)")
+    page.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date expiries are counted "
+                      "from (default: today)")
+    page.add_argument("--vol-shift", type=_fraction, default=0.10, metavar="POINTS",
+                      help="volatility change of the stress grid's vol up/down columns "
+                      "(default 0.10: ten points)")
 
 
 def _positive(text: str) -> float:
@@ -67,6 +90,24 @@ def _positive(text: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
     return value
+
+
+def _fraction(text: str) -> float:
+    value = _positive(text)
+    if value >= 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction below 1, got {text!r}")
+    return value
+
+
+def _rate(text: str) -> tuple[str, float]:
+    asset, equals, number = text.partition("=")
+    try:
+        value = float(number)
+    except ValueError:
+        value = math.nan
+    if not equals or not asset.strip() or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected ASSET=RATE such as BTC=0.0001, got {text!r}")
+    return asset.strip().upper(), value
 
 
 def _beta(text: str) -> tuple[str, float]:
@@ -174,10 +215,33 @@ def _report(args: argparse.Namespace) -> str:
         if lacking:
             raise _Refused(f"--measure beta needs each asset's beta to BTC: add --beta "
                            f"{lacking[0]}=... (missing for {', '.join(lacking)})")
+    if args.format == "html":
+        return _html(book, args, betas)
+    args.measure = args.measure or "notional"
     report = build_report(book, equity=args.equity, by=args.by, measure=args.measure, betas=betas)
     if args.chart:
         _chart(report["by"], args.by, args.chart)
     return (_json if args.format == "json" else _text)(report, args.file)
+
+
+def _html(book: Book, args: argparse.Namespace, betas: dict[str, float] | None) -> str:
+    from ._report import read_account_equity, read_funding_rates, report
+
+    if args.equity is not None and args.equity_file:
+        raise _Refused("give --equity or --equity-file, not both")
+    equity = read_account_equity(args.equity_file) if args.equity_file else args.equity
+    funding = read_funding_rates(args.funding_file) if args.funding_file else None
+    if args.funding:
+        funding = {**(funding or {}), **dict(args.funding)}
+    by = [] if args.by == "underlying" else [args.by]
+    page = report(book, equity=equity, by=by, measure=args.measure or "delta", betas=betas,
+                  funding=funding,
+                  warn_distance=args.warn_distance, as_of=args.as_of, vol_shift=args.vol_shift,
+                  title=f"Net exposure report: {Path(args.file).name}")
+    if not args.output:
+        return page
+    page.save(args.output)
+    return f"wrote {args.output}"
 
 
 # ----- exposure-kit history: exposure over time from dated snapshots -----------------------------
