@@ -13,9 +13,13 @@ from ._errors import PositionError, checked_number
 from ._instruments import black76_delta
 from ._schema import clean_positions
 
-__all__ = ["Position", "Book", "ExposureSummary", "MEASURES", "check_equity"]
+__all__ = ["Position", "Book", "ExposureSummary", "MEASURES", "DEFAULT_MEASURE", "check_equity"]
 
 MEASURES = ("notional", "delta", "beta")
+#: Headline figures count options at delta: a long put is short exposure, sized by how much of
+#: the underlying it moves like. ``measure="notional"`` keeps the option's face, in its delta's
+#: direction.
+DEFAULT_MEASURE = "delta"
 DENOMINATIONS = ("usd", "coin")
 INVERSE_CONVENTIONS = ("face", "coin_pnl")
 
@@ -301,16 +305,18 @@ class Book:
                                 row=i, name=self._frame["name"].iat[i])
         return beta
 
-    def exposures(self, measure: str = "notional", *, betas: Mapping[str, float] | None = None,
+    def exposures(self, measure: str = DEFAULT_MEASURE, *, betas: Mapping[str, float] | None = None,
                   denomination: str = "usd", inverse: str = "face",
                   reference: str = "BTC") -> pd.Series:
         """Signed exposure per position: long positive, short negative.
 
         Parameters
         ----------
-        measure : {"notional", "delta", "beta"}
-            ``"notional"``: signed notional. ``"delta"``: options at delta x notional, others at
-            notional. ``"beta"``: the delta exposure times each position's beta to ``reference``.
+        measure : {"delta", "notional", "beta"}, default "delta"
+            ``"delta"``: options at delta x notional (a long put is short), others at notional.
+            ``"notional"``: every position at its face notional, an option signed by the
+            direction of its delta (a long put or a short call is short, never long).
+            ``"beta"``: the delta exposure times each position's beta to ``reference``.
         betas : dict, optional
             Beta per underlying for ``measure="beta"``; the reference asset has beta 1 unless given.
             A ``beta`` column overrides it per position.
@@ -339,10 +345,8 @@ class Book:
         values = self._signed(measure, betas, denomination, inverse, reference)
         return pd.Series(values, index=pd.Index(self._frame["name"], name="name"), name="exposure")
 
-    def _signed(self, measure: str, betas, denomination: str, inverse: str,
-                reference: str) -> np.ndarray:
-        _check_choice(measure, MEASURES, "measure")
-        _check_choice(denomination, DENOMINATIONS, "denomination")
+    def _side_signed(self, inverse: str = "face") -> np.ndarray:
+        """USD notional signed by side only (an option's face, not its direction)."""
         _check_choice(inverse, INVERSE_CONVENTIONS, "inverse")
         usd = self._usd
         if inverse == "coin_pnl" and self._inverse.any():
@@ -350,8 +354,21 @@ class Book:
             entry = self._need("entry_price", self._inverse, why)
             price = self._need("price", self._inverse, why)
             usd = np.where(self._inverse, usd / entry * price, usd)
-        signed = self._sign * usd
-        if measure != "notional":
+        return self._sign * usd
+
+    @cached_property
+    def _direction(self) -> np.ndarray:
+        """+1, or -1 for an option whose delta is negative (a put): the way a row moves."""
+        return np.where(self._option_delta < 0, -1.0, 1.0)
+
+    def _signed(self, measure: str, betas, denomination: str, inverse: str,
+                reference: str) -> np.ndarray:
+        _check_choice(measure, MEASURES, "measure")
+        _check_choice(denomination, DENOMINATIONS, "denomination")
+        signed = self._side_signed(inverse)
+        if measure == "notional":
+            signed = signed * self._direction
+        else:
             signed = signed * self._option_delta
         if measure == "beta":
             signed = signed * self._betas(betas, reference)
@@ -363,7 +380,7 @@ class Book:
     def _signed_with(self, options: Mapping[str, Any]) -> np.ndarray:
         """Signed exposures for the keyword options of :meth:`exposures`."""
         options = dict(options)
-        signed = self._signed(options.pop("measure", "notional"), options.pop("betas", None),
+        signed = self._signed(options.pop("measure", DEFAULT_MEASURE), options.pop("betas", None),
                               options.pop("denomination", "usd"), options.pop("inverse", "face"),
                               options.pop("reference", "BTC"))
         if options:
@@ -372,7 +389,8 @@ class Book:
 
     def _sides(self, options: Mapping[str, Any]) -> tuple[float, float]:
         if options.get("denomination") == "coin" and len(self.underlyings) > 1:
-            raise PositionError("denomination", "coin sums need a single underlying; use "
+            raise PositionError("denomination", "coin sums need a single underlying (1 BTC and "
+                                "10 ETH do not add up to 11 of anything); use "
                                 "by('underlying', denomination='coin') for a mixed book")
         signed = self._signed_with(options)
         long = float(signed[signed > 0].sum())
@@ -486,6 +504,8 @@ class Book:
             raise PositionError(column, f"no such column; the book has {', '.join(self._frame)}")
         signed = self._signed_with(options)
         codes, keys = pd.factorize(self._frame[column], sort=True, use_na_sentinel=False)
+        if options.get("denomination") == "coin":
+            self._check_one_coin_per(codes, keys, column)
         n = len(keys)
         long = np.bincount(codes, weights=np.where(signed > 0, signed, 0.0), minlength=n)
         short = np.bincount(codes, weights=np.where(signed < 0, -signed, 0.0), minlength=n)
@@ -493,6 +513,15 @@ class Book:
                               "gross": long + short},
                              index=pd.Index(keys, name=column))
         return table
+
+    def _check_one_coin_per(self, codes: np.ndarray, keys, column: str) -> None:
+        """Refuse coin sums over groups that hold more than one coin (1 BTC + 10 ETH is no number)."""
+        coins = pd.Series(self._frame["underlying"].to_numpy()).groupby(codes).nunique()
+        mixed = coins[coins > 1]
+        if len(mixed):
+            raise PositionError("denomination", f"coin sums need one underlying per group, but "
+                                f"{column} {keys[mixed.index[0]]!r} holds several; use "
+                                "by('underlying', denomination='coin') or USD")
 
     def shock(self, moves: Mapping[str, float], on: str = "underlying") -> "Book":
         """A new book revalued after relative price moves.

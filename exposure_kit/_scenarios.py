@@ -26,7 +26,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ._book import Book, ExposureSummary
+from ._book import DEFAULT_MEASURE, Book, ExposureSummary
 from ._errors import PositionError
 from ._format import percent, usd
 from ._instruments import black76_delta, black76_price
@@ -43,7 +43,7 @@ def _split_options(options: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(options) - set(_OPTIONS)
     if unknown:
         raise TypeError(f"unexpected options: {', '.join(sorted(unknown))}")
-    return {"measure": options.get("measure", "notional"), "betas": options.get("betas"),
+    return {"measure": options.get("measure", DEFAULT_MEASURE), "betas": options.get("betas"),
             "denomination": options.get("denomination", "usd"),
             "inverse": options.get("inverse", "face"), "reference": options.get("reference", "BTC")}
 
@@ -89,11 +89,13 @@ def exposures_at(book: Book, factors, **options: Any) -> np.ndarray:
     """
     f = _factors(book, factors)
     o = _split_options(options)
-    signed = book._signed("notional", None, "usd", o["inverse"], o["reference"])
+    signed = book._side_signed(o["inverse"])
     book._signed(o["measure"], o["betas"], o["denomination"], o["inverse"], o["reference"])
     growth = np.where(book._inverse & (o["inverse"] == "face"), 1.0, f)
     exposure = signed * growth
-    if o["measure"] != "notional":
+    if o["measure"] == "notional":
+        exposure = exposure * book._direction
+    else:
         delta = np.broadcast_to(book._option_delta, f.shape).copy()
         model = _model_rows(book)
         if model.any():
@@ -112,7 +114,7 @@ def pnl_at(book: Book, factors, inverse: str = "face") -> np.ndarray:
     Conventions as in the module docstring.
     """
     f = _factors(book, factors)
-    signed = book._signed("notional", None, "usd", inverse, "BTC")
+    signed = book._side_signed(inverse)
     pnl = signed * (f - 1.0)
     option = (book._frame["kind"] == "option").to_numpy()
     if option.any():
@@ -281,6 +283,9 @@ def scenario_grid(book: Book, x: str = "BTC", y: str = "ETH",
     mx = _moves_array(moves, "moves")
     my = mx if y_moves is None else _moves_array(y_moves, "y_moves")
     options = _split_options(options)
+    if options["denomination"] == "coin" and len(book.underlyings) > 1:
+        raise PositionError("denomination", "a grid's net adds every underlying, and coins of "
+                            "different assets do not add: use USD, or a book of one underlying")
     inverse = options["inverse"]
     net_x, pnl_x = _axis(book, x, mx, inverse, options)
     net_y, pnl_y = _axis(book, y, my, inverse, options)
@@ -361,7 +366,7 @@ def _one_leg_gaps(book: Book, table: pd.DataFrame, gap: float) -> tuple[np.ndarr
 
 def _funding_cash(book: Book, rate: float, periods: int) -> tuple[float, str]:
     perp = (book._frame["kind"] == "perp").to_numpy()
-    signed = np.where(perp, book._signed("notional", None, "usd", "face", "BTC"), 0.0)
+    signed = np.where(perp, book._side_signed("face"), 0.0)
     under = book._frame["underlying"].to_numpy()
     perp_net = pd.Series(signed).groupby(under).sum()
     # longs pay when the rate is positive: give each asset the sign that makes its net perp pay

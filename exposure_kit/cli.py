@@ -47,8 +47,9 @@ def _parser() -> argparse.ArgumentParser:
                         "and the low-net-high-gross check")
     report.add_argument("--by", default="underlying", metavar="COLUMN",
                         help="group the table by underlying (default), venue, kind, or any column")
-    report.add_argument("--measure", default="notional", choices=MEASURES,
-                        help="notional (default), delta (options at delta) or beta")
+    report.add_argument("--measure", default="delta", choices=MEASURES,
+                        help="delta (default: options at delta, a long put is short), notional "
+                        "(options at face, in their delta's direction) or beta")
     report.add_argument("--beta", action="append", default=[], metavar="ASSET=BETA",
                         type=_beta, help="beta to BTC of an asset, for --measure beta "
                         "(repeat for each asset)")
@@ -78,7 +79,7 @@ def _beta(text: str) -> tuple[str, float]:
 
 
 def build_report(book: Book, *, equity: float | None = None, by: str = "underlying",
-                 measure: str = "notional", betas: dict[str, float] | None = None) -> dict[str, Any]:
+                 measure: str = "delta", betas: dict[str, float] | None = None) -> dict[str, Any]:
     """The report's content as plain data: summary, table by group, findings.
 
     Parameters
@@ -87,7 +88,8 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
     equity : float, optional
     by : str
         The column to group by.
-    measure : {"notional", "delta", "beta"}
+    measure : {"delta", "notional", "beta"}, default "delta"
+        Options count at delta by default; ``"notional"`` counts them at face (labelled so).
     betas : dict, optional
         Beta per underlying, for ``measure="beta"`` (and the beta-gap check).
 
@@ -116,7 +118,8 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
 
 def _text(report: dict[str, Any], source: str) -> str:
     s = report["summary"]
-    lines = [f"{source}: {report['positions']} positions, measure: {report['measure']} (USD)", ""]
+    label = _MEASURE_LABELS.get(report["measure"], report["measure"])
+    lines = [f"{source}: {report['positions']} positions, measure: {label} (USD)", ""]
     rows = [("long", fmt.usd(s["long"])), ("short", fmt.usd(s["short"])),
             ("net = long - short", f"{fmt.usd(s['net'])}  ({fmt.describe_net(s['net'])})"),
             ("gross = long + short", fmt.usd(s["gross"])),
@@ -135,6 +138,11 @@ def _text(report: dict[str, Any], source: str) -> str:
     for f in findings:
         lines.append(f"  [{f.severity}] {f.code} ({len(f.positions)} positions): {f.message}")
     return "\n".join(lines)
+
+
+_MEASURE_LABELS = {"delta": "delta (options at delta x notional)",
+                   "notional": "notional (options at face, in their delta's direction)",
+                   "beta": "beta (delta exposure x beta to BTC)"}
 
 
 def _json(report: dict[str, Any], source: str) -> str:

@@ -131,14 +131,49 @@ def test_option_delta_exposure():
         {"name": "BTC-C", "underlying": "BTC", "kind": "option", "side": "long", "quantity": 10,
          "price": 60_000, "strike": 60_000, "years": 0.25, "volatility": 0.6,
          "option_type": "call"}])
-    assert book.net_exposure() == 600_000
+    assert book.net_exposure(measure="notional") == 600_000
     assert book.net_exposure(measure="delta") == pytest.approx(335_772, abs=4)
+    assert book.net_exposure() == pytest.approx(335_772, abs=4)     # headline figures: delta
     # A short put with a given delta of -0.3 on 5 ETH at 3,000: -1 x -0.3 x 15,000 = +4,500 long.
     put = ek.Book.from_records([
         {"name": "ETH-P", "underlying": "ETH", "kind": "option", "side": "short", "quantity": 5,
          "price": 3_000, "option_type": "put", "delta": -0.3}])
     assert put.net_exposure(measure="delta") == pytest.approx(4_500)
-    assert put.net_exposure() == -15_000
+    # at face a short put still counts in the direction it moves: long, never short
+    assert put.net_exposure(measure="notional") == 15_000
+
+
+def test_a_long_put_is_short_exposure_in_every_headline_figure():
+    # Hull (Options, Futures and Other Derivatives, ch. 19): a put's delta is N(d1) - 1 < 0, so a
+    # long put gains as the underlying falls. 100 ETH of puts, F = K = 3,000, vol 50 %, 1 year:
+    # d1 = 0.5 x 0.25 / 0.5 = 0.25, N(0.25) = 0.59871 (normal table), delta = -0.40129;
+    # exposure -0.40129 x 300,000 = -120,387.
+    puts = ek.Book.from_records([
+        {"name": "ETH-P", "underlying": "ETH", "kind": "option", "side": "long", "quantity": 100,
+         "price": 3_000, "strike": 3_000, "years": 1.0, "volatility": 0.5, "option_type": "put"}])
+    s = puts.summary(equity=100_000)
+    assert s.net == pytest.approx(-120_387, abs=2) and s.long == 0 and s.bias == "short"
+    assert puts.by("underlying").loc["ETH", "net"] == pytest.approx(-120_387, abs=2)
+    assert puts.net_exposure(measure="notional") == -300_000
+    assert puts.by("underlying", measure="notional").loc["ETH", "short"] == 300_000
+    assert ek.hedge_notional(puts) == pytest.approx(120_387, abs=2)    # buy to hedge a long put
+
+
+def test_coin_totals_never_add_different_coins():
+    # 1 BTC long and 10 ETH short are not "-9 coins" of anything
+    book = ek.Book.from_records([
+        {"name": "b", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 1,
+         "price": 60_000, "venue": "X"},
+        {"name": "e", "underlying": "ETH", "kind": "spot", "side": "short", "quantity": 10,
+         "price": 3_000, "venue": "X"}])
+    with pytest.raises(ek.PositionError, match="denomination"):
+        book.by("venue", denomination="coin")
+    with pytest.raises(ek.PositionError, match="denomination"):
+        ek.scenario_grid(book, "BTC", "ETH", [0.0], denomination="coin")
+    with pytest.raises(ek.PositionError, match="denomination"):
+        book.net_exposure(denomination="coin")
+    per_coin = book.by("underlying", denomination="coin")["net"]
+    assert per_coin.to_dict() == {"BTC": 1.0, "ETH": -10.0}
 
 
 def test_beta_measure():

@@ -77,8 +77,8 @@ class BookExplorer(Dashboard):
         look = {"style": _STYLE, "layout": _LAYOUT}
         return {"group": widgets.Dropdown(options=columns, value="underlying",
                                           description="Group by", **look),
-                "measure": widgets.Dropdown(options=["notional", "delta", "beta"],
-                                            value="notional", description="Measure", **look),
+                "measure": widgets.Dropdown(options=["delta", "notional", "beta"],
+                                            value="delta", description="Measure", **look),
                 "equity": widgets.FloatText(value=self._equity or 0.0,
                                             description="Equity $ (0: none)", **look)}
 
