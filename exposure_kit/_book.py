@@ -156,6 +156,10 @@ class Book:
     (50000.0, 250000.0)
     """
 
+    #: How inverse contracts are read when ``inverse=`` is not given: ``"face"`` (coin P&L swept
+    #: to USD) unless :meth:`reading` says otherwise.
+    _reading = "face"
+
     def __init__(self, positions: Iterable[Position | Mapping[str, Any]] = ()) -> None:
         records = [p.to_record() if isinstance(p, Position) else dict(p) for p in positions]
         self._set_frame(pd.DataFrame.from_records(records) if records else
@@ -230,7 +234,29 @@ class Book:
     def __add__(self, other: "Book") -> "Book":
         if not isinstance(other, Book):
             return NotImplemented
-        return Book.from_frame(pd.concat([self._frame, other._frame], ignore_index=True))
+        return Book.from_frame(pd.concat([self._frame, other._frame], ignore_index=True)
+                               ).reading(self._reading)
+
+    def reading(self, inverse: str) -> "Book":
+        """The same positions, read by default with ``inverse`` (``"face"`` or ``"coin_pnl"``).
+
+        A coin-margined account that keeps its inverse contracts' P&L in coin reads them as
+        ``"coin_pnl"``; one that sweeps it to USD as ``"face"``. Books made from this one
+        (``shock``, ``revalue``, ``resized``, ``+``) keep the reading.
+
+        Examples
+        --------
+        >>> book = Book.from_records([{"underlying": "BTC", "kind": "perp", "side": "short",
+        ...     "quantity": 500, "contract_size": 100, "inverse": True, "price": 35_000,
+        ...     "entry_price": 50_000}])
+        >>> book.net_exposure(), book.reading("coin_pnl").net_exposure()
+        (-50000.0, -35000.0)
+        """
+        _check_choice(inverse, INVERSE_CONVENTIONS, "inverse")
+        new = Book.__new__(Book)
+        new.__dict__.update(self.__dict__)
+        new._reading = inverse
+        return new
 
     def __repr__(self) -> str:
         return f"<Book: {len(self)} positions, net {self.net_exposure():,.0f} USD>"
@@ -306,7 +332,7 @@ class Book:
         return beta
 
     def exposures(self, measure: str = DEFAULT_MEASURE, *, betas: Mapping[str, float] | None = None,
-                  denomination: str = "usd", inverse: str = "face",
+                  denomination: str = "usd", inverse: str | None = None,
                   reference: str = "BTC") -> pd.Series:
         """Signed exposure per position: long positive, short negative.
 
@@ -322,10 +348,13 @@ class Book:
             A ``beta`` column overrides it per position.
         denomination : {"usd", "coin"}
             ``"coin"`` divides each exposure by its underlying's price (units of the underlying).
-        inverse : {"face", "coin_pnl"}
+        inverse : {"face", "coin_pnl"}, optional
             How an inverse contract counts. ``"face"``: its USD face (fixed as the price moves;
-            coin exposure face / price). ``"coin_pnl"``: an account that keeps the contract's PnL in
-            coin, whose coin exposure stays face / entry_price (USD exposure that times price).
+            coin exposure face / price), for an account that sweeps the coin P&L to USD.
+            ``"coin_pnl"``: an account that keeps the contract's P&L in coin, whose coin exposure
+            stays face / entry_price (USD exposure that times price). By default the book's
+            reading (:meth:`reading`): ``"face"``, or ``"coin_pnl"`` for a
+            :class:`MarginAccount`'s book.
         reference : str, default "BTC"
             The asset betas refer to.
 
@@ -342,7 +371,8 @@ class Book:
         >>> book.exposures().tolist(), book.exposures(denomination="coin").tolist()
         ([-100000.0], [-2.0])
         """
-        values = self._signed(measure, betas, denomination, inverse, reference)
+        values = self._signed(measure, betas, denomination,
+                              self._reading if inverse is None else inverse, reference)
         return pd.Series(values, index=pd.Index(self._frame["name"], name="name"), name="exposure")
 
     def _side_signed(self, inverse: str = "face") -> np.ndarray:
@@ -381,7 +411,8 @@ class Book:
         """Signed exposures for the keyword options of :meth:`exposures`."""
         options = dict(options)
         signed = self._signed(options.pop("measure", DEFAULT_MEASURE), options.pop("betas", None),
-                              options.pop("denomination", "usd"), options.pop("inverse", "face"),
+                              options.pop("denomination", "usd"),
+                              options.pop("inverse", None) or self._reading,
                               options.pop("reference", "BTC"))
         if options:
             raise TypeError(f"unexpected options: {', '.join(options)}")
@@ -571,7 +602,7 @@ class Book:
         if "notional" in frame.columns:
             scaled = np.where(self._inverse, 1.0, factor)
             frame["notional"] = frame["notional"].to_numpy() * scaled
-        return Book.from_frame(frame)
+        return Book.from_frame(frame).reading(self._reading)
 
     def resized(self, notionals, sides=None) -> "Book":
         """A new book whose positions have these USD notionals (and, if given, these sides).
@@ -612,7 +643,7 @@ class Book:
             frame["quantity"] = np.where(stuck, np.nan, frame["quantity"].to_numpy(dtype=float))
         if sides is not None:
             frame["side"] = list(sides)
-        return Book.from_frame(frame)
+        return Book.from_frame(frame).reading(self._reading)
 
     def move_factors(self, moves: Mapping[str, float], on: str = "underlying") -> np.ndarray:
         """One plus the move each position gets from ``moves`` keyed by column ``on``."""

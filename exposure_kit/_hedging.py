@@ -108,7 +108,7 @@ def _price_of(book: Book, underlying: str) -> float | None:
 def hedge_notional(book: Book, underlying: str | None = None, target: float = 0.0, *,
                    measure: str = DEFAULT_MEASURE, betas: Mapping[str, float] | None = None,
                    hedge_beta: float = 1.0, reference: str = "BTC",
-                   inverse: str = "face") -> float:
+                   inverse: str | None = None) -> float:
     """Signed USD notional of the hedge to add so that the net exposure equals ``target``.
 
     Negative means sell (a short hedge). With ``measure="beta"`` the hedge is a cross-hedge in an
@@ -130,8 +130,8 @@ def hedge_notional(book: Book, underlying: str | None = None, target: float = 0.
     hedge_beta : float, default 1
         Beta of the hedging instrument (``measure="beta"`` only).
     reference : str, default "BTC"
-    inverse : {"face", "coin_pnl"}
-        How inverse contracts count (see :meth:`Book.exposures`).
+    inverse : {"face", "coin_pnl"}, optional
+        How inverse contracts count (see :meth:`Book.exposures`); by default the book's reading.
 
     Returns
     -------
