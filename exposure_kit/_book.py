@@ -49,8 +49,14 @@ class Position:
         A coin-margined contract whose USD face stays fixed as the price moves.
     entry_price : float, optional
         Entry price; needed for inverse positions under ``inverse="coin_pnl"``.
-    strike, years, volatility, option_type, rate, delta, premium : optional
+    strike, years, volatility, option_type, rate, delta : optional
         Option fields: Black-76 inputs, or a ``delta`` given directly.
+    premium : float, optional
+        The option's own price (its mark) in USD per unit of underlying. An option settled in
+        its underlying's coin (a ``settle`` column equal to the underlying, as ccxt books carry,
+        e.g. Deribit's) counts at the premium-adjusted delta ``delta - premium / price`` (the
+        premium from Black-76 when not given); a :class:`MarginAccount` counts the mark in
+        equity.
     beta : float, optional
         This position's beta to the reference asset; overrides ``betas`` given per underlying.
     extra : dict
@@ -287,23 +293,50 @@ class Book:
 
     @cached_property
     def _option_delta(self) -> np.ndarray:
-        """Delta per unit for each option row (1.0 elsewhere): given, or Black-76."""
+        """Delta per unit for each option row (1.0 elsewhere): given, or Black-76, less the coin
+        premium for options settled in their underlying's coin (see :meth:`_coin_settled`)."""
         delta = np.ones(len(self._frame))
         option = (self._frame["kind"] == "option").to_numpy()
         if not option.any():
             return delta
         given = self._numbers("delta")
-        rate = np.nan_to_num(self._numbers("rate"), nan=0.0)
         model = option & np.isnan(given)
         delta[option] = given[option]
-        for kind in ("call", "put"):
-            rows = model & (self._frame["option_type"] == kind).to_numpy()
-            if rows.any():
-                delta[rows] = black76_delta(self._numbers("price")[rows],
-                                            self._numbers("strike")[rows],
-                                            self._numbers("years")[rows],
-                                            self._numbers("volatility")[rows], kind, rate[rows])
+        if model.any():
+            delta[model] = self._model_deltas(model)
+        adjust = model & self._coin_settled
+        if adjust.any():
+            delta[adjust] -= self._model_premiums(adjust)[adjust] / self._numbers("price")[adjust]
         return delta
+
+    def _model_deltas(self, rows: np.ndarray, factors=None) -> np.ndarray:
+        """Black-76 deltas of the option ``rows`` at ``price x factors``."""
+        from ._scenarios import _black76_at
+        f = np.ones(len(self._frame)) if factors is None else factors
+        return _black76_at(self, rows, f, "delta")
+
+    def _model_premiums(self, rows: np.ndarray, factors=None) -> np.ndarray:
+        """USD premium per unit of the option ``rows`` (every row; others 0): ``premium`` when
+        given, moved by the Black-76 change at ``factors``; else Black-76."""
+        from ._scenarios import _black76_at
+        one = np.ones(len(self._frame))
+        f = one if factors is None else np.asarray(factors, dtype=float)
+        out = np.zeros(np.shape(f))
+        model = _black76_at(self, rows, f, "price")
+        premium = self._numbers("premium")[rows]
+        now = _black76_at(self, rows, one, "price")
+        out[..., rows] = np.where(np.isnan(premium), model, premium + model - now)
+        return out
+
+    @cached_property
+    def _coin_settled(self) -> np.ndarray:
+        """Options settled in their underlying's coin (a ``settle`` column equal to the
+        underlying, as ccxt books carry): their delta is premium-adjusted."""
+        if "settle" not in self._frame.columns:
+            return np.zeros(len(self._frame), dtype=bool)
+        settle = self._frame["settle"].astype(str).str.strip().str.upper().to_numpy()
+        return (self._frame["kind"] == "option").to_numpy() & (
+            settle == self._frame["underlying"].to_numpy())
 
     def _need(self, field_name: str, rows: np.ndarray, why: str) -> np.ndarray:
         values = self._numbers(field_name)
@@ -584,7 +617,7 @@ class Book:
         """A new book with each position's price multiplied by its factor (one per position).
 
         The engine of :meth:`shock`: linear notionals scale with the factor, inverse ones keep
-        their USD face, entry prices stay.
+        their USD face, entry prices stay, an option's ``premium`` moves by its Black-76 change.
 
         Examples
         --------
@@ -597,6 +630,12 @@ class Book:
             raise PositionError("factors", f"need one positive finite factor per position "
                                 f"({len(self)}); got shape {factor.shape}")
         frame = self._frame.copy()
+        if "premium" in frame.columns:          # a mark moves with its Black-76 value
+            model = ((frame["kind"] == "option").to_numpy() & np.isnan(self._numbers("delta"))
+                     & ~np.isnan(self._numbers("premium")))
+            if model.any():
+                frame["premium"] = np.where(model, self._model_premiums(model, factor),
+                                            frame["premium"].to_numpy(dtype=float))
         if "price" in frame.columns:
             frame["price"] = frame["price"].to_numpy() * factor
         if "notional" in frame.columns:

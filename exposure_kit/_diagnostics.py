@@ -116,7 +116,7 @@ def _basis_offset(book, signed, under, basis_share):
     return findings
 
 
-def _collateral_unhedged(book, signed, under, collateral_share):
+def _collateral_unhedged(book, signed, under, collateral_share, equity):
     kind = book._frame["kind"].to_numpy()
     findings = []
     for u in pd.unique(under[kind == "collateral"]):
@@ -126,12 +126,13 @@ def _collateral_unhedged(book, signed, under, collateral_share):
         net, without = signed[rows].sum(), signed[rows & (kind != "collateral")].sum()
         if not shorts.any() or net < collateral_share * coin:
             continue
+        small = equity is not None and coin < 0.25 * equity
         findings.append(Finding(
-            "high", "collateral-unhedged",
+            "low" if small else "high", "collateral-unhedged",
             f"Leaving out the collateral, the {u} positions are {describe_net(without)}, but the "
             f"{usd(coin)} of {u} held as margin is long exposure too. Counted, {u} is "
             f"{describe_net(net)}: if {u} falls, the margin falls with it.",
-            _names(book, rows & ((kind == "collateral") | (signed < 0))), float(net)))
+            _names(book, rows & ((kind == "collateral") | (signed < 0))), float(coin)))
     return findings
 
 
@@ -222,7 +223,8 @@ def diagnose(book: Book, equity: float | None = None, *,
     - ``"basis-offset"``: longs and shorts of the same asset in different instruments (kinds, or
       ``expiry`` values when the book has that column), at least ``basis_share`` of the gross;
     - ``"collateral-unhedged"``: coin held as collateral in an asset the book shorts, with at least
-      ``collateral_share`` of the collateral's value left as net long;
+      ``collateral_share`` of the collateral's value left as net long (its dollars at risk are
+      the collateral's value; "low" when that is under a quarter of ``equity``);
     - ``"beta-gap"``: beta-weighted net and notional net differ by at least ``beta_gap_share`` of
       the gross (only with ``betas`` or a ``beta`` column);
     - ``"option-delta-gap"``: options whose delta exposure differs from their face notional by at
@@ -270,7 +272,7 @@ def diagnose(book: Book, equity: float | None = None, *,
         *_concentration(book, signed, under, equity, shares["concentration_leverage"]),
         *_low_net_high_gross(book, signed, equity, shares["neutral_share"],
                              shares["gross_leverage"]),
-        *_collateral_unhedged(book, signed, under, shares["collateral_share"]),
+        *_collateral_unhedged(book, signed, under, shares["collateral_share"], equity),
         *_cross_asset_offset(book, signed, under, shares["cross_share"]),
         *_basis_offset(book, signed, under, shares["basis_share"]),
         *_beta_gap(book, signed, betas, reference, shares["beta_gap_share"]),

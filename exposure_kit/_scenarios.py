@@ -102,6 +102,10 @@ def exposures_at(book: Book, factors, **options: Any) -> np.ndarray:
         model = _model_rows(book)
         if model.any():
             delta[..., model] = _black76_at(book, model, f, "delta")
+        adjust = model & book._coin_settled
+        if adjust.any():          # premium-adjusted: less the premium in coin at the new price
+            premium = book._model_premiums(adjust, f)[..., adjust]
+            delta[..., adjust] -= premium / (book._numbers("price")[adjust] * f[..., adjust])
         exposure = exposure * delta
     if o["measure"] == "beta":
         exposure = exposure * book._betas(o["betas"], o["reference"])

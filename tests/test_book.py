@@ -229,3 +229,25 @@ def test_adding_books():
     total = guide_first_example() + ek.Book([ek.Position("h", "BTC", "perp", "short",
                                                          notional=50_000)])
     assert total.net_exposure() == 0 and len(total) == 3
+
+
+def test_coin_settled_options_count_at_the_premium_adjusted_delta():
+    # Black-76 at F = K = 100, T = 1, vol 20 %, r = 0 (Hull's textbook case): d1 = 0.1,
+    # N(0.1) = 0.539828 (normal table), price 100 (N(0.1) - N(-0.1)) = 7.9656. An option settled
+    # in its underlying's coin (Deribit) pays its premium in coin, so its delta is
+    # 0.539828 - 7.9656 / 100 = 0.460172; with a mark (premium) of 8.50 it is 0.539828 - 0.085.
+    def call(**extra):
+        return ek.Book.from_records([{"name": "c", "underlying": "BTC", "kind": "option",
+                                      "side": "long", "quantity": 10, "price": 100.0,
+                                      "strike": 100.0, "years": 1.0, "volatility": 0.2,
+                                      "option_type": "call", **extra}])
+    assert call().net_exposure() == pytest.approx(10 * 100 * 0.539828, abs=1e-3)
+    assert call(settle="USDC").net_exposure() == pytest.approx(539.828, abs=1e-3)
+    assert call(settle="BTC").net_exposure() == pytest.approx(10 * 100 * 0.460172, abs=1e-3)
+    marked = call(settle="BTC", premium=8.5)
+    assert marked.net_exposure() == pytest.approx(10 * 100 * (0.539828 - 0.085), abs=1e-3)
+    # the same at a moved price, without building a book: shock_exposures agrees with shock
+    moved = marked.shock({"BTC": 0.1})
+    assert ek.shock_exposures(marked, {"BTC": 0.1}).iloc[0] == pytest.approx(
+        moved.net_exposure(), rel=1e-12)
+    assert moved.to_frame()["premium"].iat[0] > 8.5        # the mark rose with the price
