@@ -86,10 +86,12 @@ def _cross_asset_offset(book, signed, under, cross_share):
 
 
 def _instrument_keys(book: Book) -> np.ndarray:
+    """What makes two positions the same instrument: kind, expiry, and linear or inverse."""
     keys = book._frame["kind"].astype(str)
     if "expiry" in book._frame.columns:
         keys = (keys + " " + book._frame["expiry"].astype(str).where(
             book._frame["expiry"].notna(), "")).str.strip()   # a perp has no expiry: "perp"
+    keys = keys.where(~book._inverse, "inverse " + keys)
     return keys.to_numpy()
 
 
@@ -220,8 +222,10 @@ def diagnose(book: Book, equity: float | None = None, *,
       ``gross_leverage`` times ``equity`` (only when equity is given);
     - ``"cross-asset-offset"``: net longs in some assets set against net shorts in others, for at
       least ``cross_share`` of the gross;
-    - ``"basis-offset"``: longs and shorts of the same asset in different instruments (kinds, or
-      ``expiry`` values when the book has that column), at least ``basis_share`` of the gross;
+    - ``"basis-offset"``: longs and shorts of the same asset in different instruments (kinds,
+      ``expiry`` values when the book has that column, linear or inverse), at least
+      ``basis_share`` of the gross; positions in the same instrument net first, and options
+      count at delta;
     - ``"collateral-unhedged"``: coin held as collateral in an asset the book shorts, with at least
       ``collateral_share`` of the collateral's value left as net long (its dollars at risk are
       the collateral's value; "low" when that is under a quarter of ``equity``);
