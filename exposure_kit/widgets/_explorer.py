@@ -40,7 +40,8 @@ class BookExplorer(Dashboard):
     """
 
     title = "Your book"
-    hint = "group by venue, then switch the measure to delta: which venue carries the risk?"
+    hint = ("group by venue, then switch the measure to notional: how much bigger do the options "
+            "look at face than at delta?")
     figsize = (6.4, 4.0)
     margins = {"left": 0.2, "right": 0.97, "top": 0.92, "bottom": 0.1}
 
