@@ -106,7 +106,7 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
     >>> report["summary"]["net"], report["summary"]["gross_leverage"]
     (50000.0, 5.0)
     >>> [f.code for f in report["findings"]]
-    ['cross-asset-offset']
+    ['concentration', 'cross-asset-offset']
     """
     options = {"measure": measure, "betas": betas} if betas else {"measure": measure}
     summary = book.summary(equity, **options)
