@@ -421,8 +421,15 @@ class Book:
 
     @cached_property
     def _direction(self) -> np.ndarray:
-        """+1, or -1 for an option whose delta is negative (a put): the way a row moves."""
-        return np.where(self._option_delta < 0, -1.0, 1.0)
+        """+1, or -1 for an option that gains as its underlying falls: a put, or an option given
+        a negative delta. Known without pricing the option."""
+        option = (self._frame["kind"] == "option").to_numpy()
+        if not option.any():
+            return np.ones(len(self._frame))
+        given = self._numbers("delta")
+        put = (self._frame["option_type"] == "put").to_numpy()
+        falls = np.where(np.isnan(given), put, given < 0)
+        return np.where(option & falls, -1.0, 1.0)
 
     def _signed(self, measure: str, betas, denomination: str, inverse: str,
                 reference: str) -> np.ndarray:
