@@ -209,9 +209,11 @@ class MarginAccount:
       ``venue="bybit"`` takes the position value at the entry price. Coin-margined (inverse)
       contracts hold their margin in coin: their requirement is counted in coin and valued at
       the current price, as the venues do;
-    - options, by Deribit's standard margin rule (in coin per unit of underlying, valued at the
-      current price): a long option needs none; a short call ``0.075 + mark``; a short put
-      ``max(0.075, 0.075 x mark) + mark``.
+    - options, by Deribit's standard margin rule for its coin-settled BTC and ETH options (in
+      coin per unit of underlying, valued at the current price; Deribit knowledge base,
+      "Margin" > inverse options, as also set out in TSLab's "Deribit Margin Requirements
+      Calculation"): a long option needs none; a short call ``0.075 + mark``; a short put
+      ``max(0.075, 0.075 x mark) + mark``. Other venues' option rules differ.
 
     Unrealised P&L runs from ``entry_price`` (the current price where none is given). Inverse
     contracts keep their P&L in coin, valued at the current price: the account reads them as
