@@ -48,9 +48,9 @@ def _parser() -> argparse.ArgumentParser:
                         "and the low-net-high-gross check")
     report.add_argument("--by", default="underlying", metavar="COLUMN",
                         help="group the table by underlying (default), venue, kind, or any column")
-    report.add_argument("--measure", choices=MEASURES,
-                        help="notional (default; delta for --format html), delta (options at "
-                        "delta) or beta")
+    report.add_argument("--measure", default="delta", choices=MEASURES,
+                        help="delta (default: options at delta, a long put is short), notional "
+                        "(options at face, in their delta's direction) or beta")
     report.add_argument("--beta", action="append", default=[], metavar="ASSET=BETA",
                         type=_beta, help="beta to BTC of an asset, for --measure beta "
                         "(repeat for each asset)")
@@ -120,7 +120,7 @@ def _beta(text: str) -> tuple[str, float]:
 
 
 def build_report(book: Book, *, equity: float | None = None, by: str = "underlying",
-                 measure: str = "notional", betas: dict[str, float] | None = None) -> dict[str, Any]:
+                 measure: str = "delta", betas: dict[str, float] | None = None) -> dict[str, Any]:
     """The report's content as plain data: summary, table by group, findings.
 
     Parameters
@@ -129,7 +129,8 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
     equity : float, optional
     by : str
         The column to group by.
-    measure : {"notional", "delta", "beta"}
+    measure : {"delta", "notional", "beta"}, default "delta"
+        Options count at delta by default; ``"notional"`` counts them at face (labelled so).
     betas : dict, optional
         Beta per underlying, for ``measure="beta"`` (and the beta-gap check).
 
@@ -146,7 +147,7 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
     >>> report["summary"]["net"], report["summary"]["gross_leverage"]
     (50000.0, 5.0)
     >>> [f.code for f in report["findings"]]
-    ['cross-asset-offset']
+    ['concentration', 'cross-asset-offset']
     """
     options = {"measure": measure, "betas": betas} if betas else {"measure": measure}
     summary = book.summary(equity, **options)
@@ -158,7 +159,8 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
 
 def _text(report: dict[str, Any], source: str) -> str:
     s = report["summary"]
-    lines = [f"{source}: {report['positions']} positions, measure: {report['measure']} (USD)", ""]
+    label = _MEASURE_LABELS.get(report["measure"], report["measure"])
+    lines = [f"{source}: {report['positions']} positions, measure: {label} (USD)", ""]
     rows = [("long", fmt.usd(s["long"])), ("short", fmt.usd(s["short"])),
             ("net = long - short", f"{fmt.usd(s['net'])}  ({fmt.describe_net(s['net'])})"),
             ("gross = long + short", fmt.usd(s["gross"])),
@@ -177,6 +179,11 @@ def _text(report: dict[str, Any], source: str) -> str:
     for f in findings:
         lines.append(f"  [{f.severity}] {f.code} ({len(f.positions)} positions): {f.message}")
     return "\n".join(lines)
+
+
+_MEASURE_LABELS = {"delta": "delta (options at delta x notional)",
+                   "notional": "notional (options at face, in their delta's direction)",
+                   "beta": "beta (delta exposure x beta to BTC)"}
 
 
 def _json(report: dict[str, Any], source: str) -> str:
@@ -217,7 +224,6 @@ def _report(args: argparse.Namespace) -> str:
                            f"{lacking[0]}=... (missing for {', '.join(lacking)})")
     if args.format == "html":
         return _html(book, args, betas)
-    args.measure = args.measure or "notional"
     report = build_report(book, equity=args.equity, by=args.by, measure=args.measure, betas=betas)
     if args.chart:
         _chart(report["by"], args.by, args.chart)
