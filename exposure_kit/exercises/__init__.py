@@ -6,7 +6,7 @@ In a notebook::
     answer = ____          # the learner replaces ____
     ex.q1.check(answer)    # Correct / Incorrect: <the mistake> / Not attempted
     ex.q1.hint()           # one more hint at each call
-    ex.q1.solution()       # the code that computes it
+    ex.q1.solution()       # the worked solution: the arithmetic, then the code
     ex.progress            # which questions of the lesson are done
 
 ``python -m exposure_kit.exercises.build`` rewrites the notebooks under ``exercises/`` from the
