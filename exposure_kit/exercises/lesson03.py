@@ -92,7 +92,7 @@ _COLL_USD = _b.Book.from_records([COLLATERAL]).long_exposure()
 q4 = NumberQuestion(
     "The collateral counts",
     f"Now the spot sits beside {COLLATERAL['quantity']:g} BTC posted as margin collateral on the "
-    f"perp venue, and the perp short is sized to the spot alone ({usd(_SPOT_USD)}). What is the "
+    f"perp venue, and the perp short is sized to the spot alone. What is the "
     "account's **net BTC exposure** in USD?",
     _COLL_BOOK.net_exposure(),
     setup=data_code(records=[SPOT, COLLATERAL, NEUTRAL_PERP]) +
