@@ -67,6 +67,9 @@ class QuestionCard:
         self.feedback = widgets.HTML("")
         self.hints = widgets.HTML("")
         self.worked = widgets.HTML("")
+        for part, name in ((self.feedback, "feedback"), (self.hints, "hints"),
+                           (self.worked, "worked")):
+            part.add_class(f"ek-quiz-{name}")
         self.widget = widgets.VBox(
             [heading, prompt, self.input,
              widgets.HBox([self.check_button, self.hint_button, self.solution_button]),
