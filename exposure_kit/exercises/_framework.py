@@ -102,7 +102,8 @@ class Result:
         colour, background = _COLOURS.get(self.status, _COLOURS["info"])
         body = html.escape(self.message).replace("\n", "<br>")
         if self.status == "solution":
-            body = f"<pre style='margin:4px 0 0 0'>{html.escape(self.message)}</pre>"
+            body = (f"<pre style='margin:4px 0 0 0;font-family:monospace;line-height:1.35'>"
+                    f"{html.escape(self.message)}</pre>")
         text = f"<b>{html.escape(self._heading())}</b>" + (f": {body}" if self.message else "")
         # tex2jax_ignore: MathJax must not read "$30,000 ... $50,000" as mathematics
         return (f"<div class='tex2jax_ignore' style='border-left:4px solid {colour};background:{background};"
@@ -387,6 +388,15 @@ class NumberQuestion(Question):
         return any(m.match(value) if _predicate(m.match) else self._close(value, float(m.match))
                    for m in self.mistakes)
 
+    def _precision_advice(self) -> str:
+        """How precise an answer must be, in words (rounding only at the end)."""
+        tolerance = self.tolerance()
+        if tolerance >= 1:
+            return "keep full precision, and round only at the end."
+        places = max(0, math.ceil(-math.log10(2 * tolerance) - 1e-9))
+        return (f"give at least {places} decimal{'s' if places != 1 else ''}, and round only "
+                f"at the end.")
+
     def _rounded_too_far(self, value: float) -> bool:
         e = self._expected
         return any(round(e, places) == value and not self._close(round(e, places), e)
@@ -413,9 +423,8 @@ class NumberQuestion(Question):
                                      "exposure is positive, short negative.")
         if abs(value - self._expected) <= _NEARLY * abs(self._expected):
             return Result(INCORRECT, f"close, but not within the tolerance of "
-                                     f"+/-{self.tolerance():.4g} (it is within 1 %): keep full "
-                                     f"precision (compute it in code, or round only at the "
-                                     f"end).")
+                                     f"+/-{self.tolerance():.4g} (it is within 1 %): "
+                                     f"{self._precision_advice()}")
         if self._rounded_too_far(value):
             return Result(INCORRECT, ROUNDED_TOO_FAR)
         return Result(INCORRECT, "not the expected value. Try a hint for a nudge.")

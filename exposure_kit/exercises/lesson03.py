@@ -91,7 +91,8 @@ _COLL_BOOK = _b.Book.from_records([SPOT, COLLATERAL, NEUTRAL_PERP])
 _COLL_USD = _b.Book.from_records([COLLATERAL]).long_exposure()
 q4 = NumberQuestion(
     "The collateral counts",
-    f"Now the spot sits beside {COLLATERAL['quantity']:g} BTC posted as margin collateral on the "
+    f"Now the {SPOT['quantity']:g} BTC of spot of question 1 sit beside "
+    f"{COLLATERAL['quantity']:g} BTC posted as margin collateral on the "
     f"perp venue, and the perp short is sized to the spot alone. What is the "
     "account's **net BTC exposure** in USD?",
     _COLL_BOOK.net_exposure(),
