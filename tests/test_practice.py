@@ -30,8 +30,7 @@ if str(REPO / "lessons") not in sys.path:
     sys.path.insert(0, str(REPO / "lessons"))
 import build  # noqa: E402
 
-PREDICTING = ["01_net_vs_gross", "03_hedging_spot_with_perps", "05_leverage_and_margin",
-              "07_stress_and_false_neutrality", "08_options_and_delta", "10_your_own_book"]
+PREDICTING = [stem for stem in build.STEMS if not stem.startswith("00")]
 
 
 # ----- the widget -----------------------------------------------------------------------------------
@@ -124,6 +123,52 @@ def test_lesson01_prediction_reveals_the_guides_first_book():
     assert p.answer == "long"
     text = reveal_after_a_wrong_guess(p)
     assert "$50,000 net long" in text and "gross exposure: $250,000" in text
+
+
+def test_lesson02_prediction_reveals_the_guides_second_book():
+    (p,) = lesson_predictions("02_net_formula").values()
+    # the guide's second book: 120,000 long, 70,000 + 20,000 short: net 30,000, gross 210,000
+    assert p.answer == pytest.approx(30_000)
+    text = reveal_after_a_wrong_guess(p)
+    assert "short = $90,000" in text and "$30,000 net long" in text and "gross = $210,000" in text
+
+
+def test_lesson04_prediction_reveals_the_risk_left_at_two_correlations():
+    (p,) = lesson_predictions("04_imperfect_hedges").values()
+    # 150,000 BTC (vol 60 %) against 100,000 ETH (vol 90 %): variance 90,000^2 + 90,000^2
+    # - 2 rho 90,000 x 90,000, so sqrt(3.24e9) = 56,921 at rho 0.8, sqrt(11.34e9) = 106,489 at 0.3;
+    # the BTC long alone: 150,000 x 0.6 = 90,000
+    assert p.answer == "up"
+    text = reveal_after_a_wrong_guess(p)
+    assert "one-year risk left $56,921" in text and "one-year risk left $106,489" in text
+    assert "risk of the BTC long alone: $90,000" in text
+
+
+def test_lesson06_predictions_reveal_the_drift_and_the_two_readings():
+    found = lesson_predictions("06_drift_after_price_moves")
+    # 2 BTC at 50,000 (100,000) against 100,000 of ETH short: BTC -20 % -> 80,000, ETH +10 % ->
+    # 110,000 short: 30,000 net short
+    lean = found["predict_lean"]
+    assert lean.answer == "short"
+    assert "$30,000 net short" in reveal_after_a_wrong_guess(lean)
+    # an inverse short of $100,000 face after BTC -20 %: 80,000 - 100,000 = 20,000 net short at
+    # face; its profit kept in coin, 100,000 / 40,000 - 100,000 / 50,000 = 0.5 BTC, worth
+    # 0.5 x 40,000 = 20,000, makes it flat
+    reading = found["predict_reading"]
+    assert reading.answer == ("short", "flat")
+    text = reveal_after_a_wrong_guess(reading)
+    assert "inverse, face view : $20,000 net short" in text
+    assert "inverse, coin kept : flat ($0 net)" in text and "linear short       : flat" in text
+
+
+def test_lesson09_prediction_reveals_the_inverse_carry_drift():
+    found = lesson_predictions("09_relative_value_and_funding")
+    p = found["predict_flat"]
+    # 2 BTC at 50,000 against 1,000 inverse contracts of $100: after -30 %, 70,000 - 100,000
+    assert p.answer == "short"
+    text = reveal_after_a_wrong_guess(p)
+    assert "inverse perp after -30%: $30,000 net short" in text
+    assert " linear perp after -30%: flat ($0 net)" in text
 
 
 def test_lesson03_predictions_reveal_the_hedges_and_the_margin_coin():
