@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 import exposure_kit as ek
-from exposure_kit.exercises import LESSONS, ChoiceQuestion, NumberQuestion, quiz
+from exposure_kit.exercises import LESSONS, ChoiceQuestion, quiz
 from exposure_kit.exercises._notebooks import lesson_module, questions
 from exposure_kit.widgets import Prediction
 

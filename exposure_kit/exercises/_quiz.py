@@ -11,6 +11,7 @@ learner answers it correctly or asks for the worked solution; an instructor's co
 from __future__ import annotations
 
 import html
+import importlib
 
 import ipywidgets as widgets
 import mistune
@@ -18,7 +19,6 @@ import mistune
 from ..widgets._predict import parse_number
 from ._framework import (CORRECT, INCORRECT, NOT_ATTEMPTED, ChoiceQuestion, NumberQuestion,
                          Question, Result, _COLOURS)
-from ._notebooks import lesson_module, questions
 
 __all__ = ["quiz", "Quiz", "QuestionCard"]
 
@@ -33,6 +33,13 @@ def _markdown_html(text: str) -> str:
 
 def _result_html(result: Result) -> str:
     return result._repr_html_()
+
+
+def _lesson_module(lesson):
+    """The lesson's exercise module (not through _notebooks: nbformat takes seconds to import,
+    and every app page that ends with a quiz would wait for it)."""
+    number = int(str(lesson).removeprefix("lesson"))
+    return importlib.import_module(f"{__package__}.lesson{number:02d}")
 
 
 def answerable(question: Question) -> bool:
@@ -117,12 +124,9 @@ class QuestionCard:
 
 def parse_number_as_typed(text: str) -> float | None:
     """The number typed, with a percent sign only dropped (so "12.8 %" is 12.8 and the check can
-    say it looks like a percentage)."""
+    say it looks like a percentage); None when it is not a number."""
     cleaned = str(text).strip().rstrip("%").strip()
-    if not cleaned:
-        return None
-    value = parse_number(cleaned)
-    return value
+    return parse_number(cleaned) if cleaned else None
 
 
 class Quiz:
@@ -137,13 +141,13 @@ class Quiz:
     """
 
     def __init__(self, lesson, instructor: bool = False) -> None:
-        module = lesson_module(lesson)
+        module = _lesson_module(lesson)
         self.lesson = module.__name__.rsplit(".", 1)[-1]
         self.cards: list[QuestionCard] = []
         parts: list[widgets.Widget] = []
         self.progress = widgets.HTML("")
         self.progress.add_class("ek-quiz-progress")
-        for question in questions(module):
+        for question in module.progress.questions.values():
             number = int(question.name[1:])
             if answerable(question):
                 card = QuestionCard(question, number, self._update)
@@ -154,6 +158,7 @@ class Quiz:
                     f"<div class='tex2jax_ignore' style='margin:8px 0;color:#555'><b>Question "
                     f"{number}: {html.escape(question.title)}</b>: you write code for this one, "
                     f"so it is for JupyterLab (exercises/{module.STEM}.ipynb).</div>"))
+        self._bottom = widgets.HTML("")   # the same progress line under the last question
         top: list[widgets.Widget] = [self.progress]
         self.switch = None
         if instructor:
@@ -161,13 +166,9 @@ class Quiz:
                                                icon="eye", layout=widgets.Layout(width="auto"))
             self.switch.observe(lambda change: self.show_all(change["new"]), names="value")
             top.insert(0, self.switch)
-        self.widget = widgets.VBox(top + parts + [self.progress_bottom()])
+        self.widget = widgets.VBox(top + parts + [self._bottom])
         self.widget.add_class("ek-quiz")
         self._update()
-
-    def progress_bottom(self) -> widgets.HTML:
-        self._bottom = widgets.HTML("")
-        return self._bottom
 
     def counts(self) -> dict[str, int]:
         statuses = [card.status for card in self.cards]
@@ -182,9 +183,7 @@ class Quiz:
         colour = _COLOURS[CORRECT if self.counts()[CORRECT] == len(self.cards) else "info"][0]
         text = (f"<div style='color:{colour};font-weight:bold;margin:4px 0'>"
                 f"{html.escape(self.progress_text())}</div>")
-        self.progress.value = text
-        if hasattr(self, "_bottom"):
-            self._bottom.value = text
+        self.progress.value = self._bottom.value = text
 
     def show_all(self, shown: bool = True) -> None:
         """Show (or hide) every worked solution: the instructor's switch."""
