@@ -69,7 +69,11 @@ def test_a_number_prediction_says_how_far_off_the_guess_is():
     # BTC 150,000 long falling 20 %: -30,000
     p = Prediction("P&L?", answer=-30_000, describe=ek.usd, close=0.25, reveal=lambda: "-$30,000")
     p.choose("-10,000")
-    assert "You said -$10,000: too high; it is -$30,000." in p.result.value
+    assert "You said -$10,000; it is -$30,000, 3.0 times the size you expected." in p.result.value
+    p.choose("60000")
+    assert "the other way from your guess" in p.result.value
+    p.choose("-60,000")
+    assert "about 50% of the size you expected" in p.result.value
     p.choose("-28k")
     assert "right" in p.result.value
     with pytest.raises(ValueError):

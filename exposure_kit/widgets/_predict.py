@@ -183,9 +183,18 @@ class Prediction:
         elif self.options is not None:
             verdict = f"You said {said}; it is {self._answer_text()}."
         else:
-            direction = "high" if guess > float(self.answer) else "low"
-            verdict = f"You said {said}: too {direction}; it is {self._answer_text()}."
+            verdict = f"You said {said}; it is {self._answer_text()}, {self._how_far(guess)}."
         return verdict + self._why()
+
+    def _how_far(self, guess: float) -> str:
+        """The answer's size against the guess, in words (a loss is not 'too high')."""
+        answer = float(self.answer)
+        if guess == 0 or answer == 0 or (guess > 0) != (answer > 0):
+            return "the other way from your guess"
+        ratio = answer / guess
+        if ratio > 1:
+            return f"{ratio:.1f} times the size you expected"
+        return f"about {ratio:.0%} of the size you expected"
 
     def _show(self, sentence: str) -> None:
         right = self.guess is not None and self.is_right(self.guess)
@@ -203,7 +212,8 @@ class Prediction:
         if isinstance(item, numbers.Real) and not isinstance(item, bool):
             return html.escape(f"{item:,}")
         if isinstance(item, str) and "\n" in item:
-            return f"<pre style='margin:4px 0'>{html.escape(item)}</pre>"
+            return (f"<pre style='margin:4px 0;font-family:monospace;line-height:1.35'>"
+                    f"{html.escape(item)}</pre>")
         if isinstance(item, str):
             return html.escape(item)
         return item
