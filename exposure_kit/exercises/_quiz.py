@@ -198,6 +198,18 @@ class Quiz:
 def quiz(lesson, instructor: bool = False) -> Quiz:
     """The lesson's in-page quiz (display it, or let it be a cell's last value).
 
+    Parameters
+    ----------
+    lesson : str or int
+        ``"01"``, ``"lesson01"`` or ``1``.
+    instructor : bool, default False
+        Add the "Show all solutions" switch; only the instructor's copy of the app does.
+
+    Returns
+    -------
+    Quiz
+        Its ``widget`` is what the page shows; ``cards`` are the browser-answerable questions.
+
     Examples
     --------
     >>> q = quiz("01")
