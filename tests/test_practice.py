@@ -138,7 +138,7 @@ def test_lesson02_prediction_reveals_the_guides_second_book():
 
 
 def test_lesson04_prediction_reveals_the_risk_left_at_two_correlations():
-    (p,) = lesson_predictions("04_imperfect_hedges").values()
+    p = lesson_predictions("04_imperfect_hedges")["predict_risk"]
     # 150,000 BTC (vol 60 %) against 100,000 ETH (vol 90 %): variance 90,000^2 + 90,000^2
     # - 2 rho 90,000 x 90,000, so sqrt(3.24e9) = 56,921 at rho 0.8, sqrt(11.34e9) = 106,489 at 0.3;
     # the BTC long alone: 150,000 x 0.6 = 90,000
@@ -224,13 +224,25 @@ def test_lesson08_prediction_reveals_the_delta_of_far_calls():
 
 
 def test_lesson10_prediction_reveals_the_venues_by_gross():
-    (p,) = lesson_predictions("10_your_own_book").values()
+    p = lesson_predictions("10_your_own_book")["predict_venue"]
     text = reveal_after_a_wrong_guess(p)
     venues = ek.sample_book("desk_book").by("venue")
     assert p.answer == venues["gross"].idxmax()
     table = text.split("<pre", 1)[1]
     order = sorted(venues.index, key=lambda v: table.index(f"\n{v} "))
     assert order == list(venues["gross"].sort_values(ascending=False).index)
+
+
+def test_predictions_with_a_chart_reveal_it_only_on_request():
+    band = lesson_predictions("04_imperfect_hedges")["predict_band"]
+    assert band.shown.children == ()
+    text = reveal_after_a_wrong_guess(band)
+    assert "90-day beta ranged from" in text and "beta over the whole four years" in text
+    assert [type(c).__name__ for c in band.shown.children] == ["Image", "HTML"]
+    month = lesson_predictions("10_your_own_book")["predict_month"]
+    text = reveal_after_a_wrong_guess(month)
+    assert "largest net long :" in text and "largest net short:" in text
+    assert type(month.shown.children[0]).__name__ == "Image"
 
 
 # ----- the stored notebooks ---------------------------------------------------------------------------
