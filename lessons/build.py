@@ -3,6 +3,8 @@
     .venv/bin/python lessons/build.py               # every lesson, executed, into notebooks/
     .venv/bin/python lessons/build.py 03 06         # only lessons 03 and 06
     .venv/bin/python lessons/build.py --app DIR     # the web-app copies that `make app` serves
+    .venv/bin/python lessons/build.py --app DIR --instructor   # the same, quizzes with a
+                                                    # "Show all solutions" switch (a projector)
 
 A source, ``lessons/NN_name.md``, is a jupytext notebook in MyST Markdown: prose is markdown,
 code is a ``{code-cell}``. JupyterLab opens it as a notebook (jupytext), so it can be edited and
@@ -20,6 +22,7 @@ example) are compared by ``make test``: an engine change that moves them fails t
 copies are not executed: Voila runs them for each visitor.
 """
 import pathlib
+import re
 import sys
 
 import jupytext
@@ -75,18 +78,29 @@ def notebook(stem, app=False):
     return nb
 
 
+def for_instructor(nb):
+    """The app copy whose quizzes have the "Show all solutions" switch (``quiz("NN")`` becomes
+    ``quiz("NN", instructor=True)``); learners' copies never have it."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = re.sub(r'\bquiz\("(\d\d)"\)', r'quiz("\1", instructor=True)', cell.source)
+    return nb
+
+
 def cells_for(stem, app=False):
     """(cell type, source) of every cell of lesson ``stem``, for JupyterLab or for the app."""
     return [(c.cell_type, c.source) for c in notebook(stem, app).cells]
 
 
-def build(target, only=None, run=True, app=False):
+def build(target, only=None, run=True, app=False, instructor=False):
     target = pathlib.Path(target)
     target.mkdir(parents=True, exist_ok=True)
     for stem in STEMS:
         if only and not any(stem.startswith(o) for o in only):
             continue
         nb = notebook(stem, app)
+        if instructor:
+            nb = for_instructor(nb)
         if run:
             NotebookClient(nb, timeout=120, kernel_name="python3",
                            resources={"metadata": {"path": str(target)}}).execute()
@@ -97,7 +111,10 @@ def build(target, only=None, run=True, app=False):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    instructor = "--instructor" in args
+    args = [a for a in args if a != "--instructor"]
     if args[:1] == ["--app"]:
-        build(args[1] if len(args) > 1 else ROOT / "build" / "app", run=False, app=True)
+        build(args[1] if len(args) > 1 else ROOT / "build" / "app", run=False, app=True,
+              instructor=instructor)
     else:
         build(ROOT / "notebooks", args or None)
