@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["dollars_as_text"]
+__all__ = ["dollars_as_text", "NO_MATHS"]
+
+# The class that keeps MathJax out of an HTML output ("$30,000 ... $50,000" is not a formula).
+# JupyterLab 4 and Voila run MathJax 3, which skips "mathjax_ignore" and not MathJax 2's
+# "tex2jax_ignore" (both checked in Chromium); the older name stays for older front ends.
+NO_MATHS = "mathjax_ignore tex2jax_ignore"
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)

@@ -138,6 +138,20 @@ def test_every_chart_is_shown(path):
                 f"{path.name}: a chart cell shows no picture"
 
 
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_every_dashboard_is_stored_with_a_picture(path):
+    """Opened before it is run, JupyterLab draws the stored picture (not ``VBox(children=...``);
+    tests/test_still_pictures_browser.py looks at the page."""
+    dashboards = [c for c in cells(path) if c["cell_type"] == "code"
+                  and re.search(r"widgets\.\w+(Dashboard|Explorer)\(", "".join(c["source"]))]
+    assert dashboards
+    for cell in dashboards:
+        shown = ["".join(o["data"].get("text/html", "")) for o in cell["outputs"]
+                 if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        assert len(shown) == 1 and "ek-still" in shown[0], path.name
+        assert "data:image/png;base64," in shown[0], path.name
+
+
 def test_lessons_use_only_the_public_api():
     for path in LESSONS:
         assert not re.search(r"(from|import)\s+exposure_kit\S*\._", text(path, "code")), path.name
