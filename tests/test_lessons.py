@@ -94,6 +94,14 @@ def test_sources_use_only_the_known_tags():
             assert set(cell.metadata.get("tags", [])) <= known, (stem, cell.source[:60])
 
 
+def test_sources_read_back_as_written():
+    """A source saved from JupyterLab (jupytext) comes out as it went in: no noise in diffs."""
+    import build
+    import jupytext
+    for path in build.SOURCES:
+        assert jupytext.writes(jupytext.read(path), fmt="md:myst") == path.read_text(), path.name
+
+
 def test_tags_choose_the_build():
     """A lab-only cell is in notebooks/ and not in the app, an app-only cell the other way round."""
     import build
