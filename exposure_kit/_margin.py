@@ -169,8 +169,8 @@ class MarginAccount:
         rate = checked_number("maintenance_margin_rate", maintenance_margin_rate, non_negative=True)
         if rate >= 1:
             raise PositionError("maintenance_margin_rate", f"must be below 1, got {rate!r}")
-        extra = _collateral_book(book, collateral, prices)
-        self._book = _with_entries(book + extra if len(extra) else book)
+        extra = _collateral_book(book, collateral, prices) if collateral else None
+        self._book = _with_entries(book + extra if extra is not None else book)
         self._mmr = _rates(self._book, rate)
         kind = self._book._frame["kind"].to_numpy()
         self._derivative = np.isin(kind, _DERIVATIVES)

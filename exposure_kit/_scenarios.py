@@ -69,6 +69,18 @@ def _black76_at(book: Book, rows: np.ndarray, factors: np.ndarray, what: str) ->
     return out
 
 
+def _model_prices_now(book: Book) -> np.ndarray:
+    """Black-76 price of each model option row at today's price (0 elsewhere), kept with the
+    book: a book never changes, and a search over moves asks for it many times."""
+    cached = book.__dict__.get("_model_prices_now")
+    if cached is None:
+        model = _model_rows(book)
+        cached = np.zeros(len(book))
+        cached[model] = _black76_at(book, model, np.ones(len(book)), "price")
+        book.__dict__["_model_prices_now"] = cached
+    return cached
+
+
 def _factors(book: Book, factors) -> np.ndarray:
     f = np.asarray(factors, dtype=float)
     if f.shape[-1:] != (len(book),):
@@ -119,7 +131,7 @@ def pnl_at(book: Book, factors, inverse: str = "face") -> np.ndarray:
         model = _model_rows(book)
         if model.any():
             units = book._usd[model] / book._numbers("price")[model]
-            now = _black76_at(book, model, np.ones(len(book)), "price")
+            now = _model_prices_now(book)[model]
             later = _black76_at(book, model, f, "price")
             pnl = np.array(pnl, dtype=float, copy=True)
             pnl[..., model] = book._sign[model] * units * (later - now)
