@@ -15,7 +15,8 @@ run there. Two cell tags choose where a cell goes:
 
 A code cell whose first line is ``# NBVAL_CHECK_OUTPUT`` has its printed output compared by
 ``make test`` (nbval reads that comment; it is kept as written in both builds). Every lesson ends
-with a link to the next one, added here.
+with a link to the next one, added here. Write dollar signs in prose as plain ``$``: the build
+escapes them so that JupyterLab and Voila show them as text, not as mathematics.
 
 The JupyterLab notebooks are stored executed, so the checked cells (the key numbers of each
 example) are compared by ``make test``: an engine change that moves them fails the suite. The app
@@ -29,6 +30,8 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 from nbconvert.preprocessors import TagRemovePreprocessor
+
+from exposure_kit._markdown import dollars_as_text
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -68,13 +71,18 @@ def without_tagged(nb, tag):
 
 
 def notebook(stem, app=False):
-    """The lesson for JupyterLab (or for the app): untagged cells, plain metadata, stable ids."""
+    """The lesson for JupyterLab (or for the app): untagged cells, plain metadata, stable ids,
+    dollar signs in prose kept as text."""
     kept = without_tagged(source(stem), LAB_ONLY if app else APP_ONLY)
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": dict(KERNELSPEC)})
     sources = [(c.cell_type, c.source) for c in kept.cells] + [("markdown", footer(stem))]
     for number, (kind, text) in enumerate(sources):
-        make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
-        nb.cells.append(make(text, id=f"cell-{number:02d}"))
+        if kind == "markdown":
+            cell = nbformat.v4.new_markdown_cell(dollars_as_text(text))
+        else:
+            cell = nbformat.v4.new_code_cell(text)
+        cell.id = f"cell-{number:02d}"
+        nb.cells.append(cell)
     return nb
 
 

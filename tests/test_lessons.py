@@ -95,6 +95,14 @@ def test_sources_use_only_the_known_tags():
             assert set(cell.metadata.get("tags", [])) <= known, (stem, cell.source[:60])
 
 
+def test_sources_read_back_as_written():
+    """A source saved from JupyterLab (jupytext) comes out as it went in: no noise in diffs."""
+    import build
+    import jupytext
+    for path in build.SOURCES:
+        assert jupytext.writes(jupytext.read(path), fmt="md:myst") == path.read_text(), path.name
+
+
 def test_tags_choose_the_build():
     """A lab-only cell is in notebooks/ and not in the app, an app-only cell the other way round."""
     import build
@@ -140,6 +148,20 @@ def test_every_chart_is_shown(path):
         if cell["cell_type"] == "code" and "plots." in source and "Prediction(" not in source:
             assert any("image/png" in o.get("data", {}) for o in cell["outputs"]), \
                 f"{path.name}: a chart cell shows no picture"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_every_dashboard_is_stored_with_a_picture(path):
+    """Opened before it is run, JupyterLab draws the stored picture (not ``VBox(children=...``);
+    tests/test_still_pictures_browser.py looks at the page."""
+    dashboards = [c for c in cells(path) if c["cell_type"] == "code"
+                  and re.search(r"widgets\.\w+(Dashboard|Explorer)\(", "".join(c["source"]))]
+    assert dashboards
+    for cell in dashboards:
+        shown = ["".join(o["data"].get("text/html", "")) for o in cell["outputs"]
+                 if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        assert len(shown) == 1 and "ek-still" in shown[0], path.name
+        assert "data:image/png;base64," in shown[0], path.name
 
 
 def test_lessons_use_only_the_public_api():

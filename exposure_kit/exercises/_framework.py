@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._book import Book, ExposureSummary, Position
+from .._markdown import NO_MATHS
 
 __all__ = ["____", "Placeholder", "Result", "Mistake", "Question", "NumberQuestion",
            "ChoiceQuestion", "FunctionQuestion", "BookQuestion", "Requirement", "Progress",
@@ -105,8 +106,8 @@ class Result:
             body = (f"<pre style='margin:4px 0 0 0;font-family:monospace;line-height:1.35'>"
                     f"{html.escape(self.message)}</pre>")
         text = f"<b>{html.escape(self._heading())}</b>" + (f": {body}" if self.message else "")
-        # tex2jax_ignore: MathJax must not read "$30,000 ... $50,000" as mathematics
-        return (f"<div class='tex2jax_ignore' style='border-left:4px solid {colour};background:{background};"
+        # MathJax must not read "$30,000 ... $50,000" as mathematics
+        return (f"<div class='{NO_MATHS}' style='border-left:4px solid {colour};background:{background};"
                 f"color:{colour};padding:6px 10px;margin:4px 0;font-family:sans-serif'>"
                 f"{text}</div>")
 
@@ -713,7 +714,7 @@ class Progress:
                         f"<td style='text-align:left'>{html.escape(question.title)}</td>"
                         f"<td style='text-align:left;color:{colour};font-weight:bold'>"
                         f"{self.status[name]}{seen}</td></tr>")
-        return (f"<div class='tex2jax_ignore' style='font-family:sans-serif'><b>{html.escape(self._headline())}</b>"
+        return (f"<div class='{NO_MATHS}' style='font-family:sans-serif'><b>{html.escape(self._headline())}</b>"
                 f"<table>{''.join(rows)}</table></div>")
 
 
