@@ -591,6 +591,12 @@ def _ccxt_symbol(symbol: Any, number: int) -> dict[str, Any]:
                             "'BTC/USDT:USDT' or 'BTC/USD:BTC-241227'", row=number,
                             row_label="position", value=symbol)
     parts = match.groupdict()
+    try:   # a real date and a real number, or the symbol is not one
+        _ = parts["expiry"] and datetime.strptime(parts["expiry"], "%y%m%d")
+        _ = parts["strike"] and float(parts["strike"])
+    except ValueError:
+        raise PositionError("symbol", f"{symbol!r} has no valid expiry date (YYMMDD) or strike",
+                            row=number, row_label="position", value=symbol) from None
     base, settle = parts["base"].upper(), parts["settle"].upper()
     if parts["strike"]:
         kind = "option"
@@ -727,8 +733,14 @@ def from_ccxt_positions(positions: Iterable[Mapping[str, Any]], *, venue: str | 
     >>> book.exposures().tolist()
     [90000.0, -90000.0]
     """
-    if isinstance(positions, Mapping) or isinstance(positions, (str, bytes)):
-        raise PositionError("positions", "expected a list of ccxt position dicts")
+    if isinstance(positions, (Mapping, str, bytes)) or not isinstance(positions, Iterable):
+        raise PositionError("positions", f"expected a list of ccxt position dicts, got "
+                            f"{type(positions).__name__}")
+    if as_of is not None and not isinstance(as_of, datetime):
+        raise PositionError("as_of", f"expected a datetime, got {type(as_of).__name__}")
+    if underlying_prices is not None and not isinstance(underlying_prices, Mapping):
+        raise PositionError("underlying_prices", "expected a dict of price per underlying, "
+                            f"such as {{'BTC': 60000}}, got {type(underlying_prices).__name__}")
     if as_of is not None and as_of.tzinfo is None:
         raise PositionError("as_of", "give a timezone-aware datetime, e.g. with tzinfo=timezone.utc")
     records = [_ccxt_record(p, n, venue, as_of, volatility, underlying_prices)
