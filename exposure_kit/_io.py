@@ -317,11 +317,30 @@ def _object_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return record
 
 
+class _NotFinite(Exception):
+    pass
+
+
+def _not_a_json_number(text: str) -> float:
+    raise _NotFinite(text)
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise _NotFinite(f"{text[:30]} (too large for a float)")
+    return number
+
+
 def _json_data(text: str, source: str | None) -> Any:
     if not text.strip():
         raise PositionError("file", "is empty: expected a list of positions", source=source)
     try:
-        return json.loads(text, object_pairs_hook=_object_without_repeats)
+        return json.loads(text, object_pairs_hook=_object_without_repeats,
+                          parse_constant=_not_a_json_number, parse_float=_finite_float)
+    except _NotFinite as exc:
+        raise PositionError("file", f"has {exc} where JSON allows only finite numbers",
+                            source=source) from None
     except json.JSONDecodeError as exc:
         raise PositionError("file", f"is not valid JSON: {exc.msg} at line {exc.lineno}, "
                             f"column {exc.colno}", source=source) from None
@@ -359,6 +378,10 @@ def _read_json(text: str, source: str | None) -> Book:
         if not isinstance(record, dict):
             raise PositionError("position", f"expected an object of fields, got {record!r:.60}",
                                 row=number, row_label="position", source=source)
+        absent = next((field for field in REQUIRED if field not in record), None)
+        if absent is not None:
+            raise PositionError(absent, "is missing", row=number, row_label="position",
+                                source=source)
         stray = next((k for k in record if columns is not None and k not in columns), None)
         if stray is not None:
             raise PositionError(stray, "is not one of the file's \"columns\"", row=number,
