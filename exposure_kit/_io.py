@@ -164,13 +164,16 @@ def restored(text: str) -> str:
 
 
 def _csv_records(text: str, source: str | None) -> tuple[list[str], list[int], list[list[str]]]:
-    """The header's names, and the first line and fields of each record that holds a value.
+    """The header's names, the first line of each record that holds a value, and the fields of
+    those records column by column.
 
     A record's line is the line it starts on, so a quoted value over several lines does not
     shift the lines after it. Blank lines (or lines of empty fields) hold no position."""
     if not text.strip():
         raise PositionError("file", "is empty: expected a header line and one line per position",
                             source=source)
+    if '"' not in text and "\r" not in text:   # one line, one record: the fast way
+        return _plain_csv_columns(text, source)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     lines: list[int] = []
     records: list[list[str]] = []
@@ -180,7 +183,7 @@ def _csv_records(text: str, source: str | None) -> tuple[list[str], list[int], l
         for record in reader:
             if names is None:
                 names = _csv_header(record, source)
-            elif any(field.strip() for field in record):
+            elif "".join(record).strip():
                 if len(record) != len(names):
                     raise PositionError("fields", f"the line has {len(record)} fields where the "
                                         f"header has {len(names)}", row=start, row_label="line",
@@ -194,7 +197,32 @@ def _csv_records(text: str, source: str | None) -> tuple[list[str], list[int], l
     if names is None:
         raise PositionError("file", "is empty: expected a header line and one line per position",
                             source=source)
-    return names, lines, records
+    columns = [list(c) for c in zip(*records)] if records else [[] for _ in names]
+    return names, lines, columns
+
+
+def _plain_csv_columns(text: str, source: str | None
+                       ) -> tuple[list[str], list[int], list[list[str]]]:
+    """What :func:`_csv_records` gives, for a file without quotes or carriage returns, where
+    each line is one record: lines are counted by splitting and pandas' C parser splits fields."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    names = _csv_header(lines[0].split(","), source)
+    width = len(names) - 1
+    kept = [n for n in range(1, len(lines)) if lines[n].replace(",", "").strip()]
+    wrong = next((n for n in kept if lines[n].count(",") != width), None)
+    if wrong is not None:
+        raise PositionError("fields", f"the line has {lines[wrong].count(',') + 1} fields where "
+                            f"the header has {len(names)}", row=wrong + 1, row_label="line",
+                            source=source)
+    if not kept:
+        return names, [], [[] for _ in names]
+    body = "\n".join(lines[n] for n in kept)
+    frame = pd.read_csv(io.StringIO(body), header=None, names=list(range(len(names))),
+                        dtype=str, keep_default_na=False, na_filter=False, index_col=False,
+                        skip_blank_lines=False, quoting=csv.QUOTE_NONE, engine="c")
+    return names, [n + 1 for n in kept], [frame[k].tolist() for k in range(len(names))]
 
 
 def _csv_header(record: list[str], source: str | None) -> list[str]:
@@ -221,27 +249,34 @@ def _csv_header(record: list[str], source: str | None) -> list[str]:
 
 
 def _read_csv(text: str, source: str | None) -> Book:
-    names, lines, records = _csv_records(text, source)
-    columns = list(zip(*records)) if records else [() for _ in names]
-    frame = pd.DataFrame({name: pd.Series([v if v != "" else None for v in values],
-                                          dtype=object) for name, values in zip(names, columns)},
-                         columns=names)
-    frame.index = pd.Index(lines, name="line", dtype="int64")
-    if not records:
-        return _book_from(frame, "line", source)
-    for field in frame.columns:
-        if field in NUMERIC_FIELDS:
-            frame[field] = _numbers_or_text(frame[field])
-        elif field in STRING_FIELDS or field == "inverse":
-            frame[field] = _restored_column(frame[field])
-        else:
-            frame[field] = _written_numbers(frame[field])
+    names, lines, columns = _csv_records(text, source)
+    index = pd.Index(lines, name="line", dtype="int64")
+    if not lines:
+        return _book_from(pd.DataFrame(columns=names, index=index), "line", source)
+    frame = pd.DataFrame({name: _column(name, values, index)
+                          for name, values in zip(names, columns)}, columns=names, index=index)
     return _book_from(frame, "line", source)
 
 
-def _restored_column(column: pd.Series) -> pd.Series:
-    return pd.Series([restored(v) if isinstance(v, str) else v for v in column],
-                     index=column.index, dtype=object).infer_objects()
+def _column(name: str, values: list[str], index: pd.Index) -> pd.Series:
+    """One column's fields: numbers in a number column, text elsewhere (an extra column of
+    written floats as floats), neutralised formulas restored, an empty field missing."""
+    if name in NUMERIC_FIELDS:
+        return _numbers_or_text(pd.Series(_cells(values), index=index))
+    if name not in STRING_FIELDS and name != "inverse":
+        numbers = _written_numbers(values, index)
+        if numbers is not None:
+            return numbers
+    if "\n'" in "\n" + "\n".join(values):   # only then can a cell start with an apostrophe
+        values = tuple(restored(v) for v in values)
+    return pd.Series(_cells(values), index=index).infer_objects()
+
+
+def _cells(values: list[str]) -> np.ndarray:
+    """A column's fields as an object array, an empty field as a missing value (None)."""
+    cells = np.array(values, dtype=object)
+    cells[cells == ""] = None
+    return cells
 
 
 def _numbers_or_text(column: pd.Series) -> pd.Series:
@@ -253,28 +288,21 @@ def _numbers_or_text(column: pd.Series) -> pd.Series:
     return column.astype(object).where(numbers.isna(), numbers)
 
 
-def _is_written_float(text: str) -> bool:
-    """True for text exactly as a float is written (``0.005``, ``100.0``, ``1e-05``). Whole
-    numbers written without a point (``10``, ``007``) are left as text: account codes keep their
-    leading zeros."""
-    if not any(mark in text for mark in ".eEn"):
-        return False
-    try:
-        return repr(float(text)) == text
-    except ValueError:
-        return False
-
-
-def _written_numbers(column: pd.Series) -> pd.Series:
+def _written_numbers(values: list[str], index: pd.Index) -> pd.Series | None:
     """An extra column (mmr, leverage, a ccxt book's exchange_notional...) as floats when every
-    value is written as one, so a book with float extra columns reads back equal; text otherwise
-    (neutralised formulas restored). A column with no value at all reads as missing numbers."""
-    values = column.dropna()
-    if values.empty:
-        return pd.Series(np.nan, index=column.index, dtype=float)
-    if not values.map(_is_written_float).all():
-        return _restored_column(column)
-    return pd.to_numeric(column).astype(float)
+    value is written exactly as Python writes a float (``0.005``, ``100.0``, ``1e-05``; whole
+    numbers such as ``10`` or ``007`` stay text: account codes keep their leading zeros), so a book with float extra columns reads back equal; text otherwise
+    (``None``). A column with no value at all reads as missing numbers."""
+    texts = [v for v in values if v != ""]
+    if not texts:
+        return pd.Series(np.nan, index=index, dtype=float)
+    numbers = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
+    written = (not numbers.isna().any()
+               and all(any(mark in t for mark in ".eEn") for t in texts)
+               and [repr(x) for x in numbers.astype(float).tolist()] == texts)
+    if not written:
+        return None
+    return pd.to_numeric(pd.Series(_cells(values), index=index)).astype(float)
 
 
 def _csv_cell(value: Any) -> str:
