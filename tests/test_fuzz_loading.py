@@ -53,12 +53,18 @@ CELLS = {
 }
 
 
+# the same without quotes, commas or line breaks in any value: most desks' files
+plain_text = st.text(st.sampled_from(list("ab 01.-+=@'\t;")), max_size=6)
+PLAIN = {**CLEAN, "name": plain_text.filter(str.strip), "venue": plain_text,
+         "account": plain_text}
+
+
 @st.composite
 def csv_texts(draw) -> str:
     columns = draw(st.lists(st.sampled_from(list(CELLS)), min_size=1, max_size=7, unique=True))
     if draw(st.integers(0, 3)):   # most files name the three required columns
         columns = list(dict.fromkeys(["underlying", "kind", "side", "notional", *columns]))
-    cells = CLEAN if draw(st.booleans()) else CELLS
+    cells = draw(st.sampled_from([CLEAN, PLAIN, CELLS]))
     rows = draw(st.lists(st.tuples(*(cells[c] for c in columns)), min_size=1, max_size=4))
     buffer = io.StringIO()
     # "\r\n": a lone \r in a value is quoted too; plain "\n" with minimal quoting is what most
