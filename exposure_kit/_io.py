@@ -316,10 +316,28 @@ def _csv_cell(value: Any) -> str:
         return repr(float(value))
     if isinstance(value, (int, np.integer)):
         return str(int(value))
-    text = neutralised(str(value))
-    if any(mark in text for mark in ',"\r\n') or text != text.strip():
+    return _csv_text_cell(str(value))
+
+
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]|^\s|\s$')
+
+
+def _csv_text_cell(text: str) -> str:
+    if text[:1] in _FORMULA_START or text[:1] == "'":
+        text = neutralised(text)
+    if _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
+
+
+def _csv_column(column: pd.Series) -> list[str]:
+    """A column's cells, the common types the quick way."""
+    values = column.tolist()
+    if column.dtype == np.float64:
+        return ["" if x != x else repr(x) for x in values]
+    if column.dtype == np.bool_:
+        return ["True" if x else "False" for x in values]
+    return [_csv_text_cell(v) if type(v) is str else _csv_cell(v) for v in values]
 
 
 def _csv_text(frame: pd.DataFrame, target: str | None) -> str:
@@ -327,7 +345,7 @@ def _csv_text(frame: pd.DataFrame, target: str | None) -> str:
         if not isinstance(column, str) or not column or column != column.strip():
             raise PositionError(str(column), "a CSV header needs a name, without spaces at either "
                                 "end: rename the column, or write JSON", source=target)
-    cells = [[_csv_cell(v) for v in frame[column].tolist()] for column in frame.columns]
+    cells = [_csv_column(frame[column]) for column in frame.columns]
     header = ",".join(_csv_cell(str(c)) for c in frame.columns)
     return "\n".join([header, *(",".join(row) for row in zip(*cells))]) + "\n"
 
