@@ -13,7 +13,6 @@ import json
 import math
 import os
 import re
-import warnings
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path

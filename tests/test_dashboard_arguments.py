@@ -10,7 +10,8 @@ import pytest
 
 from exposure_kit.widgets import (CrossHedgeDashboard, DriftDashboard, FundingBasisDashboard,
                                   HedgeRatioDashboard, LeverageDashboard, NetGrossDashboard,
-                                  OptionDeltaDashboard, StressDashboard, BookExplorer)
+                                  OptionDeltaDashboard, StressDashboard, BookExplorer,
+                                  BookDashboard)
 from exposure_kit.widgets._base import fraction_slider, money_slider
 from exposure_kit import sample_book
 
@@ -91,3 +92,16 @@ def test_nan_typed_into_the_explorer_equity_is_an_error_line():
     dash = BookExplorer(sample_book("guide_example_1"), equity=50_000)
     dash.controls["equity"].value = math.nan
     assert dash.last_error and "'equity'" in dash.last_error
+
+
+@pytest.mark.parametrize("cls", [BookDashboard, StressDashboard, BookExplorer])
+def test_a_book_argument_that_is_not_a_book_is_named(cls):
+    with pytest.raises(ValueError, match="'book'.*got int"):
+        cls(book=5)
+
+
+def test_the_explorer_needs_a_book_and_a_missing_file_is_named():
+    with pytest.raises(ValueError, match="'book'.*got NoneType"):
+        BookExplorer(book=None)
+    with pytest.raises(ValueError, match="no such file"):
+        BookDashboard(book="no-such-book.csv")

@@ -11,13 +11,11 @@ import math
 import resource
 import subprocess
 import sys
-from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
 import exposure_kit as ek
-from exposure_kit import Book, PositionError, from_ccxt_positions, read_positions, write_positions
+from exposure_kit import Book, from_ccxt_positions, read_positions, write_positions
 from exposure_kit.cli import main
 
 PERP = {"name": "p", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 100.0}

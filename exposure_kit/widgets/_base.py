@@ -16,7 +16,7 @@ import html
 import io
 import math
 import os
-from typing import Any, Sequence
+from typing import Any
 
 import ipywidgets as widgets
 from matplotlib.artist import Artist
@@ -29,7 +29,7 @@ from .._book import Book
 from .._errors import PositionError, checked_number
 
 __all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "readout_table",
-           "finding_items", "checked_arguments"]
+           "finding_items", "checked_arguments", "checked_source"]
 
 _STYLE = {"description_width": "150px"}
 _LAYOUT = widgets.Layout(width="460px")
@@ -73,6 +73,27 @@ def checked_arguments(**arguments: tuple) -> None:
             raise PositionError(name, f"must be at least {_bound(low)}, got {value!r}")
         if high is not None and number > high:
             raise PositionError(name, f"must be at most {_bound(high)}, got {value!r}")
+
+
+def checked_source(name: str, source: Any) -> Any:
+    """``source`` if :func:`as_book` can take it (a Book, a DataFrame, a file path, a list of
+    position dicts), else a ``PositionError`` naming the argument. Its content is checked when
+    the book is built.
+
+    Examples
+    --------
+    >>> checked_source("book", 5)
+    Traceback (most recent call last):
+    ...
+    exposure_kit._errors.PositionError: field 'book': expected a Book, a DataFrame, a file path or a list of position dicts, got int
+    """
+    books = (Book, pd.DataFrame, str, os.PathLike)
+    records = isinstance(source, (list, tuple)) and all(isinstance(r, (dict, Book)) or
+                                                       hasattr(r, "to_record") for r in source)
+    if not isinstance(source, books) and not records:
+        raise PositionError(name, "expected a Book, a DataFrame, a file path or a list of "
+                            f"position dicts, got {type(source).__name__}")
+    return source
 
 
 def _in_range(description: str, value: float, minimum: float, maximum: float) -> None:

@@ -8,8 +8,8 @@ from .. import _format as fmt
 from .._book import Book
 from .._diagnostics import diagnose
 from ..plots import exposure_by
-from ._base import (_LAYOUT, _STYLE, Dashboard, as_book, checked_arguments, finding_items,
-                    readout_table)
+from ._base import (_LAYOUT, _STYLE, Dashboard, as_book, checked_arguments, checked_source,
+                    finding_items, readout_table)
 
 __all__ = ["BookExplorer"]
 
@@ -48,7 +48,7 @@ class BookExplorer(Dashboard):
     def __init__(self, book, equity: float | None = None, betas=None) -> None:
         if equity is not None:
             checked_arguments(equity=(equity, 0, None))
-        self.source, self.betas = book, betas
+        self.source, self.betas = checked_source("book", book), betas
         self._equity = equity
         self._book: Book | None = None
         # The warnings go under the chart: above it, a long list pushed the chart off screen.
