@@ -59,8 +59,7 @@ def _black76_at(book: Book, rows: np.ndarray, factors: np.ndarray, what: str) ->
     out = np.zeros(factors[..., rows].shape)
     fn = black76_delta if what == "delta" else black76_price
     kinds = book._frame["option_type"].to_numpy()[rows]
-    cols = {k: book._numbers(k)[rows] for k in ("price", "strike", "years", "volatility", "rate")}
-    cols["rate"] = np.nan_to_num(cols["rate"], nan=0.0)
+    cols = {k: v[rows] for k, v in book._option_columns.items()}
     for option_type in ("call", "put"):
         pick = kinds == option_type
         if pick.any():
