@@ -299,7 +299,8 @@ def _add_history(commands: Any) -> None:
                          "holds each snapshot's equity")
     history.add_argument("--measure", default="notional", choices=MEASURES,
                          help="notional (default), delta (options at delta) or beta")
-    history.add_argument("--chart", metavar="PNG", help="also draw exposure over time")
+    history.add_argument("--chart", metavar="PNG", type=_chart_path,
+                         help="also draw exposure over time (.png, .svg or .pdf)")
     history.add_argument("--format", default="table", choices=("table", "json", "html"),
                          help="plain text (default), JSON or an HTML table")
 
@@ -321,7 +322,7 @@ def _history(args: argparse.Namespace) -> str:
     flat["date"] = flat["date"].dt.strftime("%Y-%m-%d")
     if args.format == "json":
         return json.dumps({"file": args.file, "measure": args.measure, "by": args.by,
-                           "rows": flat.to_dict("records")}, indent=2)
+                           "rows": flat.to_dict("records")}, indent=2, allow_nan=False)
     shown = flat.copy()
     for column in ("long", "short", "net", "gross"):
         shown[column] = shown[column].map(fmt.usd)

@@ -201,6 +201,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("argv, piece", [
     (["report", GUIDE_1, "--chart", "out.xyz"], "--chart"),
+    (["history", str(ek.sample_path("guide_example_1").with_name("desk_snapshots.csv")),
+      "--chart", "out.xyz"], "--chart"),
     (["report", GUIDE_1, "--beta", "=1.2"], "--beta"),
     (["report", GUIDE_1, "--beta", "ETH=nan"], "--beta"),
 ])
