@@ -22,6 +22,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 import pandas as pd
 
 from .._book import Book
@@ -29,8 +30,12 @@ from .._book import Book
 __all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "readout_table",
            "finding_items"]
 
-_STYLE = {"description_width": "150px"}
-_LAYOUT = widgets.Layout(width="460px")
+_STYLE = {"description_width": "140px"}
+_LAYOUT = widgets.Layout(width="410px", max_width="100%")
+# Controls and readout in a column beside the chart; on a page narrower than both, the chart
+# wraps under them (flex-wrap), so no dashboard needs a horizontal scroll bar.
+_SIDE = {"flex": "0 1 420px", "min_width": "300px", "margin": "0 18px 0 0"}
+_CHART = {"flex": "1 1 400px", "min_width": "300px"}
 
 
 def money_slider(description: str, value: float, maximum: float, step: float = 5_000.0,
@@ -91,11 +96,17 @@ class Dashboard:
     figure : matplotlib.figure.Figure
         Built once; its artists move on each change.
     widget : ipywidgets.VBox
-        Everything, ready to display.
+        Everything, ready to display: controls, readout and hint in a column beside the chart,
+        and long text (tables, warnings) in a collapsed ``details`` section under them.
+    details : ipywidgets.Accordion or None
+        The long text, one collapsible panel per item of :meth:`_details`.
+    alt : str
+        What the chart shows, in words: the image's text alternative.
     """
 
     title = ""
     hint = ""
+    alt = ""
     figsize = (6.4, 3.6)
     dpi = 80
     margins = {"left": 0.13, "right": 0.97, "top": 0.9, "bottom": 0.12}
@@ -110,7 +121,10 @@ class Dashboard:
         self.figure = Figure(figsize=self.figsize, dpi=self.dpi)
         self.figure.subplots_adjust(**self.margins)
         FigureCanvasAgg(self.figure)
-        self.image = widgets.Image(format="png")
+        self.image = widgets.Image(format="png", tooltip=self.alt or self.title)
+        self.image.add_class("ek-chart")
+        self.image.layout.width = "100%"
+        self.image.layout.height = "auto"
         self.image.layout.max_width = f"{int(self.figsize[0] * self.dpi)}px"
         self.last_error: str | None = None
         self._moving: list[Artist] = []
@@ -118,12 +132,8 @@ class Dashboard:
         self._safely(self._draw)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        self.widget = widgets.VBox([
-            widgets.HTML(f"<h4 style='margin:4px 0'>{html.escape(self.title)}</h4>"),
-            widgets.VBox(list(self.controls.values())),
-            self.readout, self.error, self.image, *self._below_image(),
-            widgets.HTML(f"<i>Try this: {html.escape(self.hint)}</i>"),
-        ])
+        self.details = self._accordion(self._details())
+        self.widget = self._layout()
         self.refresh()
 
     # -- for subclasses ------------------------------------------------------------------------
@@ -138,9 +148,36 @@ class Dashboard:
         """Compute with the engine, move the artists, return the readout's HTML."""
         raise NotImplementedError
 
-    def _below_image(self) -> list[widgets.Widget]:
-        """Widgets shown under the figure (long text that would push the figure down)."""
+    def _details(self) -> list[tuple[str, widgets.Widget]]:
+        """Long text (tables, warnings) as ``(title, widget)``: collapsed panels under the
+        dashboard, so that nothing pushes the chart away from its controls."""
         return []
+
+    # -- layout --------------------------------------------------------------------------------
+    @staticmethod
+    def _accordion(items: list[tuple[str, widgets.Widget]]) -> widgets.Accordion | None:
+        if not items:
+            return None
+        accordion = widgets.Accordion(children=[w for _, w in items],
+                                      titles=tuple(t for t, _ in items), selected_index=None)
+        accordion.add_class("ek-details")
+        return accordion
+
+    def _layout(self) -> widgets.VBox:
+        side = widgets.VBox([
+            widgets.HTML(f"<h4 style='margin:2px 0 4px 0'>{html.escape(self.title)}</h4>"),
+            widgets.VBox(list(self.controls.values())),
+            self.readout, self.error,
+            widgets.HTML(f"<i>Try this: {html.escape(self.hint)}</i>",
+                         layout=widgets.Layout(max_width="420px")),
+        ], layout=widgets.Layout(**_SIDE))
+        chart = widgets.Box([self.image], layout=widgets.Layout(**_CHART))
+        row = widgets.HBox([side, chart], layout=widgets.Layout(
+            flex_flow="row wrap", align_items="flex-start", width="100%"))
+        row.add_class("ek-dashboard-row")
+        box = widgets.VBox([row, *([self.details] if self.details else [])])
+        box.add_class("ek-dashboard")
+        return box
 
     # -- machinery -----------------------------------------------------------------------------
     @property
@@ -210,9 +247,16 @@ class Dashboard:
         picture = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA",
                                    0, 1)
         buffer = io.BytesIO()
-        picture.save(buffer, format="png", compress_level=1)
+        picture.save(buffer, format="png", compress_level=1, pnginfo=self._png_text())
         self.image.value = buffer.getvalue()
         return self.image.value
+
+    def _png_text(self) -> PngInfo:
+        if getattr(self, "_png_info", None) is None:
+            self._png_info = PngInfo()
+            self._png_info.add_text("Title", self.title)
+            self._png_info.add_text("Description", self.alt or self.title)
+        return self._png_info
 
     def save(self, path: str) -> None:
         """Save what the dashboard shows now as a PNG file."""

@@ -18,7 +18,8 @@ _GROUPS = ("underlying", "venue", "kind", "account", "side")
 class BookExplorer(Dashboard):
     """Group a book by any column, pick the measure and the equity; read summary and warnings.
 
-    The summary is in ``readout``; the diagnostic warnings are in ``findings``, under the chart.
+    The summary is in ``readout``; the diagnostic warnings are in ``findings``, in the
+    collapsed ``details`` panel under the dashboard.
 
     Parameters
     ----------
@@ -40,6 +41,8 @@ class BookExplorer(Dashboard):
     """
 
     title = "Your book"
+    alt = ("Horizontal bars in dollars of the long and short exposure per group of the book, with "
+           "the net as a dot.")
     hint = "group by venue, then switch the measure to delta: which venue carries the risk?"
     figsize = (6.4, 4.0)
     margins = {"left": 0.2, "right": 0.97, "top": 0.92, "bottom": 0.1}
@@ -48,13 +51,13 @@ class BookExplorer(Dashboard):
         self.source, self.betas = book, betas
         self._equity = equity
         self._book: Book | None = None
-        # The warnings go under the chart: above it, a long list pushed the chart off screen.
+        # The warnings go in a collapsed panel: above the chart, a long list pushed it off screen.
         self.findings = widgets.HTML()
         self.findings.add_class("ek-findings")
         super().__init__()
 
-    def _below_image(self):
-        return [self.findings]
+    def _details(self):
+        return [("Warnings", self.findings)]
 
     @property
     def book(self) -> Book:

@@ -12,8 +12,8 @@ from .. import _format as fmt
 from .._book import Book, Position
 from .._diagnostics import diagnose
 from .._scenarios import scenario_grid, stress_test
-from ..plots import scenario_heatmap
-from ._base import Dashboard, finding_items, fraction_slider, money_slider
+from ..plots import HEATMAP_CMAPS, scenario_heatmap
+from ._base import Dashboard, finding_items, fraction_slider, money_slider, readout_table
 
 __all__ = ["StressDashboard", "looks_neutral_book"]
 
@@ -37,13 +37,16 @@ class StressDashboard(Dashboard):
     --------
     >>> dash = StressDashboard()
     >>> dash.controls["show"].value = "net exposure"
-    >>> "correlation break" in dash.readout.value
+    >>> "correlation break" in dash.stress_table.value
     True
     """
 
     title = "Stress: what a flat book can hide"
     hint = ("look at the corners where BTC falls and ETH rises: the 'neutral' book loses on "
             "both legs at once.")
+    alt = ("Heatmap of the book's P&L (red loss, blue gain), or of its net exposure (orange "
+           "short, purple long), for every pair of price moves of the two coins; a cross marks "
+           "the worst cell.")
     figsize = (6.4, 4.4)
     margins = {"left": 0.14, "right": 0.93, "top": 0.92, "bottom": 0.12}
 
@@ -60,10 +63,16 @@ class StressDashboard(Dashboard):
         return cls(book, **kwargs)
 
     def _controls(self):
-        return {"show": widgets.ToggleButtons(options=["P&L", "net exposure"], value="P&L"),
+        return {"show": widgets.ToggleButtons(options=["P&L", "net exposure"], value="P&L",
+                                              style={"button_width": "110px"}),
                 "max_move": fraction_slider("Largest move", 0.3, 0.1, 0.5, 0.05),
                 "equity": money_slider("Equity $", self._equity, 500_000, step=5_000,
                                        minimum=5_000)}
+
+    def _details(self):
+        self.stress_table = widgets.HTML()
+        self.warnings = widgets.HTML()
+        return [("Named stresses", self.stress_table), ("Warnings", self.warnings)]
 
     def _draw(self) -> None:
         self.ax = self.figure.add_subplot()
@@ -71,6 +80,9 @@ class StressDashboard(Dashboard):
                              columns=np.linspace(-0.3, 0.3, CELLS))
         scenario_heatmap(start, ax=self.ax, x=self.x, y=self.y)
         self.heatmap = self.ax.images[0]
+        (self.worst_marker,) = self.ax.plot([0], [0], "x", color="black", markersize=11,
+                                            markeredgewidth=2.5)
+        self._table_key = None
 
     def _update(self, show: str, max_move: float, equity: float) -> str:
         moves = np.round(np.linspace(-max_move, max_move, CELLS), 6)
@@ -79,14 +91,42 @@ class StressDashboard(Dashboard):
         limit = float(np.abs(values).max()) or 1.0
         half = max_move / (CELLS - 1)
         self.heatmap.set_data(values)
+        self.heatmap.set_cmap(HEATMAP_CMAPS[show])
         self.heatmap.set_extent([-max_move - half, max_move + half] * 2)
         self.heatmap.set_clim(-limit, limit)
-        self.heatmap.colorbar.set_label(show)
-        self.ax.set_title(f"{show} when {self.x} and {self.y} move")
+        self.heatmap.colorbar.set_label(f"{show} (USD)")
+        # the worst cell: the largest loss, or the largest net exposure either way
+        pnl = grid.pnl.to_numpy(dtype=float)
+        row, col = np.unravel_index(np.argmin(pnl) if show == "P&L" else
+                                    np.argmax(np.abs(values)), values.shape)
+        self.worst_marker.set_data([moves[col]], [moves[row]])
+        self.ax.set_title("P&L when" if show == "P&L" else "Net exposure after",
+                          fontsize=None)
+        self.ax.set_title(f"{self.ax.get_title()} {self.x} and {self.y} move")
         self.invalidate()           # the colour scale and the axes change with the grid
-        return self._report(equity)
+        self._fill_details(equity)
+        net = self.book.net_exposure()
+        worst = float(values[row, col])
+        where = f"{self.x} {moves[col]:+.0%}, {self.y} {moves[row]:+.0%}"
+        worst_text = (f"{fmt.usd(worst)} ({share_of_equity(worst, equity)} of equity)"
+                      if show == "P&L" else fmt.describe_net(worst))
+        table = stress_test(self.book)
+        low = table.pnl.idxmin()
+        return readout_table([
+            ("Net exposure now", fmt.describe_net(net)),
+            ("Gross exposure now", fmt.usd(self.book.gross_exposure())),
+            (f"Grid: moves up to ±{max_move:.0%} each", f"{CELLS} x {CELLS} cells"),
+            ("Worst cell (x on the chart)" if show == "P&L" else "Largest net (x)", worst_text),
+            ("   at", where),
+            ("Worst named stress", f"{low}: {fmt.usd(table.pnl[low])} "
+                                   f"({share_of_equity(table.pnl[low], equity)})"),
+        ], headline=f"Looks flat ({fmt.describe_net(net)}); the grid says otherwise"
+           if abs(net) < 0.05 * self.book.gross_exposure() else fmt.describe_net(net))
 
-    def _report(self, equity: float) -> str:
+    def _fill_details(self, equity: float) -> None:
+        if self._table_key == equity:
+            return
+        self._table_key = equity
         table = stress_test(self.book)
         rows = "".join(f"<tr><td style='padding-right:12px'>{html.escape(name)}</td>"
                        f"<td style='text-align:right'><b>{fmt.usd(row.pnl)}</b></td>"
@@ -94,15 +134,15 @@ class StressDashboard(Dashboard):
                        f"{html.escape(share_of_equity(row.pnl, equity))}</td>"
                        f"<td style='padding-left:12px'>{html.escape(fmt.describe_net(row.net_after))}"
                        "</td></tr>" for name, row in table.iterrows())
+        self.stress_table.value = (
+            "<table><tr><th style='text-align:left'>stress</th><th>P&amp;L</th>"
+            "<th style='padding-left:12px'>share of equity</th>"
+            f"<th style='text-align:left;padding-left:12px'>net after</th></tr>{rows}</table>")
         findings = diagnose(self.book, equity=equity)
         items = finding_items(findings) or "<li>no warnings</li>"
-        net = self.book.net_exposure()
-        return (f"<div><b>Now: {html.escape(fmt.describe_net(net))}, gross "
-                f"{fmt.usd(self.book.gross_exposure())}, equity {fmt.usd(equity)}</b></div>"
-                "<table><tr><th style='text-align:left'>stress</th><th>P&amp;L</th>"
-                "<th style='padding-left:12px'>share of equity</th>"
-                f"<th style='text-align:left;padding-left:12px'>net after</th></tr>{rows}</table>"
-                f"<div><b>Warnings</b></div><ul style='margin-top:2px'>{items}</ul>")
+        self.warnings.value = f"<ul style='margin-top:2px'>{items}</ul>"
+        if self.details is not None:
+            self.details.set_title(1, f"Warnings ({len(findings)})")
 
 
 def share_of_equity(pnl: float, equity: float) -> str:
