@@ -31,6 +31,8 @@ def text(dash) -> str:
 
 def details(dash) -> str:
     """The collapsible panels' text (tables, warnings) as a reader sees it once opened."""
+    if dash.details.selected_index is None:
+        dash.details.selected_index = 0
     return plain(" ".join(child.value for child in dash.details.children))
 
 
@@ -189,6 +191,25 @@ def test_leverage_reaches_the_lessons_tight_book_and_its_price_ladder():
     assert btc[0].get_xlim()[0] < liquidation < 60_000 < btc[0].get_xlim()[1]
 
 
+@pytest.mark.parametrize("equity,long,short,rate", [
+    (50_000, 150_000, 100_000, 0.05), (50_000, 480_000, 465_000, 0.01),
+    (3_000, 0, 200_000, 0.02), (10_000, 300_000, 0, 0.005), (1_000, 150_000, 150_000, 0.05),
+    (500_000, 100_000, 20_000, 0.01)])
+def test_ladder_moves_are_the_engines(equity, long, short, rate):
+    # the dashboard's closed form against the engine's search, liquidated and no-move cases
+    moves = ek.widgets._leverage.liquidating_moves(equity, long, short, rate)
+    account = ek.MarginAccount(ek.widgets._leverage.leveraged_book(long, short), equity,
+                               maintenance_margin_rate=rate)
+    for coin, size in (("BTC", long), ("ETH", short)):
+        if not size:
+            continue                                # not in the book: nothing to compare
+        expected = account.liquidating_move(coin)
+        if expected is None:
+            assert moves[coin] is None
+        else:
+            assert moves[coin] == pytest.approx(expected, abs=1e-9)
+
+
 def test_leverage_says_when_the_account_is_already_liquidated():
     dash = LeverageDashboard()
     dash.controls["short"].value = 150_000
@@ -233,6 +254,8 @@ def test_stress_heatmap_is_the_engine_grid():
     for name in ek.stress_test(looks_neutral_book()).index:
         assert name in details(dash)
     assert dash.details.get_title(1).startswith("Warnings (") and "no warnings" not in details(dash)
+    count = len(ek.diagnose(looks_neutral_book(), equity=50_000))
+    assert dash.details.get_title(1) == f"Warnings ({count})"
 
 
 def test_stress_table_shows_each_loss_as_a_share_of_equity():

@@ -74,6 +74,7 @@ class DriftDashboard(Dashboard):
 
     def _draw(self) -> None:
         self.ax, self.path_ax = self.figure.subplots(1, 2, width_ratios=[1, 1.6])
+        self._path_key = None
         names = ["long", "short", "net"]
         self.bars = self.ax.bar(names, [0, 0, 0], color=[COLORS[n] for n in names], width=0.6,
                                 zorder=2)

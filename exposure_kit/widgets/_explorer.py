@@ -87,15 +87,18 @@ class BookExplorer(Dashboard):
 
     def _draw(self) -> None:
         self.ax = self.figure.add_subplot()
+        self._chart_key = None
 
     def _update(self, group: str, measure: str, equity: float) -> str:
         options = {"measure": measure, "betas": self.betas} if measure == "beta" else \
             {"measure": measure}
         table = self.book.by(group, **options)
         summary = self.book.summary(equity=equity or None, **options)
-        self.ax.clear()
-        exposure_by(table, ax=self.ax, column=group)
-        self.invalidate()
+        if self._chart_key != (group, measure):   # the equity does not change the chart
+            self._chart_key = (group, measure)
+            self.ax.clear()
+            exposure_by(table, ax=self.ax, column=group)
+            self.invalidate()
         rows = [("Long", fmt.usd(summary.long)), ("Short", fmt.usd(summary.short)),
                 ("Net", fmt.usd(summary.net)), ("Gross", fmt.usd(summary.gross)),
                 ("Net / gross", fmt.percent(summary.net_to_gross))]
@@ -108,4 +111,7 @@ class BookExplorer(Dashboard):
         self.findings.value = (f"<div><b>Warnings: {count}</b></div>"
                                f"<ul style='margin-top:2px'>{items}</ul>" if findings else
                                "<div><b>Warnings</b>: no warnings</div>")
+        if self.details is not None:
+            self.details.set_title(0, f"Warnings ({len(findings)})")
+        rows.append(("Findings (open the panel below)", str(len(findings))))
         return readout_table(rows, headline=f"{fmt.describe_net(summary.net)} ({measure})")

@@ -11,7 +11,7 @@ from .._margin import MarginAccount
 from ..plots import COLORS
 from ._base import Dashboard, money_slider, readout_table
 
-__all__ = ["LeverageDashboard", "leveraged_book"]
+__all__ = ["LeverageDashboard", "leveraged_book", "liquidating_moves"]
 
 BTC, ETH = 60_000.0, 3_000.0
 
@@ -35,6 +35,34 @@ def _rate_text(rate: float) -> str:
 
 SPANS = (0.1, 0.2, 0.3, 0.5, 0.75, 1.0)    # the ladders' half-widths, as moves from today
 BAND = 2.0        # the maintenance band: equity under twice the maintenance margin
+
+
+def liquidating_moves(equity: float, long: float, short: float, rate: float,
+                      times: float = 1.0) -> dict[str, float | None]:
+    """The move of BTC alone, and of ETH alone, at which the equity of :func:`leveraged_book`
+    in a cross-margin USD account falls to ``times`` its maintenance margin (``times=1``:
+    liquidation); 0 when it is there already, None when no move does it.
+
+    Both legs are linear perps entered at today's prices, so the equity is
+    ``equity + side x size x m`` and the maintenance ``rate x (gross + size x m)`` for a move
+    ``m`` of one coin: a straight line each, met at
+    ``m = (times x rate x gross - equity) / (size x (side - times x rate))``.
+
+    Examples
+    --------
+    >>> moves = liquidating_moves(50_000, 150_000, 100_000, 0.01)
+    >>> round(moves["BTC"], 4), round(moves["ETH"], 4)
+    (-0.3199, 0.4703)
+    """
+    gross, need = long + short, times * rate
+    if equity <= need * gross:
+        return {"BTC": 0.0, "ETH": 0.0}
+    moves: dict[str, float | None] = {}
+    for coin, size, side in (("BTC", long, 1.0), ("ETH", short, -1.0)):
+        move = (need * gross - equity) / (size * (side - need)) if size else None
+        # a price cannot fall below zero; past +100,000 % is no move at all
+        moves[coin] = move if move is not None and -1.0 < move <= 1_000.0 else None
+    return moves
 
 
 def _span_for(*moves: float | None) -> float:
@@ -98,7 +126,7 @@ class LeverageDashboard(Dashboard):
 
     def _draw(self) -> None:
         axes = self.figure.subplots(2, 1)
-        self.ladders = {}
+        self.ladders, self._spans = {}, {}
         for ax, (coin, price) in zip(axes, (("BTC", BTC), ("ETH", ETH))):
             ax.set_yticks([])
             ax.spines[["top", "right", "left"]].set_visible(False)
@@ -144,6 +172,8 @@ class LeverageDashboard(Dashboard):
             return
         liquidation = price * (1 + move)
         edge = low if move < 0 else high
+        if move == 0:                          # liquidated already: every price is gone
+            liquidation, edge = low, high
         start = price * (1 + band_move) if band_move is not None else price
         _set_span(band, start, liquidation)
         _set_span(gone, liquidation, edge)
@@ -161,13 +191,14 @@ class LeverageDashboard(Dashboard):
         book = leveraged_book(long, short)
         s = book.summary(equity=equity)
         account = MarginAccount(book, equity, maintenance_margin_rate=self.mmr)
-        # where equity meets twice the maintenance margin: the same account at twice the rate
-        warned = MarginAccount(book, equity, maintenance_margin_rate=BAND * self.mmr)
         maintenance, liquidated = account.maintenance_margin(), account.is_liquidated()
-        moves = {coin: account.liquidating_move(coin) for coin in ("BTC", "ETH")}
+        # closed form (tested against MarginAccount.liquidating_move): the engine's search
+        # takes longer than a redraw
+        moves = liquidating_moves(equity, long, short, self.mmr)
+        bands = liquidating_moves(equity, long, short, self.mmr, times=BAND)
         span = _span_for(*moves.values())
         for coin, move in moves.items():
-            band = None if warned.is_liquidated() else warned.liquidating_move(coin)
+            band = bands[coin] if bands[coin] else None
             self._update_ladder(coin, move, band, span)
         if liquidated:
             equity_now = account.equity()

@@ -152,9 +152,9 @@ class OptionDeltaDashboard(Dashboard):
         for line in self.strike_lines:
             line.set_xdata([strike, strike])
         self.fit_y(self.ax, pnl.tolist())
-        label = f"{side} {option_type}s on {self.coins:g} BTC"
+        label = f"Delta of {side} {option_type}s on {self.coins:g} BTC"
         if self.delta_title.get_text() != label:
-            self.delta_title.set_text(f"Delta of {label}")
+            self.delta_title.set_text(label)
             self.invalidate()
         exposures = book.exposures()
         by_delta = book.exposures(measure="delta")

@@ -37,6 +37,7 @@ class StressDashboard(Dashboard):
     --------
     >>> dash = StressDashboard()
     >>> dash.controls["show"].value = "net exposure"
+    >>> dash.details.selected_index = 0          # the panels fill when opened
     >>> "correlation break" in dash.stress_table.value
     True
     """
@@ -55,6 +56,7 @@ class StressDashboard(Dashboard):
         self.book = looks_neutral_book() if book is None else book
         self.x, self.y = x, y
         self._equity = equity
+        self._stresses = stress_test(self.book)      # the book does not change: once
         super().__init__()
 
     @classmethod
@@ -74,6 +76,10 @@ class StressDashboard(Dashboard):
         self.warnings = widgets.HTML()
         return [("Named stresses", self.stress_table), ("Warnings", self.warnings)]
 
+    def _layout(self):
+        self.details.observe(self._open_details, names="selected_index")
+        return super()._layout()
+
     def _draw(self) -> None:
         self.ax = self.figure.add_subplot()
         start = pd.DataFrame(np.zeros((CELLS, CELLS)), index=np.linspace(-0.3, 0.3, CELLS),
@@ -82,12 +88,10 @@ class StressDashboard(Dashboard):
         self.heatmap = self.ax.images[0]
         (self.worst_marker,) = self.ax.plot([0], [0], "x", color="black", markersize=11,
                                             markeredgewidth=2.5)
-        self._table_key = None
+        self._table_key = self._grid_key = None
 
-    def _update(self, show: str, max_move: float, equity: float) -> str:
-        moves = np.round(np.linspace(-max_move, max_move, CELLS), 6)
-        grid = scenario_grid(self.book, self.x, self.y, moves)
-        values = (grid.pnl if show == "P&L" else grid.net).to_numpy(dtype=float)
+    def _paint(self, show: str, max_move: float, moves: np.ndarray, values: np.ndarray) -> None:
+        """Colour the heatmap, its scale and the worst cell's cross for a new grid or view."""
         limit = float(np.abs(values).max()) or 1.0
         half = max_move / (CELLS - 1)
         self.heatmap.set_data(values)
@@ -96,38 +100,57 @@ class StressDashboard(Dashboard):
         self.heatmap.set_clim(-limit, limit)
         self.heatmap.colorbar.set_label(f"{show} (USD)")
         # the worst cell: the largest loss, or the largest net exposure either way
-        pnl = grid.pnl.to_numpy(dtype=float)
-        row, col = np.unravel_index(np.argmin(pnl) if show == "P&L" else
-                                    np.argmax(np.abs(values)), values.shape)
+        self._worst = np.unravel_index(np.argmin(values) if show == "P&L" else
+                                       np.argmax(np.abs(values)), values.shape)
+        row, col = self._worst
         self.worst_marker.set_data([moves[col]], [moves[row]])
-        self.ax.set_title("P&L when" if show == "P&L" else "Net exposure after",
-                          fontsize=None)
-        self.ax.set_title(f"{self.ax.get_title()} {self.x} and {self.y} move")
+        self.ax.set_title(f"{'P&L when' if show == 'P&L' else 'Net exposure after'} {self.x} "
+                          f"and {self.y} move")
         self.invalidate()           # the colour scale and the axes change with the grid
+
+    def _update(self, show: str, max_move: float, equity: float) -> str:
+        moves = np.round(np.linspace(-max_move, max_move, CELLS), 6)
+        if self._grid_key != (show, max_move):   # an equity change leaves the picture alone
+            self._grid_key = (show, max_move)
+            self._grid = scenario_grid(self.book, self.x, self.y, moves)
+            values = (self._grid.pnl if show == "P&L" else self._grid.net).to_numpy(dtype=float)
+            self._paint(show, max_move, moves, values)
+        grid = self._grid
+        values = (grid.pnl if show == "P&L" else grid.net).to_numpy(dtype=float)
+        row, col = self._worst
         self._fill_details(equity)
         net = self.book.net_exposure()
         worst = float(values[row, col])
         where = f"{self.x} {moves[col]:+.0%}, {self.y} {moves[row]:+.0%}"
         worst_text = (f"{fmt.usd(worst)} ({share_of_equity(worst, equity)} of equity)"
                       if show == "P&L" else fmt.describe_net(worst))
-        table = stress_test(self.book)
+        table = self._stresses
         low = table.pnl.idxmin()
         return readout_table([
             ("Net exposure now", fmt.describe_net(net)),
             ("Gross exposure now", fmt.usd(self.book.gross_exposure())),
             (f"Grid: moves up to ±{max_move:.0%} each", f"{CELLS} x {CELLS} cells"),
-            ("Worst cell (x on the chart)" if show == "P&L" else "Largest net (x)", worst_text),
-            ("   at", where),
+            ("Worst cell (x on the chart)" if show == "P&L" else "Largest net (x on the chart)",
+             worst_text),
+            ("... where", where),
             ("Worst named stress", f"{low}: {fmt.usd(table.pnl[low])} "
                                    f"({share_of_equity(table.pnl[low], equity)})"),
         ], headline=f"Looks flat ({fmt.describe_net(net)}); the grid says otherwise"
            if abs(net) < 0.05 * self.book.gross_exposure() else fmt.describe_net(net))
 
+    def _open_details(self, _change: dict) -> None:
+        self._fill_details(self.controls["equity"].value)
+
     def _fill_details(self, equity: float) -> None:
+        """The stress table and the warnings, worked out when their panel is open (the
+        diagnostics cost more than a redraw)."""
+        if self.details is None or self.details.selected_index is None:
+            self._table_key = None
+            return
         if self._table_key == equity:
             return
         self._table_key = equity
-        table = stress_test(self.book)
+        table = self._stresses
         rows = "".join(f"<tr><td style='padding-right:12px'>{html.escape(name)}</td>"
                        f"<td style='text-align:right'><b>{fmt.usd(row.pnl)}</b></td>"
                        f"<td style='text-align:right;padding-left:12px'>"
