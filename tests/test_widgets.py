@@ -218,7 +218,7 @@ def test_leverage_says_when_the_account_is_already_liquidated():
     account = ek.MarginAccount(ek.widgets._leverage.leveraged_book(150_000, 150_000), 1_000,
                                maintenance_margin_rate=0.05)
     assert account.is_liquidated() and account.maintenance_margin() == pytest.approx(15_000)
-    headline = re.sub(r"<[^>]+>", " ", dash.readout.value.split("<table>")[0]).strip()
+    headline = re.sub(r"<[^>]+>", " ", dash.readout.value.split("<table")[0]).strip()
     assert headline == "liquidated: equity $1,000 is below the $15,000 maintenance margin"
     assert "BTC move that liquidates already liquidated" in text(dash)
     assert "ETH move that liquidates already liquidated" in text(dash)
@@ -407,12 +407,12 @@ def test_controls_and_readout_sit_beside_the_chart(make):
     side, chart = row.children
     assert dash.readout in side.children and all(
         c in side.children[1].children for c in dash.controls.values())
-    assert chart.children == (dash.image,) and dash.image.layout.width == "100%"
+    assert chart.children == (dash.image, dash.image_alt) and dash.image.layout.width == "100%"
     # long text is never between the controls and the chart
     for child in dash.widget.children[1:]:
         assert isinstance(child, widgets.Accordion) and child.selected_index is None
-    # the chart says what it shows: a tooltip (title) on the image, and in the PNG's text
-    assert len(dash.image.tooltip) > 20
+    # the chart says what it shows: to screen readers beside the image, and in the PNG's text
+    assert len(dash.alt) > 40 and html.escape(dash.alt) in dash.image_alt.value
     assert b"Description" in bytes(dash.image.value[:2_000])
 
 

@@ -74,12 +74,14 @@ def finding_items(findings) -> str:
 
 def readout_table(rows: list[tuple[str, str]], headline: str | None = None) -> str:
     """HTML for the readout: an optional headline and a two-column table of label and value."""
-    cells = "".join(f"<tr><td style='padding:1px 12px 1px 0'>{html.escape(label)}</td>"
-                    f"<td style='text-align:right'><b>{html.escape(value)}</b></td></tr>"
+    cells = "".join(f"<tr><td style='padding:0 12px 0 0'>{html.escape(label)}</td>"
+                    f"<td style='text-align:right;padding:0'><b>{html.escape(value)}</b></td></tr>"
                     for label, value in rows)
     top = f"<div style='font-size:1.15em;margin-bottom:4px'><b>{html.escape(headline)}</b></div>" \
         if headline else ""
-    return f"<div class='ek-readout-body'>{top}<table>{cells}</table></div>"
+    # the widgets' own line height (a slider's 28 px) would make a 9-row readout 260 px tall
+    return (f"<div class='ek-readout-body' style='line-height:1.35'>{top}"
+            f"<table style='border-collapse:collapse'>{cells}</table></div>")
 
 
 class Dashboard:
@@ -101,7 +103,8 @@ class Dashboard:
     details : ipywidgets.Accordion or None
         The long text, one collapsible panel per item of :meth:`_details`.
     alt : str
-        What the chart shows, in words: the image's text alternative.
+        What the chart shows, in words: the image's text alternative, given to screen readers
+        in ``image_alt`` beside the image (hidden from sight) and stored in the PNG's text.
     """
 
     title = ""
@@ -121,8 +124,13 @@ class Dashboard:
         self.figure = Figure(figsize=self.figsize, dpi=self.dpi)
         self.figure.subplots_adjust(**self.margins)
         FigureCanvasAgg(self.figure)
-        self.image = widgets.Image(format="png", tooltip=self.alt or self.title)
+        # No tooltip on the Image: Voila 0.5's front end cannot build an Image view with one.
+        self.image = widgets.Image(format="png")
         self.image.add_class("ek-chart")
+        self.image_alt = widgets.HTML(
+            f"<div class='ek-alt' role='note' style='position:absolute;width:1px;height:1px;"
+            f"overflow:hidden;clip-path:inset(50%);white-space:nowrap'>Chart: "
+            f"{html.escape(self.alt or self.title)}</div>")
         self.image.layout.width = "100%"
         self.image.layout.height = "auto"
         self.image.layout.max_width = f"{int(self.figsize[0] * self.dpi)}px"
@@ -168,10 +176,11 @@ class Dashboard:
             widgets.HTML(f"<h4 style='margin:2px 0 4px 0'>{html.escape(self.title)}</h4>"),
             widgets.VBox(list(self.controls.values())),
             self.readout, self.error,
-            widgets.HTML(f"<i>Try this: {html.escape(self.hint)}</i>",
+            widgets.HTML(f"<div style='line-height:1.35;margin-top:4px'><i>Try this: "
+                         f"{html.escape(self.hint)}</i></div>",
                          layout=widgets.Layout(max_width="420px")),
         ], layout=widgets.Layout(**_SIDE))
-        chart = widgets.Box([self.image], layout=widgets.Layout(**_CHART))
+        chart = widgets.Box([self.image, self.image_alt], layout=widgets.Layout(**_CHART))
         row = widgets.HBox([side, chart], layout=widgets.Layout(
             flex_flow="row wrap", align_items="flex-start", width="100%"))
         row.add_class("ek-dashboard-row")
