@@ -35,7 +35,7 @@ def test_lesson_structure(path):
     assert "*Follows the guide" in prose                       # which part of the guide
     assert "**Predict first.**" in prose
     assert "## Key points" in prose
-    assert re.search(r"widgets\.\w+(Dashboard|Explorer)\(", code)
+    assert re.search(r"widgets\.\w+(Dashboard|Explorer)(\.from_book)?\(", code)
     assert "# NBVAL_CHECK_OUTPUT" in code                      # key numbers compared by nbval
     links = re.findall(r"\]\((\.\./exercises/[^)]+\.ipynb)\)", prose)
     assert links and all((NOTEBOOKS / link).resolve().exists() for link in links)

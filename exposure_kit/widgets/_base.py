@@ -75,8 +75,8 @@ def finding_items(findings) -> str:
 def readout_table(rows: list[tuple[str, str]], headline: str | None = None) -> str:
     """HTML for the readout: an optional headline and a two-column table of label and value."""
     cells = "".join(f"<tr><td style='padding:0 12px 0 0'>{html.escape(label)}</td>"
-                    f"<td style='text-align:right;padding:0'><b>{html.escape(value)}</b></td></tr>"
-                    for label, value in rows)
+                    "<td style='text-align:right;padding:0;white-space:nowrap'>"
+                    f"<b>{html.escape(value)}</b></td></tr>" for label, value in rows)
     top = f"<div style='font-size:1.15em;margin-bottom:4px'><b>{html.escape(headline)}</b></div>" \
         if headline else ""
     # the widgets' own line height (a slider's 28 px) would make a 9-row readout 260 px tall

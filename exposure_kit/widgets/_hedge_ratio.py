@@ -92,7 +92,7 @@ class HedgeRatioDashboard(Dashboard):
         ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
         ax.set_xlabel("hedge ratio (short perp / BTC held)")
         ax.set_title("Net exposure as the hedge grows")
-        ax.legend(loc="upper right", fontsize=8, frameon=False)
+        ax.legend(loc="lower left", fontsize=8, frameon=False)   # clear of the line
         money_axis(ax)
         self.moving(self.line, self.marker, self.neutral, self.neutral_text)
 
