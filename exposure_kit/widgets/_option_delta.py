@@ -98,7 +98,7 @@ class OptionDeltaDashboard(Dashboard):
                                        minimum=PRICES[0]),
                 "vol": fraction_slider("Volatility", vol, 0.1, 1.5, 0.05),
                 "years": fraction_slider("Years to expiry", years, 0.02, 1.0, 0.01, ".2f"),
-                "hedge": fraction_slider("Perp hedge, BTC (− short)", hedge, -top, top, 0.1,
+                "hedge": fraction_slider("Perp (BTC, − short)", hedge, -top, top, 0.1,
                                          "+.1f")}
 
     def _draw(self) -> None:

@@ -122,21 +122,22 @@ class StressDashboard(Dashboard):
         net = self.book.net_exposure()
         worst = float(values[row, col])
         where = f"{self.x} {moves[col]:+.0%}, {self.y} {moves[row]:+.0%}"
-        worst_text = (f"{fmt.usd(worst)} ({share_of_equity(worst, equity)} of equity)"
-                      if show == "P&L" else fmt.describe_net(worst))
         table = self._stresses
         low = table.pnl.idxmin()
-        return readout_table([
-            ("Net exposure now", fmt.describe_net(net)),
-            ("Gross exposure now", fmt.usd(self.book.gross_exposure())),
-            (f"Grid: moves up to ±{max_move:.0%} each", f"{CELLS} x {CELLS} cells"),
-            ("Worst cell (x on the chart)" if show == "P&L" else "Largest net (x on the chart)",
-             worst_text),
-            ("... where", where),
-            ("Worst named stress", f"{low}: {fmt.usd(table.pnl[low])} "
-                                   f"({share_of_equity(table.pnl[low], equity)})"),
-        ], headline=f"Looks flat ({fmt.describe_net(net)}); the grid says otherwise"
-           if abs(net) < 0.05 * self.book.gross_exposure() else fmt.describe_net(net))
+        worst_label = "Worst cell (x)" if show == "P&L" else "Largest net (x)"
+        rows = [("Net now", fmt.describe_net(net)),
+                ("Gross now", fmt.usd(self.book.gross_exposure())),
+                ("Moves on the grid", f"up to ±{max_move:.0%} each"),
+                (worst_label, fmt.usd(worst) if show == "P&L" else fmt.describe_net(worst)),
+                ("... at", where)]
+        if show == "P&L":
+            rows.append(("... share of equity", share_of_equity(worst, equity)))
+        rows += [("Worst named stress", str(low)),
+                 ("... its P&L", f"{fmt.usd(table.pnl[low])} "
+                                 f"({share_of_equity(table.pnl[low], equity)})")]
+        flat = abs(net) < 0.05 * self.book.gross_exposure()
+        return readout_table(rows, headline=f"Looks flat ({fmt.describe_net(net)}); the grid "
+                             "says otherwise" if flat else fmt.describe_net(net))
 
     def _open_details(self, _change: dict) -> None:
         self._fill_details(self.controls["equity"].value)
