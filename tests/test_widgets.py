@@ -200,6 +200,10 @@ def test_ladder_moves_are_the_engines(equity, long, short, rate):
     moves = ek.widgets._leverage.liquidating_moves(equity, long, short, rate)
     account = ek.MarginAccount(ek.widgets._leverage.leveraged_book(long, short), equity,
                                maintenance_margin_rate=rate)
+    # the readout's maintenance margin and liquidated state are the engine's too
+    dash = LeverageDashboard(equity=equity, long=long, short=short, maintenance_margin_rate=rate)
+    assert ek.usd(account.maintenance_margin()) in text(dash)
+    assert ("liquidated:" in text(dash)) == account.is_liquidated()
     for coin, size in (("BTC", long), ("ETH", short)):
         if not size:
             continue                                # not in the book: nothing to compare

@@ -7,7 +7,6 @@ from matplotlib.patches import Patch
 
 from .. import _format as fmt
 from .._book import Book, Position
-from .._margin import MarginAccount
 from ..plots import COLORS
 from ._base import Dashboard, money_slider, readout_table
 
@@ -190,8 +189,11 @@ class LeverageDashboard(Dashboard):
     def _update(self, equity: float, long: float, short: float) -> str:
         book = leveraged_book(long, short)
         s = book.summary(equity=equity)
-        account = MarginAccount(book, equity, maintenance_margin_rate=self.mmr)
-        maintenance, liquidated = account.maintenance_margin(), account.is_liquidated()
+        # Both legs are linear perps entered at today's prices: the account's equity is the
+        # wallet and its maintenance margin the rate times the gross (what MarginAccount gives
+        # for this book, tested; building one costs more than the redraw).
+        maintenance = self.mmr * s.gross
+        liquidated = equity <= maintenance
         # closed form (tested against MarginAccount.liquidating_move): the engine's search
         # takes longer than a redraw
         moves = liquidating_moves(equity, long, short, self.mmr)
@@ -201,9 +203,8 @@ class LeverageDashboard(Dashboard):
             band = bands[coin] if bands[coin] else None
             self._update_ladder(coin, move, band, span)
         if liquidated:
-            equity_now = account.equity()
-            state = "at" if equity_now == maintenance else "below"
-            headline = (f"liquidated: equity {fmt.usd(equity_now)} is {state} the "
+            state = "at" if equity == maintenance else "below"
+            headline = (f"liquidated: equity {fmt.usd(equity)} is {state} the "
                         f"{fmt.usd(maintenance)} maintenance margin")
         else:
             nearest = min((m for m in moves.values() if m is not None), key=abs, default=None)
@@ -215,7 +216,7 @@ class LeverageDashboard(Dashboard):
             ("Net leverage (net / equity)", f"{s.net_leverage:.2f}x"),
             ("Maintenance rate", _rate_text(self.mmr)),
             ("Maintenance margin (rate x gross)", fmt.usd(maintenance)),
-            ("Maintenance margin / equity", fmt.percent(account.margin_ratio())),
+            ("Maintenance margin / equity", fmt.percent(maintenance / equity)),
             ("BTC move that liquidates", _move_text(moves["BTC"], liquidated)),
             ("ETH move that liquidates", _move_text(moves["ETH"], liquidated)),
         ], headline=headline)
