@@ -395,8 +395,10 @@ def _funding_cash(book: Book, rate: float, periods: int) -> tuple[float, str]:
     # longs pay when the rate is positive: give each asset the sign that makes its net perp pay
     rates = _per_row(book, pd.Series(np.sign(perp_net.to_numpy()) * rate, index=perp_net.index))
     cash = float(np.sum(funding_payment(signed, rates))) * periods
-    text = (f"Funding turns against every perp position's net side at {percent(rate, 3)} a period "
-            f"for {periods} periods; prices do not move.")
+    # funding is paid every 8 hours: three periods a day, said in days too
+    days = f" ({periods / 3:g} days)" if periods % 3 == 0 else ""
+    text = (f"Funding turns against every perp position's net side at {percent(rate, 3)} per "
+            f"8-hour period for {periods} periods{days}; prices do not move.")
     return cash, text
 
 

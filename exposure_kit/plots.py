@@ -25,6 +25,9 @@ __all__ = ["COLORS", "new_axes", "money_axis", "exposure_bars", "waterfall", "ex
 COLORS = {"long": "#0072B2", "short": "#D55E00", "net": "#009E73", "gross": "#7F7F7F",
           "marker": "#CC79A7", "zero": "#222222", "band": "#F0E442"}
 _MONEY = FuncFormatter(lambda value, _: usd_short(value))
+# Two views of one grid never share colours: P&L red (loss) to blue (gain); net exposure orange
+# (short) to purple (long). Both maps are diverging and readable with colour-blindness.
+HEATMAP_CMAPS = {"P&L": "RdBu", "net exposure": "PuOr"}
 
 
 def new_axes(ax: Axes | None = None, figsize: tuple[float, float] = (6.0, 3.6)) -> Axes:
@@ -221,8 +224,11 @@ def net_vs_hedge_ratio(ratios: Sequence[float], nets: Sequence[float], current: 
 
 
 def scenario_heatmap(values: pd.DataFrame, ax: Axes | None = None, label: str = "P&L",
-                     x: str = "BTC", y: str = "ETH") -> Axes:
+                     x: str = "BTC", y: str = "ETH", cmap: str | None = None) -> Axes:
     """A grid of outcomes (rows: moves of ``y``; columns: moves of ``x``), red for losses.
+
+    The colours follow ``label`` (``HEATMAP_CMAPS``): a P&L grid runs red to blue, a net
+    exposure grid orange (short) to purple (long); ``cmap`` overrides.
 
     Examples
     --------
@@ -234,7 +240,8 @@ def scenario_heatmap(values: pd.DataFrame, ax: Axes | None = None, label: str = 
     data = values.to_numpy(dtype=float)
     limit = float(np.nanmax(np.abs(data))) or 1.0
     xs, ys = values.columns.to_numpy(float), values.index.to_numpy(float)
-    image = ax.imshow(data, origin="lower", cmap="RdBu", vmin=-limit, vmax=limit, aspect="auto",
+    cmap = cmap or HEATMAP_CMAPS.get(label, "RdBu")
+    image = ax.imshow(data, origin="lower", cmap=cmap, vmin=-limit, vmax=limit, aspect="auto",
                       extent=_extent(xs, ys))
     bar = ax.figure.colorbar(image, ax=ax, format=_MONEY)
     bar.set_label(label)

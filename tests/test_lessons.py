@@ -35,7 +35,7 @@ def test_lesson_structure(path):
     assert "*Follows the guide" in prose                       # which part of the guide
     assert "**Predict first.**" in prose
     assert "## Key points" in prose
-    assert re.search(r"widgets\.\w+(Dashboard|Explorer)\(", code)
+    assert re.search(r"widgets\.\w+(Dashboard|Explorer)(\.from_book)?\(", code)
     # key numbers compared by nbval, or revealed by a prediction that test_practice.py drives
     assert "# NBVAL_CHECK_OUTPUT" in code or "widgets.Prediction(" in code
     links = re.findall(r"\]\((\.\./exercises/[^)]+\.ipynb)\)", prose)

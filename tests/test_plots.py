@@ -101,3 +101,20 @@ def test_a_chart_last_in_a_notebook_cell_displays_as_png():
         assert data["image/png"].startswith(b"\x89PNG")
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_every_chart_says_what_it_shows_and_heatmap_views_differ():
+    book = guide_book()
+    grid = ek.scenario_grid(book, "BTC", "ETH", np.linspace(-0.2, 0.2, 5))
+    path = pd.DataFrame({"long": [1.0, 2.0], "short": [1.0, 1.0], "net": [0.0, 1.0],
+                         "gross": [2.0, 3.0]})
+    charts = [plots.exposure_bars(book), plots.waterfall(book),
+              plots.exposure_by(book.by("kind")),
+              plots.net_vs_hedge_ratio([0, 1], [1.0, 0.0], current=0.5),
+              plots.scenario_heatmap(grid.pnl), plots.exposure_path_chart(path),
+              plots.delta_curve([1, 2], [0.2, 0.8])]
+    for ax in charts:          # the title is the chart's text: a reader knows what it shows
+        assert len(ax.get_title()) > 10
+    # two views of one grid never look the same: P&L and net exposure use different colours
+    net = plots.scenario_heatmap(grid.net, label="net exposure")
+    assert net.images[0].get_cmap().name != charts[4].images[0].get_cmap().name

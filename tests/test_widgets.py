@@ -19,9 +19,21 @@ ALL = [NetGrossDashboard, BookDashboard, HedgeRatioDashboard, CrossHedgeDashboar
        FundingBasisDashboard, lambda: BookExplorer(looks_neutral_book(), equity=50_000)]
 
 
+def plain(markup: str) -> str:
+    """HTML as a reader sees it: tags stripped, spaces folded."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)).replace("&#x27;", "'")
+
+
 def text(dash) -> str:
-    """The readout as a reader sees it: tags stripped, spaces folded."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dash.readout.value)).replace("&#x27;", "'")
+    """The readout as a reader sees it."""
+    return plain(dash.readout.value)
+
+
+def details(dash) -> str:
+    """The collapsible panels' text (tables, warnings) as a reader sees it once opened."""
+    if dash.details.selected_index is None:
+        dash.details.selected_index = 0
+    return plain(" ".join(child.value for child in dash.details.children))
 
 
 def test_net_gross_bars_and_readout_follow_the_sliders():
@@ -103,17 +115,36 @@ def test_cross_hedge_lesson_start_with_eth_volatility():
                            "short_vol": 0.9}
     # beta = 0.8 x 0.90 / 0.60 = 1.20; beta-adjusted net 150,000 - 1.2 x 100,000 = 30,000.
     # Risk: 150,000 x 0.6 = 100,000 x 0.9 = 90,000 per leg, so 90,000 sqrt(2 - 1.6) = 56,921.
-    assert "ETH beta to BTC (rho x vol ratio) 1.20" in text(dash)
-    assert "Beta-adjusted net $30,000" in text(dash)
+    assert "ETH beta to BTC (rho x ETH vol / BTC vol) 1.20" in text(dash)
+    assert "Beta-adjusted net $30,000 net long" in text(dash)
     assert dash.marker.get_ydata()[0] == pytest.approx(90_000 * math.sqrt(0.4))
     assert "$56,921" in text(dash)
+
+
+def test_cross_hedge_marks_the_beta_neutral_and_minimum_variance_ratios():
+    dash = CrossHedgeDashboard(short_vol=0.90)
+    # Beta-neutral: 1 / 1.2 = 0.833 dollars of ETH per dollar of BTC (beta-adjusted net zero).
+    # Minimum variance: rho sB / sE = 0.8 x 0.6 / 0.9 = 0.533 (Hull, Options, Futures and Other
+    # Derivatives, ch. 3: h* = rho sS / sF), leaving sB sqrt(1 - rho^2) = 90,000 x 0.6 = 54,000.
+    assert dash.beta_line.get_xdata()[0] == pytest.approx(1 / 1.2)
+    assert dash.min_var.get_xdata()[0] == pytest.approx(0.8 * 0.6 / 0.9)
+    assert "Beta-neutral ratio (1 / beta) 0.83" in text(dash)
+    assert "Minimum-variance ratio (rho x BTC vol / ETH vol) 0.53" in text(dash)
+    assert "Least risk left (at minimum variance) $54,000" in text(dash)
+    # the curve's lowest point is the minimum-variance ratio
+    curve = dash.curve.get_ydata()
+    assert dash.curve.get_xdata()[np.argmin(curve)] == pytest.approx(0.533, abs=0.025)
+    assert min(curve) == pytest.approx(54_000, rel=0.002)
+    # the book's own ratio, 100,000 / 150,000, sits between the two
+    assert dash.marker.get_xdata()[0] == pytest.approx(2 / 3)
 
 
 def test_leverage_and_liquidating_moves():
     dash = LeverageDashboard()
     dash.controls["equity"].value = 25_000
     # 250,000 gross / 25,000 = 10x; 50,000 net / 25,000 = 2x.
-    assert [bar.get_height() for bar in dash.bars] == pytest.approx([10.0, 2.0])
+    assert "Gross leverage (gross / equity) 10.00x" in text(dash)
+    assert "Net leverage (net / equity) 2.00x" in text(dash)
     dash.controls["equity"].value = 50_000
     # 5 % maintenance on 250,000 = 12,500. BTC falls by x until 50,000 + 150,000x =
     # 0.05 (150,000 (1 + x) + 100,000): x = -37,500 / 142,500 = -26.3 %.
@@ -131,7 +162,56 @@ def test_leverage_with_the_lessons_one_percent_maintenance():
     assert "$2,500" in text(dash) and "-32.0%" in text(dash)
     # ETH rises by y until 50,000 - 100,000y = 2,500 + 1,000y: y = 47,500 / 101,000 = +47.0 %.
     assert "+47.0%" in text(dash)
-    assert "Margin ratio (maintenance / equity) 5.0%" in text(dash)   # 2,500 / 50,000
+    assert "Maintenance margin / equity 5.0%" in text(dash)   # 2,500 / 50,000
+    # the ladders: liquidation at 60,000 x 0.680 = 40,808 (BTC), 3,000 x 1.470 = 4,411 (ETH)
+    btc, eth = dash.ladders["BTC"], dash.ladders["ETH"]
+    assert btc[4].get_xdata()[0] == pytest.approx(60_000 * (1 - 47_500 / 148_500))
+    assert eth[4].get_xdata()[0] == pytest.approx(3_000 * (1 + 47_500 / 101_000))
+    assert btc[6].get_text() == "-32.0%" and eth[6].get_text() == "+47.0%"
+
+
+def test_leverage_reaches_the_lessons_tight_book_and_its_price_ladder():
+    dash = LeverageDashboard(maintenance_margin_rate=0.01)
+    assert dash.controls["long"].max >= 480_000 and dash.controls["short"].max >= 465_000
+    dash.controls["long"].value = 480_000          # lesson 05: 8 BTC at 60,000
+    dash.controls["short"].value = 465_000         # against 155 ETH at 3,000
+    # gross 945,000 / 50,000 = 18.9x. BTC falls by x until 50,000 + 480,000x =
+    # 0.01 (480,000 (1 + x) + 465,000) = 9,450 + 4,800x: x = -40,550 / 475,200 = -8.53 %.
+    assert "18.90x gross" in text(dash) and "-8.5%" in text(dash)
+    btc = dash.ladders["BTC"]
+    liquidation = 60_000 * (1 - 40_550 / 475_200)
+    assert btc[4].get_xdata()[0] == pytest.approx(liquidation)
+    assert btc[7].get_text().strip() == f"liquidation ${liquidation:,.0f}"
+    # The band runs to where equity is twice the maintenance margin: 50,000 + 480,000x =
+    # 0.02 (945,000 + 480,000x): x = -31,100 / 470,400 = -6.61 %, i.e. 56,033.
+    band = btc[2]
+    left, right = band.get_x(), band.get_x() + band.get_width()
+    assert (left, right) == pytest.approx((liquidation, 60_000 * (1 - 31_100 / 470_400)))
+    # the ladder's span holds the liquidation price: the axes moved in
+    assert btc[0].get_xlim()[0] < liquidation < 60_000 < btc[0].get_xlim()[1]
+
+
+@pytest.mark.parametrize("equity,long,short,rate", [
+    (50_000, 150_000, 100_000, 0.05), (50_000, 480_000, 465_000, 0.01),
+    (3_000, 0, 200_000, 0.02), (10_000, 300_000, 0, 0.005), (1_000, 150_000, 150_000, 0.05),
+    (500_000, 100_000, 20_000, 0.01)])
+def test_ladder_moves_are_the_engines(equity, long, short, rate):
+    # the dashboard's closed form against the engine's search, liquidated and no-move cases
+    moves = ek.widgets._leverage.liquidating_moves(equity, long, short, rate)
+    account = ek.MarginAccount(ek.widgets._leverage.leveraged_book(long, short), equity,
+                               maintenance_margin_rate=rate)
+    # the readout's maintenance margin and liquidated state are the engine's too
+    dash = LeverageDashboard(equity=equity, long=long, short=short, maintenance_margin_rate=rate)
+    assert ek.usd(account.maintenance_margin()) in text(dash)
+    assert ("liquidated:" in text(dash)) == account.is_liquidated()
+    for coin, size in (("BTC", long), ("ETH", short)):
+        if not size:
+            continue                                # not in the book: nothing to compare
+        expected = account.liquidating_move(coin)
+        if expected is None:
+            assert moves[coin] is None
+        else:
+            assert moves[coin] == pytest.approx(expected, abs=1e-9)
 
 
 def test_leverage_says_when_the_account_is_already_liquidated():
@@ -142,7 +222,7 @@ def test_leverage_says_when_the_account_is_already_liquidated():
     account = ek.MarginAccount(ek.widgets._leverage.leveraged_book(150_000, 150_000), 1_000,
                                maintenance_margin_rate=0.05)
     assert account.is_liquidated() and account.maintenance_margin() == pytest.approx(15_000)
-    headline = re.sub(r"<[^>]+>", " ", dash.readout.value.split("<table>")[0]).strip()
+    headline = re.sub(r"<[^>]+>", " ", dash.readout.value.split("<table")[0]).strip()
     assert headline == "liquidated: equity $1,000 is below the $15,000 maintenance margin"
     assert "BTC move that liquidates already liquidated" in text(dash)
     assert "ETH move that liquidates already liquidated" in text(dash)
@@ -176,8 +256,10 @@ def test_stress_heatmap_is_the_engine_grid():
     grid = ek.scenario_grid(looks_neutral_book(), "BTC", "ETH", moves)
     assert np.allclose(dash.ax.images[0].get_array(), grid.net.to_numpy())
     for name in ek.stress_test(looks_neutral_book()).index:
-        assert name in text(dash)
-    assert "Warnings" in text(dash) and "no warnings" not in text(dash)
+        assert name in details(dash)
+    assert dash.details.get_title(1).startswith("Warnings (") and "no warnings" not in details(dash)
+    count = len(ek.diagnose(looks_neutral_book(), equity=50_000))
+    assert dash.details.get_title(1) == f"Warnings ({count})"
 
 
 def test_stress_table_shows_each_loss_as_a_share_of_equity():
@@ -186,14 +268,14 @@ def test_stress_table_shows_each_loss_as_a_share_of_equity():
     # Correlation break: BTC -20 % on 100,800 net long, ETH +20 % on a 100,200 short:
     # -20,160 - 20,040 = -40,200, which is 80 % of 50,000.
     assert table.loc["correlation break", "pnl"] == pytest.approx(-40_200)
-    assert "share of equity" in text(dash)
-    assert "correlation break -$40,200 -80%" in text(dash)
-    assert "one leg gaps -$30,240 -60%" in text(dash)    # 30,240 / 50,000 = 60.5 %
-    assert "account gone" not in text(dash)
+    assert "share of equity" in details(dash)
+    assert "correlation break -$40,200 -80%" in details(dash)
+    assert "one leg gaps -$30,240 -60%" in details(dash)    # 30,240 / 50,000 = 60.5 %
+    assert "account gone" not in details(dash)
     dash.controls["equity"].value = 35_000
     # 40,200 / 35,000 = 115 %: more than the account holds; 30,240 / 35,000 = 86 %.
-    assert "correlation break -$40,200 account gone (-115%)" in text(dash)
-    assert "one leg gaps -$30,240 -86%" in text(dash)
+    assert "correlation break -$40,200 account gone (-115%)" in details(dash)
+    assert "one leg gaps -$30,240 -86%" in details(dash)
 
 
 def test_option_delta_exposure():
@@ -258,16 +340,16 @@ def test_explorer_groups_and_measures():
 def test_explorer_warnings_sit_under_the_chart_and_labels_fit():
     dash = BookExplorer(looks_neutral_book(), equity=50_000)
     findings = ek.diagnose(looks_neutral_book(), equity=50_000)
-    children = list(dash.widget.children)
-    assert children.index(dash.image) < children.index(dash.findings) < len(children) - 1
-    assert children.index(dash.readout) < children.index(dash.image)
+    # the warnings are in a collapsed panel under the dashboard, not between it and the chart
+    assert dash.details.children == (dash.findings,) and dash.details.selected_index is None
+    assert dash.widget.children[-1] is dash.details
     assert "Warnings" not in text(dash)             # the readout is only the summary
     assert f"{len(findings)} findings" in dash.findings.value
     for finding in findings:
         assert html.escape(finding.message) in dash.findings.value
     for control in dash.controls.values():
-        assert control.style.description_width == "150px"
-        assert control.layout.width == "460px"
+        assert control.style.description_width == "140px"
+        assert control.layout.width == "410px"
     dash.controls["equity"].value = 0               # no equity: no leverage warning
     assert len(ek.diagnose(looks_neutral_book())) < len(findings)
     assert f"{len(ek.diagnose(looks_neutral_book()))} finding" in dash.findings.value
@@ -310,9 +392,85 @@ def test_figure_is_built_once(make):
             control.value = (control.min + control.max) / 2
     assert dash.figure is figure and dash.figure.axes[:len(axes)] == axes
     assert isinstance(dash.widget, widgets.VBox)
-    assert "Try this" in dash.widget.children[-1].value
+    side, chart = dash.widget.children[0].children
+    assert "Try this" in side.children[-1].value
 
 
 def test_nan_readouts_never_appear():
     for make in ALL:
         assert not re.search(r"\bnan\b|n/a", text(make()).lower())
+
+
+@pytest.mark.parametrize("make", ALL)
+def test_controls_and_readout_sit_beside_the_chart(make):
+    dash = make()
+    row = dash.widget.children[0]
+    # one wrapping row: controls and readout on the left, the chart on the right; it stacks
+    # only when the page is narrower than both
+    assert row.layout.flex_flow == "row wrap"
+    side, chart = row.children
+    assert dash.readout in side.children and all(
+        c in side.children[1].children for c in dash.controls.values())
+    assert chart.children == (dash.image, dash.image_alt) and dash.image.layout.width == "100%"
+    # long text is never between the controls and the chart
+    for child in dash.widget.children[1:]:
+        assert isinstance(child, widgets.Accordion) and child.selected_index is None
+    # the chart says what it shows: to screen readers beside the image, and in the PNG's text
+    assert len(dash.alt) > 40 and html.escape(dash.alt) in dash.image_alt.value
+    assert b"Description" in bytes(dash.image.value[:2_000])
+
+
+def test_hedge_ratio_guide_line_is_the_hedge_neutral_on_all_btc():
+    dash = HedgeRatioDashboard(spot_notional=100_000, ratio=1.0, collateral=25_000)
+    # 100,000 held + 25,000 collateral = 125,000 long: the 100,000 short leaves 25,000 net
+    # long, and the hedge is neutral at 125,000 / 100,000 = 125 % of the BTC held.
+    assert dash.neutral.get_xdata()[0] == pytest.approx(1.25)
+    assert "Hedge ratio on all BTC 80.0%" in text(dash)      # 100,000 / 125,000
+    assert "Neutral hedge (dashed line) 125% of the BTC held" in text(dash)
+    line = dash.line.get_ydata()                              # net at ratios 0 and 150 %
+    zero = 0 + (1.5 - 0) * line[0] / (line[0] - line[1])
+    assert zero == pytest.approx(1.25)                        # the line crosses zero there
+    dash.controls["collateral"].value = 0
+    assert dash.neutral.get_xdata()[0] == pytest.approx(1.0)
+
+
+def test_stress_net_view_has_its_own_colours():
+    dash = StressDashboard()
+    pnl_map = dash.heatmap.get_cmap().name
+    pnl_limits = dash.heatmap.get_clim()
+    dash.controls["show"].value = "net exposure"
+    assert dash.heatmap.get_cmap().name != pnl_map
+    assert dash.heatmap.get_clim() != pnl_limits
+    assert "net exposure" in dash.heatmap.colorbar.ax.get_ylabel()
+
+
+def test_stress_largest_move_changes_the_readout():
+    dash = StressDashboard()
+    before = text(dash)
+    dash.controls["max_move"].value = 0.1
+    # the worst cell, BTC -10 %, ETH +10 %: -(100,800 x 0.1) - 100,200 x 0.1 = -20,100
+    assert "Worst cell (x) -$20,100" in text(dash) and text(dash) != before
+    assert "... at BTC -10%, ETH +10%" in text(dash)
+
+
+def test_option_puts_short_and_the_delta_hedge():
+    dash = OptionDeltaDashboard(strike=60_000, hedge_coins=0)
+    dash.controls["option_type"].value = "put"
+    # At the money, vol 60 %, 3 months: put delta = N(0.15) - 1 = -0.4404 (table, 0.5596).
+    assert dash.marker.get_ydata()[0] == pytest.approx(-0.4404, abs=0.0005)
+    assert "Put delta (Black-76) -0.440" in text(dash)
+    # A long put is short exposure: 600,000 x -0.4404 = about 264,200 net short.
+    assert re.search(r"Net, counting delta \$264,\d{3} net short", text(dash))
+    assert "Delta hedge (flat by delta) +4.40 BTC perp" in text(dash)
+    dash.controls["side"].value = "short"          # a short put is long exposure
+    assert dash.marker.get_ydata()[0] == pytest.approx(0.4404, abs=0.0005)
+    dash.controls["hedge"].value = -4.4            # short 4.4 BTC of perp: flat by delta
+    assert re.search(r"Net, counting delta \$\d{1,3} net (long|short)", text(dash))
+    # Delta-hedged short option: it loses whichever way BTC jumps (it is short gamma), so the
+    # hedge has to be re-struck as the price moves.
+    pnl = dash.pnl_curve.get_ydata()
+    assert pnl[0] < 0 and pnl[-1] < 0 and max(pnl) == pytest.approx(0, abs=200)
+    dash.controls["side"].value = "long"
+    dash.controls["hedge"].value = 4.4
+    pnl = dash.pnl_curve.get_ydata()
+    assert pnl[0] > 0 and pnl[-1] > 0             # long gamma: gains both ways

@@ -23,6 +23,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 import pandas as pd
 
 from .._book import Book
@@ -32,8 +33,12 @@ from .._errors import PositionError, checked_number
 __all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "readout_table",
            "finding_items", "checked_arguments", "checked_source"]
 
-_STYLE = {"description_width": "150px"}
-_LAYOUT = widgets.Layout(width="460px")
+_STYLE = {"description_width": "140px"}
+_LAYOUT = widgets.Layout(width="410px", max_width="100%")
+# Controls and readout in a column beside the chart; on a page narrower than both, the chart
+# wraps under them (flex-wrap), so no dashboard needs a horizontal scroll bar.
+_SIDE = {"flex": "0 1 420px", "min_width": "300px", "margin": "0 18px 0 0"}
+_CHART = {"flex": "1 1 400px", "min_width": "300px"}
 
 
 def _bound(number: float) -> str:
@@ -142,12 +147,14 @@ def finding_items(findings) -> str:
 
 def readout_table(rows: list[tuple[str, str]], headline: str | None = None) -> str:
     """HTML for the readout: an optional headline and a two-column table of label and value."""
-    cells = "".join(f"<tr><td style='padding:1px 12px 1px 0'>{html.escape(label)}</td>"
-                    f"<td style='text-align:right'><b>{html.escape(value)}</b></td></tr>"
-                    for label, value in rows)
+    cells = "".join(f"<tr><td style='padding:0 12px 0 0'>{html.escape(label)}</td>"
+                    "<td style='text-align:right;padding:0;white-space:nowrap'>"
+                    f"<b>{html.escape(value)}</b></td></tr>" for label, value in rows)
     top = f"<div style='font-size:1.15em;margin-bottom:4px'><b>{html.escape(headline)}</b></div>" \
         if headline else ""
-    return f"<div class='ek-readout-body'>{top}<table>{cells}</table></div>"
+    # the widgets' own line height (a slider's 28 px) would make a 9-row readout 260 px tall
+    return (f"<div class='ek-readout-body' style='line-height:1.35'>{top}"
+            f"<table style='border-collapse:collapse'>{cells}</table></div>")
 
 
 class Dashboard:
@@ -164,11 +171,18 @@ class Dashboard:
     figure : matplotlib.figure.Figure
         Built once; its artists move on each change.
     widget : ipywidgets.VBox
-        Everything, ready to display.
+        Everything, ready to display: controls, readout and hint in a column beside the chart,
+        and long text (tables, warnings) in a collapsed ``details`` section under them.
+    details : ipywidgets.Accordion or None
+        The long text, one collapsible panel per item of :meth:`_details`.
+    alt : str
+        What the chart shows, in words: the image's text alternative, given to screen readers
+        in ``image_alt`` beside the image (hidden from sight) and stored in the PNG's text.
     """
 
     title = ""
     hint = ""
+    alt = ""
     figsize = (6.4, 3.6)
     dpi = 80
     margins = {"left": 0.13, "right": 0.97, "top": 0.9, "bottom": 0.12}
@@ -183,7 +197,15 @@ class Dashboard:
         self.figure = Figure(figsize=self.figsize, dpi=self.dpi)
         self.figure.subplots_adjust(**self.margins)
         FigureCanvasAgg(self.figure)
+        # No tooltip on the Image: Voila 0.5's front end cannot build an Image view with one.
         self.image = widgets.Image(format="png")
+        self.image.add_class("ek-chart")
+        self.image_alt = widgets.HTML(
+            f"<div class='ek-alt' role='note' style='position:absolute;width:1px;height:1px;"
+            f"overflow:hidden;clip-path:inset(50%);white-space:nowrap'>Chart: "
+            f"{html.escape(self.alt or self.title)}</div>")
+        self.image.layout.width = "100%"
+        self.image.layout.height = "auto"
         self.image.layout.max_width = f"{int(self.figsize[0] * self.dpi)}px"
         self.last_error: str | None = None
         self._moving: list[Artist] = []
@@ -191,12 +213,8 @@ class Dashboard:
         self._safely(self._draw)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        self.widget = widgets.VBox([
-            widgets.HTML(f"<h4 style='margin:4px 0'>{html.escape(self.title)}</h4>"),
-            widgets.VBox(list(self.controls.values())),
-            self.readout, self.error, self.image, *self._below_image(),
-            widgets.HTML(f"<i>Try this: {html.escape(self.hint)}</i>"),
-        ])
+        self.details = self._accordion(self._details())
+        self.widget = self._layout()
         self.refresh()
 
     # -- for subclasses ------------------------------------------------------------------------
@@ -211,9 +229,37 @@ class Dashboard:
         """Compute with the engine, move the artists, return the readout's HTML."""
         raise NotImplementedError
 
-    def _below_image(self) -> list[widgets.Widget]:
-        """Widgets shown under the figure (long text that would push the figure down)."""
+    def _details(self) -> list[tuple[str, widgets.Widget]]:
+        """Long text (tables, warnings) as ``(title, widget)``: collapsed panels under the
+        dashboard, so that nothing pushes the chart away from its controls."""
         return []
+
+    # -- layout --------------------------------------------------------------------------------
+    @staticmethod
+    def _accordion(items: list[tuple[str, widgets.Widget]]) -> widgets.Accordion | None:
+        if not items:
+            return None
+        accordion = widgets.Accordion(children=[w for _, w in items],
+                                      titles=tuple(t for t, _ in items), selected_index=None)
+        accordion.add_class("ek-details")
+        return accordion
+
+    def _layout(self) -> widgets.VBox:
+        side = widgets.VBox([
+            widgets.HTML(f"<h4 style='margin:2px 0 4px 0'>{html.escape(self.title)}</h4>"),
+            widgets.VBox(list(self.controls.values())),
+            self.readout, self.error,
+            widgets.HTML(f"<div style='line-height:1.35;margin-top:4px'><i>Try this: "
+                         f"{html.escape(self.hint)}</i></div>",
+                         layout=widgets.Layout(max_width="420px")),
+        ], layout=widgets.Layout(**_SIDE))
+        chart = widgets.Box([self.image, self.image_alt], layout=widgets.Layout(**_CHART))
+        row = widgets.HBox([side, chart], layout=widgets.Layout(
+            flex_flow="row wrap", align_items="flex-start", width="100%"))
+        row.add_class("ek-dashboard-row")
+        box = widgets.VBox([row, *([self.details] if self.details else [])])
+        box.add_class("ek-dashboard")
+        return box
 
     # -- machinery -----------------------------------------------------------------------------
     @property
@@ -292,9 +338,16 @@ class Dashboard:
         picture = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA",
                                    0, 1)
         buffer = io.BytesIO()
-        picture.save(buffer, format="png", compress_level=1)
+        picture.save(buffer, format="png", compress_level=1, pnginfo=self._png_text())
         self.image.value = buffer.getvalue()
         return self.image.value
+
+    def _png_text(self) -> PngInfo:
+        if getattr(self, "_png_info", None) is None:
+            self._png_info = PngInfo()
+            self._png_info.add_text("Title", self.title)
+            self._png_info.add_text("Description", self.alt or self.title)
+        return self._png_info
 
     def save(self, path: str) -> None:
         """Save what the dashboard shows now as a PNG file."""
@@ -304,8 +357,7 @@ class Dashboard:
     def still_picture(self) -> str:
         """HTML that looks like the dashboard as it stands (controls, readout, chart, hint)."""
         return still_picture(self.title, self.controls,
-                             [self.readout.value, self.error.value,
-                              *(w.value for w in self._below_image() if isinstance(w, widgets.HTML))],
+                             [self.readout.value, self.error.value],
                              self.image.value, self.hint)
 
     def _repr_mimebundle_(self, **kwargs: Any):

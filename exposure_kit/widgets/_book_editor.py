@@ -37,6 +37,8 @@ class BookDashboard(Dashboard):
     """
 
     title = "Net = long - short, position by position"
+    alt = ("Waterfall in dollars: each position steps up (long) or down (short) from zero, and the "
+           "last bar is the net exposure.")
     hint = "flip the BTC quarterly future to long: the net jumps by twice its size."
     figsize = (6.4, 3.8)
 

@@ -9,7 +9,7 @@ from .. import _format as fmt
 from .._book import Book, Position
 from .._paths import exposure_path, price_paths
 from ..plots import COLORS, money_axis
-from ._base import Dashboard, checked_arguments, fraction_slider, readout_table
+from ._base import _LAYOUT, _STYLE, Dashboard, checked_arguments, fraction_slider, readout_table
 
 __all__ = ["DriftDashboard", "HEDGES", "drift_book"]
 
@@ -50,6 +50,8 @@ class DriftDashboard(Dashboard):
     """
 
     title = "Drift: a balanced hedge after prices move"
+    alt = ("Left, bars in dollars of the BTC held, the hedge and the net after the price moves; "
+           "right, the net and gross exposure along a simulated half year, held unchanged.")
     hint = ("with the ETH hedge, move BTC down 20 % and ETH up 10 %: the flat book is now "
             "net short. Then try the two inverse views with BTC down.")
     figsize = (8.6, 3.4)
@@ -68,14 +70,13 @@ class DriftDashboard(Dashboard):
         return {"btc": fraction_slider("BTC move", btc, -0.5, 0.5, 0.01),
                 "eth": fraction_slider("ETH move", eth, -0.5, 0.5, 0.01),
                 "hedge": widgets.Dropdown(options=list(HEDGES), value=hedge,
-                                          description="Hedge", style={"description_width": "150px"},
-                                          layout=widgets.Layout(width="460px")),
+                                          description="Hedge", style=_STYLE, layout=_LAYOUT),
                 "seed": widgets.IntSlider(value=seed, min=0, max=20, description="Path (seed)",
-                                          style={"description_width": "150px"},
-                                          layout=widgets.Layout(width="460px"))}
+                                          style=_STYLE, layout=_LAYOUT)}
 
     def _draw(self) -> None:
         self.ax, self.path_ax = self.figure.subplots(1, 2, width_ratios=[1, 1.6])
+        self._path_key = None
         names = ["long", "short", "net"]
         self.bars = self.ax.bar(names, [0, 0, 0], color=[COLORS[n] for n in names], width=0.6,
                                 zorder=2)

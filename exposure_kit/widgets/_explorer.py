@@ -19,7 +19,8 @@ _GROUPS = ("underlying", "venue", "kind", "account", "side")
 class BookExplorer(Dashboard):
     """Group a book by any column, pick the measure and the equity; read summary and warnings.
 
-    The summary is in ``readout``; the diagnostic warnings are in ``findings``, under the chart.
+    The summary is in ``readout``; the diagnostic warnings are in ``findings``, in the
+    collapsed ``details`` panel under the dashboard.
 
     Parameters
     ----------
@@ -41,6 +42,8 @@ class BookExplorer(Dashboard):
     """
 
     title = "Your book"
+    alt = ("Horizontal bars in dollars of the long and short exposure per group of the book, with "
+           "the net as a dot.")
     hint = ("group by venue, then switch the measure to notional: how much bigger do the options "
             "look at face than at delta?")
     figsize = (6.4, 4.0)
@@ -52,13 +55,13 @@ class BookExplorer(Dashboard):
         self.source, self.betas = checked_source("book", book), betas
         self._equity = equity
         self._book: Book | None = None
-        # The warnings go under the chart: above it, a long list pushed the chart off screen.
+        # The warnings go in a collapsed panel: above the chart, a long list pushed it off screen.
         self.findings = widgets.HTML()
         self.findings.add_class("ek-findings")
         super().__init__()
 
-    def _below_image(self):
-        return [self.findings]
+    def _details(self):
+        return [("Warnings", self.findings)]
 
     @property
     def book(self) -> Book:
@@ -88,15 +91,18 @@ class BookExplorer(Dashboard):
 
     def _draw(self) -> None:
         self.ax = self.figure.add_subplot()
+        self._chart_key = None
 
     def _update(self, group: str, measure: str, equity: float) -> str:
         options = {"measure": measure, "betas": self.betas} if measure == "beta" else \
             {"measure": measure}
         table = self.book.by(group, **options)
         summary = self.book.summary(equity=equity or None, **options)
-        self.ax.clear()
-        exposure_by(table, ax=self.ax, column=group)
-        self.invalidate()
+        if self._chart_key != (group, measure):   # the equity does not change the chart
+            self._chart_key = (group, measure)
+            self.ax.clear()
+            exposure_by(table, ax=self.ax, column=group)
+            self.invalidate()
         rows = [("Long", fmt.usd(summary.long)), ("Short", fmt.usd(summary.short)),
                 ("Net", fmt.usd(summary.net)), ("Gross", fmt.usd(summary.gross)),
                 ("Net / gross", fmt.percent(summary.net_to_gross))]
@@ -109,4 +115,7 @@ class BookExplorer(Dashboard):
         self.findings.value = (f"<div><b>Warnings: {count}</b></div>"
                                f"<ul style='margin-top:2px'>{items}</ul>" if findings else
                                "<div><b>Warnings</b>: no warnings</div>")
+        if self.details is not None:
+            self.details.set_title(0, f"Warnings ({len(findings)})")
+        rows.append(("Findings (open the panel below)", str(len(findings))))
         return readout_table(rows, headline=f"{fmt.describe_net(summary.net)} ({measure})")

@@ -40,6 +40,8 @@ class FundingBasisDashboard(Dashboard):
     """
 
     title = "Funding and basis: a carry trade drifting directional"
+    alt = ("Bars in dollars of the spot long, the perp short and the net exposure after the price "
+           "and basis moves.")
     hint = ("switch the perp to inverse and move BTC down 30 %: read at face (coin P&L swept "
             "to USD), the trade meant to be flat is now net short.")
 

@@ -49,6 +49,9 @@ class HedgeRatioDashboard(Dashboard):
     """
 
     title = "Hedging BTC with a short perpetual"
+    alt = ("Line of the book's net exposure in dollars against the hedge ratio from 0 to 150 %; "
+           "a dot marks the current hedge, a dashed line the hedge that is neutral on all the "
+           "BTC, collateral included, and a dotted line 100 % of the BTC held.")
     hint = ("slide the hedge to 100 %, then add BTC collateral: the book is long again although "
             "the hedge did not change.")
 
@@ -70,8 +73,10 @@ class HedgeRatioDashboard(Dashboard):
     def _controls(self):
         ratio, collateral = self._start
         return {"ratio": fraction_slider("Hedge ratio", ratio, *RATIOS, step=0.05),
+                # up to half the holding, so the neutral hedge (1 + collateral / held) stays
+                # inside the 0-150 % axis
                 "collateral": money_slider("BTC collateral $", collateral,
-                                           self.spot_notional, step=5_000)}
+                                           max(self.spot_notional / 2, collateral), step=5_000)}
 
     def _draw(self) -> None:
         ax = self.ax = self.figure.add_subplot()
@@ -80,13 +85,18 @@ class HedgeRatioDashboard(Dashboard):
         (self.marker,) = ax.plot([0], [0], "o", color=COLORS["marker"], markersize=10,
                                  label="your hedge")
         ax.axvline(1.0, color=COLORS["gross"], linestyle=":", linewidth=1)
+        self.neutral = ax.axvline(1.0, color=COLORS["long"], linestyle="--", linewidth=1.5,
+                                  label="neutral on all BTC (collateral included)")
+        self.neutral_text = ax.annotate("", (1.0, 0), xycoords=("data", "axes fraction"),
+                                        xytext=(4, 6), textcoords="offset points", fontsize=9,
+                                        color=COLORS["long"])
         ax.set_xlim(*RATIOS)
         ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
         ax.set_xlabel("hedge ratio (short perp / BTC held)")
         ax.set_title("Net exposure as the hedge grows")
-        ax.legend(loc="upper right", fontsize=8, frameon=False)
+        ax.legend(loc="lower left", fontsize=8, frameon=False)   # clear of the line
         money_axis(ax)
-        self.moving(self.line, self.marker)
+        self.moving(self.line, self.marker, self.neutral, self.neutral_text)
 
     def _update(self, ratio: float, collateral: float) -> str:
         book = hedged_holding(self.spot_notional, ratio, collateral)
@@ -94,6 +104,10 @@ class HedgeRatioDashboard(Dashboard):
         net = book.net_exposure()
         self.line.set_data(RATIOS, ends)   # net is linear in the ratio: two points draw it
         self.marker.set_data([ratio], [net])
+        neutral = 1.0 + collateral / self.spot_notional if self.spot_notional else 1.0
+        self.neutral.set_xdata([neutral, neutral])
+        self.neutral_text.xy = (neutral, 0)
+        self.neutral_text.set_text(f"neutral: {neutral:.0%}")
         self.fit_y(self.ax, ends)
         true_ratio = hedge_ratio(book, "BTC")
         return readout_table([
@@ -101,5 +115,6 @@ class HedgeRatioDashboard(Dashboard):
             ("Short perp hedge", fmt.usd(book.short_exposure())),
             ("Net exposure", fmt.usd(net)),
             ("Hedge ratio on all BTC", fmt.percent(true_ratio)),
+            ("Neutral hedge (dashed line)", f"{neutral:.0%} of the BTC held"),
             ("Status", hedge_status(true_ratio)),
         ], headline=f"{fmt.describe_net(net)}: {hedge_status(true_ratio)}")

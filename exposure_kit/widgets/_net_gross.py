@@ -35,6 +35,8 @@ class NetGrossDashboard(Dashboard):
     """
 
     title = "Net versus gross"
+    alt = ("Bar chart in dollars of the long, the short (drawn downwards), the net and the gross "
+           "exposure, each labelled with its amount.")
     hint = "make the short as big as the long: net goes to zero while gross keeps growing."
     margins = {**Dashboard.margins, "bottom": 0.15}    # room for the two-line "short" tick
 
