@@ -76,6 +76,7 @@ READ_CELLS = r"""
                                     text: o.innerText})),
       errors: [...cell.querySelectorAll('.ek-error')].map((e) => e.innerText.trim())
                 .filter((t) => t),
+      broken: cell.querySelectorAll('.jupyter-widgets-error-widget').length,
       dashboards: dashboards,
     };
   });
@@ -152,6 +153,9 @@ def cell_problems(cell: dict, source: str | None = None) -> list[str]:
             found.append(f"{where}: {match.group(0)!r} printed in an output: "
                          f"{excerpt(text[start:match.end() + 30])!r}")
             break
+    if cell.get("broken"):
+        found.append(f"{where}: {cell['broken']} widget(s) failed to draw "
+                     "(\"Click to show javascript error\")")
     for error in cell["errors"]:
         found.append(f"{where}: a dashboard shows its error line: {excerpt(error, 120)!r}")
     return found
@@ -300,8 +304,7 @@ async def axe_problems(page) -> list[str]:
     found = []
     for violation in results.response["violations"]:
         if violation.get("impact") in AXE_IMPACTS:
-            targets = ", ".join(" ".join(node["target"]) if isinstance(node["target"], list)
-                                else str(node["target"]) for node in violation["nodes"][:3])
+            targets = ", ".join(node.get("html", "")[:100] for node in violation["nodes"][:3])
             found.append(f"accessibility ({violation['impact']}) {violation['id']}: "
                          f"{violation['help']}; {len(violation['nodes'])} element(s), "
                          f"e.g. {excerpt(targets, 150)}")

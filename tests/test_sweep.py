@@ -106,6 +106,7 @@ def test_non_numbers_reprs_and_tracebacks_in_outputs_are_caught():
     assert "raw widget" in sw.cell_problems(out('VBox(children=(HTML(value="<h4'))[0]
     assert sw.cell_problems(out("KeyError: 'x'", "application/vnd.jupyter.stderr"))
     assert sw.cell_problems(cell(errors=["notional must be positive"]))
+    assert "failed to draw" in sw.cell_problems(cell(broken=1))[0]
     for fine in ("information is $1,000", "Nonetheless", "nanoseconds", "$150,000 net long"):
         assert not sw.cell_problems(out(fine)), fine
 

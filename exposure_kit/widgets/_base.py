@@ -25,6 +25,7 @@ from PIL import Image
 import pandas as pd
 
 from .._book import Book
+from ._accessibility import chart_description, name_controls
 
 __all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "readout_table",
            "finding_items"]
@@ -123,6 +124,7 @@ class Dashboard:
             widgets.VBox(list(self.controls.values())),
             self.readout, self.error, self.image, *self._below_image(),
             widgets.HTML(f"<i>Try this: {html.escape(self.hint)}</i>"),
+            name_controls(self.image, chart_description(self.figure, self.title)),
         ])
         self.refresh()
 
