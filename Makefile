@@ -4,6 +4,7 @@
 #   make app        the lessons as Voila web apps (APP_IP=0.0.0.0 to serve a classroom network)
 #   make bench      the speed figures
 #   make solutions  exercise notebooks with their solutions filled in, under build/solutions
+#   make lessons    notebooks/ rebuilt (and run) from the lesson sources, lessons/NN_name.md
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,7 +15,7 @@ APP_IP ?= 127.0.0.1
 APP_PORT ?= 8866
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab app test bench solutions browser clean venv
+.PHONY: lab app test bench solutions lessons browser clean venv
 
 venv: $(STAMP)
 
@@ -61,6 +62,10 @@ test: $(STAMP) browser
 
 bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Every lesson, or some: make lessons ONLY="03 06".
+lessons: $(STAMP)
+	MPLBACKEND=Agg $(PY) lessons/build.py $(ONLY)
 
 solutions: $(STAMP)
 	$(PY) -m exposure_kit.exercises.solutions build/solutions
