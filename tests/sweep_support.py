@@ -73,7 +73,8 @@ READ_CELLS = r"""
       maths: md ? [...md.querySelectorAll('mjx-container')].map(
                     (m) => (m.querySelector('mjx-assistive-mml') || m).textContent.trim()) : [],
       outputs: outputs.map((o) => ({mime: o.getAttribute('data-mime-type') || '',
-                                    text: o.innerText})),
+                                    text: o.innerText,
+                                    maths: o.querySelectorAll('mjx-container').length})),
       errors: [...cell.querySelectorAll('.ek-error')].map((e) => e.innerText.trim())
                 .filter((t) => t),
       broken: cell.querySelectorAll('.jupyter-widgets-error-widget').length,
@@ -142,6 +143,8 @@ def cell_problems(cell: dict, source: str | None = None) -> list[str]:
                          f"{excerpt(' | '.join(cell['maths']), 90)!r}")
     for output in cell["outputs"]:
         text = output["text"]
+        if output.get("maths"):
+            found.append(f"{where}: typeset maths in an output: {excerpt(text)!r}")
         if output["mime"] == "application/vnd.jupyter.stderr" or TRACEBACK.search(text):
             found.append(f"{where}: a traceback or error output: {excerpt(text, 120)!r}")
             continue
@@ -375,7 +378,8 @@ def lab_pages() -> list[str]:
 
 def app_pages() -> list[str]:
     """The app's front page and every lesson, as Voila addresses them."""
-    return [""] + [f"voila/render/{p.name}" for p in sorted((bs.REPO / "notebooks").glob("*.ipynb"))]
+    lessons = sorted((bs.REPO / "notebooks").glob("*.ipynb"))
+    return [""] + [f"voila/render/{p.name}" for p in lessons]
 
 
 def page_name(kind: str, path: str) -> str:

@@ -12,6 +12,7 @@ changes anything else (limits, tick labels) calls :meth:`Dashboard.invalidate`.
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import os
@@ -122,9 +123,10 @@ class Dashboard:
         self.widget = widgets.VBox([
             widgets.HTML(f"<h4 style='margin:4px 0'>{html.escape(self.title)}</h4>"),
             widgets.VBox(list(self.controls.values())),
-            self.readout, self.error, self.image, *self._below_image(),
-            widgets.HTML(f"<i>Try this: {html.escape(self.hint)}</i>"),
+            self.readout, self.error,
             name_controls(self.image, chart_description(self.figure, self.title)),
+            self.image, *self._below_image(),
+            widgets.HTML(f"<i>Try this: {html.escape(self.hint)}</i>"),
         ])
         self.refresh()
 
@@ -221,5 +223,36 @@ class Dashboard:
         with open(path, "wb") as handle:
             handle.write(self.render())
 
+    def snapshot_html(self) -> str:
+        """The dashboard as it stands, as static HTML: title, control values, readout, chart.
+
+        A notebook opened before it is run (or not trusted) cannot draw widgets; JupyterLab then
+        shows this instead of the widget's Python repr.
+        """
+        controls = "".join(f"<li>{html.escape(c.description)}: <b>{html.escape(_shown(c))}</b>"
+                           "</li>" for c in self.controls.values()
+                           if getattr(c, "description", ""))
+        picture = base64.b64encode(self.render()).decode("ascii")
+        alt = html.escape(chart_description(self.figure, self.title), quote=True)
+        # tex2jax_ignore: JupyterLab would typeset "$50,000 ... $150,000" as maths
+        return (f"<div class='ek-snapshot tex2jax_ignore'>"
+                f"<h4 style='margin:4px 0'>{html.escape(self.title)}</h4>"
+                f"<p><i>A picture of the dashboard: run the cell (or Run &gt; Run All Cells) to "
+                f"move its controls.</i></p><ul>{controls}</ul>{self.readout.value}"
+                f"{self.error.value}<img src='data:image/png;base64,{picture}' alt='{alt}' "
+                f"style='max-width:{int(self.figsize[0] * self.dpi)}px'/></div>")
+
     def _repr_mimebundle_(self, **kwargs: Any):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"{self.title}: a dashboard (run the cell to use it)"
+        bundle["text/html"] = self.snapshot_html()
+        return bundle
+
+
+def _shown(control: widgets.Widget) -> str:
+    """A control's value as its readout shows it (``150,000``, ``45%``, ``long``)."""
+    fmt = getattr(control, "readout_format", None)
+    try:
+        return format(control.value, fmt) if fmt else str(control.value)
+    except (TypeError, ValueError):
+        return str(control.value)
