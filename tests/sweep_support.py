@@ -4,7 +4,8 @@ One JupyterLab server (lessons run with Run All Cells, exercise notebooks as sto
 served by the recipe of `make app`, one Chromium (Playwright, async) for every page, a few pages
 at a time. Each page is looked at the way a learner sees it, at 1366x768, and every problem is
 written as one line naming the page, the cell (its number in the notebook file, counted from 1)
-and what is wrong. Each page leaves a full-length screenshot.
+and what is wrong. Each page leaves a full-length screenshot (a lesson in JupyterLab two: as
+opened, ``*.opened.png``, and after Run All).
 
 What counts as a problem is in :func:`cell_problems` and :func:`page_problems`.
 """
@@ -330,9 +331,11 @@ async def look_at(context, result: PageResult, url: str, shots: Path, *, lab: bo
             await page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
             await page.wait_for_selector(".jp-Notebook .jp-Cell")
             if run:
+                await page.wait_for_timeout(1000)
                 before = await page.evaluate(READ_CELLS, False)
                 result.problems += [f"before Run All, {p}" for c in before
                                     for p in cell_problems(c, None) if "raw widget text" in p]
+                await full_length_screenshot(page, result.screenshot.with_suffix(".opened.png"))
                 await page.locator(".lm-MenuBar-itemLabel",
                                    has_text=re.compile("^Run$")).click()
                 await page.locator(".lm-Menu-itemLabel",

@@ -4,6 +4,8 @@
   drawn from its static forms: the dashboard offers a picture (HTML: title, control values, the
   readout, the chart as a PNG with a text alternative), and a plain-text line that is not the
   widget's Python repr (``VBox(children=...``).
+- A chart from `exposure_kit.plots` last in a cell has an HTML form: the same PNG with its
+  titles as alternative text (JupyterLab and Voila show the HTML form).
 - The hidden script that names slider handles and gives the chart its ``alt`` text is part of
   every dashboard, keyed to that dashboard's chart.
 The browser side of both is checked by the learner's-eye sweep (tests/test_sweep.py).
@@ -64,3 +66,21 @@ def test_every_dashboard_names_its_chart_for_assistive_tools():
     # a second dashboard gets its own key
     other = next(c for c in net_gross().image._dom_classes if c.startswith("ek-chart-"))
     assert other != key
+
+
+def test_a_chart_last_in_a_cell_also_shows_as_html_with_a_text_alternative():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from exposure_kit import plots
+
+    shell = InteractiveShell.instance()
+    try:
+        assert plots.show_in_notebook()
+        ax = plots.waterfall(ek.sample_book("guide_example_1"))
+        data, _ = shell.display_formatter.format(ax)
+        page = data["text/html"]
+        assert f"alt='Chart: {ax.get_title()}'" in page
+        png = re.search(r"base64,([^']+)'", page).group(1)
+        assert base64.b64decode(png) == data["image/png"]       # the same picture
+    finally:
+        InteractiveShell.clear_instance()
