@@ -35,10 +35,11 @@ def sweep(tmp_path_factory, request):
     bs.require_chromium()
     result = sw.run_sweep(tmp_path_factory.mktemp("sweep"))
     problems = sum(len(page.problems) for page in result.pages.values())
-    writer = request.config.get_terminal_writer()
-    writer.line(f"\nlearner's-eye sweep: {len(result.pages)} pages in {result.seconds:.0f} s, "
-                f"{problems} problem(s); screenshots in "
-                f"{next(iter(result.pages.values())).screenshot.parent}")
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print(f"\nlearner's-eye sweep: {len(result.pages)} pages in {result.seconds:.0f} s, "
+              f"{problems} problem(s); screenshots in "
+              f"{next(iter(result.pages.values())).screenshot.parent}")
     return result
 
 
