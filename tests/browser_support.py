@@ -150,7 +150,9 @@ def make_recipe(target: str, **variables: str) -> list[str]:
     is never remade), one a line, with backslash-continued lines joined; ``variables`` are set
     on make's command line."""
     settings = [f"{name}={value}" for name, value in variables.items()]
-    shown = subprocess.run(["make", "-n", "-o", ".venv/.installed", target, *settings], cwd=REPO,
+    # --no-print-directory: under `make test` a nested make would add "Entering directory" lines
+    shown = subprocess.run(["make", "-n", "--no-print-directory", "-o", ".venv/.installed",
+                            target, *settings], cwd=REPO,
                            capture_output=True, text=True, check=True).stdout
     return shown.replace("\\\n", " ").splitlines()
 
