@@ -275,6 +275,13 @@ class Book:
                                             self._numbers("volatility")[rows], kind, rate[rows])
         return delta
 
+    @cached_property
+    def _option_columns(self) -> dict[str, np.ndarray]:
+        """The Black-76 inputs as float arrays (NaN where not given), read once per book."""
+        columns = {k: self._numbers(k) for k in ("price", "strike", "years", "volatility")}
+        columns["rate"] = np.nan_to_num(self._numbers("rate"), nan=0.0)
+        return columns
+
     def _need(self, field_name: str, rows: np.ndarray, why: str) -> np.ndarray:
         values = self._numbers(field_name)
         missing = rows & np.isnan(values)
@@ -542,7 +549,11 @@ class Book:
         if "notional" in frame.columns:
             scaled = np.where(self._inverse, 1.0, factor)
             frame["notional"] = frame["notional"].to_numpy() * scaled
-        return Book.from_frame(frame)
+        # Positive finite factors keep a clean frame clean: no need to validate it again.
+        book = Book.__new__(Book)
+        book._frame, book._inverse, book._sign = frame, self._inverse, self._sign
+        book._usd = book._face_notional()
+        return book
 
     def resized(self, notionals, sides=None) -> "Book":
         """A new book whose positions have these USD notionals (and, if given, these sides).

@@ -30,7 +30,7 @@ __all__ = ["read_positions", "write_positions", "from_ccxt_positions", "sample_p
            "sample_book", "SAMPLES"]
 
 FORMATS = ("csv", "json")
-SAMPLES = ("guide_example_1", "guide_example_2", "desk_book")
+SAMPLES = ("guide_example_1", "guide_example_2", "desk_book", "desk_snapshots")
 _DAYS_PER_YEAR = 365.0
 # Deribit, OKX and Binance settle dated contracts at 08:00 UTC on the expiry date.
 _EXPIRY_HOUR = 8
@@ -295,7 +295,9 @@ def sample_path(name: str) -> Path:
     ``"guide_example_1"``: the guide's $150,000 BTC perp long against $100,000 of ETH futures
     short. ``"guide_example_2"``: its three-position book ($30,000 net long).
     ``"desk_book"``: a desk-like book of 200 positions across venues and accounts: linear and
-    inverse perps and futures, spot, coin collateral and a few options.
+    inverse perps and futures, spot, coin collateral and a few options. ``"desk_snapshots"``: a
+    month of daily snapshots of a smaller desk (a ``date`` and an ``equity`` column), for
+    :func:`exposure_history`.
 
     Examples
     --------

@@ -169,7 +169,8 @@ class MarginAccount:
         rate = checked_number("maintenance_margin_rate", maintenance_margin_rate, non_negative=True)
         if rate >= 1:
             raise PositionError("maintenance_margin_rate", f"must be below 1, got {rate!r}")
-        self._book = _with_entries(book + _collateral_book(book, collateral, prices))
+        extra = _collateral_book(book, collateral, prices) if collateral else None
+        self._book = _with_entries(book + extra if extra is not None else book)
         self._mmr = _rates(self._book, rate)
         kind = self._book._frame["kind"].to_numpy()
         self._derivative = np.isin(kind, _DERIVATIVES)
@@ -283,18 +284,23 @@ class MarginAccount:
 
     def _root(self, rows: np.ndarray, direction: int) -> float | None:
         top = 0.999 if direction < 0 else 1000.0
-        grid = direction * np.geomspace(1e-9, top, 2_000)
+        grid = direction * np.geomspace(1e-6, top, 256)   # steps of 5 % (down) and 7 % (up)
         hit = np.flatnonzero(self._at_move(rows, grid) <= 0)
         if not hit.size:
             return None
         k = int(hit[0])
         safe, liquid = (0.0 if k == 0 else grid[k - 1]), grid[k]
-        for _ in range(80):   # bisection down to machine precision
-            middle = 0.5 * (safe + liquid)
-            if self._at_move(rows, np.array([middle]))[0] <= 0:
-                liquid = middle
-            else:
-                safe = middle
+        # Narrow the bracket 64 points at a time, one vectorised evaluation per step, until it is
+        # as fine as a bisection down to machine precision (about 10 steps instead of 80 calls).
+        while abs(liquid - safe) > 4 * np.finfo(float).eps * max(abs(liquid), 1e-300):
+            points = np.linspace(safe, liquid, 66)[1:-1]
+            inside = np.flatnonzero(self._at_move(rows, points) <= 0)
+            j = int(inside[0]) if inside.size else len(points)
+            new_safe = safe if j == 0 else points[j - 1]
+            new_liquid = liquid if j == len(points) else points[j]
+            if (new_safe, new_liquid) == (safe, liquid):
+                break
+            safe, liquid = new_safe, new_liquid
         return float(liquid)
 
     def after(self, moves: Mapping[str, float], on: str = "underlying",
@@ -383,6 +389,8 @@ def _with_entries(book: Book) -> Book:
         raise PositionError("price", "is missing: an inverse contract's coin P&L is valued at "
                             "the current price", row=i, name=frame["name"].iat[i])
     entry = book._numbers("entry_price")
+    if not np.isnan(entry).any():
+        return book
     frame["entry_price"] = np.where(np.isnan(entry), price, entry)
     return Book.from_frame(frame)
 

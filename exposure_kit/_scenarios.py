@@ -59,8 +59,7 @@ def _black76_at(book: Book, rows: np.ndarray, factors: np.ndarray, what: str) ->
     out = np.zeros(factors[..., rows].shape)
     fn = black76_delta if what == "delta" else black76_price
     kinds = book._frame["option_type"].to_numpy()[rows]
-    cols = {k: book._numbers(k)[rows] for k in ("price", "strike", "years", "volatility", "rate")}
-    cols["rate"] = np.nan_to_num(cols["rate"], nan=0.0)
+    cols = {k: v[rows] for k, v in book._option_columns.items()}
     for option_type in ("call", "put"):
         pick = kinds == option_type
         if pick.any():
@@ -68,6 +67,18 @@ def _black76_at(book: Book, rows: np.ndarray, factors: np.ndarray, what: str) ->
                                 cols["strike"][pick], cols["years"][pick],
                                 cols["volatility"][pick], option_type, cols["rate"][pick])
     return out
+
+
+def _model_prices_now(book: Book) -> np.ndarray:
+    """Black-76 price of each model option row at today's price (0 elsewhere), kept with the
+    book: a book never changes, and a search over moves asks for it many times."""
+    cached = book.__dict__.get("_model_prices_now")
+    if cached is None:
+        model = _model_rows(book)
+        cached = np.zeros(len(book))
+        cached[model] = _black76_at(book, model, np.ones(len(book)), "price")
+        book.__dict__["_model_prices_now"] = cached
+    return cached
 
 
 def _factors(book: Book, factors) -> np.ndarray:
@@ -120,7 +131,7 @@ def pnl_at(book: Book, factors, inverse: str = "face") -> np.ndarray:
         model = _model_rows(book)
         if model.any():
             units = book._usd[model] / book._numbers("price")[model]
-            now = _black76_at(book, model, np.ones(len(book)), "price")
+            now = _model_prices_now(book)[model]
             later = _black76_at(book, model, f, "price")
             pnl = np.array(pnl, dtype=float, copy=True)
             pnl[..., model] = book._sign[model] * units * (later - now)

@@ -11,6 +11,7 @@ import argparse
 import json
 import math
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 import pandas as pd
@@ -47,15 +48,38 @@ def _parser() -> argparse.ArgumentParser:
                         "and the low-net-high-gross check")
     report.add_argument("--by", default="underlying", metavar="COLUMN",
                         help="group the table by underlying (default), venue, kind, or any column")
-    report.add_argument("--measure", default="notional", choices=MEASURES,
-                        help="notional (default), delta (options at delta) or beta")
+    report.add_argument("--measure", choices=MEASURES,
+                        help="notional (default; delta for --format html), delta (options at "
+                        "delta) or beta")
     report.add_argument("--beta", action="append", default=[], metavar="ASSET=BETA",
                         type=_beta, help="beta to BTC of an asset, for --measure beta "
                         "(repeat for each asset)")
     report.add_argument("--chart", metavar="PNG", help="also draw the table as a bar chart")
-    report.add_argument("--format", default="table", choices=("table", "json"),
-                        help="plain text (default) or JSON")
+    report.add_argument("--format", default="table", choices=("table", "json", "html"),
+                        help="plain text (default), JSON, or the one-file HTML risk page")
+    _html_options(report)
+    _add_history(commands)
     return parser
+
+
+def _html_options(report: argparse.ArgumentParser) -> None:
+    page = report.add_argument_group("the HTML page (--format html)")
+    page.add_argument("-o", "--output", metavar="HTML", help="write the page to this file "
+                      "(default: standard output)")
+    page.add_argument("--equity-file", metavar="FILE", help="equity per account (CSV with "
+                      "columns account,equity, or JSON): margin and liquidating moves per account")
+    page.add_argument("--warn-distance", type=_fraction, default=0.20, metavar="FRACTION",
+                      help="flag a liquidating move smaller than this (default 0.20: 20 %%)")
+    page.add_argument("--funding", action="append", default=[], metavar="ASSET=RATE",
+                      type=_rate, help="funding rate per 8 hours of an asset's perps, e.g. "
+                      "BTC=0.0001 (repeat for each asset)")
+    page.add_argument("--funding-file", metavar="FILE", help="funding rates (CSV with columns "
+                      "underlying,rate, or JSON)")
+    page.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date expiries are counted "
+                      "from (default: today)")
+    page.add_argument("--vol-shift", type=_fraction, default=0.10, metavar="POINTS",
+                      help="volatility change of the stress grid's vol up/down columns "
+                      "(default 0.10: ten points)")
 
 
 def _positive(text: str) -> float:
@@ -66,6 +90,24 @@ def _positive(text: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
     return value
+
+
+def _fraction(text: str) -> float:
+    value = _positive(text)
+    if value >= 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction below 1, got {text!r}")
+    return value
+
+
+def _rate(text: str) -> tuple[str, float]:
+    asset, equals, number = text.partition("=")
+    try:
+        value = float(number)
+    except ValueError:
+        value = math.nan
+    if not equals or not asset.strip() or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected ASSET=RATE such as BTC=0.0001, got {text!r}")
+    return asset.strip().upper(), value
 
 
 def _beta(text: str) -> tuple[str, float]:
@@ -173,10 +215,104 @@ def _report(args: argparse.Namespace) -> str:
         if lacking:
             raise _Refused(f"--measure beta needs each asset's beta to BTC: add --beta "
                            f"{lacking[0]}=... (missing for {', '.join(lacking)})")
+    if args.format == "html":
+        return _html(book, args, betas)
+    args.measure = args.measure or "notional"
     report = build_report(book, equity=args.equity, by=args.by, measure=args.measure, betas=betas)
     if args.chart:
         _chart(report["by"], args.by, args.chart)
     return (_json if args.format == "json" else _text)(report, args.file)
+
+
+def _html(book: Book, args: argparse.Namespace, betas: dict[str, float] | None) -> str:
+    from ._report import read_account_equity, read_funding_rates, report
+
+    if args.equity is not None and args.equity_file:
+        raise _Refused("give --equity or --equity-file, not both")
+    equity = read_account_equity(args.equity_file) if args.equity_file else args.equity
+    funding = read_funding_rates(args.funding_file) if args.funding_file else None
+    if args.funding:
+        funding = {**(funding or {}), **dict(args.funding)}
+    by = [] if args.by == "underlying" else [args.by]
+    page = report(book, equity=equity, by=by, measure=args.measure or "delta", betas=betas,
+                  funding=funding,
+                  warn_distance=args.warn_distance, as_of=args.as_of, vol_shift=args.vol_shift,
+                  title=f"Net exposure report: {Path(args.file).name}")
+    if not args.output:
+        return page
+    page.save(args.output)
+    return f"wrote {args.output}"
+
+
+# ----- exposure-kit history: exposure over time from dated snapshots -----------------------------
+def _add_history(commands: Any) -> None:
+    history = commands.add_parser(
+        "history", help="long, short, net, gross and leverage per date from dated snapshots",
+        description="Read positions with a date column (one snapshot per date) and report the "
+                    "exposure at each date.")
+    history.add_argument("file", metavar="FILE", help="dated positions as .csv or .json")
+    history.add_argument("--by", metavar="COLUMN", help="also split each date by a column "
+                         "(venue, underlying, account, ...)")
+    history.add_argument("--date-column", default="date", metavar="COLUMN",
+                         help="the column holding each line's date (default: date)")
+    history.add_argument("--equity", metavar="USD_OR_COLUMN",
+                         help="account equity for leverage: an amount, or a column that "
+                         "holds each snapshot's equity")
+    history.add_argument("--measure", default="notional", choices=MEASURES,
+                         help="notional (default), delta (options at delta) or beta")
+    history.add_argument("--chart", metavar="PNG", help="also draw exposure over time")
+    history.add_argument("--format", default="table", choices=("table", "json", "html"),
+                         help="plain text (default), JSON or an HTML table")
+
+
+def _history(args: argparse.Namespace) -> str:
+    from ._snapshots import exposure_history
+
+    equity: Any = args.equity
+    if equity is not None:
+        try:
+            equity = _positive(equity)
+        except argparse.ArgumentTypeError:
+            pass                                       # a column name
+    table = exposure_history(args.file, by=args.by, date_column=args.date_column,
+                             equity=equity, measure=args.measure)
+    if args.chart:
+        _history_chart(table, args.chart)
+    flat = table.reset_index()
+    flat["date"] = flat["date"].dt.strftime("%Y-%m-%d")
+    if args.format == "json":
+        return json.dumps({"file": args.file, "measure": args.measure, "by": args.by,
+                           "rows": flat.to_dict("records")}, indent=2)
+    shown = flat.copy()
+    for column in ("long", "short", "net", "gross"):
+        shown[column] = shown[column].map(fmt.usd)
+    shown["net_to_gross"] = shown["net_to_gross"].map(fmt.percent)
+    for column in ("gross_leverage", "net_leverage"):
+        if column in shown:
+            shown[column] = shown[column].map(lambda v: f"{v:.2f}x")
+    shown = shown.rename(columns={"net_to_gross": "net / gross"})
+    if args.format == "html":
+        return shown.to_html(index=False, border=0, justify="right")
+    head = f"{args.file}: exposure at {table.index.get_level_values('date').nunique()} dates, " \
+           f"measure: {args.measure} (USD)"
+    return head + "\n" + shown.to_string(index=False)
+
+
+def _history_chart(table: pd.DataFrame, path: str) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from . import plots
+
+    if isinstance(table.index, pd.MultiIndex):
+        table = table.groupby(level="date")[["long", "short", "net", "gross"]].sum()
+    figure = Figure(figsize=(8.0, 4.2), dpi=110, layout="constrained")
+    FigureCanvasAgg(figure)
+    plots.exposure_history_chart(table, ax=figure.add_subplot())
+    try:
+        figure.savefig(path)
+    except OSError as exc:
+        raise PositionError("chart", f"cannot write {path!r}: {exc.strerror}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -196,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-        output = _report(args)
+        output = _history(args) if args.command == "history" else _report(args)
     except (_Refused, PositionError) as exc:
         message = str(exc).replace("\n", " ")
         print(f"{PROG}: error: {message}", file=sys.stderr)
