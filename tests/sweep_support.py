@@ -316,7 +316,8 @@ async def axe_problems(page) -> list[str]:
 
 
 async def look_at(context, result: PageResult, url: str, shots: Path, *, lab: bool,
-                  run: bool, sources: dict[int, str], dashboards: int, axe: bool) -> None:
+                  run: bool, sources: dict[int, str], dashboards: int, axe: bool,
+                  cells: int = 1) -> None:
     """Open one page, wait until it is what a learner sees, read it, screenshot it."""
     started = time.monotonic()
     page = await context.new_page()
@@ -328,9 +329,11 @@ async def look_at(context, result: PageResult, url: str, shots: Path, *, lab: bo
     try:
         await page.goto(url)
         if lab:
-            await page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
-            await page.wait_for_selector(".jp-Notebook .jp-Cell")
-            if run:
+            await page.wait_for_function(
+                f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length >= {cells}",
+                timeout=60_000, polling=250)
+            if run:              # an exercise notebook is only read: no need to wait for its kernel
+                await page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
                 await page.wait_for_timeout(1000)
                 before = await page.evaluate(READ_CELLS, False)
                 result.problems += [f"before Run All, {p}" for c in before
@@ -410,7 +413,7 @@ async def _sweep(root: Path, lab_base: str, token: str, app_base: str, app_dir: 
                 await look_at(lab, pages[page_name("lab", path)], url, shots, lab=True,
                               run=lesson, sources=markdown_sources(notebook),
                               dashboards=dashboards_stored(notebook) if lesson else 0,
-                              axe=False)
+                              axe=False, cells=len(json.loads(notebook.read_text())["cells"]))
                 await asyncio.to_thread(shut_kernels_of, lab_base, token, path)
 
         async def app_page(path: str) -> None:
