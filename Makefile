@@ -2,6 +2,7 @@
 #   make lab        JupyterLab on the lessons, the start-here lesson open
 #   make test       the whole suite: engine, widgets, notebooks (nbval), exercises, a real browser
 #   make app        the lessons as Voila web apps (APP_IP=0.0.0.0 to serve a classroom network)
+#   make app-instructor  the same, each quiz with a "Show all solutions" switch (for a projector)
 #   make bench      the speed figures
 #   make solutions  exercise notebooks with their solutions filled in, under build/solutions
 #   make lessons    notebooks/ rebuilt (and run) from the lesson sources, lessons/NN_name.md
@@ -15,7 +16,7 @@ APP_IP ?= 127.0.0.1
 APP_PORT ?= 8866
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab app test bench solutions lessons browser clean venv
+.PHONY: lab app app-instructor test bench solutions lessons browser clean venv
 
 venv: $(STAMP)
 
@@ -43,6 +44,12 @@ VOILA_OPTIONS := --VoilaConfiguration.strip_sources=True --VoilaConfiguration.sh
 app: $(STAMP)
 	$(PY) lessons/build.py --app $(APP_DIR)
 	$(VENV)/bin/voila $(APP_DIR) --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
+		--Voila.port_retries=0 $(VOILA_OPTIONS)
+
+# The instructor's copy: a separate folder, so a learners' app never serves the switch.
+app-instructor: $(STAMP)
+	$(PY) lessons/build.py --app build/app-instructor --instructor
+	$(VENV)/bin/voila build/app-instructor --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
 		--Voila.port_retries=0 $(VOILA_OPTIONS)
 
 # Debian's chromium for the browser tests, installed with apt when missing and we are allowed to.

@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
 import pandas as pd
 
 from . import _format as fmt
@@ -48,13 +50,14 @@ def _parser() -> argparse.ArgumentParser:
                         "and the low-net-high-gross check")
     report.add_argument("--by", default="underlying", metavar="COLUMN",
                         help="group the table by underlying (default), venue, kind, or any column")
-    report.add_argument("--measure", choices=MEASURES,
-                        help="notional (default; delta for --format html), delta (options at "
-                        "delta) or beta")
+    report.add_argument("--measure", default="delta", choices=MEASURES,
+                        help="delta (default: options at delta, a long put is short), notional "
+                        "(options at face, in their delta's direction) or beta")
     report.add_argument("--beta", action="append", default=[], metavar="ASSET=BETA",
                         type=_beta, help="beta to BTC of an asset, for --measure beta "
                         "(repeat for each asset)")
-    report.add_argument("--chart", metavar="PNG", help="also draw the table as a bar chart")
+    report.add_argument("--chart", metavar="PNG", type=_chart_path,
+                        help="also draw the table as a bar chart (.png, .svg or .pdf)")
     report.add_argument("--format", default="table", choices=("table", "json", "html"),
                         help="plain text (default), JSON, or the one-file HTML risk page")
     _html_options(report)
@@ -113,14 +116,25 @@ def _rate(text: str) -> tuple[str, float]:
 def _beta(text: str) -> tuple[str, float]:
     asset, _, number = text.partition("=")
     try:
-        return asset.strip().upper(), float(number)
+        beta = float(number)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected ASSET=BETA such as ETH=1.3, got {text!r}") \
-            from None
+        beta = math.nan
+    if not asset.strip() or not math.isfinite(beta):
+        raise argparse.ArgumentTypeError(f"expected ASSET=BETA such as ETH=1.3, got {text!r}")
+    return asset.strip().upper(), beta
+
+
+CHART_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def _chart_path(text: str) -> str:
+    if Path(text).suffix.lower() not in CHART_SUFFIXES:
+        raise argparse.ArgumentTypeError(f"{text!r} must end in {', '.join(CHART_SUFFIXES)}")
+    return text
 
 
 def build_report(book: Book, *, equity: float | None = None, by: str = "underlying",
-                 measure: str = "notional", betas: dict[str, float] | None = None) -> dict[str, Any]:
+                 measure: str = "delta", betas: dict[str, float] | None = None) -> dict[str, Any]:
     """The report's content as plain data: summary, table by group, findings.
 
     Parameters
@@ -129,7 +143,8 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
     equity : float, optional
     by : str
         The column to group by.
-    measure : {"notional", "delta", "beta"}
+    measure : {"delta", "notional", "beta"}, default "delta"
+        Options count at delta by default; ``"notional"`` counts them at face (labelled so).
     betas : dict, optional
         Beta per underlying, for ``measure="beta"`` (and the beta-gap check).
 
@@ -146,7 +161,7 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
     >>> report["summary"]["net"], report["summary"]["gross_leverage"]
     (50000.0, 5.0)
     >>> [f.code for f in report["findings"]]
-    ['cross-asset-offset']
+    ['concentration', 'cross-asset-offset']
     """
     options = {"measure": measure, "betas": betas} if betas else {"measure": measure}
     summary = book.summary(equity, **options)
@@ -157,8 +172,11 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
 
 
 def _text(report: dict[str, Any], source: str) -> str:
+    if report["positions"] == 0:
+        return f"{source}: the book is empty (no positions), so it has no exposure to report."
     s = report["summary"]
-    lines = [f"{source}: {report['positions']} positions, measure: {report['measure']} (USD)", ""]
+    label = _MEASURE_LABELS.get(report["measure"], report["measure"])
+    lines = [f"{source}: {report['positions']} positions, measure: {label} (USD)", ""]
     rows = [("long", fmt.usd(s["long"])), ("short", fmt.usd(s["short"])),
             ("net = long - short", f"{fmt.usd(s['net'])}  ({fmt.describe_net(s['net'])})"),
             ("gross = long + short", fmt.usd(s["gross"])),
@@ -179,6 +197,11 @@ def _text(report: dict[str, Any], source: str) -> str:
     return "\n".join(lines)
 
 
+_MEASURE_LABELS = {"delta": "delta (options at delta x notional)",
+                   "notional": "notional (options at face, in their delta's direction)",
+                   "beta": "beta (delta exposure x beta to BTC)"}
+
+
 def _json(report: dict[str, Any], source: str) -> str:
     column = report["by_column"]
     table = report["by"].reset_index()
@@ -188,7 +211,7 @@ def _json(report: dict[str, Any], source: str) -> str:
             "by": {"column": column, "rows": table.to_dict("records")},
             "findings": [{"severity": f.severity, "code": f.code, "message": f.message,
                           "positions": list(f.positions)} for f in report["findings"]]}
-    return json.dumps(data, indent=2)
+    return json.dumps(data, indent=2, allow_nan=False)
 
 
 def _chart(table: pd.DataFrame, column: str, path: str) -> None:
@@ -217,11 +240,33 @@ def _report(args: argparse.Namespace) -> str:
                            f"{lacking[0]}=... (missing for {', '.join(lacking)})")
     if args.format == "html":
         return _html(book, args, betas)
-    args.measure = args.measure or "notional"
-    report = build_report(book, equity=args.equity, by=args.by, measure=args.measure, betas=betas)
+    with np.errstate(over="ignore", invalid="ignore"):
+        report = build_report(book, equity=args.equity, by=args.by, measure=args.measure,
+                              betas=betas)
+    _refuse_overflow(report)
     if args.chart:
         _chart(report["by"], args.by, args.chart)
     return (_json if args.format == "json" else _text)(report, args.file)
+
+
+def _refuse_overflow(report: dict[str, Any]) -> None:
+    """Sizes so large that their sum is not a finite number cannot be reported."""
+    numbers = [v for v in report["summary"].values() if isinstance(v, float)]
+    if not all(math.isfinite(v) for v in [*numbers, *report["by"].to_numpy().ravel()]):
+        raise _Refused("the totals are too large to add up (they overflow to infinity): check "
+                       "the sizes in the file")
+
+
+def _print(output: str) -> int:
+    """Print; a reader that stops early (``| head -1``) ends the output quietly."""
+    try:
+        print(output)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)   # so the interpreter's own flush is quiet
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return 0
 
 
 def _html(book: Book, args: argparse.Namespace, betas: dict[str, float] | None) -> str:
@@ -260,7 +305,8 @@ def _add_history(commands: Any) -> None:
                          "holds each snapshot's equity")
     history.add_argument("--measure", default="notional", choices=MEASURES,
                          help="notional (default), delta (options at delta) or beta")
-    history.add_argument("--chart", metavar="PNG", help="also draw exposure over time")
+    history.add_argument("--chart", metavar="PNG", type=_chart_path,
+                         help="also draw exposure over time (.png, .svg or .pdf)")
     history.add_argument("--format", default="table", choices=("table", "json", "html"),
                          help="plain text (default), JSON or an HTML table")
 
@@ -282,7 +328,7 @@ def _history(args: argparse.Namespace) -> str:
     flat["date"] = flat["date"].dt.strftime("%Y-%m-%d")
     if args.format == "json":
         return json.dumps({"file": args.file, "measure": args.measure, "by": args.by,
-                           "rows": flat.to_dict("records")}, indent=2)
+                           "rows": flat.to_dict("records")}, indent=2, allow_nan=False)
     shown = flat.copy()
     for column in ("long", "short", "net", "gross"):
         shown[column] = shown[column].map(fmt.usd)
@@ -333,12 +379,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 2
         output = _history(args) if args.command == "history" else _report(args)
-    except (_Refused, PositionError) as exc:
-        message = str(exc).replace("\n", " ")
+    except (_Refused, ValueError) as exc:   # PositionError is a ValueError
+        message = " ".join(str(exc).split())
         print(f"{PROG}: error: {message}", file=sys.stderr)
         return 2
-    print(output)
-    return 0
+    return _print(output)
 
 
 if __name__ == "__main__":

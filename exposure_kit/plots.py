@@ -64,7 +64,7 @@ def _described_html(figure: Figure) -> str:
     alt = html.escape("Chart: " + ("; ".join(titles) if titles else "exposure_kit chart"),
                       quote=True)
     picture = base64.b64encode(_figure_png(figure)).decode("ascii")
-    return f"<img class='tex2jax_ignore' alt='{alt}' src='data:image/png;base64,{picture}'/>"
+    return f"<img class='mathjax_ignore tex2jax_ignore' alt='{alt}' src='data:image/png;base64,{picture}'/>"
 
 
 def _axes_html(ax: Axes) -> str | None:

@@ -8,7 +8,8 @@ from .. import _format as fmt
 from .._book import Book
 from .._diagnostics import diagnose
 from ..plots import exposure_by
-from ._base import _LAYOUT, _STYLE, Dashboard, as_book, finding_items, readout_table
+from ._base import (_LAYOUT, _STYLE, Dashboard, as_book, checked_arguments, checked_source,
+                    finding_items, readout_table)
 
 __all__ = ["BookExplorer"]
 
@@ -40,12 +41,15 @@ class BookExplorer(Dashboard):
     """
 
     title = "Your book"
-    hint = "group by venue, then switch the measure to delta: which venue carries the risk?"
+    hint = ("group by venue, then switch the measure to notional: how much bigger do the options "
+            "look at face than at delta?")
     figsize = (6.4, 4.0)
     margins = {"left": 0.2, "right": 0.97, "top": 0.92, "bottom": 0.1}
 
     def __init__(self, book, equity: float | None = None, betas=None) -> None:
-        self.source, self.betas = book, betas
+        if equity is not None:
+            checked_arguments(equity=(equity, 0, None))
+        self.source, self.betas = checked_source("book", book), betas
         self._equity = equity
         self._book: Book | None = None
         # The warnings go under the chart: above it, a long list pushed the chart off screen.
@@ -77,8 +81,8 @@ class BookExplorer(Dashboard):
         look = {"style": _STYLE, "layout": _LAYOUT}
         return {"group": widgets.Dropdown(options=columns, value="underlying",
                                           description="Group by", **look),
-                "measure": widgets.Dropdown(options=["notional", "delta", "beta"],
-                                            value="notional", description="Measure", **look),
+                "measure": widgets.Dropdown(options=["delta", "notional", "beta"],
+                                            value="delta", description="Measure", **look),
                 "equity": widgets.FloatText(value=self._equity or 0.0,
                                             description="Equity $ (0: none)", **look)}
 

@@ -9,7 +9,7 @@ from .._book import Book, Position
 from .._margin import funding_payment
 from .._scenarios import shock_pnl
 from ..plots import COLORS, money_axis
-from ._base import Dashboard, fraction_slider, readout_table
+from ._base import Dashboard, checked_arguments, fraction_slider, readout_table
 
 __all__ = ["FundingBasisDashboard", "carry_book"]
 
@@ -40,11 +40,15 @@ class FundingBasisDashboard(Dashboard):
     """
 
     title = "Funding and basis: a carry trade drifting directional"
-    hint = ("switch the perp to inverse and move BTC down 30 %: the trade meant to be flat is "
-            "now net short in USD terms.")
+    hint = ("switch the perp to inverse and move BTC down 30 %: read at face (coin P&L swept "
+            "to USD), the trade meant to be flat is now net short.")
 
     def __init__(self, notional: float = 100_000, funding_rate: float = 0.0001,
                  basis: float = 0.0, btc_move: float = 0.0, leg: str = "linear") -> None:
+        checked_arguments(notional=(notional, 1.0, None),
+                          funding_rate=(funding_rate, -0.001, 0.001),
+                          basis=(basis, -0.05, 0.05), btc_move=(btc_move, -0.5, 0.5),
+                          leg=(leg, ["linear", "inverse"]))
         self.notional = notional
         self._start = (funding_rate, basis, btc_move, leg)
         super().__init__()
@@ -85,5 +89,7 @@ class FundingBasisDashboard(Dashboard):
             ("Funding per year (3 payments a day x 365)",
              f"the short {verb} {fmt.usd(abs(received) * PERIODS_PER_YEAR)}"),
             ("P&L of the moves (price and basis)", fmt.usd(pnl)),
-            ("Net exposure now", fmt.describe_net(moved.net_exposure())),
+            ("Net exposure now" + (" (inverse at face: coin P&L swept to USD)"
+                                   if leg == "inverse" else ""),
+             fmt.describe_net(moved.net_exposure())),
         ], headline=f"{fmt.describe_net(moved.net_exposure())}; the short {verb} funding")
