@@ -49,3 +49,13 @@ def test_a_chart_last_in_a_cell_also_shows_as_html_with_a_text_alternative():
         assert base64.b64decode(png) == data["image/png"]       # the same picture
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_a_prediction_not_yet_drawn_shows_its_question_not_its_repr():
+    p = widgets.Prediction("Is this book hedged?", {"hedged": "hedged", "long": "leans long"},
+                           answer="long", reveal=lambda: "net $50,000 long")
+    bundle = p._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle     # live where it can be
+    assert "Is this book hedged?" in bundle["text/html"]
+    assert "<li>leans long</li>" in bundle["text/html"]
+    assert "VBox" not in bundle["text/plain"] and "children=" not in bundle["text/plain"]
