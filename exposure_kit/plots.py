@@ -57,8 +57,28 @@ def _axes_png(ax: Axes) -> bytes | None:
     return _figure_png(ax.figure)
 
 
+def _described_html(figure: Figure) -> str:
+    """The chart as an HTML image with a text alternative (its titles) for screen readers; the
+    class keeps MathJax off dollar signs in the alternative."""
+    import base64
+    import html
+
+    titles = [ax.get_title() for ax in figure.axes if ax.get_title()]
+    alt = html.escape("Chart: " + ("; ".join(titles) if titles else "exposure_kit chart"),
+                      quote=True)
+    picture = base64.b64encode(_figure_png(figure)).decode("ascii")
+    return f"<img class='mathjax_ignore tex2jax_ignore' alt='{alt}' src='data:image/png;base64,{picture}'/>"
+
+
+def _axes_html(ax: Axes) -> str | None:
+    if getattr(ax.figure.canvas, "manager", None) is not None:
+        return None
+    return _described_html(ax.figure)
+
+
 def show_in_notebook() -> bool:
-    """Let Jupyter display this module's charts: an Axes or Figure last in a cell shows as a PNG.
+    """Let Jupyter display this module's charts: an Axes or Figure last in a cell shows as a PNG
+    (and as the same PNG in HTML with a text alternative, which JupyterLab and Voila show).
 
     Called when the module is imported; returns False outside IPython, where there is nothing to do.
     """
@@ -72,6 +92,10 @@ def show_in_notebook() -> bool:
     png = shell.display_formatter.formatters["image/png"]
     png.for_type(Axes, _axes_png)
     png.for_type(Figure, _figure_png)
+    # JupyterLab and Voila prefer the HTML form: the same picture with alternative text
+    page = shell.display_formatter.formatters["text/html"]
+    page.for_type(Axes, _axes_html)
+    page.for_type(Figure, _described_html)
     return True
 
 

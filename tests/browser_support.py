@@ -145,10 +145,14 @@ def stage_notebook(notebook: Path, root: Path) -> Path:
     return Path(shutil.copy(notebook, folder / notebook.name))
 
 
-def make_recipe(target: str) -> list[str]:
-    """The commands `make TARGET` would run (`make -n`, the .venv taken as built), one a line,
-    with backslash-continued lines joined."""
-    shown = subprocess.run(["make", "-n", "-W", "pyproject.toml", target], cwd=REPO,
+def make_recipe(target: str, **variables: str) -> list[str]:
+    """The commands `make TARGET` would run (`make -n`, the .venv taken as built: its stamp
+    is never remade), one a line, with backslash-continued lines joined; ``variables`` are set
+    on make's command line."""
+    settings = [f"{name}={value}" for name, value in variables.items()]
+    # --no-print-directory: under `make test` a nested make would add "Entering directory" lines
+    shown = subprocess.run(["make", "-n", "--no-print-directory", "-o", ".venv/.installed",
+                            target, *settings], cwd=REPO,
                            capture_output=True, text=True, check=True).stdout
     return shown.replace("\\\n", " ").splitlines()
 

@@ -278,9 +278,12 @@ def test_no_stored_output_shows_a_predictions_answer_under_its_question(stem):
         cell = cells[index]
         for output in cell.outputs:
             data = output.get("data", {})
-            assert set(data) <= {"application/vnd.jupyter.widget-view+json", "text/plain"}, data
+            assert set(data) <= {"application/vnd.jupyter.widget-view+json", "text/plain",
+                                 "text/html"}, data
             model = data.get("application/vnd.jupyter.widget-view+json", {}).get("model_id")
+            # text/html: the still picture shown before the cell is run (question and choices)
             shown = " ".join(widget_tree_values(state, model)) if model else ""
+            shown += " " + "".join(data.get("text/html", ""))
             assert "You said" not in shown and "The answer" not in shown
             for line in answer_lines:
                 assert line not in shown, f"{stem}: the widget's stored state shows {line!r}"

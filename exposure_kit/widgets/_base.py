@@ -27,6 +27,7 @@ from PIL.PngImagePlugin import PngInfo
 import pandas as pd
 
 from .._book import Book
+from ._accessibility import chart_description, name_controls
 from ._picture import still_picture
 from .._errors import PositionError, checked_number
 
@@ -215,6 +216,9 @@ class Dashboard:
             control.observe(self._on_change, names="value")
         self.details = self._accordion(self._details())
         self.widget = self._layout()
+        # a hidden script names the slider handles and gives the chart its text alternative
+        self.widget.children = (*self.widget.children,
+                                name_controls(self.image, chart_description(self.figure, self.title)))
         self.refresh()
 
     # -- for subclasses ------------------------------------------------------------------------

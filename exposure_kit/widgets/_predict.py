@@ -225,6 +225,22 @@ class Prediction:
                   if isinstance(getattr(child, "value", ""), str)]
         return "\n".join(parts)
 
+    def still_picture(self) -> str:
+        """HTML for a page that will not draw the widget (JupyterLab on a notebook it has not
+        signed, before the cell is run): the question and its choices, instead of the widget's
+        text ``VBox(children=...``."""
+        choices = "".join(f"<li>{html.escape(v)}</li>" for v in (self.options or {}).values())
+        return (f"<div class='ek-prediction-still mathjax_ignore tex2jax_ignore' "
+                f"style='border:1px solid #c8d3e6;padding:6px 10px;margin:6px 0'>"
+                f"{self.prompt.value}<ul>{choices}</ul>"
+                f"<i>Run the cell (or Run &gt; Run All Cells) to answer here.</i></div>")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = self.still_picture()
+        bundle["text/plain"] = "Your prediction (run the cell to answer)"
+        return bundle
+
     def _ipython_display_(self) -> None:
         from IPython.display import display
-        display(self.widget)
+        display(self._repr_mimebundle_(), raw=True)

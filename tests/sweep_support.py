@@ -1,0 +1,450 @@
+"""The learner's-eye sweep: every lesson, exercise notebook and app page in one real browser.
+
+One JupyterLab server (lessons run with Run All Cells, exercise notebooks as stored), one Voila
+served by the recipe of `make app`, one Chromium (Playwright, async) for every page, a few pages
+at a time. Each page is looked at the way a learner sees it, at 1366x768, and every problem is
+written as one line naming the page, the cell (its number in the notebook file, counted from 1)
+and what is wrong. Each page leaves a full-length screenshot (a lesson in JupyterLab two: as
+opened, ``*.opened.png``, and after Run All).
+
+What counts as a problem is in :func:`cell_problems` and :func:`page_problems`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import secrets
+import shlex
+import shutil
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import browser_support as bs
+
+VIEWPORT = {"width": 1366, "height": 768}
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+CONCURRENT_PAGES = 3
+AXE_PAGES = ("00", "01", "03")            # app pages that get an accessibility check
+AXE_IMPACTS = ("serious", "critical")
+RUN_TIMEOUT_MS = 150_000
+
+# Words a learner should never meet in a number's place.
+NOT_A_NUMBER = re.compile(r"(?<![\w.\-'\"])-?(NaN|nan|None|inf)(?![\w'\"])")
+# A widget's Python repr instead of the widget: VBox(children=..., FloatSlider(value=...
+RAW_WIDGET = re.compile(r"\b[A-Z]\w*\((children|value|layout|description|options)=")
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|There was an error when executing "
+                       r"cell|\b\w+Error: ")
+# A formula the author meant: $$...$$, \(...\), \[...\], \begin{...}, or $x$ that does not
+# start with a digit or a space (a dollar amount such as $220,000 does).
+FORMULA = re.compile(r"\$\$.+?\$\$|\\\(.+?\\\)|\\\[.+?\\\]|\\begin\{"
+                     r"|(?<![\\$\w])\$(?![\s\d$])[^$\n]+?(?<![\s\\])\$(?!\d)", re.S)
+
+# ----- what the page shows, read in the browser ----------------------------------------------
+# One record per cell: JupyterLab's .jp-Cell in order; Voila's <div cell-index="N">.
+READ_CELLS = r"""
+(app) => {
+  const cells = app ? [...document.querySelectorAll('div[cell-index]')]
+                    : [...document.querySelectorAll('.jp-Notebook .jp-Cell')];
+  const shown = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  return cells.map((cell, i) => {
+    const md = cell.querySelector('.jp-RenderedMarkdown, .jp-MarkdownOutput');
+    const outputs = [...cell.querySelectorAll('.jp-OutputArea-output')].filter(shown);
+    const dashboards = [...cell.querySelectorAll('.ek-readout')].map((readout) => {
+      let box = readout;
+      while (box.parentElement && box.parentElement.closest('.widget-box') &&
+             cell.contains(box.parentElement.closest('.widget-box'))) {
+        box = box.parentElement.closest('.widget-box');
+      }
+      const title = box.querySelector('h4');
+      return {title: title ? title.innerText.trim() : '',
+              height: Math.round(box.getBoundingClientRect().height)};
+    });
+    return {
+      number: app ? Number(cell.getAttribute('cell-index')) : i + 1,
+      markdown: app ? !!md && !cell.querySelector('.jp-CodeCell, .jp-OutputArea')
+                    : cell.classList.contains('jp-MarkdownCell'),
+      prose: md ? md.innerText.trim().replace(/\s+/g, ' ') : '',
+      maths: md ? [...md.querySelectorAll('mjx-container')].map(
+                    (m) => (m.querySelector('mjx-assistive-mml') || m).textContent.trim()) : [],
+      outputs: outputs.map((o) => ({mime: o.getAttribute('data-mime-type') || '',
+                                    text: o.innerText,
+                                    maths: o.querySelectorAll('mjx-container').length})),
+      errors: [...cell.querySelectorAll('.ek-error')].map((e) => e.innerText.trim())
+                .filter((t) => t),
+      broken: cell.querySelectorAll('.jupyter-widgets-error-widget').length,
+      dashboards: dashboards,
+    };
+  });
+}
+"""
+
+# Wider than the window: the page itself, JupyterLab's notebook scroller, or a cell.
+READ_OVERFLOW = r"""
+() => {
+  const wide = (el) => el && el.scrollWidth > el.clientWidth + 1;
+  const found = [];
+  const root = document.scrollingElement || document.documentElement;
+  if (wide(root)) found.push(`the page is ${root.scrollWidth}px wide in a ${root.clientWidth}px window`);
+  for (const el of document.querySelectorAll('.jp-WindowedPanel-outer, .jp-Notebook')) {
+    const style = getComputedStyle(el);
+    if (wide(el) && style.overflowX !== 'hidden') {
+      found.push(`the notebook scrolls sideways (${el.scrollWidth}px of content in ${el.clientWidth}px)`);
+      break;
+    }
+  }
+  return found;
+}
+"""
+
+ALL_CODE_RUN = r"""
+() => {
+  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')]
+    .filter((c) => c.querySelector('.jp-InputArea-editor').innerText.trim() !== '')
+    .map((c) => c.querySelector('.jp-InputPrompt').textContent.trim());
+  return prompts.length > 0 && prompts.every((p) => /^\[\d+\]:?$/.test(p));
+}
+"""
+
+VOILA_DONE = r"""
+() => {
+  const cells = document.getElementById('rendered_cells');
+  return !document.getElementById('loading') && (!cells || cells.style.display !== 'none');
+}
+"""
+
+
+# ----- turning what was read into problems ----------------------------------------------------
+def excerpt(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def formulas_in(source: str) -> int:
+    """How many formulas the author of a markdown cell wrote on purpose."""
+    return len(FORMULA.findall(source))
+
+
+def cell_problems(cell: dict, source: str | None = None) -> list[str]:
+    """What is wrong in one cell as shown: maths in prose, non-numbers, widget reprs,
+    tracebacks, a dashboard's error line."""
+    where = f"cell {cell['number']}"
+    found = []
+    if cell["markdown"] and cell["maths"]:
+        meant = formulas_in(source or "")
+        if len(cell["maths"]) > meant:
+            found.append(f"{where} (markdown '{excerpt(cell['prose'])}'): typeset maths in prose "
+                         f"({len(cell['maths'])} formula(s) shown, {meant} written): "
+                         f"{excerpt(' | '.join(cell['maths']), 90)!r}")
+    for output in cell["outputs"]:
+        text = output["text"]
+        if output.get("maths"):
+            found.append(f"{where}: typeset maths in an output: {excerpt(text)!r}")
+        if output["mime"] == "application/vnd.jupyter.stderr" or TRACEBACK.search(text):
+            found.append(f"{where}: a traceback or error output: {excerpt(text, 120)!r}")
+            continue
+        if RAW_WIDGET.search(text):
+            found.append(f"{where}: raw widget text instead of the widget: {excerpt(text)!r}")
+            continue
+        for match in NOT_A_NUMBER.finditer(text):
+            start = max(0, match.start() - 40)
+            found.append(f"{where}: {match.group(0)!r} printed in an output: "
+                         f"{excerpt(text[start:match.end() + 30])!r}")
+            break
+    if cell.get("broken"):
+        found.append(f"{where}: {cell['broken']} widget(s) failed to draw "
+                     "(\"Click to show javascript error\")")
+    for error in cell["errors"]:
+        found.append(f"{where}: a dashboard shows its error line: {excerpt(error, 120)!r}")
+    return found
+
+
+def foreign(url: str) -> bool:
+    """A request that leaves the machine (data:, blob: and the local servers are fine)."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS
+
+
+def page_problems(cells: list[dict], sources: dict[int, str], requests: list[str],
+                  overflow: list[str]) -> list[str]:
+    found = []
+    for cell in cells:
+        found += cell_problems(cell, sources.get(cell["number"]))
+    found += [f"a request leaves the machine: {url}"
+              for url in dict.fromkeys(u for u in requests if foreign(u))]
+    found += [f"horizontal overflow: {what}" for what in overflow]
+    return found
+
+
+def markdown_sources(notebook: Path) -> dict[int, str]:
+    """Cell number (from 1) to source, for the markdown cells of a notebook file."""
+    cells = json.loads(notebook.read_text())["cells"]
+    return {n: "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for n, c in enumerate(cells, 1) if c["cell_type"] == "markdown"}
+
+
+def dashboards_stored(notebook: Path) -> int:
+    """How many dashboards an executed lesson shows (its readouts in the stored widget state)."""
+    text = notebook.read_text()
+    return text.count('"ek-readout"')
+
+
+# ----- results --------------------------------------------------------------------------------
+@dataclass
+class PageResult:
+    name: str                 # e.g. "lab notebooks/00_start_here.ipynb", "app 03_hedging..."
+    screenshot: Path | None = None
+    problems: list[str] = field(default_factory=list)
+    heights: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def report(self) -> str:
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        return f"{self.name} ({len(self.problems)} problem(s); screenshot {self.screenshot}):\n" \
+               f"{lines}"
+
+
+@dataclass
+class Sweep:
+    pages: dict[str, PageResult]
+    seconds: float
+    heights_file: Path
+
+
+# ----- servers --------------------------------------------------------------------------------
+def stage_site(root: Path) -> Path:
+    """Copies of notebooks/ and exercises/ side by side, so a lesson's ../exercises/ link opens;
+    JupyterLab runs and saves there, never in the repository."""
+    site = root / "site"
+    for folder in ("notebooks", "exercises"):
+        shutil.copytree(bs.REPO / folder, site / folder,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    return site
+
+
+@contextlib.contextmanager
+def lab_server(root: Path):
+    """One JupyterLab for every lab page; yields (base URL, token)."""
+    site = stage_site(root)
+    env, port, token = bs.isolated_env(root / "lab"), bs.free_port(), secrets.token_hex(16)
+    bs.quiet_lab_settings(env)
+    command = [str(bs.BIN / "jupyter"), "lab", "--no-browser", "--allow-root",
+               f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={site}"]
+    with bs.server(command, root, port, env, site):
+        yield f"http://127.0.0.1:{port}", token
+
+
+@contextlib.contextmanager
+def app_server(root: Path):
+    """Voila as `make app` runs it: the recipe's build lines, then its last line as the server,
+    with the app folder and port moved into the test's folder. Yields (base URL, app folder)."""
+    app_dir, port = root / "app", bs.free_port()
+    recipe = bs.make_recipe("app", APP_DIR=str(app_dir), APP_PORT=str(port), APP_IP="127.0.0.1")
+    env = bs.isolated_env(root / "voila")
+    for line in recipe[:-1]:
+        subprocess.run(line, shell=True, cwd=bs.REPO, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+    with bs.server(shlex.split(recipe[-1]), root, port, env, bs.REPO):
+        yield f"http://127.0.0.1:{port}", app_dir
+
+
+def shut_kernels_of(base: str, token: str, path: str) -> None:
+    """Stop the kernel JupyterLab started for a notebook once the sweep has looked at it."""
+    headers = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/api/sessions",
+                                                      headers=headers), timeout=10) as answer:
+        sessions = json.load(answer)
+    for session in sessions:
+        if session.get("path") == path:
+            request = urllib.request.Request(f"{base}/api/sessions/{session['id']}",
+                                             headers=headers, method="DELETE")
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(request, timeout=10).close()
+
+
+# ----- looking at one page --------------------------------------------------------------------
+# The page's tallest scroller (JupyterLab scrolls inside its notebook panel, Voila inside its
+# body), scrolled back to the top; how much taller its content is than the window.
+TALLEST_SCROLLER = r"""
+() => {
+  let best = document.scrollingElement, extra = best.scrollHeight - best.clientHeight;
+  for (const el of document.querySelectorAll('body, body *')) {
+    const y = getComputedStyle(el).overflowY;
+    if ((y === 'auto' || y === 'scroll') && el.clientHeight > 300 &&
+        el.scrollHeight - el.clientHeight > extra) {
+      best = el;
+      extra = el.scrollHeight - el.clientHeight;
+    }
+  }
+  best.scrollTop = 0;
+  return extra;
+}
+"""
+
+
+async def full_length_screenshot(page, path: Path) -> None:
+    """The whole page top to bottom: the window is made as tall as the content for the
+    picture (same width, so the same layout), then put back."""
+    extra = await page.evaluate(TALLEST_SCROLLER)
+    await page.set_viewport_size({"width": VIEWPORT["width"],
+                                  "height": min(VIEWPORT["height"] + extra + 40, 30_000)})
+    await page.wait_for_timeout(400)
+    await page.evaluate(TALLEST_SCROLLER)
+    await page.screenshot(path=str(path))
+    await page.set_viewport_size(VIEWPORT)
+
+
+async def axe_problems(page) -> list[str]:
+    from axe_playwright_python.async_playwright import Axe
+
+    results = await Axe().run(page)
+    found = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") in AXE_IMPACTS:
+            targets = ", ".join(node.get("html", "")[:100] for node in violation["nodes"][:3])
+            found.append(f"accessibility ({violation['impact']}) {violation['id']}: "
+                         f"{violation['help']}; {len(violation['nodes'])} element(s), "
+                         f"e.g. {excerpt(targets, 150)}")
+    return found
+
+
+async def look_at(context, result: PageResult, url: str, shots: Path, *, lab: bool,
+                  run: bool, sources: dict[int, str], dashboards: int, axe: bool,
+                  cells: int = 1) -> None:
+    """Open one page, wait until it is what a learner sees, read it, screenshot it."""
+    started = time.monotonic()
+    page = await context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("websocket", lambda ws: requests.append(ws.url))
+    page.set_default_timeout(60_000)
+    result.screenshot = shots / (re.sub(r"[^\w.-]+", "_", result.name) + ".png")
+    try:
+        await page.goto(url)
+        if lab:
+            await page.wait_for_function(
+                f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length >= {cells}",
+                timeout=60_000, polling=250)
+            if run:              # an exercise notebook is only read: no need to wait for its kernel
+                await page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+                await page.wait_for_timeout(1000)
+                before = await page.evaluate(READ_CELLS, False)
+                result.problems += [f"before Run All, {p}" for c in before
+                                    for p in cell_problems(c, None) if "raw widget text" in p]
+                await full_length_screenshot(page, result.screenshot.with_suffix(".opened.png"))
+                await page.locator(".lm-MenuBar-itemLabel",
+                                   has_text=re.compile("^Run$")).click()
+                await page.locator(".lm-Menu-itemLabel",
+                                   has_text=re.compile("^Run All Cells$")).click()
+                await page.wait_for_function(ALL_CODE_RUN, timeout=RUN_TIMEOUT_MS,
+                                             polling=500)
+                await page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(
+                    timeout=RUN_TIMEOUT_MS)
+        else:
+            await page.wait_for_function(VOILA_DONE, timeout=RUN_TIMEOUT_MS, polling=500)
+        if dashboards:
+            await page.wait_for_function(
+                f"() => document.querySelectorAll('.ek-readout').length >= {dashboards}",
+                timeout=60_000, polling=500)
+        await page.wait_for_timeout(1500)        # maths typeset, last images painted
+        cells = await page.evaluate(READ_CELLS, not lab)
+        overflow = await page.evaluate(READ_OVERFLOW)
+        result.problems += page_problems(cells, sources, requests, overflow)
+        result.heights = [{"page": result.name, "cell": c["number"], **d}
+                          for c in cells for d in c["dashboards"]]
+        if axe:
+            result.problems += await axe_problems(page)
+        await full_length_screenshot(page, result.screenshot)
+    except Exception as exc:          # a page that never got ready is a problem of that page
+        result.problems.append(f"the page did not get ready: {type(exc).__name__}: "
+                               f"{excerpt(str(exc), 300)}")
+        with contextlib.suppress(Exception):
+            await page.screenshot(path=str(result.screenshot))
+    finally:
+        result.problems += [f"a request leaves the machine: {url}"
+                            for url in dict.fromkeys(u for u in requests if foreign(u))
+                            if f"a request leaves the machine: {url}" not in result.problems]
+        await page.close()
+        result.seconds = time.monotonic() - started
+
+
+# ----- the whole sweep ------------------------------------------------------------------------
+def lab_pages() -> list[str]:
+    """Paths, under the served folder, of every lesson and exercise notebook."""
+    return [f"{folder}/{p.name}" for folder in ("notebooks", "exercises")
+            for p in sorted((bs.REPO / folder).glob("*.ipynb"))]
+
+
+def app_pages() -> list[str]:
+    """The app's front page and every lesson, as Voila addresses them."""
+    lessons = sorted((bs.REPO / "notebooks").glob("*.ipynb"))
+    return [""] + [f"voila/render/{p.name}" for p in lessons]
+
+
+def page_name(kind: str, path: str) -> str:
+    return f"{kind} {path or 'front page'}"
+
+
+async def _sweep(root: Path, lab_base: str, token: str, app_base: str, app_dir: Path,
+                 pages: dict[str, PageResult]) -> None:
+    from playwright.async_api import async_playwright
+
+    shots = root / "screenshots"
+    shots.mkdir(exist_ok=True)
+    limit = asyncio.Semaphore(CONCURRENT_PAGES)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(bs.CHROMIUM),
+                                                   args=bs.CHROMIUM_ARGS, headless=True)
+        lab = await browser.new_context(viewport=VIEWPORT)
+        app = await browser.new_context(viewport=VIEWPORT)
+
+        async def lab_page(n: int, path: str) -> None:
+            async with limit:
+                notebook = bs.REPO / path
+                url = f"{lab_base}/lab/workspaces/sweep{n}/tree/{path}?token={token}&reset"
+                lesson = path.startswith("notebooks/")
+                await look_at(lab, pages[page_name("lab", path)], url, shots, lab=True,
+                              run=lesson, sources=markdown_sources(notebook),
+                              dashboards=dashboards_stored(notebook) if lesson else 0,
+                              axe=False, cells=len(json.loads(notebook.read_text())["cells"]))
+                await asyncio.to_thread(shut_kernels_of, lab_base, token, path)
+
+        async def app_page(path: str) -> None:
+            async with limit:
+                stem = Path(path).stem
+                served = app_dir / Path(path).name
+                lesson = bs.REPO / "notebooks" / Path(path).name
+                await look_at(app, pages[page_name("app", path)], f"{app_base}/{path}", shots,
+                              lab=False, run=False,
+                              sources=markdown_sources(served) if path and served.exists()
+                              else {},
+                              dashboards=dashboards_stored(lesson) if path else 0,
+                              axe=bool(path) and stem[:2] in AXE_PAGES)
+
+        jobs = [lab_page(n, path) for n, path in enumerate(lab_pages())]
+        jobs += [app_page(path) for path in app_pages()]
+        await asyncio.gather(*jobs)
+        await browser.close()
+
+
+def run_sweep(root: Path) -> Sweep:
+    """Start both servers, look at every page, stop everything; the heights go to a JSON file."""
+    started = time.monotonic()
+    pages = {page_name("lab", p): PageResult(page_name("lab", p)) for p in lab_pages()}
+    pages.update({page_name("app", p): PageResult(page_name("app", p)) for p in app_pages()})
+    with lab_server(root) as (lab_base, token), app_server(root) as (app_base, app_dir):
+        asyncio.run(_sweep(root, lab_base, token, app_base, app_dir, pages))
+    heights = [h for page in pages.values() for h in page.heights]
+    heights_file = root / "dashboard_heights.json"
+    heights_file.write_text(json.dumps(heights, indent=1))
+    (root / "problems.json").write_text(json.dumps(
+        {name: {"problems": page.problems, "screenshot": str(page.screenshot),
+                "seconds": round(page.seconds, 1)} for name, page in pages.items()}, indent=1))
+    return Sweep(pages, time.monotonic() - started, heights_file)
