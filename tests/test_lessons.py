@@ -155,7 +155,7 @@ def test_every_dashboard_is_stored_with_a_picture(path):
     """Opened before it is run, JupyterLab draws the stored picture (not ``VBox(children=...``);
     tests/test_still_pictures_browser.py looks at the page."""
     dashboards = [c for c in cells(path) if c["cell_type"] == "code"
-                  and re.search(r"widgets\.\w+(Dashboard|Explorer)\(", "".join(c["source"]))]
+                  and re.search(r"widgets\.\w+(Dashboard|Explorer)(\.from_book)?\(", "".join(c["source"]))]
     assert dashboards
     for cell in dashboards:
         shown = ["".join(o["data"].get("text/html", "")) for o in cell["outputs"]

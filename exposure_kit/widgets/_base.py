@@ -27,7 +27,7 @@ from PIL.PngImagePlugin import PngInfo
 import pandas as pd
 
 from .._book import Book
-from ._accessibility import chart_description, name_controls
+from ._accessibility import name_controls
 from ._picture import still_picture
 from .._errors import PositionError, checked_number
 
@@ -216,9 +216,6 @@ class Dashboard:
             control.observe(self._on_change, names="value")
         self.details = self._accordion(self._details())
         self.widget = self._layout()
-        # a hidden script names the slider handles and gives the chart its text alternative
-        self.widget.children = (*self.widget.children,
-                                name_controls(self.image, chart_description(self.figure, self.title)))
         self.refresh()
 
     # -- for subclasses ------------------------------------------------------------------------
@@ -253,6 +250,8 @@ class Dashboard:
             widgets.HTML(f"<h4 style='margin:2px 0 4px 0'>{html.escape(self.title)}</h4>"),
             widgets.VBox(list(self.controls.values())),
             self.readout, self.error,
+            # hidden: a script that names the slider handles and gives the chart its alt text
+            name_controls(self.image, self.alt),
             widgets.HTML(f"<div style='line-height:1.35;margin-top:4px'><i>Try this: "
                          f"{html.escape(self.hint)}</i></div>",
                          layout=widgets.Layout(max_width="420px")),
