@@ -1,0 +1,7 @@
+"""The classroom server behind `make app`: Voila with guards, seats, a warm pool and a front page.
+
+One job a module: ``_frames`` checks kernel websocket frames, ``_sanitize`` takes tracebacks out
+of what kernels send, ``_seats`` counts the kernels each visitor holds, ``_catalogue`` reads the
+lessons' titles for the front page, ``_handlers`` are the Tornado handlers and ``_server`` wires
+them into Voila. Start it with ``python -m exposure_kit.app_server``.
+"""
