@@ -30,18 +30,25 @@ lab: $(STAMP)
 		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 APP_IDLE ?= 300
+APP_MAX_KERNELS ?= 0
+APP_PER_CLIENT ?= 4
+APP_POOL ?= 1
+APP_CLASS_POOL ?=
 APP_DIR  := build/app
 # The app copies of the lessons (no prose about running code, no links to exercise notebooks it
-# cannot open), code and tracebacks hidden, kernels of learners who have left stopped after
-# APP_IDLE s. XSRF checks are off so that closing or reloading a page stops its kernel even when
-# the learner came straight to a lesson's address (voila-dashboards/voila#1458); the app has no
-# login to protect anyway.
+# cannot open), served by exposure_kit.app_server: Voila with code and tracebacks hidden, kernel
+# websockets only in the v1 protocol with every frame checked, at most APP_MAX_KERNELS lesson
+# kernels (0: sized from memory) and APP_PER_CLIENT per learner's address, APP_POOL warm kernels
+# per lesson plus APP_CLASS_POOL for the lessons a class opens together (e.g. 01=10), and kernels
+# of learners who have left stopped after APP_IDLE s.
 VOILA_OPTIONS := --VoilaConfiguration.strip_sources=True --VoilaConfiguration.show_tracebacks=False \
-	--Voila.tornado_settings=disable_check_xsrf=True \
+	--VoilaConfiguration.preheat_kernel=True --VoilaConfiguration.default_pool_size=$(APP_POOL) \
+	--ClassroomVoila.class_pool=$(APP_CLASS_POOL) --ClassroomVoila.max_kernels=$(APP_MAX_KERNELS) \
+	--ClassroomVoila.max_kernels_per_client=$(APP_PER_CLIENT) \
 	--MappingKernelManager.cull_idle_timeout=$(APP_IDLE) --MappingKernelManager.cull_interval=60
 app: $(STAMP)
 	$(PY) lessons/build.py --app $(APP_DIR)
-	$(VENV)/bin/voila $(APP_DIR) --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
+	$(PY) -m exposure_kit.app_server $(APP_DIR) --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
 		--Voila.port_retries=0 $(VOILA_OPTIONS)
 
 # Debian's chromium for the browser tests, installed with apt when missing and we are allowed to.

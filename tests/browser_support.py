@@ -154,7 +154,7 @@ def make_recipe(target: str) -> list[str]:
 
 
 def app_options() -> list[str]:
-    """The Voila options of `make app` (code and tracebacks hidden, ...), read off the Makefile
+    """The server options of `make app` (code and tracebacks hidden, ...), read off the Makefile
     so that the test serves the lesson the way a classroom gets it."""
     command = shlex.split(make_recipe("app")[-1])
     return [option for option in command[1:]
@@ -182,7 +182,8 @@ def voila(notebook: Path, root: Path) -> Iterator[str]:
     """Serve a lesson's app copy as `make app` does, on 127.0.0.1; yield its URL."""
     staged = stage_app_copy(notebook, root)
     env, port = isolated_env(root), free_port()
-    command = [str(BIN / "voila"), staged.name, "--no-browser", f"--port={port}",
+    command = [sys.executable, "-m", "exposure_kit.app_server", staged.name, "--no-browser",
+               f"--port={port}",
                "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", *app_options()]
     with server(command, root, port, env, staged.parent):
         yield f"http://127.0.0.1:{port}/"
