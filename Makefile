@@ -1,7 +1,8 @@
 # exposure-kit: every target builds .venv itself when it is missing.
 #   make lab        JupyterLab on the lessons, the start-here lesson open
 #   make test       the whole suite: engine, widgets, notebooks (nbval), exercises, a real browser
-#   make app        the lessons as Voila web apps (APP_IP=0.0.0.0 to serve a classroom network)
+#   make app        the lessons as Voila web apps (APP_IP=0.0.0.0 to serve a classroom network,
+#                   APP_CLASS_POOL=01=30 to have lesson 01 warm for 30 learners)
 #   make bench      the speed figures
 #   make solutions  exercise notebooks with their solutions filled in, under build/solutions
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import tornado.web
+from jupyter_core.utils import ensure_async
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
@@ -55,7 +56,7 @@ class _RecordingKernels:
         return render_task, cache, kernel_id
 
     async def start_kernel(self, *args, **kwargs):
-        kernel_id = await self._manager.start_kernel(*args, **kwargs)
+        kernel_id = await ensure_async(self._manager.start_kernel(*args, **kwargs))
         self._on_kernel(kernel_id)
         return kernel_id
 

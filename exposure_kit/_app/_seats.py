@@ -30,7 +30,8 @@ def default_max_kernels(memory_mb: int, pooled: int) -> int:
     memory_mb : int
         The machine's memory in MB.
     pooled : int
-        Kernels kept warm in the pool (they use memory whether anyone visits or not).
+        Kernels the warm pool keeps in steady state (they use memory whether anyone visits or
+        not). A class pool is not counted: its kernels become the learners' kernels.
 
     Returns
     -------

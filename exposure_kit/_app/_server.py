@@ -48,8 +48,9 @@ class ClassroomVoila(Voila):
                       "class; 0 sizes it from the machine's memory.")
     max_kernels_per_client = Int(4, config=True, help="Most lesson kernels one client address "
                                  "may hold at once; 0 for no limit.")
-    class_pool = Unicode("", config=True, help="Extra warm kernels for the lessons a class "
-                         "opens together, as LESSON=KERNELS pairs: '01=10,03=4'.")
+    class_pool = Unicode("", config=True, help="Warm kernels for the lessons a class opens "
+                         "together, as LESSON=KERNELS pairs: '01=30,03=4'. Filled at start, "
+                         "not refilled beyond the default pool once taken.")
 
     def initialize(self, argv=None):
         super().initialize(argv)
@@ -66,15 +67,28 @@ class ClassroomVoila(Voila):
                 config[notebook.name] = {"pool_size": wanted[number]}
         return config
 
-    def pooled_kernels(self) -> int:
-        """Kernels the warm pool keeps (they cost memory whether anyone visits or not)."""
+    def steady_pool(self) -> int:
+        """Warm kernels kept once the class pools are used up: APP_POOL for every lesson."""
         if not self.voila_configuration.preheat_kernel:
             return 0
+        default = max(self.voila_configuration.default_pool_size, 0)
         if self.notebook_path:
-            return max(self.voila_configuration.default_pool_size, 0)
-        config = self._pools_config()
-        notebooks = [n.name for n in Path(self.root_dir).glob("*.ipynb")]
-        return sum(config.get(n, config["default"])["pool_size"] for n in notebooks)
+            return default
+        return default * len(list(Path(self.root_dir).glob("*.ipynb")))
+
+    def _class_pools_not_refilled(self) -> None:
+        """After the first fill, a lesson's class pool is refilled only to APP_POOL.
+
+        The class pool is the kernels a class will take when it opens a lesson together;
+        refilling it would hold as much memory again for learners who are already in.
+        """
+        manager = self.kernel_manager
+        config = getattr(manager, "kernel_pools_config", None)
+        if not config:
+            return
+        steady = {"pool_size": config["default"]["pool_size"]}
+        manager.kernel_pools_config = {name: (value if name == "default" else steady)
+                                       for name, value in config.items()}
 
     def setup_template_dirs(self):
         super().setup_template_dirs()
@@ -82,15 +96,18 @@ class ClassroomVoila(Voila):
 
     def init_settings(self):
         settings = super().init_settings()
-        pooled = self.pooled_kernels()
+        self._class_pools_not_refilled()
+        pooled = self.steady_pool()
         memory = machine_memory_mb()
         total = self.max_kernels or default_max_kernels(memory, pooled)
         settings["exposure_seats"] = Seats(total, self.max_kernels_per_client)
         settings["kernel_websocket_connection_class"] = GuardedConnection
         self.log.info("Seats: %d lesson kernels at most (%s), %s per client address; "
-                      "warm pool: %d kernels", total,
+                      "warm pool: %d kernels a lesson, class pools %r", total,
                       "set" if self.max_kernels else f"from {memory} MB of memory",
-                      self.max_kernels_per_client or "no limit", pooled)
+                      self.max_kernels_per_client or "no limit",
+                      max(self.voila_configuration.default_pool_size, 0)
+                      if self.voila_configuration.preheat_kernel else 0, self.class_pool or "none")
         return settings
 
     def init_handlers(self):
