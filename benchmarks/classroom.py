@@ -69,13 +69,19 @@ def tree_cpu_percent(server: psutil.Process, seconds: float = 2.0) -> float:
     return total
 
 
-def wait_for_pool(server: psutil.Process, wanted: int, timeout: float = 300) -> None:
-    """Until the server runs ``wanted`` kernels and they have gone quiet (executed)."""
+def wait_for_pool(server: psutil.Process, wanted: int, timeout: float = 600) -> None:
+    """Until the server runs ``wanted`` kernels that have finished running their lesson: the
+    kernels' memory has stopped growing and the server's process tree is quiet."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and kernels_rss_mb(server)[0] < wanted:
         time.sleep(1)
-    while time.monotonic() < deadline and tree_cpu_percent(server) > 10:
-        pass
+    previous = -1.0
+    while time.monotonic() < deadline:
+        busy = tree_cpu_percent(server, 3.0)
+        memory = kernels_rss_mb(server)[1]
+        if busy < 10 and abs(memory - previous) <= 0.01 * memory:
+            return
+        previous = memory
 
 
 async def storm(base: str) -> list[float]:

@@ -95,6 +95,12 @@ def server(tmp_path_factory):
         yield running
 
 
+@pytest.fixture(scope="module")
+def kernel_id(server):
+    """One lesson's kernel, shared by the tests that only need a kernel to talk to."""
+    return run(lesson_kernel(server[0]))
+
+
 def run(coroutine, timeout: float = 60):
     return asyncio.run(asyncio.wait_for(coroutine, timeout))
 
@@ -125,14 +131,13 @@ def assert_still_serving(base: str) -> None:
 
 
 # ----- item 1: the two freeze paths ------------------------------------------------------------
-def test_a_kernel_websocket_without_the_v1_protocol_is_refused(server):
+def test_a_kernel_websocket_without_the_v1_protocol_is_refused(server, kernel_id):
     """Issue 17 item 1, first path: a legacy-protocol client that asks for the widgets' state
     gets a binary message whose 4-byte header Voila reads as an 8-byte count. Such a client
     is now refused at the handshake, before any kernel message flows."""
     base, _ = server
 
     async def legacy():
-        kernel_id = await lesson_kernel(base)
         with pytest.raises(HTTPClientError) as refused:
             socket = await _probe.open_kernel_socket(base, kernel_id, v1=False)
             # a regression: ask for every widget's state (binary PNG buffers come back)
@@ -152,13 +157,14 @@ def test_a_kernel_websocket_without_the_v1_protocol_is_refused(server):
     + bytes(40),                                                     # an offset past the end
     b"\x01\x00",                                                     # shorter than the count
 ], ids=["count-2**64-1", "count-beyond-frame", "offset-beyond-frame", "truncated"])
-def test_a_malformed_v1_frame_closes_that_socket_and_the_server_keeps_serving(server, frame):
+def test_a_malformed_v1_frame_closes_that_socket_and_the_server_keeps_serving(server, kernel_id,
+                                                                               frame):
     """Issue 17 item 1, second path: one 32-byte v1 frame whose offset count is 2**64-1 froze
     jupyter_server's decoder. The frame is now checked first and its socket closed."""
     base, log = server
 
     async def attack():
-        socket = await _probe.open_kernel_socket(base, await lesson_kernel(base))
+        socket = await _probe.open_kernel_socket(base, kernel_id)
         await socket.write_message(frame, binary=True)
         while (message := await asyncio.wait_for(socket.read_message(), 10)) is not None:
             pass            # status messages may still arrive before the close
@@ -182,14 +188,14 @@ def test_frame_checks_accept_what_a_browser_sends_and_name_what_is_wrong():
 
 
 # ----- item 3: no traceback to a client --------------------------------------------------------
-def test_a_comm_error_reaches_the_client_without_a_traceback(server):
+def test_a_comm_error_reaches_the_client_without_a_traceback(server, kernel_id):
     """Issue 17 item 3: a comm opened with a wrong control-protocol version makes ipywidgets
     raise in the kernel; ipykernel forwards the traceback (server paths included) as stderr.
     Nothing the client receives may carry it."""
     base, _ = server
 
     async def provoke():
-        socket = await _probe.open_kernel_socket(base, await lesson_kernel(base))
+        socket = await _probe.open_kernel_socket(base, kernel_id)
         comm_id = uuid.uuid4().hex
         for msg_type, content, metadata in [
                 ("comm_open", {"comm_id": comm_id, "target_name": "jupyter.widget.control",
@@ -266,13 +272,13 @@ def test_make_app_keeps_warm_kernels_sized_by_make_options(server):
 
 
 # ----- XSRF: kept on, and a page that closes still stops its kernel ---------------------------
-def test_xsrf_checks_stay_on_and_closing_a_page_still_stops_its_kernel(server, tmp_path):
+def test_xsrf_checks_stay_on_and_closing_a_page_still_stops_its_kernel(server, kernel_id,
+                                                                       tmp_path):
     """The Makefile switched XSRF checks off (voila#1458) so a page opened straight at a
     lesson's address could stop its kernel on close. The server now sets the XSRF cookie on
     every lesson page, so the checks stay on: a POST without the token is refused, and a page
     opened straight at a lesson stops its kernel when the learner leaves."""
     base, _ = server
-    kernel_id = run(lesson_kernel(base))
     url = urlsplit(base)
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
     connection.request("POST", f"/voila/api/shutdown/{kernel_id}")
