@@ -90,7 +90,8 @@ class Seats:
                             "this computer, the most this class allows. Close a lesson tab you "
                             "have finished with, then reload this page.")
         if self.max_total and total >= self.max_total:
-            raise ClassFull(503, f"The class is full: {total} lessons are open, the most this "
+            lessons = f"{total} lesson{'s' * (total != 1)} {'are' if total != 1 else 'is'}"
+            raise ClassFull(503, f"The class is full: {lessons} open, the most this "
                             "server can hold. Wait a minute for someone to close a lesson, "
                             "then reload this page, or ask your instructor.")
         self.pending[client] = self.pending.get(client, 0) + 1
