@@ -145,10 +145,13 @@ def stage_notebook(notebook: Path, root: Path) -> Path:
     return Path(shutil.copy(notebook, folder / notebook.name))
 
 
-def make_recipe(target: str) -> list[str]:
+def make_recipe(target: str, *overrides: str) -> list[str]:
     """The commands `make TARGET` would run (`make -n`, the .venv taken as built), one a line,
-    with backslash-continued lines joined."""
-    shown = subprocess.run(["make", "-n", "-W", "pyproject.toml", target], cwd=REPO,
+    with backslash-continued lines joined (no "make[1]: Entering directory" lines when run
+    under `make test`). ``overrides`` are make variables: ``"APP_POOL=2"``."""
+    shown = subprocess.run(["make", "--no-print-directory", "-n", "-W", "pyproject.toml", target,
+                            *overrides],
+                           cwd=REPO,
                            capture_output=True, text=True, check=True).stdout
     return shown.replace("\\\n", " ").splitlines()
 

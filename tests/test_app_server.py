@@ -40,9 +40,7 @@ pytestmark = pytest.mark.timeout(180)
 def app_command(folder: Path, port: int, **make_vars: str) -> list[str]:
     """The server command of `make app` with its folder and port replaced."""
     overrides = [f"{k}={v}" for k, v in make_vars.items()]
-    shown = subprocess.run(["make", "-n", "-W", "pyproject.toml", "app", *overrides], cwd=REPO,
-                           capture_output=True, text=True, check=True).stdout
-    command = shlex.split(shown.replace("\\\n", " ").splitlines()[-1])
+    command = shlex.split(bs.make_recipe("app", *overrides)[-1])
     if Path(command[0]).name.startswith("python"):
         command[0] = sys.executable
     command = [str(folder) if part == "build/app" else part for part in command]
