@@ -5,6 +5,7 @@
 #                   APP_CLASS_POOL=01=30 to have lesson 01 warm for 30 learners)
 #   make bench      the speed figures
 #   make solutions  exercise notebooks with their solutions filled in, under build/solutions
+#   make lessons    notebooks/ rebuilt (and run) from the lesson sources, lessons/NN_name.md
 
 PYTHON ?= python3
 VENV   := .venv
@@ -15,7 +16,7 @@ APP_IP ?= 127.0.0.1
 APP_PORT ?= 8866
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab app test bench solutions browser clean venv
+.PHONY: lab app test bench solutions lessons browser clean venv
 
 venv: $(STAMP)
 
@@ -40,7 +41,7 @@ APP_DIR  := build/app
 # cannot open), served by exposure_kit.app_server: Voila with code and tracebacks hidden, kernel
 # websockets only in the v1 protocol with every frame checked, at most APP_MAX_KERNELS lesson
 # kernels (0: sized from memory) and APP_PER_CLIENT per learner's address, APP_POOL warm kernels
-# per lesson plus APP_CLASS_POOL for the lessons a class opens together (e.g. 01=10), and kernels
+# per lesson plus APP_CLASS_POOL for the lessons a class opens together (e.g. 01=30), and kernels
 # of learners who have left stopped after APP_IDLE s.
 VOILA_OPTIONS := --VoilaConfiguration.strip_sources=True --VoilaConfiguration.show_tracebacks=False \
 	--VoilaConfiguration.preheat_kernel=True --VoilaConfiguration.default_pool_size=$(APP_POOL) \
@@ -69,6 +70,10 @@ test: $(STAMP) browser
 
 bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Every lesson, or some: make lessons ONLY="03 06".
+lessons: $(STAMP)
+	MPLBACKEND=Agg $(PY) lessons/build.py $(ONLY)
 
 solutions: $(STAMP)
 	$(PY) -m exposure_kit.exercises.solutions build/solutions

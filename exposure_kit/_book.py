@@ -13,9 +13,13 @@ from ._errors import PositionError, checked_number
 from ._instruments import black76_delta
 from ._schema import clean_positions
 
-__all__ = ["Position", "Book", "ExposureSummary", "MEASURES", "check_equity"]
+__all__ = ["Position", "Book", "ExposureSummary", "MEASURES", "DEFAULT_MEASURE", "check_equity"]
 
 MEASURES = ("notional", "delta", "beta")
+#: Headline figures count options at delta: a long put is short exposure, sized by how much of
+#: the underlying it moves like. ``measure="notional"`` keeps the option's face, in its delta's
+#: direction.
+DEFAULT_MEASURE = "delta"
 DENOMINATIONS = ("usd", "coin")
 INVERSE_CONVENTIONS = ("face", "coin_pnl")
 
@@ -45,8 +49,14 @@ class Position:
         A coin-margined contract whose USD face stays fixed as the price moves.
     entry_price : float, optional
         Entry price; needed for inverse positions under ``inverse="coin_pnl"``.
-    strike, years, volatility, option_type, rate, delta, premium : optional
+    strike, years, volatility, option_type, rate, delta : optional
         Option fields: Black-76 inputs, or a ``delta`` given directly.
+    premium : float, optional
+        The option's own price (its mark) in USD per unit of underlying. An option settled in
+        its underlying's coin (a ``settle`` column equal to the underlying, as ccxt books carry,
+        e.g. Deribit's) counts at the premium-adjusted delta ``delta - premium / price`` (the
+        premium from Black-76 when not given); a :class:`MarginAccount` counts the mark in
+        equity.
     beta : float, optional
         This position's beta to the reference asset; overrides ``betas`` given per underlying.
     extra : dict
@@ -152,6 +162,10 @@ class Book:
     (50000.0, 250000.0)
     """
 
+    #: How inverse contracts are read when ``inverse=`` is not given: ``"face"`` (coin P&L swept
+    #: to USD) unless :meth:`reading` says otherwise.
+    _reading = "face"
+
     def __init__(self, positions: Iterable[Position | Mapping[str, Any]] = ()) -> None:
         records = [p.to_record() if isinstance(p, Position) else dict(p) for p in positions]
         self._set_frame(pd.DataFrame.from_records(records) if records else
@@ -226,7 +240,29 @@ class Book:
     def __add__(self, other: "Book") -> "Book":
         if not isinstance(other, Book):
             return NotImplemented
-        return Book.from_frame(pd.concat([self._frame, other._frame], ignore_index=True))
+        return Book.from_frame(pd.concat([self._frame, other._frame], ignore_index=True)
+                               ).reading(self._reading)
+
+    def reading(self, inverse: str) -> "Book":
+        """The same positions, read by default with ``inverse`` (``"face"`` or ``"coin_pnl"``).
+
+        A coin-margined account that keeps its inverse contracts' P&L in coin reads them as
+        ``"coin_pnl"``; one that sweeps it to USD as ``"face"``. Books made from this one
+        (``shock``, ``revalue``, ``resized``, ``+``) keep the reading.
+
+        Examples
+        --------
+        >>> book = Book.from_records([{"underlying": "BTC", "kind": "perp", "side": "short",
+        ...     "quantity": 500, "contract_size": 100, "inverse": True, "price": 35_000,
+        ...     "entry_price": 50_000}])
+        >>> book.net_exposure(), book.reading("coin_pnl").net_exposure()
+        (-50000.0, -35000.0)
+        """
+        _check_choice(inverse, INVERSE_CONVENTIONS, "inverse")
+        new = Book.__new__(Book)
+        new.__dict__.update(self.__dict__)
+        new._reading = inverse
+        return new
 
     def __repr__(self) -> str:
         return f"<Book: {len(self)} positions, net {self.net_exposure():,.0f} USD>"
@@ -257,23 +293,57 @@ class Book:
 
     @cached_property
     def _option_delta(self) -> np.ndarray:
-        """Delta per unit for each option row (1.0 elsewhere): given, or Black-76."""
+        """Delta per unit for each option row (1.0 elsewhere): given, or Black-76, less the coin
+        premium for options settled in their underlying's coin (see :meth:`_coin_settled`)."""
         delta = np.ones(len(self._frame))
         option = (self._frame["kind"] == "option").to_numpy()
         if not option.any():
             return delta
         given = self._numbers("delta")
-        rate = np.nan_to_num(self._numbers("rate"), nan=0.0)
         model = option & np.isnan(given)
         delta[option] = given[option]
-        for kind in ("call", "put"):
-            rows = model & (self._frame["option_type"] == kind).to_numpy()
-            if rows.any():
-                delta[rows] = black76_delta(self._numbers("price")[rows],
-                                            self._numbers("strike")[rows],
-                                            self._numbers("years")[rows],
-                                            self._numbers("volatility")[rows], kind, rate[rows])
+        if model.any():
+            delta[model] = self._model_deltas(model)
+        adjust = model & self._coin_settled
+        if adjust.any():
+            delta[adjust] -= self._model_premiums(adjust)[adjust] / self._numbers("price")[adjust]
         return delta
+
+    @cached_property
+    def _option_columns(self) -> dict[str, np.ndarray]:
+        """The Black-76 inputs as float arrays (NaN where not given), read once per book."""
+        columns = {k: self._numbers(k) for k in ("price", "strike", "years", "volatility")}
+        columns["rate"] = np.nan_to_num(self._numbers("rate"), nan=0.0)
+        return columns
+
+    def _model_deltas(self, rows: np.ndarray, factors=None) -> np.ndarray:
+        """Black-76 deltas of the option ``rows`` at ``price x factors``."""
+        from ._scenarios import _black76_at
+        f = np.ones(len(self._frame)) if factors is None else factors
+        return _black76_at(self, rows, f, "delta")
+
+    def _model_premiums(self, rows: np.ndarray, factors=None) -> np.ndarray:
+        """USD premium per unit of the option ``rows`` (every row; others 0): ``premium`` when
+        given, moved by the Black-76 change at ``factors``; else Black-76."""
+        from ._scenarios import _black76_at
+        one = np.ones(len(self._frame))
+        f = one if factors is None else np.asarray(factors, dtype=float)
+        out = np.zeros(np.shape(f))
+        model = _black76_at(self, rows, f, "price")
+        premium = self._numbers("premium")[rows]
+        now = _black76_at(self, rows, one, "price")
+        out[..., rows] = np.where(np.isnan(premium), model, premium + model - now)
+        return out
+
+    @cached_property
+    def _coin_settled(self) -> np.ndarray:
+        """Options settled in their underlying's coin (a ``settle`` column equal to the
+        underlying, as ccxt books carry): their delta is premium-adjusted."""
+        if "settle" not in self._frame.columns:
+            return np.zeros(len(self._frame), dtype=bool)
+        settle = self._frame["settle"].astype(str).str.strip().str.upper().to_numpy()
+        return (self._frame["kind"] == "option").to_numpy() & (
+            settle == self._frame["underlying"].to_numpy())
 
     def _need(self, field_name: str, rows: np.ndarray, why: str) -> np.ndarray:
         values = self._numbers(field_name)
@@ -301,25 +371,30 @@ class Book:
                                 row=i, name=self._frame["name"].iat[i])
         return beta
 
-    def exposures(self, measure: str = "notional", *, betas: Mapping[str, float] | None = None,
-                  denomination: str = "usd", inverse: str = "face",
+    def exposures(self, measure: str = DEFAULT_MEASURE, *, betas: Mapping[str, float] | None = None,
+                  denomination: str = "usd", inverse: str | None = None,
                   reference: str = "BTC") -> pd.Series:
         """Signed exposure per position: long positive, short negative.
 
         Parameters
         ----------
-        measure : {"notional", "delta", "beta"}
-            ``"notional"``: signed notional. ``"delta"``: options at delta x notional, others at
-            notional. ``"beta"``: the delta exposure times each position's beta to ``reference``.
+        measure : {"delta", "notional", "beta"}, default "delta"
+            ``"delta"``: options at delta x notional (a long put is short), others at notional.
+            ``"notional"``: every position at its face notional, an option signed by the
+            direction of its delta (a long put or a short call is short, never long).
+            ``"beta"``: the delta exposure times each position's beta to ``reference``.
         betas : dict, optional
             Beta per underlying for ``measure="beta"``; the reference asset has beta 1 unless given.
             A ``beta`` column overrides it per position.
         denomination : {"usd", "coin"}
             ``"coin"`` divides each exposure by its underlying's price (units of the underlying).
-        inverse : {"face", "coin_pnl"}
+        inverse : {"face", "coin_pnl"}, optional
             How an inverse contract counts. ``"face"``: its USD face (fixed as the price moves;
-            coin exposure face / price). ``"coin_pnl"``: an account that keeps the contract's PnL in
-            coin, whose coin exposure stays face / entry_price (USD exposure that times price).
+            coin exposure face / price), for an account that sweeps the coin P&L to USD.
+            ``"coin_pnl"``: an account that keeps the contract's P&L in coin, whose coin exposure
+            stays face / entry_price (USD exposure that times price). By default the book's
+            reading (:meth:`reading`): ``"face"``, or ``"coin_pnl"`` for a
+            :class:`MarginAccount`'s book.
         reference : str, default "BTC"
             The asset betas refer to.
 
@@ -336,13 +411,12 @@ class Book:
         >>> book.exposures().tolist(), book.exposures(denomination="coin").tolist()
         ([-100000.0], [-2.0])
         """
-        values = self._signed(measure, betas, denomination, inverse, reference)
+        values = self._signed(measure, betas, denomination,
+                              self._reading if inverse is None else inverse, reference)
         return pd.Series(values, index=pd.Index(self._frame["name"], name="name"), name="exposure")
 
-    def _signed(self, measure: str, betas, denomination: str, inverse: str,
-                reference: str) -> np.ndarray:
-        _check_choice(measure, MEASURES, "measure")
-        _check_choice(denomination, DENOMINATIONS, "denomination")
+    def _side_signed(self, inverse: str = "face") -> np.ndarray:
+        """USD notional signed by side only (an option's face, not its direction)."""
         _check_choice(inverse, INVERSE_CONVENTIONS, "inverse")
         usd = self._usd
         if inverse == "coin_pnl" and self._inverse.any():
@@ -350,8 +424,28 @@ class Book:
             entry = self._need("entry_price", self._inverse, why)
             price = self._need("price", self._inverse, why)
             usd = np.where(self._inverse, usd / entry * price, usd)
-        signed = self._sign * usd
-        if measure != "notional":
+        return self._sign * usd
+
+    @cached_property
+    def _direction(self) -> np.ndarray:
+        """+1, or -1 for an option that gains as its underlying falls: a put, or an option given
+        a negative delta. Known without pricing the option."""
+        option = (self._frame["kind"] == "option").to_numpy()
+        if not option.any():
+            return np.ones(len(self._frame))
+        given = self._numbers("delta")
+        put = (self._frame["option_type"] == "put").to_numpy()
+        falls = np.where(np.isnan(given), put, given < 0)
+        return np.where(option & falls, -1.0, 1.0)
+
+    def _signed(self, measure: str, betas, denomination: str, inverse: str,
+                reference: str) -> np.ndarray:
+        _check_choice(measure, MEASURES, "measure")
+        _check_choice(denomination, DENOMINATIONS, "denomination")
+        signed = self._side_signed(inverse)
+        if measure == "notional":
+            signed = signed * self._direction
+        else:
             signed = signed * self._option_delta
         if measure == "beta":
             signed = signed * self._betas(betas, reference)
@@ -363,8 +457,9 @@ class Book:
     def _signed_with(self, options: Mapping[str, Any]) -> np.ndarray:
         """Signed exposures for the keyword options of :meth:`exposures`."""
         options = dict(options)
-        signed = self._signed(options.pop("measure", "notional"), options.pop("betas", None),
-                              options.pop("denomination", "usd"), options.pop("inverse", "face"),
+        signed = self._signed(options.pop("measure", DEFAULT_MEASURE), options.pop("betas", None),
+                              options.pop("denomination", "usd"),
+                              options.pop("inverse", None) or self._reading,
                               options.pop("reference", "BTC"))
         if options:
             raise TypeError(f"unexpected options: {', '.join(options)}")
@@ -372,7 +467,8 @@ class Book:
 
     def _sides(self, options: Mapping[str, Any]) -> tuple[float, float]:
         if options.get("denomination") == "coin" and len(self.underlyings) > 1:
-            raise PositionError("denomination", "coin sums need a single underlying; use "
+            raise PositionError("denomination", "coin sums need a single underlying (1 BTC and "
+                                "10 ETH do not add up to 11 of anything); use "
                                 "by('underlying', denomination='coin') for a mixed book")
         signed = self._signed_with(options)
         long = float(signed[signed > 0].sum())
@@ -486,6 +582,8 @@ class Book:
             raise PositionError(column, f"no such column; the book has {', '.join(self._frame)}")
         signed = self._signed_with(options)
         codes, keys = pd.factorize(self._frame[column], sort=True, use_na_sentinel=False)
+        if options.get("denomination") == "coin":
+            self._check_one_coin_per(codes, keys, column)
         n = len(keys)
         long = np.bincount(codes, weights=np.where(signed > 0, signed, 0.0), minlength=n)
         short = np.bincount(codes, weights=np.where(signed < 0, -signed, 0.0), minlength=n)
@@ -493,6 +591,15 @@ class Book:
                               "gross": long + short},
                              index=pd.Index(keys, name=column))
         return table
+
+    def _check_one_coin_per(self, codes: np.ndarray, keys, column: str) -> None:
+        """Refuse coin sums over groups that hold more than one coin (1 BTC + 10 ETH is no number)."""
+        coins = pd.Series(self._frame["underlying"].to_numpy()).groupby(codes).nunique()
+        mixed = coins[coins > 1]
+        if len(mixed):
+            raise PositionError("denomination", f"coin sums need one underlying per group, but "
+                                f"{column} {keys[mixed.index[0]]!r} holds several; use "
+                                "by('underlying', denomination='coin') or USD")
 
     def shock(self, moves: Mapping[str, float], on: str = "underlying") -> "Book":
         """A new book revalued after relative price moves.
@@ -524,7 +631,7 @@ class Book:
         """A new book with each position's price multiplied by its factor (one per position).
 
         The engine of :meth:`shock`: linear notionals scale with the factor, inverse ones keep
-        their USD face, entry prices stay.
+        their USD face, entry prices stay, an option's ``premium`` moves by its Black-76 change.
 
         Examples
         --------
@@ -537,12 +644,22 @@ class Book:
             raise PositionError("factors", f"need one positive finite factor per position "
                                 f"({len(self)}); got shape {factor.shape}")
         frame = self._frame.copy()
+        if "premium" in frame.columns:          # a mark moves with its Black-76 value
+            model = ((frame["kind"] == "option").to_numpy() & np.isnan(self._numbers("delta"))
+                     & ~np.isnan(self._numbers("premium")))
+            if model.any():
+                frame["premium"] = np.where(model, self._model_premiums(model, factor),
+                                            frame["premium"].to_numpy(dtype=float))
         if "price" in frame.columns:
             frame["price"] = frame["price"].to_numpy() * factor
         if "notional" in frame.columns:
             scaled = np.where(self._inverse, 1.0, factor)
             frame["notional"] = frame["notional"].to_numpy() * scaled
-        return Book.from_frame(frame)
+        # Positive finite factors keep a clean frame clean: no need to validate it again.
+        book = Book.__new__(Book)
+        book._frame, book._inverse, book._sign = frame, self._inverse, self._sign
+        book._usd = book._face_notional()
+        return book.reading(self._reading)
 
     def resized(self, notionals, sides=None) -> "Book":
         """A new book whose positions have these USD notionals (and, if given, these sides).
@@ -583,7 +700,7 @@ class Book:
             frame["quantity"] = np.where(stuck, np.nan, frame["quantity"].to_numpy(dtype=float))
         if sides is not None:
             frame["side"] = list(sides)
-        return Book.from_frame(frame)
+        return Book.from_frame(frame).reading(self._reading)
 
     def move_factors(self, moves: Mapping[str, float], on: str = "underlying") -> np.ndarray:
         """One plus the move each position gets from ``moves`` keyed by column ``on``."""

@@ -1,7 +1,8 @@
 """False neutrality: the ways a book can look hedged on its net number and not be.
 
-:func:`diagnose` runs every check and returns the findings, worst first. Each check has its
-threshold as a keyword argument. A book with nothing to report returns an empty list.
+:func:`diagnose` runs every check and returns the findings ranked by the dollars they put at
+risk, largest first. Exposure is counted at delta (options in the direction they move). Each
+check has its threshold as a keyword argument. A book with nothing to report returns an empty list.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ._format import describe_net, percent, usd
 __all__ = ["Finding", "diagnose", "findings_frame", "SEVERITIES", "FINDING_CODES"]
 
 SEVERITIES = ("high", "medium", "low")
-FINDING_CODES = ("low-net-high-gross", "cross-asset-offset", "basis-offset",
+FINDING_CODES = ("concentration", "low-net-high-gross", "cross-asset-offset", "basis-offset",
                  "collateral-unhedged", "beta-gap", "option-delta-gap", "venue-concentration")
 
 
@@ -36,12 +37,16 @@ class Finding:
         What it means, in plain words, with the book's numbers.
     positions : tuple of str
         Names of the positions involved.
+    usd_at_risk : float
+        The USD exposure the finding is about (a 10 % move against it costs a tenth of that);
+        :func:`diagnose` ranks findings by it.
     """
 
     severity: str
     code: str
     message: str
     positions: tuple[str, ...] = ()
+    usd_at_risk: float = 0.0
 
     def __str__(self) -> str:
         return f"[{self.severity}] {self.code}: {self.message}"
@@ -62,7 +67,7 @@ def _low_net_high_gross(book, signed, equity, neutral_share, gross_leverage):
                     f"The book looks nearly flat ({describe_net(net)}), but its gross exposure is "
                     f"{usd(gross)}, {gross / equity:.1f} times the equity of {usd(equity)}. "
                     "Margin, funding and any leg that stops tracking its hedge act on the gross, "
-                    "not on the net.", _names(book, signed != 0))]
+                    "not on the net.", _names(book, signed != 0), float(gross))]
 
 
 def _cross_asset_offset(book, signed, under, cross_share):
@@ -77,39 +82,43 @@ def _cross_asset_offset(book, signed, under, cross_share):
                     f"{usd(offset)} of net long exposure in {', '.join(longs.index)} is set "
                     f"against net short exposure in {', '.join(shorts.index)}. Different assets "
                     "can move apart, so this part of the net figure is a bet on their "
-                    "relationship, not a hedge.", _names(book, involved))]
+                    "relationship, not a hedge.", _names(book, involved), float(offset))]
 
 
 def _instrument_keys(book: Book) -> np.ndarray:
+    """What makes two positions the same instrument: kind, expiry, and linear or inverse."""
     keys = book._frame["kind"].astype(str)
     if "expiry" in book._frame.columns:
         keys = (keys + " " + book._frame["expiry"].astype(str).where(
             book._frame["expiry"].notna(), "")).str.strip()   # a perp has no expiry: "perp"
+    keys = keys.where(~book._inverse, "inverse " + keys)
     return keys.to_numpy()
 
 
 def _basis_offset(book, signed, under, basis_share):
+    """Longs of an asset set against shorts of it in other instruments. Identical instruments
+    net first (a long and a short of the same future are no hedge of anything else)."""
     gross = np.abs(signed).sum()
     keys = _instrument_keys(book)
     findings = []
     for u in pd.unique(under):
         rows = under == u
-        long_rows, short_rows = rows & (signed > 0), rows & (signed < 0)
-        long_keys, short_keys = set(keys[long_rows]), set(keys[short_rows])
-        offset = min(signed[long_rows].sum(), -signed[short_rows].sum())
-        one_instrument = long_keys == short_keys and len(long_keys) == 1
-        if offset <= 0 or offset < basis_share * gross or one_instrument:
+        per_key = pd.Series(signed[rows]).groupby(keys[rows]).sum()
+        long_keys, short_keys = per_key[per_key > 0], per_key[per_key < 0]
+        offset = min(long_keys.sum(), -short_keys.sum())
+        if offset <= 0 or offset < basis_share * gross:
             continue
+        involved = rows & np.isin(keys, list(long_keys.index) + list(short_keys.index))
         findings.append(Finding(
             "medium", "basis-offset",
-            f"{usd(offset)} of {u} longs ({', '.join(sorted(long_keys))}) is hedged with {u} "
-            f"shorts in other instruments ({', '.join(sorted(short_keys))}). Their prices can "
-            "drift apart (basis), so the hedge is only as good as the spread between them.",
-            _names(book, long_rows | short_rows)))
+            f"{usd(offset)} of {u} longs ({', '.join(sorted(long_keys.index))}) is hedged with "
+            f"{u} shorts in other instruments ({', '.join(sorted(short_keys.index))}). Their "
+            "prices can drift apart (basis), so the hedge is only as good as the spread between "
+            "them.", _names(book, involved), float(offset)))
     return findings
 
 
-def _collateral_unhedged(book, signed, under, collateral_share):
+def _collateral_unhedged(book, signed, under, collateral_share, equity):
     kind = book._frame["kind"].to_numpy()
     findings = []
     for u in pd.unique(under[kind == "collateral"]):
@@ -119,12 +128,13 @@ def _collateral_unhedged(book, signed, under, collateral_share):
         net, without = signed[rows].sum(), signed[rows & (kind != "collateral")].sum()
         if not shorts.any() or net < collateral_share * coin:
             continue
+        small = equity is not None and coin < 0.25 * equity
         findings.append(Finding(
-            "high", "collateral-unhedged",
+            "low" if small else "high", "collateral-unhedged",
             f"Leaving out the collateral, the {u} positions are {describe_net(without)}, but the "
             f"{usd(coin)} of {u} held as margin is long exposure too. Counted, {u} is "
             f"{describe_net(net)}: if {u} falls, the margin falls with it.",
-            _names(book, rows & ((kind == "collateral") | (signed < 0)))))
+            _names(book, rows & ((kind == "collateral") | (signed < 0))), float(coin)))
     return findings
 
 
@@ -140,23 +150,44 @@ def _beta_gap(book, signed, betas, reference, beta_gap_share):
                     f"Counted in dollars the book is {describe_net(net)}; weighted by each "
                     f"asset's beta to {reference} it is {describe_net(beta_net)}. The "
                     f"{usd(gap)} difference is market risk the plain net figure does not show.",
-                    _names(book, np.abs(weighted - signed) > 1e-9 * np.abs(signed).sum()))]
+                    _names(book, np.abs(weighted - signed) > 1e-9 * np.abs(signed).sum()),
+                    float(gap))]
 
 
 def _option_delta_gap(book, signed, option_gap_share):
     option = (book._frame["kind"] == "option").to_numpy()
     if not option.any():
         return []
-    delta = book.exposures("delta").to_numpy()
-    gap = np.abs(signed - delta)[option].sum()
+    face = book.exposures("notional").to_numpy()
+    gap = np.abs(face - signed)[option].sum()
     if gap == 0 or gap < option_gap_share * np.abs(signed).sum():
         return []
     return [Finding("medium", "option-delta-gap",
-                    f"The options count {usd(np.abs(signed[option]).sum())} at notional but move "
-                    f"like {usd(np.abs(delta[option]).sum())} of the underlying (delta). By delta "
-                    f"the book is {describe_net(delta.sum())}, by notional "
-                    f"{describe_net(signed.sum())}; the delta also changes as prices move.",
-                    _names(book, option))]
+                    f"The options cover {usd(np.abs(face[option]).sum())} of the underlying at "
+                    f"face but move like {usd(np.abs(signed[option]).sum())} of it (delta), and "
+                    f"the figures here count them at delta: the book is "
+                    f"{describe_net(signed.sum())} by delta, {describe_net(face.sum())} counting "
+                    "options at face. The delta changes as prices move, so re-measure after a "
+                    "move.", _names(book, option), float(gap))]
+
+
+def _concentration(book, signed, under, equity, concentration_leverage):
+    if equity is None:
+        return []
+    nets = pd.Series(signed).groupby(under).sum()
+    if nets.empty:
+        return []
+    top = nets.abs().idxmax()
+    net = float(nets[top])
+    if abs(net) < concentration_leverage * equity:
+        return []
+    severity = "high" if abs(net) >= 2 * equity else "medium"
+    return [Finding(severity, "concentration",
+                    f"{top} alone is {describe_net(net)}, {abs(net) / equity:.2f} times the "
+                    f"equity of {usd(equity)}: a 10 % move in {top} against it costs "
+                    f"{usd(abs(net) * 0.1)}, {percent(abs(net) * 0.1 / equity, 1)} of equity. "
+                    "This is the book's largest single-asset risk.",
+                    _names(book, (under == top) & (signed != 0)), abs(net))]
 
 
 def _venue_concentration(book, signed, venue_share):
@@ -171,7 +202,7 @@ def _venue_concentration(book, signed, venue_share):
     return [Finding("low", "venue-concentration",
                     f"{top} holds {percent(gross.max() / total, 0)} of the gross exposure. "
                     "Hedges elsewhere do not help if that venue halts, changes its margin rules "
-                    "or fails.", _names(book, venues == top))]
+                    "or fails.", _names(book, venues == top), float(gross.max()))]
 
 
 def diagnose(book: Book, equity: float | None = None, *,
@@ -179,23 +210,29 @@ def diagnose(book: Book, equity: float | None = None, *,
              neutral_share: float = 0.10, gross_leverage: float = 3.0,
              cross_share: float = 0.10, basis_share: float = 0.10,
              collateral_share: float = 0.5, beta_gap_share: float = 0.10,
-             option_gap_share: float = 0.05, venue_share: float = 0.75) -> list[Finding]:
+             option_gap_share: float = 0.05, venue_share: float = 0.75,
+             concentration_leverage: float = 1.0) -> list[Finding]:
     """Look for false neutrality: what a small net number can hide.
 
     Checks, with the keyword that sets each threshold:
 
+    - ``"concentration"``: the largest single-asset net is at least ``concentration_leverage``
+      times ``equity`` ("high" from 2x; only when equity is given);
     - ``"low-net-high-gross"``: ``|net| <= neutral_share x gross`` while gross is at least
       ``gross_leverage`` times ``equity`` (only when equity is given);
     - ``"cross-asset-offset"``: net longs in some assets set against net shorts in others, for at
       least ``cross_share`` of the gross;
-    - ``"basis-offset"``: longs and shorts of the same asset in different instruments (kinds, or
-      ``expiry`` values when the book has that column), at least ``basis_share`` of the gross;
+    - ``"basis-offset"``: longs and shorts of the same asset in different instruments (kinds,
+      ``expiry`` values when the book has that column, linear or inverse), at least
+      ``basis_share`` of the gross; positions in the same instrument net first, and options
+      count at delta;
     - ``"collateral-unhedged"``: coin held as collateral in an asset the book shorts, with at least
-      ``collateral_share`` of the collateral's value left as net long;
+      ``collateral_share`` of the collateral's value left as net long (its dollars at risk are
+      the collateral's value; "low" when that is under a quarter of ``equity``);
     - ``"beta-gap"``: beta-weighted net and notional net differ by at least ``beta_gap_share`` of
       the gross (only with ``betas`` or a ``beta`` column);
-    - ``"option-delta-gap"``: options whose delta exposure differs from their notional by at least
-      ``option_gap_share`` of the gross;
+    - ``"option-delta-gap"``: options whose delta exposure differs from their face notional by at
+      least ``option_gap_share`` of the gross;
     - ``"venue-concentration"``: one venue holds at least ``venue_share`` of the gross (only when
       the book has a ``venue`` column).
 
@@ -209,7 +246,7 @@ def diagnose(book: Book, equity: float | None = None, *,
     Returns
     -------
     list of Finding
-        Worst first; empty for a clean book.
+        Ranked by ``usd_at_risk``, largest first (severity breaks ties); empty for a clean book.
 
     Examples
     --------
@@ -217,7 +254,7 @@ def diagnose(book: Book, equity: float | None = None, *,
     ...     {"underlying": "BTC", "kind": "perp", "side": "long", "notional": 500_000},
     ...     {"underlying": "ETH", "kind": "perp", "side": "short", "notional": 480_000}])
     >>> [f.code for f in diagnose(book, equity=50_000)]
-    ['low-net-high-gross', 'cross-asset-offset']
+    ['low-net-high-gross', 'concentration', 'cross-asset-offset']
     >>> diagnose(Book.from_records([{"underlying": "BTC", "kind": "spot", "side": "long",
     ...                              "notional": 10_000}]), equity=50_000)
     []
@@ -229,32 +266,35 @@ def diagnose(book: Book, equity: float | None = None, *,
         ("neutral_share", neutral_share), ("gross_leverage", gross_leverage),
         ("cross_share", cross_share), ("basis_share", basis_share),
         ("collateral_share", collateral_share), ("beta_gap_share", beta_gap_share),
-        ("option_gap_share", option_gap_share), ("venue_share", venue_share))}
+        ("option_gap_share", option_gap_share), ("venue_share", venue_share),
+        ("concentration_leverage", concentration_leverage))}
     if len(book) == 0:
         return []
     signed = book.exposures().to_numpy()
     under = book._frame["underlying"].to_numpy()
     findings = [
+        *_concentration(book, signed, under, equity, shares["concentration_leverage"]),
         *_low_net_high_gross(book, signed, equity, shares["neutral_share"],
                              shares["gross_leverage"]),
-        *_collateral_unhedged(book, signed, under, shares["collateral_share"]),
+        *_collateral_unhedged(book, signed, under, shares["collateral_share"], equity),
         *_cross_asset_offset(book, signed, under, shares["cross_share"]),
         *_basis_offset(book, signed, under, shares["basis_share"]),
         *_beta_gap(book, signed, betas, reference, shares["beta_gap_share"]),
         *_option_delta_gap(book, signed, shares["option_gap_share"]),
         *_venue_concentration(book, signed, shares["venue_share"]),
     ]
-    return sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
+    return sorted(findings, key=lambda f: (-f.usd_at_risk, SEVERITIES.index(f.severity)))
 
 
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:
-    """The findings as a table: severity, code, message, positions.
+    """The findings as a table: severity, code, usd_at_risk, message, positions.
 
     Examples
     --------
     >>> findings_frame([]).columns.tolist()
-    ['severity', 'code', 'message', 'positions']
+    ['severity', 'code', 'usd_at_risk', 'message', 'positions']
     """
-    return pd.DataFrame([{"severity": f.severity, "code": f.code, "message": f.message,
-                          "positions": ", ".join(f.positions)} for f in findings],
-                        columns=["severity", "code", "message", "positions"])
+    columns = ["severity", "code", "usd_at_risk", "message", "positions"]
+    return pd.DataFrame([{"severity": f.severity, "code": f.code, "usd_at_risk": f.usd_at_risk,
+                          "message": f.message, "positions": ", ".join(f.positions)}
+                         for f in findings], columns=columns)

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ._book import Book
+from ._book import DEFAULT_MEASURE, Book
 from ._errors import PositionError, checked_number
 
 __all__ = ["min_variance_hedge_ratio", "hedge_effectiveness", "hedge_notional", "hedge_contracts",
@@ -106,9 +106,9 @@ def _price_of(book: Book, underlying: str) -> float | None:
 
 
 def hedge_notional(book: Book, underlying: str | None = None, target: float = 0.0, *,
-                   measure: str = "notional", betas: Mapping[str, float] | None = None,
+                   measure: str = DEFAULT_MEASURE, betas: Mapping[str, float] | None = None,
                    hedge_beta: float = 1.0, reference: str = "BTC",
-                   inverse: str = "face") -> float:
+                   inverse: str | None = None) -> float:
     """Signed USD notional of the hedge to add so that the net exposure equals ``target``.
 
     Negative means sell (a short hedge). With ``measure="beta"`` the hedge is a cross-hedge in an
@@ -123,14 +123,15 @@ def hedge_notional(book: Book, underlying: str | None = None, target: float = 0.
         Hedge only this underlying's net; ``None`` hedges the whole book's net.
     target : float, default 0
         The net exposure wanted after the hedge, in USD of the chosen measure.
-    measure : {"notional", "delta", "beta"}
+    measure : {"delta", "notional", "beta"}, default "delta"
+        As in :meth:`Book.exposures`: options count at delta unless asked otherwise.
     betas : dict, optional
         Betas per underlying, for ``measure="beta"``.
     hedge_beta : float, default 1
         Beta of the hedging instrument (``measure="beta"`` only).
     reference : str, default "BTC"
-    inverse : {"face", "coin_pnl"}
-        How inverse contracts count (see :meth:`Book.exposures`).
+    inverse : {"face", "coin_pnl"}, optional
+        How inverse contracts count (see :meth:`Book.exposures`); by default the book's reading.
 
     Returns
     -------
@@ -166,22 +167,27 @@ def hedge_notional(book: Book, underlying: str | None = None, target: float = 0.
 
 def hedge_contracts(book: Book, contract_size: float, price: float | None = None,
                     underlying: str | None = None, target: float = 0.0, *,
-                    inverse: bool = False, **kw: Any) -> float:
+                    inverse: bool = False, hedge_underlying: str | None = None,
+                    **kw: Any) -> float:
     """The hedge of :func:`hedge_notional` as a signed number of contracts.
 
-    Linear contracts: ``notional / (contract_size x price)`` (``contract_size`` in coin).
-    Inverse contracts: ``notional / contract_size`` (``contract_size`` is the USD face).
+    Linear contracts: ``notional / (contract_size x price)`` (``contract_size`` in coin of the
+    hedging contract's asset, ``price`` that asset's price). Inverse contracts:
+    ``notional / contract_size`` (``contract_size`` is the USD face).
 
     Parameters
     ----------
     book : Book
     contract_size : float
     price : float, optional
-        Price of the hedging contract (linear only); by default the book's price of
-        ``underlying``.
+        Price of the hedging contract's asset (linear only). By default the book's price of
+        ``hedge_underlying``; refused when the book does not price it.
     underlying, target, **kw
         As in :func:`hedge_notional`.
     inverse : bool, default False
+    hedge_underlying : str, optional
+        The asset of the hedging contract. By default ``reference`` for a cross hedge
+        (``measure="beta"``), else ``underlying`` (or the book's only underlying).
 
     Returns
     -------
@@ -196,19 +202,36 @@ def hedge_contracts(book: Book, contract_size: float, price: float | None = None
     ...                            "quantity": 2, "price": 60_000}])
     >>> hedge_contracts(book, 100, inverse=True), hedge_contracts(book, 0.001, underlying="BTC")
     (-1200.0, -2000.0)
+
+    A cross hedge is priced in the hedging contract's asset: 40 ETH at $3,000 (beta 1.2) need
+    $144,000 of BTC, which at $60,000 is 2,400 contracts of 0.001 BTC:
+
+    >>> eth = Book.from_records([{"underlying": "ETH", "kind": "spot", "side": "long",
+    ...                           "quantity": 40, "price": 3_000}])
+    >>> hedge_contracts(eth, 0.001, 60_000, measure="beta", betas={"ETH": 1.2})
+    -2400.0
     """
     size = checked_number("contract_size", contract_size, positive=True)
     notional = hedge_notional(book, underlying, target, **kw)
     if inverse:
         return notional / size
     if price is None:
-        if underlying is None and len(book.underlyings) != 1:
-            raise PositionError("price", "is missing: give the hedging contract's price")
-        key = _underlying(book, underlying if underlying is not None else book.underlyings[0])
-        price = _price_of(book, key)
+        asset = _hedge_asset(book, underlying, hedge_underlying, kw)
+        price = _price_of(book, asset)
         if price is None:
-            raise PositionError("price", f"is missing: the book has no price for {key}")
+            raise PositionError("price", f"is missing: the book has no price for {asset}, the "
+                                "hedging contract's asset; give price=")
     return notional / (size * checked_number("price", price, positive=True))
+
+
+def _hedge_asset(book: Book, underlying, hedge_underlying, kw) -> str:
+    if hedge_underlying is not None:
+        return str(hedge_underlying).strip().upper()
+    if kw.get("measure") == "beta":
+        return str(kw.get("reference", "BTC")).strip().upper()
+    if underlying is None and len(book.underlyings) != 1:
+        raise PositionError("price", "is missing: give the hedging contract's price")
+    return _underlying(book, underlying if underlying is not None else book.underlyings[0])
 
 
 def hedge_ratio(book: Book, underlying: str, **options: Any) -> float:

@@ -30,7 +30,7 @@ __all__ = ["read_positions", "write_positions", "from_ccxt_positions", "sample_p
            "sample_book", "SAMPLES"]
 
 FORMATS = ("csv", "json")
-SAMPLES = ("guide_example_1", "guide_example_2", "desk_book")
+SAMPLES = ("guide_example_1", "guide_example_2", "desk_book", "desk_snapshots")
 _DAYS_PER_YEAR = 365.0
 # Deribit, OKX and Binance settle dated contracts at 08:00 UTC on the expiry date.
 _EXPIRY_HOUR = 8
@@ -295,7 +295,9 @@ def sample_path(name: str) -> Path:
     ``"guide_example_1"``: the guide's $150,000 BTC perp long against $100,000 of ETH futures
     short. ``"guide_example_2"``: its three-position book ($30,000 net long).
     ``"desk_book"``: a desk-like book of 200 positions across venues and accounts: linear and
-    inverse perps and futures, spot, coin collateral and a few options.
+    inverse perps and futures, spot, coin collateral and a few options. ``"desk_snapshots"``: a
+    month of daily snapshots of a smaller desk (a ``date`` and an ``equity`` column), for
+    :func:`exposure_history`.
 
     Examples
     --------
@@ -363,23 +365,53 @@ def _years_to(expiry: str, as_of: datetime) -> float:
 
 
 def _ccxt_underlying_price(position: Mapping[str, Any], underlying: str, number: int,
-                           prices: Mapping[str, float] | None) -> float:
+                           prices: Mapping[str, float] | None) -> tuple[float, str]:
     """An option's ``markPrice`` is the option's own price, so the underlying's price comes from
-    ``prices``, else from the exchange's raw ``info`` (Deribit: ``underlying_price``, the forward,
-    or ``index_price``)."""
+    the exchange's raw ``info`` when it has the forward (Deribit's ``underlying_price``), else
+    from ``prices``, else from the raw index (``index_price``). Returns the price and its source."""
     info = position.get("info") if isinstance(position.get("info"), Mapping) else {}
-    candidates = [(prices or {}).get(underlying), info.get("underlying_price"),
-                  info.get("index_price")]
-    price = next((p for p in candidates if p is not None), None)
-    try:
-        if price is not None and float(price) > 0:
-            return float(price)
-    except (TypeError, ValueError):
-        pass
+    candidates = [(info.get("underlying_price"), "forward"),
+                  ((prices or {}).get(underlying), "given"), (info.get("index_price"), "index")]
+    price = None
+    for price, source in candidates:
+        try:
+            if price is not None and float(price) > 0:
+                return float(price), source
+        except (TypeError, ValueError):
+            continue
     raise PositionError("underlying_prices", f"has no positive price for {underlying}: an "
                         f"option's markPrice is the option's own price, so give the underlying's, "
                         f"e.g. underlying_prices={{'{underlying}': 60000}}", row=number,
                         row_label="position", name=position.get("symbol"), value=price)
+
+
+def _ccxt_size(position: Mapping[str, Any], inverse: bool) -> tuple[Any, Any, Any]:
+    """Side, contracts and contract size; from Deribit's raw ``info.size`` when ccxt leaves
+    ``contracts`` empty: USD of face for its inverse futures and perps (contract size 1 USD),
+    coin for its options and linear contracts (contract size 1 coin); negative when short."""
+    side, contracts, size = position.get("side"), position.get("contracts"), \
+        position.get("contractSize")
+    info = position.get("info") if isinstance(position.get("info"), Mapping) else {}
+    if contracts is not None or info.get("size") is None:
+        return side, contracts, size
+    try:
+        raw = float(info["size"])
+    except (TypeError, ValueError):
+        return side, info["size"], size
+    if side is None:
+        direction = {"buy": "long", "sell": "short"}.get(str(info.get("direction")).lower())
+        side = direction or ("short" if raw < 0 else "long")
+    return side, abs(raw), 1.0
+
+
+def _ccxt_premium(mark: Any, settle: str, underlying: str, price: float) -> float | None:
+    """An option's mark in USD per unit of underlying: Deribit quotes coin-settled options in
+    coin, so the mark is times the underlying's price there."""
+    try:
+        mark = float(mark)
+    except (TypeError, ValueError):
+        return None
+    return mark * price if settle == underlying else mark
 
 
 def _ccxt_record(position: Any, number: int, venue: str | None, as_of: datetime | None,
@@ -390,15 +422,19 @@ def _ccxt_record(position: Any, number: int, venue: str | None, as_of: datetime 
                             f"{type(position).__name__}", row=number, row_label="position")
     parsed = _ccxt_symbol(position.get("symbol"), number)
     symbol = position["symbol"].strip()
-    missing = [k for k in ("side", "contracts", "contractSize") if position.get(k) is None]
+    inverse = _ccxt_inverse(position, parsed)
+    side, contracts, contract_size = _ccxt_size(position, inverse)
+    given = {"side": side, "contracts": contracts, "contractSize": contract_size}
+    missing = [k for k in ("side", "contracts", "contractSize") if given[k] is None]
     if missing:
         raise PositionError(missing[0], "is missing: exposure is derived from side, contracts "
-                            "and contractSize", row=number, row_label="position", name=symbol)
+                            "and contractSize (or Deribit's info.size)", row=number,
+                            row_label="position", name=symbol)
     record = {
         "name": symbol, "underlying": parsed["underlying"], "kind": parsed["kind"],
-        "side": position["side"], "quantity": position["contracts"],
-        "contract_size": position["contractSize"], "price": position.get("markPrice"),
-        "inverse": _ccxt_inverse(position, parsed), "entry_price": position.get("entryPrice"),
+        "side": side, "quantity": contracts,
+        "contract_size": contract_size, "price": position.get("markPrice"),
+        "inverse": inverse, "entry_price": position.get("entryPrice"),
         "settle": parsed["settle"], "symbol": symbol,
         "exchange_notional": position.get("notional"),
     }
@@ -407,10 +443,12 @@ def _ccxt_record(position: Any, number: int, venue: str | None, as_of: datetime 
     if parsed["expiry"]:
         record["expiry"] = parsed["expiry"]
     if parsed["kind"] == "option":
+        price, source = _ccxt_underlying_price(position, parsed["underlying"], number,
+                                               underlying_prices)
         record.update(strike=parsed["strike"], option_type=parsed["option_type"],
-                      mark_price=position.get("markPrice"),
-                      price=_ccxt_underlying_price(position, parsed["underlying"], number,
-                                                   underlying_prices))
+                      mark_price=position.get("markPrice"), price=price, price_source=source,
+                      premium=_ccxt_premium(position.get("markPrice"), parsed["settle"],
+                                            parsed["underlying"], price))
         if as_of is not None:
             record["years"] = _years_to(parsed["expiry"], as_of)
         vol = volatility.get(parsed["underlying"]) if isinstance(volatility, Mapping) else volatility
@@ -437,8 +475,12 @@ def from_ccxt_positions(positions: Iterable[Mapping[str, Any]], *, venue: str | 
     ``BTC/USD:BTC-241227-60000-C`` an option (strike and call/put from the symbol; its contracts
     count in coin whatever the settlement). ``linear``/``inverse`` keys, when present, win.
     An option's ``markPrice`` is the option's own price (kept as ``mark_price``, in the settle
-    currency); its exposure needs the underlying's price, from ``underlying_prices`` or the
-    exchange's raw ``info`` (Deribit's ``underlying_price`` or ``index_price``).
+    currency, and as ``premium`` in USD per unit); its exposure needs the underlying's price:
+    the forward from the raw ``info`` when there (Deribit's ``underlying_price``), else
+    ``underlying_prices``, else the raw ``index_price`` (``price_source`` says which). An option
+    settled in its underlying's coin counts at the premium-adjusted delta.
+    Deribit's positions come through ccxt without ``contracts``: their raw ``info.size`` is
+    used, in USD of face for inverse futures and perps and in coin for options.
 
     Parameters
     ----------

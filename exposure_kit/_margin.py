@@ -1,4 +1,4 @@
-"""Margin arithmetic of USD(T)-margined accounts: liquidation prices, funding, and accounts."""
+"""Margin arithmetic: liquidation prices (USD(T)- and coin-margined, by venue), funding, and accounts."""
 
 from __future__ import annotations
 
@@ -8,28 +8,38 @@ import numpy as np
 import pandas as pd
 
 from ._book import Book
+from ._brackets import VENUES, bracket_maintenance, read_brackets
 from ._errors import PositionError, checked_number
 
-__all__ = ["liquidation_price", "funding_payment", "MarginAccount", "MARGIN_MODES"]
+__all__ = ["liquidation_price", "coin_margined_liquidation_price", "funding_payment",
+           "MarginAccount", "MARGIN_MODES", "VENUES"]
 
 MARGIN_MODES = ("cross", "isolated")
 _DERIVATIVES = ("perp", "future", "option")
+#: Deribit's standard maintenance margin for short BTC and ETH options, per unit, in coin:
+#: 0.075 (plus the option's mark); see :class:`MarginAccount`.
+_DERIBIT_MM = 0.075
 
 
 def liquidation_price(side: str, quantity: float, entry_price: float, wallet_balance: float,
                       maintenance_margin_rate: float, maintenance_amount: float = 0.0,
-                      other_maintenance: float = 0.0, other_unrealized_pnl: float = 0.0) -> float:
+                      other_maintenance: float = 0.0, other_unrealized_pnl: float = 0.0,
+                      venue: str = "binance") -> float:
     """Price at which a USD(T)-margined position in one-way mode is liquidated.
 
-    The account is liquidated when its margin balance falls to its maintenance margin:
+    The account is liquidated when its margin balance falls to its maintenance margin. Venues
+    differ in the price they charge maintenance at:
 
-    ``WB - other_mm + other_upnl + side q (P - EP) = q P mmr - cum``, solved for ``P``:
+    - ``venue="binance"`` (Binance USDⓈ-M): at the liquidation price itself,
+      ``WB - other_mm + other_upnl + side q (P - EP) = q P mmr - cum``, so
+      ``P = (WB - other_mm + other_upnl + cum - side q EP) / (q mmr - side q)``;
+    - ``venue="bybit"`` (Bybit USDT contracts): at the entry price, ``MM = q EP mmr - cum``, so
+      ``P = EP - side (WB - other_mm + other_upnl - MM) / q``; Bybit's own example, 1 BTC long at
+      20,000 with 400 of margin and 0.5 %, gives 20,000 - (400 - 100) = 19,700, where the
+      Binance form gives 19,698.49.
 
-    ``P = (WB - other_mm + other_upnl + cum - side q EP) / (q mmr - side q)``
-
-    This is the form Binance documents for USDⓈ-M contracts. With the two ``other`` terms at 0
-    it is the isolated-margin price (``wallet_balance`` is then the position's isolated margin);
-    in cross margin they carry the rest of the account.
+    With the two ``other`` terms at 0 it is the isolated-margin price (``wallet_balance`` is
+    then the position's isolated margin); in cross margin they carry the rest of the account.
 
     Parameters
     ----------
@@ -42,11 +52,12 @@ def liquidation_price(side: str, quantity: float, entry_price: float, wallet_bal
     maintenance_margin_rate : float
         As a fraction, e.g. 0.004 for 0.4 %.
     maintenance_amount : float, default 0
-        The bracket's maintenance amount (``cum``).
+        The bracket's maintenance amount (``cum``; Bybit's "maintenance margin deduction").
     other_maintenance : float, default 0
         Maintenance margin of every other position of the cross account.
     other_unrealized_pnl : float, default 0
         Unrealised PnL of every other position of the cross account.
+    venue : {"binance", "bybit"}, default "binance"
 
     Returns
     -------
@@ -60,21 +71,91 @@ def liquidation_price(side: str, quantity: float, entry_price: float, wallet_bal
 
     >>> round(liquidation_price("long", 1, 10_000, 1_000, 0.005), 2)
     9045.23
+    >>> round(liquidation_price("long", 1, 20_000, 400, 0.005, venue="bybit"), 2)
+    19700.0
     """
     if side not in ("long", "short"):
         raise PositionError("side", f"{side!r} is not one of long, short")
+    if venue not in VENUES:
+        raise PositionError("venue", f"{venue!r} is not one of {', '.join(VENUES)}")
     q = checked_number("quantity", quantity, positive=True)
     ep = checked_number("entry_price", entry_price, positive=True)
     wb = checked_number("wallet_balance", wallet_balance)
-    mmr = checked_number("maintenance_margin_rate", maintenance_margin_rate, non_negative=True)
-    if mmr >= 1:
-        raise PositionError("maintenance_margin_rate", f"must be below 1, got {mmr!r}")
+    mmr = _rate(maintenance_margin_rate)
     cum = checked_number("maintenance_amount", maintenance_amount)
     other_mm = checked_number("other_maintenance", other_maintenance, non_negative=True)
     other_pnl = checked_number("other_unrealized_pnl", other_unrealized_pnl)
     s = 1.0 if side == "long" else -1.0
-    price = (wb - other_mm + other_pnl + cum - s * q * ep) / (q * mmr - s * q)
+    margin = wb - other_mm + other_pnl
+    if venue == "bybit":
+        price = ep - s * (margin - (q * ep * mmr - cum)) / q
+    else:
+        price = (margin + cum - s * q * ep) / (q * mmr - s * q)
     return max(price, 0.0)
+
+
+def coin_margined_liquidation_price(side: str, face: float, entry_price: float,
+                                    wallet_balance: float, maintenance_margin_rate: float,
+                                    maintenance_amount: float = 0.0,
+                                    other_maintenance: float = 0.0,
+                                    other_unrealized_pnl: float = 0.0) -> float:
+    """Price at which a coin-margined (inverse) position in one-way mode is liquidated.
+
+    Binance's COIN-M form: balance and requirement are in coin, the requirement charged at the
+    liquidation price. With ``F`` the USD face (contracts x contract size),
+    ``WB - TMM + UPNL + side F (1/EP - 1/P) = F mmr / P - cum``, so
+    ``P = F (mmr + side) / (WB - TMM + UPNL + cum + side F / EP)``.
+
+    Parameters
+    ----------
+    side : {"long", "short"}
+    face : float
+        USD face of the position (contracts x USD per contract), positive.
+    entry_price : float
+    wallet_balance : float
+        In coin: the cross wallet balance, or the isolated margin of the position.
+    maintenance_margin_rate : float
+    maintenance_amount : float, default 0
+        The bracket's maintenance amount, in coin.
+    other_maintenance, other_unrealized_pnl : float, default 0
+        In coin, the rest of a cross account (0 in isolated mode).
+
+    Returns
+    -------
+    float
+        A long is liquidated at or below it, a short at or above it: ``inf`` means a long is
+        liquidated at any price, a short at none (its coin covers it, as a short of ``F`` face
+        against ``F / EP`` coin of margin is).
+
+    Examples
+    --------
+    Binance's COIN-M cross example: 101 BTC wallet, long $10M at 45,000, tier rate 12.5 %,
+    maintenance amount 11.605 BTC; its calculator gives 33,599.40 (to its 0.1 tick):
+
+    >>> round(coin_margined_liquidation_price("long", 10_000_000, 45_000, 101, 0.125, 11.605), 1)
+    33599.4
+    """
+    if side not in ("long", "short"):
+        raise PositionError("side", f"{side!r} is not one of long, short")
+    f = checked_number("face", face, positive=True)
+    ep = checked_number("entry_price", entry_price, positive=True)
+    wb = checked_number("wallet_balance", wallet_balance)
+    mmr = _rate(maintenance_margin_rate)
+    cum = checked_number("maintenance_amount", maintenance_amount)
+    other_mm = checked_number("other_maintenance", other_maintenance, non_negative=True)
+    other_pnl = checked_number("other_unrealized_pnl", other_unrealized_pnl)
+    s = 1.0 if side == "long" else -1.0
+    denominator = wb - other_mm + other_pnl + cum + s * f / ep
+    if s * denominator <= 0:
+        return float("inf")
+    return f * (mmr + s) / denominator
+
+
+def _rate(value: float) -> float:
+    mmr = checked_number("maintenance_margin_rate", value, non_negative=True)
+    if mmr >= 1:
+        raise PositionError("maintenance_margin_rate", f"must be below 1, got {mmr!r}")
+    return mmr
 
 
 def funding_payment(signed_notional, rate):
@@ -114,15 +195,31 @@ class MarginAccount:
     """An account valued in USD: a wallet, coin collateral and positions with maintenance margin.
 
     Equity (the margin balance) is ``wallet + value of coin held (collateral and spot) +
-    unrealised P&L of the derivatives``; the maintenance margin is ``mmr x |notional|`` of each
-    perp, future and option at the current price. The account is liquidated when equity falls to
-    the maintenance margin (margin ratio ``maintenance / equity`` reaches 100 %), as on USD(T)-M
-    venues; :func:`liquidation_price` is the one-position case.
+    unrealised P&L of futures and perps + mark value of options`` (a long option adds its
+    value, a short one owes it). The account is liquidated when equity falls to the maintenance
+    margin (margin ratio ``maintenance / equity`` reaches 100 %); :func:`liquidation_price` and
+    :func:`coin_margined_liquidation_price` are the one-position cases.
+
+    Maintenance margin per position:
+
+    - perps and futures: ``rate x notional - maintenance amount``, from ``brackets`` (tiers per
+      underlying, as venues publish them) or else the ``mmr`` column or
+      ``maintenance_margin_rate`` with no amount. ``venue="binance"`` takes the notional at the
+      price examined, so a liquidation price is solved with the tier at that price;
+      ``venue="bybit"`` takes the position value at the entry price. Coin-margined (inverse)
+      contracts hold their margin in coin: their requirement is counted in coin and valued at
+      the current price, as the venues do;
+    - options, by Deribit's standard margin rule for its coin-settled BTC and ETH options (in
+      coin per unit of underlying, valued at the current price; Deribit knowledge base,
+      "Margin" > inverse options, as also set out in TSLab's "Deribit Margin Requirements
+      Calculation"): a long option needs none; a short call ``0.075 + mark``; a short put
+      ``max(0.075, 0.075 x mark) + mark``. Other venues' option rules differ.
 
     Unrealised P&L runs from ``entry_price`` (the current price where none is given). Inverse
-    contracts keep their P&L in coin, valued at the current price (``inverse="coin_pnl"``), and
-    their maintenance is ``mmr x face``. Options have no entry premium here: their P&L is the
-    Black-76 (or delta) change from the moment the account is built.
+    contracts keep their P&L in coin, valued at the current price: the account reads them as
+    ``inverse="coin_pnl"``, and so does :attr:`book`. An option's mark is its ``premium`` (USD per
+    unit of underlying) when given, else its Black-76 price; it moves with Black-76 (or with its
+    delta when only a delta is given, starting from a mark of 0 when no premium is given).
 
     Parameters
     ----------
@@ -138,10 +235,18 @@ class MarginAccount:
     mode : {"cross", "isolated"}
         ``"isolated"``: each derivative has its own margin and is liquidated on its own.
     maintenance_margin_rate : float, default 0.005
-        Used for positions without an ``mmr`` column value.
+        Used for positions without an ``mmr`` column value or a bracket table.
     isolated_margin : dict, optional
-        Isolated margin per position name; by default ``wallet_balance`` is split across the
+        Isolated USD margin per position name; by default ``wallet_balance`` is split across the
         derivatives in proportion to their notional.
+    isolated_collateral : dict, optional
+        Isolated margin held in the position's own coin, per position name (coin-margined
+        isolated positions): ``{"BTCUSD_PERP": 1.0}`` is 1 BTC whose value moves with BTC.
+    venue : {"binance", "bybit"}, default "binance"
+        Which price the maintenance margin of futures and perps is charged at (see above).
+    brackets : DataFrame, path or "example", optional
+        Maintenance tiers (see :func:`read_brackets`); ``"example"`` is the sample table shipped
+        with the package. Underlyings the table lacks use the flat rate.
 
     Examples
     --------
@@ -159,25 +264,35 @@ class MarginAccount:
                  collateral: Mapping[str, float] | None = None,
                  prices: Mapping[str, float] | None = None, mode: str = "cross",
                  maintenance_margin_rate: float = 0.005,
-                 isolated_margin: Mapping[str, float] | None = None) -> None:
+                 isolated_margin: Mapping[str, float] | None = None,
+                 isolated_collateral: Mapping[str, float] | None = None,
+                 venue: str = "binance", brackets: Any = None) -> None:
         if not isinstance(book, Book):
             raise PositionError("book", f"must be a Book, got {type(book).__name__}")
         if mode not in MARGIN_MODES:
             raise PositionError("mode", f"{mode!r} is not one of {', '.join(MARGIN_MODES)}")
-        self.mode = mode
+        if venue not in VENUES:
+            raise PositionError("venue", f"{venue!r} is not one of {', '.join(VENUES)}")
+        self.mode, self.venue = mode, venue
         self.wallet_balance = checked_number("wallet_balance", wallet_balance)
         rate = checked_number("maintenance_margin_rate", maintenance_margin_rate, non_negative=True)
         if rate >= 1:
             raise PositionError("maintenance_margin_rate", f"must be below 1, got {rate!r}")
-        self._book = _with_entries(book + _collateral_book(book, collateral, prices))
+        extra = _collateral_book(book, collateral, prices) if collateral else None
+        self._book = _with_entries(book + extra if extra is not None else book)
+        self._brackets = None if brackets is None else read_brackets(
+            None if isinstance(brackets, str) and brackets == "example" else brackets)
         self._mmr = _rates(self._book, rate)
         kind = self._book._frame["kind"].to_numpy()
         self._derivative = np.isin(kind, _DERIVATIVES)
-        self._base_value = _base_values(self._book, self._derivative)
+        self._option = kind == "option"
+        self._mark = _option_marks(self._book, self._option)
+        self._base_value = _base_values(self._book, self._derivative, self._mark)
         self._factors = np.ones(len(self._book))
         self._cash = 0.0
-        self._isolated = (self._isolated_margins(isolated_margin) if mode == "isolated"
-                          else np.zeros(len(self._book)))
+        self._isolated, self._isolated_coin = (
+            self._isolated_margins(isolated_margin, isolated_collateral) if mode == "isolated"
+            else (np.zeros(len(self._book)), np.zeros(len(self._book))))
 
     # ----- state at price factors -------------------------------------------------------------
     def _values(self, factors: np.ndarray) -> np.ndarray:
@@ -185,9 +300,61 @@ class MarginAccount:
         return self._base_value + pnl_at(self._book, factors, "coin_pnl")
 
     def _maintenance(self, factors: np.ndarray) -> np.ndarray:
-        from ._scenarios import exposures_at
-        notional = np.abs(exposures_at(self._book, factors, inverse="face"))
-        return np.where(self._derivative, self._mmr * notional, 0.0)
+        book = self._book
+        # the price the venue charges maintenance at, relative to the book's price
+        if self.venue == "binance":
+            charged = factors
+        else:
+            ratio = book._numbers("entry_price") / book._numbers("price")
+            charged = np.broadcast_to(np.where(np.isnan(ratio), 1.0, ratio), np.shape(factors))
+        notional = np.where(book._inverse, book._usd, book._usd * charged)
+        required = self._flat_or_tiered(notional, book._numbers("price") * charged)
+        required = np.where(book._inverse, required * factors / charged, required)   # coin margin
+        price = book._numbers("price") * factors
+        required = np.where(self._option, self._option_maintenance(factors, price), required)
+        return np.where(self._derivative, required, 0.0)
+
+    def _flat_or_tiered(self, notional: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """USD maintenance of a USD ``notional`` charged at price ``at``: the flat rate, or the
+        bracket tiers (coin tiers count the notional in coin, ``notional / at``)."""
+        required = self._mmr * notional
+        if self._brackets is None:
+            return required
+        under = self._book._frame["underlying"].to_numpy()
+        for key in set(under[self._derivative & ~self._option]) & set(self._brackets["underlying"]):
+            rows = under == key
+            tiers = self._brackets[self._brackets["underlying"] == key]
+            n, p = notional[..., rows], at[..., rows]
+            if tiers["unit"].iat[0] == "coin":
+                tiered = bracket_maintenance(tiers, key, n / p) * p
+            else:
+                tiered = bracket_maintenance(tiers, key, n)
+            required = np.array(required, dtype=float, copy=True)
+            required[..., rows] = tiered
+        return required
+
+    def _option_maintenance(self, factors: np.ndarray, price: np.ndarray) -> np.ndarray:
+        """Deribit's standard margin for short options, in USD; long options need none."""
+        if not self._option.any():
+            return np.zeros(np.shape(price))
+        units = self._book._usd / self._book._numbers("price")
+        mark = self._marks_at(factors)
+        put = (self._book._frame["option_type"] == "put").to_numpy()
+        per_unit = np.where(put, np.maximum(_DERIBIT_MM * price, _DERIBIT_MM * mark) + mark,
+                            _DERIBIT_MM * price + mark)
+        short = self._book._sign < 0
+        return np.where(self._option & short, units * per_unit, 0.0)
+
+    def _marks_at(self, factors: np.ndarray) -> np.ndarray:
+        """USD mark per unit of underlying of each option row at the price factors."""
+        from ._scenarios import pnl_at
+        units = self._book._usd / self._book._numbers("price")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            change = pnl_at(self._book, factors, "coin_pnl") / (self._book._sign * units)
+        return np.maximum(self._mark + np.where(self._option, np.nan_to_num(change), 0.0), 0.0)
+
+    def _margins_at(self, factors: np.ndarray) -> np.ndarray:
+        return self._isolated + self._isolated_coin * self._book._numbers("price") * factors
 
     def _buffers(self, factors: np.ndarray) -> np.ndarray:
         """Equity less maintenance: one number per scenario (cross) or per position (isolated,
@@ -196,28 +363,35 @@ class MarginAccount:
         maintenance = self._maintenance(factors)
         if self.mode == "cross":
             return self.wallet_balance + self._cash + values.sum(-1) - maintenance.sum(-1)
-        return np.where(self._derivative, self._isolated + values - maintenance, np.inf)
+        return np.where(self._derivative, self._margins_at(factors) + values - maintenance,
+                        np.inf)
 
-    def _isolated_margins(self, isolated_margin) -> np.ndarray:
+    def _isolated_margins(self, isolated_margin, isolated_collateral):
         names = self._book._frame["name"].astype(str).to_numpy()
-        if isolated_margin is None:
+        if isolated_margin is None and isolated_collateral is None:
             notional = np.where(self._derivative, np.abs(self._book._usd), 0.0)
             total = notional.sum()
-            return self.wallet_balance * notional / total if total > 0 else notional
-        margins = np.zeros(len(names))
-        for name, amount in isolated_margin.items():
+            usd = self.wallet_balance * notional / total if total > 0 else notional
+            return usd, np.zeros(len(names))
+        return (self._per_name(isolated_margin, "isolated_margin", names),
+                self._per_name(isolated_collateral, "isolated_collateral", names))
+
+    def _per_name(self, amounts, field_name: str, names: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(names))
+        for name, amount in (amounts or {}).items():
             hit = (names == str(name)) & self._derivative
             if not hit.any():
-                raise PositionError("isolated_margin", f"{name!r} is not a derivative position "
+                raise PositionError(field_name, f"{name!r} is not a derivative position "
                                     "of this book")
-            margins[hit] = checked_number("isolated_margin", amount, non_negative=True)
-        return margins
+            out[hit] = checked_number(field_name, amount, non_negative=True)
+        return out
 
     # ----- what a learner asks ------------------------------------------------------------------
     @property
     def book(self) -> Book:
-        """The positions at current prices, coin collateral included."""
-        return self._book.revalue(self._factors)
+        """The positions at current prices, coin collateral included, reading inverse contracts
+        as this account holds them (``inverse="coin_pnl"``: the coin P&L stays in coin)."""
+        return self._book.revalue(self._factors).reading("coin_pnl")
 
     def equity(self) -> float:
         """Margin balance in USD: wallet, coin held, unrealised P&L."""
@@ -283,18 +457,23 @@ class MarginAccount:
 
     def _root(self, rows: np.ndarray, direction: int) -> float | None:
         top = 0.999 if direction < 0 else 1000.0
-        grid = direction * np.geomspace(1e-9, top, 2_000)
+        grid = direction * np.geomspace(1e-6, top, 256)   # steps of 5 % (down) and 7 % (up)
         hit = np.flatnonzero(self._at_move(rows, grid) <= 0)
         if not hit.size:
             return None
         k = int(hit[0])
         safe, liquid = (0.0 if k == 0 else grid[k - 1]), grid[k]
-        for _ in range(80):   # bisection down to machine precision
-            middle = 0.5 * (safe + liquid)
-            if self._at_move(rows, np.array([middle]))[0] <= 0:
-                liquid = middle
-            else:
-                safe = middle
+        # Narrow the bracket 64 points at a time, one vectorised evaluation per step, until it is
+        # as fine as a bisection down to machine precision (about 10 steps instead of 80 calls).
+        while abs(liquid - safe) > 4 * np.finfo(float).eps * max(abs(liquid), 1e-300):
+            points = np.linspace(safe, liquid, 66)[1:-1]
+            inside = np.flatnonzero(self._at_move(rows, points) <= 0)
+            j = int(inside[0]) if inside.size else len(points)
+            new_safe = safe if j == 0 else points[j - 1]
+            new_liquid = liquid if j == len(points) else points[j]
+            if (new_safe, new_liquid) == (safe, liquid):
+                break
+            safe, liquid = new_safe, new_liquid
         return float(liquid)
 
     def after(self, moves: Mapping[str, float], on: str = "underlying",
@@ -383,6 +562,8 @@ def _with_entries(book: Book) -> Book:
         raise PositionError("price", "is missing: an inverse contract's coin P&L is valued at "
                             "the current price", row=i, name=frame["name"].iat[i])
     entry = book._numbers("entry_price")
+    if not np.isnan(entry).any():
+        return book
     frame["entry_price"] = np.where(np.isnan(entry), price, entry)
     return Book.from_frame(frame)
 
@@ -400,12 +581,27 @@ def _rates(book: Book, default: float) -> np.ndarray:
     return np.where(given, raw, default)
 
 
-def _base_values(book: Book, derivative: np.ndarray) -> np.ndarray:
-    """USD value each row adds to equity now: coin held at market, derivatives' unrealised P&L
-    since entry (linear ``q (P - EP)``, inverse ``F (P / EP - 1)`` in coin valued at ``P``)."""
+def _base_values(book: Book, derivative: np.ndarray, mark: np.ndarray) -> np.ndarray:
+    """USD value each row adds to equity now: coin held at market, futures' unrealised P&L
+    since entry (linear ``q (P - EP)``, inverse ``F (P / EP - 1)`` in coin valued at ``P``), and
+    options' mark value (``+`` long, ``-`` short)."""
     signed = book._sign * book._usd
     ratio = book._numbers("price") / book._numbers("entry_price")
     ratio = np.where(np.isnan(ratio), 1.0, ratio)
     upnl = np.where(book._inverse, signed * (ratio - 1.0), signed * (1.0 - 1.0 / ratio))
     option = (book._frame["kind"] == "option").to_numpy()
-    return np.where(derivative, np.where(option, 0.0, upnl), signed)
+    units = book._usd / book._numbers("price")
+    return np.where(derivative, np.where(option, book._sign * units * mark, upnl), signed)
+
+
+def _option_marks(book: Book, option: np.ndarray) -> np.ndarray:
+    """USD mark per unit of underlying now: ``premium`` when given, else Black-76, else 0."""
+    mark = np.zeros(len(book))
+    if not option.any():
+        return mark
+    from ._scenarios import _black76_at, _model_rows
+    model = _model_rows(book)
+    if model.any():
+        mark[model] = _black76_at(book, model, np.ones(len(book)), "price")
+    premium = book._numbers("premium")
+    return np.where(option & ~np.isnan(premium), premium, mark)

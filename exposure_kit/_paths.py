@@ -330,7 +330,7 @@ def rebalance_path(book: Book, paths: pd.DataFrame, target: float = 0.0, *,
     if isinstance(target, bool) or not isinstance(target, (int, float, np.number)) \
             or not np.isfinite(target):
         raise PositionError("target", f"must be a finite number, got {target!r}")
-    o = _split_options(options)
+    o = _split_options(options, book)
     if o["denomination"] != "usd":
         raise PositionError("denomination", "rebalancing works in USD")
     factors = _path_factors(book, paths)

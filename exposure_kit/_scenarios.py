@@ -26,7 +26,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ._book import Book, ExposureSummary
+from ._book import DEFAULT_MEASURE, Book, ExposureSummary
 from ._errors import PositionError
 from ._format import percent, usd
 from ._instruments import black76_delta, black76_price
@@ -39,13 +39,15 @@ _OPTIONS = ("measure", "betas", "denomination", "inverse", "reference")
 
 
 # ----- the vectorised core: exposures and P&L per position at price factors ---------------------
-def _split_options(options: Mapping[str, Any]) -> dict[str, Any]:
+def _split_options(options: Mapping[str, Any], book: Book | None = None) -> dict[str, Any]:
+    """The exposure options with their defaults; ``inverse`` defaults to the book's reading."""
     unknown = set(options) - set(_OPTIONS)
     if unknown:
         raise TypeError(f"unexpected options: {', '.join(sorted(unknown))}")
-    return {"measure": options.get("measure", "notional"), "betas": options.get("betas"),
+    return {"measure": options.get("measure", DEFAULT_MEASURE), "betas": options.get("betas"),
             "denomination": options.get("denomination", "usd"),
-            "inverse": options.get("inverse", "face"), "reference": options.get("reference", "BTC")}
+            "inverse": options.get("inverse", book._reading if book is not None else "face"),
+            "reference": options.get("reference", "BTC")}
 
 
 def _model_rows(book: Book) -> np.ndarray:
@@ -59,8 +61,7 @@ def _black76_at(book: Book, rows: np.ndarray, factors: np.ndarray, what: str) ->
     out = np.zeros(factors[..., rows].shape)
     fn = black76_delta if what == "delta" else black76_price
     kinds = book._frame["option_type"].to_numpy()[rows]
-    cols = {k: book._numbers(k)[rows] for k in ("price", "strike", "years", "volatility", "rate")}
-    cols["rate"] = np.nan_to_num(cols["rate"], nan=0.0)
+    cols = {k: v[rows] for k, v in book._option_columns.items()}
     for option_type in ("call", "put"):
         pick = kinds == option_type
         if pick.any():
@@ -68,6 +69,18 @@ def _black76_at(book: Book, rows: np.ndarray, factors: np.ndarray, what: str) ->
                                 cols["strike"][pick], cols["years"][pick],
                                 cols["volatility"][pick], option_type, cols["rate"][pick])
     return out
+
+
+def _model_prices_now(book: Book) -> np.ndarray:
+    """Black-76 price of each model option row at today's price (0 elsewhere), kept with the
+    book: a book never changes, and a search over moves asks for it many times."""
+    cached = book.__dict__.get("_model_prices_now")
+    if cached is None:
+        model = _model_rows(book)
+        cached = np.zeros(len(book))
+        cached[model] = _black76_at(book, model, np.ones(len(book)), "price")
+        book.__dict__["_model_prices_now"] = cached
+    return cached
 
 
 def _factors(book: Book, factors) -> np.ndarray:
@@ -88,16 +101,22 @@ def exposures_at(book: Book, factors, **options: Any) -> np.ndarray:
     ``"face"`` keep their face, model options get a new Black-76 delta.
     """
     f = _factors(book, factors)
-    o = _split_options(options)
-    signed = book._signed("notional", None, "usd", o["inverse"], o["reference"])
+    o = _split_options(options, book)
+    signed = book._side_signed(o["inverse"])
     book._signed(o["measure"], o["betas"], o["denomination"], o["inverse"], o["reference"])
     growth = np.where(book._inverse & (o["inverse"] == "face"), 1.0, f)
     exposure = signed * growth
-    if o["measure"] != "notional":
+    if o["measure"] == "notional":
+        exposure = exposure * book._direction
+    else:
         delta = np.broadcast_to(book._option_delta, f.shape).copy()
         model = _model_rows(book)
         if model.any():
             delta[..., model] = _black76_at(book, model, f, "delta")
+        adjust = model & book._coin_settled
+        if adjust.any():          # premium-adjusted: less the premium in coin at the new price
+            premium = book._model_premiums(adjust, f)[..., adjust]
+            delta[..., adjust] -= premium / (book._numbers("price")[adjust] * f[..., adjust])
         exposure = exposure * delta
     if o["measure"] == "beta":
         exposure = exposure * book._betas(o["betas"], o["reference"])
@@ -106,13 +125,13 @@ def exposures_at(book: Book, factors, **options: Any) -> np.ndarray:
     return exposure
 
 
-def pnl_at(book: Book, factors, inverse: str = "face") -> np.ndarray:
+def pnl_at(book: Book, factors, inverse: str | None = None) -> np.ndarray:
     """USD P&L per position when prices move from ``price`` to ``price x factors``.
 
     Conventions as in the module docstring.
     """
     f = _factors(book, factors)
-    signed = book._signed("notional", None, "usd", inverse, "BTC")
+    signed = book._side_signed(book._reading if inverse is None else inverse)
     pnl = signed * (f - 1.0)
     option = (book._frame["kind"] == "option").to_numpy()
     if option.any():
@@ -120,7 +139,7 @@ def pnl_at(book: Book, factors, inverse: str = "face") -> np.ndarray:
         model = _model_rows(book)
         if model.any():
             units = book._usd[model] / book._numbers("price")[model]
-            now = _black76_at(book, model, np.ones(len(book)), "price")
+            now = _model_prices_now(book)[model]
             later = _black76_at(book, model, f, "price")
             pnl = np.array(pnl, dtype=float, copy=True)
             pnl[..., model] = book._sign[model] * units * (later - now)
@@ -129,7 +148,7 @@ def pnl_at(book: Book, factors, inverse: str = "face") -> np.ndarray:
 
 # ----- single shocks ------------------------------------------------------------------------------
 def shock_pnl(book: Book, moves: Mapping[str, float], on: str = "underlying", *,
-              inverse: str = "face") -> float:
+              inverse: str | None = None) -> float:
     """USD profit or loss of the book when prices move at once by ``moves``.
 
     Parameters
@@ -141,7 +160,8 @@ def shock_pnl(book: Book, moves: Mapping[str, float], on: str = "underlying", *,
         The column the keys refer to (``"name"`` moves single instruments).
     inverse : {"face", "coin_pnl"}
         How inverse contracts' coin P&L is valued (see the module docstring): ``"face"`` gives
-        ``face x move``, ``"coin_pnl"`` gives ``face / entry_price x price x move``.
+        ``face x move``, ``"coin_pnl"`` gives ``face / entry_price x price x move``. By default
+        the book's reading (``"face"`` unless the book came from a :class:`MarginAccount`).
 
     Returns
     -------
@@ -236,6 +256,7 @@ def _rows_book(book: Book, rows: np.ndarray) -> Book:
     part._inverse = book._inverse[rows]
     part._sign = book._sign[rows]
     part._usd = book._usd[rows]
+    part._reading = book._reading
     return part
 
 
@@ -280,7 +301,10 @@ def scenario_grid(book: Book, x: str = "BTC", y: str = "ETH",
         raise PositionError("y", f"must differ from x ({x})")
     mx = _moves_array(moves, "moves")
     my = mx if y_moves is None else _moves_array(y_moves, "y_moves")
-    options = _split_options(options)
+    options = _split_options(options, book)
+    if options["denomination"] == "coin" and len(book.underlyings) > 1:
+        raise PositionError("denomination", "a grid's net adds every underlying, and coins of "
+                            "different assets do not add: use USD, or a book of one underlying")
     inverse = options["inverse"]
     net_x, pnl_x = _axis(book, x, mx, inverse, options)
     net_y, pnl_y = _axis(book, y, my, inverse, options)
@@ -361,7 +385,7 @@ def _one_leg_gaps(book: Book, table: pd.DataFrame, gap: float) -> tuple[np.ndarr
 
 def _funding_cash(book: Book, rate: float, periods: int) -> tuple[float, str]:
     perp = (book._frame["kind"] == "perp").to_numpy()
-    signed = np.where(perp, book._signed("notional", None, "usd", "face", "BTC"), 0.0)
+    signed = np.where(perp, book._side_signed("face"), 0.0)
     under = book._frame["underlying"].to_numpy()
     perp_net = pd.Series(signed).groupby(under).sum()
     # longs pay when the rate is positive: give each asset the sign that makes its net perp pay
@@ -419,7 +443,7 @@ def stress_scenarios(book: Book, *, move: float = 0.20, basis: float = 0.05, gap
     if not isinstance(funding_periods, (int, np.integer)) or funding_periods < 0:
         raise PositionError("funding_periods", f"must be a whole number >= 0, got "
                             f"{funding_periods!r}")
-    options = _split_options(options)
+    options = _split_options(options, book)
     summary_options = {k: v for k, v in options.items() if v is not None}
     table = book.by("underlying", **summary_options)
     before = book.summary(equity, **summary_options)

@@ -11,6 +11,7 @@ import argparse
 import json
 import math
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 import pandas as pd
@@ -47,15 +48,38 @@ def _parser() -> argparse.ArgumentParser:
                         "and the low-net-high-gross check")
     report.add_argument("--by", default="underlying", metavar="COLUMN",
                         help="group the table by underlying (default), venue, kind, or any column")
-    report.add_argument("--measure", default="notional", choices=MEASURES,
-                        help="notional (default), delta (options at delta) or beta")
+    report.add_argument("--measure", default="delta", choices=MEASURES,
+                        help="delta (default: options at delta, a long put is short), notional "
+                        "(options at face, in their delta's direction) or beta")
     report.add_argument("--beta", action="append", default=[], metavar="ASSET=BETA",
                         type=_beta, help="beta to BTC of an asset, for --measure beta "
                         "(repeat for each asset)")
     report.add_argument("--chart", metavar="PNG", help="also draw the table as a bar chart")
-    report.add_argument("--format", default="table", choices=("table", "json"),
-                        help="plain text (default) or JSON")
+    report.add_argument("--format", default="table", choices=("table", "json", "html"),
+                        help="plain text (default), JSON, or the one-file HTML risk page")
+    _html_options(report)
+    _add_history(commands)
     return parser
+
+
+def _html_options(report: argparse.ArgumentParser) -> None:
+    page = report.add_argument_group("the HTML page (--format html)")
+    page.add_argument("-o", "--output", metavar="HTML", help="write the page to this file "
+                      "(default: standard output)")
+    page.add_argument("--equity-file", metavar="FILE", help="equity per account (CSV with "
+                      "columns account,equity, or JSON): margin and liquidating moves per account")
+    page.add_argument("--warn-distance", type=_fraction, default=0.20, metavar="FRACTION",
+                      help="flag a liquidating move smaller than this (default 0.20: 20 %%)")
+    page.add_argument("--funding", action="append", default=[], metavar="ASSET=RATE",
+                      type=_rate, help="funding rate per 8 hours of an asset's perps, e.g. "
+                      "BTC=0.0001 (repeat for each asset)")
+    page.add_argument("--funding-file", metavar="FILE", help="funding rates (CSV with columns "
+                      "underlying,rate, or JSON)")
+    page.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date expiries are counted "
+                      "from (default: today)")
+    page.add_argument("--vol-shift", type=_fraction, default=0.10, metavar="POINTS",
+                      help="volatility change of the stress grid's vol up/down columns "
+                      "(default 0.10: ten points)")
 
 
 def _positive(text: str) -> float:
@@ -68,6 +92,24 @@ def _positive(text: str) -> float:
     return value
 
 
+def _fraction(text: str) -> float:
+    value = _positive(text)
+    if value >= 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction below 1, got {text!r}")
+    return value
+
+
+def _rate(text: str) -> tuple[str, float]:
+    asset, equals, number = text.partition("=")
+    try:
+        value = float(number)
+    except ValueError:
+        value = math.nan
+    if not equals or not asset.strip() or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected ASSET=RATE such as BTC=0.0001, got {text!r}")
+    return asset.strip().upper(), value
+
+
 def _beta(text: str) -> tuple[str, float]:
     asset, _, number = text.partition("=")
     try:
@@ -78,7 +120,7 @@ def _beta(text: str) -> tuple[str, float]:
 
 
 def build_report(book: Book, *, equity: float | None = None, by: str = "underlying",
-                 measure: str = "notional", betas: dict[str, float] | None = None) -> dict[str, Any]:
+                 measure: str = "delta", betas: dict[str, float] | None = None) -> dict[str, Any]:
     """The report's content as plain data: summary, table by group, findings.
 
     Parameters
@@ -87,7 +129,8 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
     equity : float, optional
     by : str
         The column to group by.
-    measure : {"notional", "delta", "beta"}
+    measure : {"delta", "notional", "beta"}, default "delta"
+        Options count at delta by default; ``"notional"`` counts them at face (labelled so).
     betas : dict, optional
         Beta per underlying, for ``measure="beta"`` (and the beta-gap check).
 
@@ -104,7 +147,7 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
     >>> report["summary"]["net"], report["summary"]["gross_leverage"]
     (50000.0, 5.0)
     >>> [f.code for f in report["findings"]]
-    ['cross-asset-offset']
+    ['concentration', 'cross-asset-offset']
     """
     options = {"measure": measure, "betas": betas} if betas else {"measure": measure}
     summary = book.summary(equity, **options)
@@ -116,7 +159,8 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
 
 def _text(report: dict[str, Any], source: str) -> str:
     s = report["summary"]
-    lines = [f"{source}: {report['positions']} positions, measure: {report['measure']} (USD)", ""]
+    label = _MEASURE_LABELS.get(report["measure"], report["measure"])
+    lines = [f"{source}: {report['positions']} positions, measure: {label} (USD)", ""]
     rows = [("long", fmt.usd(s["long"])), ("short", fmt.usd(s["short"])),
             ("net = long - short", f"{fmt.usd(s['net'])}  ({fmt.describe_net(s['net'])})"),
             ("gross = long + short", fmt.usd(s["gross"])),
@@ -135,6 +179,11 @@ def _text(report: dict[str, Any], source: str) -> str:
     for f in findings:
         lines.append(f"  [{f.severity}] {f.code} ({len(f.positions)} positions): {f.message}")
     return "\n".join(lines)
+
+
+_MEASURE_LABELS = {"delta": "delta (options at delta x notional)",
+                   "notional": "notional (options at face, in their delta's direction)",
+                   "beta": "beta (delta exposure x beta to BTC)"}
 
 
 def _json(report: dict[str, Any], source: str) -> str:
@@ -173,10 +222,103 @@ def _report(args: argparse.Namespace) -> str:
         if lacking:
             raise _Refused(f"--measure beta needs each asset's beta to BTC: add --beta "
                            f"{lacking[0]}=... (missing for {', '.join(lacking)})")
+    if args.format == "html":
+        return _html(book, args, betas)
     report = build_report(book, equity=args.equity, by=args.by, measure=args.measure, betas=betas)
     if args.chart:
         _chart(report["by"], args.by, args.chart)
     return (_json if args.format == "json" else _text)(report, args.file)
+
+
+def _html(book: Book, args: argparse.Namespace, betas: dict[str, float] | None) -> str:
+    from ._report import read_account_equity, read_funding_rates, report
+
+    if args.equity is not None and args.equity_file:
+        raise _Refused("give --equity or --equity-file, not both")
+    equity = read_account_equity(args.equity_file) if args.equity_file else args.equity
+    funding = read_funding_rates(args.funding_file) if args.funding_file else None
+    if args.funding:
+        funding = {**(funding or {}), **dict(args.funding)}
+    by = [] if args.by == "underlying" else [args.by]
+    page = report(book, equity=equity, by=by, measure=args.measure or "delta", betas=betas,
+                  funding=funding,
+                  warn_distance=args.warn_distance, as_of=args.as_of, vol_shift=args.vol_shift,
+                  title=f"Net exposure report: {Path(args.file).name}")
+    if not args.output:
+        return page
+    page.save(args.output)
+    return f"wrote {args.output}"
+
+
+# ----- exposure-kit history: exposure over time from dated snapshots -----------------------------
+def _add_history(commands: Any) -> None:
+    history = commands.add_parser(
+        "history", help="long, short, net, gross and leverage per date from dated snapshots",
+        description="Read positions with a date column (one snapshot per date) and report the "
+                    "exposure at each date.")
+    history.add_argument("file", metavar="FILE", help="dated positions as .csv or .json")
+    history.add_argument("--by", metavar="COLUMN", help="also split each date by a column "
+                         "(venue, underlying, account, ...)")
+    history.add_argument("--date-column", default="date", metavar="COLUMN",
+                         help="the column holding each line's date (default: date)")
+    history.add_argument("--equity", metavar="USD_OR_COLUMN",
+                         help="account equity for leverage: an amount, or a column that "
+                         "holds each snapshot's equity")
+    history.add_argument("--measure", default="notional", choices=MEASURES,
+                         help="notional (default), delta (options at delta) or beta")
+    history.add_argument("--chart", metavar="PNG", help="also draw exposure over time")
+    history.add_argument("--format", default="table", choices=("table", "json", "html"),
+                         help="plain text (default), JSON or an HTML table")
+
+
+def _history(args: argparse.Namespace) -> str:
+    from ._snapshots import exposure_history
+
+    equity: Any = args.equity
+    if equity is not None:
+        try:
+            equity = _positive(equity)
+        except argparse.ArgumentTypeError:
+            pass                                       # a column name
+    table = exposure_history(args.file, by=args.by, date_column=args.date_column,
+                             equity=equity, measure=args.measure)
+    if args.chart:
+        _history_chart(table, args.chart)
+    flat = table.reset_index()
+    flat["date"] = flat["date"].dt.strftime("%Y-%m-%d")
+    if args.format == "json":
+        return json.dumps({"file": args.file, "measure": args.measure, "by": args.by,
+                           "rows": flat.to_dict("records")}, indent=2)
+    shown = flat.copy()
+    for column in ("long", "short", "net", "gross"):
+        shown[column] = shown[column].map(fmt.usd)
+    shown["net_to_gross"] = shown["net_to_gross"].map(fmt.percent)
+    for column in ("gross_leverage", "net_leverage"):
+        if column in shown:
+            shown[column] = shown[column].map(lambda v: f"{v:.2f}x")
+    shown = shown.rename(columns={"net_to_gross": "net / gross"})
+    if args.format == "html":
+        return shown.to_html(index=False, border=0, justify="right")
+    head = f"{args.file}: exposure at {table.index.get_level_values('date').nunique()} dates, " \
+           f"measure: {args.measure} (USD)"
+    return head + "\n" + shown.to_string(index=False)
+
+
+def _history_chart(table: pd.DataFrame, path: str) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from . import plots
+
+    if isinstance(table.index, pd.MultiIndex):
+        table = table.groupby(level="date")[["long", "short", "net", "gross"]].sum()
+    figure = Figure(figsize=(8.0, 4.2), dpi=110, layout="constrained")
+    FigureCanvasAgg(figure)
+    plots.exposure_history_chart(table, ax=figure.add_subplot())
+    try:
+        figure.savefig(path)
+    except OSError as exc:
+        raise PositionError("chart", f"cannot write {path!r}: {exc.strerror}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -196,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-        output = _report(args)
+        output = _history(args) if args.command == "history" else _report(args)
     except (_Refused, PositionError) as exc:
         message = str(exc).replace("\n", " ")
         print(f"{PROG}: error: {message}", file=sys.stderr)

@@ -20,7 +20,7 @@ from ._format import usd_short
 
 __all__ = ["COLORS", "new_axes", "money_axis", "exposure_bars", "waterfall", "exposure_by",
            "net_vs_hedge_ratio", "scenario_heatmap", "exposure_path_chart", "delta_curve",
-           "show_in_notebook"]
+           "exposure_history_chart", "rolling_beta_chart", "show_in_notebook"]
 
 COLORS = {"long": "#0072B2", "short": "#D55E00", "net": "#009E73", "gross": "#7F7F7F",
           "marker": "#CC79A7", "zero": "#222222", "band": "#F0E442"}
@@ -307,6 +307,84 @@ def delta_curve(spots: Sequence[float], deltas: Sequence[float], current: float 
     ax.set_title("Option delta against the underlying's price")
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     ax.grid(alpha=0.25)
+    return ax
+
+
+def exposure_history_chart(history: pd.DataFrame, ax: Axes | None = None,
+                           title: str = "Exposure over time") -> Axes:
+    """Exposure by date in the pyfolio style: long and short as areas (short below zero), net
+    as a line, gross dashed.
+
+    ``history`` has columns ``long``, ``short``, ``net``, ``gross`` indexed by date (see
+    :func:`exposure_kit.exposure_history`; a replay's ``exposure`` also fits).
+
+    Examples
+    --------
+    >>> history = pd.DataFrame({"long": [150.0, 170.0], "short": [100.0, 130.0],
+    ...                         "net": [50.0, 40.0], "gross": [250.0, 300.0]},
+    ...                        index=pd.date_range("2024-06-01", periods=2, name="date"))
+    >>> ax = exposure_history_chart(history)
+    >>> [line.get_label() for line in ax.get_lines()[:2]], len(ax.collections)
+    (['net', 'gross'], 2)
+    """
+    if isinstance(history.index, pd.MultiIndex):
+        raise ValueError("history is split by a column: chart one group, e.g. "
+                         "history.xs('Binance', level=1)")
+    ax = new_axes(ax, figsize=(7.0, 3.8))
+    dates = history.index
+    ax.fill_between(dates, 0, history["long"], color=COLORS["long"], alpha=0.35, linewidth=0,
+                    label="long")
+    ax.fill_between(dates, 0, -history["short"], color=COLORS["short"], alpha=0.35,
+                    linewidth=0, label="short")
+    ax.plot(dates, history["net"], color=COLORS["net"], linewidth=2.2, label="net")
+    ax.plot(dates, history["gross"], color=COLORS["gross"], linestyle="--", label="gross")
+    ax.set_title(title, pad=22)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, ncols=4, frameon=False,
+              borderaxespad=0.2)
+    _date_axis(ax)
+    return money_axis(ax)
+
+
+def _date_axis(ax: Axes) -> None:
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    locator = AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
+def rolling_beta_chart(rolling: pd.DataFrame, ax: Axes | None = None,
+                       full_window: float | None = None) -> Axes:
+    """A rolling beta with a band of two standard errors either side.
+
+    ``rolling`` comes from :func:`exposure_kit.rolling_hedge_estimates`; ``full_window`` draws
+    the beta estimated over the whole history as a dotted line, for comparison.
+
+    Examples
+    --------
+    >>> rolling = pd.DataFrame({"beta": [1.0, 1.2], "beta_se": [0.1, 0.1]},
+    ...                        index=pd.date_range("2024-01-01", periods=2, name="date"))
+    >>> rolling.attrs = {"window": 90, "asset": "ETH", "reference": "BTC"}
+    >>> rolling_beta_chart(rolling).get_lines()[0].get_ydata().tolist()
+    [1.0, 1.2]
+    """
+    ax = new_axes(ax, figsize=(7.0, 3.6))
+    attrs = rolling.attrs
+    window = attrs.get("window", "?")
+    asset, reference = attrs.get("asset", "asset"), attrs.get("reference", "reference")
+    dates, beta, se = rolling.index, rolling["beta"], rolling["beta_se"]
+    ax.plot(dates, beta, color=COLORS["net"], linewidth=1.8, label=f"{window}-day beta")
+    ax.fill_between(dates, beta - 2 * se, beta + 2 * se, color=COLORS["net"], alpha=0.2,
+                    linewidth=0, label="± 2 standard errors")
+    if full_window is not None:
+        ax.axhline(full_window, color=COLORS["gross"], linestyle=":", label="whole history")
+    ax.set_ylabel(f"beta of {asset} to {reference}")
+    ax.set_title(f"How stable is {asset}'s beta to {reference}? ({window}-day windows)", pad=22)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, ncols=3, frameon=False,
+              borderaxespad=0.2)
+    ax.grid(alpha=0.25)
+    ax.spines[["top", "right"]].set_visible(False)
+    _date_axis(ax)
     return ax
 
 

@@ -1,14 +1,19 @@
-"""Build the lesson notebooks from their sources (lessons_a.py, lessons_b.py).
+"""Build the lesson notebooks from their sources, one MyST Markdown file per lesson.
 
     .venv/bin/python lessons/build.py               # every lesson, executed, into notebooks/
     .venv/bin/python lessons/build.py 03 06         # only lessons 03 and 06
     .venv/bin/python lessons/build.py --app DIR     # the web-app copies that `make app` serves
 
-A source is a list of cells: ("md", text), ("code", source), ("check", source) for a code cell
-whose output `make test` compares (it gets ``# NBVAL_CHECK_OUTPUT``), and ("lab", text) or
-("app", text) for prose that only makes sense with the code visible (JupyterLab) or hidden (the
-Voila app: no code to run, no exercise notebooks to open). Every lesson ends with a link to the
-next one.
+A source, ``lessons/NN_name.md``, is a jupytext notebook in MyST Markdown: prose is markdown,
+code is a ``{code-cell}``. JupyterLab opens it as a notebook (jupytext), so it can be edited and
+run there. Two cell tags choose where a cell goes:
+
+``lab-only``  only in ``notebooks/`` (JupyterLab: prose about running cells, exercise links);
+``app-only``  only in the app copies (Voila: the code is hidden and there is nowhere to type).
+
+A code cell whose first line is ``# NBVAL_CHECK_OUTPUT`` has its printed output compared by
+``make test`` (nbval reads that comment; it is kept as written in both builds). Every lesson ends
+with a link to the next one, added here.
 
 The JupyterLab notebooks are stored executed, so the checked cells (the key numbers of each
 example) are compared by ``make test``: an engine change that moves them fails the suite. The app
@@ -17,66 +22,71 @@ copies are not executed: Voila runs them for each visitor.
 import pathlib
 import sys
 
+import jupytext
 import nbformat
 from nbclient import NotebookClient
+from nbconvert.preprocessors import TagRemovePreprocessor
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from lessons_a import LESSONS as A
-from lessons_b import LESSONS as B
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+SOURCES = sorted(HERE.glob("[0-9][0-9]_*.md"))
+STEMS = [path.stem for path in SOURCES]
+LAB_ONLY, APP_ONLY = "lab-only", "app-only"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
-LESSONS = A + B
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+def source(stem):
+    """The lesson ``stem`` as jupytext reads it, every cell kept."""
+    return jupytext.read(HERE / f"{stem}.md")
 
 
-def title_of(cells):
+def title_of(stem):
     """The lesson's title: its first heading, without the '#'."""
-    first = next(text for kind, text in cells if kind == "md")
+    first = next(c.source for c in source(stem).cells if c.cell_type == "markdown")
     return first.splitlines()[0].lstrip("# ").strip()
 
 
-def footer(index):
+def footer(stem):
     """A line to the next lesson and back to the map (the last lesson only goes back)."""
+    index = STEMS.index(stem)
     links = []
-    if index + 1 < len(LESSONS):
-        stem, cells = LESSONS[index + 1]
-        links.append(f"Next: [{title_of(cells)}]({stem}.ipynb)")
+    if index + 1 < len(STEMS):
+        following = STEMS[index + 1]
+        links.append(f"Next: [{title_of(following)}]({following}.ipynb)")
     if index > 0:
         links.append("[all lessons](00_start_here.ipynb)")
-    return ("md", " · ".join(links))
+    return " · ".join(links)
 
 
-def cells_for(index, app=False):
-    """(kind, source) of every cell of lesson ``index``, for JupyterLab or for the app."""
-    keep = "app" if app else "lab"
-    chosen = []
-    for kind, text in LESSONS[index][1] + [footer(index)]:
-        if kind in ("lab", "app"):
-            if kind == keep:
-                chosen.append(("md", text))
-        elif kind == "check":
-            chosen.append(("code", "# NBVAL_CHECK_OUTPUT\n" + text))
-        else:
-            chosen.append((kind, text))
-    return chosen
+def without_tagged(nb, tag):
+    """``nb`` less the cells tagged ``tag``."""
+    remover = TagRemovePreprocessor(enabled=True, remove_cell_tags={tag})
+    return remover.preprocess(nb, {})[0]
 
 
-def notebook(index, app=False):
-    nb = nbformat.v4.new_notebook()
-    for kind, text in cells_for(index, app):
-        make = nbformat.v4.new_markdown_cell if kind == "md" else nbformat.v4.new_code_cell
-        nb.cells.append(make(text))
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                 "language": "python"}
+def notebook(stem, app=False):
+    """The lesson for JupyterLab (or for the app): untagged cells, plain metadata, stable ids."""
+    kept = without_tagged(source(stem), LAB_ONLY if app else APP_ONLY)
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": dict(KERNELSPEC)})
+    sources = [(c.cell_type, c.source) for c in kept.cells] + [("markdown", footer(stem))]
+    for number, (kind, text) in enumerate(sources):
+        make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
+        nb.cells.append(make(text, id=f"cell-{number:02d}"))
     return nb
+
+
+def cells_for(stem, app=False):
+    """(cell type, source) of every cell of lesson ``stem``, for JupyterLab or for the app."""
+    return [(c.cell_type, c.source) for c in notebook(stem, app).cells]
 
 
 def build(target, only=None, run=True, app=False):
     target = pathlib.Path(target)
     target.mkdir(parents=True, exist_ok=True)
-    for index, (stem, _) in enumerate(LESSONS):
+    for stem in STEMS:
         if only and not any(stem.startswith(o) for o in only):
             continue
-        nb = notebook(index, app)
+        nb = notebook(stem, app)
         if run:
             NotebookClient(nb, timeout=120, kernel_name="python3",
                            resources={"metadata": {"path": str(target)}}).execute()

@@ -174,9 +174,8 @@ def stage_app_copy(notebook: Path, root: Path) -> Path:
 
     folder = root / "app"
     folder.mkdir(exist_ok=True)
-    index = [stem for stem, _ in build.LESSONS].index(notebook.stem)
     path = folder / notebook.name
-    nbformat.write(build.notebook(index, app=True), path)
+    nbformat.write(build.notebook(notebook.stem, app=True), path)
     return path
 
 

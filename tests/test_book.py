@@ -131,14 +131,49 @@ def test_option_delta_exposure():
         {"name": "BTC-C", "underlying": "BTC", "kind": "option", "side": "long", "quantity": 10,
          "price": 60_000, "strike": 60_000, "years": 0.25, "volatility": 0.6,
          "option_type": "call"}])
-    assert book.net_exposure() == 600_000
+    assert book.net_exposure(measure="notional") == 600_000
     assert book.net_exposure(measure="delta") == pytest.approx(335_772, abs=4)
+    assert book.net_exposure() == pytest.approx(335_772, abs=4)     # headline figures: delta
     # A short put with a given delta of -0.3 on 5 ETH at 3,000: -1 x -0.3 x 15,000 = +4,500 long.
     put = ek.Book.from_records([
         {"name": "ETH-P", "underlying": "ETH", "kind": "option", "side": "short", "quantity": 5,
          "price": 3_000, "option_type": "put", "delta": -0.3}])
     assert put.net_exposure(measure="delta") == pytest.approx(4_500)
-    assert put.net_exposure() == -15_000
+    # at face a short put still counts in the direction it moves: long, never short
+    assert put.net_exposure(measure="notional") == 15_000
+
+
+def test_a_long_put_is_short_exposure_in_every_headline_figure():
+    # Hull (Options, Futures and Other Derivatives, ch. 19): a put's delta is N(d1) - 1 < 0, so a
+    # long put gains as the underlying falls. 100 ETH of puts, F = K = 3,000, vol 50 %, 1 year:
+    # d1 = 0.5 x 0.25 / 0.5 = 0.25, N(0.25) = 0.59871 (normal table), delta = -0.40129;
+    # exposure -0.40129 x 300,000 = -120,387.
+    puts = ek.Book.from_records([
+        {"name": "ETH-P", "underlying": "ETH", "kind": "option", "side": "long", "quantity": 100,
+         "price": 3_000, "strike": 3_000, "years": 1.0, "volatility": 0.5, "option_type": "put"}])
+    s = puts.summary(equity=100_000)
+    assert s.net == pytest.approx(-120_387, abs=2) and s.long == 0 and s.bias == "short"
+    assert puts.by("underlying").loc["ETH", "net"] == pytest.approx(-120_387, abs=2)
+    assert puts.net_exposure(measure="notional") == -300_000
+    assert puts.by("underlying", measure="notional").loc["ETH", "short"] == 300_000
+    assert ek.hedge_notional(puts) == pytest.approx(120_387, abs=2)    # buy to hedge a long put
+
+
+def test_coin_totals_never_add_different_coins():
+    # 1 BTC long and 10 ETH short are not "-9 coins" of anything
+    book = ek.Book.from_records([
+        {"name": "b", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 1,
+         "price": 60_000, "venue": "X"},
+        {"name": "e", "underlying": "ETH", "kind": "spot", "side": "short", "quantity": 10,
+         "price": 3_000, "venue": "X"}])
+    with pytest.raises(ek.PositionError, match="denomination"):
+        book.by("venue", denomination="coin")
+    with pytest.raises(ek.PositionError, match="denomination"):
+        ek.scenario_grid(book, "BTC", "ETH", [0.0], denomination="coin")
+    with pytest.raises(ek.PositionError, match="denomination"):
+        book.net_exposure(denomination="coin")
+    per_coin = book.by("underlying", denomination="coin")["net"]
+    assert per_coin.to_dict() == {"BTC": 1.0, "ETH": -10.0}
 
 
 def test_beta_measure():
@@ -194,3 +229,25 @@ def test_adding_books():
     total = guide_first_example() + ek.Book([ek.Position("h", "BTC", "perp", "short",
                                                          notional=50_000)])
     assert total.net_exposure() == 0 and len(total) == 3
+
+
+def test_coin_settled_options_count_at_the_premium_adjusted_delta():
+    # Black-76 at F = K = 100, T = 1, vol 20 %, r = 0 (Hull's textbook case): d1 = 0.1,
+    # N(0.1) = 0.539828 (normal table), price 100 (N(0.1) - N(-0.1)) = 7.9656. An option settled
+    # in its underlying's coin (Deribit) pays its premium in coin, so its delta is
+    # 0.539828 - 7.9656 / 100 = 0.460172; with a mark (premium) of 8.50 it is 0.539828 - 0.085.
+    def call(**extra):
+        return ek.Book.from_records([{"name": "c", "underlying": "BTC", "kind": "option",
+                                      "side": "long", "quantity": 10, "price": 100.0,
+                                      "strike": 100.0, "years": 1.0, "volatility": 0.2,
+                                      "option_type": "call", **extra}])
+    assert call().net_exposure() == pytest.approx(10 * 100 * 0.539828, abs=1e-3)
+    assert call(settle="USDC").net_exposure() == pytest.approx(539.828, abs=1e-3)
+    assert call(settle="BTC").net_exposure() == pytest.approx(10 * 100 * 0.460172, abs=1e-3)
+    marked = call(settle="BTC", premium=8.5)
+    assert marked.net_exposure() == pytest.approx(10 * 100 * (0.539828 - 0.085), abs=1e-3)
+    # the same at a moved price, without building a book: shock_exposures agrees with shock
+    moved = marked.shock({"BTC": 0.1})
+    assert ek.shock_exposures(marked, {"BTC": 0.1}).iloc[0] == pytest.approx(
+        moved.net_exposure(), rel=1e-12)
+    assert moved.to_frame()["premium"].iat[0] > 8.5        # the mark rose with the price

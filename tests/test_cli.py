@@ -50,18 +50,23 @@ def test_guide_example_2_by_underlying(capsys):
 
 
 def desk_by_hand() -> dict[str, dict[str, float]]:
-    """Long and short per venue from the file's rows, by the definitions (no engine)."""
+    """Long and short per venue from the file's rows at face notional, by the definitions (no
+    engine): every row in the direction it moves with its underlying."""
     sides: dict[str, dict[str, float]] = defaultdict(lambda: {"long": 0.0, "short": 0.0})
     with open(DESK, newline="") as handle:
         for row in csv.DictReader(handle):
             quantity, size = float(row["quantity"]), float(row["contract_size"])
             usd = quantity * size * (1.0 if row["inverse"] == "True" else float(row["price"]))
-            sides[row["venue"]][row["side"]] += usd
+            side = row["side"]
+            if row["option_type"] == "put":       # a long put is short the underlying
+                side = {"long": "short", "short": "long"}[side]
+            sides[row["venue"]][side] += usd
     return sides
 
 
 def test_desk_report_matches_the_definitions_and_the_engine(capsys):
-    report = report_json(capsys, DESK, "--equity", "2000000", "--by", "venue")
+    report = report_json(capsys, DESK, "--equity", "2000000", "--by", "venue",
+                         "--measure", "notional")
     hand = desk_by_hand()
     rows = {r["venue"]: r for r in report["by"]["rows"]}
     assert set(rows) == set(hand)
@@ -80,12 +85,14 @@ def test_desk_report_matches_the_definitions_and_the_engine(capsys):
     assert report["positions"] == 200
 
 
-def test_measure_delta_is_the_engines_delta(capsys):
+def test_measure_delta_is_the_engines_delta_and_the_default(capsys):
     report = report_json(capsys, DESK, "--measure", "delta", "--by", "kind")
+    default = report_json(capsys, DESK, "--by", "kind")
     book = ek.sample_book("desk_book")
     assert report["summary"]["net"] == pytest.approx(book.net_exposure(measure="delta"))
+    assert default["summary"] == report["summary"] and default["measure"] == "delta"
     # only the options change: the other kinds keep their notional
-    by_notional = book.by("kind")
+    by_notional = book.by("kind", measure="notional")
     rows = {r["kind"]: r for r in report["by"]["rows"]}
     assert rows["perp"]["net"] == pytest.approx(by_notional.loc["perp", "net"])
     assert abs(rows["option"]["gross"]) < by_notional.loc["option", "gross"]

@@ -107,22 +107,46 @@ def test_venue_concentration():
     assert "venue-concentration" not in codes(ek.diagnose(one_venue, venue_share=0.95))
 
 
-def test_findings_come_worst_first_and_as_a_table():
+def test_findings_come_ranked_by_dollars_at_risk_and_as_a_table():
+    # gross 795k (low-net-high-gross), BTC alone 400k net long = 20x equity (concentration),
+    # 395k set against ETH (cross-asset offset), all 795k on venue X (venue concentration)
     messy = book(row("BTC", "spot", "long", 400_000, venue="X"),
                  row("ETH", "perp", "short", 395_000, venue="X"))
     findings = ek.diagnose(messy, equity=20_000)
-    severities = [f.severity for f in findings]
-    assert severities == sorted(severities, key=ek.SEVERITIES.index)
+    assert codes(findings) == ["low-net-high-gross", "venue-concentration", "concentration",
+                               "cross-asset-offset"]
+    assert [f.usd_at_risk for f in findings] == [795_000, 795_000, 400_000, 395_000]
     table = ek.findings_frame(findings)
     assert list(table["code"]) == codes(findings)
+    assert list(table["usd_at_risk"]) == [795_000, 795_000, 400_000, 395_000]
     assert str(findings[0]).startswith("[high] low-net-high-gross:")
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"equity": -5}, "equity"), ({"equity": 0}, "equity"), ({"neutral_share": -0.1},
-                                                            "neutral_share"),
-    ({"venue_share": float("nan")}, "venue_share"), ({"betas": {"ETH": "high"}}, "betas")])
-def test_bad_inputs_raise_value_errors(kwargs, field):
-    pair = book(row("ETH", "perp", "long", 1.0), row("BTC", "perp", "short", 1.0))
-    with pytest.raises(ValueError, match=field):
-        ek.diagnose(pair, **kwargs)
+def test_concentration_outranks_small_collateral_findings():
+    # ETH net long 2.7M against 2M of equity (1.35x) is the book's largest risk; a 30k BTC
+    # collateral left unhedged comes after it. A 10 % ETH move costs 270k, 13.5 % of equity.
+    desk = book(row("ETH", "perp", "long", 2_700_000),
+                row("BTC", "collateral", "long", 30_000), row("BTC", "perp", "short", 10_000))
+    findings = ek.diagnose(desk, equity=2_000_000)
+    assert codes(findings)[0] == "concentration"
+    top = findings[0]
+    assert top.usd_at_risk == 2_700_000 and top.severity == "medium"
+    assert "1.35 times" in top.message and "$270,000" in top.message and "13.5%" in top.message
+    assert "collateral-unhedged" in codes(findings)
+    assert "concentration" not in codes(ek.diagnose(desk, equity=3_000_000))
+    assert "concentration" not in codes(ek.diagnose(desk))          # no equity, no check
+
+
+def test_basis_offset_nets_identical_instruments_and_counts_options_at_delta():
+    # a 70k long and a 100k short of the same future cancel to 30k short, and only that 30k is
+    # set against the 50k spot long: 30k of basis offset, not min(120k, 100k)
+    same_future = book(row("BTC", "spot", "long", 50_000),
+                       row("BTC", "future", "long", 70_000, expiry="2025-06", name="f1"),
+                       row("BTC", "future", "short", 100_000, expiry="2025-06", name="f2"))
+    found = [f for f in ek.diagnose(same_future) if f.code == "basis-offset"]
+    assert len(found) == 1 and found[0].usd_at_risk == 30_000 and "$30,000" in found[0].message
+    # 100k of calls with delta 0.25 hedge 25k of a perp short, not 100k
+    option = book(row("BTC", "option", "long", 100_000, price=60_000, delta=0.25,
+                      option_type="call"), row("BTC", "perp", "short", 100_000))
+    found = [f for f in ek.diagnose(option) if f.code == "basis-offset"]
+    assert len(found) == 1 and found[0].usd_at_risk == 25_000

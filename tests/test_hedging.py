@@ -59,6 +59,24 @@ def test_hedge_contracts_linear_and_inverse():
     assert ek.hedge_contracts(book, 0.01, price=60_000) == pytest.approx(-250)
 
 
+def test_hedge_contracts_cross_hedge_is_priced_in_the_hedging_asset():
+    # Hull's cross hedge (Options, Futures and Other Derivatives, 3.4): contracts = h* x Q_A / Q_F.
+    # 40 ETH at $3,000 = $120,000 with beta 1.2 to BTC needs $144,000 of BTC; a 0.001 BTC contract
+    # at $60,000 is $60 of BTC, so -144,000 / 60 = -2,400 contracts (not -48,000 at ETH's price).
+    eth = ek.Book.from_records([{"underlying": "ETH", "kind": "spot", "side": "long",
+                                 "quantity": 40, "price": 3_000}])
+    options = {"measure": "beta", "betas": {"ETH": 1.2}}
+    assert ek.hedge_contracts(eth, 0.001, 60_000, **options) == pytest.approx(-2_400)
+    with pytest.raises(ek.PositionError, match="no price for BTC"):
+        ek.hedge_contracts(eth, 0.001, **options)       # refused, not priced at ETH's 3,000
+    with_btc = eth + ek.Book.from_records([{"underlying": "BTC", "kind": "spot", "side": "long",
+                                            "quantity": 0.0, "price": 60_000}])
+    assert ek.hedge_contracts(with_btc, 0.001, underlying="ETH", **options) == \
+        pytest.approx(-2_400)
+    # a same-asset hedge in 0.001 ETH contracts: 40 ETH are 40,000 of them
+    assert ek.hedge_contracts(with_btc, 0.001, underlying="ETH") == pytest.approx(-40_000)
+
+
 def test_hedge_ratio_and_status_name_the_three_cases():
     def book_with(short):
         return ek.Book.from_records([

@@ -48,10 +48,12 @@ def desk_rows() -> list[dict[str, str]]:
 
 def hand_exposure(row: dict[str, str]) -> float:
     """One row's signed USD notional from the definitions, without the engine: linear and spot
-    quantity x coin per contract x price; inverse quantity x USD face per contract."""
+    quantity x coin per contract x price; inverse quantity x USD face per contract; a put
+    signed the other way (a long put is short the underlying)."""
     quantity, size = float(row["quantity"]), float(row["contract_size"])
     usd = quantity * size if row["inverse"] == "True" else quantity * size * float(row["price"])
-    return usd if row["side"] == "long" else -usd
+    sign = 1 if row["side"] == "long" else -1
+    return sign * (-usd if row.get("option_type") == "put" else usd)
 
 
 def test_desk_book_is_desk_like():
@@ -69,8 +71,8 @@ def test_desk_book_exposures_match_the_definitions():
     rows = desk_rows()
     book = ek.sample_book("desk_book")
     hand = [hand_exposure(r) for r in rows]
-    assert book.exposures().tolist() == pytest.approx(hand, abs=1e-6)
-    assert book.net_exposure() == pytest.approx(sum(hand), abs=0.005)
+    assert book.exposures("notional").tolist() == pytest.approx(hand, abs=1e-6)
+    assert book.net_exposure(measure="notional") == pytest.approx(sum(hand), abs=0.005)
     # line 2 of the file, by hand: SOL linear perp short 440 x 1 SOL x $148.26 = $65,234.40
     assert rows[0]["name"] == "Binance 001 SOL-USDT PERP #001"
     assert book.exposures().iloc[0] == pytest.approx(-65_234.40, abs=1e-9)
@@ -261,9 +263,32 @@ def test_ccxt_futures_and_options():
     assert (frame["price"].iloc[1], frame["mark_price"].iloc[1]) == (60_000.0, 0.1235)
     assert not frame["inverse"].iloc[1]          # options count in coin, whatever they settle in
     # future: 20 x 0.1 ETH x $3,000 = $6,000 short; option: 2 BTC x $60,000 at notional
-    assert book.exposures().tolist() == [-6_000.0, 120_000.0]
-    # at the money, F = K: d1 = 0.6 x sqrt(183/365) / 2 = 0.212422, N(d1) = 0.584111 (erf by hand)
-    assert book.exposures("delta").iloc[1] == pytest.approx(120_000.0 * 0.584111, abs=0.5)
+    assert book.exposures("notional").tolist() == [-6_000.0, 120_000.0]
+    # at the money, F = K: d1 = 0.6 x sqrt(183/365) / 2 = 0.212422, N(d1) = 0.584111 (erf by
+    # hand). Settled in BTC with a mark of 0.1235 BTC, it counts at the premium-adjusted delta
+    # Deribit reports for coin-settled options: 0.584111 - 0.1235 = 0.460611.
+    assert frame["premium"].iloc[1] == pytest.approx(0.1235 * 60_000)
+    assert book.exposures("delta").iloc[1] == pytest.approx(120_000.0 * 0.460611, abs=0.5)
+
+
+def test_ccxt_deribit_positions_from_info_size():
+    # ccxt leaves contracts empty for Deribit; its raw position's size (negative when short,
+    # direction "buy"/"sell") is in Deribit's amount units (Deribit API v2 schema "amount":
+    # "For perpetual and inverse futures the amount is in USD units. For options and linear
+    # futures it is the underlying base currency coin.").
+    as_of = datetime(2024, 6, 27, 8, tzinfo=timezone.utc)
+    book = from_ccxt_positions([
+        {"symbol": "BTC/USD:BTC", "side": "short", "contracts": None, "contractSize": 10,
+         "markPrice": 60_000.0, "info": {"size": -50_000, "direction": "sell"}},
+        {"symbol": "BTC/USD:BTC-241227-60000-P", "side": None, "contracts": None,
+         "contractSize": 1, "markPrice": 0.05,
+         "info": {"size": 2.5, "direction": "buy", "underlying_price": 61_000.0,
+                  "index_price": 60_000.0}}], as_of=as_of, volatility=0.6)
+    frame = book.to_frame()
+    assert book.exposures("notional").tolist() == [-50_000.0, -2.5 * 61_000]
+    assert frame["side"].tolist() == ["short", "long"] and bool(frame["inverse"].iloc[0])
+    assert frame["price_source"].iloc[1] == "forward"           # the forward, not the index
+    assert frame["premium"].iloc[1] == pytest.approx(0.05 * 61_000)
 
 
 def test_ccxt_option_underlying_price_from_deribit_info_or_refused():
@@ -271,7 +296,9 @@ def test_ccxt_option_underlying_price_from_deribit_info_or_refused():
               "contractSize": 1, "markPrice": 0.05, "info": {"index_price": 58_000.0}}
     kwargs = dict(as_of=datetime(2024, 6, 27, 8, tzinfo=timezone.utc), volatility=0.6)
     book = from_ccxt_positions([option], **kwargs)
-    assert book.exposures().tolist() == [-58_000.0]            # 1 BTC at the index, short
+    # 1 BTC at the index; a short put gains as BTC rises, so it counts long
+    assert book.exposures("notional").tolist() == [58_000.0]
+    assert book.to_frame()["price_source"].tolist() == ["index"]
     with pytest.raises(PositionError, match="position 1.*'underlying_prices'.*BTC"):
         from_ccxt_positions([{**option, "info": {}}], **kwargs)
 
@@ -299,7 +326,7 @@ def test_ccxt_option_without_volatility_is_refused():
 
 # ----- the diagnostics on a loaded book -------------------------------------------------------
 def test_basis_finding_names_instruments_without_stray_spaces():
-    findings = ek.diagnose(ek.sample_book("desk_book"))
+    findings = ek.diagnose(ek.sample_book("desk_book"), basis_share=0.01)
     basis = [f.message for f in findings if f.code == "basis-offset"]
     assert basis and all(" ," not in m and " )" not in m for m in basis)
 

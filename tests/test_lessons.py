@@ -1,5 +1,6 @@
 """The series' structure: every lesson has goals, a dashboard, a prediction, key points and a
-working link to its exercises; stored notebooks match their sources and were stored executed."""
+working link to its exercises; stored notebooks match their sources (lessons/NN_name.md) and were
+stored executed."""
 
 import json
 import re
@@ -55,27 +56,64 @@ def test_stored_executed_without_errors(path):
     assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
 
 
+def test_no_missing_values_printed():
+    """A NaN in a printed table is a join gone wrong (a Series indexed by name set on a frame
+    indexed 0..n-1), and a checked cell would lock it in."""
+    for path in LESSONS:
+        for cell in cells(path):
+            for output in cell.get("outputs", []):
+                shown = "".join(output.get("text", "")) + "".join(
+                    output.get("data", {}).get("text/plain", ""))
+                assert not re.search(r"\b(NaN|nan|None|inf)\b", shown), (path.name, shown[:200])
+
+
 def test_no_hand_typed_dollar_amounts_in_prose():
     for path in LESSONS:
         assert not re.search(r"\$\d", text(path, "markdown")), path.name
 
 
-def test_notebooks_match_their_sources():
+def test_every_lesson_has_one_source():
     import build
-    for index, (stem, _) in enumerate(build.LESSONS):
-        stored = [("md" if c["cell_type"] == "markdown" else "code", "".join(c["source"]))
-                  for c in cells(NOTEBOOKS / f"{stem}.ipynb")]
-        assert stored == build.cells_for(index), f"{stem}: rebuild with lessons/build.py"
+    assert build.STEMS == [p.stem for p in LESSONS]
+
+
+def test_notebooks_match_their_sources():
+    """notebooks/ is rebuilt from lessons/NN_name.md: cell for cell, outputs aside."""
+    import build
+    for stem in build.STEMS:
+        stored = [(c["cell_type"], "".join(c["source"])) for c in cells(NOTEBOOKS / f"{stem}.ipynb")]
+        assert stored == build.cells_for(stem), f"{stem}: out of step with lessons/{stem}.md, run make lessons"
+
+
+def test_sources_use_only_the_known_tags():
+    """A misspelt tag would keep a cell in both builds without a word."""
+    import build
+    known = {build.LAB_ONLY, build.APP_ONLY}
+    for stem in build.STEMS:
+        for cell in build.source(stem).cells:
+            assert set(cell.metadata.get("tags", [])) <= known, (stem, cell.source[:60])
+
+
+def test_tags_choose_the_build():
+    """A lab-only cell is in notebooks/ and not in the app, an app-only cell the other way round."""
+    import build
+    start = build.source("00_start_here").cells
+    lab_only = next(c.source for c in start if build.LAB_ONLY in c.metadata.get("tags", []))
+    app_only = next(c.source for c in start if build.APP_ONLY in c.metadata.get("tags", []))
+    lab = [s for _, s in build.cells_for("00_start_here")]
+    app = [s for _, s in build.cells_for("00_start_here", app=True)]
+    assert lab_only in lab and lab_only not in app
+    assert app_only in app and app_only not in lab
 
 
 def test_every_lesson_leads_to_the_next(tmp_path):
     import build
-    for index, (stem, _) in enumerate(build.LESSONS):
+    for index, stem in enumerate(build.STEMS):
         footer = "".join(cells(NOTEBOOKS / f"{stem}.ipynb")[-1]["source"])
         targets = re.findall(r"\]\(([^)]+\.ipynb)\)", footer)
         assert all((NOTEBOOKS / t).exists() for t in targets)
-        if index + 1 < len(build.LESSONS):
-            assert targets[0] == f"{build.LESSONS[index + 1][0]}.ipynb"
+        if index + 1 < len(build.STEMS):
+            assert targets[0] == f"{build.STEMS[index + 1]}.ipynb"
 
 
 def test_app_copies_need_no_code_and_no_exercise_notebooks(tmp_path):

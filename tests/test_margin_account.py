@@ -5,7 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import pandas as pd
+
 import exposure_kit as ek
+
+NO_RATES = pd.DataFrame({"underlying": ["BTC"], "floor": [0.0]})
 
 
 def perp(side, quantity, price, entry=None, underlying="BTC", name=None, **extra):
@@ -158,8 +162,108 @@ def test_after_matches_coin_pnl_shock():
     (lambda b: ek.MarginAccount(b, 1_000).liquidating_move("DOGE"), "underlying"),
     (lambda b: ek.MarginAccount(b, 1_000).after({"BTC": -2}), "moves"),
     (lambda b: ek.MarginAccount(b, 1_000, mode="isolated", isolated_margin={"zz": 5}),
-     "isolated_margin")])
+     "isolated_margin"),
+    (lambda b: ek.MarginAccount(b, 1_000, venue="okx"), "venue"),
+    (lambda b: ek.MarginAccount(b, 1_000, brackets=NO_RATES), "rate")])
 def test_bad_inputs_raise_value_errors(call, field):
     book = ek.Book.from_records([perp("long", 1, 10_000)])
     with pytest.raises(ValueError, match=field):
         call(book)
+
+
+def inverse(side, face, price, entry=None, name=None):
+    record = {"underlying": "BTC", "kind": "perp", "side": side, "quantity": face / 100,
+              "contract_size": 100, "inverse": True, "price": price}
+    if entry is not None:
+        record["entry_price"] = entry
+    if name is not None:
+        record["name"] = name
+    return record
+
+
+def test_binance_coin_m_cross_example_with_maintenance_brackets():
+    # Binance, "How to Calculate Liquidation Price of COIN-M Futures Contracts" (FAQ
+    # ceccfcfb4e3a45e3b48b0b1bb1a8ae46) and its calculator, as quoted on dev.binance.vision
+    # (topic 6292): wallet 101 BTC, long $10M (100,000 contracts of $100) at 45,000; the tier of
+    # a ~300 BTC position has rate 12.5 % and maintenance amount 11.605 BTC; the calculator gives
+    # 33,599.40. LP = F (1 + mmr) / (WB + cum + F / EP).
+    assert ek.coin_margined_liquidation_price("long", 10_000_000, 45_000, 101, 0.125,
+                                              11.605) == pytest.approx(33_599.40, abs=0.05)
+    book = ek.Book.from_records([inverse("long", 10_000_000, 45_000, 45_000)])
+    account = ek.MarginAccount(book, 0, collateral={"BTC": 101}, brackets="example")
+    assert 45_000 * (1 + account.liquidating_move("BTC")) == pytest.approx(33_599.40, abs=0.05)
+    # without tiers, one flat 12.5 % and no maintenance amount: 11.25M / 323.22 = 34,805.78
+    flat = ek.MarginAccount(book, 0, collateral={"BTC": 101}, maintenance_margin_rate=0.125)
+    assert 45_000 * (1 + flat.liquidating_move("BTC")) == pytest.approx(34_805.78, abs=0.05)
+    # the sample table rebuilds the FAQ's amount from floors and rates
+    table = ek.read_brackets()
+    btc = table[table["underlying"] == "BTC"]
+    assert ek.maintenance_amounts(btc["floor"], btc["rate"])[6] == pytest.approx(11.605)
+
+
+def test_coin_margined_isolated_position_with_coin_collateral():
+    # Binance's COIN-M formula in isolated mode (TMM = UPNL = 0): $10,000 face long at 10,000
+    # with 1 BTC of isolated margin, mmr 0.5 %: LP = 10,000 x 1.005 / (1 + 10,000 / 10,000)
+    # = 5,025.
+    assert ek.coin_margined_liquidation_price("long", 10_000, 10_000, 1, 0.005) == \
+        pytest.approx(5_025)
+    book = ek.Book.from_records([inverse("long", 10_000, 10_000, 10_000, name="BTCUSD")])
+    account = ek.MarginAccount(book, 0, mode="isolated", isolated_collateral={"BTCUSD": 1})
+    assert not account.is_liquidated()
+    assert account.margin_ratio() == pytest.approx(50 / 10_000)    # 0.5 % x 10,000 / $10,000
+    assert 10_000 * (1 + account.liquidating_move("BTC")) == pytest.approx(5_025)
+
+
+def test_bybit_and_binance_liquidation_conventions():
+    # Bybit, "Liquidation Price (USDT Contract)", example 1: 1 BTC long at 20,000 with 50x
+    # leverage (400 USDT), MMR 0.5 %: maintenance on the entry value 100, LP = 20,000 - 300
+    # = 19,700. Binance's form charges 0.5 % at the liquidation price: 19,600 / 0.995 = 19,698.49.
+    assert ek.liquidation_price("long", 1, 20_000, 400, 0.005, venue="bybit") == \
+        pytest.approx(19_700)
+    assert ek.liquidation_price("long", 1, 20_000, 400, 0.005) == pytest.approx(19_698.49, abs=0.005)
+    book = ek.Book.from_records([perp("long", 1, 20_000, 20_000)])
+    bybit = ek.MarginAccount(book, 400, mode="isolated", venue="bybit")
+    binance = ek.MarginAccount(book, 400, mode="isolated")
+    assert 20_000 * (1 + bybit.liquidating_move("BTC")) == pytest.approx(19_700)
+    assert 20_000 * (1 + binance.liquidating_move("BTC")) == pytest.approx(19_698.49, abs=0.005)
+    # the page's short formula, LP = entry + (IM - MM) / size: 20,000 + 300 = 20,300
+    assert ek.liquidation_price("short", 1, 20_000, 400, 0.005, venue="bybit") == \
+        pytest.approx(20_300)
+
+
+def test_options_in_a_margin_account_follow_deribits_standard_margin():
+    # Deribit's standard margin for BTC options (Deribit knowledge base, "Margin" / inverse
+    # options, as quoted by TSLab's "Deribit Margin Requirements Calculation"): a long option
+    # needs no maintenance; a short call 0.075 + mark (BTC per contract); a short put
+    # max(0.075, 0.075 x mark) + mark. BTC at 60,000, 2 BTC of calls marked 0.05 BTC ($3,000)
+    # and 1 BTC of puts marked 0.02 BTC ($1,200):
+    #   short calls: 2 x (0.075 + 0.05) x 60,000 = 15,000; short put: (0.075 + 0.02) x 60,000
+    #   = 5,700; equity = wallet 20,000 - 2 x 3,000 - 1,200 (the marks they owe) = 12,800.
+    def option(side, kind, quantity, premium, name):
+        return {"name": name, "underlying": "BTC", "kind": "option", "side": side,
+                "quantity": quantity, "price": 60_000, "option_type": kind, "premium": premium,
+                "delta": 0.4 if kind == "call" else -0.3}
+    short = ek.Book.from_records([option("short", "call", 2, 3_000, "c"),
+                                  option("short", "put", 1, 1_200, "p")])
+    account = ek.MarginAccount(short, 20_000)
+    assert account.maintenance_margin() == pytest.approx(15_000 + 5_700)
+    assert account.equity() == pytest.approx(12_800)
+    # long, the same options need nothing and their marks are equity: 20,000 + 7,200
+    long = ek.Book.from_records([option("long", "call", 2, 3_000, "c"),
+                                 option("long", "put", 1, 1_200, "p")])
+    held = ek.MarginAccount(long, 20_000)
+    assert held.maintenance_margin() == 0 and held.equity() == pytest.approx(27_200)
+
+
+def test_one_account_one_reading_of_inverse_pnl():
+    # 1 BTC of collateral and an inverse short of $50,000 face at 50,000: the short's coin P&L
+    # cancels the collateral's, so USD equity stays 50,000 (Deribit's "Equity + Delta Total"
+    # of such an account is 0); the account's book reads the same: net 0 after -30 % or +50 %.
+    book = ek.Book.from_records([inverse("short", 50_000, 50_000, 50_000)])
+    account = ek.MarginAccount(book, 0, collateral={"BTC": 1})
+    for move in (-0.3, 0.5):
+        after = account.after({"BTC": move})
+        assert after.equity() == pytest.approx(50_000)
+        assert after.book.net_exposure() == pytest.approx(0, abs=1e-6)
+        # an account that sweeps the coin P&L to USD reads face: -15,000 / +25,000
+        assert after.book.net_exposure(inverse="face") == pytest.approx(50_000 * move)

@@ -49,7 +49,8 @@ q2 = NumberQuestion(
                                        "top."),
               Mistake(RHO, "the correlation alone is not the ratio: scale it by sE / sH.")])
 
-BETA_ETH = 1.3
+# ETH's beta to BTC from the same vols and correlation: rho x sETH / sBTC = 0.85 x 0.70 / 0.55
+BETA_ETH = round(RHO * S_H / S_E, 2)
 ETH_LONG = [{"name": "ETH-SPOT", "underlying": "ETH", "kind": "spot", "side": "long",
              "notional": 240_000}]
 _ETH_BOOK = _b.Book.from_records(ETH_LONG)
@@ -109,7 +110,8 @@ _RISK = residual_risk_usd(300_000, S_E, S_H, RHO, 1.0)
 q5 = ChoiceQuestion(
     "Is a zero net neutral?",
     f"A book is long {usd(300_000)} of BTC perps and short {usd(300_000)} of ETH perps: its "
-    f"notional net is zero. Use ETH's beta of {BETA_ETH:g} and the vols above. Which is true?",
+    f"notional net is zero. ETH's beta to BTC follows from the vols and correlation above: "
+    f"rho x sETH / sBTC = {RHO:g} x {S_H:g} / {S_E:g} = {BETA_ETH:g}. Which is true?",
     {"a": "it is flat: the notional net is zero, so a market move cannot hurt it",
      "b": "it is beta-short (the ETH short moves more than the BTC long) and keeps a residual "
           "risk of tens of thousands of dollars a year",

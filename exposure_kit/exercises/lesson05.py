@@ -52,9 +52,10 @@ LONG = dict(side="long", quantity=2.0, entry_price=62_000, wallet_balance=9_000,
 _LIQ = liquidation_price(**LONG)
 q3 = NumberQuestion(
     "Liquidation price of an isolated long",
-    f"An isolated-margin long of {LONG['quantity']:g} BTC on a USDT-margined perp, entered at "
+    f"An isolated-margin long of {LONG['quantity']:g} BTC on a Binance USDⓈ-M perp, entered at "
     f"{usd(LONG['entry_price'])} with {usd(LONG['wallet_balance'])} of margin; the maintenance "
-    f"margin rate is {LONG['maintenance_margin_rate']:.1%}. At what price is it liquidated?",
+    f"margin rate is {LONG['maintenance_margin_rate']:.1%}. Binance charges the maintenance "
+    "margin at the liquidation price itself. At what price is it liquidated?",
     _LIQ, abs_tol=0.01, setup=data_code(position=LONG),
     hints=["Liquidation comes when margin + P&L falls to the maintenance margin "
            "q x P x mmr, not to zero.",
@@ -64,7 +65,11 @@ q3 = NumberQuestion(
                       "that is where the margin is used up entirely; the venue liquidates "
                       "earlier, when what is left reaches the maintenance margin."),
               Mistake(liquidation_price(**dict(LONG, side="short")),
-                      "that is the price for a short; a long is liquidated below its entry.")])
+                      "that is the price for a short; a long is liquidated below its entry."),
+              Mistake(liquidation_price(**LONG, venue="bybit"),
+                      "that is Bybit's convention, maintenance charged on the value at entry; "
+                      "this position is on Binance, which charges it at the liquidation price "
+                      "(venue=\"binance\", the default).")])
 
 WALLET = 25_000.0
 BTC_QTY, BTC_PRICE, ETH_QTY, ETH_PRICE = 3.0, 61_000, 50.0, 3_050

@@ -80,8 +80,9 @@ q4 = NumberQuestion(
     "The coin-margined account in the face view",
     f"The same short sits in an account holding {COLLATERAL['quantity']:g} BTC of collateral. "
     f"At entry ({usd(ENTRY)}) the short's face was worth exactly that many BTC. Now, at "
-    f"{usd(NOW)}, counting the short at its **face** (face / today's price in BTC), what is the "
-    "account's net exposure **in BTC**?",
+    f"{usd(NOW)}, read the account as one that sweeps the short's coin P&L into USD as it "
+    "goes, the **face** reading (`inverse=\"face\"`: the short counts as face / today's price "
+    "in BTC). What is the account's net exposure **in BTC** in that reading?",
     _ACCOUNT_FACE, abs_tol=1e-4,
     setup=data_code(records=[COLLATERAL, INVERSE]) + "\nbook = ek.Book.from_records(records)",
     hints=["The face is fixed in USD, so in BTC it shrinks as the price rises.",

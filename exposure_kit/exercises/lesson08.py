@@ -43,7 +43,7 @@ q2 = NumberQuestion(
     hints=["Delta-adjusted exposure = delta x quantity x forward.",
            "In code: `book.net_exposure(measure=\"delta\")`."],
     solution='answer = book.net_exposure(measure="delta")',
-    mistakes=[Mistake(_CALLS.net_exposure(), "the delta was ignored: that is the notional the "
+    mistakes=[Mistake(_CALLS.net_exposure(measure="notional"), "the delta was ignored: that is the notional the "
                                              "calls cover, not how much they move."),
               Mistake(_CALLS.net_exposure(measure="delta") / OPTION["forward"],
                       "that is in BTC; the question asks for USD.")])
@@ -60,7 +60,7 @@ q3 = NumberQuestion(
     hints=["A perp's delta is 1: it counts at its notional.",
            "In code: `book.net_exposure(measure=\"delta\")`."],
     solution='answer = book.net_exposure(measure="delta")',
-    mistakes=[Mistake(BOOK.net_exposure(), "the delta was ignored: the calls counted at their "
+    mistakes=[Mistake(BOOK.net_exposure(measure="notional"), "the delta was ignored: the calls counted at their "
                                            "full notional."),
               Mistake(_CALLS.net_exposure(measure="delta") + 150_000,
                       "the perp short was added, not subtracted.")])
@@ -73,7 +73,7 @@ q4 = NumberQuestion(
     hints=["The hedge cancels the delta-adjusted net of question 3.",
            "In code: `-ek.hedge_notional(book, measure=\"delta\")`."],
     solution='answer = -ek.hedge_notional(book, measure="delta")',
-    mistakes=[Mistake(-hedge_notional(BOOK), "you hedged the notional: the calls move by their "
+    mistakes=[Mistake(-hedge_notional(BOOK, measure="notional"), "you hedged the notional: the calls move by their "
                                              "delta, not their full size."),
               Mistake(_CALLS.net_exposure(measure="delta"), "the perp already sold counts: "
                                                             "hedge only what is left.")])

@@ -95,15 +95,17 @@ _INV = _b.Book.from_records(INVERSE_CARRY)
 q4 = NumberQuestion(
     "A basis trade drifts directional",
     f"A basis trade buys 5 BTC of spot at {usd(ENTRY)} and sells 3,200 inverse quarterly "
-    "contracts of $100 face, flat at entry. BTC then rallies 30 %. Counting the inverse short at "
-    "its USD face, what is the trade's net exposure in USD now?",
+    "contracts of $100 face, flat at entry. BTC then rallies 30 %. The account sweeps the "
+    "future's coin P&L into USD as it comes in, so read the inverse short at its USD face "
+    "(`inverse=\"face\"`). What is the trade's net exposure in USD now?",
     _INV.shock({"BTC": RALLY}).net_exposure(),
     setup=data_code(records=INVERSE_CARRY, rally=RALLY) + "\nbook = ek.Book.from_records(records)",
     hints=["The spot's USD value rises with the price; the inverse future's USD face does not.",
            "In code: `book.shock({\"BTC\": rally}).net_exposure()`."],
     solution='answer = book.shock({"BTC": rally}).net_exposure()',
-    mistakes=[Mistake(0.0, "flat at entry is not flat after a move: the inverse short is fixed "
-                           "in USD while the spot grows."),
+    mistakes=[Mistake(0.0, "that is the reading of an account that keeps the coin P&L; this one "
+                           "sweeps it to USD, so the inverse short stays fixed in USD while the "
+                           "spot grows."),
               Mistake(-_INV.shock({"BTC": RALLY}).net_exposure(), "the sign is flipped: the "
                                                                   "spot grew, so the book "
                                                                   "leans long.")])

@@ -54,7 +54,7 @@ class BookDashboard(Dashboard):
         return cls(book)
 
     def _controls(self):
-        sizes = np.abs(self.book.exposures().to_numpy())
+        sizes = np.abs(self.book.exposures(measure="notional").to_numpy())   # face: what resized sets
         top = max(float(sizes.max(initial=0.0)) * 2, 50_000.0)
         sides = self.book.to_frame()["side"].tolist()
         controls = {}

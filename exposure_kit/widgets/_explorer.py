@@ -40,7 +40,8 @@ class BookExplorer(Dashboard):
     """
 
     title = "Your book"
-    hint = "group by venue, then switch the measure to delta: which venue carries the risk?"
+    hint = ("group by venue, then switch the measure to notional: how much bigger do the options "
+            "look at face than at delta?")
     figsize = (6.4, 4.0)
     margins = {"left": 0.2, "right": 0.97, "top": 0.92, "bottom": 0.1}
 
@@ -77,8 +78,8 @@ class BookExplorer(Dashboard):
         look = {"style": _STYLE, "layout": _LAYOUT}
         return {"group": widgets.Dropdown(options=columns, value="underlying",
                                           description="Group by", **look),
-                "measure": widgets.Dropdown(options=["notional", "delta", "beta"],
-                                            value="notional", description="Measure", **look),
+                "measure": widgets.Dropdown(options=["delta", "notional", "beta"],
+                                            value="delta", description="Measure", **look),
                 "equity": widgets.FloatText(value=self._equity or 0.0,
                                             description="Equity $ (0: none)", **look)}
 

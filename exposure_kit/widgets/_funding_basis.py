@@ -40,8 +40,8 @@ class FundingBasisDashboard(Dashboard):
     """
 
     title = "Funding and basis: a carry trade drifting directional"
-    hint = ("switch the perp to inverse and move BTC down 30 %: the trade meant to be flat is "
-            "now net short in USD terms.")
+    hint = ("switch the perp to inverse and move BTC down 30 %: read at face (coin P&L swept "
+            "to USD), the trade meant to be flat is now net short.")
 
     def __init__(self, notional: float = 100_000, funding_rate: float = 0.0001,
                  basis: float = 0.0, btc_move: float = 0.0, leg: str = "linear") -> None:
@@ -85,5 +85,7 @@ class FundingBasisDashboard(Dashboard):
             ("Funding per year (3 payments a day x 365)",
              f"the short {verb} {fmt.usd(abs(received) * PERIODS_PER_YEAR)}"),
             ("P&L of the moves (price and basis)", fmt.usd(pnl)),
-            ("Net exposure now", fmt.describe_net(moved.net_exposure())),
+            ("Net exposure now" + (" (inverse at face: coin P&L swept to USD)"
+                                   if leg == "inverse" else ""),
+             fmt.describe_net(moved.net_exposure())),
         ], headline=f"{fmt.describe_net(moved.net_exposure())}; the short {verb} funding")

@@ -83,9 +83,9 @@ class OptionDeltaDashboard(Dashboard):
         calls = book.exposures(measure="delta").iloc[0]
         return readout_table([
             ("Call delta", f"{delta:.3f}"),
-            ("Calls' notional", fmt.usd(book.exposures().iloc[0])),
+            ("Calls' notional", fmt.usd(book.exposures(measure="notional").iloc[0])),
             ("Calls' delta exposure", fmt.usd(calls)),
             ("Perp hedge", fmt.usd(book.exposures().iloc[1])),
-            ("Net, counting notional", fmt.describe_net(book.net_exposure())),
+            ("Net, counting notional", fmt.describe_net(book.net_exposure(measure="notional"))),
             ("Net, counting delta", fmt.describe_net(book.net_exposure(measure="delta"))),
         ], headline=f"delta-adjusted: {fmt.describe_net(book.net_exposure(measure='delta'))}")
