@@ -3,6 +3,7 @@
 #   make test       the whole suite: engine, widgets, notebooks (nbval), exercises, a real browser
 #   make app        the lessons as Voila web apps (APP_IP=0.0.0.0 to serve a classroom network,
 #                   APP_CLASS_POOL=01=30 to have lesson 01 warm for 30 learners)
+#   make app-instructor  the same, each quiz with a "Show all solutions" switch (for a projector)
 #   make bench      the speed figures
 #   make solutions  exercise notebooks with their solutions filled in, under build/solutions
 #   make lessons    notebooks/ rebuilt (and run) from the lesson sources, lessons/NN_name.md
@@ -16,7 +17,7 @@ APP_IP ?= 127.0.0.1
 APP_PORT ?= 8866
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab app test bench solutions lessons browser clean venv
+.PHONY: lab app app-instructor test bench solutions lessons browser clean venv
 
 venv: $(STAMP)
 
@@ -51,6 +52,13 @@ VOILA_OPTIONS := --VoilaConfiguration.strip_sources=True --VoilaConfiguration.sh
 app: $(STAMP)
 	$(PY) lessons/build.py --app $(APP_DIR)
 	$(PY) -m exposure_kit.app_server $(APP_DIR) --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
+		--Voila.port_retries=0 $(VOILA_OPTIONS)
+
+# The instructor's copy: a separate folder, so a learners' app never serves the switch.
+app-instructor: $(STAMP)
+	$(PY) lessons/build.py --app build/app-instructor --instructor
+	$(PY) -m exposure_kit.app_server build/app-instructor --no-browser --Voila.ip=$(APP_IP) \
+		--port=$(APP_PORT) \
 		--Voila.port_retries=0 $(VOILA_OPTIONS)
 
 # Debian's chromium for the browser tests, installed with apt when missing and we are allowed to.

@@ -3,6 +3,8 @@
     .venv/bin/python lessons/build.py               # every lesson, executed, into notebooks/
     .venv/bin/python lessons/build.py 03 06         # only lessons 03 and 06
     .venv/bin/python lessons/build.py --app DIR     # the web-app copies that `make app` serves
+    .venv/bin/python lessons/build.py --app DIR --instructor   # the same, quizzes with a
+                                                    # "Show all solutions" switch (a projector)
 
 A source, ``lessons/NN_name.md``, is a jupytext notebook in MyST Markdown: prose is markdown,
 code is a ``{code-cell}``. JupyterLab opens it as a notebook (jupytext), so it can be edited and
@@ -13,19 +15,23 @@ run there. Two cell tags choose where a cell goes:
 
 A code cell whose first line is ``# NBVAL_CHECK_OUTPUT`` has its printed output compared by
 ``make test`` (nbval reads that comment; it is kept as written in both builds). Every lesson ends
-with a link to the next one, added here.
+with a link to the next one, added here. Write dollar signs in prose as plain ``$``: the build
+escapes them so that JupyterLab and Voila show them as text, not as mathematics.
 
 The JupyterLab notebooks are stored executed, so the checked cells (the key numbers of each
 example) are compared by ``make test``: an engine change that moves them fails the suite. The app
 copies are not executed: Voila runs them for each visitor.
 """
 import pathlib
+import re
 import sys
 
 import jupytext
 import nbformat
 from nbclient import NotebookClient
 from nbconvert.preprocessors import TagRemovePreprocessor
+
+from exposure_kit._markdown import dollars_as_text
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -65,13 +71,27 @@ def without_tagged(nb, tag):
 
 
 def notebook(stem, app=False):
-    """The lesson for JupyterLab (or for the app): untagged cells, plain metadata, stable ids."""
+    """The lesson for JupyterLab (or for the app): untagged cells, plain metadata, stable ids,
+    dollar signs in prose kept as text."""
     kept = without_tagged(source(stem), LAB_ONLY if app else APP_ONLY)
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": dict(KERNELSPEC)})
     sources = [(c.cell_type, c.source) for c in kept.cells] + [("markdown", footer(stem))]
     for number, (kind, text) in enumerate(sources):
-        make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
-        nb.cells.append(make(text, id=f"cell-{number:02d}"))
+        if kind == "markdown":
+            cell = nbformat.v4.new_markdown_cell(dollars_as_text(text))
+        else:
+            cell = nbformat.v4.new_code_cell(text)
+        cell.id = f"cell-{number:02d}"
+        nb.cells.append(cell)
+    return nb
+
+
+def for_instructor(nb):
+    """The app copy whose quizzes have the "Show all solutions" switch (``quiz("NN")`` becomes
+    ``quiz("NN", instructor=True)``); learners' copies never have it."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = re.sub(r'\bquiz\("(\d\d)"\)', r'quiz("\1", instructor=True)', cell.source)
     return nb
 
 
@@ -80,13 +100,15 @@ def cells_for(stem, app=False):
     return [(c.cell_type, c.source) for c in notebook(stem, app).cells]
 
 
-def build(target, only=None, run=True, app=False):
+def build(target, only=None, run=True, app=False, instructor=False):
     target = pathlib.Path(target)
     target.mkdir(parents=True, exist_ok=True)
     for stem in STEMS:
         if only and not any(stem.startswith(o) for o in only):
             continue
         nb = notebook(stem, app)
+        if instructor:
+            nb = for_instructor(nb)
         if run:
             NotebookClient(nb, timeout=120, kernel_name="python3",
                            resources={"metadata": {"path": str(target)}}).execute()
@@ -97,7 +119,10 @@ def build(target, only=None, run=True, app=False):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    instructor = "--instructor" in args
+    args = [a for a in args if a != "--instructor"]
     if args[:1] == ["--app"]:
-        build(args[1] if len(args) > 1 else ROOT / "build" / "app", run=False, app=True)
+        build(args[1] if len(args) > 1 else ROOT / "build" / "app", run=False, app=True,
+              instructor=instructor)
     else:
         build(ROOT / "notebooks", args or None)

@@ -336,3 +336,99 @@ def test_any_answer_gets_a_verdict_and_never_the_expected_value(answer, index):
     assert result.status in (CORRECT, INCORRECT, NOT_ATTEMPTED) and str(result)
     if not result.correct:
         assert_keeps_secret(question, result.message)
+
+
+# ----- worked solutions and the slips every number question recognises ---------------------------
+ANSWERABLE = [q for q in ALL if isinstance(q, (NumberQuestion, ChoiceQuestion))]
+ANSWERABLE_IDS = [i for q, i in zip(ALL, IDS) if isinstance(q, (NumberQuestion, ChoiceQuestion))]
+
+
+def stated_forms(value: float) -> list[str]:
+    """How a worked solution may state a number: dollars, with or without cents, or decimals."""
+    forms = [ek.usd(value), ek.usd(value, cents=True), f"{value:.3g}", f"{value:.4g}"]
+    forms += [f"{value:,.{places}f}" for places in range(5)]
+    return forms
+
+
+@pytest.mark.parametrize("question", ANSWERABLE, ids=ANSWERABLE_IDS)
+def test_worked_solution_shows_the_arithmetic_and_states_the_expected_answer(question):
+    text = str(question.solution())
+    assert question.working and text.index(question.working) < text.index(question.solution_code)
+    assert "\n" in question.working, f"{question!r}: one line is not a worked solution"
+    if isinstance(question, NumberQuestion):
+        forms = stated_forms(question.expected())
+        assert any(form in question.working for form in forms), \
+            f"{question!r} does not state {forms[0]}:\n{question.working}"
+    else:
+        assert f"({question.expected()})" in question.working, question.working
+
+
+@pytest.mark.parametrize("question", ANSWERABLE, ids=ANSWERABLE_IDS)
+def test_last_hint_leads_to_the_method_not_to_a_library_call(question):
+    last = question.hints[-1]
+    assert "In code" not in last and "ek." not in last and "book." not in last, last
+
+
+@pytest.mark.parametrize("question", [q for q in ALL if isinstance(q, NumberQuestion)],
+                         ids=[i for q, i in zip(ALL, IDS) if isinstance(q, NumberQuestion)])
+def test_each_recognised_slip_fails_with_its_own_message(question):
+    for answer, message in question.slips():
+        result = question.check(answer)
+        assert result.status == INCORRECT and result.message == message, \
+            f"{question!r}: {answer!r} -> {result}"
+        assert_keeps_secret(question, result.message)
+
+
+def test_the_generic_slips_each_have_their_message():
+    from exposure_kit.exercises import _framework as fw
+    # 05's gross leverage: $765,000 gross on $60,000 equity is 12.75x (765,000 / 60,000)
+    leverage = NumberQuestion("l", "?", 12.75, abs_tol=0.005, percent=True, equity=60_000,
+                              hints=[], solution="answer = 12.75")
+    assert leverage.check(1275).message == fw.PERCENT_FOR_FRACTION
+    assert leverage.check(765_000).message == fw.FORGOT_EQUITY
+    assert leverage.check(12.8).message.startswith("close, but not within the tolerance")
+    assert leverage.check(13).message == fw.ROUNDED_TOO_FAR
+    # a liquidating move of -12.81 %: -12.8 is the percent, -0.13 the fraction rounded too far
+    move = NumberQuestion("m", "?", -0.12809, abs_tol=5e-4, percent=True, hints=[],
+                          solution="answer = -0.12809")
+    assert move.check(-12.8).message == fw.PERCENT_FOR_FRACTION
+    assert move.check(-0.13).message == fw.ROUNDED_TOO_FAR
+    share = NumberQuestion("p", "?", 25.0, unit="percent", hints=[], solution="answer = 25")
+    assert share.check(0.25).message == fw.FRACTION_FOR_PERCENT
+    # 3 BTC at $58,000 is $174,000 of spot
+    spot = NumberQuestion("s", "?", 174_000, unit="usd", price=58_000, quantity=3,
+                          hints=[], solution="answer = 174_000")
+    assert spot.check(174).message == fw.IN_THOUSANDS
+    assert spot.check(3).message == fw.COIN_FOR_USD
+    assert spot.check(58_000).message == fw.FORGOT_QUANTITY
+    # 0.4 BTC at $75,000 is $30,000
+    coin = NumberQuestion("c", "?", 0.4, unit="coin", price=75_000, abs_tol=1e-4, hints=[],
+                          solution="answer = 0.4")
+    assert coin.check(30_000).message == fw.USD_FOR_COIN
+    # 1,200 inverse contracts of $100 face: $120,000 of face, 1.6 BTC at $75,000
+    face = NumberQuestion("f", "?", -1.6, unit="coin", price=75_000, face=120_000,
+                          abs_tol=1e-4, hints=[], solution="answer = -1.6")
+    assert face.check(-120_000).message == fw.FACE_FOR_COIN
+    # 12 calls of 1 BTC with a $100 contract size: forgetting the size divides by 100
+    size = NumberQuestion("k", "?", 150_000, contract_size=100, hints=[],
+                          solution="answer = 150_000")
+    assert size.check(1_500).message == fw.FORGOT_CONTRACT_SIZE
+
+
+def test_the_issues_slips_on_lesson_05():
+    from exposure_kit.exercises import _framework as fw, lesson05 as ex
+    assert ex.q1.check(765_000).message == fw.FORGOT_EQUITY
+    assert ex.q1.check(1_275).message == fw.PERCENT_FOR_FRACTION
+    assert ex.q4.check(-12.8).message == fw.PERCENT_FOR_FRACTION
+    assert ex.q4.check(-0.13).message == fw.ROUNDED_TOO_FAR
+    assert "quantity" in ex.q3.check(53_000).message
+    from exposure_kit.exercises import lesson01
+    assert lesson01.q1.check(40).message == fw.IN_THOUSANDS
+
+
+@pytest.mark.parametrize("question", [q for q in ALL if isinstance(q, ChoiceQuestion)],
+                         ids=[i for q, i in zip(ALL, IDS) if isinstance(q, ChoiceQuestion)])
+def test_the_right_option_is_not_given_away_by_its_length(question):
+    right = len(question.options[question.expected()])
+    longest_wrong = max(len(t) for k, t in question.options.items() if k != question.expected())
+    assert right <= 1.25 * longest_wrong, question.options

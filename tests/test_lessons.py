@@ -36,7 +36,8 @@ def test_lesson_structure(path):
     assert "**Predict first.**" in prose
     assert "## Key points" in prose
     assert re.search(r"widgets\.\w+(Dashboard|Explorer)\(", code)
-    assert "# NBVAL_CHECK_OUTPUT" in code                      # key numbers compared by nbval
+    # key numbers compared by nbval, or revealed by a prediction that test_practice.py drives
+    assert "# NBVAL_CHECK_OUTPUT" in code or "widgets.Prediction(" in code
     links = re.findall(r"\]\((\.\./exercises/[^)]+\.ipynb)\)", prose)
     assert links and all((NOTEBOOKS / link).resolve().exists() for link in links)
     assert Path(links[0]).stem == path.stem                    # the lesson's own exercises
@@ -94,6 +95,14 @@ def test_sources_use_only_the_known_tags():
             assert set(cell.metadata.get("tags", [])) <= known, (stem, cell.source[:60])
 
 
+def test_sources_read_back_as_written():
+    """A source saved from JupyterLab (jupytext) comes out as it went in: no noise in diffs."""
+    import build
+    import jupytext
+    for path in build.SOURCES:
+        assert jupytext.writes(jupytext.read(path), fmt="md:myst") == path.read_text(), path.name
+
+
 def test_tags_choose_the_build():
     """A lab-only cell is in notebooks/ and not in the app, an app-only cell the other way round."""
     import build
@@ -126,16 +135,33 @@ def test_app_copies_need_no_code_and_no_exercise_notebooks(tmp_path):
         prose = text(app, "markdown")
         assert "../exercises/" not in prose and "Shift+Enter" not in prose, lesson.name
         assert "NBVAL" not in prose and "exposure_kit.plots" not in prose, lesson.name
-        assert text(app, "code") == text(lesson, "code")       # the same computations
+        quiz = f'\nfrom exposure_kit.exercises import quiz\nquiz("{lesson.name[:2]}")'
+        assert text(app, "code") == text(lesson, "code") + (quiz if lesson.name[:2] != "00" else "")
     assert "JupyterLab" in text(tmp_path / "01_net_vs_gross.ipynb", "markdown")
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_every_chart_is_shown(path):
     for cell in cells(path):
-        if cell["cell_type"] == "code" and "plots." in "".join(cell["source"]):
+        source = "".join(cell["source"])
+        # a prediction's chart is drawn only when the learner answers (tests/test_practice.py)
+        if cell["cell_type"] == "code" and "plots." in source and "Prediction(" not in source:
             assert any("image/png" in o.get("data", {}) for o in cell["outputs"]), \
                 f"{path.name}: a chart cell shows no picture"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_every_dashboard_is_stored_with_a_picture(path):
+    """Opened before it is run, JupyterLab draws the stored picture (not ``VBox(children=...``);
+    tests/test_still_pictures_browser.py looks at the page."""
+    dashboards = [c for c in cells(path) if c["cell_type"] == "code"
+                  and re.search(r"widgets\.\w+(Dashboard|Explorer)\(", "".join(c["source"]))]
+    assert dashboards
+    for cell in dashboards:
+        shown = ["".join(o["data"].get("text/html", "")) for o in cell["outputs"]
+                 if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        assert len(shown) == 1 and "ek-still" in shown[0], path.name
+        assert "data:image/png;base64," in shown[0], path.name
 
 
 def test_lessons_use_only_the_public_api():

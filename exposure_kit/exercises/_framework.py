@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._book import Book, ExposureSummary, Position
+from .._markdown import NO_MATHS
 
 __all__ = ["____", "Placeholder", "Result", "Mistake", "Question", "NumberQuestion",
            "ChoiceQuestion", "FunctionQuestion", "BookQuestion", "Requirement", "Progress",
@@ -102,10 +103,11 @@ class Result:
         colour, background = _COLOURS.get(self.status, _COLOURS["info"])
         body = html.escape(self.message).replace("\n", "<br>")
         if self.status == "solution":
-            body = f"<pre style='margin:4px 0 0 0'>{html.escape(self.message)}</pre>"
+            body = (f"<pre style='margin:4px 0 0 0;font-family:monospace;line-height:1.35'>"
+                    f"{html.escape(self.message)}</pre>")
         text = f"<b>{html.escape(self._heading())}</b>" + (f": {body}" if self.message else "")
-        # tex2jax_ignore: MathJax must not read "$30,000 ... $50,000" as mathematics
-        return (f"<div class='tex2jax_ignore' style='border-left:4px solid {colour};background:{background};"
+        # MathJax must not read "$30,000 ... $50,000" as mathematics
+        return (f"<div class='{NO_MATHS}' style='border-left:4px solid {colour};background:{background};"
                 f"color:{colour};padding:6px 10px;margin:4px 0;font-family:sans-serif'>"
                 f"{text}</div>")
 
@@ -153,9 +155,12 @@ class Question:
     hints : sequence of str
         Given one more at each call of :meth:`hint`.
     solution : str
-        Python code that computes the answer; it is what :meth:`solution` shows and what the
-        solutions notebooks put in the answer cell. It assigns ``answer`` (or defines the
+        Python code that computes the answer; :meth:`solution` shows it after the working, and
+        the solutions notebooks put it in the answer cell. It assigns ``answer`` (or defines the
         function the question asks for).
+    working : str, optional
+        The arithmetic with the question's own numbers, ending on the answer (written from
+        numbers the package computes); :meth:`solution` shows it first.
     mistakes : sequence of Mistake
     setup : str, optional
         Code the notebook runs before the answer cell (the question's data).
@@ -167,8 +172,10 @@ class Question:
     default_blank = "answer = ____   # your answer here"
 
     def __init__(self, title: str, prompt: str, *, hints: Sequence[str], solution: str,
-                 mistakes: Sequence[Mistake] = (), setup: str = "", blank: str = "") -> None:
+                 mistakes: Sequence[Mistake] = (), setup: str = "", blank: str = "",
+                 working: str = "") -> None:
         self.title = title
+        self.working = working.strip()
         self.prompt = prompt
         self.hints = list(hints)
         self.solution_code = solution.strip()
@@ -197,21 +204,31 @@ class Question:
 
     def hint(self) -> Result:
         """The hints so far, one more at each call."""
+        self._hints_shown = min(self._hints_shown + 1, len(self.hints))
+        return self.hints_upto(self._hints_shown, again="call hint() again")
+
+    def hints_upto(self, count: int, again: str = "ask again") -> Result:
+        """The first ``count`` hints, numbered, and how many are left."""
         if not self.hints:
             return Result("hint", "no hint for this one: try the solution.", title="Hint")
-        self._hints_shown = min(self._hints_shown + 1, len(self.hints))
-        shown = self.hints[:self._hints_shown]
-        lines = [f"{i}. {text}" for i, text in enumerate(shown, 1)]
-        more = len(self.hints) - self._hints_shown
+        count = max(1, min(count, len(self.hints)))
+        lines = [f"{i}. {text}" for i, text in enumerate(self.hints[:count], 1)]
+        more = len(self.hints) - count
         if more:
-            lines.append(f"({more} more: call hint() again)")
-        return Result("hint", "\n".join(lines), title=f"Hint {self._hints_shown}/{len(self.hints)}")
+            lines.append(f"({more} more: {again})")
+        return Result("hint", "\n".join(lines), title=f"Hint {count}/{len(self.hints)}")
+
+    def solution_text(self) -> str:
+        """The worked solution: the arithmetic with the question's numbers, then the code."""
+        if not self.working:
+            return self.solution_code
+        return f"{self.working}\n\nIn code:\n{self.solution_code}"
 
     def solution(self) -> Result:
-        """The code that computes the answer."""
+        """The worked solution: the arithmetic with the question's numbers, then the code."""
         if self.progress is not None:
             self.progress.record_solution(self.name)
-        return Result("solution", self.solution_code, title="Solution")
+        return Result("solution", self.solution_text(), title="Worked solution")
 
     # ----- what each kind defines ----------------------------------------------------------------
     def _check(self, answer: Any) -> Result:
@@ -274,29 +291,117 @@ def _as_number(answer: Any) -> tuple[float | None, str]:
 
 _NEARLY = 0.01   # within 1 % but outside the tolerance: a rounding slip, said as such
 
+# The slips every number question recognises from what it declares (see NumberQuestion).
+PERCENT_FOR_FRACTION = ("that looks like a percentage: give it as a plain number, the "
+                        "percentage divided by 100 (25 % is 0.25).")
+FRACTION_FOR_PERCENT = ("that looks like a fraction: the question asks for a percentage, the "
+                        "fraction times 100 (0.25 is 25 %).")
+IN_THOUSANDS = ("that looks like the figure in thousands: write the whole number of dollars, "
+                "every digit, not a count of thousands.")
+FORGOT_EQUITY = ("that is the exposure itself: leverage divides the exposure by the equity.")
+FORGOT_QUANTITY = ("that is for a single coin or contract: multiply by the quantity held.")
+FORGOT_CONTRACT_SIZE = ("that leaves out the contract size: each contract is worth its size "
+                        "times the price, not one coin.")
+COIN_FOR_USD = ("that is an amount of coin: the question asks for USD (coin x price).")
+USD_FOR_COIN = ("that is an amount in USD: the question asks for coin (USD / price).")
+FACE_FOR_COIN = ("that is the inverse contract's USD face: its value in coin is the face "
+                 "divided by the price.")
+ROUNDED_TOO_FAR = ("that is the answer rounded too far: keep more decimals (round only at the "
+                   "end, if at all).")
+
 
 class NumberQuestion(Question):
     """A numeric answer, accepted within ``abs_tol`` or ``rel_tol`` of the expected value.
 
-    Besides the question's own mistakes it recognises a flipped sign, and for a fraction
-    (``percent=True`` names one such as a ratio or a move) an answer given in percent.
+    Besides the question's own mistakes it recognises the slips its keywords declare, a
+    flipped sign, an answer rounded too far, and one within 1 % of the expected value but
+    outside the tolerance ("close", said with a word on rounding).
+
+    Parameters
+    ----------
+    percent : bool
+        The answer is a fraction or a multiple (a ratio, a move, a leverage): the same in
+        percent (x 100) is named as such.
+    unit : {"usd", "coin", "percent", ""}
+        What the answer is counted in. With ``price``: coin given for USD, or USD for coin;
+        ``"percent"``: a fraction given for a percentage.
+    equity, quantity, contract_size, price, face : float, optional
+        Name the slip of forgetting to divide by the equity, to multiply by the quantity or the
+        contract size, of the wrong unit (USD / coin at ``price``), and of giving an inverse
+        contract's USD ``face`` where its coin value was asked.
     """
 
     kind = "number"
 
     def __init__(self, title: str, prompt: str, expected: float, *, abs_tol: float = 0.01,
-                 rel_tol: float = 1e-4, percent: bool = False, **kwargs: Any) -> None:
+                 rel_tol: float = 1e-4, percent: bool = False, unit: str = "",
+                 equity: float | None = None, quantity: float | None = None,
+                 contract_size: float | None = None, price: float | None = None,
+                 face: float | None = None, **kwargs: Any) -> None:
         super().__init__(title, prompt, **kwargs)
         self._expected = float(expected)
         self.abs_tol = abs_tol
         self.rel_tol = rel_tol
         self.percent = percent
+        self.unit = unit
+        self.equity, self.quantity, self.contract_size = equity, quantity, contract_size
+        self.price, self.face = price, face
 
     def expected(self) -> float:
         return self._expected
 
+    def tolerance(self) -> float:
+        return max(self.abs_tol, self.rel_tol * abs(self._expected))
+
     def _close(self, value: float, target: float) -> bool:
         return abs(value - target) <= max(self.abs_tol, self.rel_tol * abs(target))
+
+    def _near(self, value: float, target: float) -> bool:
+        """Within the tolerance or 1 % of ``target``: how a slip is recognised."""
+        return self._close(value, target) or abs(value - target) <= _NEARLY * abs(target)
+
+    def slips(self) -> list[tuple[float, str]]:
+        """The generic slips this question recognises: (an answer making it, the message)."""
+        e = self._expected
+        candidates = []
+        if self.percent:
+            candidates.append((100 * e, PERCENT_FOR_FRACTION))
+        if self.unit == "percent":
+            candidates.append((e / 100, FRACTION_FOR_PERCENT))
+        if self.equity:
+            candidates.append((e * self.equity, FORGOT_EQUITY))
+        if self.quantity and self.quantity != 1:
+            candidates.append((e / self.quantity, FORGOT_QUANTITY))
+        if self.contract_size and self.contract_size != 1:
+            candidates.append((e / self.contract_size, FORGOT_CONTRACT_SIZE))
+        if self.face is not None:
+            candidates.append((math.copysign(self.face, e), FACE_FOR_COIN))
+        if self.price and self.unit == "usd":
+            candidates.append((e / self.price, COIN_FOR_USD))
+        if self.price and self.unit == "coin" and self.face is None:
+            candidates.append((e * self.price, USD_FOR_COIN))
+        if abs(e) >= 10_000:
+            candidates.append((e / 1_000, IN_THOUSANDS))
+        return [(v, m) for v, m in candidates if not self._near(v, e) and not self._declared(v)]
+
+    def _declared(self, value: float) -> bool:
+        """The question names this answer with a mistake of its own."""
+        return any(m.match(value) if _predicate(m.match) else self._close(value, float(m.match))
+                   for m in self.mistakes)
+
+    def _precision_advice(self) -> str:
+        """How precise an answer must be, in words (rounding only at the end)."""
+        tolerance = self.tolerance()
+        if tolerance >= 1:
+            return "keep full precision, and round only at the end."
+        places = max(0, math.ceil(-math.log10(2 * tolerance) - 1e-9))
+        return (f"give at least {places} decimal{'s' if places != 1 else ''}, and round only "
+                f"at the end.")
+
+    def _rounded_too_far(self, value: float) -> bool:
+        e = self._expected
+        return any(round(e, places) == value and not self._close(round(e, places), e)
+                   for places in range(-3, 4))
 
     def _check(self, answer: Any) -> Result:
         if _is_blank(answer):
@@ -311,16 +416,19 @@ class NumberQuestion(Question):
                 self._close(value, float(mistake.match))
             if hit:
                 return Result(INCORRECT, mistake.message)
-        if self._expected != 0 and self._close(value, -self._expected):
+        for target, message in self.slips():
+            if self._near(value, target):
+                return Result(INCORRECT, message)
+        if self._expected != 0 and self._near(value, -self._expected):
             return Result(INCORRECT, "the size looks right but the sign is flipped: long "
                                      "exposure is positive, short negative.")
-        if self.percent and self._close(value, 100 * self._expected):
-            return Result(INCORRECT, "that looks like a percent: give it as a fraction "
-                                     "(the percent divided by a hundred).")
         if abs(value - self._expected) <= _NEARLY * abs(self._expected):
-            return Result(INCORRECT, "close, but not within the tolerance: keep full precision "
-                                     "(compute it in code, or round only at the end).")
-        return Result(INCORRECT, "not the expected value. Try hint() for a nudge.")
+            return Result(INCORRECT, f"close, but not within the tolerance of "
+                                     f"+/-{self.tolerance():.4g} (it is within 1 %): "
+                                     f"{self._precision_advice()}")
+        if self._rounded_too_far(value):
+            return Result(INCORRECT, ROUNDED_TOO_FAR)
+        return Result(INCORRECT, "not the expected value. Try a hint for a nudge.")
 
 
 # ----- choices -------------------------------------------------------------------------------------
@@ -368,7 +476,7 @@ class ChoiceQuestion(Question):
             hit = mistake.match(key) if _predicate(mistake.match) else mistake.match == key
             if hit:
                 return Result(INCORRECT, mistake.message)
-        return Result(INCORRECT, "not that one. Try hint() for a nudge.")
+        return Result(INCORRECT, "not that one. Try a hint for a nudge.")
 
 
 # ----- functions the learner writes --------------------------------------------------------------
@@ -606,7 +714,7 @@ class Progress:
                         f"<td style='text-align:left'>{html.escape(question.title)}</td>"
                         f"<td style='text-align:left;color:{colour};font-weight:bold'>"
                         f"{self.status[name]}{seen}</td></tr>")
-        return (f"<div class='tex2jax_ignore' style='font-family:sans-serif'><b>{html.escape(self._headline())}</b>"
+        return (f"<div class='{NO_MATHS}' style='font-family:sans-serif'><b>{html.escape(self._headline())}</b>"
                 f"<table>{''.join(rows)}</table></div>")
 
 

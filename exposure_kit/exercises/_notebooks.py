@@ -10,6 +10,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from . import LESSONS
+from .._markdown import dollars_as_text
 from ._framework import ChoiceQuestion, NumberQuestion, Question
 
 __all__ = ["lesson_module", "exercise_notebook", "write_notebooks", "EXERCISES_DIR"]
@@ -34,10 +35,8 @@ def questions(module: ModuleType) -> list[Question]:
 
 
 def _markdown(text: str) -> str:
-    """``$`` escaped outside code spans: JupyterLab and Voila read text between two dollar signs
-    as mathematics ("$220,000 of BTC ... $180,000" would come out in italics, spaces gone)."""
-    parts = text.split("`")
-    return "`".join(part if i % 2 else part.replace("$", "\\$") for i, part in enumerate(parts))
+    """Prose with its dollar signs shown as text in JupyterLab and Voila, not as mathematics."""
+    return dollars_as_text(text)
 
 
 def _question_cells(question: Question, solutions: bool, setup_above: bool) -> list:

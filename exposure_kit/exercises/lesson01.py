@@ -30,8 +30,13 @@ q1 = NumberQuestion(
     setup=_SETUP,
     hints=["Net exposure sets the short side against the long side.",
            "Net = total long - total short, with the short side counted as a size.",
-           "In code: `book.net_exposure()`."],
+           "Write down the two sides' sizes and take the short from the long: a positive "
+           "result means the book leans long."],
     solution="answer = book.net_exposure()   # long - short",
+    working=(f"Net = long - short\n"
+             f"    = {usd(LONG)} - {usd(SHORT)}\n"
+             f"    = {usd(BOOK.net_exposure())} (positive: the book is net long)"),
+    unit="usd",
     mistakes=[Mistake(LONG + SHORT, "that is the gross exposure (long + short): the short was "
                                     "added, not subtracted."),
               Mistake(LONG, "that is the long side alone; the short side offsets part of it."),
@@ -44,8 +49,13 @@ q2 = NumberQuestion(
     BOOK.gross_exposure(),
     setup=_SETUP,
     hints=["Gross exposure ignores direction: every position counts at its size.",
-           "Gross = long + short (the short as a positive size). In code: `book.gross_exposure()`."],
+           "Gross = long + short, with the short counted as a positive size: add the two "
+           "sides."],
     solution="answer = book.gross_exposure()   # long + short",
+    working=(f"Gross = long + short (both as sizes)\n"
+             f"      = {usd(LONG)} + {usd(SHORT)}\n"
+             f"      = {usd(BOOK.gross_exposure())}"),
+    unit="usd",
     mistakes=[Mistake(LONG - SHORT, "that is the net exposure, not the gross: gross adds the "
                                     "sides instead of offsetting them."),
               Mistake(LONG, "that counts only the long side; the short is part of the book's "
@@ -60,8 +70,14 @@ q3 = ChoiceQuestion(
     {"long": "a", "short": "b", "neutral": "c"}[_BIAS],
     setup=_SETUP,
     hints=["Holding both sides does not make a book neutral: compare the sizes of the sides.",
-           "`book.summary().bias` gives the answer the toolkit computes."],
+           "Work out net and gross, then net / gross: within 5 % of zero is neutral, above is "
+           "net long, below net short."],
     solution='answer = {"long": "a", "short": "b", "neutral": "c"}[book.summary().bias]',
+    working=(f"Net = {usd(LONG)} - {usd(SHORT)} = {usd(BOOK.net_exposure())}\n"
+             f"Gross = {usd(LONG)} + {usd(SHORT)} = {usd(BOOK.gross_exposure())}\n"
+             f"Net / gross = {BOOK.net_to_gross():.1%}, outside the 5 % band, and positive.\n"
+             f"So the book is net {_BIAS}: answer "
+             f"({ {'long': 'a', 'short': 'b', 'neutral': 'c'}[_BIAS]})."),
     mistakes={"b": "the short side is the smaller one here, so it cannot dominate.",
               "c": "having both a long and a short does not make a book neutral: what matters "
                    "is how far apart the two sides are compared with the gross."})
@@ -109,20 +125,28 @@ BOOK_B = [
 MOVE = {"BTC": -0.10, "ETH": 0.10}
 _LOSS_A = shock_pnl(_b.Book.from_records(BOOK_A), MOVE)
 _LOSS_B = shock_pnl(_b.Book.from_records(BOOK_B), {"BTC": -0.10})
+_LEGS_A = [shock_pnl(_b.Book.from_records([r]), {r["underlying"]: MOVE[r["underlying"]]})
+           for r in BOOK_A]
 q5 = ChoiceQuestion(
     "Small net, big book",
     f"Book A is long {usd(900_000)} of BTC perps and short {usd(870_000)} of ETH perps. "
     f"Book B holds {usd(120_000)} of BTC spot and nothing else. One day BTC falls 10 % while ETH "
     "rises 10 %. Which book loses more?",
-    {"a": "Book B: its net exposure is about four times Book A's",
-     "b": "Book A: its two legs both lose when BTC and ETH move apart, and they are large",
-     "c": "neither loses much: both books are small in net terms"},
+    {"a": "Book B, whose net exposure is the larger of the two",
+     "b": "Book A, whose gross exposure is the larger of the two",
+     "c": "neither: both books carry a small net, so both lose little"},
     "b" if _LOSS_A < _LOSS_B else "a",
     setup=data_code(book_a=BOOK_A, book_b=BOOK_B, move=MOVE),
     hints=["Work out each leg's profit or loss: a long loses when its price falls, a short loses "
            "when its price rises.",
-           "Try `ek.shock_pnl(ek.Book.from_records(book_a), move)` and the same for book B "
-           "(with only BTC's move)."],
+           "Each leg's P&L = its signed exposure x its move (a short's exposure is negative). "
+           "Add the legs of each book and compare the two totals."],
+    working=(f"Book A: BTC long {usd(900_000)} x -10 % = {usd(_LEGS_A[0])}\n"
+             f"        ETH short {usd(-870_000)} x +10 % = {usd(_LEGS_A[1])}\n"
+             f"        total {usd(_LOSS_A)}\n"
+             f"Book B: BTC long {usd(120_000)} x -10 % = {usd(_LOSS_B)}\n"
+             f"Book A loses more: both its legs lose when the coins move apart, and they are "
+             f"large. Answer ({'b' if _LOSS_A < _LOSS_B else 'a'})."),
     solution=('loss_a = ek.shock_pnl(ek.Book.from_records(book_a), move)\n'
               'loss_b = ek.shock_pnl(ek.Book.from_records(book_b), {"BTC": move["BTC"]})\n'
               'answer = "b" if loss_a < loss_b else "a"'),

@@ -28,6 +28,9 @@ LONG, SHORT = BOOK.long_exposure(), BOOK.short_exposure()
 _SETUP = data_code(records=RECORDS) + "\nbook = ek.Book.from_records(records)\nbook"
 _TABLE = "\n".join(f"| {r['name']} | {r['kind']} | {r['side']} | {r['quantity']:,} | "
                    f"{usd(r['price'])} |" for r in RECORDS)
+_E = {name: float(v) for name, v in EXPOSURES.items()}
+_LINES = {r["name"]: f"{r['quantity']:,} x {usd(r['price'])} = {usd(abs(_E[r['name']]))}"
+          for r in RECORDS}
 _STATED = ("A desk's book (each position's exposure is quantity x price; contract size 1):\n\n"
            "| position | kind | side | quantity | price |\n|---|---|---|---|---|\n" + _TABLE)
 
@@ -36,8 +39,11 @@ q1 = NumberQuestion(
     _STATED + "\n\nWhat is the book's total **long** exposure in USD?",
     LONG, setup=_SETUP,
     hints=["Only the long positions count here: the BTC perp and the SOL spot.",
-           "Each is quantity x price; add them. In code: `book.long_exposure()`."],
+           "Each position's exposure is quantity x price; add the two longs."],
     solution="answer = book.long_exposure()",
+    working=(f"BTC-PERP: {_LINES['BTC-PERP']}\nSOL-SPOT: {_LINES['SOL-SPOT']}\n"
+             f"Long = {usd(_E['BTC-PERP'])} + {usd(_E['SOL-SPOT'])} = {usd(LONG)}"),
+    unit="usd",
     mistakes=[Mistake(float(EXPOSURES["BTC-PERP"]), "that is the BTC perp alone; the SOL spot "
                                                     "is a long too."),
               Mistake(2.5 + 300, "you added quantities; exposure is quantity times price."),
@@ -49,8 +55,11 @@ q2 = NumberQuestion(
     "number, the way `short_exposure()` reports it.",
     SHORT, setup=_SETUP,
     hints=["Two positions are short: the ETH future and the BTC quarterly future.",
-           "Quantity x price for each, added. In code: `book.short_exposure()`."],
+           "Quantity x price for each, added, and reported as a positive size."],
     solution="answer = book.short_exposure()",
+    working=(f"ETH-FUT: {_LINES['ETH-FUT']}\nBTC-QTR: {_LINES['BTC-QTR']}\n"
+             f"Short = {usd(-_E['ETH-FUT'])} + {usd(-_E['BTC-QTR'])} = {usd(SHORT)}"),
+    unit="usd",
     mistakes=[Mistake(-SHORT, "the short side is reported as a size, a positive number; the "
                               "minus sign comes in when you take it from the long side."),
               Mistake(-float(EXPOSURES["ETH-FUT"]), "that is the ETH future alone; the BTC "
@@ -60,8 +69,15 @@ q3 = NumberQuestion(
     "Net exposure",
     "What is the book's **net exposure** in USD?",
     BOOK.net_exposure(), setup=_SETUP,
-    hints=["Net = long - short.", "In code: `book.net_exposure()`."],
+    hints=["Net = long - short.",
+           "Use the two sides of questions 1 and 2: take the short side's size from the long "
+           "side's."],
     solution="answer = book.long_exposure() - book.short_exposure()",
+    working=(f"Long = {usd(_E['BTC-PERP'])} + {usd(_E['SOL-SPOT'])} = {usd(LONG)} (question 1)\n"
+             f"Short = {usd(-_E['ETH-FUT'])} + {usd(-_E['BTC-QTR'])} = {usd(SHORT)} "
+             f"(question 2)\n"
+             f"Net = long - short = {usd(LONG)} - {usd(SHORT)} = {usd(BOOK.net_exposure())}"),
+    unit="usd",
     mistakes=[Mistake(LONG + SHORT, "that is the gross exposure: the short side was added, not "
                                     "subtracted."),
               Mistake(LONG + float(EXPOSURES["ETH-FUT"]),
@@ -76,8 +92,13 @@ q4 = NumberQuestion(
     "to **BTC alone**, in USD?",
     float(_BY.loc["BTC", "net"]), setup=_SETUP,
     hints=["Keep only the two BTC positions and take the short from the long.",
-           "In code: `book.by(\"underlying\")` gives long, short, net and gross per coin."],
+           "The BTC perp (long) is 2.5 x its price, the quarterly (short) 0.8 x its price: "
+           "subtract the second from the first."],
     solution='answer = book.by("underlying").loc["BTC", "net"]',
+    working=(f"BTC-PERP (long): {_LINES['BTC-PERP']}\nBTC-QTR (short): {_LINES['BTC-QTR']}\n"
+             f"BTC net = {usd(_E['BTC-PERP'])} - {usd(-_E['BTC-QTR'])} = "
+             f"{usd(float(_BY.loc['BTC', 'net']))}"),
+    unit="usd",
     mistakes=[Mistake(BOOK.net_exposure(), "that is the whole book's net; keep only the BTC "
                                            "positions."),
               Mistake(float(_BY.loc["BTC", "gross"]), "that is BTC's gross: the quarterly "
@@ -119,14 +140,21 @@ q6 = ChoiceQuestion(
     "Is it 'mostly hedged'?",
     "The trader says: \"two longs and two shorts, so the book is mostly hedged\". Use the book's "
     "net over gross to judge. Which is right?",
-    {"a": "yes: as many shorts as longs means the directions roughly cancel",
-     "b": "no: counting positions says nothing; the net is a large share of the gross",
-     "c": "no: the book is net short"},
+    {"a": "yes: with as many shorts as longs, the directions roughly cancel",
+     "b": "no: the net is a large share of the gross, so the book still leans long",
+     "c": "no: the two shorts outweigh the longs, so the book leans short"},
     "b" if abs(_NTG) > 0.25 and BOOK.net_exposure() > 0 else "a",
     setup=_SETUP,
-    hints=["Compare `book.net_exposure()` with `book.gross_exposure()`.",
-           "`book.net_to_gross()` near 0 would mean hedged; near 1 means mostly long."],
+    hints=["Compare the net with the gross, not the number of longs with the number of shorts.",
+           "Net / gross near 0 would mean hedged; near 1 means mostly long, near -1 mostly "
+           "short."],
     solution='answer = "b" if book.net_to_gross() > 0.25 else "a"',
+    working=(f"Net = {usd(BOOK.net_exposure())}; gross = {usd(LONG)} + {usd(SHORT)} = "
+             f"{usd(BOOK.gross_exposure())}\n"
+             f"Net / gross = {usd(BOOK.net_exposure())} / {usd(BOOK.gross_exposure())} = "
+             f"{_NTG:.0%}: far from 0, and positive.\n"
+             f"Counting positions says nothing about their size. Answer "
+             f"({'b' if abs(_NTG) > 0.25 and BOOK.net_exposure() > 0 else 'a'})."),
     mistakes={"a": "the number of positions is not their size: weigh each by its exposure.",
               "c": "look at the sign of the net: the long side is the bigger one."})
 

@@ -26,9 +26,13 @@ q1 = NumberQuestion(
     "must you **sell short** to be flat? Give the size of the short as a positive number.",
     -hedge_notional(SPOT_BOOK), setup=data_code(spot=SPOT) + "\nbook = ek.Book.from_records([spot])",
     hints=["A flat book has net exposure 0: the short must match the spot's USD value.",
-           "Spot value = quantity x price. In code: `-ek.hedge_notional(book)` (the function "
-           "returns the signed hedge, negative for a short)."],
-    solution="answer = -ek.hedge_notional(book)",
+           "The spot's USD value is quantity x price; a short of the same USD size cancels it."],
+    solution="answer = -ek.hedge_notional(book)   # hedge_notional is signed: negative = short",
+    working=(f"Spot value = quantity x price = {SPOT['quantity']:g} x {usd(PRICE)} = "
+             f"{usd(_SPOT_USD)}\n"
+             f"Flat means net = spot - short = 0, so short = spot value = "
+             f"{usd(-hedge_notional(SPOT_BOOK))}"),
+    unit="usd", quantity=SPOT["quantity"],
     mistakes=[Mistake(SPOT["quantity"], "that is the hedge in BTC; the question asks for USD."),
               Mistake(hedge_notional(SPOT_BOOK), "the question already says it is a short: give "
                                                  "its size as a positive number.")])
@@ -45,8 +49,12 @@ q2 = NumberQuestion(
     _RATIO, percent=True, abs_tol=5e-4,
     setup=data_code(spot=SPOT, perp=PERP) + "\nbook = ek.Book.from_records([spot, perp])",
     hints=["Hedge ratio = short / long on the same coin.",
-           "In code: `ek.hedge_ratio(book, \"BTC\")`."],
+           "The long is the spot's USD value from question 1; divide the short's USD size by "
+           "it. A ratio below 1 hedges less than all of it."],
     solution='answer = ek.hedge_ratio(book, "BTC")',
+    working=(f"Long = {SPOT['quantity']:g} x {usd(PRICE)} = {usd(_SPOT_USD)}\n"
+             f"Hedge ratio = short / long = {usd(PERP_SHORT)} / {usd(_SPOT_USD)} = "
+             f"{_RATIO:.4f} (about {_RATIO:.1%})"),
     mistakes=[Mistake(1 / _RATIO, "you divided the long by the short: the ratio is short over "
                                   "long."),
               Mistake(lambda v: abs(v - 100 * _RATIO) < 0.05,
@@ -62,7 +70,14 @@ q3 = ChoiceQuestion(
      "c": "over-hedged: the book is now net short"},
     {"under-hedged": "a", "neutral": "b", "over-hedged": "c"}[_STATUS],
     setup=q2.setup,
-    hints=["Compare the ratio with 1.", "`ek.hedge_status(ratio)` names it."],
+    hints=["Compare the ratio with 1.",
+           "Below 1 the short is smaller than the long: part of the long is left uncovered. "
+           "Above 1 the short is bigger."],
+    working=(f"Hedge ratio = {usd(PERP_SHORT)} / {usd(_SPOT_USD)} = {_RATIO:.1%}, "
+             f"{'below' if _RATIO < 1 else 'above'} 100 %.\n"
+             f"Net = {usd(_SPOT_USD)} - {usd(PERP_SHORT)} = {usd(_RATIO_BOOK.net_exposure())}: "
+             f"the book is {_STATUS}. Answer "
+             f"({ {'under-hedged': 'a', 'neutral': 'b', 'over-hedged': 'c'}[_STATUS]})."),
     solution=('answer = {"under-hedged": "a", "neutral": "b", "over-hedged": "c"}'
               '[ek.hedge_status(ek.hedge_ratio(book, "BTC"))]'),
     mistakes={"b": "a hedge is neutral only when the short matches the long; compare the sizes.",
@@ -76,15 +91,22 @@ _COLL_BOOK = _b.Book.from_records([SPOT, COLLATERAL, NEUTRAL_PERP])
 _COLL_USD = _b.Book.from_records([COLLATERAL]).long_exposure()
 q4 = NumberQuestion(
     "The collateral counts",
-    f"Now the spot sits beside {COLLATERAL['quantity']:g} BTC posted as margin collateral on the "
-    f"perp venue, and the perp short is sized to the spot alone ({usd(_SPOT_USD)}). What is the "
+    f"Now the {SPOT['quantity']:g} BTC of spot of question 1 sit beside "
+    f"{COLLATERAL['quantity']:g} BTC posted as margin collateral on the "
+    f"perp venue, and the perp short is sized to the spot alone. What is the "
     "account's **net BTC exposure** in USD?",
     _COLL_BOOK.net_exposure(),
     setup=data_code(records=[SPOT, COLLATERAL, NEUTRAL_PERP]) +
     "\nbook = ek.Book.from_records(records)",
     hints=["Coin held as collateral moves with the BTC price exactly like spot does.",
-           "Count the collateral on the long side: `book.net_exposure()`."],
+           "Count the collateral on the long side with the spot (quantity x price for each), "
+           "then take the perp short away."],
     solution="answer = book.net_exposure()",
+    working=(f"Collateral = {COLLATERAL['quantity']:g} x {usd(PRICE)} = {usd(_COLL_USD)} (long)\n"
+             f"Net = spot + collateral - perp short\n"
+             f"    = {usd(_SPOT_USD)} + {usd(_COLL_USD)} - {usd(_SPOT_USD)} = "
+             f"{usd(_COLL_BOOK.net_exposure())}: the collateral is left unhedged."),
+    unit="usd", price=PRICE,
     mistakes=[Mistake(0.0, "the coin collateral was forgotten: BTC held as margin is long "
                            "exposure, so the book is not flat."),
               Mistake(-_COLL_USD, "the collateral was counted as a short; coin you hold is long.")])
@@ -113,7 +135,10 @@ q5 = BookQuestion(
            '        "notional": ____}\n'
            'answer = [spot, collateral, perp]'),
     hints=["The short must cover the spot and the collateral together.",
-           "`ek.hedge_notional(ek.Book.from_records([spot, collateral]))` is the signed hedge."],
+           "Add the two USD values (quantity x price each): that sum is the perp short's "
+           "notional."],
+    working=(f"Spot {usd(_SPOT_USD)} + collateral {usd(_COLL_USD)} = "
+             f"{usd(_SPOT_USD + _COLL_USD)}: sell that much BTC perp."),
     solution=('size = -ek.hedge_notional(ek.Book.from_records([spot, collateral]))\n'
               'perp = {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",\n'
               '        "notional": size}\n'

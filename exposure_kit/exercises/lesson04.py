@@ -24,9 +24,18 @@ q1 = NumberQuestion(
     f"with an ETH short (volatility {percent(S_H, 0)}); their correlation is {RHO:g}. What "
     "volatility is left per dollar of exposure, as a fraction?",
     residual_volatility(S_E, S_H, RHO, 1.0), percent=True, abs_tol=5e-4, setup=_VOLS,
-    hints=["Residual vol = sqrt(sE^2 + h^2 sH^2 - 2 h rho sE sH), with h = 1 here.",
-           "In code: `ek.residual_volatility(vol_btc, vol_eth, correlation, 1.0)`."],
+    hints=["The residual variance is sE^2 + h^2 sH^2 - 2 h rho sE sH; the volatility is its "
+           "square root.",
+           "With h = 1, square each vol, subtract twice the correlation times both vols, and "
+           "take the square root of what is left."],
     solution="answer = ek.residual_volatility(vol_btc, vol_eth, correlation, 1.0)",
+    working=(f"Variance = sE^2 + h^2 sH^2 - 2 h rho sE sH, with h = 1\n"
+             f"         = {S_E:g}^2 + {S_H:g}^2 - 2 x {RHO:g} x {S_E:g} x {S_H:g}\n"
+             f"         = {S_E**2:.4f} + {S_H**2:.4f} - {2 * RHO * S_E * S_H:.4f} = "
+             f"{S_E**2 + S_H**2 - 2 * RHO * S_E * S_H:.4f}\n"
+             f"Residual vol = sqrt({S_E**2 + S_H**2 - 2 * RHO * S_E * S_H:.4f}) = "
+             f"{residual_volatility(S_E, S_H, RHO, 1.0):.4f} "
+             f"(about {residual_volatility(S_E, S_H, RHO, 1.0):.1%} a year)"),
     mistakes=[Mistake(math.sqrt(S_E**2 + S_H**2), "the correlation term is missing: the two "
                                                   "legs move together, which takes risk away."),
               Mistake(math.sqrt(S_E**2 + S_H**2 + 2 * RHO * S_E * S_H),
@@ -42,8 +51,10 @@ q2 = NumberQuestion(
     "leaves the least residual volatility?",
     _H_STAR, abs_tol=5e-4, percent=True, setup=_VOLS,
     hints=["Set the derivative of the residual variance in h to zero.",
-           "h* = rho x sE / sH. In code: `ek.optimal_hedge_ratio(vol_btc, vol_eth, correlation)`."],
+           "The variance is a parabola in h: 2 h sH^2 - 2 rho sE sH = 0 gives h* = rho x sE / sH."],
     solution="answer = ek.optimal_hedge_ratio(vol_btc, vol_eth, correlation)",
+    working=(f"d(variance)/dh = 2 h sH^2 - 2 rho sE sH = 0, so h* = rho x sE / sH\n"
+             f"h* = {RHO:g} x {S_E:g} / {S_H:g} = {_H_STAR:.4f}"),
     mistakes=[Mistake(S_E / S_H, "the correlation was left out: h* = rho x sE / sH."),
               Mistake(RHO * S_H / S_E, "the vols are upside down: the exposure's vol goes on "
                                        "top."),
@@ -63,8 +74,14 @@ q3 = NumberQuestion(
     setup=data_code(records=ETH_LONG, betas={"ETH": BETA_ETH}) +
     "\nbook = ek.Book.from_records(records)",
     hints=["Beta-adjusted exposure = notional x beta; BTC's own beta is 1.",
-           "In code: `-ek.hedge_notional(book, measure=\"beta\", betas=betas)`."],
+           "Find the ETH holding's beta-adjusted exposure; a BTC short of that USD size "
+           "cancels it."],
     solution='answer = -ek.hedge_notional(book, measure="beta", betas=betas)',
+    working=(f"Beta-adjusted ETH = {usd(240_000)} x {BETA_ETH:g} = "
+             f"{usd(_ETH_BOOK.net_exposure(measure='beta', betas={'ETH': BETA_ETH}))}\n"
+             f"BTC's beta is 1, so the BTC short must be "
+             f"{usd(-hedge_notional(_ETH_BOOK, measure='beta', betas={'ETH': BETA_ETH}))}"),
+    unit="usd",
     mistakes=[Mistake(_ETH_BOOK.long_exposure(), "you hedged the notional, not the "
                                                  "beta-adjusted exposure: ETH moves more than "
                                                  "BTC."),
@@ -112,16 +129,21 @@ q5 = ChoiceQuestion(
     f"A book is long {usd(300_000)} of BTC perps and short {usd(300_000)} of ETH perps: its "
     f"notional net is zero. ETH's beta to BTC follows from the vols and correlation above: "
     f"rho x sETH / sBTC = {RHO:g} x {S_H:g} / {S_E:g} = {BETA_ETH:g}. Which is true?",
-    {"a": "it is flat: the notional net is zero, so a market move cannot hurt it",
-     "b": "it is beta-short (the ETH short moves more than the BTC long) and keeps a residual "
-          "risk of tens of thousands of dollars a year",
-     "c": "it is beta-long, because BTC is the reference asset"},
+    {"a": "it is flat: with a zero notional net, no market move can hurt it",
+     "b": "it is beta-short, and still carries a residual risk in dollars",
+     "c": "it is beta-long, because BTC is the reference asset for betas"},
     "b" if _BETA_NET < 0 and _RISK > 10_000 else "a",
     setup=data_code(records=PAIR, betas={"ETH": BETA_ETH}) + "\n" + _VOLS +
     "\nbook = ek.Book.from_records(records)",
-    hints=["`book.net_exposure(measure=\"beta\", betas=betas)` gives the beta-adjusted net.",
-           "`ek.residual_risk_usd(300_000, vol_btc, vol_eth, correlation)` gives the dollars "
-           "of risk left."],
+    hints=["Weigh each leg by its beta (BTC 1, ETH 1.3) and add them: which way does the "
+           "result lean?",
+           "The dollars of risk left are the notional times the residual volatility of "
+           "question 1."],
+    working=(f"Beta-adjusted net = {usd(300_000)} x 1 - {usd(300_000)} x {BETA_ETH:g} = "
+             f"{usd(_BETA_NET)}: beta-short.\n"
+             f"Residual risk = {usd(300_000)} x {residual_volatility(S_E, S_H, RHO, 1.0):.4f} = "
+             f"{usd(_RISK)} a year (one standard deviation).\n"
+             f"Answer ({'b' if _BETA_NET < 0 and _RISK > 10_000 else 'a'})."),
     solution=('beta_net = book.net_exposure(measure="beta", betas=betas)\n'
               'risk = ek.residual_risk_usd(300_000, vol_btc, vol_eth, correlation)\n'
               'answer = "b" if beta_net < 0 and risk > 10_000 else "a"'),

@@ -30,8 +30,12 @@ q1 = NumberQuestion(
     _STATED + " What is its **gross leverage** (a multiple, e.g. 2.5 for 2.5x)?",
     SUMMARY.gross_leverage, abs_tol=0.005, setup=_SETUP,
     hints=["Gross leverage = gross exposure / equity.",
-           "In code: `book.summary(equity=equity).gross_leverage`."],
+           "Add the two legs as sizes (that is the gross), then divide by the equity."],
     solution="answer = book.summary(equity=equity).gross_leverage",
+    working=(f"Gross = {usd(420_000)} + {usd(345_000)} = {usd(SUMMARY.gross)}\n"
+             f"Gross leverage = gross / equity = {usd(SUMMARY.gross)} / {usd(EQUITY)} = "
+             f"{SUMMARY.gross_leverage:.2f}x"),
+    percent=True, equity=EQUITY,
     mistakes=[Mistake(SUMMARY.net_leverage, "that is leverage on the net, not the gross: the "
                                             "venue margins both legs."),
               Mistake(EQUITY / SUMMARY.gross, "upside down: leverage is exposure over equity."),
@@ -42,14 +46,20 @@ q2 = NumberQuestion(
     "For the same account, what is its **net leverage**?",
     SUMMARY.net_leverage, abs_tol=0.005, setup=_SETUP,
     hints=["Net leverage = net exposure / equity.",
-           "In code: `book.summary(equity=equity).net_leverage`."],
+           "Take the short leg from the long one (that is the net), then divide by the equity."],
     solution="answer = book.summary(equity=equity).net_leverage",
+    working=(f"Net = {usd(420_000)} - {usd(345_000)} = {usd(SUMMARY.net)}\n"
+             f"Net leverage = net / equity = {usd(SUMMARY.net)} / {usd(EQUITY)} = "
+             f"{SUMMARY.net_leverage:.2f}x"),
+    percent=True, equity=EQUITY,
     mistakes=[Mistake(SUMMARY.gross_leverage, "that is the gross leverage; net leverage uses "
                                               "the net exposure.")])
 
 LONG = dict(side="long", quantity=2.0, entry_price=62_000, wallet_balance=9_000,
             maintenance_margin_rate=0.005)
 _LIQ = liquidation_price(**LONG)
+_Q, _EP, _WB, _MMR = (LONG[k] for k in ("quantity", "entry_price", "wallet_balance",
+                                        "maintenance_margin_rate"))
 q3 = NumberQuestion(
     "Liquidation price of an isolated long",
     f"An isolated-margin long of {LONG['quantity']:g} BTC on a Binance USDⓈ-M perp, entered at "
@@ -59,8 +69,14 @@ q3 = NumberQuestion(
     _LIQ, abs_tol=0.01, setup=data_code(position=LONG),
     hints=["Liquidation comes when margin + P&L falls to the maintenance margin "
            "q x P x mmr, not to zero.",
-           "In code: `ek.liquidation_price(**position)`."],
+           "Write margin + q (P - entry) = q x P x mmr and solve it for the price P."],
     solution="answer = ek.liquidation_price(**position)",
+    working=(f"At the liquidation price P: margin + P&L = maintenance margin\n"
+             f"  {usd(_WB)} + {_Q:g} x (P - {usd(_EP)}) = {_Q:g} x P x {_MMR:g}\n"
+             f"  {_Q:g} x P x (1 - {_MMR:g}) = {_Q:g} x {usd(_EP)} - {usd(_WB)} = "
+             f"{usd(_Q * _EP - _WB)}\n"
+             f"  P = {usd(_Q * _EP - _WB)} / {_Q * (1 - _MMR):g} = {usd(_LIQ, cents=True)}"),
+    unit="usd",
     mistakes=[Mistake(LONG["entry_price"] - LONG["wallet_balance"] / LONG["quantity"],
                       "that is where the margin is used up entirely; the venue liquidates "
                       "earlier, when what is left reaches the maintenance margin."),
@@ -69,7 +85,14 @@ q3 = NumberQuestion(
               Mistake(liquidation_price(**LONG, venue="bybit"),
                       "that is Bybit's convention, maintenance charged on the value at entry; "
                       "this position is on Binance, which charges it at the liquidation price "
-                      "(venue=\"binance\", the default).")])
+                      "(venue=\"binance\", the default)."),
+              Mistake(liquidation_price(**dict(LONG, quantity=1.0)),
+                      "that treats the position as 1 BTC: the margin is spread over the whole "
+                      "quantity, so divide it by the number of coins."),
+              Mistake(LONG["entry_price"] - LONG["wallet_balance"],
+                      "the margin was taken from the price as if the position were 1 BTC, and "
+                      "the maintenance margin was left out: divide the margin by the quantity "
+                      "and solve with the maintenance margin.")])
 
 WALLET = 25_000.0
 BTC_QTY, BTC_PRICE, ETH_QTY, ETH_PRICE = 3.0, 61_000, 50.0, 3_050
@@ -81,6 +104,7 @@ PAIR = [
 ]
 _ACCOUNT = MarginAccount(_b.Book.from_records(PAIR), WALLET)
 _MOVE = _ACCOUNT.liquidating_move("BTC")
+_BTC_USD, _ETH_USD, _MM = BTC_QTY * BTC_PRICE, ETH_QTY * ETH_PRICE, 0.005
 q4 = NumberQuestion(
     "How far can BTC fall?",
     f"A cross-margin account with a {usd(WALLET)} wallet (0.5 % maintenance) holds a long of "
@@ -91,8 +115,17 @@ q4 = NumberQuestion(
     setup=data_code(records=PAIR, wallet=WALLET) +
     "\naccount = ek.MarginAccount(ek.Book.from_records(records), wallet)",
     hints=["In cross margin the ETH short's maintenance margin uses the same wallet.",
-           "In code: `account.liquidating_move(\"BTC\")`."],
+           "Let BTC move by m: equity = wallet + BTC long x m; maintenance = 0.5 % of "
+           "(BTC long x (1 + m) + ETH short). Set them equal and solve for m."],
     solution='answer = account.liquidating_move("BTC")',
+    working=(f"BTC long = {BTC_QTY:g} x {usd(BTC_PRICE)} = {usd(_BTC_USD)}; ETH short = "
+             f"{ETH_QTY:g} x {usd(ETH_PRICE)} = {usd(_ETH_USD)}\n"
+             f"After a BTC move m: equity = {usd(WALLET)} + {usd(_BTC_USD)} x m\n"
+             f"  maintenance = {_MM:g} x ({usd(_BTC_USD)} x (1 + m) + {usd(_ETH_USD)})\n"
+             f"Equal when m x ({usd(_BTC_USD)} - {usd(_MM * _BTC_USD)}) = "
+             f"{usd(_MM * (_BTC_USD + _ETH_USD), cents=True)} - {usd(WALLET)}\n"
+             f"  m = {usd(_MM * (_BTC_USD + _ETH_USD) - WALLET, cents=True)} / "
+             f"{usd(_BTC_USD * (1 - _MM))} = {_MOVE:.4f} (a fall of about {-_MOVE:.1%})"),
     mistakes=[Mistake(-WALLET / (BTC_QTY * BTC_PRICE),
                       "that lets the wallet run to zero and ignores the maintenance margin of "
                       "both legs."),
@@ -107,16 +140,21 @@ _LOSS_B = shock_pnl(_b.Book.from_records(_B), {"BTC": -0.12}) / _EQ
 q5 = ChoiceQuestion(
     "Which account is fragile?",
     f"Two accounts have {usd(_EQ)} of equity each. A is long {usd(500_000)} BTC and short "
-    f"{usd(480_000)} ETH (net leverage 0.2x, gross 9.8x). B is long {usd(150_000)} BTC only "
-    "(1.5x both ways). BTC falls 12 % while ETH rises 8 %. Which loses the larger share of its "
-    "equity?",
-    {"a": "A: its gross leverage makes the legs' divergence hit equity hard",
-     "b": "B: it has the larger net leverage",
-     "c": "they lose the same: both are long BTC"},
+    f"{usd(480_000)} ETH. B is long {usd(150_000)} BTC only. BTC falls 12 % while ETH rises "
+    "8 %. Which loses the larger share of its equity?",
+    {"a": "account A loses the larger share",
+     "b": "account B loses the larger share",
+     "c": "both lose the same share: both are long BTC"},
     "a" if _LOSS_A < _LOSS_B else "b",
     setup=data_code(book_a=_A, book_b=_B, equity=_EQ),
     hints=["Each leg loses: the BTC long on the fall, the ETH short on the rise.",
-           "`ek.shock_pnl(ek.Book.from_records(book_a), {\"BTC\": -0.12, \"ETH\": 0.08})`."],
+           "Each leg's P&L is its signed exposure x its move; add A's two legs, then divide each "
+           "account's loss by its equity."],
+    working=(f"A: {usd(500_000)} x -12 % + {usd(-480_000)} x +8 % = {usd(_LOSS_A * _EQ)}, "
+             f"{_LOSS_A:.1%} of equity\n"
+             f"B: {usd(150_000)} x -12 % = {usd(_LOSS_B * _EQ)}, {_LOSS_B:.1%} of equity\n"
+             f"A's gross leverage ({usd(980_000)} / {usd(_EQ)}) turns the legs' divergence into "
+             f"the larger loss. Answer ({'a' if _LOSS_A < _LOSS_B else 'b'})."),
     solution=('loss_a = ek.shock_pnl(ek.Book.from_records(book_a), {"BTC": -0.12, "ETH": 0.08})\n'
               'loss_b = ek.shock_pnl(ek.Book.from_records(book_b), {"BTC": -0.12})\n'
               'answer = "a" if loss_a < loss_b else "b"'),

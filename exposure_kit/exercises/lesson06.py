@@ -20,6 +20,8 @@ PAIR = [
 MOVES = {"BTC": 0.18, "ETH": 0.04}
 _PAIR = _b.Book.from_records(PAIR)
 _MOVED = _PAIR.shock(MOVES)
+_LEG_BTC = 160_000 * (1 + MOVES["BTC"])
+_LEG_ETH = 160_000 * (1 + MOVES["ETH"])
 _PAIR_SETUP = (data_code(records=PAIR, moves=MOVES) +
                "\nbook = ek.Book.from_records(records)")
 
@@ -30,8 +32,12 @@ q1 = NumberQuestion(
     _MOVED.net_exposure(), setup=_PAIR_SETUP,
     hints=["Linear positions scale with their price: each leg's new exposure is the old one x "
            "(1 + move).",
-           "In code: `book.shock(moves).net_exposure()`."],
+           "Grow each leg by its own move, then take the new short from the new long."],
     solution="answer = book.shock(moves).net_exposure()",
+    working=(f"BTC long: {usd(160_000)} x 1.18 = {usd(_LEG_BTC)}\n"
+             f"ETH short: {usd(160_000)} x 1.04 = {usd(_LEG_ETH)}\n"
+             f"Net = {usd(_LEG_BTC)} - {usd(_LEG_ETH)} = {usd(_MOVED.net_exposure())}"),
+    unit="usd",
     mistakes=[Mistake(0.0, "the hedge was balanced at entry, but the legs moved by different "
                            "amounts: the net has drifted."),
               Mistake(160_000 * MOVES["BTC"], "the ETH short moved too: its exposure grew by "
@@ -43,8 +49,14 @@ q2 = NumberQuestion(
     "perps must you sell? (A positive size.)",
     -hedge_notional(_MOVED), setup=_PAIR_SETUP,
     hints=["The extra short must cancel the drifted net.",
-           "In code: `-ek.hedge_notional(book.shock(moves))`."],
+           "Work out the net after the moves (question 1): an ETH short of that size brings it "
+           "back to zero."],
     solution="answer = -ek.hedge_notional(book.shock(moves))",
+    working=(f"Net after the moves = {usd(_LEG_BTC)} - {usd(_LEG_ETH)} = "
+             f"{usd(_MOVED.net_exposure())}\n"
+             f"Sell {usd(-hedge_notional(_MOVED))} more ETH perps: net = "
+             f"{usd(_MOVED.net_exposure())} - {usd(-hedge_notional(_MOVED))} = $0"),
+    unit="usd",
     mistakes=[Mistake(160_000 * MOVES["BTC"], "that covers the BTC gain only; the ETH short "
                                               "grew as well, so less is needed."),
               Mistake(_MOVED.gross_exposure(), "that is the whole gross; you need only the "
@@ -68,8 +80,13 @@ q3 = NumberQuestion(
     "view** (negative: it is short)?",
     _PNL, setup=data_code(position=INVERSE) + "\nbook = ek.Book.from_records([position])",
     hints=["In the coin-P&L view the position is worth face / entry BTC, valued at today's price.",
-           "In code: `book.net_exposure(inverse=\"coin_pnl\")`."],
+           "Face = contracts x $100; divide by the entry price for the BTC, multiply by today's "
+           "price for the USD, and keep the minus sign of a short."],
     solution='answer = book.net_exposure(inverse="coin_pnl")',
+    working=(f"Face = 1,200 x $100 = {usd(-_FACE)}\n"
+             f"Coin = face / entry = {usd(-_FACE)} / {usd(ENTRY)} = {-_FACE / ENTRY:g} BTC\n"
+             f"USD now = -{-_FACE / ENTRY:g} x {usd(NOW)} = {usd(_PNL)}"),
+    unit="usd", contract_size=100,
     mistakes=[Mistake(_FACE, "that is the face view (the USD face, fixed); the coin-P&L view "
                              "values face / entry BTC at today's price."),
               Mistake(_FACE * NOW / ENTRY * NOW / ENTRY, "you applied the price move twice.")])
@@ -86,8 +103,13 @@ q4 = NumberQuestion(
     _ACCOUNT_FACE, abs_tol=1e-4,
     setup=data_code(records=[COLLATERAL, INVERSE]) + "\nbook = ek.Book.from_records(records)",
     hints=["The face is fixed in USD, so in BTC it shrinks as the price rises.",
-           "In code: `book.net_exposure(denomination=\"coin\", inverse=\"face\")`."],
+           "The short in BTC is its USD face divided by today's price; add the collateral "
+           "(long) and the short (negative)."],
     solution='answer = book.net_exposure(denomination="coin", inverse="face")',
+    working=(f"Short = -(face / today's price) = -({usd(-_FACE)} / {usd(NOW)}) = "
+             f"{_FACE / NOW:.4f} BTC\n"
+             f"Net = {COLLATERAL['quantity']:g} + ({_FACE / NOW:.4f}) = {_ACCOUNT_FACE:.4f} BTC"),
+    unit="coin", price=NOW,
     mistakes=[Mistake(_ACCOUNT_PNL, "that is the coin-P&L view, where the short stays at face / "
                                     "entry; the question counts it at face / today's price."),
               Mistake(COLLATERAL["quantity"], "the short was left out: only the collateral "
@@ -109,17 +131,23 @@ q5 = ChoiceQuestion(
     "BTC of linear (USDT-margined) perps, the other with 1,200 inverse contracts of $100 face. "
     f"BTC rises to {usd(NOW)}. Counting the inverse short at its face, whose USD net has drifted "
     "away from zero?",
-    {"a": "the linear hedge's: a perp's exposure grows with the price",
-     "b": "the inverse hedge's: its USD face stays fixed while the spot's value rises",
-     "c": "neither: both were sized to 2 BTC"},
+    {"a": "the linear hedge's, because a perp's exposure grows with the price",
+     "b": "the inverse hedge's, because its USD face stays at its entry value",
+     "c": "neither, because both hedges were sized to the same 2 BTC"},
     "b" if abs(_DRIFT_INVERSE) > 1 and abs(_DRIFT_LINEAR) < 1 else "c",
     setup=(data_code(spot=SPOT_2, linear=LINEAR_SHORT, inverse=INVERSE_SHORT, rise=RISE) +
            "\nwith_linear = ek.Book.from_records([spot, linear])"
            "\nwith_inverse = ek.Book.from_records([spot, inverse])"),
     hints=["A linear perp of 2 BTC is worth 2 x price, like the spot.",
            "An inverse contract's USD face is quantity x $100 whatever the price.",
-           "Compare `with_linear.shock({\"BTC\": rise}).net_exposure()` with the same for "
-           "`with_inverse`."],
+           "Value each leg at the new price (the inverse short at its fixed face) and take the "
+           "short from the spot, for each trader."],
+    working=(f"Spot: 2 x {usd(NOW)} = {usd(2 * NOW)}\n"
+             f"Linear short: 2 x {usd(NOW)} = {usd(2 * NOW)}; net {usd(_DRIFT_LINEAR)}\n"
+             f"Inverse short: 1,200 x $100 = {usd(120_000)} (fixed); net "
+             f"{usd(2 * NOW)} - {usd(120_000)} = {usd(_DRIFT_INVERSE)}\n"
+             f"Only the inverse hedge has drifted. Answer "
+             f"({'b' if abs(_DRIFT_INVERSE) > 1 and abs(_DRIFT_LINEAR) < 1 else 'c'})."),
     solution=('linear_net = with_linear.shock({"BTC": rise}).net_exposure()\n'
               'inverse_net = with_inverse.shock({"BTC": rise}).net_exposure()\n'
               'answer = "b" if abs(inverse_net) > 1 and abs(linear_net) < 1 else "c"'),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .. import _book as _b
 from .._format import usd
+import math
+
 from .._hedging import hedge_notional
 from .._instruments import black76_delta
 from ._framework import (ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion,
@@ -17,6 +19,8 @@ INTRO = ("An option's notional overstates its direction: a call on 10 BTC moves 
 
 OPTION = dict(forward=60_000, strike=66_000, years=45 / 365, vol=0.62)
 _DELTA = black76_delta(**OPTION, option_type="call")
+_SQRT_T = OPTION["vol"] * math.sqrt(OPTION["years"])
+_D1 = (math.log(OPTION["forward"] / OPTION["strike"]) + _SQRT_T ** 2 / 2) / _SQRT_T
 q1 = NumberQuestion(
     "Delta of a call",
     f"A BTC call struck at {usd(OPTION['strike'])} expires in 45 days; the BTC forward is "
@@ -24,8 +28,16 @@ q1 = NumberQuestion(
     "What is its Black-76 delta (a fraction per BTC)?",
     _DELTA, percent=True, abs_tol=5e-4, setup=data_code(option=OPTION),
     hints=["Black-76 call delta is N(d1), d1 = (ln(F/K) + vol^2 T / 2) / (vol sqrt T).",
-           "In code: `ek.black76_delta(**option, option_type=\"call\")`."],
+           "T is in years (45 / 365). Work out d1, then look it up in the standard normal "
+           "distribution: N(d1) is the share of the curve below d1."],
     solution='answer = ek.black76_delta(**option, option_type="call")',
+    working=(f"T = 45 / 365 = {OPTION['years']:.4f}; vol sqrt T = {OPTION['vol']:g} x "
+             f"sqrt({OPTION['years']:.4f}) = {_SQRT_T:.4f}\n"
+             f"d1 = (ln({OPTION['forward']:,} / {OPTION['strike']:,}) + {_SQRT_T:.4f}^2 / 2) / "
+             f"{_SQRT_T:.4f}\n"
+             f"   = ({math.log(OPTION['forward'] / OPTION['strike']):.4f} + "
+             f"{_SQRT_T ** 2 / 2:.4f}) / {_SQRT_T:.4f} = {_D1:.4f}\n"
+             f"Delta = N(d1) = N({_D1:.4f}) = {_DELTA:.4f}"),
     mistakes=[Mistake(_DELTA - 1, "that is the put's delta; a call's delta lies between 0 and 1."),
               Mistake(0.5, "0.5 is the delta of an option near the money; this one is struck "
                            "above the forward.")])
@@ -41,8 +53,12 @@ q2 = NumberQuestion(
     _CALLS.net_exposure(measure="delta"),
     setup=data_code(position=CALLS) + "\nbook = ek.Book.from_records([position])",
     hints=["Delta-adjusted exposure = delta x quantity x forward.",
-           "In code: `book.net_exposure(measure=\"delta\")`."],
+           "Take the delta of question 1 and multiply by 12 calls and by the forward price."],
     solution='answer = book.net_exposure(measure="delta")',
+    working=(f"Delta of one call = {_DELTA:.4f} (question 1), on 1 BTC each\n"
+             f"Delta-adjusted = delta x quantity x forward = {_DELTA:.4f} x 12 x "
+             f"{usd(OPTION['forward'])} = {usd(_CALLS.net_exposure(measure='delta'))}"),
+    unit="usd", quantity=12, price=OPTION["forward"],
     mistakes=[Mistake(_CALLS.net_exposure(measure="notional"), "the delta was ignored: that is the notional the "
                                              "calls cover, not how much they move."),
               Mistake(_CALLS.net_exposure(measure="delta") / OPTION["forward"],
@@ -58,8 +74,13 @@ q3 = NumberQuestion(
     "**delta-adjusted** exposure in USD?",
     BOOK.net_exposure(measure="delta"), setup=_BOOK_SETUP,
     hints=["A perp's delta is 1: it counts at its notional.",
-           "In code: `book.net_exposure(measure=\"delta\")`."],
+           "Take the calls' delta-adjusted exposure (question 2) and subtract the perp short."],
     solution='answer = book.net_exposure(measure="delta")',
+    working=(f"Calls: {_DELTA:.4f} x 12 x {usd(OPTION['forward'])} = "
+             f"{usd(_CALLS.net_exposure(measure='delta'))}; the perp's delta is 1\n"
+             f"Net = calls {usd(_CALLS.net_exposure(measure='delta'))} - perp {usd(150_000)} = "
+             f"{usd(BOOK.net_exposure(measure='delta'))}"),
+    unit="usd",
     mistakes=[Mistake(BOOK.net_exposure(measure="notional"), "the delta was ignored: the calls counted at their "
                                            "full notional."),
               Mistake(_CALLS.net_exposure(measure="delta") + 150_000,
@@ -71,8 +92,12 @@ q4 = NumberQuestion(
     "**delta-neutral**? (A negative number means buy back.)",
     -hedge_notional(BOOK, measure="delta"), setup=_BOOK_SETUP,
     hints=["The hedge cancels the delta-adjusted net of question 3.",
-           "In code: `-ek.hedge_notional(book, measure=\"delta\")`."],
+           "A net long delta needs more perps sold, of the same USD size; a net short one "
+           "needs perps bought back."],
     solution='answer = -ek.hedge_notional(book, measure="delta")',
+    working=(f"Delta-adjusted net = {usd(BOOK.net_exposure(measure='delta'))}\n"
+             f"Sell perps of that size: {usd(-hedge_notional(BOOK, measure='delta'))}"),
+    unit="usd",
     mistakes=[Mistake(-hedge_notional(BOOK, measure="notional"), "you hedged the notional: the calls move by their "
                                              "delta, not their full size."),
               Mistake(_CALLS.net_exposure(measure="delta"), "the perp already sold counts: "
@@ -148,7 +173,13 @@ q6 = ChoiceQuestion(
     "'side': 'short',\n         'notional': -ek.hedge_notional(book, measure='delta'), "
     "'price': 60_000}\nhedged = book + ek.Book.from_records([hedge])",
     hints=["A long call's delta rises as the price rises (gamma).",
-           "`hedged.shock({\"BTC\": 0.10}).net_exposure(measure=\"delta\")`."],
+           "Recompute the calls' delta at a forward 10 % higher, value both the calls and the "
+           "perps at the new price, and add them."],
+    working=(f"After +10 %: the calls' delta goes from {_DELTA:.4f} to "
+             f"{black76_delta(OPTION['forward'] * 1.1, OPTION['strike'], OPTION['years'], OPTION['vol'], 'call'):.4f}\n"
+             f"Net delta-adjusted exposure = {usd(_AFTER)}: "
+             f"{'net long' if _AFTER > 0 else 'net short'}. Answer "
+             f"({'b' if _AFTER > 0 else ('c' if _AFTER < 0 else 'a')})."),
     solution=('after = hedged.shock({"BTC": 0.10}).net_exposure(measure="delta")\n'
               'answer = "b" if after > 0 else ("c" if after < 0 else "a")'),
     mistakes={"a": "a delta hedge holds only at the price it was set: the calls' delta moves.",

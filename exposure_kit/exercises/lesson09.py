@@ -22,9 +22,14 @@ q1 = NumberQuestion(
     funding_payment(LONG_PERP, RATE), abs_tol=0.005,
     setup=data_code(notional=LONG_PERP, rate=RATE),
     hints=["When the rate is positive, longs pay shorts.",
-           "Payment = notional x rate, with the sign from the side. In code: "
-           "`ek.funding_payment(notional, rate)`."],
+           "Payment = notional x rate, with the rate as a fraction (the percent over 100); a "
+           "long paying means a negative amount received."],
     solution="answer = ek.funding_payment(notional, rate)",
+    working=(f"Rate = {_RATE_PCT} = {RATE:g}\n"
+             f"Payment = {usd(LONG_PERP)} x {RATE:g} = {usd(LONG_PERP * RATE, cents=True)}, "
+             f"paid by the long\n"
+             f"Received = {usd(funding_payment(LONG_PERP, RATE), cents=True)}"),
+    unit="usd",
     mistakes=[Mistake(-funding_payment(LONG_PERP, RATE), "the sign is flipped: with a positive "
                                                          "rate a long pays, so it receives a "
                                                          "negative amount."),
@@ -52,8 +57,16 @@ q2 = NumberQuestion(
     setup=data_code(records=CARRY, rate=CARRY_RATE, periods=PERIODS) +
     "\nbook = ek.Book.from_records(records)",
     hints=["Only the perp pays or receives funding; spot does not.",
-           "`periods * ek.funding_payment(book.exposures()[\"BTC-PERP\"], rate)`."],
+           "One payment is the perp's notional (5 x $64,000) x the rate, received by the "
+           "short; multiply by the number of payments in 30 days."],
     solution='answer = periods * ek.funding_payment(book.exposures()["BTC-PERP"], rate)',
+    working=(f"Perp notional = 5 x {usd(64_000)} = {usd(-_PERP_SIGNED)} (short)\n"
+             f"One payment = {usd(-_PERP_SIGNED)} x {CARRY_RATE:g} = "
+             f"{usd(funding_payment(_PERP_SIGNED, CARRY_RATE), cents=True)}, received by the short\n"
+             f"30 days x 3 = {PERIODS} payments: {PERIODS} x "
+             f"{usd(funding_payment(_PERP_SIGNED, CARRY_RATE), cents=True)} = "
+             f"{usd(PERIODS * funding_payment(_PERP_SIGNED, CARRY_RATE), cents=True)}"),
+    unit="usd",
     mistakes=[Mistake(-PERIODS * funding_payment(_PERP_SIGNED, CARRY_RATE),
                       "the sign is flipped: the short perp receives when the rate is positive."),
               Mistake(funding_payment(_PERP_SIGNED, CARRY_RATE), "that is one payment; the "
@@ -101,8 +114,14 @@ q4 = NumberQuestion(
     _INV.shock({"BTC": RALLY}).net_exposure(),
     setup=data_code(records=INVERSE_CARRY, rally=RALLY) + "\nbook = ek.Book.from_records(records)",
     hints=["The spot's USD value rises with the price; the inverse future's USD face does not.",
-           "In code: `book.shock({\"BTC\": rally}).net_exposure()`."],
+           "Value the spot at the new price (5 x price x 1.3) and the short at its face "
+           "(contracts x $100); take one from the other."],
     solution='answer = book.shock({"BTC": rally}).net_exposure()',
+    working=(f"Spot after the rally: 5 x {usd(ENTRY)} x 1.3 = {usd(5 * ENTRY * 1.3)}\n"
+             f"Inverse short: 3,200 x $100 = {usd(320_000)} (fixed)\n"
+             f"Net = {usd(5 * ENTRY * 1.3)} - {usd(320_000)} = "
+             f"{usd(_INV.shock({'BTC': RALLY}).net_exposure())}"),
+    unit="usd",
     mistakes=[Mistake(0.0, "that is the reading of an account that keeps the coin P&L; this one "
                            "sweeps it to USD, so the inverse short stays fixed in USD while the "
                            "spot grows."),
@@ -114,14 +133,19 @@ q5 = ChoiceQuestion(
     "Who pays?",
     "Funding has turned to -0.05 % per 8 hours after a crash. A fund runs the cash-and-carry "
     "trade of question 2 (long spot, short perp). What happens to its funding?",
-    {"a": "it keeps receiving: carry trades always earn funding",
-     "b": "it now pays: with a negative rate the shorts pay the longs",
-     "c": "nothing: the trade is delta-neutral"},
+    {"a": "it keeps receiving funding, as carry trades do",
+     "b": "it now pays funding on its perp short",
+     "c": "nothing changes, since the trade is delta-neutral"},
     "b" if funding_payment(_PERP_SIGNED, -0.0005) < 0 else "a",
     setup=data_code(records=CARRY) + "\nbook = ek.Book.from_records(records)",
     hints=["Which way does funding flow when the rate is negative: from longs to shorts, or "
-           "from shorts to longs? The trade's perp is the short.",
-           "Try `ek.funding_payment(book.exposures()[\"BTC-PERP\"], -0.0005)`."],
+           "from shorts to longs?",
+           "The trade's perp is the short and the spot earns nothing: what does the short "
+           "receive at -0.05 %?"],
+    working=(f"Perp short {usd(-_PERP_SIGNED)} x -0.0005: received = "
+             f"{usd(funding_payment(_PERP_SIGNED, -0.0005), cents=True)} each 8 hours\n"
+             f"Negative: the fund now pays. Answer "
+             f"({'b' if funding_payment(_PERP_SIGNED, -0.0005) < 0 else 'a'})."),
     solution=('received = ek.funding_payment(book.exposures()["BTC-PERP"], -0.0005)\n'
               'answer = "b" if received < 0 else "a"'),
     mistakes={"a": "the carry earns only while funding is positive; a negative rate makes the "

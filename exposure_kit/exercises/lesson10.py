@@ -28,6 +28,23 @@ sol-perp-c,VenueC,SOL,perp,short,900,145,1,False
 BOOK = _b.Book.from_frame(pd.read_csv(io.StringIO(CSV)))
 BY_VENUE = BOOK.by("venue")
 BY_UNDERLYING = BOOK.by("underlying")
+_EXP = {name: float(v) for name, v in BOOK.exposures().items()}
+
+
+_ROWS = pd.read_csv(io.StringIO(CSV)).set_index("name")
+
+
+def _row_text(name):
+    row = _ROWS.loc[name]
+    size = (f"{row['quantity']:,g} x ${row['contract_size']:,g} face" if row["inverse"] else
+            f"{row['quantity']:,g} x {usd(row['price'])}")
+    return f"  {name} ({row['side']}): {size} = {usd(_EXP[name])}"
+
+
+def _lines(names):
+    return "\n".join(_row_text(n) for n in names)
+
+
 _SETUP = (data_code(csv=CSV) +
           "\nimport io\nimport pandas as pd\n"
           "book = ek.Book.from_frame(pd.read_csv(io.StringIO(csv)))\nbook")
@@ -39,8 +56,12 @@ q1 = NumberQuestion(
     BOOK.net_exposure(), setup=_SETUP,
     hints=["An inverse contract's `contract_size` is its USD face: its exposure is quantity x "
            "contract_size, not times the price.",
-           "`book.net_exposure()` once the book is loaded."],
+           "Work out each row (quantity x price for linear rows, quantity x contract size for "
+           "the inverse one), give the shorts a minus sign, and add them all."],
     solution="answer = book.net_exposure()",
+    working=(f"Signed exposure of each row:\n{_lines(_EXP)}\n"
+             f"Net = sum = {usd(BOOK.net_exposure())}"),
+    unit="usd",
     mistakes=[Mistake(BOOK.gross_exposure(), "that is the gross: the shorts were added."),
               Mistake(BOOK.net_exposure() - 5000 * 100 * (62_000 - 1),
                       "the inverse contracts were valued as linear ones (quantity x size x "
@@ -54,7 +75,10 @@ q2 = ChoiceQuestion(
     {k: v for k, v in sorted(_VENUES.items())},
     _BIGGEST.lower()[-1], setup=_SETUP,
     hints=["Gross adds both sides of every position on the venue, whatever their direction.",
-           "`book.by(\"venue\")` gives long, short, net and gross per venue."],
+           "Group the rows by venue and add the sizes of the rows on each (shorts as positive "
+           "sizes)."],
+    working=("\n".join(f"{v}: gross {usd(float(g))}" for v, g in BY_VENUE["gross"].items())
+             + f"\nLargest: {_BIGGEST}. Answer ({_BIGGEST.lower()[-1]})."),
     solution='answer = book.by("venue")["gross"].idxmax()[-1].lower()',
     mistakes=[Mistake(str(BY_VENUE["net"].abs().idxmax()).lower()[-1],
                       "that venue has the largest net, not the largest gross.")]
@@ -68,7 +92,10 @@ q3 = NumberQuestion(
     float(BY_UNDERLYING.loc["BTC", "net"]), setup=_SETUP,
     hints=["Three BTC lines: a linear perp, spot, and an inverse perp counted at its USD face "
            "(quantity x contract_size).",
-           "`book.by(\"underlying\")` adds every venue's BTC positions together."],
+           "Add the three BTC rows whatever their venue, the inverse short with a minus sign."],
+    working=(f"BTC rows:\n{_lines([n for n in _EXP if n.startswith('btc')])}\n"
+             f"BTC net = {usd(float(BY_UNDERLYING.loc['BTC', 'net']))}"),
+    unit="usd",
     solution='answer = book.by("underlying").loc["BTC", "net"]',
     mistakes=[Mistake(float(BOOK.by("venue").loc["VenueA", "net"]) + 0,
                       "that is VenueA's whole net, not BTC's across venues."),
@@ -101,7 +128,10 @@ q4 = BookQuestion(
            '         "side": ____, "notional": ____}\n'
            'answer = [book, hedge]   # the desk\'s book and your new position'),
     hints=["The BTC net of question 3 tells you the size and the side.",
-           "`ek.hedge_notional(book, \"BTC\")` is the signed notional to add (negative: short)."],
+           "A net long needs a short of the same USD size; a net short needs a long."],
+    working=(f"BTC net = {usd(float(BY_UNDERLYING.loc['BTC', 'net']))}: add a BTC perp "
+             f"{'short' if BY_UNDERLYING.loc['BTC', 'net'] > 0 else 'long'} of "
+             f"{usd(abs(float(BY_UNDERLYING.loc['BTC', 'net'])))}."),
     solution=('size = ek.hedge_notional(book, "BTC")\n'
               'hedge = {"name": "btc-hedge", "venue": "VenueA", "underlying": "BTC", '
               '"kind": "perp",\n'
@@ -127,15 +157,19 @@ q5 = ChoiceQuestion(
     "What would you tell the desk?",
     "Run `ek.diagnose(book)` on the desk's book and read its findings with the tables above. "
     "Which is the fairest summary?",
-    {"a": "the book is simple: one net number describes it",
-     "b": "the net hides offsets between different coins and between instruments on the same "
-          "coin, each of which can move against the desk on its own",
-     "c": "the book is short BTC"},
+    {"a": "the book is simple enough that one net number describes it",
+     "b": "the net hides offsets that can each move against the desk",
+     "c": "the book is net short BTC, which the desk should hedge first"},
     "b" if {"cross-asset-offset", "basis-offset"} <= _CODES else "a",
     setup=_SETUP,
-    hints=["Look at each coin's net in `book.by(\"underlying\")` and at the instruments "
-           "behind it: are the offsets on the same coin and the same instrument?",
-           "`[str(f) for f in ek.diagnose(book)]` lists the findings in words."],
+    hints=["Look at each coin's net and at the instruments behind it: are the offsets on the "
+           "same coin and the same instrument?",
+           "An offset between two coins, or between a future and spot on one coin, can move "
+           "against the desk even when the net is small."],
+    working=("Net by coin: " + ", ".join(f"{u} {usd(float(n))}" for u, n in
+                                         BY_UNDERLYING["net"].items())
+             + f"\nThe diagnosis finds: {', '.join(sorted(_CODES))}.\n"
+             f"Answer ({'b' if {'cross-asset-offset', 'basis-offset'} <= _CODES else 'a'})."),
     solution=('codes = {f.code for f in ek.diagnose(book)}\n'
               'answer = "b" if {"cross-asset-offset", "basis-offset"} <= codes else "a"'),
     mistakes={"a": "the findings list offsets that the single net number hides.",

@@ -15,6 +15,7 @@ from ._hedge_ratio import HedgeRatioDashboard
 from ._leverage import LeverageDashboard
 from ._net_gross import NetGrossDashboard
 from ._option_delta import OptionDeltaDashboard
+from ._predict import Prediction
 from ._stress import StressDashboard
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "OptionDeltaDashboard",    # lesson 08
     "FundingBasisDashboard",   # lesson 09
     "BookExplorer",            # lesson 10
+    "Prediction",              # a guess before the answer, in any lesson
 ]

@@ -25,6 +25,7 @@ from PIL import Image
 import pandas as pd
 
 from .._book import Book
+from ._picture import still_picture
 
 __all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "readout_table",
            "finding_items"]
@@ -219,5 +220,17 @@ class Dashboard:
         with open(path, "wb") as handle:
             handle.write(self.render())
 
+    def still_picture(self) -> str:
+        """HTML that looks like the dashboard as it stands (controls, readout, chart, hint)."""
+        return still_picture(self.title, self.controls,
+                             [self.readout.value, self.error.value,
+                              *(w.value for w in self._below_image() if isinstance(w, widgets.HTML))],
+                             self.image.value, self.hint)
+
     def _repr_mimebundle_(self, **kwargs: Any):
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The live widget, and a still picture for a page that will not draw it (JupyterLab on
+        a notebook it has not signed, before the cell is run) instead of the widget's text."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = self.still_picture()
+        bundle["text/plain"] = f"{self.title} (a dashboard: run the cell to use it)"
+        return bundle
