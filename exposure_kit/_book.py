@@ -472,7 +472,7 @@ class Book:
                                 "by('underlying', denomination='coin') for a mixed book")
         signed = self._signed_with(options)
         long = float(signed[signed > 0].sum())
-        short = float(-signed[signed < 0].sum())
+        short = float(-signed[signed < 0].sum()) + 0.0   # an empty side is 0.0, not -0.0
         return long, short
 
     def long_exposure(self, **options: Any) -> float:

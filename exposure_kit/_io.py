@@ -13,7 +13,6 @@ import json
 import math
 import os
 import re
-import warnings
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -24,7 +23,7 @@ import pandas as pd
 
 from ._book import Book
 from ._errors import PositionError
-from ._schema import NUMERIC_FIELDS, STRING_FIELDS
+from ._schema import NUMERIC_FIELDS, REQUIRED, STRING_FIELDS
 
 __all__ = ["read_positions", "write_positions", "from_ccxt_positions", "sample_path",
            "sample_book", "SAMPLES"]
@@ -37,6 +36,11 @@ _EXPIRY_HOUR = 8
 
 
 # ----- where a book comes from ------------------------------------------------------------------
+MAX_BYTES = 256 * 2**20
+"""The largest file :func:`read_positions` reads (256 MiB, about 1.5 million positions)."""
+_CHUNK = 2**20
+
+
 def _source_name(path_or_buffer: Any) -> str | None:
     if isinstance(path_or_buffer, (str, os.PathLike)):
         return Path(path_or_buffer).name
@@ -61,22 +65,60 @@ def _format_of(path_or_buffer: Any, format: str | None, text: str | None = None)
     return "csv"
 
 
+def _read_limited(read: Any, source: str | None) -> str | bytes:
+    """Everything ``read(n)`` gives, in chunks, refusing a NUL (a binary file, ``/dev/zero``) or
+    more than :data:`MAX_BYTES` (a file without end) as soon as it is seen."""
+    chunks: list = []
+    size = 0
+    while True:
+        chunk = read(_CHUNK)
+        if not isinstance(chunk, (str, bytes)):
+            raise PositionError("file", f"read() gave {type(chunk).__name__}, not text",
+                                source=source)
+        if not chunk:
+            break
+        nul = chunk.find(b"\0" if isinstance(chunk, bytes) else "\0")
+        if nul >= 0:
+            raise PositionError("file", f"has a NUL character at offset {size + nul}: it is not "
+                                "a text file of positions", source=source)
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise PositionError("file", f"is larger than {MAX_BYTES // 2**20} MiB: not read",
+                                source=source)
+        chunks.append(chunk)
+    if not chunks:
+        return ""
+    return chunks[0][:0].join(chunks)
+
+
+def _decoded(data: str | bytes, source: str | None) -> str:
+    if isinstance(data, str):
+        return data[1:] if data.startswith("\ufeff") else data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise PositionError("file", f"is not UTF-8 text ({exc.reason} at byte {exc.start}, "
+                            f"line {line})", source=source) from None
+
+
 def _read_text(path_or_buffer: Any) -> str:
+    """The text of a path or a buffer, newlines as written (``\r`` inside a value is kept)."""
+    source = _source_name(path_or_buffer)
     if isinstance(path_or_buffer, (str, os.PathLike)):
+        where = os.fspath(path_or_buffer)
         try:
-            return Path(path_or_buffer).read_text(encoding="utf-8-sig")
+            with open(where, "rb") as handle:
+                return _decoded(_read_limited(handle.read, source), source)
         except FileNotFoundError:
-            raise PositionError("path", f"no such file: {os.fspath(path_or_buffer)!r}") from None
+            raise PositionError("path", f"no such file: {where!r}") from None
         except OSError as exc:
-            raise PositionError("path", f"cannot read {os.fspath(path_or_buffer)!r}: "
-                                f"{exc.strerror}") from None
-        except UnicodeDecodeError as exc:
-            raise PositionError("path", f"{Path(path_or_buffer).name} is not UTF-8 text "
-                                f"({exc.reason} at byte {exc.start})") from None
-    text = path_or_buffer.read()
-    if isinstance(text, bytes):
-        text = text.decode("utf-8-sig")
-    return text
+            raise PositionError("path", f"cannot read {where!r}: {exc.strerror}") from None
+    read = getattr(path_or_buffer, "read", None)
+    if not callable(read):
+        raise PositionError("path_or_buffer", f"expected a path or an open file, got "
+                            f"{type(path_or_buffer).__name__}")
+    return _decoded(_read_limited(read, source), source)
 
 
 def _book_from(frame: pd.DataFrame, row_label: str, source: str | None,
@@ -89,12 +131,104 @@ def _book_from(frame: pd.DataFrame, row_label: str, source: str | None,
 
 
 # ----- CSV --------------------------------------------------------------------------------------
-def _csv_header(text: str, source: str | None) -> list[str]:
+# Text cells that a spreadsheet would run as a formula are written with a leading apostrophe,
+# as spreadsheets themselves do: "=1+2" is written "'=1+2". So that every text reads back as it
+# was, text that already starts with apostrophes before such a character gets one more, and the
+# reader takes exactly one away from any cell that starts with apostrophes before one of them.
+_FORMULA_START = "=+-@\t\r"
+_ESCAPED = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralised(text: str) -> str:
+    """``text`` as written in a CSV cell: one apostrophe in front when a spreadsheet would
+    otherwise run it as a formula (it starts with ``= + - @``, a tab or a carriage return,
+    perhaps after apostrophes).
+
+    Examples
+    --------
+    >>> neutralised("=SUM(A1:A9)"), neutralised("-hedge"), neutralised("BTC")
+    ("'=SUM(A1:A9)", "'-hedge", 'BTC')
+    >>> restored(neutralised("'=1")) == "'=1"
+    True
+    """
+    return "'" + text if _ESCAPED.match(text) else text
+
+
+def restored(text: str) -> str:
+    """The text a neutralised CSV cell stands for: one leading apostrophe taken away when it
+    comes before apostrophes and a formula character; any other text as it is."""
+    if text[:1] == "'" and _ESCAPED.match(text, 1):
+        return text[1:]
+    return text
+
+
+def _csv_records(text: str, source: str | None) -> tuple[list[str], list[int], list[list[str]]]:
+    """The header's names, the first line of each record that holds a value, and the fields of
+    those records column by column.
+
+    A record's line is the line it starts on, so a quoted value over several lines does not
+    shift the lines after it. Blank lines (or lines of empty fields) hold no position."""
     if not text.strip():
         raise PositionError("file", "is empty: expected a header line and one line per position",
                             source=source)
-    header = next(csv.reader(io.StringIO(text)))
-    names = [h.strip() for h in header]
+    if '"' not in text and "\r" not in text:   # one line, one record: the fast way
+        return _plain_csv_columns(text, source)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines: list[int] = []
+    records: list[list[str]] = []
+    names: list[str] | None = None
+    start = 1
+    try:
+        for record in reader:
+            if names is None:
+                names = _csv_header(record, source)
+            elif "".join(record).strip():
+                if len(record) != len(names):
+                    raise PositionError("fields", f"the line has {len(record)} fields where the "
+                                        f"header has {len(names)}", row=start, row_label="line",
+                                        source=source)
+                lines.append(start)
+                records.append(record)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise PositionError("file", f"cannot be read as CSV: {exc}", row=reader.line_num,
+                            row_label="line", source=source) from None
+    if names is None:
+        raise PositionError("file", "is empty: expected a header line and one line per position",
+                            source=source)
+    columns = [list(c) for c in zip(*records)] if records else [[] for _ in names]
+    return names, lines, columns
+
+
+def _plain_csv_columns(text: str, source: str | None
+                       ) -> tuple[list[str], list[int], list[list[str]]]:
+    """What :func:`_csv_records` gives, for a file without quotes or carriage returns, where
+    each line is one record: lines are counted by splitting and pandas' C parser splits fields."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    names = _csv_header(lines[0].split(","), source)
+    width = len(names) - 1
+    kept = [n for n in range(1, len(lines)) if lines[n].replace(",", "").strip()]
+    wrong = next((n for n in kept if lines[n].count(",") != width), None)
+    if wrong is not None:
+        raise PositionError("fields", f"the line has {lines[wrong].count(',') + 1} fields where "
+                            f"the header has {len(names)}", row=wrong + 1, row_label="line",
+                            source=source)
+    if not kept:
+        return names, [], [[] for _ in names]
+    body = "\n".join(lines[n] for n in kept)
+    frame = pd.read_csv(io.StringIO(body), header=None, names=list(range(len(names))),
+                        dtype=str, keep_default_na=False, na_filter=False, index_col=False,
+                        skip_blank_lines=False, quoting=csv.QUOTE_NONE, engine="c")
+    return names, [n + 1 for n in kept], [frame[k].tolist() for k in range(len(names))]
+
+
+def _csv_header(record: list[str], source: str | None) -> list[str]:
+    names = [restored(h.strip()) for h in record]
+    if not any(names):
+        raise PositionError("file", "line 1 is blank: expected the header, e.g. "
+                            "name,underlying,kind,side,notional", source=source)
     seen: set[str] = set()
     for column, name in enumerate(names, start=1):
         if not name:
@@ -104,43 +238,44 @@ def _csv_header(text: str, source: str | None) -> list[str]:
             raise PositionError(name, "the header names this column more than once",
                                 row=1, row_label="line", source=source)
         seen.add(name)
+    missing = [field for field in REQUIRED if field not in seen]
+    if missing:
+        raise PositionError(missing[0], "the column is missing from the header: the first "
+                            f"line must name the columns, e.g. name,underlying,kind,side,notional "
+                            f"(line 1 reads {','.join(record)[:60]!r})", row=1, row_label="line",
+                            source=source)
     return names
 
 
 def _read_csv(text: str, source: str | None) -> Book:
-    names = _csv_header(text, source)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                na_values=[""], skip_blank_lines=False, skipinitialspace=True,
-                                index_col=False)
-    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-        raise _too_many_fields(text, len(names), str(exc), source) from None
-    frame.columns = names
-    frame.index = pd.RangeIndex(2, 2 + len(frame), name="line")
-    frame = frame[frame.notna().any(axis=1)]          # blank lines hold no position
-    for field in NUMERIC_FIELDS:
-        if field in frame.columns:
-            frame[field] = _numbers_or_text(frame[field])
-    for field in frame.columns.difference([*NUMERIC_FIELDS, *STRING_FIELDS, "inverse"]):
-        frame[field] = _written_numbers(frame[field])
+    names, lines, columns = _csv_records(text, source)
+    index = pd.Index(lines, name="line", dtype="int64")
+    if not lines:
+        return _book_from(pd.DataFrame(columns=names, index=index), "line", source)
+    frame = pd.DataFrame({name: _column(name, values, index)
+                          for name, values in zip(names, columns)}, columns=names, index=index)
     return _book_from(frame, "line", source)
 
 
-def _too_many_fields(text: str, width: int, detail: str, source: str | None) -> PositionError:
-    """A line with more fields than the header (pandas names it, or warns for the first one)."""
-    found = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", detail)
-    if found:
-        line, count = int(found.group(1)), int(found.group(2))
-    else:
-        rows = csv.reader(io.StringIO(text))
-        line, count = next(((n, len(r)) for n, r in enumerate(rows, start=1) if len(r) > width),
-                           (None, 0))
-    if line is None:
-        return PositionError("file", f"cannot be read as CSV: {detail.strip()}", source=source)
-    return PositionError("fields", f"the line has {count} fields where the header has {width}",
-                         row=line, row_label="line", source=source)
+def _column(name: str, values: list[str], index: pd.Index) -> pd.Series:
+    """One column's fields: numbers in a number column, text elsewhere (an extra column of
+    written floats as floats), neutralised formulas restored, an empty field missing."""
+    if name in NUMERIC_FIELDS:
+        return _numbers_or_text(pd.Series(_cells(values), index=index))
+    if name not in STRING_FIELDS and name != "inverse":
+        numbers = _written_numbers(values, index)
+        if numbers is not None:
+            return numbers
+    if "\n'" in "\n" + "\n".join(values):   # only then can a cell start with an apostrophe
+        values = tuple(restored(v) for v in values)
+    return pd.Series(_cells(values), index=index).infer_objects()
+
+
+def _cells(values: list[str]) -> np.ndarray:
+    """A column's fields as an object array, an empty field as a missing value (None)."""
+    cells = np.array(values, dtype=object)
+    cells[cells == ""] = None
+    return cells
 
 
 def _numbers_or_text(column: pd.Series) -> pd.Series:
@@ -152,48 +287,158 @@ def _numbers_or_text(column: pd.Series) -> pd.Series:
     return column.astype(object).where(numbers.isna(), numbers)
 
 
-def _is_written_float(text: str) -> bool:
-    """True for text exactly as pandas writes a float (``0.005``, ``100.0``, ``1e-05``). Whole
-    numbers written without a point (``10``, ``007``) are left as text: account codes keep their
-    leading zeros."""
-    if not any(mark in text for mark in ".eE"):
-        return False
-    try:
-        return repr(float(text)) == text
-    except ValueError:
-        return False
-
-
-def _written_numbers(column: pd.Series) -> pd.Series:
+def _written_numbers(values: list[str], index: pd.Index) -> pd.Series | None:
     """An extra column (mmr, leverage, a ccxt book's exchange_notional...) as floats when every
-    value is written as one, so a book with float extra columns reads back equal; text otherwise.
-    JSON keeps every type as it is, whole numbers included."""
-    values = column.dropna()
-    if values.empty or not values.map(_is_written_float).all():
-        return column
-    return pd.to_numeric(column).astype(float)
+    value is written exactly as Python writes a float (``0.005``, ``100.0``, ``1e-05``; whole
+    numbers such as ``10`` or ``007`` stay text: account codes keep their leading zeros), so a book with float extra columns reads back equal; text otherwise
+    (``None``). A column with no value at all reads as missing numbers."""
+    texts = [v for v in values if v != ""]
+    if not texts:
+        return pd.Series(np.nan, index=index, dtype=float)
+    numbers = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
+    written = (not numbers.isna().any()
+               and all(any(mark in t for mark in ".eEn") for t in texts)
+               and [repr(x) for x in numbers.astype(float).tolist()] == texts)
+    if not written:
+        return None
+    return pd.to_numeric(pd.Series(_cells(values), index=index)).astype(float)
+
+
+def _csv_cell(value: Any) -> str:
+    """A value as a CSV cell: floats as Python writes them, text neutralised, and quoted when it
+    holds a comma, a quote, a line break or spaces at either end."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return _csv_text_cell(str(value))
+
+
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]|^\s|\s$')
+
+
+def _csv_text_cell(text: str) -> str:
+    if text[:1] in _FORMULA_START or text[:1] == "'":
+        text = neutralised(text)
+    if _NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv_column(column: pd.Series) -> list[str]:
+    """A column's cells, the common types the quick way."""
+    values = column.tolist()
+    if column.dtype == np.float64:
+        return ["" if x != x else repr(x) for x in values]
+    if column.dtype == np.bool_:
+        return ["True" if x else "False" for x in values]
+    return [_csv_text_cell(v) if type(v) is str else _csv_cell(v) for v in values]
+
+
+def _csv_text(frame: pd.DataFrame, target: str | None) -> str:
+    for column in frame.columns:
+        if not isinstance(column, str) or not column or column != column.strip():
+            raise PositionError(str(column), "a CSV header needs a name, without spaces at either "
+                                "end: rename the column, or write JSON", source=target)
+    cells = [_csv_column(frame[column]) for column in frame.columns]
+    header = ",".join(_csv_cell(str(c)) for c in frame.columns)
+    return "\n".join([header, *(",".join(row) for row in zip(*cells))]) + "\n"
 
 
 # ----- JSON -------------------------------------------------------------------------------------
-def _read_json(text: str, source: str | None) -> Book:
+class _RepeatedKey(Exception):
+    pass
+
+
+def _object_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        raise _RepeatedKey(next(k for k, _ in pairs if k in seen or seen.add(k)))
+    return record
+
+
+class _NotFinite(Exception):
+    pass
+
+
+def _not_a_json_number(text: str) -> float:
+    raise _NotFinite(text)
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise _NotFinite(f"{text[:30]} (too large for a float)")
+    return number
+
+
+def _json_data(text: str, source: str | None) -> Any:
     if not text.strip():
         raise PositionError("file", "is empty: expected a list of positions", source=source)
     try:
-        data = json.loads(text)
+        return json.loads(text, object_pairs_hook=_object_without_repeats,
+                          parse_constant=_not_a_json_number, parse_float=_finite_float)
+    except _NotFinite as exc:
+        raise PositionError("file", f"has {exc} where JSON allows only finite numbers",
+                            source=source) from None
     except json.JSONDecodeError as exc:
         raise PositionError("file", f"is not valid JSON: {exc.msg} at line {exc.lineno}, "
                             f"column {exc.colno}", source=source) from None
+    except _RepeatedKey as exc:
+        raise PositionError(str(exc), "an object names this field twice", source=source) from None
+    except RecursionError:
+        raise PositionError("file", "nests lists or objects too deeply to be a list of positions",
+                            source=source) from None
+
+
+def _json_columns(data: Mapping[str, Any], source: str | None) -> list[str] | None:
+    unknown = sorted(set(data) - {"positions", "columns"})
+    if unknown:
+        raise PositionError(unknown[0], "is not a key this file may have: expected "
+                            "{\"positions\": [...]} and optionally \"columns\"", source=source)
+    columns = data.get("columns")
+    if columns is None:
+        return None
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns) \
+            or len(set(columns)) != len(columns):
+        raise PositionError("columns", "must be a list of distinct column names", source=source)
+    return columns
+
+
+def _read_json(text: str, source: str | None) -> Book:
+    data = _json_data(text, source)
+    columns = None
     if isinstance(data, dict) and "positions" in data:
+        columns = _json_columns(data, source)
         data = data["positions"]
     if not isinstance(data, list):
         raise PositionError("file", "expected a list of positions, or {\"positions\": [...]}",
                             source=source)
     for number, record in enumerate(data, start=1):
         if not isinstance(record, dict):
-            raise PositionError("position", f"expected an object of fields, got {record!r}",
+            raise PositionError("position", f"expected an object of fields, got {record!r:.60}",
                                 row=number, row_label="position", source=source)
-    frame = pd.DataFrame.from_records(data) if data else pd.DataFrame(
-        columns=["name", "underlying", "kind", "side", "notional"])
+        absent = next((field for field in REQUIRED if field not in record), None)
+        if absent is not None:
+            raise PositionError(absent, "is missing", row=number, row_label="position",
+                                source=source)
+        stray = next((k for k in record if columns is not None and k not in columns), None)
+        if stray is not None:
+            raise PositionError(stray, "is not one of the file's \"columns\"", row=number,
+                                row_label="position", source=source)
+    names = columns if columns is not None else list(dict.fromkeys(k for r in data for k in r))
+    if data:
+        frame = pd.DataFrame.from_records(data, columns=names)
+    else:
+        frame = pd.DataFrame(columns=names or ["name", "underlying", "kind", "side", "notional"])
+        missing = [field for field in REQUIRED if field not in frame.columns]
+        if missing:
+            raise PositionError(missing[0], "is not one of the file's \"columns\"", source=source)
     frame.index = pd.RangeIndex(1, 1 + len(frame), name="position")
     return _book_from(frame, "position", source)
 
@@ -202,17 +447,22 @@ def _read_json(text: str, source: str | None) -> Book:
 def read_positions(path_or_buffer: str | os.PathLike | IO, format: str | None = None) -> Book:
     """Read a book from a CSV or JSON file (or an open file or text buffer).
 
-    CSV: one line per position under a header. The columns are those of :class:`Position`
-    (``name, underlying, kind, side`` and ``notional``, or ``quantity, price, contract_size,
-    inverse``; ``entry_price``; option fields ``strike, years, volatility, option_type`` or
-    ``delta``) plus any others, such as ``venue`` and ``account``, which are kept as text (an
-    account ``001`` stays ``001``), or as numbers when every value is a decimal number such as
-    ``0.005``. JSON: a list of objects with the same fields, or ``{"positions": [...]}``; it keeps
-    every type as written.
+    CSV: a header line naming the columns (it must name ``underlying``, ``kind`` and ``side``),
+    then one line per position with as many fields as the header. The columns are those of
+    :class:`Position` (``name, underlying, kind, side`` and ``notional``, or ``quantity, price,
+    contract_size, inverse``; ``entry_price``; option fields ``strike, years, volatility,
+    option_type`` or ``delta``) plus any others, such as ``venue`` and ``account``, which are kept
+    as text exactly as written (an account ``001`` stays ``001``, spaces included), or as numbers
+    when every value is a decimal number such as ``0.005``. An empty field is a missing value;
+    blank lines hold no position. A cell written with a leading apostrophe before a formula
+    character (``'=...``, ``'-...``, see :func:`write_positions`) reads without that apostrophe.
+    JSON: a list of objects with the same fields, or ``{"positions": [...]}`` (with an optional
+    ``"columns"`` list); it keeps every type as written.
 
     Parameters
     ----------
     path_or_buffer : str, path or file-like
+        At most :data:`MAX_BYTES`; a file with a NUL character is refused as not text.
     format : {"csv", "json"}, optional
         Taken from the suffix of a path; a buffer is sniffed (``[`` or ``{`` first means JSON).
 
@@ -223,9 +473,10 @@ def read_positions(path_or_buffer: str | os.PathLike | IO, format: str | None = 
     Raises
     ------
     PositionError
-        Naming the line of the file (header = line 1) or the position of a JSON list, and the
-        field: a missing column, an unknown side or kind, text in a number column, an empty file,
-        a column named twice in the header, ...
+        A ``ValueError`` naming the file, the line of the file where the position starts
+        (header = line 1) or the position of a JSON list, and the field: a missing column, a
+        line with too few or too many fields, an unknown side or kind, text or ``true`` in a
+        number column, a list where a value belongs, an empty file, ...
 
     Examples
     --------
@@ -240,6 +491,10 @@ def read_positions(path_or_buffer: str | os.PathLike | IO, format: str | None = 
     Traceback (most recent call last):
     ...
     exposure_kit._errors.PositionError: line 2 ('BTC perp 0'), field 'side': 'buy' is not one of long, short
+    >>> read_positions(io.StringIO("BTC,perp,long,100\\n"))
+    Traceback (most recent call last):
+    ...
+    exposure_kit._errors.PositionError: line 1, field 'underlying': the column is missing from the header: the first line must name the columns, e.g. name,underlying,kind,side,notional (line 1 reads 'BTC,perp,long,100')
     """
     source = _source_name(path_or_buffer)
     text = _read_text(path_or_buffer)
@@ -249,11 +504,21 @@ def read_positions(path_or_buffer: str | os.PathLike | IO, format: str | None = 
 
 def write_positions(book: Book, path_or_buffer: str | os.PathLike | IO,
                     format: str | None = None) -> None:
-    """Write a book as CSV or JSON (by the path's suffix, else ``format``, else CSV).
+    """Write a book as CSV or JSON (by the path's suffix, else ``format``, else CSV), so that
+    :func:`read_positions` reads it back as an equal book, or refuse.
 
-    Every column is written, and :func:`read_positions` reads the file back as an equal book
-    (in CSV, an extra column of whole numbers such as ``leverage=10`` comes back as text: use
-    JSON, which keeps types, or floats).
+    Every column is written. Before anything is written the text is read back and compared with
+    the book; a value that would come back different is refused with a ``PositionError`` naming
+    the row and the column. In CSV that happens to what plain text cannot tell apart: a column of
+    whole numbers (``leverage=10`` comes back as the text ``'10'``), text that reads as a
+    decimal number (``'1.5'``), empty text (it reads as missing), a column name with spaces at
+    either end. JSON keeps types, so write JSON for those (it refuses only infinities and values
+    that are not text, numbers or true/false).
+
+    CSV cells of text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return) are written with a leading apostrophe, as
+    spreadsheets do (``'=1+2``), and the apostrophe is taken away again on reading; numbers are
+    written as numbers. Text with commas, quotes, line breaks or spaces at either end is quoted.
 
     Examples
     --------
@@ -264,29 +529,90 @@ def write_positions(book: Book, path_or_buffer: str | os.PathLike | IO,
     >>> _ = buffer.seek(0)
     >>> read_positions(buffer) == book
     True
+    >>> formula = Book.from_records([{"name": "=1+2", "underlying": "BTC", "kind": "spot",
+    ...                               "side": "long", "notional": 5.0}])
+    >>> buffer = io.StringIO()
+    >>> write_positions(formula, buffer, format="csv")
+    >>> buffer.getvalue().splitlines()[1]
+    "'=1+2,BTC,spot,long,5.0"
+    >>> read_positions(io.StringIO(buffer.getvalue())).to_frame()["name"].tolist()
+    ['=1+2']
     """
     if not isinstance(book, Book):
         raise PositionError("book", f"must be a Book, got {type(book).__name__}")
     kind = _format_of(path_or_buffer, format)
+    target = _source_name(path_or_buffer)
     frame = book.to_frame()
-    if kind == "csv":
-        text = frame.to_csv(index=False, lineterminator="\n")
-    else:
-        records = [{k: _json_value(v) for k, v in r.items() if not _missing(v)}
-                   for r in frame.to_dict("records")]
-        text = json.dumps({"positions": records}, indent=1) + "\n"
+    text = _csv_text(frame, target) if kind == "csv" else _json_text(frame, target)
+    _check_reads_back(book, text, kind, target)
     if isinstance(path_or_buffer, (str, os.PathLike)):
-        Path(path_or_buffer).write_text(text, encoding="utf-8")
+        with open(path_or_buffer, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
     else:
         path_or_buffer.write(text)
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, (float, np.floating)) and math.isnan(value))
 
 
-def _json_value(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
+def _json_value(value: Any, column: str, row: int, target: str | None) -> Any:
+    value = value.item() if isinstance(value, np.generic) else value
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PositionError(column, f"{value!r} cannot be written as JSON, which has no infinity",
+                            row=row, source=target, value=value)
+    if not isinstance(value, (str, bool, int, float)):
+        raise PositionError(column, f"a {type(value).__name__} ({value!r:.40}) cannot be written "
+                            "as JSON: convert it to text or a number", row=row, source=target,
+                            value=value)
+    return value
+
+
+def _json_text(frame: pd.DataFrame, target: str | None) -> str:
+    columns = [str(c) for c in frame.columns]
+    records = [{c: _json_value(v, c, row, target) for c, v in zip(columns, values)
+                if not _missing(v)}
+               for row, values in enumerate(frame.itertuples(index=False, name=None))]
+    return json.dumps({"columns": columns, "positions": records}, indent=1,
+                      ensure_ascii=False) + "\n"
+
+
+def _check_reads_back(book: Book, text: str, kind: str, target: str | None) -> None:
+    """Refuse to write ``text`` unless it reads back as ``book``, naming the first value that
+    would change."""
+    advice = ("write JSON, which keeps types, or change the column" if kind == "csv" else
+              "change the column's values to text or numbers")
+    try:
+        back = _read_json(text, target) if kind == "json" else _read_csv(text, target)
+    except PositionError as error:
+        raise PositionError(error.field, f"would not read back from {kind.upper()} "
+                            f"({error.problem}): {advice}", source=target) from None
+    if back == book:
+        return
+    a, b = book.to_frame(), back.to_frame()
+    for column in a.columns:
+        if column not in b.columns:
+            raise PositionError(column, f"the column would not read back from {kind.upper()}: "
+                                f"{advice}", source=target)
+        for row, (was, now) in enumerate(zip(a[column].tolist(), b[column].tolist())):
+            if not _same_value(was, now):
+                now_text = "a missing value" if _missing(now) else repr(now)
+                raise PositionError(column, f"{was!r} would read back from {kind.upper()} as "
+                                    f"{now_text}: {advice}", row=row, name=a["name"].iat[row],
+                                    value=was, source=target)
+        if a[column].dtype != b[column].dtype:
+            raise PositionError(column, f"the column's type ({a[column].dtype}) would read back "
+                                f"from {kind.upper()} as {b[column].dtype}: {advice}",
+                                source=target)
+    raise PositionError("book", f"would not read back equal from {kind.upper()}", source=target)
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if _missing(a) or _missing(b):
+        return _missing(a) and _missing(b)
+    return type(a) is type(b) and a == b or (
+        isinstance(a, (float, np.floating)) and isinstance(b, (float, np.floating)) and a == b)
 
 
 def sample_path(name: str) -> Path:
@@ -335,6 +661,12 @@ def _ccxt_symbol(symbol: Any, number: int) -> dict[str, Any]:
                             "'BTC/USDT:USDT' or 'BTC/USD:BTC-241227'", row=number,
                             row_label="position", value=symbol)
     parts = match.groupdict()
+    try:   # a real date and a real number, or the symbol is not one
+        _ = parts["expiry"] and datetime.strptime(parts["expiry"], "%y%m%d")
+        _ = parts["strike"] and float(parts["strike"])
+    except ValueError:
+        raise PositionError("symbol", f"{symbol!r} has no valid expiry date (YYMMDD) or strike",
+                            row=number, row_label="position", value=symbol) from None
     base, settle = parts["base"].upper(), parts["settle"].upper()
     if parts["strike"]:
         kind = "option"
@@ -511,8 +843,14 @@ def from_ccxt_positions(positions: Iterable[Mapping[str, Any]], *, venue: str | 
     >>> book.exposures().tolist()
     [90000.0, -90000.0]
     """
-    if isinstance(positions, Mapping) or isinstance(positions, (str, bytes)):
-        raise PositionError("positions", "expected a list of ccxt position dicts")
+    if isinstance(positions, (Mapping, str, bytes)) or not isinstance(positions, Iterable):
+        raise PositionError("positions", f"expected a list of ccxt position dicts, got "
+                            f"{type(positions).__name__}")
+    if as_of is not None and not isinstance(as_of, datetime):
+        raise PositionError("as_of", f"expected a datetime, got {type(as_of).__name__}")
+    if underlying_prices is not None and not isinstance(underlying_prices, Mapping):
+        raise PositionError("underlying_prices", "expected a dict of price per underlying, "
+                            f"such as {{'BTC': 60000}}, got {type(underlying_prices).__name__}")
     if as_of is not None and as_of.tzinfo is None:
         raise PositionError("as_of", "give a timezone-aware datetime, e.g. with tzinfo=timezone.utc")
     records = [_ccxt_record(p, n, venue, as_of, volatility, underlying_prices)

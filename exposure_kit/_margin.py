@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from typing import Any, Mapping
 
 import numpy as np
@@ -295,11 +297,16 @@ class MarginAccount:
             else (np.zeros(len(self._book)), np.zeros(len(self._book))))
 
     # ----- state at price factors -------------------------------------------------------------
-    def _values(self, factors: np.ndarray) -> np.ndarray:
+    def _pnl(self, factors: np.ndarray) -> np.ndarray:
         from ._scenarios import pnl_at
-        return self._base_value + pnl_at(self._book, factors, "coin_pnl")
+        return pnl_at(self._book, factors, "coin_pnl")
 
-    def _maintenance(self, factors: np.ndarray) -> np.ndarray:
+    def _values(self, factors: np.ndarray, pnl: np.ndarray | None = None) -> np.ndarray:
+        return self._base_value + (self._pnl(factors) if pnl is None else pnl)
+
+    def _maintenance(self, factors: np.ndarray, pnl: np.ndarray | None = None) -> np.ndarray:
+        """USD maintenance per row at ``factors``; ``pnl`` (of :meth:`_pnl`) saves repricing
+        the options when the caller has it already."""
         book = self._book
         # the price the venue charges maintenance at, relative to the book's price
         if self.venue == "binance":
@@ -311,7 +318,7 @@ class MarginAccount:
         required = self._flat_or_tiered(notional, book._numbers("price") * charged)
         required = np.where(book._inverse, required * factors / charged, required)   # coin margin
         price = book._numbers("price") * factors
-        required = np.where(self._option, self._option_maintenance(factors, price), required)
+        required = np.where(self._option, self._option_maintenance(factors, price, pnl), required)
         return np.where(self._derivative, required, 0.0)
 
     def _flat_or_tiered(self, notional: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -333,24 +340,36 @@ class MarginAccount:
             required[..., rows] = tiered
         return required
 
-    def _option_maintenance(self, factors: np.ndarray, price: np.ndarray) -> np.ndarray:
+    def _option_maintenance(self, factors: np.ndarray, price: np.ndarray,
+                            pnl: np.ndarray | None = None) -> np.ndarray:
         """Deribit's standard margin for short options, in USD; long options need none."""
-        if not self._option.any():
-            return np.zeros(np.shape(price))
-        units = self._book._usd / self._book._numbers("price")
-        mark = self._marks_at(factors)
-        put = (self._book._frame["option_type"] == "put").to_numpy()
-        per_unit = np.where(put, np.maximum(_DERIBIT_MM * price, _DERIBIT_MM * mark) + mark,
-                            _DERIBIT_MM * price + mark)
-        short = self._book._sign < 0
-        return np.where(self._option & short, units * per_unit, 0.0)
+        out = np.zeros(np.shape(price))
+        short = self._short_options
+        if not short.any():
+            return out
+        units = (self._book._usd / self._book._numbers("price"))[short]
+        mark = self._marks_at(factors, pnl)[..., short]
+        at = price[..., short]
+        put = self._puts[short]
+        per_unit = np.where(put, np.maximum(_DERIBIT_MM * at, _DERIBIT_MM * mark) + mark,
+                            _DERIBIT_MM * at + mark)
+        out[..., short] = units * per_unit
+        return out
 
-    def _marks_at(self, factors: np.ndarray) -> np.ndarray:
+    @cached_property
+    def _puts(self) -> np.ndarray:
+        return (self._book._frame["option_type"] == "put").to_numpy()
+
+    @cached_property
+    def _short_options(self) -> np.ndarray:
+        return self._option & (self._book._sign < 0)
+
+    def _marks_at(self, factors: np.ndarray, pnl: np.ndarray | None = None) -> np.ndarray:
         """USD mark per unit of underlying of each option row at the price factors."""
-        from ._scenarios import pnl_at
         units = self._book._usd / self._book._numbers("price")
+        pnl = self._pnl(factors) if pnl is None else pnl
         with np.errstate(divide="ignore", invalid="ignore"):
-            change = pnl_at(self._book, factors, "coin_pnl") / (self._book._sign * units)
+            change = pnl / (self._book._sign * units)
         return np.maximum(self._mark + np.where(self._option, np.nan_to_num(change), 0.0), 0.0)
 
     def _margins_at(self, factors: np.ndarray) -> np.ndarray:
@@ -359,8 +378,9 @@ class MarginAccount:
     def _buffers(self, factors: np.ndarray) -> np.ndarray:
         """Equity less maintenance: one number per scenario (cross) or per position (isolated,
         derivatives only; other rows +inf)."""
-        values = self._values(factors)
-        maintenance = self._maintenance(factors)
+        pnl = self._pnl(factors)
+        values = self._values(factors, pnl)
+        maintenance = self._maintenance(factors, pnl)
         if self.mode == "cross":
             return self.wallet_balance + self._cash + values.sum(-1) - maintenance.sum(-1)
         return np.where(self._derivative, self._margins_at(factors) + values - maintenance,

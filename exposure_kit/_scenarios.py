@@ -51,9 +51,13 @@ def _split_options(options: Mapping[str, Any], book: Book | None = None) -> dict
 
 
 def _model_rows(book: Book) -> np.ndarray:
-    """Option rows valued with Black-76 (no ``delta`` given)."""
-    option = (book._frame["kind"] == "option").to_numpy()
-    return option & np.isnan(book._numbers("delta"))
+    """Option rows valued with Black-76 (no ``delta`` given); kept with the book, which never
+    changes, since every revaluation asks for them."""
+    rows = book.__dict__.get("_model_rows")
+    if rows is None:
+        option = (book._frame["kind"] == "option").to_numpy()
+        rows = book.__dict__["_model_rows"] = option & np.isnan(book._numbers("delta"))
+    return rows
 
 
 def _black76_at(book: Book, rows: np.ndarray, factors: np.ndarray, what: str) -> np.ndarray:

@@ -23,6 +23,7 @@ STRING_FIELDS = ("name", "underlying", "kind", "side", "option_type")
 NUMERIC_FIELDS = ("notional", "quantity", "price", "contract_size", "entry_price", "strike",
                   "years", "volatility", "rate", "delta", "premium", "beta")
 # field -> (lowest allowed, whether the lowest itself is allowed)
+KNOWN_FIELDS = frozenset((*STRING_FIELDS, *NUMERIC_FIELDS, "inverse"))
 _BOUNDS = {
     "notional": (0.0, True), "quantity": (0.0, True), "premium": (0.0, True),
     "price": (0.0, False), "contract_size": (0.0, False), "entry_price": (0.0, False),
@@ -82,11 +83,40 @@ def _clean_labels(frame: pd.DataFrame, field: str, allowed: tuple[str, ...] | No
     frame[field] = values
 
 
+_CONTAINERS = (list, tuple, dict, set, frozenset, np.ndarray, pd.Series, pd.DataFrame, bytes)
+
+
+def _refuse_non_scalars(frame: pd.DataFrame, field: str) -> None:
+    """A value must be one value (text, a number, true/false, or missing): a list, a dict or a
+    complex number cannot be compared, grouped or written back."""
+    column = frame[field]
+    if pd.api.types.is_complex_dtype(column.dtype):
+        _fail(frame, np.ones(len(column), dtype=bool), field,
+              lambda v: f"must be a real number, got {v!r}")
+    if column.dtype != object:
+        return
+    values = column.to_numpy()
+    kinds = {type(v) for v in values}
+    bad = [k for k in kinds if issubclass(k, _CONTAINERS) or issubclass(k, (complex, np.complexfloating))]
+    if bad:
+        mask = np.array([isinstance(v, tuple(bad)) for v in values], dtype=bool)
+        _fail(frame, mask, field,
+              lambda v: f"must be one value (text, a number or true/false), got {v!r:.60}")
+
+
 def _clean_numeric(frame: pd.DataFrame, field: str) -> None:
     raw = frame[field]
     if pd.api.types.is_bool_dtype(raw.dtype):
         _fail(frame, np.ones(len(raw), dtype=bool), field,
               lambda v: f"must be a number, got {v!r}")
+    if raw.dtype == object:   # true next to numbers is not 1; an integer too big is not inf
+        values = raw.to_numpy()
+        flags = np.array([isinstance(v, (bool, np.bool_)) for v in values], dtype=bool)
+        _fail(frame, flags, field, lambda v: f"must be a number, got {v!r}")
+        huge = np.array([isinstance(v, int) and not -2**1023 < v < 2**1023 for v in values],
+                        dtype=bool)
+        _fail(frame, huge, field, lambda v: "is too large to be a number here "
+              f"({len(str(abs(v)))} digits)")
     if pd.api.types.is_numeric_dtype(raw.dtype):
         values = raw.to_numpy(dtype=float)
     else:
@@ -193,11 +223,16 @@ def clean_positions(raw: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """
     if not isinstance(raw, pd.DataFrame):
         raise PositionError("positions", f"expected a pandas DataFrame, got {type(raw).__name__}")
-    duplicated = raw.columns[raw.columns.duplicated()]
-    if len(duplicated):
+    names = pd.Index([str(c) for c in raw.columns])
+    duplicated = names[names.duplicated()]
+    if len(duplicated):   # 0 and "0" are one column once written out
         raise PositionError(str(duplicated[0]), "the column appears more than once")
     frame = raw.copy()
-    frame.columns = [str(c) for c in frame.columns]
+    frame.columns = names
+    for field in frame.columns:
+        _refuse_non_scalars(frame, field)
+        if field not in KNOWN_FIELDS and len(frame) and frame[field].isna().all():
+            frame[field] = np.nan     # one way to hold a column of missing values, whatever came in
     for field in REQUIRED:
         if field not in frame.columns:
             if len(frame) == 0:
@@ -208,7 +243,7 @@ def clean_positions(raw: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
         frame.insert(0, "name", [f"{u} {k} {i}" for u, k, i in
                                  zip(frame["underlying"], frame["kind"], range(len(frame)))])
     if len(frame) == 0:
-        return frame, np.zeros(0, dtype=bool)
+        return frame.astype(object), np.zeros(0, dtype=bool)
     _clean_labels(frame, "name", None, "keep")
     _clean_labels(frame, "underlying", None, "upper")
     _clean_labels(frame, "kind", KINDS, "lower")

@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
 import pandas as pd
 
 from . import _format as fmt
@@ -54,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--beta", action="append", default=[], metavar="ASSET=BETA",
                         type=_beta, help="beta to BTC of an asset, for --measure beta "
                         "(repeat for each asset)")
-    report.add_argument("--chart", metavar="PNG", help="also draw the table as a bar chart")
+    report.add_argument("--chart", metavar="PNG", type=_chart_path,
+                        help="also draw the table as a bar chart (.png, .svg or .pdf)")
     report.add_argument("--format", default="table", choices=("table", "json", "html"),
                         help="plain text (default), JSON, or the one-file HTML risk page")
     _html_options(report)
@@ -113,10 +116,21 @@ def _rate(text: str) -> tuple[str, float]:
 def _beta(text: str) -> tuple[str, float]:
     asset, _, number = text.partition("=")
     try:
-        return asset.strip().upper(), float(number)
+        beta = float(number)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected ASSET=BETA such as ETH=1.3, got {text!r}") \
-            from None
+        beta = math.nan
+    if not asset.strip() or not math.isfinite(beta):
+        raise argparse.ArgumentTypeError(f"expected ASSET=BETA such as ETH=1.3, got {text!r}")
+    return asset.strip().upper(), beta
+
+
+CHART_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def _chart_path(text: str) -> str:
+    if Path(text).suffix.lower() not in CHART_SUFFIXES:
+        raise argparse.ArgumentTypeError(f"{text!r} must end in {', '.join(CHART_SUFFIXES)}")
+    return text
 
 
 def build_report(book: Book, *, equity: float | None = None, by: str = "underlying",
@@ -158,6 +172,8 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
 
 
 def _text(report: dict[str, Any], source: str) -> str:
+    if report["positions"] == 0:
+        return f"{source}: the book is empty (no positions), so it has no exposure to report."
     s = report["summary"]
     label = _MEASURE_LABELS.get(report["measure"], report["measure"])
     lines = [f"{source}: {report['positions']} positions, measure: {label} (USD)", ""]
@@ -195,7 +211,7 @@ def _json(report: dict[str, Any], source: str) -> str:
             "by": {"column": column, "rows": table.to_dict("records")},
             "findings": [{"severity": f.severity, "code": f.code, "message": f.message,
                           "positions": list(f.positions)} for f in report["findings"]]}
-    return json.dumps(data, indent=2)
+    return json.dumps(data, indent=2, allow_nan=False)
 
 
 def _chart(table: pd.DataFrame, column: str, path: str) -> None:
@@ -224,10 +240,33 @@ def _report(args: argparse.Namespace) -> str:
                            f"{lacking[0]}=... (missing for {', '.join(lacking)})")
     if args.format == "html":
         return _html(book, args, betas)
-    report = build_report(book, equity=args.equity, by=args.by, measure=args.measure, betas=betas)
+    with np.errstate(over="ignore", invalid="ignore"):
+        report = build_report(book, equity=args.equity, by=args.by, measure=args.measure,
+                              betas=betas)
+    _refuse_overflow(report)
     if args.chart:
         _chart(report["by"], args.by, args.chart)
     return (_json if args.format == "json" else _text)(report, args.file)
+
+
+def _refuse_overflow(report: dict[str, Any]) -> None:
+    """Sizes so large that their sum is not a finite number cannot be reported."""
+    numbers = [v for v in report["summary"].values() if isinstance(v, float)]
+    if not all(math.isfinite(v) for v in [*numbers, *report["by"].to_numpy().ravel()]):
+        raise _Refused("the totals are too large to add up (they overflow to infinity): check "
+                       "the sizes in the file")
+
+
+def _print(output: str) -> int:
+    """Print; a reader that stops early (``| head -1``) ends the output quietly."""
+    try:
+        print(output)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)   # so the interpreter's own flush is quiet
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return 0
 
 
 def _html(book: Book, args: argparse.Namespace, betas: dict[str, float] | None) -> str:
@@ -266,7 +305,8 @@ def _add_history(commands: Any) -> None:
                          "holds each snapshot's equity")
     history.add_argument("--measure", default="notional", choices=MEASURES,
                          help="notional (default), delta (options at delta) or beta")
-    history.add_argument("--chart", metavar="PNG", help="also draw exposure over time")
+    history.add_argument("--chart", metavar="PNG", type=_chart_path,
+                         help="also draw exposure over time (.png, .svg or .pdf)")
     history.add_argument("--format", default="table", choices=("table", "json", "html"),
                          help="plain text (default), JSON or an HTML table")
 
@@ -288,7 +328,7 @@ def _history(args: argparse.Namespace) -> str:
     flat["date"] = flat["date"].dt.strftime("%Y-%m-%d")
     if args.format == "json":
         return json.dumps({"file": args.file, "measure": args.measure, "by": args.by,
-                           "rows": flat.to_dict("records")}, indent=2)
+                           "rows": flat.to_dict("records")}, indent=2, allow_nan=False)
     shown = flat.copy()
     for column in ("long", "short", "net", "gross"):
         shown[column] = shown[column].map(fmt.usd)
@@ -339,12 +379,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 2
         output = _history(args) if args.command == "history" else _report(args)
-    except (_Refused, PositionError) as exc:
-        message = str(exc).replace("\n", " ")
+    except (_Refused, ValueError) as exc:   # PositionError is a ValueError
+        message = " ".join(str(exc).split())
         print(f"{PROG}: error: {message}", file=sys.stderr)
         return 2
-    print(output)
-    return 0
+    return _print(output)
 
 
 if __name__ == "__main__":

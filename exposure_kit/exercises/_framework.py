@@ -9,10 +9,14 @@ never shows the expected value, and names a mistake it recognises. Every outcome
 from __future__ import annotations
 
 import copy
+import ctypes
 import decimal
 import html
 import math
 import numbers
+import signal
+import threading
+import time
 import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -187,15 +191,25 @@ class Question:
         self._hints_shown = 0
 
     # ----- the learner's side --------------------------------------------------------------------
+    time_limit = 3.0
+    """Seconds a check may take with the learner's answer before it stops with a verdict."""
+
     def check(self, answer: Any = _MISSING) -> Result:
         """Check ``answer``: Correct, Incorrect (naming the mistake when recognised) or Not
-        attempted. Never raises on a wrong type and never shows the expected value."""
+        attempted. Never raises on a wrong type, never runs longer than :attr:`time_limit`
+        (an answer that does not finish gets a verdict saying so) and never shows the expected
+        value."""
         if answer is _MISSING:   # the check never looks for the answer in the notebook's globals
             return Result(NOT_ATTEMPTED, f"pass your answer in the brackets: "
                                          f"ex.{self.name or 'qN'}.check({self.answer_name}).")
         try:
-            result = self._check(answer)
-        except Exception as error:  # a learner's answer must never end in a traceback
+            result = _within(self.time_limit, lambda: self._check(answer))
+        except _TooSlow:
+            what = "your function" if self.kind == "function" else "checking your answer"
+            result = Result(INCORRECT, f"{what} did not finish within {self.time_limit:g} "
+                                       "seconds. Look for a loop that never ends (a `while` whose "
+                                       "condition stays true) or a function that calls itself.")
+        except BaseException as error:  # an answer's SystemExit or KeyboardInterrupt included
             result = Result(INCORRECT, f"the answer could not be checked ({type(error).__name__}: "
                                        f"{error}). Look at its type and shape.")
         if self.progress is not None:
@@ -249,6 +263,59 @@ class Question:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name or ''}: {self.title}>"
+
+
+# ----- a time limit on the learner's code ----------------------------------------------------------
+class _TooSlow(BaseException):
+    """Raised inside an answer that runs past its question's time limit."""
+
+
+def _within(seconds: float, action: Callable[[], Any]) -> Any:
+    """``action()``, or :class:`_TooSlow` once it has run ``seconds``.
+
+    A cell in Jupyter runs on the kernel's main thread, where a timer signal interrupts the
+    learner's loop; on any other thread the action runs in a helper thread, which is asked to stop
+    (between two Python instructions) when the time is up."""
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        return _within_by_signal(seconds, action)
+    return _within_by_thread(seconds, action)
+
+
+def _within_by_signal(seconds: float, action: Callable[[], Any]) -> Any:
+    def stop(_signum, _frame):
+        raise _TooSlow
+    previous = signal.signal(signal.SIGALRM, stop)
+    # repeated every 0.1 s after the first: an answer that swallows one interruption gets another
+    started = time.monotonic()
+    delay, interval = signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+    try:
+        return action()
+    finally:   # whoever had the timer before (pytest-timeout, say) gets it back
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+        if delay:
+            left = delay - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), interval)
+
+
+def _within_by_thread(seconds: float, action: Callable[[], Any]) -> Any:
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = action()
+        except BaseException as error:  # handed back to the caller's thread
+            outcome["error"] = error
+    worker = threading.Thread(target=run, name="exposure-kit check", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident),
+                                                   ctypes.py_object(_TooSlow))
+        raise _TooSlow
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 # ----- numbers -------------------------------------------------------------------------------------
@@ -534,7 +601,9 @@ class FunctionQuestion(Question):
             return all(_same(function(*copy.deepcopy(args)), other(*args), self.abs_tol,
                              self.rel_tol)
                        for args in self.cases)
-        except Exception:
+        except _TooSlow:
+            raise
+        except BaseException:
             return False
 
     def _check(self, answer: Any) -> Result:
@@ -549,7 +618,9 @@ class FunctionQuestion(Question):
         for args in self.cases:
             try:   # a copy of the arguments: a function that changes its list spoils no case
                 got = answer(*copy.deepcopy(args))
-            except Exception as error:
+            except _TooSlow:
+                raise
+            except BaseException as error:   # SystemExit and KeyboardInterrupt are verdicts too
                 if "Placeholder" in str(error):
                     return Result(NOT_ATTEMPTED, "the function still uses ____: write its body.")
                 where = traceback.extract_tb(error.__traceback__)[-1].lineno

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import os
 from typing import Any
 
@@ -26,17 +27,87 @@ import pandas as pd
 
 from .._book import Book
 from ._picture import still_picture
+from .._errors import PositionError, checked_number
 
 __all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "readout_table",
-           "finding_items"]
+           "finding_items", "checked_arguments", "checked_source"]
 
 _STYLE = {"description_width": "150px"}
 _LAYOUT = widgets.Layout(width="460px")
 
 
+def _bound(number: float) -> str:
+    return f"{number:,}" if abs(number) >= 1_000 else f"{number:g}"
+
+
+def checked_arguments(**arguments: tuple) -> None:
+    """Refuse a dashboard's constructor arguments that its controls could not show as given.
+
+    Each keyword is ``name=(value, low, high)`` for a number (``None`` for an open end; add
+    ``int`` as a fourth item for a whole number) or ``name=(value, options)`` for a choice. A
+    value that is not a finite number, lies outside its range or is not one of the options
+    raises a ``PositionError`` (a ``ValueError``) naming the argument, instead of a slider
+    clamping it silently.
+
+    Examples
+    --------
+    >>> checked_arguments(equity=(-1.0, 1_000, None))
+    Traceback (most recent call last):
+    ...
+    exposure_kit._errors.PositionError: field 'equity': must be at least 1,000, got -1.0
+    """
+    for name, spec in arguments.items():
+        if len(spec) == 2:
+            value, options = spec
+            if value not in options:
+                raise PositionError(name, f"{value!r} is not one of "
+                                    f"{', '.join(map(repr, options))}")
+            continue
+        value, low, high, *kind = spec
+        number = checked_number(name, value)
+        if kind and kind[0] is int and not float(number).is_integer():
+            raise PositionError(name, f"must be a whole number, got {value!r}")
+        if low is not None and high is not None and not low <= number <= high:
+            raise PositionError(name, f"must lie between {_bound(low)} and {_bound(high)}, "
+                                f"got {value!r}")
+        if low is not None and number < low:
+            raise PositionError(name, f"must be at least {_bound(low)}, got {value!r}")
+        if high is not None and number > high:
+            raise PositionError(name, f"must be at most {_bound(high)}, got {value!r}")
+
+
+def checked_source(name: str, source: Any) -> Any:
+    """``source`` if :func:`as_book` can take it (a Book, a DataFrame, a file path, a list of
+    position dicts), else a ``PositionError`` naming the argument. Its content is checked when
+    the book is built.
+
+    Examples
+    --------
+    >>> checked_source("book", 5)
+    Traceback (most recent call last):
+    ...
+    exposure_kit._errors.PositionError: field 'book': expected a Book, a DataFrame, a file path or a list of position dicts, got int
+    """
+    books = (Book, pd.DataFrame, str, os.PathLike)
+    records = isinstance(source, (list, tuple)) and all(isinstance(r, (dict, Book)) or
+                                                       hasattr(r, "to_record") for r in source)
+    if not isinstance(source, books) and not records:
+        raise PositionError(name, "expected a Book, a DataFrame, a file path or a list of "
+                            f"position dicts, got {type(source).__name__}")
+    return source
+
+
+def _in_range(description: str, value: float, minimum: float, maximum: float) -> None:
+    """A slider clamps a value outside its range without a word: refuse it instead."""
+    if not isinstance(value, (int, float)) or not minimum <= value <= maximum:
+        raise ValueError(f"{description.rstrip(' $')}: {value!r} is outside the slider's range "
+                         f"{_bound(minimum)} to {_bound(maximum)}")
+
+
 def money_slider(description: str, value: float, maximum: float, step: float = 5_000.0,
                  minimum: float = 0.0) -> widgets.FloatSlider:
     """A slider of dollars, shown with thousands separators."""
+    _in_range(description, value, minimum, maximum)
     return widgets.FloatSlider(value=value, min=minimum, max=maximum, step=step,
                                description=description, readout_format=",.0f",
                                continuous_update=True, style=_STYLE, layout=_LAYOUT)
@@ -45,6 +116,7 @@ def money_slider(description: str, value: float, maximum: float, step: float = 5
 def fraction_slider(description: str, value: float, minimum: float, maximum: float,
                     step: float = 0.01, fmt: str = ".0%") -> widgets.FloatSlider:
     """A slider of a fraction (a ratio, a move, a volatility), shown as a percentage."""
+    _in_range(description, value, minimum, maximum)
     return widgets.FloatSlider(value=value, min=minimum, max=maximum, step=step,
                                description=description, readout_format=fmt,
                                continuous_update=True, style=_STYLE, layout=_LAYOUT)
@@ -152,6 +224,15 @@ class Dashboard:
     def _on_change(self, _change: dict) -> None:
         self.refresh()
 
+    def _checked_values(self) -> dict[str, Any]:
+        """The controls' values; a number that is not finite (NaN typed in, say) is an error
+        shown in the dashboard, never computed with."""
+        values = self.values
+        for name, value in values.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise PositionError(name, f"must be a number, got {value!r}")
+        return values
+
     def _safely(self, action) -> Any:
         try:
             result = action()
@@ -167,7 +248,7 @@ class Dashboard:
 
     def refresh(self) -> None:
         """Recompute from the controls, redraw and update the readout."""
-        text = self._safely(lambda: self._update(**self.values))
+        text = self._safely(lambda: self._update(**self._checked_values()))
         if text is not None:
             self.readout.value = text
             self.render()

@@ -8,7 +8,7 @@ import numpy as np
 from .. import _format as fmt
 from .._book import Book, Position
 from ..plots import COLORS, money_axis, waterfall_geometry
-from ._base import Dashboard, money_slider, readout_table
+from ._base import Dashboard, as_book, checked_source, money_slider, readout_table
 
 __all__ = ["BookDashboard", "guide_three_positions"]
 
@@ -41,7 +41,8 @@ class BookDashboard(Dashboard):
     figsize = (6.4, 3.8)
 
     def __init__(self, book: Book | None = None) -> None:
-        self.book = guide_three_positions() if book is None else book
+        self.book = guide_three_positions() if book is None else as_book(
+            checked_source("book", book))
         if len(self.book) > 12:
             raise ValueError("BookDashboard shows at most 12 positions; use BookExplorer for "
                              "a larger book")

@@ -8,7 +8,7 @@ from .. import _format as fmt
 from .._book import Book
 from .._hedging import residual_risk_usd
 from ..plots import COLORS, money_axis
-from ._base import Dashboard, fraction_slider, money_slider, readout_table
+from ._base import Dashboard, checked_arguments, fraction_slider, money_slider, readout_table
 from ._net_gross import two_leg_book
 
 __all__ = ["CrossHedgeDashboard"]
@@ -36,6 +36,9 @@ class CrossHedgeDashboard(Dashboard):
 
     def __init__(self, long: float = 150_000, short: float = 100_000, correlation: float = 0.8,
                  long_vol: float = 0.6, short_vol: float = 0.75) -> None:
+        checked_arguments(long=(long, 0, None), short=(short, 0, None),
+                          correlation=(correlation, -1, 1), long_vol=(long_vol, 0.1, 1.5),
+                          short_vol=(short_vol, 0.1, 1.5))
         self.long = long
         self._start = (short, correlation, long_vol, short_vol)
         super().__init__()

@@ -9,7 +9,7 @@ from .. import _format as fmt
 from .._book import Book, Position
 from .._paths import exposure_path, price_paths
 from ..plots import COLORS, money_axis
-from ._base import Dashboard, fraction_slider, readout_table
+from ._base import Dashboard, checked_arguments, fraction_slider, readout_table
 
 __all__ = ["DriftDashboard", "HEDGES", "drift_book"]
 
@@ -57,6 +57,8 @@ class DriftDashboard(Dashboard):
 
     def __init__(self, btc: float = 0.0, eth: float = 0.0,
                  hedge: str = "ETH perp short (linear)", seed: int = 1) -> None:
+        checked_arguments(btc=(btc, -0.5, 0.5), eth=(eth, -0.5, 0.5), hedge=(hedge, list(HEDGES)),
+                          seed=(seed, 0, 20, int))
         self._start = (btc, eth, hedge, seed)
         self._path_key = None
         super().__init__()

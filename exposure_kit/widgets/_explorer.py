@@ -8,7 +8,8 @@ from .. import _format as fmt
 from .._book import Book
 from .._diagnostics import diagnose
 from ..plots import exposure_by
-from ._base import _LAYOUT, _STYLE, Dashboard, as_book, finding_items, readout_table
+from ._base import (_LAYOUT, _STYLE, Dashboard, as_book, checked_arguments, checked_source,
+                    finding_items, readout_table)
 
 __all__ = ["BookExplorer"]
 
@@ -46,7 +47,9 @@ class BookExplorer(Dashboard):
     margins = {"left": 0.2, "right": 0.97, "top": 0.92, "bottom": 0.1}
 
     def __init__(self, book, equity: float | None = None, betas=None) -> None:
-        self.source, self.betas = book, betas
+        if equity is not None:
+            checked_arguments(equity=(equity, 0, None))
+        self.source, self.betas = checked_source("book", book), betas
         self._equity = equity
         self._book: Book | None = None
         # The warnings go under the chart: above it, a long list pushed the chart off screen.

@@ -9,7 +9,7 @@ from .._book import Book, Position
 from .._margin import funding_payment
 from .._scenarios import shock_pnl
 from ..plots import COLORS, money_axis
-from ._base import Dashboard, fraction_slider, readout_table
+from ._base import Dashboard, checked_arguments, fraction_slider, readout_table
 
 __all__ = ["FundingBasisDashboard", "carry_book"]
 
@@ -45,6 +45,10 @@ class FundingBasisDashboard(Dashboard):
 
     def __init__(self, notional: float = 100_000, funding_rate: float = 0.0001,
                  basis: float = 0.0, btc_move: float = 0.0, leg: str = "linear") -> None:
+        checked_arguments(notional=(notional, 1.0, None),
+                          funding_rate=(funding_rate, -0.001, 0.001),
+                          basis=(basis, -0.05, 0.05), btc_move=(btc_move, -0.5, 0.5),
+                          leg=(leg, ["linear", "inverse"]))
         self.notional = notional
         self._start = (funding_rate, basis, btc_move, leg)
         super().__init__()

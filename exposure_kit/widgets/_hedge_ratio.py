@@ -8,7 +8,7 @@ from .. import _format as fmt
 from .._book import Book, Position
 from .._hedging import hedge_ratio, hedge_status
 from ..plots import COLORS, money_axis
-from ._base import Dashboard, fraction_slider, money_slider, readout_table
+from ._base import Dashboard, checked_arguments, fraction_slider, money_slider, readout_table
 
 __all__ = ["HedgeRatioDashboard", "hedged_holding"]
 
@@ -54,6 +54,8 @@ class HedgeRatioDashboard(Dashboard):
 
     def __init__(self, spot_notional: float = 100_000, ratio: float = 0.5,
                  collateral: float = 0.0) -> None:
+        checked_arguments(spot_notional=(spot_notional, 1.0, None), ratio=(ratio, *RATIOS),
+                          collateral=(collateral, 0, spot_notional))
         self.spot_notional = spot_notional
         self._start = (ratio, collateral)
         super().__init__()

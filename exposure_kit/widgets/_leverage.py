@@ -6,7 +6,7 @@ from .. import _format as fmt
 from .._book import Book, Position
 from .._margin import MarginAccount
 from ..plots import COLORS
-from ._base import Dashboard, money_slider, readout_table
+from ._base import Dashboard, checked_arguments, money_slider, readout_table
 
 __all__ = ["LeverageDashboard", "leveraged_book"]
 
@@ -47,6 +47,9 @@ class LeverageDashboard(Dashboard):
 
     def __init__(self, equity: float = 50_000, long: float = 150_000, short: float = 100_000,
                  maintenance_margin_rate: float = 0.05) -> None:
+        checked_arguments(equity=(equity, 1_000, None), long=(long, 0, None),
+                          short=(short, 0, None),
+                          maintenance_margin_rate=(maintenance_margin_rate, 0, 1))
         self.mmr = maintenance_margin_rate
         self._start = (equity, long, short)
         super().__init__()

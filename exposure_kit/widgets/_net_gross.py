@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import _format as fmt
 from .._book import Book, Position
 from ..plots import COLORS, money_axis
-from ._base import Dashboard, money_slider, readout_table
+from ._base import Dashboard, checked_arguments, money_slider, readout_table
 
 __all__ = ["NetGrossDashboard", "two_leg_book"]
 
@@ -40,6 +40,7 @@ class NetGrossDashboard(Dashboard):
 
     def __init__(self, long: float = 150_000, short: float = 100_000,
                  maximum: float = 300_000) -> None:
+        checked_arguments(long=(long, 0, None), short=(short, 0, None), maximum=(maximum, 0, None))
         self._start = (long, short, max(maximum, long, short))
         super().__init__()
 

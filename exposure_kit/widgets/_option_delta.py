@@ -8,7 +8,7 @@ from .. import _format as fmt
 from .._book import Book, Position
 from .._instruments import black76_delta
 from ..plots import COLORS
-from ._base import Dashboard, fraction_slider, money_slider, readout_table
+from ._base import Dashboard, checked_arguments, fraction_slider, money_slider, readout_table
 
 __all__ = ["OptionDeltaDashboard", "calls_with_perp_hedge"]
 
@@ -41,6 +41,9 @@ class OptionDeltaDashboard(Dashboard):
 
     def __init__(self, spot: float = 60_000, strike: float = 60_000, vol: float = 0.6,
                  years: float = 0.25, coins: float = 10.0, hedge_coins: float = 5.0) -> None:
+        checked_arguments(spot=(spot, 20_000, 120_000), strike=(strike, 20_000, 120_000),
+                          vol=(vol, 0.1, 1.5), years=(years, 0.02, 1.0), coins=(coins, 0, None),
+                          hedge_coins=(hedge_coins, 0, None))
         self.coins, self.hedge_coins = coins, hedge_coins
         self._start = (spot, strike, vol, years)
         self._curve_key = None

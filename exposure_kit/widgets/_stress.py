@@ -13,7 +13,8 @@ from .._book import Book, Position
 from .._diagnostics import diagnose
 from .._scenarios import scenario_grid, stress_test
 from ..plots import scenario_heatmap
-from ._base import Dashboard, finding_items, fraction_slider, money_slider
+from ._base import (Dashboard, as_book, checked_arguments, checked_source, finding_items,
+                    fraction_slider, money_slider)
 
 __all__ = ["StressDashboard", "looks_neutral_book"]
 
@@ -49,7 +50,9 @@ class StressDashboard(Dashboard):
 
     def __init__(self, book: Book | None = None, equity: float = 50_000, x: str = "BTC",
                  y: str = "ETH") -> None:
-        self.book = looks_neutral_book() if book is None else book
+        checked_arguments(equity=(equity, 5_000, 500_000))
+        self.book = looks_neutral_book() if book is None else as_book(
+            checked_source("book", book))
         self.x, self.y = x, y
         self._equity = equity
         super().__init__()
