@@ -1,7 +1,8 @@
 # exposure-kit: every target builds .venv itself when it is missing.
 #   make lab        JupyterLab on the lessons, the start-here lesson open
 #   make test       the whole suite: engine, widgets, notebooks (nbval), exercises, a real browser
-#   make app        the lessons as Voila web apps (APP_IP=0.0.0.0 to serve a classroom network)
+#   make app        the lessons as Voila web apps (APP_IP=0.0.0.0 to serve a classroom network,
+#                   APP_CLASS_POOL=01=30 to have lesson 01 warm for 30 learners)
 #   make app-instructor  the same, each quiz with a "Show all solutions" switch (for a projector)
 #   make bench      the speed figures
 #   make solutions  exercise notebooks with their solutions filled in, under build/solutions
@@ -32,24 +33,32 @@ lab: $(STAMP)
 		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 APP_IDLE ?= 300
+APP_MAX_KERNELS ?= 0
+APP_PER_CLIENT ?= 4
+APP_POOL ?= 1
+APP_CLASS_POOL ?=
 APP_DIR  := build/app
 # The app copies of the lessons (no prose about running code, no links to exercise notebooks it
-# cannot open), code and tracebacks hidden, kernels of learners who have left stopped after
-# APP_IDLE s. XSRF checks are off so that closing or reloading a page stops its kernel even when
-# the learner came straight to a lesson's address (voila-dashboards/voila#1458); the app has no
-# login to protect anyway.
+# cannot open), served by exposure_kit.app_server: Voila with code and tracebacks hidden, kernel
+# websockets only in the v1 protocol with every frame checked, at most APP_MAX_KERNELS lesson
+# kernels (0: sized from memory) and APP_PER_CLIENT per learner's address, APP_POOL warm kernels
+# per lesson plus APP_CLASS_POOL for the lessons a class opens together (e.g. 01=30), and kernels
+# of learners who have left stopped after APP_IDLE s.
 VOILA_OPTIONS := --VoilaConfiguration.strip_sources=True --VoilaConfiguration.show_tracebacks=False \
-	--Voila.tornado_settings=disable_check_xsrf=True \
+	--VoilaConfiguration.preheat_kernel=True --VoilaConfiguration.default_pool_size=$(APP_POOL) \
+	--ClassroomVoila.class_pool=$(APP_CLASS_POOL) --ClassroomVoila.max_kernels=$(APP_MAX_KERNELS) \
+	--ClassroomVoila.max_kernels_per_client=$(APP_PER_CLIENT) \
 	--MappingKernelManager.cull_idle_timeout=$(APP_IDLE) --MappingKernelManager.cull_interval=60
 app: $(STAMP)
 	$(PY) lessons/build.py --app $(APP_DIR)
-	$(VENV)/bin/voila $(APP_DIR) --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
+	$(PY) -m exposure_kit.app_server $(APP_DIR) --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
 		--Voila.port_retries=0 $(VOILA_OPTIONS)
 
 # The instructor's copy: a separate folder, so a learners' app never serves the switch.
 app-instructor: $(STAMP)
 	$(PY) lessons/build.py --app build/app-instructor --instructor
-	$(VENV)/bin/voila build/app-instructor --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
+	$(PY) -m exposure_kit.app_server build/app-instructor --no-browser --Voila.ip=$(APP_IP) \
+		--port=$(APP_PORT) \
 		--Voila.port_retries=0 $(VOILA_OPTIONS)
 
 # Debian's chromium for the browser tests, installed with apt when missing and we are allowed to.

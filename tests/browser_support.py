@@ -145,11 +145,11 @@ def stage_notebook(notebook: Path, root: Path) -> Path:
     return Path(shutil.copy(notebook, folder / notebook.name))
 
 
-def make_recipe(target: str, **variables: str) -> list[str]:
+def make_recipe(target: str, *overrides: str, **variables: str) -> list[str]:
     """The commands `make TARGET` would run (`make -n`, the .venv taken as built: its stamp
-    is never remade), one a line, with backslash-continued lines joined; ``variables`` are set
-    on make's command line."""
-    settings = [f"{name}={value}" for name, value in variables.items()]
+    is never remade), one a line, with backslash-continued lines joined; ``overrides``
+    (``"APP_POOL=2"``) and ``variables`` (``APP_POOL="2"``) are set on make's command line."""
+    settings = [*overrides, *(f"{name}={value}" for name, value in variables.items())]
     # --no-print-directory: under `make test` a nested make would add "Entering directory" lines
     shown = subprocess.run(["make", "-n", "--no-print-directory", "-o", ".venv/.installed",
                             target, *settings], cwd=REPO,
@@ -158,7 +158,7 @@ def make_recipe(target: str, **variables: str) -> list[str]:
 
 
 def app_options() -> list[str]:
-    """The Voila options of `make app` (code and tracebacks hidden, ...), read off the Makefile
+    """The server options of `make app` (code and tracebacks hidden, ...), read off the Makefile
     so that the test serves the lesson the way a classroom gets it."""
     command = shlex.split(make_recipe("app")[-1])
     return [option for option in command[1:]
@@ -185,7 +185,8 @@ def voila(notebook: Path, root: Path) -> Iterator[str]:
     """Serve a lesson's app copy as `make app` does, on 127.0.0.1; yield its URL."""
     staged = stage_app_copy(notebook, root)
     env, port = isolated_env(root), free_port()
-    command = [str(BIN / "voila"), staged.name, "--no-browser", f"--port={port}",
+    command = [sys.executable, "-m", "exposure_kit.app_server", staged.name, "--no-browser",
+               f"--port={port}",
                "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", *app_options()]
     with server(command, root, port, env, staged.parent):
         yield f"http://127.0.0.1:{port}/"

@@ -70,7 +70,6 @@ def test_every_lesson_shows_its_dashboards_in_both_places(sweep):
             assert len(page.heights) == stored, page.report()
 
 
-@pytest.mark.xfail(reason="issue 14: dashboards on one screen", strict=False)
 def test_every_dashboard_fits_on_one_screen(sweep, capsys):
     heights = json.loads(sweep.heights_file.read_text())
     with capsys.disabled():

@@ -1,0 +1,9 @@
+"""The classroom server behind `make app`: Voila with guards, seats, a warm pool and a front page.
+
+One job a module: ``_frames`` checks kernel websocket frames, ``_sanitize`` takes tracebacks out
+of what kernels send, ``_seats`` counts the kernels each visitor holds, ``_catalogue`` reads the
+lessons' titles for the front page, ``_pages`` writes the pages the server makes itself,
+``_handlers`` are the Tornado handlers and ``_server`` wires them into Voila (with the template in
+``templates/``). ``_probe`` is a scripted visitor for the tests and ``benchmarks/classroom.py``.
+Start the server with ``python -m exposure_kit.app_server``.
+"""

@@ -1,0 +1,124 @@
+"""Voila, wired for a classroom: guarded websockets, seats, a warm pool, a front page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from traitlets import Int, Unicode
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+from ._handlers import (FrontPageHandler, GuardedConnection, GuardedKernelWebsocketHandler,
+                        LessonHandler)
+from ._seats import Seats, default_max_kernels, machine_memory_mb
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def parse_class_pool(text: str) -> dict[str, int]:
+    """``"01=10,03=4"`` as ``{"01": 10, "03": 4}``: lesson numbers and their warm kernels.
+
+    Examples
+    --------
+    >>> parse_class_pool("01=10, 03=4")
+    {'01': 10, '03': 4}
+    >>> parse_class_pool("01:ten")
+    Traceback (most recent call last):
+    ...
+    ValueError: APP_CLASS_POOL: '01:ten' is not LESSON=KERNELS (e.g. 01=10)
+    """
+    pools = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        match = re.fullmatch(r"(\d{1,2})\s*=\s*(\d{1,3})", item)
+        if not match:
+            raise ValueError(f"APP_CLASS_POOL: {item!r} is not LESSON=KERNELS (e.g. 01=10)")
+        pools[match.group(1).zfill(2)] = int(match.group(2))
+    return pools
+
+
+class ClassroomVoila(Voila):
+    """Voila for `make app`; its own options are ``--ClassroomVoila.<name>=...``."""
+
+    name = "exposure-kit-app"
+
+    max_kernels = Int(0, config=True, help="Most lesson kernels open at once for the whole "
+                      "class; 0 sizes it from the machine's memory.")
+    max_kernels_per_client = Int(4, config=True, help="Most lesson kernels one client address "
+                                 "may hold at once; 0 for no limit.")
+    class_pool = Unicode("", config=True, help="Warm kernels for the lessons a class opens "
+                         "together, as LESSON=KERNELS pairs: '01=30,03=4'. Filled at start, "
+                         "not refilled beyond the default pool once taken.")
+
+    def initialize(self, argv=None):
+        super().initialize(argv)
+        if self.voila_configuration.preheat_kernel and not self.notebook_path:
+            self.config.VoilaKernelManager.kernel_pools_config = self._pools_config()
+
+    def _pools_config(self) -> dict:
+        default = max(self.voila_configuration.default_pool_size, 0)
+        config = {"default": {"pool_size": default}}
+        wanted = parse_class_pool(self.class_pool)
+        for notebook in sorted(Path(self.root_dir).glob("*.ipynb")):
+            number = notebook.name[:2]
+            if number in wanted:
+                config[notebook.name] = {"pool_size": wanted[number]}
+        return config
+
+    def steady_pool(self) -> int:
+        """Warm kernels kept once the class pools are used up: APP_POOL for every lesson."""
+        if not self.voila_configuration.preheat_kernel:
+            return 0
+        default = max(self.voila_configuration.default_pool_size, 0)
+        if self.notebook_path:
+            return default
+        return default * len(list(Path(self.root_dir).glob("*.ipynb")))
+
+    def _class_pools_not_refilled(self) -> None:
+        """After the first fill, a lesson's class pool is refilled only to APP_POOL.
+
+        The class pool is the kernels a class will take when it opens a lesson together;
+        refilling it would hold as much memory again for learners who are already in.
+        """
+        manager = self.kernel_manager
+        config = getattr(manager, "kernel_pools_config", None)
+        if not config:
+            return
+        steady = {"pool_size": config["default"]["pool_size"]}
+        manager.kernel_pools_config = {name: (value if name == "default" else steady)
+                                       for name, value in config.items()}
+
+    def setup_template_dirs(self):
+        super().setup_template_dirs()
+        self.template_paths.insert(0, str(TEMPLATES))
+
+    def init_settings(self):
+        settings = super().init_settings()
+        self._class_pools_not_refilled()
+        pooled = self.steady_pool()
+        memory = machine_memory_mb()
+        total = self.max_kernels or default_max_kernels(memory, pooled)
+        settings["exposure_seats"] = Seats(total, self.max_kernels_per_client)
+        settings["kernel_websocket_connection_class"] = GuardedConnection
+        self.log.info("Seats: %d lesson kernels at most (%s), %s per client address; "
+                      "warm pool: %d kernels a lesson, class pools %r", total,
+                      "set" if self.max_kernels else f"from {memory} MB of memory",
+                      self.max_kernels_per_client or "no limit",
+                      max(self.voila_configuration.default_pool_size, 0)
+                      if self.voila_configuration.preheat_kernel else 0, self.class_pool or "none")
+        return settings
+
+    def init_handlers(self):
+        replaced = {VoilaKernelWebsocketHandler: GuardedKernelWebsocketHandler,
+                    TornadoVoilaHandler: LessonHandler}
+        handlers = []
+        for pattern, handler, *options in super().init_handlers():
+            if handler is TornadoVoilaTreeHandler:
+                handler, options = FrontPageHandler, [{"root_dir": self.root_dir}]
+            handlers.append((pattern, replaced.get(handler, handler), *options))
+        return handlers
+
+
+main = ClassroomVoila.launch_instance
