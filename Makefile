@@ -33,6 +33,7 @@ lab: $(STAMP)
 		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 APP_IDLE ?= 300
+APP_ABANDON ?= 30
 APP_MAX_KERNELS ?= 0
 APP_PER_CLIENT ?= 4
 APP_POOL ?= 1
@@ -42,12 +43,14 @@ APP_DIR  := build/app
 # cannot open), served by exposure_kit.app_server: Voila with code and tracebacks hidden, kernel
 # websockets only in the v1 protocol with every frame checked, at most APP_MAX_KERNELS lesson
 # kernels (0: sized from memory) and APP_PER_CLIENT per learner's address, APP_POOL warm kernels
-# per lesson plus APP_CLASS_POOL for the lessons a class opens together (e.g. 01=30), and kernels
-# of learners who have left stopped after APP_IDLE s.
+# per lesson plus APP_CLASS_POOL for the lessons a class opens together (e.g. 01=30), a kernel
+# whose page went away without stopping it (browser quit) stopped APP_ABANDON s after its last
+# connection closed, and kernels never connected stopped after APP_IDLE idle s.
 VOILA_OPTIONS := --VoilaConfiguration.strip_sources=True --VoilaConfiguration.show_tracebacks=False \
 	--VoilaConfiguration.preheat_kernel=True --VoilaConfiguration.default_pool_size=$(APP_POOL) \
 	--ClassroomVoila.class_pool=$(APP_CLASS_POOL) --ClassroomVoila.max_kernels=$(APP_MAX_KERNELS) \
 	--ClassroomVoila.max_kernels_per_client=$(APP_PER_CLIENT) \
+	--ClassroomVoila.abandon_grace=$(APP_ABANDON) \
 	--MappingKernelManager.cull_idle_timeout=$(APP_IDLE) --MappingKernelManager.cull_interval=60
 app: $(STAMP)
 	$(PY) lessons/build.py --app $(APP_DIR)

@@ -246,7 +246,10 @@ def app_server(root: Path):
     """Voila as `make app` runs it: the recipe's build lines, then its last line as the server,
     with the app folder and port moved into the test's folder. Yields (base URL, app folder)."""
     app_dir, port = root / "app", bs.free_port()
-    recipe = bs.make_recipe("app", APP_DIR=str(app_dir), APP_PORT=str(port), APP_IP="127.0.0.1")
+    # One visitor opens every lesson here, faster than closed pages free their kernels: the
+    # per-address cap (4 for a classroom) would turn the later lessons away.
+    recipe = bs.make_recipe("app", APP_DIR=str(app_dir), APP_PORT=str(port), APP_IP="127.0.0.1",
+                            APP_PER_CLIENT="64")
     env = bs.isolated_env(root / "voila")
     for line in recipe[:-1]:
         subprocess.run(line, shell=True, cwd=bs.REPO, env=env, check=True,

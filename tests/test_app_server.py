@@ -296,6 +296,28 @@ def test_xsrf_checks_stay_on_and_closing_a_page_still_stops_its_kernel(server, k
     assert get(base, f"api/kernels/{opened}")[0] == 404
 
 
+def test_a_page_that_goes_away_without_a_word_frees_its_seat(tmp_path):
+    """A learner who quit the browser (no page-close message reached the server) kept a seat
+    until the idle cull, minutes later: with four lessons so left, the next one was refused.
+    A kernel whose last connection closed is stopped APP_ABANDON s later and its seat freed."""
+    async def connect_and_vanish(base: str) -> str:
+        kernel = await lesson_kernel(base)
+        socket = await _probe.open_kernel_socket(base, kernel)
+        socket.close()                      # no shutdown request: the browser just went away
+        await asyncio.sleep(0.5)
+        return kernel
+
+    with app_server(tmp_path, APP_PER_CLIENT="1", APP_ABANDON="2") as (base, _):
+        kernel = run(connect_and_vanish(base))
+        status, page = get(base, f"voila/render/{LESSONS[0]}")
+        assert status == 429                # the seat is still held right after
+        deadline = time.monotonic() + 20
+        while get(base, f"api/kernels/{kernel}")[0] != 404 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert get(base, f"api/kernels/{kernel}")[0] == 404
+        assert get(base, f"voila/render/{LESSONS[0]}")[0] == 200     # the seat is free again
+
+
 # ----- issue 11 item 2: the front page, offline ------------------------------------------------
 def first_heading(notebook: Path) -> str:
     """A lesson's title as its notebook gives it: the first line of its first markdown cell."""

@@ -14,6 +14,7 @@ from typing import Any
 
 import tornado.web
 from jupyter_core.utils import ensure_async
+from tornado.ioloop import IOLoop
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
@@ -25,6 +26,9 @@ from ._frames import V1_PROTOCOL, BadFrame, check_incoming_frame, outgoing_heade
 from ._pages import front_page, full_page
 from ._sanitize import cleaned_message
 from ._seats import ClassFull
+
+#: Seconds a lesson kernel may stay without a connection before it is stopped.
+ABANDON_GRACE = 30.0
 
 
 class FrontPageHandler(JupyterHandler):
@@ -107,6 +111,22 @@ class GuardedKernelWebsocketHandler(VoilaKernelWebsocketHandler):
 
     def select_subprotocol(self, subprotocols):
         return V1_PROTOCOL if V1_PROTOCOL in subprotocols else None
+
+    def on_close(self):
+        kernel_id = getattr(self, "kernel_id", None)
+        super().on_close()
+        if kernel_id:
+            # A Voila page never reconnects to an old kernel (a reload starts a new one), so a
+            # kernel whose page went away without stopping it (browser closed, laptop asleep)
+            # only holds a seat: stop it once it has stayed without a connection a while.
+            grace = self.settings.get("exposure_abandon_grace", ABANDON_GRACE)
+            IOLoop.current().call_later(grace, self._stop_if_abandoned, kernel_id)
+
+    def _stop_if_abandoned(self, kernel_id: str) -> None:
+        manager = self.settings["kernel_manager"]
+        if kernel_id in manager and manager._kernel_connections.get(kernel_id, 0) == 0:
+            self.log.info("stopping kernel %s: its page went away", kernel_id)
+            IOLoop.current().add_callback(ensure_async, manager.shutdown_kernel(kernel_id))
 
     def on_message(self, ws_message):
         try:

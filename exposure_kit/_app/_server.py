@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from traitlets import Int, Unicode
+from traitlets import Float, Int, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
@@ -48,6 +48,9 @@ class ClassroomVoila(Voila):
                       "class; 0 sizes it from the machine's memory.")
     max_kernels_per_client = Int(4, config=True, help="Most lesson kernels one client address "
                                  "may hold at once; 0 for no limit.")
+    abandon_grace = Float(30.0, config=True, help="Seconds a lesson kernel may stay without a "
+                          "connection (its page closed without stopping it: a browser quit, a "
+                          "laptop put to sleep) before it is stopped and its seat freed.")
     class_pool = Unicode("", config=True, help="Warm kernels for the lessons a class opens "
                          "together, as LESSON=KERNELS pairs: '01=30,03=4'. Filled at start, "
                          "not refilled beyond the default pool once taken.")
@@ -101,6 +104,7 @@ class ClassroomVoila(Voila):
         memory = machine_memory_mb()
         total = self.max_kernels or default_max_kernels(memory, pooled)
         settings["exposure_seats"] = Seats(total, self.max_kernels_per_client)
+        settings["exposure_abandon_grace"] = self.abandon_grace
         settings["kernel_websocket_connection_class"] = GuardedConnection
         self.log.info("Seats: %d lesson kernels at most (%s), %s per client address; "
                       "warm pool: %d kernels a lesson, class pools %r", total,
