@@ -93,8 +93,8 @@ class LeverageDashboard(Dashboard):
     """
 
     title = "Low net, high gross: how far from liquidation"
-    hint = ("raise the ETH short to match the long (480k against 465k is the lesson's tight "
-            "book): net falls to zero, yet the liquidation prices close in on today's.")
+    hint = ("set the BTC long to 480k and the ETH short to 465k (the lesson's tight book): "
+            "the net nearly vanishes, yet the liquidation prices close in on today's.")
     alt = ("Two price ladders, BTC above and ETH below, with dollar prices on the axes: today's "
            "price, the liquidation price with the distance to it in %, the maintenance band "
            "just before it, and the liquidated zone beyond in grey.")
