@@ -76,19 +76,12 @@ def liquidation_price(side: str, quantity: float, entry_price: float, wallet_bal
     >>> round(liquidation_price("long", 1, 20_000, 400, 0.005, venue="bybit"), 2)
     19700.0
     """
-    if side not in ("long", "short"):
-        raise PositionError("side", f"{side!r} is not one of long, short")
     if venue not in VENUES:
         raise PositionError("venue", f"{venue!r} is not one of {', '.join(VENUES)}")
     q = checked_number("quantity", quantity, positive=True)
-    ep = checked_number("entry_price", entry_price, positive=True)
-    wb = checked_number("wallet_balance", wallet_balance)
-    mmr = _rate(maintenance_margin_rate)
-    cum = checked_number("maintenance_amount", maintenance_amount)
-    other_mm = checked_number("other_maintenance", other_maintenance, non_negative=True)
-    other_pnl = checked_number("other_unrealized_pnl", other_unrealized_pnl)
-    s = 1.0 if side == "long" else -1.0
-    margin = wb - other_mm + other_pnl
+    s, ep, margin, mmr, cum = _liquidation_inputs(side, entry_price, wallet_balance,
+                                                  maintenance_margin_rate, maintenance_amount,
+                                                  other_maintenance, other_unrealized_pnl)
     if venue == "bybit":
         price = ep - s * (margin - (q * ep * mmr - cum)) / q
     else:
@@ -137,20 +130,30 @@ def coin_margined_liquidation_price(side: str, face: float, entry_price: float,
     >>> round(coin_margined_liquidation_price("long", 10_000_000, 45_000, 101, 0.125, 11.605), 1)
     33599.4
     """
+    f = checked_number("face", face, positive=True)
+    s, ep, margin, mmr, cum = _liquidation_inputs(side, entry_price, wallet_balance,
+                                                  maintenance_margin_rate, maintenance_amount,
+                                                  other_maintenance, other_unrealized_pnl)
+    denominator = margin + cum + s * f / ep
+    if s * denominator <= 0:
+        return float("inf")
+    return f * (mmr + s) / denominator
+
+
+def _liquidation_inputs(side, entry_price, wallet_balance, maintenance_margin_rate,
+                        maintenance_amount, other_maintenance, other_unrealized_pnl):
+    """The checked inputs both liquidation formulas share: the side's sign, the entry price,
+    the margin left for this position (wallet less other maintenance plus other P&L), the
+    maintenance rate and amount."""
     if side not in ("long", "short"):
         raise PositionError("side", f"{side!r} is not one of long, short")
-    f = checked_number("face", face, positive=True)
     ep = checked_number("entry_price", entry_price, positive=True)
     wb = checked_number("wallet_balance", wallet_balance)
     mmr = _rate(maintenance_margin_rate)
     cum = checked_number("maintenance_amount", maintenance_amount)
     other_mm = checked_number("other_maintenance", other_maintenance, non_negative=True)
     other_pnl = checked_number("other_unrealized_pnl", other_unrealized_pnl)
-    s = 1.0 if side == "long" else -1.0
-    denominator = wb - other_mm + other_pnl + cum + s * f / ep
-    if s * denominator <= 0:
-        return float("inf")
-    return f * (mmr + s) / denominator
+    return (1.0 if side == "long" else -1.0), ep, wb - other_mm + other_pnl, mmr, cum
 
 
 def _rate(value: float) -> float:

@@ -102,26 +102,24 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _rate(text: str) -> tuple[str, float]:
+def _asset_number(text: str, name: str, example: str) -> tuple[str, float]:
+    """``ASSET=NUMBER`` as ``("ASSET", number)``; refused unless both parts are there."""
     asset, equals, number = text.partition("=")
     try:
         value = float(number)
     except ValueError:
         value = math.nan
     if not equals or not asset.strip() or not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected ASSET=RATE such as BTC=0.0001, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected ASSET={name} such as {example}, got {text!r}")
     return asset.strip().upper(), value
 
 
+def _rate(text: str) -> tuple[str, float]:
+    return _asset_number(text, "RATE", "BTC=0.0001")
+
+
 def _beta(text: str) -> tuple[str, float]:
-    asset, _, number = text.partition("=")
-    try:
-        beta = float(number)
-    except ValueError:
-        beta = math.nan
-    if not asset.strip() or not math.isfinite(beta):
-        raise argparse.ArgumentTypeError(f"expected ASSET=BETA such as ETH=1.3, got {text!r}")
-    return asset.strip().upper(), beta
+    return _asset_number(text, "BETA", "ETH=1.3")
 
 
 CHART_SUFFIXES = (".png", ".svg", ".pdf")
