@@ -32,7 +32,7 @@ def liquidation_price(side: str, quantity: float, entry_price: float, wallet_bal
     The account is liquidated when its margin balance falls to its maintenance margin. Venues
     differ in the price they charge maintenance at:
 
-    - ``venue="binance"`` (Binance USDⓈ-M): at the liquidation price itself,
+    - ``venue="binance"`` (Binance USDS-M): at the liquidation price itself,
       ``WB - other_mm + other_upnl + side q (P - EP) = q P mmr - cum``, so
       ``P = (WB - other_mm + other_upnl + cum - side q EP) / (q mmr - side q)``;
     - ``venue="bybit"`` (Bybit USDT contracts): at the entry price, ``MM = q EP mmr - cum``, so

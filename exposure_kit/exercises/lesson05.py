@@ -62,7 +62,7 @@ _Q, _EP, _WB, _MMR = (LONG[k] for k in ("quantity", "entry_price", "wallet_balan
                                         "maintenance_margin_rate"))
 q3 = NumberQuestion(
     "Liquidation price of an isolated long",
-    f"An isolated-margin long of {LONG['quantity']:g} BTC on a Binance USDⓈ-M perp, entered at "
+    f"An isolated-margin long of {LONG['quantity']:g} BTC on a Binance USDS-M perp, entered at "
     f"{usd(LONG['entry_price'])} with {usd(LONG['wallet_balance'])} of margin; the maintenance "
     f"margin rate is {LONG['maintenance_margin_rate']:.1%}. Binance charges the maintenance "
     "margin at the liquidation price itself. At what price is it liquidated?",
