@@ -9,24 +9,22 @@ one HTML file with its charts embedded: it opens offline, makes no request and p
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
 import math
 import os
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from . import _format as fmt
 from ._book import Book, check_equity
 from ._diagnostics import diagnose
 from ._errors import PositionError, checked_number
+from ._io import _read_text, _source_name
 from ._margin import MarginAccount, funding_payment
 from ._scenarios import _rows_book, pnl_at, stress_test
 
@@ -46,19 +44,8 @@ _PERIODS_PER_DAY = 3          # funding every 8 hours
 # ----- reading the report's side inputs --------------------------------------------------------
 def _rows_of(path_or_buffer: Any, what: str) -> tuple[list[dict[str, Any]], str, str]:
     """Rows of a small CSV or JSON table, with the file's name and the word for a row."""
-    source = (os.fspath(path_or_buffer) if isinstance(path_or_buffer, (str, os.PathLike))
-              else getattr(path_or_buffer, "name", what))
-    if isinstance(path_or_buffer, (str, os.PathLike)):
-        source = Path(path_or_buffer).name
-        try:
-            text = Path(path_or_buffer).read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise PositionError("path", f"cannot read {source!r}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise PositionError("path", f"{source!r} is not UTF-8 text") from None
-    else:
-        text = path_or_buffer.read()
-        text = text.decode("utf-8-sig") if isinstance(text, bytes) else text
+    source = _source_name(path_or_buffer) or what
+    text = _read_text(path_or_buffer)
     if not text.strip():
         raise PositionError("file", f"is empty: expected the {what}", source=source)
     if text.lstrip()[:1] in "[{":
@@ -493,8 +480,8 @@ def stress_grid(book: Book, underlyings: Sequence[str] | None = None,
     if np.any(steps <= -1):
         raise PositionError("moves", "a price cannot fall by 100 % or more")
     if underlyings is None:
-        gross = book.by("underlying")["gross"].sort_values(ascending=False)
-        underlyings = list(gross.index[:5])
+        gross = book.by("underlying")["gross"].sort_values(ascending=False, kind="stable")
+        underlyings = [str(u) for u in gross.index[:5]]
     under = book._frame["underlying"].to_numpy()
     option = (book._frame["kind"] == "option").to_numpy() & ~np.isnan(book._numbers("volatility"))
     columns = {"P&L": 0.0} if not option.any() else {"vol down": -shift, "vol same": 0.0,
@@ -532,11 +519,6 @@ def _pnl_with_vol(book: Book, factors: np.ndarray, option: np.ndarray, shift: fl
 
 
 # ----- the page --------------------------------------------------------------------------------
-def _main_underlyings(book: Book, count: int = 5) -> list[str]:
-    gross = book.by("underlying")["gross"].sort_values(ascending=False, kind="stable")
-    return [str(u) for u in gross.index[:count]]
-
-
 def report_data(book: Book, *, equity: float | Mapping[str, float] | None = None,
                 by: Sequence[str] = (), measure: str = "delta",
                 betas: Mapping[str, float] | None = None,
@@ -578,7 +560,7 @@ def report_data(book: Book, *, equity: float | Mapping[str, float] | None = None
     return {"summary": book.summary(total, **options), "groupings": groupings,
             "ladder": delta_ladder(book, day), "accounts": accounts, "account_moves": moves,
             "funding": None if funding is None else funding_table(book, funding),
-            "stress_grid": stress_grid(book, _main_underlyings(book), vol_shift=vol_shift),
+            "stress_grid": stress_grid(book, vol_shift=vol_shift),
             "stresses": stress_test(book, equity=total, **options),
             "findings": diagnose(book, total, betas=betas), "positions": len(book),
             "as_of": day, "measure": measure, "warn_distance": warn_distance,
