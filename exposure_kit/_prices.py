@@ -11,6 +11,7 @@ any ``gaps`` (dates or closes missing). A gap is never filled: by default it sto
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -56,6 +57,7 @@ def _records_frame(text: str, source: str | None) -> tuple[pd.DataFrame, str]:
         frame = frame.where(frame.notna(), None).map(lambda v: None if v is None else str(v))
         frame.index = pd.RangeIndex(1, 1 + len(frame), name="record")
         return frame, "record"
+    _check_field_counts(text, source)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
                             skipinitialspace=True, index_col=False)
@@ -68,6 +70,26 @@ def _records_frame(text: str, source: str | None) -> tuple[pd.DataFrame, str]:
     if frame.empty:
         raise PositionError("file", "has a header but no prices", source=source)
     return frame, "line"
+
+
+def _check_field_counts(text: str, source: str | None) -> None:
+    """Every line with a value has as many fields as the header: pandas would drop an extra
+    field with a warning only (``2024-01-01,1,000`` read as a close of 1)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    width = None
+    start = 1
+    try:
+        for record in reader:
+            if width is None:
+                width = len(record)
+            elif "".join(record).strip() and len(record) != width:
+                raise PositionError("fields", f"the line has {len(record)} fields where the "
+                                    f"header has {width}", row=start, row_label="line",
+                                    source=source)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise PositionError("file", f"cannot be read as CSV: {exc}", row=reader.line_num,
+                            row_label="line", source=source) from None
 
 
 def _pick(columns, names, what: str, source: str | None, required: bool = True) -> str | None:
@@ -88,9 +110,30 @@ def _parse_dates(values: pd.Series, field: str, where: str, source: str | None) 
         raise PositionError(field, "is empty: every line needs a date",
                             row=values.index[int(np.argmax(blank))], row_label=where,
                             source=source)
-    if len(text) and text.str.fullmatch(r"\d{10}|\d{13}").all():   # epoch s or ms
+    epoch = text.str.fullmatch(r"\d{10}|\d{13}").to_numpy()
+    wordy = ~text.str.contains(r"\d").to_numpy()      # 'now', 'today': pandas reads them
+    if wordy.any():
+        first = int(np.argmax(wordy[codes]))
+        raise PositionError(field, f"{text[codes[first]]!r} is not a date (write it as "
+                            "2024-01-31)", row=values.index[first], row_label=where,
+                            source=source)
+    if len(text) and epoch.all():                      # epoch s or ms, one unit for the file
+        lengths = text.str.len().to_numpy()[codes]
+        if (lengths != lengths[0]).any():
+            other = int(np.argmax(lengths != lengths[0]))
+            raise PositionError(field, f"{text[codes[other]]!r} is epoch "
+                                f"{'milliseconds' if lengths[other] == 13 else 'seconds'} where "
+                                f"{where} {values.index[0]} has epoch "
+                                f"{'milliseconds' if lengths[0] == 13 else 'seconds'}: write "
+                                "every date in one unit", row=values.index[other],
+                                row_label=where, source=source)
         unit = "ms" if len(text.iloc[0]) == 13 else "s"
         parsed = pd.to_datetime(text.astype("int64"), unit=unit)
+    elif epoch.any():
+        first = int(np.argmax(epoch[codes]))
+        raise PositionError(field, f"{text[codes[first]]!r} is an epoch time among written "
+                            "dates: write every date the same way (2024-01-31)",
+                            row=values.index[first], row_label=where, source=source)
     else:
         parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
         bad = parsed.isna().to_numpy()
@@ -241,6 +284,24 @@ def _expected(dates: pd.DatetimeIndex, frequency: str) -> pd.DatetimeIndex:
     return pd.date_range(dates[0], dates[-1], freq=step).difference(dates)
 
 
+MAX_GAPS = 100_000
+"""The most dates a price history may miss from its calendar (274 years of days) before it is
+refused at once, without listing them."""
+
+
+def _refuse_vast_span(dates: pd.DatetimeIndex, frequency: str | None, source: str | None) -> None:
+    """Refuse, before any gap is built, dates so far apart that millions of them are missing."""
+    if frequency is None or len(dates) < 2:
+        return
+    days = (dates[-1] - dates[0]) / pd.Timedelta(days=1)
+    periods = {"D": days, "B": days * 5 / 7, "W": days / 7, "M": days / 30.44}[frequency]
+    if periods - len(dates) > MAX_GAPS:
+        raise PositionError("date", f"the dates run from {_day(dates[0])} to {_day(dates[-1])}: "
+                            f"about {periods - len(dates):,.0f} dates of a "
+                            f"{_CALENDARS[frequency]} series are missing (more than "
+                            f"{MAX_GAPS:,}); check the dates", source=source)
+
+
 def _calendar_gaps(prices: pd.DataFrame, frequency: str | None) -> list[dict[str, str]]:
     gaps: list[dict[str, str]] = []
     if frequency is not None:
@@ -327,6 +388,7 @@ def read_prices(path_or_buffer: str | os.PathLike | IO, *, gaps: str = "raise",
     else:
         prices = _wide(frame, where, source, gaps)
     calendar = _calendar(prices.index) if frequency == "infer" else frequency
+    _refuse_vast_span(prices.index, calendar, source)
     found = _calendar_gaps(prices, calendar)
     missing_dates = [g["date"] for g in found if g["asset"] == "all"]
     if missing_dates and gaps == "raise":

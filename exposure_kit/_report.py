@@ -588,13 +588,9 @@ class ReportPage(str):
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the page to ``path`` (UTF-8) and return the path."""
-        target = Path(path)
-        try:
-            target.write_text(self, encoding="utf-8")
-        except OSError as exc:
-            raise PositionError("path", f"cannot write {os.fspath(path)!r}: {exc.strerror}") \
-                from None
-        return target
+        from ._io import write_file_atomically   # write beside, fsync, rename
+
+        return write_file_atomically(path, str(self))
 
 
 def report(book: Book, *, equity: float | Mapping[str, float] | None = None,
