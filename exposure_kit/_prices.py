@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import os
+import re
 import warnings
 from typing import IO, Any
 
@@ -101,6 +102,7 @@ def _pick(columns, names, what: str, source: str | None, required: bool = True) 
 
 
 # ----- dates --------------------------------------------------------------------------------
+_DATE_WORDS = ("now", "today", "tomorrow", "yesterday")
 def _parse_dates(values: pd.Series, field: str, where: str, source: str | None) -> pd.Series:
     """Timestamps for a column of dates (each distinct text parsed once: snapshots repeat them)."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
@@ -110,8 +112,9 @@ def _parse_dates(values: pd.Series, field: str, where: str, source: str | None) 
         raise PositionError(field, "is empty: every line needs a date",
                             row=values.index[int(np.argmax(blank))], row_label=where,
                             source=source)
-    epoch = text.str.fullmatch(r"\d{10}|\d{13}").to_numpy()
-    wordy = ~text.str.contains(r"\d").to_numpy()      # 'now', 'today': pandas reads them
+    epoch = text.str.fullmatch(r"\d{10}|\d{13}").to_numpy() if len(text) and \
+        re.fullmatch(r"\d{10}|\d{13}", text.iloc[0]) else np.zeros(len(text), bool)
+    wordy = text.str.lower().isin(_DATE_WORDS).to_numpy()     # pandas reads them as dates
     if wordy.any():
         first = int(np.argmax(wordy[codes]))
         raise PositionError(field, f"{text[codes[first]]!r} is not a date (write it as "
@@ -129,11 +132,6 @@ def _parse_dates(values: pd.Series, field: str, where: str, source: str | None) 
                                 row_label=where, source=source)
         unit = "ms" if len(text.iloc[0]) == 13 else "s"
         parsed = pd.to_datetime(text.astype("int64"), unit=unit)
-    elif epoch.any():
-        first = int(np.argmax(epoch[codes]))
-        raise PositionError(field, f"{text[codes[first]]!r} is an epoch time among written "
-                            "dates: write every date the same way (2024-01-31)",
-                            row=values.index[first], row_label=where, source=source)
     else:
         parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
         bad = parsed.isna().to_numpy()
