@@ -114,7 +114,11 @@ def _asset_number(text: str, name: str, example: str) -> tuple[str, float]:
 
 
 def _rate(text: str) -> tuple[str, float]:
-    return _asset_number(text, "RATE", "BTC=0.0001")
+    asset, rate = _asset_number(text, "RATE", "BTC=0.0001")
+    if abs(rate) >= 1:          # 100 % every 8 hours: a percentage typed as a fraction, or worse
+        raise argparse.ArgumentTypeError(f"a funding rate is a fraction per 8 hours (0.0001 is "
+                                         f"0.01 %), got {text!r}")
+    return asset, rate
 
 
 def _beta(text: str) -> tuple[str, float]:
@@ -307,6 +311,11 @@ def _print(output: str) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)   # so the interpreter's own flush is quiet
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except OSError as exc:                           # a full disk, /dev/full
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        print(f"{PROG}: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -377,6 +386,10 @@ def _history_text(args: argparse.Namespace) -> str:
             pass                                       # a column name
     table = exposure_history(args.file, by=args.by, date_column=args.date_column,
                              equity=equity, measure=args.measure)
+    numbers = table.select_dtypes("number").to_numpy(dtype=float)
+    if not np.isfinite(numbers).all():
+        raise _Refused("the totals are too large to add up (they overflow to infinity): check "
+                       "the sizes in the file")
     if args.chart:
         _history_chart(table, args.chart)
     flat = table.reset_index()
@@ -434,6 +447,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (_Refused, ValueError) as exc:   # PositionError is a ValueError
         message = " ".join(str(exc).split())
         print(f"{PROG}: error: {message}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"{PROG}: error: not enough memory for this input: check its size and its dates",
+              file=sys.stderr)
         return 2
     return _print(output)
 

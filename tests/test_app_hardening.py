@@ -114,16 +114,19 @@ def raw_kernel_socket(base: str, kernel_id: str, receive_buffer: int = 4096,
     return sock
 
 
-def request_states_frames(session: str = "slow") -> tuple[bytes, bytes]:
-    """Opening the widget control comm, and one request for every widget's state."""
+def request_states_frames(session: str = "slow"):
+    """Opening the widget control comm, and a maker of requests for every widget's state (each
+    its own message id: the kernel refuses a replayed message)."""
     comm = os.urandom(16).hex()
     opening = _probe.kernel_message("comm_open", {"comm_id": comm, "target_name":
                                                   "jupyter.widget.control", "data": {}},
                                     session, {"version": "1.0.0"})
-    ask = _probe.kernel_message("comm_msg", {"comm_id": comm,
-                                             "data": {"method": "request_states"}}, session)
-    return (masked_frame(_probe.v1_frame("shell", opening)),
-            masked_frame(_probe.v1_frame("shell", ask)))
+
+    def ask() -> bytes:
+        return masked_frame(_probe.v1_frame("shell", _probe.kernel_message(
+            "comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}, session)))
+
+    return masked_frame(_probe.v1_frame("shell", opening)), ask
 
 
 def server_closed(sock: socket.socket, seconds: float) -> bool:
@@ -145,9 +148,10 @@ def server_closed(sock: socket.socket, seconds: float) -> bool:
 def test_a_websocket_that_never_reads_is_closed_and_its_memory_comes_back(tmp_path):
     """Issue 25 item 1: a client with a 4 KB receive buffer asking for every widget's state and
     never reading made the server hold every reply: 186 MB to 1,718 MB in 70 s, still high
-    after the socket closed. Here 2 MB may wait (APP option max_send_backlog_mb); 400 requests
-    at 40 a second (under the message-rate limit) must close the socket with the server's
-    memory near where it started, before and after the close."""
+    after the socket closed. Here 2 MB may wait (option max_send_backlog_mb); 400 requests at
+    40 a second (under the message-rate limit), each answered with every widget's state
+    (about 170 KB in lesson 01: 68 MB in all), must close the socket with the server's memory
+    near where it started, before and after the close."""
     with classroom(tmp_path, "--ClassroomVoila.max_send_backlog_mb=2", APP_PER_CLIENT="0",
                    APP_MAX_KERNELS="4") as (base, log, pid):
         kernel = run(lesson_kernel(base))
@@ -159,7 +163,7 @@ def test_a_websocket_that_never_reads_is_closed_and_its_memory_comes_back(tmp_pa
             sock.sendall(opening)
             for n in range(400):
                 try:
-                    sock.sendall(ask)
+                    sock.sendall(ask())
                 except OSError:
                     break                       # closed by the server: the point of the test
                 time.sleep(0.025)
@@ -177,8 +181,8 @@ def test_a_websocket_that_never_reads_is_closed_and_its_memory_comes_back(tmp_pa
         print(f"server RSS: {start:.0f} MB at start, {peak:.0f} MB at most, {after:.0f} MB "
               "after the close")
         assert "waiting to be sent (the client does not read)" in text
-        assert peak - start < 120, (start, peak)
-        assert after - start < 60, (start, after)
+        assert peak - start < 40, (start, peak)
+        assert after - start < 25, (start, after)
         assert get(base, timeout=5)[0] == 200
 
 
@@ -205,6 +209,29 @@ def test_a_websocket_flooding_messages_is_closed(tmp_path):
         assert run(flood(), timeout=60) == 1008
         assert "more messages a second than a lesson page sends" in log.read_text()
         assert get(base, timeout=5)[0] == 200
+
+
+def test_replayed_frames_are_dropped_with_one_log_line(tmp_path):
+    """Issue 25 minor: 50,000 replayed frames (one message id, so one signature) wrote 30 MB of
+    kernel tracebacks to the log. The server drops a message id it has seen on the socket."""
+    with classroom(tmp_path, APP_PER_CLIENT="0", APP_MAX_KERNELS="4") as (base, log, _):
+        kernel = run(lesson_kernel(base))
+        before = len(log.read_text())
+
+        async def replay() -> None:
+            socket_ = await _probe.open_kernel_socket(base, kernel)
+            frame = _probe.v1_frame("shell", _probe.kernel_message("kernel_info_request", {},
+                                                                   "replay"))
+            for _ in range(300):
+                await socket_.write_message(frame, binary=True)
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(2)
+            socket_.close()
+
+        run(replay(), timeout=60)
+        text = log.read_text()[before:]
+        assert text.count("dropping replayed kernel messages") == 1
+        assert "Duplicate Signature" not in text and len(text) < 20_000
 
 
 def test_socket_meter_bounds_backlog_and_rate():
@@ -275,8 +302,9 @@ def abandon_page(base: str, path: str, source: str = "127.0.0.1") -> None:
 def test_fast_reloads_do_not_lock_a_learner_out(tmp_path):
     """Issue 25 item 2: ten fast reloads of one tab held that learner's seats with orphaned
     kernels for about 5 minutes (the idle cull): 7 of 11 answers were "you already have 4
-    lessons open". Here six abandoned pages with a per-address cap of 2; the learner's next
-    visit must open within the connect grace (3 s here), and the orphans must be stopped."""
+    lessons open". Here six abandoned pages with a per-address cap of 2 (two get kernels, four
+    are refused); the learner's next visit must open within seconds, not minutes, and every
+    kernel no page connected to must be stopped (the connect grace is 3 s here)."""
     with classroom(tmp_path, "--ClassroomVoila.connect_grace=3", APP_PER_CLIENT="2",
                    APP_MAX_KERNELS="8") as (base, log, _):
         for _ in range(6):
@@ -290,10 +318,16 @@ def test_fast_reloads_do_not_lock_a_learner_out(tmp_path):
             assert status == 429 and "Too many lessons open" in page
             time.sleep(1)
         assert status == 200
-        text = log.read_text()
-        stopped = text.count("its page was left before it was sent") + \
-            text.count("its page never connected")
-        assert stopped >= 4, text[-3000:]
+        # the two abandoned pages that got kernels, and this unconnected visit, are stopped
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            text = log.read_text()
+            stopped = text.count("its page was left before it was sent") + \
+                text.count("its page never connected")
+            if stopped >= 3:
+                break
+            time.sleep(1)
+        assert stopped >= 3, text[-3000:]
 
 
 def test_a_kernel_answers_only_the_address_it_was_given_to(tmp_path):
