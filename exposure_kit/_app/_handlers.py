@@ -16,6 +16,7 @@ from typing import Any
 import tornado.web
 from jupyter_core.utils import ensure_async
 from tornado.ioloop import IOLoop
+from tornado.log import app_log
 from jupyter_server._tz import utcnow
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
@@ -161,8 +162,9 @@ class _BoundToVisitor:
         seats = self.settings.get("exposure_seats")
         if kernel_id and seats is not None and not seats.may_use(self.request.remote_ip,
                                                                  kernel_id):
-            self.log.warning("refused %s to %s: kernel %s belongs to another address",
-                             self.request.path, self.request.remote_ip, kernel_id)
+            getattr(self, "log", app_log).warning(
+                "refused %s to %s: kernel %s belongs to another address", self.request.path,
+                self.request.remote_ip, kernel_id)
             raise tornado.web.HTTPError(404)
         return await ensure_async(super().prepare())
 
@@ -213,8 +215,9 @@ class GuardedKernelWebsocketHandler(_BoundToVisitor, VoilaKernelWebsocketHandler
         if kernel_id in manager and manager._kernel_connections.get(kernel_id, 0) == 0:
             _stop_kernel(self.settings, kernel_id, "its page went away", self.log)
 
-    def _drop(self, why: str) -> None:
-        """Close this socket now: its backlog is freed with the connection."""
+    def _drop(self, why: str, at_once: bool = False) -> None:
+        """Close this socket (``at_once``: without waiting for a client that does not read,
+        so that its backlog is freed with the connection)."""
         if self._dropped:
             return
         self._dropped = True
@@ -222,8 +225,8 @@ class GuardedKernelWebsocketHandler(_BoundToVisitor, VoilaKernelWebsocketHandler
         connection = self.ws_connection
         self.close(1008, why[:100])
         stream = getattr(connection, "stream", None)
-        if stream is not None:
-            stream.close()              # do not wait for a client that does not read
+        if at_once and stream is not None:
+            stream.close()
 
     def on_message(self, ws_message):
         if self._dropped:
@@ -273,8 +276,8 @@ class GuardedKernelWebsocketHandler(_BoundToVisitor, VoilaKernelWebsocketHandler
         size = len(message) if isinstance(message, (bytes, bytearray, str)) else 1024
         meter = self._meter
         if meter is not None and not meter.may_queue(size):
-            self._drop(f"more than {meter.limits.max_backlog // 2**20} MB waiting to be sent "
-                       "(the client does not read)")
+            self._drop(f"more than {meter.limits.max_backlog / 2**20:g} MB waiting to be sent "
+                       "(the client does not read)", at_once=True)
             return None
         future = KernelWebsocketHandler.write_message(self, message, binary)
         if meter is not None:
