@@ -45,7 +45,8 @@ APP_DIR  := build/app
 # kernels (0: sized from memory) and APP_PER_CLIENT per learner's address, APP_POOL warm kernels
 # per lesson plus APP_CLASS_POOL for the lessons a class opens together (e.g. 01=30), a kernel
 # whose page went away without stopping it (browser quit) stopped APP_ABANDON s after its last
-# connection closed, and kernels never connected stopped after APP_IDLE idle s.
+# connection closed, a kernel whose page never connected stopped a minute after the page was sent,
+# and any kernel idle for APP_IDLE s stopped.
 VOILA_OPTIONS := --VoilaConfiguration.strip_sources=True --VoilaConfiguration.show_tracebacks=False \
 	--VoilaConfiguration.preheat_kernel=True --VoilaConfiguration.default_pool_size=$(APP_POOL) \
 	--ClassroomVoila.class_pool=$(APP_CLASS_POOL) --ClassroomVoila.max_kernels=$(APP_MAX_KERNELS) \
