@@ -177,7 +177,8 @@ def test_the_wheel_holds_every_file_the_package_reads(installed):
 
 def test_the_installed_package_is_the_wheel_not_the_checkout(installed):
     where = run_installed(installed, "import exposure_kit; print(exposure_kit.__file__)")
-    assert where.startswith(str(installed["venv"])) and str(ROOT) not in where
+    module = Path(where.strip())
+    assert module.is_relative_to(installed["venv"]) and not module.is_relative_to(ROOT), module
 
 
 def test_a_desk_reports_with_the_core_alone(installed):
