@@ -9,7 +9,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ._book import Book
+from ._book import STABLECOINS, Book
 from ._brackets import VENUES, bracket_maintenance, read_brackets
 from ._errors import PositionError, checked_number
 
@@ -234,7 +234,8 @@ class MarginAccount:
         positions' isolated margins unless ``isolated_margin`` says otherwise.
     collateral : dict, optional
         Coin held as margin, ``{"BTC": 1.5}``; it is long exposure and is added to
-        :attr:`book` as a ``collateral`` position.
+        :attr:`book` as a ``collateral`` position. A stablecoin (:data:`STABLECOINS`,
+        ``{"USDT": 50_000}``) is cash: it counts at face in equity, with no exposure.
     prices : dict, optional
         Prices of collateral coins that the book does not price.
     mode : {"cross", "isolated"}
@@ -564,6 +565,8 @@ def _collateral_book(book: Book, collateral, prices) -> Book:
         if price is None and "price" in frame.columns:
             found = frame.loc[frame["underlying"] == key, "price"].dropna()
             price = float(found.iloc[0]) if len(found) else None
+        if price is None and key in STABLECOINS:
+            price = 1.0                                     # cash: counted at face
         if price is None:
             raise PositionError("prices", f"no price for the collateral {key}: give prices={{...}}")
         records.append({"name": f"{key} collateral", "underlying": key, "kind": "collateral",
