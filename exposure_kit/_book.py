@@ -198,6 +198,26 @@ class Book:
             cash = np.where(flag == 1, held, np.where(flag == 0, False, cash))
         return cash.astype(bool)
 
+    def with_stablecoins(self, coins: Iterable[str]) -> "Book":
+        """The same book with ``coins`` held (collateral or spot) counted as cash too: a
+        ``cash`` column set true on their rows (the column is kept when written out).
+
+        Examples
+        --------
+        >>> book = Book.from_records([{"name": "m", "underlying": "PYUSD", "kind": "collateral",
+        ...                            "side": "long", "quantity": 1_000, "price": 1.0}])
+        >>> book.net_exposure(), book.with_stablecoins(["pyusd"]).net_exposure()
+        (1000.0, 0.0)
+        """
+        keys = {str(c).strip().upper() for c in coins}
+        frame = self.to_frame()
+        hit = frame["underlying"].isin(keys) & frame["kind"].isin(_CASH_KINDS)
+        if "cash" in frame.columns:
+            frame["cash"] = np.where(hit, True, frame["cash"].to_numpy(dtype=object))
+        else:
+            frame["cash"] = np.where(hit, True, None)
+        return Book.from_frame(frame).reading(self._reading)
+
     def cash(self) -> pd.Series:
         """USD held as stablecoins (cash, at face) per position; 0 for every other position.
 

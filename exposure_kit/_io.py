@@ -247,8 +247,51 @@ def _csv_header(record: list[str], source: str | None) -> list[str]:
     return names
 
 
+_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+_DECIMAL_COMMA = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+")
+
+
+def comma_separated(text: str, source: str | None = None) -> str:
+    """``text`` as comma-separated CSV: a file separated by semicolons or tabs (as European
+    spreadsheets save it) is rewritten, and with semicolons a decimal comma (``61259,6``,
+    ``1.234,5``) becomes a point; any other separator is refused, named.
+
+    The separator is read from the header line: the one of comma, semicolon and tab it holds
+    most of.
+
+    Examples
+    --------
+    >>> comma_separated("underlying;kind;price\nBTC;perp;61259,6\n")
+    'underlying,kind,price\nBTC,perp,61259.6\n'
+    """
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    sep = max(counts, key=counts.get)
+    if counts[sep] == 0:
+        other = [c for c in "|:^~" if c in header]
+        if other:
+            raise PositionError("file", f"the header is separated by {other[0]!r}, not by "
+                                "commas: save the file as CSV with commas (or semicolons or "
+                                f"tabs) (line 1 reads {header[:60]!r})", source=source)
+        return text                       # one column: the header check names what is missing
+    if sep == ",":
+        return text
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
+            if sep == ";":
+                record = [_DECIMAL_COMMA.fullmatch(v.strip()) and
+                          v.strip().replace(".", "").replace(",", ".") or v for v in record]
+            writer.writerow(record)
+    except csv.Error as exc:
+        raise PositionError("file", f"cannot be read as {_SEPARATORS[sep]}-separated CSV: "
+                            f"{exc}", source=source) from None
+    return out.getvalue()
+
+
 def _read_csv(text: str, source: str | None) -> Book:
-    names, lines, columns = _csv_records(text, source)
+    names, lines, columns = _csv_records(comma_separated(text, source), source)
     index = pd.Index(lines, name="line", dtype="int64")
     if not lines:
         return _book_from(pd.DataFrame(columns=names, index=index), "line", source)

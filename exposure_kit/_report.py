@@ -24,7 +24,7 @@ import pandas as pd
 from ._book import Book, check_equity
 from ._diagnostics import diagnose
 from ._errors import PositionError, checked_number
-from ._io import _read_text, _source_name
+from ._io import _read_text, _source_name, comma_separated
 from ._margin import MarginAccount, funding_payment
 from ._scenarios import _rows_book, pnl_at, stress_test
 
@@ -61,7 +61,7 @@ def _rows_of(path_or_buffer: Any, what: str) -> tuple[list[dict[str, Any]], str,
             raise PositionError("file", "expected a list of objects or one object",
                                 source=source)
         return data, source, "item"
-    lines = list(csv.reader(io.StringIO(text)))
+    lines = list(csv.reader(io.StringIO(comma_separated(text, source))))
     header = [h.strip() for h in lines[0]]
     rows = []
     for number, values in enumerate(lines[1:], start=2):
@@ -713,12 +713,16 @@ def checked_funding(rates: Mapping[str, float], *, force: bool = False) -> dict[
 class ReportPage(str):
     """The report's HTML page: a string (write it to a file as it is) that a notebook shows.
 
+    ``breaches`` is the number of limits breached (0 without limits).
+
     Examples
     --------
     >>> page = ReportPage("<!DOCTYPE html><html><body><p>hi</p></body></html>")
     >>> page.startswith("<!DOCTYPE html>"), "<p>hi</p>" in page._repr_html_()
     (True, True)
     """
+
+    breaches: int = 0
 
     def __repr__(self) -> str:
         return f"<ReportPage: {len(self):,} characters of HTML; .save(path) writes the file>"
@@ -811,4 +815,7 @@ def report(book: Book, *, equity: float | Mapping[str, float] | None = None,
                        venue=venue, brackets=brackets, limits=limits, since=since,
                        force_funding=force_funding)
     from ._report_page import render
-    return ReportPage(render(data, title or "Net exposure report"))
+    page = ReportPage(render(data, title or "Net exposure report"))
+    limits = data["limits"]
+    page.breaches = 0 if limits is None else int((limits["status"] == "breach").sum())
+    return page
