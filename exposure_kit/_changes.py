@@ -62,7 +62,8 @@ def _grouped(today: Book, yesterday: Book) -> dict[str, pd.DataFrame]:
             else:
                 t = pd.DataFrame(columns=["net", "gross"], dtype=float)
             sides.append(t)
-        table = sides[0].join(sides[1], how="outer", lsuffix="_today", rsuffix="_yesterday")
+        table = sides[0].add_suffix("_today").join(sides[1].add_suffix("_yesterday"),
+                                                   how="outer")
         table = table.astype(float).fillna(0.0)
         table["net_change"] = table["net_today"] - table["net_yesterday"]
         table["gross_change"] = table["gross_today"] - table["gross_yesterday"]
