@@ -204,9 +204,9 @@ class Book:
 
         Examples
         --------
-        >>> book = Book.from_records([{"name": "m", "underlying": "PYUSD", "kind": "collateral",
+        >>> book = Book.from_records([{"name": "m", "underlying": "USD1", "kind": "collateral",
         ...                            "side": "long", "quantity": 1_000, "price": 1.0}])
-        >>> book.net_exposure(), book.with_stablecoins(["pyusd"]).net_exposure()
+        >>> book.net_exposure(), book.with_stablecoins(["usd1"]).net_exposure()
         (1000.0, 0.0)
         """
         keys = {str(c).strip().upper() for c in coins}

@@ -261,8 +261,8 @@ def comma_separated(text: str, source: str | None = None) -> str:
 
     Examples
     --------
-    >>> comma_separated("underlying;kind;price\nBTC;perp;61259,6\n")
-    'underlying,kind,price\nBTC,perp,61259.6\n'
+    >>> comma_separated("underlying;kind;price\\nBTC;perp;61259,6\\n")
+    'underlying,kind,price\\nBTC,perp,61259.6\\n'
     """
     header = text.lstrip("\ufeff").split("\n", 1)[0]
     counts = {sep: header.count(sep) for sep in _SEPARATORS}
