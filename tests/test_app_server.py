@@ -87,9 +87,10 @@ def wait_for_pool(log: Path, process, timeout: float = 90) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """One server for the guard tests: no per-address cap (every visit here is 127.0.0.1)."""
+    """One server for the guard tests: no per-address cap (every visit here is 127.0.0.1), and
+    the shared kernel kept however long the tests between its uses take on a busy machine."""
     with app_server(tmp_path_factory.mktemp("app"), APP_PER_CLIENT="0",
-                    APP_MAX_KERNELS="12") as running:
+                    APP_MAX_KERNELS="12", APP_ABANDON="600") as running:
         yield running
 
 
