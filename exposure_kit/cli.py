@@ -137,7 +137,8 @@ def _rate(text: str) -> tuple[str, float]:
     asset, rate = _asset_number(text, "RATE", "BTC=0.0001")
     if abs(rate) >= 1:          # 100 % every 8 hours: a percentage typed as a fraction, or worse
         raise argparse.ArgumentTypeError(f"a funding rate is a fraction per 8 hours (0.0001 is "
-                                         f"0.01 %), got {text!r}")
+                                         f"0.01 %), got {text!r}; --force-funding accepts rates "
+                                         f"above 1 % but below 100 %")
     return asset, rate
 
 
