@@ -271,13 +271,13 @@ def test_make_app_keeps_warm_kernels_sized_by_make_options(server):
 
 
 # ----- XSRF: kept on, and a page that closes still stops its kernel ---------------------------
-def test_xsrf_checks_stay_on_and_closing_a_page_still_stops_its_kernel(server, kernel_id,
-                                                                       tmp_path):
+def test_xsrf_checks_stay_on_and_closing_a_page_still_stops_its_kernel(server, tmp_path):
     """The Makefile switched XSRF checks off (voila#1458) so a page opened straight at a
     lesson's address could stop its kernel on close. The server now sets the XSRF cookie on
     every lesson page, so the checks stay on: a POST without the token is refused, and a page
     opened straight at a lesson stops its kernel when the learner leaves."""
     base, _ = server
+    kernel_id = run(lesson_kernel(base))  # its own: the shared one may be culled by now on a slow run
     url = urlsplit(base)
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
     connection.request("POST", f"/voila/api/shutdown/{kernel_id}")
