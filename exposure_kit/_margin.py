@@ -481,12 +481,64 @@ class MarginAccount:
         buffers = self._buffers(factors)
         return buffers if buffers.ndim == 1 else buffers.min(axis=1)
 
+    def _part(self, keep: np.ndarray, cash: bool) -> "MarginAccount":
+        """The account's rows ``keep`` alone (cross margin: each row adds its value less its
+        maintenance), with the wallet and cash when ``cash``, else none."""
+        from ._scenarios import _rows_book
+        part = object.__new__(MarginAccount)
+        part.__dict__.update({k: v for k, v in self.__dict__.items()
+                              if k not in ("_puts", "_short_options", "_split")})
+        part._book = _rows_book(self._book, keep)
+        for name in ("_mmr", "_derivative", "_option", "_mark", "_base_value", "_factors",
+                     "_isolated", "_isolated_coin"):
+            setattr(part, name, getattr(self, name)[keep])
+        if not cash:
+            part.wallet_balance, part._cash = 0.0, 0.0
+        return part
+
+    def _evaluator(self, rows: np.ndarray, direction: int, top: float):
+        """The buffer as a function of the move of ``rows``, and its root when it is affine.
+
+        In cross margin without brackets, every row but an option's adds a value less a
+        maintenance that is affine in the move (linear contracts' value and maintenance scale
+        with the price; inverse ones' coin P&L and coin maintenance too): three evaluations of
+        those rows give their line (the third checks it), and only the option rows are priced
+        at each move. Returns (evaluate, solved): ``solved`` is ``(root,)`` (root None when no
+        move in this direction liquidates) when the whole buffer is affine, else None."""
+        def plain(moves):
+            return self._at_move(rows, moves)
+        if self.mode != "cross" or self._brackets is not None:
+            return plain, None
+        options = self._option & rows
+        key = rows.tobytes()
+        if getattr(self, "_split", (None,))[0] != key:          # both directions share it
+            self._split = (key, self._part(~options, cash=True), self._part(options, cash=False))
+        _, rest, part = self._split
+        points = np.array([0.0, direction * 0.5, direction * top])
+        values = rest._at_move(rows[~options], points)
+        slope = (values[1] - values[0]) / points[1]
+        line = values[0] + slope * points[2]
+        if not np.isclose(values[2], line, rtol=1e-9, atol=1e-9 * abs(values[0]) + 1e-9):
+            return plain, None
+        if not options.any():
+            move = -values[0] / slope if slope != 0 else 0.0
+            return plain, (float(move) if move * direction > 0 and abs(move) <= top else None,)
+        every = np.ones(int(options.sum()), dtype=bool)
+
+        def split(moves):
+            moves = np.asarray(moves, dtype=float)
+            return values[0] + slope * moves + part._at_move(every, moves)
+        return split, None
+
     def _root(self, rows: np.ndarray, direction: int) -> float | None:
         top = 0.999 if direction < 0 else 1000.0
+        evaluate, solved = self._evaluator(rows, direction, top)
+        if solved is not None:
+            return solved[0]
         # steps of about 5 % of the move (down) and 8 % (up); a move under 0.01 % is found
         # between 0 and the first point
         grid = direction * np.geomspace(1e-4, top, 180 if direction < 0 else 200)
-        hit = np.flatnonzero(self._at_move(rows, grid) <= 0)
+        hit = np.flatnonzero(evaluate(grid) <= 0)
         if not hit.size:
             return None
         k = int(hit[0])
@@ -495,7 +547,7 @@ class MarginAccount:
         # part in 10^11 of the move (about 6 steps instead of 40 bisection calls).
         while abs(liquid - safe) > _ROOT_TOLERANCE * max(abs(liquid), 1e-300):
             points = np.linspace(safe, liquid, 66)[1:-1]
-            inside = np.flatnonzero(self._at_move(rows, points) <= 0)
+            inside = np.flatnonzero(evaluate(points) <= 0)
             j = int(inside[0]) if inside.size else len(points)
             new_safe = safe if j == 0 else points[j - 1]
             new_liquid = liquid if j == len(points) else points[j]
@@ -518,6 +570,7 @@ class MarginAccount:
         """
         new = object.__new__(MarginAccount)
         new.__dict__.update(self.__dict__)
+        new.__dict__.pop("_split", None)           # the parts carry this account's prices
         new._factors = self._factors * self._book.move_factors(moves, on)
         new._cash = self._cash + checked_number("cash", cash)
         return new

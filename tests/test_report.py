@@ -630,3 +630,25 @@ def test_the_positions_table_is_folded_and_adds_up(desk_page):
     header = table[0]
     total = sum(dollars(r[header.index("exposure")]) for r in table[1:])
     assert total == pytest.approx(ek.dated_book(book, AS_OF)[0].net_exposure(), abs=100)
+
+
+def test_liquidating_moves_with_options_put_the_account_at_its_maintenance():
+    # The search prices only the option rows at each move (the rest of a cross account is a
+    # line in the move): at the move found, equity meets maintenance, and 1 % short of it the
+    # account still stands.
+    book = ek.Book.from_records([
+        {"name": "perp", "underlying": "BTC", "kind": "perp", "side": "long", "quantity": 3,
+         "price": 60_000, "entry_price": 61_000},
+        {"name": "inv", "underlying": "BTC", "kind": "perp", "side": "short", "quantity": 300,
+         "contract_size": 100, "inverse": True, "price": 60_000, "entry_price": 59_000},
+        {"name": "put", "underlying": "BTC", "kind": "option", "side": "short", "quantity": 2,
+         "price": 60_000, "strike": 55_000, "years": 0.25, "volatility": 0.6,
+         "option_type": "put"},
+        {"name": "eth", "underlying": "ETH", "kind": "perp", "side": "long", "quantity": 10,
+         "price": 3_000}])
+    account = ek.MarginAccount(book, 40_000)
+    move = account.liquidating_move("BTC")
+    assert move is not None and -1 < move < 0
+    at = account.after({"BTC": move})
+    assert at.equity() == pytest.approx(at.maintenance_margin(), rel=1e-6)
+    assert not account.after({"BTC": move * 0.99}).is_liquidated()
