@@ -652,3 +652,19 @@ def test_liquidating_moves_with_options_put_the_account_at_its_maintenance():
     at = account.after({"BTC": move})
     assert at.equity() == pytest.approx(at.maintenance_margin(), rel=1e-6)
     assert not account.after({"BTC": move * 0.99}).is_liquidated()
+
+
+def test_the_cli_states_its_margin_rule_and_reads_yesterday_and_extra_stablecoins(tmp_path):
+    today, yesterday = tmp_path / "today.csv", tmp_path / "yesterday.csv"
+    today.write_text("name,underlying,kind,side,quantity,price\n"
+                     "p,BTC,perp,long,2,63000\nm,USD1,collateral,long,5000,1\n")
+    yesterday.write_text("name,underlying,kind,side,quantity,price\np,BTC,perp,long,1,60000\n")
+    out = tmp_path / "page.html"
+    assert main(["report", str(today), "--format", "html", "-o", str(out), "--as-of", AS_OF,
+                 "--rate", "0.004", "--venue", "bybit", "--brackets", "example",
+                 "--since", str(yesterday), "--stablecoin", "USD1"]) == 0
+    page = out.read_text()
+    assert "0.40%" in page and "Bybit" in page and "USD1 held counted as cash" in page
+    # net: 2 x 63,000 = 126,000 (the USD1 is cash); yesterday 60,000: +66,000; the P&L of
+    # yesterday's 1 BTC over the day: 3,000
+    assert "$126,000" in page and "$66,000" in page and "$3,000" in page
