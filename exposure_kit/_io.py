@@ -7,6 +7,7 @@ Errors say where the problem is in the reader's terms: ``line 7 of desk.csv`` (t
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -589,10 +590,73 @@ def write_positions(book: Book, path_or_buffer: str | os.PathLike | IO,
     text = _csv_text(frame, target) if kind == "csv" else _json_text(frame, target)
     _check_reads_back(book, text, kind, target)
     if isinstance(path_or_buffer, (str, os.PathLike)):
-        with open(path_or_buffer, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        write_file_atomically(path_or_buffer, text)
     else:
         path_or_buffer.write(text)
+
+
+def write_file_atomically(path: str | os.PathLike, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` so that the file is either the old one or the whole new one.
+
+    The data goes to a temporary file beside ``path``, is flushed to disk (``fsync``), then
+    renamed over ``path``; a failure (a full disk, a missing folder) leaves ``path`` as it was
+    and no temporary file behind. Text is written as UTF-8, newlines as given. An existing file
+    keeps its permissions; a new one gets the usual ones (``0o666`` less the umask).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+    data : str or bytes
+        Its whole new content.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    PositionError
+        ``field 'path'``, naming the path and the system's reason, when it cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> target = write_file_atomically(Path(folder) / "page.html", "<p>hi</p>")
+    >>> target.read_text(), sorted(p.name for p in Path(folder).iterdir())
+    ('<p>hi</p>', ['page.html'])
+    """
+    import tempfile
+
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    temporary = None
+    try:
+        try:
+            mode = os.stat(target).st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        handle, temporary = tempfile.mkstemp(dir=target.parent or ".",
+                                             prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as exc:
+        raise PositionError("path", f"cannot write {os.fspath(path)!r}: "
+                            f"{exc.strerror or exc}") from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+    return target
 
 
 def _missing(value: Any) -> bool:

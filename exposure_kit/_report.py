@@ -24,7 +24,7 @@ import pandas as pd
 from ._book import Book, check_equity
 from ._diagnostics import diagnose
 from ._errors import PositionError, checked_number
-from ._io import _read_text, _source_name, comma_separated
+from ._io import _object_without_repeats, _read_text, _RepeatedKey, _source_name, comma_separated
 from ._margin import MarginAccount, funding_payment
 from ._scenarios import _rows_book, pnl_at, stress_test
 
@@ -51,17 +51,25 @@ def _rows_of(path_or_buffer: Any, what: str) -> tuple[list[dict[str, Any]], str,
         raise PositionError("file", f"is empty: expected the {what}", source=source)
     if text.lstrip()[:1] in "[{":
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_object_without_repeats)
+        except _RepeatedKey as repeated:      # as CSV refuses a repeated row
+            raise PositionError("file", f"names {repeated.args[0]!r} twice",
+                                source=source) from None
         except (json.JSONDecodeError, RecursionError) as exc:
             raise PositionError("file", f"is not valid JSON ({exc.__class__.__name__})",
                                 source=source) from None
         if isinstance(data, dict):
             data = [{"key": k, "value": v} for k, v in data.items()]
+        if not data:
+            raise PositionError("file", f"holds nothing: expected the {what}", source=source)
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
             raise PositionError("file", "expected a list of objects or one object",
                                 source=source)
         return data, source, "item"
-    lines = list(csv.reader(io.StringIO(comma_separated(text, source))))
+    try:
+        lines = list(csv.reader(io.StringIO(comma_separated(text, source))))
+    except csv.Error as exc:                # e.g. a field over the csv module's 131,072 limit
+        raise PositionError("file", f"cannot be read as CSV: {exc}", source=source) from None
     header = [h.strip() for h in lines[0]]
     rows = []
     for number, values in enumerate(lines[1:], start=2):
@@ -99,7 +107,8 @@ def _table(path_or_buffer: Any, what: str, key_names: Sequence[str],
         try:
             value = checked_number(value_names[0], float(raw) if isinstance(raw, str) else raw,
                                    positive=positive)
-        except (PositionError, ValueError):
+        except (PositionError, ValueError, TypeError, OverflowError):
+            raw = raw if len(repr(raw)) < 40 else f"{repr(raw)[:30]}..."
             raise PositionError(value_names[0], f"{raw!r} is not a "
                                 f"{'positive ' if positive else ''}number", row=number,
                                 row_label=label, source=source) from None
@@ -735,13 +744,9 @@ class ReportPage(str):
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the page to ``path`` (UTF-8) and return the path."""
-        target = Path(path)
-        try:
-            target.write_text(self, encoding="utf-8")
-        except OSError as exc:
-            raise PositionError("path", f"cannot write {os.fspath(path)!r}: {exc.strerror}") \
-                from None
-        return target
+        from ._io import write_file_atomically   # write beside, fsync, rename
+
+        return write_file_atomically(path, str(self))
 
 
 def report(book: Book, *, equity: float | Mapping[str, float] | None = None,

@@ -99,16 +99,21 @@ def _accounts(data: dict[str, Any]) -> dict[str, Any] | None:
     accounts, moves = data["accounts"], data["account_moves"]
     if accounts is None:
         return None
+    # like the groupings: the accounts nearest liquidation first, at most MAX_ROWS of each table
+    shown = accounts.sort_values("margin_ratio", ascending=False, kind="stable").head(MAX_ROWS)
     rows = [{"account": k, "equity": _money(r["equity"]), "maintenance": _money(r["maintenance"]),
              "ratio": fmt.percent(r["margin_ratio"]), "positions": int(r["positions"])}
-            for k, r in accounts.iterrows()]
+            for k, r in shown.iterrows()]
+    nearest = moves.assign(_size=moves["liquidating_move"].abs().fillna(np.inf)).sort_values(
+        ["warning", "_size"], ascending=[False, True], kind="stable").head(MAX_ROWS)
     move_rows = []
-    for (account, underlying), r in moves.iterrows():
+    for (account, underlying), r in nearest.iterrows():
         text = move_text(r["liquidating_move"])
         move_rows.append({"account": account, "underlying": underlying, "net": _money(r["net"]),
                           "move": text, "warning": bool(r["warning"])})
     return {"rows": rows, "moves": move_rows, "warnings": int(moves["warning"].sum()),
-            "warn": fmt.percent(data["warn_distance"], 0)}
+            "warn": fmt.percent(data["warn_distance"], 0),
+            "hidden": len(accounts) - len(shown), "hidden_moves": len(moves) - len(nearest)}
 
 
 def _funding(table: pd.DataFrame | None) -> dict[str, Any] | None:

@@ -21,7 +21,6 @@ import pandas as pd
 from . import _format as fmt
 from ._book import MEASURES, Book
 from ._diagnostics import diagnose
-from ._errors import PositionError
 from ._io import read_positions
 
 __all__ = ["main", "build_report"]
@@ -135,7 +134,12 @@ def _asset_number(text: str, name: str, example: str) -> tuple[str, float]:
 
 
 def _rate(text: str) -> tuple[str, float]:
-    return _asset_number(text, "RATE", "BTC=0.0001")
+    asset, rate = _asset_number(text, "RATE", "BTC=0.0001")
+    if abs(rate) >= 1:          # 100 % every 8 hours: a percentage typed as a fraction, or worse
+        raise argparse.ArgumentTypeError(f"a funding rate is a fraction per 8 hours (0.0001 is "
+                                         f"0.01 %), got {text!r}; --force-funding accepts rates "
+                                         f"above 1 % but below 100 %")
+    return asset, rate
 
 
 def _beta(text: str) -> tuple[str, float]:
@@ -206,7 +210,7 @@ def _text(report: dict[str, Any], source: str) -> str:
     width = max(len(label) for label, _ in rows)
     lines += [f"  {label:<{width}}  {value}" for label, value in rows]
     table = report["by"].map(fmt.usd)
-    table.index = table.index.map(lambda k: "(none)" if pd.isna(k) else str(k))
+    table.index = table.index.map(_group_label)
     lines += ["", f"Exposure by {report['by_column']}", table.to_string(), ""]
     findings = report["findings"]
     lines.append(f"Findings: {len(findings)}" if findings else "Findings: none")
@@ -220,13 +224,19 @@ _MEASURE_LABELS = {"delta": "delta (options at delta x notional)",
                    "beta": "beta (delta exposure x beta to BTC)"}
 
 
+def _group_label(key: Any) -> str:
+    return "(none)" if pd.isna(key) else str(key)
+
+
 def _json(report: dict[str, Any], source: str) -> str:
     column = report["by_column"]
-    table = report["by"].reset_index()
-    table[column] = table[column].map(lambda k: None if pd.isna(k) else str(k))
+    # Positions with no value in the column form the "(none)" group, as on the HTML page; the
+    # label is set row by row because pandas' string columns turn a None back into NaN.
+    rows = [{column: _group_label(key), **{k: float(v) for k, v in values.items()}}
+            for key, values in report["by"].iterrows()]
     data = {"file": source, "positions": report["positions"], "measure": report["measure"],
             "summary": report["summary"],
-            "by": {"column": column, "rows": table.to_dict("records")},
+            "by": {"column": column, "rows": rows},
             "findings": [{"severity": f.severity, "code": f.code, "message": f.message,
                           "positions": list(f.positions)} for f in report["findings"]]}
     return json.dumps(data, indent=2, allow_nan=False)
@@ -242,13 +252,57 @@ def _chart(table: pd.DataFrame, column: str, path: str) -> None:
     FigureCanvasAgg(figure)
     plots.exposure_by(table, ax=figure.add_subplot(), column=column)
     figure.tight_layout()
+    _save_figure(figure, path)
+
+
+def _save_figure(figure: Any, path: str) -> None:
+    """The figure drawn in memory, then written to ``path`` atomically (never half a file)."""
+    import io
+
+    from ._io import write_file_atomically
+
+    drawn = io.BytesIO()
+    figure.savefig(drawn, format=Path(path).suffix.lower().lstrip("."))
+    write_file_atomically(path, drawn.getvalue())
+
+
+def _checked_output_path(output: str | None, inputs: Sequence[str | None]) -> str | None:
+    """``output``, once it is known not to be one of the ``inputs`` (same resolved path, or the
+    same file by device and inode: a link or another spelling); refused otherwise.
+
+    Examples
+    --------
+    >>> _checked_output_path("page.html", ["desk.csv", None])
+    'page.html'
+    >>> _checked_output_path("./desk.csv", ["desk.csv"])
+    Traceback (most recent call last):
+    ...
+    exposure_kit.cli._Refused: will not write over ./desk.csv: it is an input (desk.csv); write to another file
+    """
+    if not output:
+        return output
+    target = Path(output)
     try:
-        figure.savefig(path)
-    except OSError as exc:
-        raise PositionError("chart", f"cannot write {path!r}: {exc.strerror}") from None
+        target_stat = os.stat(target)
+    except OSError:
+        target_stat = None
+    for given in filter(None, inputs):
+        same = Path(given).resolve() == target.resolve()
+        if not same and target_stat is not None:
+            try:
+                same = os.path.samestat(os.stat(given), target_stat)
+            except OSError:
+                same = False
+        if same:
+            raise _Refused(f"will not write over {output}: it is an input ({given}); write to "
+                           "another file")
+    return output
 
 
 def _report(args: argparse.Namespace) -> str:
+    inputs = [args.file, args.equity_file, args.funding_file]
+    for output in (args.output, args.chart):
+        _checked_output_path(output, inputs)
     betas = dict(args.beta) or None
     book = read_positions(args.file)
     if args.measure == "beta" and "beta" not in book.to_frame().columns:
@@ -287,6 +341,11 @@ def _print(output: str) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)   # so the interpreter's own flush is quiet
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except OSError as exc:                           # a full disk, /dev/full
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        print(f"{PROG}: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -340,11 +399,25 @@ def _add_history(commands: Any) -> None:
                          help="also draw exposure over time (.png, .svg or .pdf)")
     history.add_argument("--format", default="table", choices=("table", "json", "html"),
                          help="plain text (default), JSON or an HTML table")
+    history.add_argument("-o", "--output", metavar="FILE", help="write the table to this "
+                         "file (default: standard output)")
 
 
 def _history(args: argparse.Namespace) -> str:
+    text = _history_text(args)
+    if not args.output:
+        return text
+    from ._io import write_file_atomically
+
+    write_file_atomically(args.output, text + "\n")
+    return f"wrote {args.output}"
+
+
+def _history_text(args: argparse.Namespace) -> str:
     from ._snapshots import exposure_history
 
+    for output in (args.output, args.chart):
+        _checked_output_path(output, [args.file])
     equity: Any = args.equity
     if equity is not None:
         try:
@@ -353,6 +426,10 @@ def _history(args: argparse.Namespace) -> str:
             pass                                       # a column name
     table = exposure_history(args.file, by=args.by, date_column=args.date_column,
                              equity=equity, measure=args.measure)
+    numbers = table.select_dtypes("number").to_numpy(dtype=float)
+    if not np.isfinite(numbers).all():
+        raise _Refused("the totals are too large to add up (they overflow to infinity): check "
+                       "the sizes in the file")
     if args.chart:
         _history_chart(table, args.chart)
     flat = table.reset_index()
@@ -386,10 +463,7 @@ def _history_chart(table: pd.DataFrame, path: str) -> None:
     figure = Figure(figsize=(8.0, 4.2), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
     plots.exposure_history_chart(table, ax=figure.add_subplot())
-    try:
-        figure.savefig(path)
-    except OSError as exc:
-        raise PositionError("chart", f"cannot write {path!r}: {exc.strerror}") from None
+    _save_figure(figure, path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -414,6 +488,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (_Refused, ValueError) as exc:   # PositionError is a ValueError
         message = " ".join(str(exc).split())
         print(f"{PROG}: error: {message}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"{PROG}: error: not enough memory for this input: check its size and its dates",
+              file=sys.stderr)
         return 2
     status = _print(output)
     if getattr(args, "fail_on_breach", False) and getattr(args, "breaches", 0):
