@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 
 from typing import Any, Mapping
@@ -261,7 +262,8 @@ def funding_rate(premium_index: float, interest_rate: float = 0.0001,
     premium = checked_number("premium_index", premium_index)
     interest = checked_number("interest_rate", interest_rate)
     bound = checked_number("clamp", clamp, non_negative=True)
-    return premium + min(max(interest - premium, -bound), bound)
+    gap = interest - premium
+    return interest if abs(gap) <= bound else premium + math.copysign(bound, gap)
 
 
 def annualised_funding(rate: float, interval_hours: float = 8) -> float:
