@@ -180,3 +180,47 @@ def test_no_lesson_calls_gross_what_a_venue_failure_puts_at_risk():
         prose = "\n".join(source for _, source in build.cells_for(stem))
         assert "venue failing would put at risk" not in prose, stem
         assert "re-struck" not in prose, stem
+
+
+# ----- the mechanics added for issue 22 ---------------------------------------------------------
+def test_lesson02_layered_book():
+    # 2 x 60,000 = 120,000 held; 1.5 x 60,000 = 90,000 perp short; SOL 300 x 150 = 45,000 and
+    # ETH 10 x 3,000 = 30,000 long: net 120,000 - 90,000 + 45,000 + 30,000 = 105,000,
+    # gross 120,000 + 90,000 + 45,000 + 30,000 = 285,000
+    out = printed("02_net_formula")
+    assert "whole book: $105,000 net long on a gross of $285,000" in out
+
+
+def test_lesson05_leverage_setting_and_margin_modes():
+    out = printed("05_leverage_and_margin")
+    # 60,000 / 10 = 6,000 and 60,000 / 20 = 3,000; 60,000 / 6,000 = 10x, 60,000 / 30,000 = 2x
+    assert "setting 10x: initial margin $6,000" in out and "setting 20x: initial margin $3,000" in out
+    assert "equity $30,000: book leverage 2x" in out
+    # BTC 8 x 60,000 = 480,000 long, ETH 155 x 3,000 = 465,000 short, both -6 %:
+    # cross: equity 50,000 - 28,800 + 27,900 = 49,100 > maintenance 0.01 x (451,200 + 437,100)
+    #        = 8,883: open.
+    # isolated: the BTC leg's margin is 50,000 x 480 / 945 = 25,397 < its 28,800 loss: closed,
+    #        leaving the ETH short 465,000 x 0.94 = 437,100
+    assert "cross    : BTC alone liquidates at -8.5%; after both fall 6%: still open" in out
+    assert "isolated : BTC alone liquidates at -4.3%; after both fall 6%: liquidated" in out
+    assert "the book left is $437,100 net short" in out
+
+
+def test_lesson09_carry_short_liquidated_alone():
+    # short 2 BTC at 50,000 with 100,000 / 10 = 10,000 of margin, 0.5 % maintenance at the
+    # liquidation price P: 10,000 - 2 (P - 50,000) = 0.005 x 2 P, so P = 110,000 / 2.01 = 54,726
+    out = printed("09_relative_value_and_funding")
+    assert "short alone, $10,000 of margin: liquidated at $54,726 (+9.5%)" in out
+    assert "spot and short in one cross account: no BTC move liquidates it" in out
+    # 0.01 % x 3 x 365 = 10.95 % of 100,000 = 10,950
+    assert "a year of 0.01 % per 8h on this short: $10,950" in out
+
+
+def test_lesson07_convergence_gives_back_the_basis_locked_in():
+    out = printed("07_stress_and_false_neutrality")
+    # the future settles at spot on day 90, so the pair's P&L at expiry is coins x (F0 - S0):
+    # the spot legs cancel, (S90 - S0) - (F90 - F0) = F0 - S0 when F90 = S90
+    line = next(l for l in out.splitlines() if l.startswith("P&L of the pair at expiry"))
+    at_expiry, locked_in = (part.split("$")[1] for part in line.split("="))
+    assert at_expiry.strip().split()[0] == locked_in.strip()
+    assert "at expiry: $0" in out
