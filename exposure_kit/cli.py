@@ -186,7 +186,7 @@ def _text(report: dict[str, Any], source: str) -> str:
     width = max(len(label) for label, _ in rows)
     lines += [f"  {label:<{width}}  {value}" for label, value in rows]
     table = report["by"].map(fmt.usd)
-    table.index = table.index.map(lambda k: "(none)" if pd.isna(k) else str(k))
+    table.index = table.index.map(_group_label)
     lines += ["", f"Exposure by {report['by_column']}", table.to_string(), ""]
     findings = report["findings"]
     lines.append(f"Findings: {len(findings)}" if findings else "Findings: none")
@@ -200,13 +200,19 @@ _MEASURE_LABELS = {"delta": "delta (options at delta x notional)",
                    "beta": "beta (delta exposure x beta to BTC)"}
 
 
+def _group_label(key: Any) -> str:
+    return "(none)" if pd.isna(key) else str(key)
+
+
 def _json(report: dict[str, Any], source: str) -> str:
     column = report["by_column"]
-    table = report["by"].reset_index()
-    table[column] = table[column].map(lambda k: None if pd.isna(k) else str(k))
+    # Positions with no value in the column form the "(none)" group, as on the HTML page; the
+    # label is set row by row because pandas' string columns turn a None back into NaN.
+    rows = [{column: _group_label(key), **{k: float(v) for k, v in values.items()}}
+            for key, values in report["by"].iterrows()]
     data = {"file": source, "positions": report["positions"], "measure": report["measure"],
             "summary": report["summary"],
-            "by": {"column": column, "rows": table.to_dict("records")},
+            "by": {"column": column, "rows": rows},
             "findings": [{"severity": f.severity, "code": f.code, "message": f.message,
                           "positions": list(f.positions)} for f in report["findings"]]}
     return json.dumps(data, indent=2, allow_nan=False)
