@@ -409,8 +409,11 @@ def test_controls_and_readout_sit_beside_the_chart(make):
     # only when the page is narrower than both
     assert row.layout.flex_flow == "row wrap"
     side, chart = row.children
+    # a slider sits in its row with the box that takes a typed value
     assert dash.readout in side.children and all(
-        c in side.children[1].children for c in dash.controls.values())
+        dash.rows.get(name, c) in side.children[1].children
+        for name, c in dash.controls.items())
+    assert all(dash.controls[name] in row.children for name, row in dash.rows.items())
     assert chart.children == (dash.image, dash.image_alt) and dash.image.layout.width == "100%"
     # long text is never between the controls and the chart
     for child in dash.widget.children[1:]:

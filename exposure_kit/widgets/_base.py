@@ -29,13 +29,17 @@ import pandas as pd
 from .._book import Book
 from ._accessibility import name_controls
 from ._picture import still_picture
+from ._typed import typed_box
 from .._errors import PositionError, checked_number
 
-__all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "readout_table",
+__all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "whole_slider",
+           "readout_table",
            "finding_items", "checked_arguments", "checked_source"]
 
 _STYLE = {"description_width": "140px"}
 _LAYOUT = widgets.Layout(width="410px", max_width="100%")
+# a slider that has a typed-value box beside it: the two together as wide as _LAYOUT
+_TYPED_LAYOUT = {"width": "318px", "max_width": "100%"}
 # Controls and readout in a column beside the chart; on a page narrower than both, the chart
 # wraps under them (flex-wrap), so no dashboard needs a horizontal scroll bar.
 _SIDE = {"flex": "0 1 420px", "min_width": "300px", "margin": "0 18px 0 0"}
@@ -114,18 +118,33 @@ def money_slider(description: str, value: float, maximum: float, step: float = 5
                  minimum: float = 0.0) -> widgets.FloatSlider:
     """A slider of dollars, shown with thousands separators."""
     _in_range(description, value, minimum, maximum)
-    return widgets.FloatSlider(value=value, min=minimum, max=maximum, step=step,
-                               description=description, readout_format=",.0f",
-                               continuous_update=True, style=_STYLE, layout=_LAYOUT)
+    slider = widgets.FloatSlider(value=value, min=minimum, max=maximum, step=step,
+                                 description=description, readout_format=",.0f",
+                                 continuous_update=True, style=_STYLE,
+                                 layout=widgets.Layout(**_TYPED_LAYOUT))
+    slider.typed = True          # a dashboard shows it with a box that takes typed values
+    return slider
 
 
 def fraction_slider(description: str, value: float, minimum: float, maximum: float,
                     step: float = 0.01, fmt: str = ".0%") -> widgets.FloatSlider:
     """A slider of a fraction (a ratio, a move, a volatility), shown as a percentage."""
     _in_range(description, value, minimum, maximum)
-    return widgets.FloatSlider(value=value, min=minimum, max=maximum, step=step,
-                               description=description, readout_format=fmt,
-                               continuous_update=True, style=_STYLE, layout=_LAYOUT)
+    slider = widgets.FloatSlider(value=value, min=minimum, max=maximum, step=step,
+                                 description=description, readout_format=fmt,
+                                 continuous_update=True, style=_STYLE,
+                                 layout=widgets.Layout(**_TYPED_LAYOUT))
+    slider.typed = True          # a dashboard shows it with a box that takes typed values
+    return slider
+
+
+def whole_slider(description: str, value: int, minimum: int, maximum: int) -> widgets.IntSlider:
+    """A slider of a whole number (a path's seed), with a box that takes typed values."""
+    _in_range(description, value, minimum, maximum)
+    slider = widgets.IntSlider(value=value, min=minimum, max=maximum, description=description,
+                               style=_STYLE, layout=widgets.Layout(**_TYPED_LAYOUT))
+    slider.typed = True
+    return slider
 
 
 def as_book(source: Any) -> Book:
@@ -190,6 +209,10 @@ class Dashboard:
 
     def __init__(self) -> None:
         self.controls: dict[str, widgets.Widget] = self._controls()
+        # each slider made by money_slider or fraction_slider, with a box to type a value in
+        self.rows = {name: typed_box(control, self.refuse)
+                     for name, control in self.controls.items()
+                     if getattr(control, "typed", False)}
         self.readout = widgets.HTML()
         self.readout.add_class("ek-readout")
         self.error = widgets.HTML()
@@ -248,7 +271,8 @@ class Dashboard:
     def _layout(self) -> widgets.VBox:
         side = widgets.VBox([
             widgets.HTML(f"<h4 style='margin:2px 0 4px 0'>{html.escape(self.title)}</h4>"),
-            widgets.VBox(list(self.controls.values())),
+            widgets.VBox([self.rows.get(name, control)
+                          for name, control in self.controls.items()]),
             self.readout, self.error,
             # hidden: a script that names the slider handles and gives the chart its alt text
             name_controls(self.image, self.alt),
@@ -287,13 +311,17 @@ class Dashboard:
             result = action()
         except Exception as exc:  # shown in the dashboard: a callback must never fail silently
             kind = "" if isinstance(exc, ValueError) else f"{type(exc).__name__}: "
-            self.last_error = f"{kind}{exc}"
-            self.error.value = ("<div style='color:#B00020;font-weight:bold'>&#9888; "
-                                f"{html.escape(self.last_error)}</div>")
+            self.refuse(f"{kind}{exc}")
             return None
         self.last_error = None
         self.error.value = ""
         return result
+
+    def refuse(self, message: str) -> None:
+        """Show why a typed value was not taken, in the error line (until the next change)."""
+        self.last_error = message
+        self.error.value = ("<div style='color:#B00020;font-weight:bold'>&#9888; "
+                            f"{html.escape(message)}</div>")
 
     def refresh(self) -> None:
         """Recompute from the controls, redraw and update the readout."""

@@ -101,8 +101,8 @@ class OptionDeltaDashboard(Dashboard):
                                        minimum=PRICES[0]),
                 "vol": fraction_slider("Volatility", vol, 0.1, 1.5, 0.05),
                 "years": fraction_slider("Years to expiry", years, 0.02, 1.0, 0.01, ".2f"),
-                "hedge": fraction_slider("Perp (BTC, − short)", hedge, -top, top, 0.1,
-                                         "+.1f")}
+                "hedge": fraction_slider("Perp (BTC, − short)", hedge, -top, top, 0.01,
+                                         "+.2f")}
 
     def _draw(self) -> None:
         self.delta_ax, self.ax = self.figure.subplots(2, 1, sharex=True)
