@@ -5,7 +5,7 @@
 - no two visible texts overlap;
 - every legend entry names an artist that shows inside its axes (an ``axvline`` at 2.2 on a 0-1.5
   axis is off the chart: its legend entry would describe nothing);
-- an annotation's arrow is drawn only with its text.
+- an arrow with no text of its own ends inside its axes, not at their edge.
 
 ``lesson_dashboards()`` builds each lesson's dashboard as the lesson does; ``control_ends()``
 gives every value a control can be put to at the ends of its range (each option of a choice).
@@ -23,7 +23,6 @@ from matplotlib.text import Annotation, Text
 
 import exposure_kit as ek
 from exposure_kit import widgets
-from exposure_kit.widgets._stress import looks_neutral_book
 
 MAX_CROSSED = 4        # sliders: up to this many, every corner of their ranges is looked at
 TOLERANCE = 1.0        # px: a text touching the figure's edge is still whole
@@ -43,7 +42,7 @@ def lesson_dashboards() -> dict:
         "07": lambda: widgets.StressDashboard(),
         "08": lambda: widgets.OptionDeltaDashboard(strike=90_000, hedge_coins=10),
         "09": lambda: widgets.FundingBasisDashboard(),
-        "10": lambda: widgets.BookExplorer(looks_neutral_book(), equity=2_000_000),
+        "10": lambda: widgets.BookExplorer(ek.sample_book("desk_book"), equity=2_000_000),
     }
 
 
@@ -194,13 +193,21 @@ def legend_problems(figure) -> list[str]:
 
 
 def arrow_problems(figure) -> list[str]:
-    """An annotation's arrow drawn while its text is empty or hidden: an arrow to nothing."""
+    """An arrow with no text of its own whose head or tail is at (or past) the edge of its
+    axes: an arrow to nothing (lesson 05's liquidated account once pointed at the edge)."""
     problems = []
+    renderer = figure.canvas.get_renderer()
     for note in figure.findobj(Annotation):
         arrow = note.arrow_patch
-        if arrow is not None and arrow.get_visible() and note.get_visible() and \
-                not note.get_text().strip() and _annotation_drawn(note):
-            problems.append("an annotation's arrow is drawn with no text")
+        if arrow is None or not arrow.get_visible() or not note.get_visible() or \
+                note.get_text().strip() or not _annotation_drawn(note):
+            continue
+        box = note.axes.bbox
+        for end, coords in ((note.xy, note.xycoords), (note.xyann, note.anncoords)):
+            x, y = note._get_xy(renderer, end, coords)
+            if not (box.x0 + 2 < x < box.x1 - 2 and box.y0 + 2 < y < box.y1 - 2):
+                problems.append("an arrow ends at the edge of its chart, pointing at nothing")
+                break
     return problems
 
 

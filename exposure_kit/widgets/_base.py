@@ -31,6 +31,7 @@ from ._accessibility import name_controls
 from ._picture import still_picture
 from ._typed import typed_box
 from .._errors import PositionError, checked_number
+from ..plots import shown_in
 
 __all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "whole_slider",
            "readout_table",
@@ -233,6 +234,7 @@ class Dashboard:
         self.image.layout.max_width = f"{int(self.figsize[0] * self.dpi)}px"
         self.last_error: str | None = None
         self._moving: list[Artist] = []
+        self._legends: dict = {}
         self._background = None
         self._safely(self._draw)
         for control in self.controls.values():
@@ -336,6 +338,26 @@ class Dashboard:
             artist.set_animated(True)
             self._moving.append(artist)
 
+    def follow_legend(self, ax, **options: Any) -> None:
+        """Give ``ax`` a legend (``options`` as for ``ax.legend``) that lists only the artists
+        shown inside the axes: an entry comes and goes with its artist, so no legend names a
+        line that is off the chart."""
+        self._legends[ax] = (options, None)
+        self._fit_legends()
+
+    def _fit_legends(self) -> None:
+        for ax, (options, listed) in self._legends.items():
+            handles, labels = ax.get_legend_handles_labels()
+            shown = [(h, lab) for h, lab in zip(handles, labels) if shown_in(ax, h)]
+            names = tuple(lab for _, lab in shown)
+            if names != listed:
+                if shown:
+                    ax.legend(*zip(*shown), **options)
+                elif ax.get_legend() is not None:
+                    ax.get_legend().remove()
+                self._legends[ax] = (options, names)
+                self.invalidate()
+
     def invalidate(self) -> None:
         """Redraw the background on the next render (after limits or labels change)."""
         self._background = None
@@ -358,6 +380,7 @@ class Dashboard:
     def render(self) -> bytes:
         """Paint the moving artists over the cached background; hand PNG bytes to the page."""
         canvas = self.figure.canvas
+        self._fit_legends()
         if self._background is None:
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.figure.bbox)

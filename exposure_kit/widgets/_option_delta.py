@@ -118,7 +118,8 @@ class OptionDeltaDashboard(Dashboard):
         ax.set_ylim(-1.1, 1.1)
         ax.axhline(0, color=COLORS["zero"], linewidth=0.8)
         ax.set_ylabel("delta per BTC")
-        ax.legend(loc="lower left", fontsize=7, frameon=True, framealpha=0.85, ncols=3)
+        self.follow_legend(ax, loc="lower left", fontsize=7, frameon=True, framealpha=0.85,
+                           ncols=3)
         ax.grid(alpha=0.25)
         ax.spines[["top", "right"]].set_visible(False)
         self.delta_title = ax.set_title("", fontsize=10)
