@@ -3,7 +3,7 @@
 Each lesson's dashboard is opened in JupyterLab (Run All Cells) and in the app (Voila, served as
 `make app` serves it). Its main control is focused and moved with the arrow keys MOVES times,
 one step there and one back;
-the page itself times each move, from the ``keydown`` event (a capture listener on the document)
+the page itself times each move, from the ``keydown`` (or, for a choice, ``input``) event
 to the chart's ``<img>`` getting its new ``src`` (a MutationObserver), decoded and painted
 (``img.decode()`` then the next animation frame). Prints the median and the 95th percentile per
 dashboard and page kind, the servers' and kernels' CPU time per move, and the load average, which
@@ -33,7 +33,7 @@ MOVES = 30
 WARM_UP = 3
 
 # lesson -> (the main control's label (a slider's description, or "select:" and a dropdown's
-#            description), the key that moves it, the key that moves it back)
+#            description), the key that moves it (the option picked), the one that moves it back)
 CONTROLS = {
     "01": ("Long (BTC perp) $", "ArrowRight", "ArrowLeft"),
     "02": ("BTC perpetual $", "ArrowRight", "ArrowLeft"),
@@ -41,10 +41,10 @@ CONTROLS = {
     "04": ("Correlation", "ArrowRight", "ArrowLeft"),
     "05": ("ETH perp short $", "ArrowRight", "ArrowLeft"),
     "06": ("BTC move", "ArrowRight", "ArrowLeft"),
-    "07": ("Equity $", "ArrowRight", "ArrowLeft"),
+    "07": ("Largest move", "ArrowRight", "ArrowLeft"),
     "08": ("BTC price $", "ArrowRight", "ArrowLeft"),
     "09": ("BTC move", "ArrowRight", "ArrowLeft"),
-    "10": ("select:Measure", "ArrowDown", "ArrowUp"),
+    "10": ("select:Measure", "notional", "delta"),      # a choice: picked, not keyed
 }
 
 # Arm a timer: resolved when the dashboard's chart next gets a new picture, drawn.
@@ -54,8 +54,9 @@ ARM = r"""
   const img = board.querySelector('img.ek-chart');
   window.ekMove = new Promise((resolve, reject) => {
     let start = null;
-    const onKey = () => { start = performance.now(); };
+    const onKey = () => { if (start === null) { start = performance.now(); } };
     document.addEventListener('keydown', onKey, {capture: true, once: true});
+    document.addEventListener('input', onKey, {capture: true, once: true});
     const watch = new MutationObserver(() => {
       watch.disconnect();
       img.decode().catch(() => null).then(() => requestAnimationFrame(
@@ -103,7 +104,10 @@ def time_moves(page, label: str, forward: str, back: str, server) -> dict:
     for n, key in enumerate([forward, back] * WARM_UP + keys):
         handle = control.element_handle()
         page.evaluate(ARM, handle)
-        control.press(key)
+        if label.startswith("select:"):
+            control.select_option(key)
+        else:
+            control.press(key)
         try:
             took = page.evaluate("() => window.ekMove")
         except Exception as exc:

@@ -24,7 +24,7 @@ from matplotlib.text import Annotation, Text
 import exposure_kit as ek
 from exposure_kit import widgets
 
-MAX_CROSSED = 4        # sliders: up to this many, every corner of their ranges is looked at
+MAX_CROSSED = 3        # sliders: up to this many, every corner of their ranges is looked at
 TOLERANCE = 1.0        # px: a text touching the figure's edge is still whole
 
 
@@ -90,21 +90,14 @@ def _texts(figure) -> list[Text]:
             continue
         found.append(artist)
     # tick labels outside the view are not drawn
-    drawn_ticks = set()
+    all_ticks, drawn_ticks = set(), set()
     for ax in figure.axes:
         for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.majorTicks + axis.minorTicks:
+                all_ticks.update({id(tick.label1), id(tick.label2)})
             for tick in axis._update_ticks():
                 drawn_ticks.update({id(tick.label1), id(tick.label2)})
-    return [t for t in found if not _is_tick_label(t) or id(t) in drawn_ticks]
-
-
-def _is_tick_label(text: Text) -> bool:
-    for ax in text.figure.axes if text.figure else []:
-        for axis in (ax.xaxis, ax.yaxis):
-            for tick in axis.majorTicks + axis.minorTicks:
-                if text is tick.label1 or text is tick.label2:
-                    return True
-    return False
+    return [t for t in found if id(t) not in all_ticks or id(t) in drawn_ticks]
 
 
 def _annotation_drawn(note: Annotation) -> bool:

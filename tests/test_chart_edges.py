@@ -32,9 +32,10 @@ def test_the_chart_reads_cleanly_at_every_end_of_every_control(lesson):
     build = LESSONS[lesson]
     folder = os.environ.get("EK_CHART_DIR")
     found = []
-    for n, setting in enumerate(cs.positions(build())):
-        dash = build()
-        for name, value in setting.items():
+    dash = build()
+    start = dash.values
+    for n, setting in enumerate(cs.positions(dash)):
+        for name, value in {**start, **setting}.items():
             dash.controls[name].value = value
         problems = cs.chart_problems(dash)
         if dash.last_error:
@@ -43,7 +44,6 @@ def test_the_chart_reads_cleanly_at_every_end_of_every_control(lesson):
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
             dash.save(str(Path(folder) / f"{lesson}_{n:02d}_{_slug(setting)}.png"))
-        dash.figure.clear()
     assert not found, "\n".join(found)
 
 

@@ -360,8 +360,10 @@ def test_a_bad_book_is_shown_not_raised():
                           "notional": 1_000}])
     assert "field 'side'" in dash.last_error
     assert "sideways" in dash.error.value
-    good = BookExplorer(looks_neutral_book())
-    good.controls["measure"].value = "beta"          # no betas for ETH: the engine refuses
+    # without betas the choice is not offered; with BTC's only, ETH's is missing: refused
+    assert "beta" not in BookExplorer(looks_neutral_book()).controls["measure"].options
+    good = BookExplorer(looks_neutral_book(), betas={"BTC": 1.0})
+    good.controls["measure"].value = "beta"          # no beta for ETH: the engine refuses
     assert "beta" in good.last_error and good.error.value
     good.controls["measure"].value = "notional"      # and the error clears
     assert good.last_error is None and good.error.value == ""

@@ -210,10 +210,6 @@ class Dashboard:
 
     def __init__(self) -> None:
         self.controls: dict[str, widgets.Widget] = self._controls()
-        # each slider made by money_slider or fraction_slider, with a box to type a value in
-        self.rows = {name: typed_box(control, self.refuse)
-                     for name, control in self.controls.items()
-                     if getattr(control, "typed", False)}
         self.readout = widgets.HTML()
         self.readout.add_class("ek-readout")
         self.error = widgets.HTML()
@@ -239,6 +235,12 @@ class Dashboard:
         self._safely(self._draw)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
+        # each slider made by money_slider, fraction_slider or whole_slider, with a box to type
+        # a value in; made after the observers above, so that on a move the new picture is
+        # sent first and the box's text after it
+        self.rows = {name: typed_box(control, self.refuse)
+                     for name, control in self.controls.items()
+                     if getattr(control, "typed", False)}
         self.details = self._accordion(self._details())
         self.widget = self._layout()
         self.refresh()
@@ -329,8 +331,8 @@ class Dashboard:
         """Recompute from the controls, redraw and update the readout."""
         text = self._safely(lambda: self._update(**self._checked_values()))
         if text is not None:
+            self.render()              # the picture first: it is the larger message
             self.readout.value = text
-            self.render()
 
     def moving(self, *artists: Artist) -> None:
         """Register artists that change on updates; everything else is drawn once."""
