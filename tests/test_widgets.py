@@ -362,10 +362,13 @@ def test_a_bad_book_is_shown_not_raised():
     assert "sideways" in dash.error.value
     # without betas the choice is not offered; with BTC's only, ETH's is missing: refused
     assert "beta" not in BookExplorer(looks_neutral_book()).controls["measure"].options
-    good = BookExplorer(looks_neutral_book(), betas={"BTC": 1.0})
-    good.controls["measure"].value = "beta"          # no beta for ETH: the engine refuses
-    assert "beta" in good.last_error and good.error.value
-    good.controls["measure"].value = "notional"      # and the error clears
+    partial = BookExplorer(looks_neutral_book(), betas={"BTC": 1.0})
+    partial.controls["measure"].value = "beta"
+    assert "no beta for ETH" in partial.last_error and partial.error.value
+    good = BookExplorer(looks_neutral_book())
+    good.controls["equity"].value = -5.0             # the engine refuses a negative equity
+    assert "equity" in good.last_error and good.error.value
+    good.controls["equity"].value = 0.0              # and the error clears
     assert good.last_error is None and good.error.value == ""
 
 
