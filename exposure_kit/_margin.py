@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 
 from typing import Any, Mapping
@@ -14,7 +15,8 @@ from ._brackets import VENUES, bracket_maintenance, read_brackets
 from ._errors import PositionError, checked_number
 
 __all__ = ["liquidation_price", "coin_margined_liquidation_price", "funding_payment",
-           "MarginAccount", "MARGIN_MODES", "VENUES"]
+           "MarginAccount", "MARGIN_MODES", "VENUES", "initial_margin", "funding_rate",
+           "annualised_funding"]
 
 MARGIN_MODES = ("cross", "isolated")
 _DERIVATIVES = ("perp", "future", "option")
@@ -196,6 +198,104 @@ def funding_payment(signed_notional, rate):
         raise PositionError("rate", f"must be finite, got {rate!r}")
     received = -notional * r
     return float(received) if received.ndim == 0 else received
+
+
+def initial_margin(notional: float, leverage: float) -> float:
+    """The margin a venue asks to open a position: ``|notional| / leverage``.
+
+    ``leverage`` is the venue's leverage *setting* for the position (10 for "10x"); it fixes
+    the initial margin only. The book's own leverage is gross exposure over equity, whatever
+    the setting says.
+
+    Parameters
+    ----------
+    notional : float
+        Position notional in USD (its sign is ignored).
+    leverage : float
+        The leverage setting, at least 1.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    A $60,000 position at a 10x setting needs $6,000 to open:
+
+    >>> initial_margin(60_000, 10)
+    6000.0
+    """
+    size = abs(checked_number("notional", notional))
+    setting = checked_number("leverage", leverage, positive=True)
+    if setting < 1:
+        raise PositionError("leverage", f"must be at least 1, got {leverage!r}")
+    return size / setting
+
+
+def funding_rate(premium_index: float, interest_rate: float = 0.0001,
+                 clamp: float = 0.0005) -> float:
+    """A perpetual's funding rate for one period from its premium index, Binance's rule.
+
+    ``rate = premium + clamp(interest - premium, -clamp, +clamp)``: the premium index measures
+    how far the perp trades above (positive) or below the spot index; the interest part is
+    0.01 % per 8-hour period on Binance's USD(T)-margined perps. So a perp trading close to
+    the index pays the interest rate, 0.01 %, and a perp trading far above it pays its premium.
+
+    Parameters
+    ----------
+    premium_index : float
+        The period's premium index, as a fraction of the index price.
+    interest_rate : float, default 0.0001
+        Interest component per period.
+    clamp : float, default 0.0005
+        Bound on ``interest - premium`` (0.05 %).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(funding_rate(0.0003), 6)   # within the clamp: the interest rate
+    0.0001
+    >>> round(funding_rate(0.002), 6)   # a large premium: 0.002 - 0.0005
+    0.0015
+    """
+    premium = checked_number("premium_index", premium_index)
+    interest = checked_number("interest_rate", interest_rate)
+    bound = checked_number("clamp", clamp, non_negative=True)
+    gap = interest - premium
+    return interest if abs(gap) <= bound else premium + math.copysign(bound, gap)
+
+
+def annualised_funding(rate: float, interval_hours: float = 8) -> float:
+    """A funding rate per period as a simple yearly rate: ``rate x periods per year``.
+
+    Venues differ in their period (8 hours on most Binance, Bybit and OKX perps; 4 or 1 hour on
+    some contracts, and some venues shorten it while a rate sits at its cap), so compare rates
+    per year.
+
+    Parameters
+    ----------
+    rate : float
+        Funding rate per period, as a fraction.
+    interval_hours : float, default 8
+        Hours between funding payments.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    0.01 % every 8 hours is 3 x 365 = 1,095 payments a year, 10.95 %:
+
+    >>> round(annualised_funding(0.0001), 4)
+    0.1095
+    """
+    value = checked_number("rate", rate)
+    hours = checked_number("interval_hours", interval_hours, positive=True)
+    return value * 365 * 24 / hours
 
 
 class MarginAccount:
