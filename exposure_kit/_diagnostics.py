@@ -260,7 +260,7 @@ def diagnose(book: Book, equity: float | None = None, *,
       ``basis_share`` of the gross; positions in the same instrument net first, and options
       count at delta;
     - ``"collateral-unhedged"``: coin held as collateral in an asset the book shorts, with at least
-      ``collateral_share`` of the collateral's value left as net long (its dollars at risk are
+      ``collateral_share`` of the collateral's value left as net long (the exposure it is about is
       the collateral's value; "low" when that is under a quarter of ``equity``);
     - ``"beta-gap"``: beta-weighted net and notional net differ by at least ``beta_gap_share`` of
       the gross (only with ``betas`` or a ``beta`` column);

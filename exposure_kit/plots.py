@@ -20,7 +20,7 @@ from ._format import usd_short
 
 __all__ = ["COLORS", "new_axes", "money_axis", "exposure_bars", "waterfall", "exposure_by",
            "net_vs_hedge_ratio", "scenario_heatmap", "exposure_path_chart", "delta_curve",
-           "exposure_history_chart", "rolling_beta_chart", "show_in_notebook"]
+           "exposure_history_chart", "rolling_beta_chart", "show_in_notebook", "shown_in"]
 
 COLORS = {"long": "#0072B2", "short": "#D55E00", "net": "#009E73", "gross": "#7F7F7F",
           "marker": "#CC79A7", "zero": "#222222", "band": "#F0E442"}
@@ -120,6 +120,52 @@ def plain_label(text: object) -> str:
     Hedge \\$5k vs \\$10k
     """
     return str(text).replace("$", r"\$")
+
+
+def shown_in(ax: Axes, artist) -> bool:
+    """Whether ``artist`` is visible and shows inside ``ax`` at its current limits.
+
+    A line counts when one of its points lies inside the axes (a line at y = 2 on a -1.1 to 1.1
+    axis does not); a patch when its box meets the axes'. Used to keep a legend to what the
+    chart shows.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes the artist is drawn in.
+    artist : matplotlib.artist.Artist
+        A line, a patch or a collection.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
+    >>> ax.set_ylim(-1, 1)
+    (-1.0, 1.0)
+    >>> shown_in(ax, ax.axhline(0.5)), shown_in(ax, ax.axhline(2.0))
+    (True, False)
+    """
+    if not artist.get_visible():
+        return False
+    box = ax.bbox
+    if hasattr(artist, "get_xydata"):
+        points = artist.get_transform().transform(artist.get_xydata())
+    elif hasattr(artist, "get_offsets") and len(artist.get_offsets()):
+        points = artist.get_offset_transform().transform(artist.get_offsets())
+    elif hasattr(artist, "get_window_extent"):
+        extent = artist.get_window_extent()
+        return extent.x1 >= box.x0 and extent.x0 <= box.x1 and \
+            extent.y1 >= box.y0 and extent.y0 <= box.y1
+    else:
+        return True
+    points = np.asarray(points, dtype=float)
+    inside = ((points[:, 0] >= box.x0 - 0.5) & (points[:, 0] <= box.x1 + 0.5) &
+              (points[:, 1] >= box.y0 - 0.5) & (points[:, 1] <= box.y1 + 0.5))
+    return bool(inside.any())
 
 
 def _summary_of(source: Book | ExposureSummary) -> ExposureSummary:

@@ -630,3 +630,41 @@ def test_the_positions_table_is_folded_and_adds_up(desk_page):
     header = table[0]
     total = sum(dollars(r[header.index("exposure")]) for r in table[1:])
     assert total == pytest.approx(ek.dated_book(book, AS_OF)[0].net_exposure(), abs=100)
+
+
+def test_liquidating_moves_with_options_put_the_account_at_its_maintenance():
+    # The search prices only the option rows at each move (the rest of a cross account is a
+    # line in the move): at the move found, equity meets maintenance, and 1 % short of it the
+    # account still stands.
+    book = ek.Book.from_records([
+        {"name": "perp", "underlying": "BTC", "kind": "perp", "side": "long", "quantity": 3,
+         "price": 60_000, "entry_price": 61_000},
+        {"name": "inv", "underlying": "BTC", "kind": "perp", "side": "short", "quantity": 300,
+         "contract_size": 100, "inverse": True, "price": 60_000, "entry_price": 59_000},
+        {"name": "put", "underlying": "BTC", "kind": "option", "side": "short", "quantity": 2,
+         "price": 60_000, "strike": 55_000, "years": 0.25, "volatility": 0.6,
+         "option_type": "put"},
+        {"name": "eth", "underlying": "ETH", "kind": "perp", "side": "long", "quantity": 10,
+         "price": 3_000}])
+    account = ek.MarginAccount(book, 40_000)
+    move = account.liquidating_move("BTC")
+    assert move is not None and -1 < move < 0
+    at = account.after({"BTC": move})
+    assert at.equity() == pytest.approx(at.maintenance_margin(), rel=1e-6)
+    assert not account.after({"BTC": move * 0.99}).is_liquidated()
+
+
+def test_the_cli_states_its_margin_rule_and_reads_yesterday_and_extra_stablecoins(tmp_path):
+    today, yesterday = tmp_path / "today.csv", tmp_path / "yesterday.csv"
+    today.write_text("name,underlying,kind,side,quantity,price\n"
+                     "p,BTC,perp,long,2,63000\nm,USD1,collateral,long,5000,1\n")
+    yesterday.write_text("name,underlying,kind,side,quantity,price\np,BTC,perp,long,1,60000\n")
+    out = tmp_path / "page.html"
+    assert main(["report", str(today), "--format", "html", "-o", str(out), "--as-of", AS_OF,
+                 "--rate", "0.004", "--venue", "bybit", "--brackets", "example",
+                 "--since", str(yesterday), "--stablecoin", "USD1"]) == 0
+    page = out.read_text()
+    assert "0.40%" in page and "Bybit" in page and "USD1 held counted as cash" in page
+    # net: 2 x 63,000 = 126,000 (the USD1 is cash); yesterday 60,000: +66,000; the P&L of
+    # yesterday's 1 BTC over the day: 3,000
+    assert "$126,000" in page and "$66,000" in page and "$3,000" in page
