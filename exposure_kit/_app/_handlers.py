@@ -22,6 +22,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ._catalogue import lessons_in
+from ._instructor import bind_kernel, learner_of
 from ._frames import V1_PROTOCOL, BadFrame, check_incoming_frame, outgoing_header
 from ._pages import front_page, full_page
 from ._sanitize import cleaned_message
@@ -73,7 +74,7 @@ class LessonHandler(TornadoVoilaHandler):
         manager = self.settings["kernel_manager"]
         client = self.request.remote_ip
         return _RecordingKernels(manager, lambda kid: self.settings["exposure_seats"].hold(
-            client, kid))
+            client, kid) or bind_kernel(self, kid))
 
     @tornado.web.authenticated
     async def get(self, path=None):
@@ -89,6 +90,7 @@ class LessonHandler(TornadoVoilaHandler):
             self.set_header("Retry-After", "60")
             return self.finish(full_page(full.reason, self.base_url))
         self.xsrf_token     # the page's beforeunload posts it to stop the kernel
+        self.exposure_learner = learner_of(self)     # who gets the kernel (the class's answers)
         try:
             async for html in self.get_generator(path=path):
                 self.write(html)

@@ -17,6 +17,8 @@ import ipywidgets as widgets
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .._recording import record_prediction
+
 __all__ = ["Prediction", "parse_number"]
 
 
@@ -201,6 +203,7 @@ class Prediction:
         colour = "#1b7f3b" if right else "#1f4e8c"
         self.result.value = (f"<div class='tex2jax_ignore' style='border-left:4px solid {colour};"
                              f"padding:4px 8px;margin:4px 0'>{html.escape(sentence)}</div>")
+        record_prediction(self)
         if not self.revealed:
             items = self._reveal()
             items = items if isinstance(items, (list, tuple)) else [items]
