@@ -17,6 +17,7 @@ import os
 import re
 from typing import Any
 
+from . import _selfstudy
 from .exercises._framework import (CORRECT, INCORRECT, NOT_ATTEMPTED, NumberQuestion, Question,
                                    Result, ROUNDED_TOO_FAR)
 
@@ -129,8 +130,10 @@ def prompt_of(prediction: Any) -> str:
 
 
 def record_prediction(prediction: Any) -> None:
-    """A prediction checked against its answer, or shown without a guess."""
+    """A prediction checked against its answer, or shown without a guess: in the class's store
+    (the app) or the self-study learner's own (JupyterLab)."""
     if not recording():
+        _selfstudy.remember_prediction(prompt_of(prediction), prediction.guess)
         return
     guess = prediction.guess
     verdict = "shown" if guess is None else \
@@ -139,3 +142,10 @@ def record_prediction(prediction: Any) -> None:
     _write(question=prompt_of(prediction), kind="prediction",
            answer="" if guess is None else labels.get(guess, guess), verdict=verdict,
            expected=labels.get(prediction.answer, prediction.answer))
+
+
+def restore_prediction(prediction: Any) -> None:
+    """A self-study learner's earlier guess, made again (so the answer shows as it did)."""
+    guess = _selfstudy.saved_prediction(prompt_of(prediction))
+    if guess is not None and (prediction.options is None or guess in prediction.options):
+        prediction.choose(guess)

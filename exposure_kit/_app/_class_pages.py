@@ -11,7 +11,7 @@ import statistics
 import time
 from urllib.parse import quote, urlencode
 
-from ._class_view import PredictionFigures, QuestionFigures, _number
+from ._class_view import LearnerFigures, PredictionFigures, QuestionFigures, _number
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
@@ -209,7 +209,16 @@ def prediction_cards(predictions: list[PredictionFigures], link) -> str:
     return f"<div class='cards'>{''.join(cards)}</div>"
 
 
-def class_view(questions: list[QuestionFigures], predictions: list[PredictionFigures], *,
+def learner_rows(learners: list[LearnerFigures]) -> str:
+    rows = "".join(f"<tr><td>{e(w.shown_as)}</td><td>{e(', '.join(sorted(w.lessons)))}</td>"
+                   f"<td class='n'>{len(w.answered)}</td><td class='n'>{len(w.right)}</td>"
+                   f"<td class='n'>{w.slips}</td></tr>" for w in learners)
+    return ("<table><tr><th>Learner</th><th>Lessons</th><th>Questions answered</th>"
+            f"<th>Right by now</th><th>Named slips</th></tr>{rows}</table>")
+
+
+def class_view(questions: list[QuestionFigures], predictions: list[PredictionFigures],
+               learners_seen: list[LearnerFigures] = (), *,
                session: int, sessions: list[tuple[int, float]], learners: int, answers: int,
                urls: dict, xsrf_form: str) -> str:
     """The live part of the instructor's page."""
@@ -231,6 +240,9 @@ def class_view(questions: list[QuestionFigures], predictions: list[PredictionFig
     body += "<h2>Predictions: the class's guesses against the answer</h2>"
     body += prediction_cards(predictions, urls["project"]) if predictions else \
         "<p class='muted'>No prediction yet in this session.</p>"
+    if learners_seen:
+        body += "<h2>Learners (for you only; the projector view has no names)</h2>"
+        body += learner_rows(learners_seen)
     return head + body
 
 

@@ -160,3 +160,46 @@ def prediction_figures(events: Iterable[dict]) -> list[PredictionFigures]:
             figures.guesses.append(event["answer"])
             figures.right += event["verdict"] == "correct"
     return list(found.values())
+
+
+@dataclass
+class LearnerFigures:
+    """One learner in one session: who (a nickname, or the start of the random id) and how far."""
+
+    learner: str
+    nickname: str
+    lessons: set = field(default_factory=set)
+    answered: set = field(default_factory=set)     # questions checked
+    right: set = field(default_factory=set)        # questions right by now
+    slips: int = 0                                  # checks that named a slip
+
+    @property
+    def shown_as(self) -> str:
+        return self.nickname or f"learner {self.learner[:6]}"
+
+
+def learner_figures(events: Iterable[dict]) -> list[LearnerFigures]:
+    """Per learner with a quiz answer, by name (nicknamed first).
+
+    Examples
+    --------
+    >>> e = [dict(learner="0a1b2c3d", nickname="", lesson="01", question="q1", kind="check",
+    ...           verdict=v) for v in ("slip", "correct")]
+    >>> f = learner_figures(e)[0]
+    >>> (f.shown_as, sorted(f.right), f.slips)
+    ('learner 0a1b2c', ['01/q1'], 1)
+    """
+    found: dict[str, LearnerFigures] = {}
+    for event in events:
+        if event["kind"] != "check" or event["verdict"] == "not attempted":
+            continue
+        who = found.setdefault(event["learner"], LearnerFigures(event["learner"],
+                                                               event["nickname"]))
+        who.nickname = event["nickname"] or who.nickname
+        key = f"{event['lesson']}/{event['question']}"
+        who.lessons.add(event["lesson"])
+        who.answered.add(key)
+        if event["verdict"] == "correct":
+            who.right.add(key)
+        who.slips += event["verdict"] == "slip"
+    return sorted(found.values(), key=lambda w: (not w.nickname, w.shown_as.lower()))

@@ -28,7 +28,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 
 from ._class_pages import class_view, e, page, projector_view, query
-from ._class_view import prediction_figures, question_figures
+from ._class_view import learner_figures, prediction_figures, question_figures
 
 LEARNER_COOKIE, NICKNAME_COOKIE = "ek_learner", "ek_nickname"
 _LEARNER_ID = re.compile(r"[0-9a-f]{24}")
@@ -114,7 +114,7 @@ class _Instructor(JupyterHandler):
                 "project": lambda k: self.url("instructor/projector", session=session, q=k)}
         form = self.xsrf_form_html() + \
             f"<input type='hidden' name='token' value=\"{e(self.get_argument('token'))}\">"
-        return class_view(questions, predictions, session=session,
+        return class_view(questions, predictions, learner_figures(events), session=session,
                           sessions=self.store.sessions(), learners=len(learners),
                           answers=len(events), urls=urls, xsrf_form=form)
 

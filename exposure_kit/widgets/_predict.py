@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .._recording import record_prediction
+from .._recording import record_prediction, restore_prediction
 
 __all__ = ["Prediction", "parse_number"]
 
@@ -132,6 +132,7 @@ class Prediction:
             layout=widgets.Layout(border="1px solid #c8d3e6", padding="6px 10px",
                                   margin="6px 0"))
         self.widget.add_class("ek-prediction")
+        restore_prediction(self)      # self-study in JupyterLab: the guess made before a restart
 
     # ----- what the learner does ------------------------------------------------------------------
     def choose(self, value: Any) -> None:
