@@ -77,6 +77,7 @@ class _Instructor(JupyterHandler):
         expected = self.settings.get("exposure_instructor_token", "")
         given = self.get_argument("token", "")
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+            self.token_refused = True
             raise tornado.web.HTTPError(403, "the instructor's view needs its token")
         self.set_header("Cache-Control", "no-store")
         self.set_header("Referrer-Policy", "no-referrer")
@@ -84,7 +85,7 @@ class _Instructor(JupyterHandler):
     def write_error(self, status_code: int, **kwargs) -> None:
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish("403: this page needs the instructor's link (with its token), printed "
-                    "when the server started.\n" if status_code == 403 else
+                    "when the server started.\n" if getattr(self, "token_refused", False) else
                     f"{status_code}: {self._reason}\n")
 
     @property
