@@ -256,15 +256,16 @@ def projector_view(item: QuestionFigures | PredictionFigures | None) -> str:
     share = item.first_try_share
     right = f"{item.first_try_correct} right first try ({share:.0%})" if share is not None \
         else "no answer yet"
-    slips = "".join(f"<li><span class='count'>{n}</span> {e(slip)}</li>"
-                    for slip, n in item.slips.most_common())
-    if item.close:
-        slips += f"<li><span class='count'>{item.close}</span> close, outside the tolerance</li>"
-    if item.other_wrong:
-        slips += f"<li><span class='count'>{item.other_wrong}</span> another wrong answer</li>"
+    wrong = [*item.slips.most_common(), ("close, but outside the tolerance", item.close),
+             ("another wrong answer", item.other_wrong)]
+    top = max([n for _, n in wrong] + [1])
+    slips = "".join(f"<li><span class='count'>{n}</span> <span class='share low' style='height:"
+                    f"14px;width:{round(240 * n / top)}px'></span> {e(slip)}</li>"
+                    for slip, n in wrong if n)
+    heading = "<p class='big'>The wrong answers, by learners:</p>" if slips else ""
     return (f"<h1>Lesson {e(item.lesson)}, question {e(item.question[1:])}: {e(item.title)}</h1>"
             f"<p class='big'>{item.answered} of {item.present} answered; {right}</p>"
-            f"<ul class='slips'>{slips}</ul>")
+            f"{heading}<ul class='slips'>{slips}</ul>")
 
 
 def query(path: str, **params) -> str:
