@@ -68,7 +68,8 @@ def quiz_cards(states: dict) -> list[dict]:
         title = states[kids[0]]["state"]["value"]
         cards.append({"input": kids[2], "check": buttons[0], "hint": buttons[1],
                       "solution": buttons[2], "feedback": kids[4], "title": title,
-                      "choice": states[kids[2]]["model_name"] == "RadioButtonsModel"})
+                      "choice": states[kids[2]]["model_name"] == "RadioButtonsModel",
+                      "options": len(states[kids[2]]["state"].get("_options_labels", []))})
     cards.sort(key=lambda c: int(re.search(r"Question (\d+)", c["title"]).group(1)))
     return cards
 
