@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import threading
 import time
 from pathlib import Path
 from typing import Any, Iterable
@@ -83,12 +84,15 @@ class _SQLite:
         self._db.execute("PRAGMA busy_timeout = 60000")
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
+        self._lock = threading.Lock()     # one connection, used from more than one thread
 
     def run(self, sql: str, params: dict | None = None) -> None:
-        self._db.execute(sql, params or {})
+        with self._lock:
+            self._db.execute(sql, params or {})
 
     def rows(self, sql: str, params: dict | None = None) -> list[tuple]:
-        return self._db.execute(sql, params or {}).fetchall()
+        with self._lock:
+            return self._db.execute(sql, params or {}).fetchall()
 
     def close(self) -> None:
         self._db.close()
@@ -229,6 +233,13 @@ class AnswerStore:
         begin = starts.get(session, 0.0)
         later = [t for i, t in starts.items() if i > session]
         return begin, (min(later) if later else float("inf"))
+
+    def version(self, session: int) -> tuple:
+        """Changes whenever something is recorded or bound (a cheap check before a redraw)."""
+        return tuple(self._db.rows(
+            "SELECT (SELECT COALESCE(MAX(id), 0) FROM events WHERE session = :s), "
+            "(SELECT COUNT(*) FROM learners), (SELECT COUNT(*) FROM sessions)", {"s": session}
+        )[0])
 
     def count(self) -> int:
         """Events in the store, every session."""

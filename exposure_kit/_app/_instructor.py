@@ -20,10 +20,12 @@ import re
 import secrets
 import time
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
 import tornado.web
+from tornado.ioloop import IOLoop
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 
@@ -64,10 +66,15 @@ def bind_kernel(handler: tornado.web.RequestHandler, kernel_id: str) -> None:
     if store is None or who is None:
         return
     lesson = PurePosixPath(handler.request.path).name[:2]
+    _WORKER.submit(_bind, store, handler.log, kernel_id, *who,
+                   lesson if lesson.isdigit() else "")
+
+
+def _bind(store, log, kernel_id: str, learner: str, nickname: str, lesson: str) -> None:
     try:
-        store.bind(kernel_id, who[0], who[1], lesson if lesson.isdigit() else "")
+        store.bind(kernel_id, learner, nickname, lesson)
     except Exception:   # a lesson still opens when the store cannot be written
-        handler.log.warning("could not record who has kernel %s", kernel_id, exc_info=True)
+        log.warning("could not record who has kernel %s", kernel_id, exc_info=True)
 
 
 class _Instructor(JupyterHandler):
@@ -92,63 +99,87 @@ class _Instructor(JupyterHandler):
     def store(self):
         return self.settings["exposure_answers"]
 
-    def session(self) -> int:
+    async def session(self) -> int:
         text = self.get_argument("session", "")
-        return int(text) if text.isdigit() else self.store.current_session()
+        return int(text) if text.isdigit() else await off_loop(self.store.current_session)
 
     def url(self, path: str, **params) -> str:
         params = {"token": self.get_argument("token"), **params}
         return query(url_path_join(self.base_url, path), **params)
 
-    def live_html(self, session: int, view: str, key: str) -> str:
-        events = self.store.events(session)
-        questions = question_figures(events, self.store.learners_in(session))
-        predictions = prediction_figures(events)
-        if view == "projector":
-            found = [x for x in [*questions, *predictions] if x.key == key]
-            return projector_view(found[0] if found else None)
-        learners = {ev["learner"] for ev in events} | \
-            set().union(*self.store.learners_in(session).values())
+    async def live_html(self, session: int, view: str, key: str) -> str:
+        """The live part, built off the event loop (the store may wait on a writer) and
+        reused while nothing new was recorded."""
         urls = {"csv": self.url("instructor/answers.csv", session=session),
                 "new": url_path_join(self.base_url, "instructor/session"),
                 "session": lambda n: self.url("instructor", session=n),
                 "project": lambda k: self.url("instructor/projector", session=session, q=k)}
         form = self.xsrf_form_html() + \
             f"<input type='hidden' name='token' value=\"{e(self.get_argument('token'))}\">"
-        return class_view(questions, predictions, learner_figures(events), session=session,
-                          sessions=self.store.sessions(), learners=len(learners),
-                          answers=len(events), urls=urls, xsrf_form=form)
+        return await off_loop(built_view, self.store, session, view, key, urls, form)
+
+
+_WORKER = ThreadPoolExecutor(1, thread_name_prefix="class-answers")
+_VIEWS: dict[tuple, str] = {}
+
+
+async def off_loop(function, *args):
+    """``function(*args)`` on the store's own thread: the server keeps serving meanwhile."""
+    return await IOLoop.current().run_in_executor(_WORKER, function, *args)
+
+
+def built_view(store, session: int, view: str, key: str, urls: dict, form: str) -> str:
+    version = (id(store), session, view, key, form, store.version(session))
+    if version not in _VIEWS:
+        if len(_VIEWS) > 64:
+            _VIEWS.clear()
+        _VIEWS[version] = _render(store, session, view, key, urls, form)
+    return _VIEWS[version]
+
+
+def _render(store, session: int, view: str, key: str, urls: dict, form: str) -> str:
+    events = store.events(session)
+    present = store.learners_in(session)
+    questions = question_figures(events, present)
+    predictions = prediction_figures(events)
+    if view == "projector":
+        found = [x for x in [*questions, *predictions] if x.key == key]
+        return projector_view(found[0] if found else None)
+    learners = {ev["learner"] for ev in events} | set().union(*present.values())
+    return class_view(questions, predictions, learner_figures(events), session=session,
+                      sessions=store.sessions(), learners=len(learners), answers=len(events),
+                      urls=urls, xsrf_form=form)
 
 
 class InstructorPage(_Instructor):
     """``/instructor``: the whole class."""
 
-    def get(self) -> None:
+    async def get(self) -> None:
         self.check_token()
-        session = self.session()
+        session = await self.session()
         data = self.url("instructor/data", session=session)
-        self.finish(page("The class: instructor's view", self.live_html(session, "main", ""),
-                         data))
+        self.finish(page("The class: instructor's view",
+                         await self.live_html(session, "main", ""), data))
 
 
 class ProjectorPage(_Instructor):
     """``/instructor/projector``: one question in large type, no names."""
 
-    def get(self) -> None:
+    async def get(self) -> None:
         self.check_token()
-        session, key = self.session(), self.get_argument("q", "")
+        session, key = await self.session(), self.get_argument("q", "")
         data = self.url("instructor/data", session=session, view="projector", q=key)
-        self.finish(page("The class: one question", self.live_html(session, "projector", key),
-                         data, projector=True))
+        self.finish(page("The class: one question",
+                         await self.live_html(session, "projector", key), data, projector=True))
 
 
 class LiveData(_Instructor):
     """``/instructor/data``: the live part of a page, as JSON."""
 
-    def get(self) -> None:
+    async def get(self) -> None:
         self.check_token()
         view = "projector" if self.get_argument("view", "") == "projector" else "main"
-        html = self.live_html(self.session(), view, self.get_argument("q", ""))
+        html = await self.live_html(await self.session(), view, self.get_argument("q", ""))
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"html": html, "updated": time.strftime("%H:%M:%S")}))
 
@@ -156,23 +187,23 @@ class LiveData(_Instructor):
 class AnswersCSV(_Instructor):
     """``/instructor/answers.csv``: every event of the session, for a spreadsheet."""
 
-    def get(self) -> None:
+    async def get(self) -> None:
         from .._answers import rows_as_csv
 
         self.check_token()
-        session = self.session()
+        session = await self.session()
         self.set_header("Content-Type", "text/csv; charset=utf-8")
         self.set_header("Content-Disposition",
                         f'attachment; filename="class-answers-session-{session}.csv"')
-        self.finish(rows_as_csv(self.store.events(session)))
+        self.finish(rows_as_csv(await off_loop(self.store.events, session)))
 
 
 class NewSession(_Instructor):
     """``POST /instructor/session``: counting starts afresh; the last session stays stored."""
 
-    def post(self) -> None:
+    async def post(self) -> None:
         self.check_token()
-        self.store.start_session()
+        await off_loop(self.store.start_session)
         self.redirect(self.url("instructor"))
 
 
