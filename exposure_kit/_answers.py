@@ -69,7 +69,11 @@ def _fitted(field: str, value: Any) -> str:
 
 
 class _SQLite:
-    """The embedded back end: one file, WAL, a busy wait instead of 'database is locked'."""
+    """The embedded back end: one file, WAL, a busy wait instead of 'database is locked'.
+
+    Each thread has its own connection, so the instructor's view reads while another thread
+    waits to write (a connection waiting for the write lock would hold up everything on it).
+    """
 
     dialect = "sqlite"
 
@@ -79,23 +83,29 @@ class _SQLite:
         os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))   # owner only, from the start
         os.chmod(path, 0o600)
         self.path = path
-        self._db = sqlite3.connect(path, timeout=60, isolation_level=None,
-                                   check_same_thread=False)
-        self._db.execute("PRAGMA busy_timeout = 60000")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._lock = threading.Lock()     # one connection, used from more than one thread
+        self._local = threading.local()
+        self._connection().execute("PRAGMA journal_mode = WAL")
+
+    def _connection(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            db.execute("PRAGMA busy_timeout = 60000")
+            db.execute("PRAGMA synchronous = NORMAL")
+            self._local.db = db
+        return db
 
     def run(self, sql: str, params: dict | None = None) -> None:
-        with self._lock:
-            self._db.execute(sql, params or {})
+        self._connection().execute(sql, params or {})
 
     def rows(self, sql: str, params: dict | None = None) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, params or {}).fetchall()
+        return self._connection().execute(sql, params or {}).fetchall()
 
     def close(self) -> None:
-        self._db.close()
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
 
 
 class _SQLAlchemy:

@@ -105,6 +105,10 @@ def test_two_learners_answer_lesson_01_and_the_instructor_sees_both_within_2_s(c
                 page.goto(f"{base}voila/render/01_net_vs_gross.ipynb")
                 _quiz_card(page).wait_for()
                 pages.append(page)
+            for page, guess in zip(pages, ["hedged: the short", "not hedged: it still leans"]):
+                prediction = page.locator(".ek-prediction").first
+                prediction.locator("label", has_text=guess).click()
+                prediction.get_by_role("button", name="Check my prediction").click()
             for page, typed in zip(pages, ["400,000", "40,000"]):
                 card = _quiz_card(page)
                 card.locator("input[type=text]").fill(typed)
@@ -118,6 +122,8 @@ def test_two_learners_answer_lesson_01_and_the_instructor_sees_both_within_2_s(c
             assert seen < 2.0
             assert "1 × that is the gross exposure" in row.inner_text()
             assert view.locator("td", has_text="Ana <b>bold</b>").count() == 1   # text, not HTML
+            hedged = view.locator(".card", has_text="Is this book hedged?")
+            assert "2 predicted, 1 right" in hedged.inner_text()
             assert view.locator("td b", has_text="bold").count() == 0
             view.screenshot(path=str(shots / "instructor-1366x768.png"))
             view.set_viewport_size({"width": 1280, "height": 720})

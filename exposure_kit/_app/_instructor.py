@@ -66,7 +66,7 @@ def bind_kernel(handler: tornado.web.RequestHandler, kernel_id: str) -> None:
     if store is None or who is None:
         return
     lesson = PurePosixPath(handler.request.path).name[:2]
-    _WORKER.submit(_bind, store, handler.log, kernel_id, *who,
+    _WRITES.submit(_bind, store, handler.log, kernel_id, *who,
                    lesson if lesson.isdigit() else "")
 
 
@@ -119,13 +119,16 @@ class _Instructor(JupyterHandler):
         return await off_loop(built_view, self.store, session, view, key, urls, form)
 
 
-_WORKER = ThreadPoolExecutor(1, thread_name_prefix="class-answers")
+# The store on threads of its own, one reading and one writing: the server keeps serving while
+# SQLite waits, and the view never waits behind a write that waits for the lock.
+_READS = ThreadPoolExecutor(1, thread_name_prefix="class-answers-read")
+_WRITES = ThreadPoolExecutor(1, thread_name_prefix="class-answers-write")
 _VIEWS: dict[tuple, str] = {}
 
 
-async def off_loop(function, *args):
-    """``function(*args)`` on the store's own thread: the server keeps serving meanwhile."""
-    return await IOLoop.current().run_in_executor(_WORKER, function, *args)
+async def off_loop(function, *args, worker: ThreadPoolExecutor = _READS):
+    """``function(*args)`` on one of the store's threads: the server keeps serving meanwhile."""
+    return await IOLoop.current().run_in_executor(worker, function, *args)
 
 
 def built_view(store, session: int, view: str, key: str, urls: dict, form: str) -> str:
@@ -203,7 +206,7 @@ class NewSession(_Instructor):
 
     async def post(self) -> None:
         self.check_token()
-        await off_loop(self.store.start_session)
+        await off_loop(self.store.start_session, worker=_WRITES)
         self.redirect(self.url("instructor"))
 
 

@@ -87,6 +87,9 @@ class Learner:
             base + path, request_timeout=timeout, headers={"Cookie": f"ek_learner={learner_id}"}),
             raise_error=True)
         page = response.body.decode()
+        if not (KERNEL_ID.search(page) and VIEW_MODEL.search(page)):
+            raise RuntimeError("the lesson page came without its widgets (a cell failed or "
+                               "timed out): " + re.sub(r"\s+", " ", page[-300:]))
         kernel_id = KERNEL_ID.search(page).group(1)
         socket = await open_kernel_socket(base, kernel_id)
         session = uuid.uuid4().hex
