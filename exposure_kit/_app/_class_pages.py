@@ -165,6 +165,7 @@ def _dots_svg(guesses: list[float], answer: float, width: int, height: int) -> s
 
 
 def _bars_svg(guesses: list[str], answer: str, width: int) -> str:
+    """A bar a choice, its words above it; the answer's bar green."""
     counts: dict[str, int] = {}
     for guess in guesses:
         counts[guess] = counts.get(guess, 0) + 1
@@ -172,14 +173,15 @@ def _bars_svg(guesses: list[str], answer: str, width: int) -> str:
     top = max(counts.values()) or 1
     rows = []
     for i, (label, n) in enumerate(sorted(counts.items(), key=lambda kv: -kv[1])):
-        y = 6 + 26 * i
+        y = 4 + 40 * i
         colour = "#1b7f3b" if label == answer else "#1f5fbf"
-        bar = round((width - 280) * n / top)
+        bar = max(round((width - 60) * n / top), 2)
         mark = " (the answer)" if label == answer else ""
-        rows.append(f"<text x='0' y='{y + 15}' font-size='13'>{e(label[:34])}{mark}</text>"
-                    f"<rect x='250' y='{y}' width='{bar}' height='20' fill='{colour}'/>"
-                    f"<text x='{256 + bar}' y='{y + 15}' font-size='13'>{n}</text>")
-    height = 12 + 26 * len(counts)
+        rows.append(f"<text x='0' y='{y + 13}' font-size='13'>{e(label[:80])}"
+                    f"<tspan font-weight='700' fill='#1b7f3b'>{mark}</tspan></text>"
+                    f"<rect x='0' y='{y + 18}' width='{bar}' height='16' fill='{colour}'/>"
+                    f"<text x='{bar + 6}' y='{y + 31}' font-size='13'>{n}</text>")
+    height = 8 + 40 * len(counts)
     return (f"<svg role='img' aria-label='The class&#39;s choices' viewBox='0 0 {width} {height}' "
             f"width='100%' style='max-width:{width * 2}px'>{''.join(rows)}</svg>")
 
@@ -251,7 +253,8 @@ def projector_view(item: QuestionFigures | PredictionFigures | None) -> str:
     if item is None:
         return "<h1>Nothing recorded for this question yet.</h1>"
     if isinstance(item, PredictionFigures):
-        return (f"<h1>{e(item.prompt)}</h1><p class='big'>{prediction_summary(item)}</p>"
+        return (f"<h1>Lesson {e(item.lesson)}: {e(item.prompt)}</h1>"
+                f"<p class='big'>{prediction_summary(item)}</p>"
                 f"<div>{spread_svg(item, width=900, height=220)}</div>")
     share = item.first_try_share
     right = f"{item.first_try_correct} right first try ({share:.0%})" if share is not None \
