@@ -219,13 +219,19 @@ class AnswerStore:
         A kernel the server never bound (none in the app) shows as the learner ``kernel:<id>``.
         """
         session = self.current_session() if session is None else int(session)
-        rows = self._db.rows(
-            "SELECT e.session, e.at, COALESCE(l.learner, 'kernel:' || e.kernel_id), "
-            "COALESCE(l.nickname, ''), CASE WHEN e.lesson = '' THEN COALESCE(l.lesson, '') "
-            "ELSE e.lesson END, e.question, e.title, e.kind, e.answer, e.verdict, e.slip, "
-            "e.expected FROM events e LEFT JOIN learners l ON l.kernel_id = e.kernel_id "
-            "WHERE e.session = :s ORDER BY e.at, e.id", {"s": session})
-        return [dict(zip(EVENT_FIELDS, row)) for row in rows]
+        return SessionEvents(self).events(session)
+
+    def new_rows(self, session: int, after: int) -> list[tuple]:
+        """The session's rows recorded after row ``after``: (id, kernel, the event's fields)."""
+        return self._db.rows(
+            "SELECT id, kernel_id, session, at, lesson, question, title, kind, answer, verdict, "
+            "slip, expected FROM events WHERE session = :s AND id > :a ORDER BY id",
+            {"s": int(session), "a": int(after)})
+
+    def bindings(self) -> dict[str, tuple[str, str, str]]:
+        """Every kernel the server handed out: kernel id -> (learner, nickname, lesson)."""
+        return {k: (l, n, s) for k, l, n, s in
+                self._db.rows("SELECT kernel_id, learner, nickname, lesson FROM learners")}
 
     def learners_in(self, session: int | None = None) -> dict[str, set[str]]:
         """Per lesson, the learners who opened it since the session began."""
@@ -257,6 +263,36 @@ class AnswerStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+class SessionEvents:
+    """A session's events as read so far: each call reads only the rows recorded since.
+
+    The instructor's view asks every second; a class of 40 has a few thousand rows by the end
+    of a day, and reading them all each time would cost the server more with every answer.
+    """
+
+    def __init__(self, store: AnswerStore) -> None:
+        self.store = store
+        self._read: dict[int, list[dict[str, Any]]] = {}
+        self._last: dict[int, int] = {}
+
+    def events(self, session: int) -> list[dict[str, Any]]:
+        known = self._read.setdefault(session, [])
+        rows = self.store.new_rows(session, self._last.get(session, 0))
+        bindings = self.store.bindings()
+        for row in rows:
+            event = dict(zip(("kernel_id", *EVENT_FIELDS[:2], *EVENT_FIELDS[4:]), row[1:]))
+            event["own_lesson"] = event["lesson"]     # a prediction's lesson is its page's
+            known.append(event)
+        if rows:
+            self._last[session] = rows[-1][0]
+        for event in known:           # who: joined again each time (a kernel bound late)
+            learner, nickname, lesson = bindings.get(event["kernel_id"],
+                                                     (f"kernel:{event['kernel_id']}", "", ""))
+            event["learner"], event["nickname"] = learner, nickname
+            event["lesson"] = event["own_lesson"] or lesson
+        return list(known)
 
 
 def open_store(where: str | Path | None = None) -> AnswerStore:

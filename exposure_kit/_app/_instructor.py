@@ -29,6 +29,7 @@ from tornado.ioloop import IOLoop
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 
+from .._answers import SessionEvents
 from ._class_pages import class_view, e, page, projector_view, query
 from ._class_view import learner_figures, prediction_figures, question_figures
 
@@ -140,8 +141,12 @@ def built_view(store, session: int, view: str, key: str, urls: dict, form: str) 
     return _VIEWS[version]
 
 
+_READERS: dict[int, SessionEvents] = {}
+
+
 def _render(store, session: int, view: str, key: str, urls: dict, form: str) -> str:
-    events = store.events(session)
+    reader = _READERS.setdefault(id(store), SessionEvents(store))
+    events = reader.events(session)
     present = store.learners_in(session)
     questions = question_figures(events, present)
     predictions = prediction_figures(events)
