@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import sys
 import webbrowser
 from pathlib import Path
 
@@ -84,7 +85,11 @@ class ClassroomVoila(Voila):
         self.log.info("Answers kept in %s (session %d)", store.location, store.current_session())
         print(f"\n    The instructor's view (keep this link to yourself):\n    {link}\n",
               flush=True)
-        if self.open_instructor:
+        # only a desktop's browser: with no display webbrowser would start a text browser
+        # (lynx, w3m) in the terminal the server logs to
+        desktop = sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") or \
+            os.environ.get("WAYLAND_DISPLAY")
+        if self.open_instructor and desktop:
             IOLoop.current().call_later(2, webbrowser.open, link)
         super().start()
 
