@@ -102,26 +102,27 @@ class _Instructor(JupyterHandler):
 
     async def session(self) -> int:
         text = self.get_argument("session", "")
-        return int(text) if text.isdigit() else await off_loop(self.store.current_session)
+        return int(text) if text.isdigit() else self.store.current_session()
 
     def url(self, path: str, **params) -> str:
         params = {"token": self.get_argument("token"), **params}
         return query(url_path_join(self.base_url, path), **params)
 
     async def live_html(self, session: int, view: str, key: str) -> str:
-        """The live part, built off the event loop (the store may wait on a writer) and
-        reused while nothing new was recorded."""
+        """The live part, reused while nothing new was recorded. Read on the event loop: a
+        read never waits for a writer in WAL mode, only new rows are read, and a hop to a
+        thread cost more than the read on a busy server (benchmarks/class_answers.py)."""
         urls = {"csv": self.url("instructor/answers.csv", session=session),
                 "new": url_path_join(self.base_url, "instructor/session"),
                 "session": lambda n: self.url("instructor", session=n),
                 "project": lambda k: self.url("instructor/projector", session=session, q=k)}
         form = self.xsrf_form_html() + \
             f"<input type='hidden' name='token' value=\"{e(self.get_argument('token'))}\">"
-        return await off_loop(built_view, self.store, session, view, key, urls, form)
+        return built_view(self.store, session, view, key, urls, form)
 
 
-# The store on threads of its own, one reading and one writing: the server keeps serving while
-# SQLite waits, and the view never waits behind a write that waits for the lock.
+# The store's slow work on threads of its own: writes (which may wait for SQLite's lock) and
+# the CSV export; the server keeps serving meanwhile.
 _READS = ThreadPoolExecutor(1, thread_name_prefix="class-answers-read")
 _WRITES = ThreadPoolExecutor(1, thread_name_prefix="class-answers-write")
 _VIEWS: dict[tuple, str] = {}
