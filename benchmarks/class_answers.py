@@ -40,7 +40,7 @@ from tornado.httpclient import AsyncHTTPClient
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 import browser_support as bs  # noqa: E402
-from exposure_kit._answers import AnswerStore  # noqa: E402
+from exposure_kit._app._store import AnswerStore  # noqa: E402
 from exposure_kit._app._learner_probe import Learner  # noqa: E402
 
 LEARNERS, AT_ONCE, ANSWERS = 40, 10, 10

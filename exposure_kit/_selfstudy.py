@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,20 @@ def store_path() -> Path:
     setting = os.environ.get(VARIABLE, "")
     if setting and setting != "off":
         return Path(setting)
-    from jupyter_core.paths import jupyter_data_dir
-    return Path(jupyter_data_dir()) / "exposure-kit" / "self-study.sqlite"
+    return jupyter_data_folder() / "exposure-kit" / "self-study.sqlite"
+
+
+def jupyter_data_folder() -> Path:
+    """Jupyter's data directory, found as ``jupyter --data-dir`` finds it (without importing
+    Jupyter: this module is part of the core install)."""
+    if os.environ.get("JUPYTER_DATA_DIR"):
+        return Path(os.environ["JUPYTER_DATA_DIR"])
+    home = Path.home()
+    if sys.platform == "darwin":
+        return home / "Library" / "Jupyter"
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", home)) / "jupyter"
+    return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "jupyter"
 
 
 def _store() -> sqlite3.Connection:

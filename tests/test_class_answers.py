@@ -20,7 +20,8 @@ import textwrap
 
 import pytest
 
-from exposure_kit import _answers, _recording
+from exposure_kit._app import _store as _answers
+from exposure_kit.exercises import _recording
 from exposure_kit._app import _class_pages, _class_view
 from exposure_kit._app._instructor import clean_nickname
 

@@ -7,6 +7,6 @@ lessons' titles for the front page, ``_pages`` writes the pages the server makes
 ``templates/``). ``_probe`` is a scripted visitor for the tests and ``benchmarks/classroom.py``.
 The instructor's view of the class's answers: ``_instructor`` (handlers, learner cookie),
 ``_class_view`` (the figures), ``_class_pages`` (the HTML); ``_learner_probe`` answers a quiz
-as a browser does (``benchmarks/class_answers.py``). The store is ``exposure_kit._answers``.
+as a browser does (``benchmarks/class_answers.py``). The store is ``_store``.
 Start the server with ``python -m exposure_kit.app_server``.
 """

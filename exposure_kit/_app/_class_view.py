@@ -1,6 +1,6 @@
 """What the instructor's view says about a session: per question and per prediction.
 
-Pure functions of the recorded events (:meth:`exposure_kit._answers.AnswerStore.events`), so
+Pure functions of the recorded events (:meth:`exposure_kit._app._store.AnswerStore.events`), so
 the figures can be checked by hand in tests; ``_class_pages`` turns them into HTML.
 """
 

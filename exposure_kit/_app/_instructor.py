@@ -29,7 +29,7 @@ from tornado.ioloop import IOLoop
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 
-from .._answers import SessionEvents
+from ._store import SessionEvents
 from ._class_pages import class_view, e, page, projector_view, query
 from ._class_view import learner_figures, prediction_figures, question_figures
 
@@ -197,7 +197,7 @@ class AnswersCSV(_Instructor):
     """``/instructor/answers.csv``: every event of the session, for a spreadsheet."""
 
     async def get(self) -> None:
-        from .._answers import rows_as_csv
+        from ._store import rows_as_csv
 
         self.check_token()
         session = await self.session()

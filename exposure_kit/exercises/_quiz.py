@@ -16,7 +16,7 @@ import importlib
 import ipywidgets as widgets
 import mistune
 
-from .._recording import record_quiz
+from ._recording import record_quiz
 from ..widgets._predict import parse_number
 from ._framework import (CORRECT, INCORRECT, NOT_ATTEMPTED, ChoiceQuestion, NumberQuestion,
                          Question, Result, _COLOURS)

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .._recording import record_prediction, restore_prediction
+from ..exercises._recording import record_prediction, restore_prediction
 
 __all__ = ["Prediction", "parse_number"]
 

@@ -17,8 +17,8 @@ import os
 import re
 from typing import Any
 
-from . import _selfstudy
-from .exercises._framework import (CORRECT, INCORRECT, NOT_ATTEMPTED, NumberQuestion, Question,
+from .. import _selfstudy
+from ._framework import (CORRECT, INCORRECT, NOT_ATTEMPTED, NumberQuestion, Question,
                                    Result, ROUNDED_TOO_FAR)
 
 __all__ = ["STORE_VARIABLE", "recording", "verdict_of", "record_quiz", "record_prediction"]
@@ -52,7 +52,7 @@ def kernel_id() -> str:
 def _the_store():
     global _store
     if _store is None:
-        from ._answers import AnswerStore
+        from .._app._store import AnswerStore
         _store = AnswerStore(os.environ[STORE_VARIABLE])
     return _store
 
