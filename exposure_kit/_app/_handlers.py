@@ -27,6 +27,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from ._catalogue import lessons_in
 from ._frames import (V1_PROTOCOL, BadFrame, check_incoming_frame, incoming_msg_id,
                       outgoing_header)
+from ._instructor import bind_kernel, learner_of
 from ._pages import front_page, full_page
 from ._sanitize import cleaned_message
 from ._seats import ClassFull
@@ -100,6 +101,7 @@ class LessonHandler(TornadoVoilaHandler):
     def _handed(self, kernel_id: str) -> None:
         self._kernel_id = kernel_id
         self.settings["exposure_seats"].hold(self._ticket, kernel_id, self.request.remote_ip)
+        bind_kernel(self, kernel_id)      # the class's answers: who has this kernel
         kernel = self.settings["kernel_manager"]._kernels.get(kernel_id)
         if kernel is not None:
             kernel.last_activity = utcnow()
@@ -123,6 +125,7 @@ class LessonHandler(TornadoVoilaHandler):
             self.set_header("Retry-After", "60")
             return self.finish(full_page(full.reason, self.base_url, full.title))
         self.xsrf_token     # the page's beforeunload posts it to stop the kernel
+        self.exposure_learner = learner_of(self)     # who gets the kernel (the class's answers)
         sent = False
         try:
             async for html in self.get_generator(path=path):
