@@ -211,7 +211,7 @@ def test_lesson09_carry_short_liquidated_alone():
     # liquidation price P: 10,000 - 2 (P - 50,000) = 0.005 x 2 P, so P = 110,000 / 2.01 = 54,726
     out = printed("09_relative_value_and_funding")
     assert "short alone, $10,000 of margin: liquidated at $54,726 (+9.5%)" in out
-    assert "spot and short in one cross account: no BTC move liquidates it" in out
+    assert "spot and short in one cross account, coins at full value: no BTC move liquidates it" in out
     # 0.01 % x 3 x 365 = 10.95 % of 100,000 = 10,950
     assert "a year of 0.01 % per 8h on this short: $10,950" in out
 
@@ -224,3 +224,19 @@ def test_lesson07_convergence_gives_back_the_basis_locked_in():
     at_expiry, locked_in = (part.split("$")[1] for part in line.split("="))
     assert at_expiry.strip().split()[0] == locked_in.strip()
     assert "at expiry: $0" in out
+
+
+def test_lesson09_funding_positive_slightly_below_the_index():
+    out = printed("09_relative_value_and_funding")
+    # premium -0.03 %: interest - premium = 0.01 % + 0.03 % = 0.04 %, inside the 0.05 % clamp,
+    # so funding is the interest term, +0.01 % per 8h (x 1,095 = 10.95 % a year): still positive
+    assert "premium index -0.03%: funding +0.010% per 8h = +11.0% a year" in out
+    # 0.01 % per hour x 24 x 365 = 87.6 % a year
+    assert "a quoted 0.01 % per hour, for comparison: 87.6% a year" in out
+
+
+def test_lesson06_funding_left_out_of_the_replay_cost():
+    out = printed("06_drift_after_price_moves")
+    # the ETH perp short is 100,000 at entry; 0.01 % x 3 x 365 = 10.95 % of it = 10,950 received
+    assert ("not in it: a year of funding on the ETH perp short at 0.01 % per 8h (lesson 09), "
+            "at entry size: $10,950") in out
