@@ -451,3 +451,81 @@ def run_sweep(root: Path) -> Sweep:
         {name: {"problems": page.problems, "screenshot": str(page.screenshot),
                 "seconds": round(page.seconds, 1)} for name, page in pages.items()}, indent=1))
     return Sweep(pages, time.monotonic() - started, heights_file)
+
+
+# ----- what sits around a prediction (issue 23: a prediction owns its answer) ----------------
+# The page's text in reading order, each piece with its place relative to each prediction:
+# before it (above its top), or below it within one screen of its top. Read with the window
+# made as tall as the page (JupyterLab draws only the cells in view), so places are in pixels
+# from the page's top; code cells' inputs count (in JupyterLab the source is on screen).
+AROUND_PREDICTIONS = r"""
+(screen) => {
+  const predictions = [...document.querySelectorAll('.ek-prediction, .ek-prediction-still')]
+    .filter((p) => !p.parentElement.closest('.ek-prediction, .ek-prediction-still'));
+  const boxes = predictions.map((p) => p.getBoundingClientRect());
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const pieces = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    const parent = node.parentElement;
+    if (!text || !parent || parent.closest('script, style, head, .jp-OutputPrompt, .jp-InputPrompt'))
+      continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const rect = range.getBoundingClientRect();
+    if (!rect.width && !rect.height) continue;
+    const owner = predictions.findIndex((p) => p.contains(node));
+    pieces.push({text, top: rect.top, bottom: rect.bottom, owner});
+  }
+  return boxes.map((box, i) => ({
+    before: pieces.filter((p) => p.bottom <= box.top + 1 && p.owner !== i)
+                  .map((p) => p.text).join(' '),
+    below: pieces.filter((p) => p.top >= box.bottom - 1 && p.top < box.top + screen &&
+                                p.owner !== i).map((p) => p.text).join(' '),
+  }));
+}
+"""
+
+
+def squeezed(text: str) -> str:
+    """Text compared as a reader sees it: one space between words, none before a colon."""
+    return re.sub(r"\s+:", ":", " ".join(str(text).split()))
+
+
+def answer_shown(tells: list[str], text: str) -> list[str]:
+    """The tells of a prediction that ``text`` shows."""
+    shown = squeezed(text)
+    return [tell for tell in tells if squeezed(tell) and squeezed(tell) in shown]
+
+
+def lesson_tells(stem: str) -> list[list[str]]:
+    """Each prediction's tells (what states its answer), in the lesson's order."""
+    import matplotlib
+    import sys
+    matplotlib.use("Agg")
+    if str(bs.REPO / "lessons") not in sys.path:
+        sys.path.insert(0, str(bs.REPO / "lessons"))
+    import build
+    from exposure_kit.widgets import Prediction
+
+    cells = [source for kind, source in build.cells_for(stem) if kind == "code"]
+    marked = [i for i, source in enumerate(cells) if "Prediction" in source]
+    if not marked:
+        return []
+    namespace: dict = {}
+    for source in cells[:marked[-1] + 1]:
+        exec(compile(source, stem, "exec"), namespace)  # noqa: S102
+    return [p.tells() for p in namespace.values() if isinstance(p, Prediction)]
+
+
+def prediction_problems(around: list[dict], tells: list[list[str]]) -> list[str]:
+    """A prediction whose answer is on the page before it, or below it on its screen."""
+    found = []
+    if len(around) != len(tells):
+        return [f"{len(around)} prediction(s) on the page, {len(tells)} in the lesson"]
+    for number, (place, its_tells) in enumerate(zip(around, tells), 1):
+        for where, label in (("before", "above it"), ("below", "below it on the same screen")):
+            for tell in answer_shown(its_tells, place[where]):
+                found.append(f"prediction {number}: its answer is shown {label}: "
+                             f"{excerpt(tell, 90)!r}")
+    return found

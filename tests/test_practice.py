@@ -29,6 +29,7 @@ NOTEBOOKS = REPO / "notebooks"
 if str(REPO / "lessons") not in sys.path:
     sys.path.insert(0, str(REPO / "lessons"))
 import build  # noqa: E402
+import sweep_support as sw  # noqa: E402
 
 PREDICTING = [stem for stem in build.STEMS if not stem.startswith("00")]
 
@@ -102,7 +103,7 @@ def lesson_predictions(stem: str) -> dict[str, Prediction]:
     import matplotlib
     matplotlib.use("Agg")
     cells = [source for kind, source in build.cells_for(stem) if kind == "code"]
-    last = max(i for i, source in enumerate(cells) if "Prediction(" in source)
+    last = max(i for i, source in enumerate(cells) if "Prediction.for_lesson(" in source)
     namespace: dict = {}
     for source in cells[:last + 1]:
         exec(compile(source, stem, "exec"), namespace)  # noqa: S102
@@ -259,6 +260,46 @@ def widget_tree_values(state: dict, model_id: str) -> list[str]:
     return values
 
 
+def cell_text(cell) -> str:
+    """A stored cell as a reader of the notebook sees it: its source and its outputs' text
+    (a widget's stored state left out: the predictions' own widgets are checked below)."""
+    parts = [cell.source]
+    for output in cell.get("outputs", []):
+        parts.append(output.get("text", ""))
+        data = output.get("data", {})
+        parts += [data.get("text/plain", ""), data.get("text/html", "")]
+    return "\n".join("".join(p) if isinstance(p, list) else str(p) for p in parts)
+
+
+@pytest.mark.parametrize("stem", PREDICTING)
+def test_a_predictions_cell_holds_no_answer_and_nothing_above_states_it(stem):
+    """The lesson's prediction cell names the question only (the answer lives in the package);
+    no cell above it, source or stored output, in JupyterLab or in the app, states its answer;
+    nor does the cell right under it."""
+    predictions = list(lesson_predictions(stem).values())
+    for app in (False, True):
+        notebook = (nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4) if not app
+                    else build.notebook(stem, app=True))
+        cells = notebook.cells
+        indices = [i for i, c in enumerate(cells)
+                   if c.cell_type == "code" and "Prediction.for_lesson(" in c.source]
+        assert len(indices) == len(predictions) >= 1, f"{stem}: a prediction built in the lesson"
+        for index, prediction in zip(indices, predictions):
+            tells = prediction.tells()
+            assert len(tells) >= 2
+            source = cells[index].source
+            assert "explain=" not in source and "reveal=" not in source and "answer=" not in source
+            assert not sw.answer_shown(tells, source), source
+            above = "\n".join(cell_text(c) for c in cells[:index])
+            assert not sw.answer_shown(tells, above), \
+                f"{stem} ({'app' if app else 'lab'}): above the prediction: " \
+                f"{sw.answer_shown(tells, above)}"
+            if index + 1 < len(cells):
+                under = cell_text(cells[index + 1])
+                assert not sw.answer_shown(tells, under), \
+                    f"{stem}: the cell under the prediction shows {sw.answer_shown(tells, under)}"
+
+
 @pytest.mark.parametrize("stem", PREDICTING)
 def test_no_stored_output_shows_a_predictions_answer_under_its_question(stem):
     notebook = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
@@ -266,17 +307,15 @@ def test_no_stored_output_shows_a_predictions_answer_under_its_question(stem):
         "application/vnd.jupyter.widget-state+json", {}).get("state", {})
     predictions = lesson_predictions(stem)
     cells = notebook.cells
-    indices = [i for i, c in enumerate(cells) if c.cell_type == "code" and "Prediction(" in c.source]
+    indices = [i for i, c in enumerate(cells)
+               if c.cell_type == "code" and "Prediction.for_lesson(" in c.source]
     assert len(indices) == len(predictions) >= 1
     assert not any("**Predict first.**" in c.source and c.cell_type == "markdown"
-                   and not any("Prediction(" in d.source for d in cells[i + 1:i + 2])
+                   and not any("Prediction.for_lesson(" in d.source for d in cells[i + 1:i + 2])
                    for i, c in enumerate(cells)), "a 'Predict first' without its widget"
     for index, prediction in zip(indices, predictions.values()):
-        answer_lines = [line.strip() for line in reveal_after_a_wrong_guess(prediction)
-                        .replace("<br>", "\n").splitlines() if ":" in line or "$" in line]
-        answer_lines = [line for line in answer_lines if len(line) > 6 and "<" not in line]
-        cell = cells[index]
-        for output in cell.outputs:
+        tells = prediction.tells()
+        for output in cells[index].outputs:
             data = output.get("data", {})
             assert set(data) <= {"application/vnd.jupyter.widget-view+json", "text/plain",
                                  "text/html"}, data
@@ -285,13 +324,35 @@ def test_no_stored_output_shows_a_predictions_answer_under_its_question(stem):
             shown = " ".join(widget_tree_values(state, model)) if model else ""
             shown += " " + "".join(data.get("text/html", ""))
             assert "You said" not in shown and "The answer" not in shown
-            for line in answer_lines:
-                assert line not in shown, f"{stem}: the widget's stored state shows {line!r}"
-        following = cells[index + 1] if index + 1 < len(cells) else None
-        if following is not None and following.cell_type == "code":
-            text = json.dumps(following.outputs)
-            for line in answer_lines:
-                assert line not in text, f"{stem}: the cell under the prediction shows {line!r}"
+            assert not sw.answer_shown(tells, shown), \
+                f"{stem}: the widget's stored state shows {sw.answer_shown(tells, shown)}"
+
+
+def test_what_a_prediction_holds_back_opens_with_its_answer():
+    # lesson 02's dashboard starts on the guide's book (net $30,000): held back until answered
+    p = lesson_predictions("02_net_formula")["predict_net"]
+    box = p.then(ek.widgets.BookDashboard(ek.sample_book("guide_example_2")))
+    note, content = box.children
+    assert content.layout.display == "none" and "answer" in note.children[0].value
+    p.choose("10,000")
+    assert content.layout.display == "" and note.layout.display == "none"
+    q = lesson_predictions("02_net_formula")["predict_net"]
+    box = q.then(widgets_html("net $30,000"))
+    box.children[0].children[1].click()            # "Show it now", without answering
+    assert box.children[1].layout.display == "" and not q.revealed
+
+
+def widgets_html(text):
+    import ipywidgets
+    return ipywidgets.HTML(text)
+
+
+def test_tells_name_the_answer_and_not_the_question():
+    (p,) = lesson_predictions("01_net_vs_gross").values()
+    tells = p.tells()
+    # the guide's book: 150,000 - 100,000 = 50,000 net long, net / gross 50 / 250 = 20 %
+    assert "$50,000 net long" in tells and "net / gross: 20.0%" in tells
+    assert "$150,000" not in tells and not p.revealed and p.shown.children == ()
 
 
 # ----- the quiz -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import html
 import io
 import math
 import numbers
+import re
 from typing import Any, Callable, Mapping, Sequence
 
 import ipywidgets as widgets
@@ -79,6 +80,10 @@ class Prediction:
         Formats a number for the comparison (default: thousands separators).
     close : float
         For a number: a guess within this fraction of the answer counts as right.
+    gives_away : sequence of str, optional
+        Sentences that answer the question, which the lesson must not show before the learner
+        has answered (the lessons' tests look for them, with the revealed lines and the
+        explanation: see :meth:`tells`).
 
     Examples
     --------
@@ -94,7 +99,8 @@ class Prediction:
     def __init__(self, prompt: str, options: Mapping[str, str] | Sequence[str] | None = None, *,
                  answer: Any, reveal: Callable[[], Any],
                  explain: str | Callable[[Any], str] = "",
-                 describe: Callable[[float], str] | None = None, close: float = 0.1) -> None:
+                 describe: Callable[[float], str] | None = None, close: float = 0.1,
+                 gives_away: Sequence[str] = ()) -> None:
         if options is not None and not isinstance(options, Mapping):
             options = {label: label for label in options}
         self.options = dict(options) if options is not None else None
@@ -106,6 +112,9 @@ class Prediction:
         self._reveal, self._explain = reveal, explain
         self._describe = describe or (lambda v: f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}")
         self.close = close
+        self.gives_away = tuple(gives_away)
+        self.lesson, self.name = "", ""
+        self._held: list[Callable[[], None]] = []
         self.guess: Any = None
         self.revealed = False
         self.prompt = widgets.HTML(f"<b>Your prediction.</b> {html.escape(prompt)}")
@@ -130,6 +139,63 @@ class Prediction:
             layout=widgets.Layout(border="1px solid #c8d3e6", padding="6px 10px",
                                   margin="6px 0"))
         self.widget.add_class("ek-prediction")
+
+    @classmethod
+    def for_lesson(cls, lesson: str | int, name: str, **data: Any) -> "Prediction":
+        """A lesson's own prediction: its question, choices, answer and explanation live in the
+        package (``exposure_kit.widgets._lesson_predictions``), so the lesson's code cell shows
+        none of them; ``data`` are the lesson's objects the question is about.
+
+        Examples
+        --------
+        >>> import exposure_kit as ek
+        >>> p = Prediction.for_lesson("01", "hedged", book=ek.sample_book("guide_example_1"))
+        >>> p.prompt.value
+        '<b>Your prediction.</b> Is this book hedged?'
+        """
+        from ._lesson_predictions import lesson_prediction
+        return lesson_prediction(lesson, name, **data)
+
+    def then(self, *items: Any) -> widgets.VBox:
+        """Hold back something further down the lesson that states this prediction's answer
+        (a dashboard that starts on the question's book): it shows once the learner has
+        answered, pressed *Just show me*, or pressed its own *Show it now*.
+
+        Parameters
+        ----------
+        *items : widget or dashboard
+            What to hold back (a dashboard's ``widget`` is used).
+
+        Returns
+        -------
+        ipywidgets.VBox
+            A note and its button, then the items, hidden until the answer is out.
+
+        Examples
+        --------
+        >>> p = Prediction("Long or short?", ["long", "short"], answer="long", reveal=lambda: "")
+        >>> box = p.then(widgets.HTML("net: $50,000 net long"))
+        >>> box.children[1].layout.display
+        'none'
+        >>> p.choose("short")
+        >>> box.children[1].layout.display, box.children[0].layout.display
+        ('', 'none')
+        """
+        content = widgets.VBox([getattr(item, "widget", item) for item in items],
+                               layout=widgets.Layout(display="" if self.revealed else "none"))
+        show = widgets.Button(description="Show it now", layout=widgets.Layout(width="auto"))
+        note = widgets.HBox(
+            [widgets.HTML("<i>This part shows the answer to the prediction above: answer it "
+                          "there first, or</i>"), show],
+            layout=widgets.Layout(display="none" if self.revealed else "", align_items="center"))
+        note.add_class("ek-held-back")
+
+        def open_(_=None) -> None:
+            content.layout.display, note.layout.display = "", "none"
+
+        show.on_click(open_)
+        self._held.append(open_)
+        return widgets.VBox([note, content])
 
     # ----- what the learner does ------------------------------------------------------------------
     def choose(self, value: Any) -> None:
@@ -206,6 +272,8 @@ class Prediction:
             items = items if isinstance(items, (list, tuple)) else [items]
             self.shown.children = [_as_widget(self._plain(i)) for i in items if i is not None]
             self.revealed = True
+            for open_ in self._held:
+                open_()
 
     @staticmethod
     def _plain(item: Any) -> Any:
@@ -224,6 +292,32 @@ class Prediction:
         parts += [getattr(child, "value", "") for child in self.shown.children
                   if isinstance(getattr(child, "value", ""), str)]
         return "\n".join(parts)
+
+    def tells(self) -> list[str]:
+        """What gives this prediction's answer away, as text a page must not show before the
+        learner acts: the revealed lines (their values), the explanation's sentences and
+        :attr:`gives_away`. Computed without revealing anything."""
+        import matplotlib.pyplot as plt
+
+        items = self._reveal()
+        items = items if isinstance(items, (list, tuple)) else [items]
+        found: list[str] = list(self.gives_away)
+        if self.options is None:
+            found.append(self._answer_text())
+        for item in items:
+            if isinstance(item, (str, numbers.Real)):      # tables and charts are the data
+                for line in str(item).splitlines():
+                    value = line.split(":", 1)[-1].strip()
+                    # a number with its meaning ("$25,000 net long"), or a signed percent;
+                    # not a table's header, nor "flat ($0 net)", which could be any book
+                    if len(value) > 6 and re.search(r"\d", value) and value != "flat ($0 net)" \
+                            and re.search(r"[a-z]{3,}|[+-]\d+(\.\d+)?%", value):
+                        found.append(value)
+            elif hasattr(item, "savefig"):
+                plt.close(item)
+        why = self._explain(None) if callable(self._explain) else self._explain
+        found += [s.strip() for s in re.split(r"(?<=[.:;])\s+", why) if len(s.strip()) > 25]
+        return list(dict.fromkeys(" ".join(t.split()) for t in found if t.strip()))
 
     def still_picture(self) -> str:
         """HTML for a page that will not draw the widget (JupyterLab on a notebook it has not
