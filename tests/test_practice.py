@@ -11,17 +11,21 @@
 from __future__ import annotations
 
 import html
+import io
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 import exposure_kit as ek
 from exposure_kit.exercises import LESSONS, ChoiceQuestion, quiz
 from exposure_kit.exercises._notebooks import lesson_module, questions
+from exposure_kit.exercises._quiz import data_numbers, in_words, states_numbers
 from exposure_kit.widgets import Prediction
 
 REPO = Path(__file__).resolve().parents[1]
@@ -406,7 +410,7 @@ def test_quiz_says_what_check_says_and_keeps_the_answer_until_it_is_earned(lesso
             card.input.value = sample if isinstance(question, ChoiceQuestion) else f"{sample}"
             result = card.check()
             assert str(result) == str(question.check(sample))
-            assert mistake.message in html.unescape(card.feedback.value)
+            assert in_words(mistake.message) in html.unescape(card.feedback.value)
         for _ in question.hints:
             card.hint()
         assert f"Hint {len(question.hints)}/{len(question.hints)}" in card.hints.value
@@ -455,3 +459,67 @@ def test_app_lessons_end_with_the_quiz_and_only_the_instructors_copy_has_the_swi
                for c in build.for_instructor(build.notebook(stem, app=True)).cells)
     lab = build.notebook(stem)
     assert not any("quiz(" in c.source for c in lab.cells if c.cell_type == "code")
+
+
+# ----- the quiz for someone who cannot type code --------------------------------------------------
+def visible(widget_html: str) -> str:
+    """An HTML widget's text as the page shows it."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", widget_html))
+
+
+def card_texts(card) -> dict[str, str]:
+    """Everything a card can show: prompt and data, every hint, the worked solution, and the
+    feedback on each recognised slip."""
+    question = card.question
+    for _ in question.hints:
+        card.hint()
+    card.solution()
+    texts = {"prompt": visible(card.widget.children[1].value), "hints": visible(card.hints.value),
+             "worked solution": visible(card.worked.value)}
+    for number, mistake in enumerate(question.mistakes):
+        sample = mistake.sample()
+        card.input.value = sample if isinstance(question, ChoiceQuestion) else f"{sample}"
+        card.check()
+        texts[f"feedback on slip {number + 1}"] = visible(card.feedback.value)
+    return texts
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_quiz_card_shows_its_data_and_no_code(lesson):
+    for card in quiz(lesson).cards:
+        texts = card_texts(card)
+        missing = states_numbers(texts["prompt"], data_numbers(card.question))
+        assert not missing, f"{card.question!r}: the card does not show {missing}"
+        for part, text in texts.items():
+            assert not sw.code_in(text), f"{card.question!r} {part}: {sw.code_in(text)}"
+
+
+def test_lesson10s_quiz_can_be_answered_from_the_cards_alone():
+    from exposure_kit.exercises import lesson10
+    cards = {card.question.name: card for card in quiz("10").cards}
+    rows = pd.read_csv(io.StringIO(lesson10.CSV))
+    for name in ("q1", "q2", "q3", "q5"):
+        prompt = visible(cards[name].widget.children[1].value)
+        for row in rows.itertuples():
+            # every row of the export, with its venue and size (5,000 inverse contracts of $100)
+            assert row.name in prompt and row.venue in prompt
+        assert "5,000" in prompt and "62,000" in prompt and "Load the CSV" not in prompt
+    findings = visible(cards["q5"].widget.children[1].value)
+    for finding in ek.diagnose(lesson10.BOOK):
+        assert finding.message in findings
+
+
+def test_the_app_quiz_says_code_in_words():
+    assert in_words("quantity x `contract_size`") == "quantity x contract size"
+    said = in_words("Give it as a positive number, the way `short_exposure()` reports it.")
+    assert said == "Give it as a positive number (a size, as the short exposure is reported)."
+    assert not sw.code_in(in_words('check `book.by("underlying")`, then `ek.diagnose(book)`'))
+
+
+def test_exercise03_q4_names_the_forgotten_perp():
+    from exposure_kit.exercises import lesson03
+    # spot 3 x 58,000 = 174,000, collateral 0.6 x 58,000 = 34,800: without the perp short,
+    # 208,800 (the right answer takes the 174,000 short away: 34,800)
+    result = lesson03.q4.check(208_800)
+    assert not result.correct and "perp short was left out" in str(result)
+    assert lesson03.q4.check(34_800).correct

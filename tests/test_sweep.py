@@ -6,6 +6,11 @@ JupyterLab, one Voila and one Chromium. A page fails, naming the cell, on typese
 ``NaN``/``nan``/``None``/``inf`` in an output, a widget's repr instead of the widget, a traceback,
 a dashboard's error line, a request to any other host, or a page wider than the window; lessons
 00, 01 and 03 in the app also fail on axe-core's serious or critical accessibility violations.
+Every lesson, in JupyterLab after Run All and in the app, fails when a prediction's answer (what
+its reveal states, its explanation, the sentences it names as giving it away) is on the page
+above it or below it within one screen (768 px from its top). Every app page fails on Python in
+its text (backticks, calls, keyword arguments, snake_case names, "In code"), read with every hint
+and worked solution of its quiz opened, and on a quiz card that does not show its data.
 
 Screenshots (one per page, full length), and the dashboards' heights (``dashboard_heights.json``)
 are written under the test's temporary folder; a failure names its page's screenshot.
@@ -116,3 +121,22 @@ def test_only_requests_that_leave_the_machine_are_foreign():
     assert not sw.foreign("http://127.0.0.1:8866/voila/static/x.js")
     assert not sw.foreign("ws://localhost:1/api/kernels/k/channels")
     assert not sw.foreign("data:image/png;base64,AAAA")
+
+
+def test_code_in_text_is_caught_and_plain_words_are_not():
+    for code in ("`x`", "uses ek.report here", "the net_exposure() call", "venue='binance'",
+                 "MarginAccount(..., brackets=...)", "In code:\nanswer = 3", "its contract_size"):
+        assert sw.code_in(code), code
+    for words in ("net = long - short", "a 10 % move (BTC -20 %)", "Hint 2/3", "1.5x leverage",
+                  "Binance's rule: maintenance at the liquidation price", "e.g. -1500 or 0.25"):
+        assert not sw.code_in(words), words
+
+
+def test_an_answer_above_a_prediction_or_on_its_screen_is_caught():
+    tells = [["$50,000 net long", "The short cancels only its own size."]]
+    assert sw.prediction_problems([{"before": "net exposure  :  $50,000 net long", "below": ""}],
+                                  tells)
+    assert "same screen" in sw.prediction_problems(
+        [{"before": "", "below": "the short   cancels only its own size."}], tells)[0]
+    assert not sw.prediction_problems([{"before": "long $150,000", "below": "Try it"}], tells)
+    assert sw.prediction_problems([], tells)          # a prediction missing from the page

@@ -317,7 +317,10 @@ class Prediction:
                 plt.close(item)
         why = self._explain(None) if callable(self._explain) else self._explain
         found += [s.strip() for s in re.split(r"(?<=[.:;])\s+", why) if len(s.strip()) > 25]
-        return list(dict.fromkeys(" ".join(t.split()) for t in found if t.strip()))
+        # the choices are on the page with the question: a phrase of theirs tells nothing
+        labels = " | ".join(self.options.values()).lower() if self.options else ""
+        return list(dict.fromkeys(" ".join(t.split()) for t in found
+                                  if t.strip() and " ".join(t.split()).lower() not in labels))
 
     def still_picture(self) -> str:
         """HTML for a page that will not draw the widget (JupyterLab on a notebook it has not
