@@ -335,13 +335,16 @@ def test_no_stored_output_shows_a_predictions_answer_under_its_question(stem):
 def test_what_a_prediction_holds_back_opens_with_its_answer():
     # lesson 02's dashboard starts on the guide's book (net $30,000): held back until answered
     p = lesson_predictions("02_net_formula")["predict_net"]
-    box = p.then(ek.widgets.BookDashboard(ek.sample_book("guide_example_2")))
-    note, content = box.children
+    held = p.then(ek.widgets.BookDashboard(ek.sample_book("guide_example_2")))
+    note, content = held.widget.children
+    # a page that does not draw widgets gets the note only, not the dashboard's numbers
+    still = held._repr_mimebundle_()["text/html"]
+    assert "answer it there first" in still and "30,000" not in still
     assert content.layout.display == "none" and "answer" in note.children[0].value
     p.choose("10,000")
     assert content.layout.display == "" and note.layout.display == "none"
     q = lesson_predictions("02_net_formula")["predict_net"]
-    box = q.then(widgets_html("net $30,000"))
+    box = q.then(widgets_html("net $30,000")).widget
     box.children[0].children[1].click()            # "Show it now", without answering
     assert box.children[1].layout.display == "" and not q.revealed
 

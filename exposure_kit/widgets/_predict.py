@@ -18,7 +18,7 @@ import ipywidgets as widgets
 import pandas as pd
 from matplotlib.figure import Figure
 
-__all__ = ["Prediction", "parse_number"]
+__all__ = ["Prediction", "HeldBack", "parse_number"]
 
 
 def parse_number(text: str) -> float | None:
@@ -156,7 +156,7 @@ class Prediction:
         from ._lesson_predictions import lesson_prediction
         return lesson_prediction(lesson, name, **data)
 
-    def then(self, *items: Any) -> widgets.VBox:
+    def then(self, *items: Any) -> "HeldBack":
         """Hold back something further down the lesson that states this prediction's answer
         (a dashboard that starts on the question's book): it shows once the learner has
         answered, pressed *Just show me*, or pressed its own *Show it now*.
@@ -168,25 +168,25 @@ class Prediction:
 
         Returns
         -------
-        ipywidgets.VBox
-            A note and its button, then the items, hidden until the answer is out.
+        HeldBack
+            Its ``widget``: a note with its button, then the items, hidden until the answer
+            is out.
 
         Examples
         --------
         >>> p = Prediction("Long or short?", ["long", "short"], answer="long", reveal=lambda: "")
-        >>> box = p.then(widgets.HTML("net: $50,000 net long"))
-        >>> box.children[1].layout.display
+        >>> note, content = p.then(widgets.HTML("net: $50,000 net long")).widget.children
+        >>> content.layout.display
         'none'
         >>> p.choose("short")
-        >>> box.children[1].layout.display, box.children[0].layout.display
+        >>> content.layout.display, note.layout.display
         ('', 'none')
         """
         content = widgets.VBox([getattr(item, "widget", item) for item in items],
                                layout=widgets.Layout(display="" if self.revealed else "none"))
         show = widgets.Button(description="Show it now", layout=widgets.Layout(width="auto"))
         note = widgets.HBox(
-            [widgets.HTML("<i>This part shows the answer to the prediction above: answer it "
-                          "there first, or</i>"), show],
+            [widgets.HTML(f"<i>{HeldBack.NOTE}, or</i>"), show],
             layout=widgets.Layout(display="none" if self.revealed else "", align_items="center"))
         note.add_class("ek-held-back")
 
@@ -195,7 +195,7 @@ class Prediction:
 
         show.on_click(open_)
         self._held.append(open_)
-        return widgets.VBox([note, content])
+        return HeldBack(widgets.VBox([note, content]))
 
     # ----- what the learner does ------------------------------------------------------------------
     def choose(self, value: Any) -> None:
@@ -336,6 +336,28 @@ class Prediction:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/html"] = self.still_picture()
         bundle["text/plain"] = "Your prediction (run the cell to answer)"
+        return bundle
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+        display(self._repr_mimebundle_(), raw=True)
+
+
+class HeldBack:
+    """What a prediction holds back (see :meth:`Prediction.then`): shown as its ``widget``; a
+    page that will not draw widgets shows the note alone, never what is held back."""
+
+    NOTE = "This part shows the answer to the prediction above: answer it there first"
+
+    def __init__(self, widget: widgets.VBox) -> None:
+        self.widget = widget
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = (f"<div class='ek-still ek-held-back tex2jax_ignore' "
+                               f"style='margin:6px 0'><i>{self.NOTE} (run the cells to use "
+                               f"it).</i></div>")
+        bundle["text/plain"] = "Held back until the prediction above is answered"
         return bundle
 
     def _ipython_display_(self) -> None:
