@@ -321,7 +321,7 @@ async def axe_problems(page) -> list[str]:
 
 async def look_at(context, result: PageResult, url: str, shots: Path, *, lab: bool,
                   run: bool, sources: dict[int, str], dashboards: int, axe: bool,
-                  cells: int = 1, tells: list[list[str]] | None = None,
+                  cells: int = 1, tells: list[dict] | None = None,
                   quiz_numbers: list[list[str]] | None = None) -> None:
     """Open one page, wait until it is what a learner sees, read it, screenshot it."""
     started = time.monotonic()
@@ -513,8 +513,9 @@ def answer_shown(tells: list[str], text: str) -> list[str]:
     return [tell for tell in tells if squeezed(tell) and squeezed(tell) in shown]
 
 
-def lesson_tells(stem: str) -> list[list[str]]:
-    """Each prediction's tells (what states its answer), in the lesson's order."""
+def lesson_tells(stem: str) -> list[dict]:
+    """Each prediction of a lesson, in its order: its tells (what states its answer) and the
+    numbers it asks about (``given``)."""
     import matplotlib
     import sys
     matplotlib.use("Agg")
@@ -531,19 +532,27 @@ def lesson_tells(stem: str) -> list[list[str]]:
     with contextlib.redirect_stdout(io.StringIO()):       # the lesson's own prints
         for source in cells[:marked[-1] + 1]:
             exec(compile(source, stem, "exec"), namespace)  # noqa: S102
-        return [p.tells() for p in namespace.values() if isinstance(p, Prediction)]
+        return [{"tells": p.tells(), "given": p.given} for p in namespace.values()
+                if isinstance(p, Prediction)]
 
 
-def prediction_problems(around: list[dict], tells: list[list[str]]) -> list[str]:
-    """A prediction whose answer is on the page before it, or below it on its screen."""
+def prediction_problems(around: list[dict], predictions: list[dict]) -> list[str]:
+    """A prediction whose answer is on the page before it, or below it on its screen; or
+    whose question's numbers are not on the page above it."""
+    from exposure_kit.exercises._quiz import states_numbers
+
     found = []
-    if len(around) != len(tells):
-        return [f"{len(around)} prediction(s) on the page, {len(tells)} in the lesson"]
-    for number, (place, its_tells) in enumerate(zip(around, tells), 1):
+    if len(around) != len(predictions):
+        return [f"{len(around)} prediction(s) on the page, {len(predictions)} in the lesson"]
+    for number, (place, prediction) in enumerate(zip(around, predictions), 1):
         for where, label in (("before", "above it"), ("below", "below it on the same screen")):
-            for tell in answer_shown(its_tells, place[where]):
+            for tell in answer_shown(prediction["tells"], place[where]):
                 found.append(f"prediction {number}: its answer is shown {label}: "
                              f"{excerpt(tell, 90)!r}")
+        missing = states_numbers(place["before"], prediction.get("given", []))
+        if missing:
+            found.append(f"prediction {number}: the numbers it asks about are not on the page "
+                         f"above it: {missing}")
     return found
 
 
@@ -561,7 +570,7 @@ def code_in(text: str) -> list[str]:
             for m in CODE_IN_TEXT.finditer(text)]
 
 
-async def around_predictions(page, tells: list[list[str]]) -> list[str]:
+async def around_predictions(page, tells: list[dict]) -> list[str]:
     """Read what surrounds each prediction with the window as tall as the page (so that
     JupyterLab draws every cell), then put the window back."""
     extra = await page.evaluate(TALLEST_SCROLLER)

@@ -295,6 +295,10 @@ def test_a_predictions_cell_holds_no_answer_and_nothing_above_states_it(stem):
             assert "explain=" not in source and "reveal=" not in source and "answer=" not in source
             assert not sw.answer_shown(tells, source), source
             above = "\n".join(cell_text(c) for c in cells[:index])
+            if not app:           # the numbers the question is about are on the page above it
+                shown = html.unescape(re.sub(r"<[^>]+>", " ", above))
+                assert not states_numbers(shown, prediction.given), \
+                    f"{stem}: {states_numbers(shown, prediction.given)} not shown above"
             assert not sw.answer_shown(tells, above), \
                 f"{stem} ({'app' if app else 'lab'}): above the prediction: " \
                 f"{sw.answer_shown(tells, above)}"
@@ -394,7 +398,8 @@ def test_every_lesson_has_three_browser_questions_and_the_rest_point_to_jupyterl
     names = {card.question.name for card in q.cards}
     for question in questions(lesson_module(lesson)):
         if question.name not in names:
-            assert f"Question {question.name[1:]}: {question.title}" in all_text(q.widget)
+            assert f"Question {question.name[1:]}: {in_words(question.title)}" in \
+                all_text(q.widget)
     assert "for JupyterLab" in all_text(q.widget) or len(names) == len(q.cards)
     assert q.switch is None and "Show all solutions" not in all_text(q.widget)
 

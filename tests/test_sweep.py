@@ -133,10 +133,14 @@ def test_code_in_text_is_caught_and_plain_words_are_not():
 
 
 def test_an_answer_above_a_prediction_or_on_its_screen_is_caught():
-    tells = [["$50,000 net long", "The short cancels only its own size."]]
+    tells = [{"tells": ["$50,000 net long", "The short cancels only its own size."],
+              "given": ["150,000", "100,000"]}]
     assert sw.prediction_problems([{"before": "net exposure  :  $50,000 net long", "below": ""}],
                                   tells)
     assert "same screen" in sw.prediction_problems(
         [{"before": "", "below": "the short   cancels only its own size."}], tells)[0]
-    assert not sw.prediction_problems([{"before": "long $150,000", "below": "Try it"}], tells)
+    assert not sw.prediction_problems([{"before": "long $150,000, short $100,000",
+                                        "below": "Try it"}], tells)
+    assert "not on the page" in sw.prediction_problems(
+        [{"before": "long $150,000", "below": ""}], tells)[0]
     assert sw.prediction_problems([], tells)          # a prediction missing from the page

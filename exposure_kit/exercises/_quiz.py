@@ -313,7 +313,8 @@ class Quiz:
             else:
                 parts.append(widgets.HTML(
                     f"<div class='tex2jax_ignore' style='margin:8px 0;color:#555'><b>Question "
-                    f"{number}: {html.escape(question.title)}</b>: you write code for this one, "
+                    f"{number}: {html.escape(in_words(question.title))}</b>: you write code for "
+                    f"this one, "
                     f"so it is for JupyterLab (exercises/{module.STEM}.ipynb).</div>"))
         self._bottom = widgets.HTML("")   # the same progress line under the last question
         top: list[widgets.Widget] = [self.progress]

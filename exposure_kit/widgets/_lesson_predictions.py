@@ -56,7 +56,32 @@ def lesson_prediction(lesson: str | int, name: str, **data: Any) -> Prediction:
         raise ValueError(f"no prediction {key[1]!r} in lesson {key[0]} (known: {known})")
     prediction = LESSON_PREDICTIONS[key](**data)
     prediction.lesson, prediction.name = key
+    prediction.given = given_numbers(data)
     return prediction
+
+
+_GIVEN_FIELDS = ("notional", "quantity", "price", "contract_size", "strike")
+
+
+def given_numbers(data: dict[str, Any]) -> list[str]:
+    """The numbers a question is about, as ``f"{v:,g}"``: each field of each position of the
+    small books (and margin accounts) it is given; the page must show them before it asks.
+    A book of more than ten positions is read through its summary, not line by line."""
+    from .._book import Book
+
+    found = []
+    for value in data.values():
+        book = getattr(value, "book", value)
+        if not isinstance(book, Book) or len(book) > 10:
+            continue
+        for position in book.positions:
+            for field in _GIVEN_FIELDS:
+                number = getattr(position, field, None)
+                if field == "contract_size" and not position.inverse:
+                    continue
+                if number is not None and len(f"{number:g}".replace(".", "")) <= 6:
+                    found.append(f"{number:,g}")
+    return list(dict.fromkeys(found))
 
 
 def _lean(net: float, flat: str = "flat") -> str:

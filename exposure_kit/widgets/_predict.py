@@ -114,6 +114,7 @@ class Prediction:
         self.close = close
         self.gives_away = tuple(gives_away)
         self.lesson, self.name = "", ""
+        self.given: list[str] = []           # the numbers the question is about (see tells)
         self._held: list[Callable[[], None]] = []
         self.guess: Any = None
         self.revealed = False
