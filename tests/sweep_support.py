@@ -630,6 +630,10 @@ async def app_text_problems(page, numbers: list[list[str]]) -> list[str]:
     that does not show the numbers its question needs."""
     from exposure_kit.exercises._quiz import states_numbers
 
+    if numbers:           # the quiz is the page's last cell: its widgets come last
+        await page.wait_for_function(
+            f"() => document.querySelectorAll('.ek-quiz-question').length >= {len(numbers)}",
+            timeout=60_000, polling=500)
     await page.evaluate(OPEN_QUIZ)
     await page.wait_for_timeout(2500)
     text = await page.evaluate(READ_APP_TEXT)

@@ -184,7 +184,8 @@ def _margin_flat(with_margin) -> Prediction:
                 "purpose, so it is long exposure: a long nobody chose. Traders who size the "
                 "hedge on their holding alone leave it out. The last line is the extra short "
                 "that brings the whole account, margin included, back to flat.",
-        gives_away=("extra short that brings", "back to flat"))
+        gives_away=("extra short that brings", "back to flat", "long again",
+                    "collateral is long exposure"))
 
 
 # ----- 04 imperfect hedges ---------------------------------------------------------------------
