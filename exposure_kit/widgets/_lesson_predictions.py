@@ -302,7 +302,8 @@ def _two_readings(linear_hedge, inverse_hedge, moves) -> Prediction:
         explain="Counted at its face, the short did not shrink with the price, so the book went "
                 "net short. An account that keeps the short's BTC profit is still flat: the "
                 "coins it earned are exactly the extra long.",
-        gives_away=("itself long BTC", "never changes"))
+        gives_away=("itself long BTC", "never changes", "too big for a holding",
+                    "coin kept: flat"))
 
 
 # ----- 07 stress -------------------------------------------------------------------------------
