@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["usd", "usd_short", "describe_net", "percent", "positions_table"]
+__all__ = ["usd", "usd_short", "describe_net", "percent", "book_table"]
 
 
 def usd(value: float, cents: bool = False) -> str:
@@ -79,7 +79,7 @@ _COLUMN_WORDS = {"name": "position", "underlying": "coin", "kind": "kind", "side
                  "strike": "strike", "option_type": "type"}
 
 
-def positions_table(book, columns=None):
+def book_table(book, columns=None):
     """A book's positions as a learner reads them: plain column names, the columns the book
     uses, prices and dollars as ``$60,000``, and each position's signed exposure.
 
@@ -98,7 +98,7 @@ def positions_table(book, columns=None):
     Examples
     --------
     >>> import exposure_kit as ek
-    >>> table = positions_table(ek.sample_book("guide_example_1"))
+    >>> table = book_table(ek.sample_book("guide_example_1"))
     >>> list(table.data.columns)
     ['position', 'coin', 'kind', 'side', 'notional', 'exposure (USD)']
     """

@@ -484,6 +484,7 @@ AROUND_PREDICTIONS = r"""
     const parent = node.parentElement;
     if (!text || !parent || parent.closest('script, style, head, .jp-OutputPrompt, .jp-InputPrompt'))
       continue;
+    if (getComputedStyle(parent).visibility === 'hidden') continue;   // held back, room kept
     const range = document.createRange();
     range.selectNodeContents(node);
     const rect = range.getBoundingClientRect();
@@ -604,7 +605,8 @@ READ_APP_TEXT = r"""
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
       if (!parent || parent.closest('script, style, .ek-code-example')) continue;
-      if (!parent.getClientRects().length) continue;
+      if (!parent.getClientRects().length || getComputedStyle(parent).visibility === 'hidden')
+        continue;
       parts.push(node.textContent);
     }
     return parts.join(' ');

@@ -344,13 +344,13 @@ def test_what_a_prediction_holds_back_opens_with_its_answer():
     # a page that does not draw widgets gets the note only, not the dashboard's numbers
     still = held._repr_mimebundle_()["text/html"]
     assert "answer it there first" in still and "30,000" not in still
-    assert content.layout.display == "none" and "answer" in note.children[0].value
+    assert content.layout.visibility == "hidden" and "answer" in note.children[0].value
     p.choose("10,000")
-    assert content.layout.display == "" and note.layout.display == "none"
+    assert content.layout.visibility == "visible" and note.layout.display == "none"
     q = lesson_predictions("02_net_formula")["predict_net"]
     box = q.then(widgets_html("net $30,000")).widget
     box.children[0].children[1].click()            # "Show it now", without answering
-    assert box.children[1].layout.display == "" and not q.revealed
+    assert box.children[1].layout.visibility == "visible" and not q.revealed
 
 
 def widgets_html(text):

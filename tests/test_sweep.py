@@ -28,7 +28,7 @@ import pytest
 import browser_support as bs
 import sweep_support as sw
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(1200)]
 
 LAB_PAGES = [sw.page_name("lab", p) for p in sw.lab_pages()]
 APP_PAGES = [sw.page_name("app", p) for p in sw.app_pages()]

@@ -177,14 +177,17 @@ class Prediction:
         --------
         >>> p = Prediction("Long or short?", ["long", "short"], answer="long", reveal=lambda: "")
         >>> note, content = p.then(widgets.HTML("net: $50,000 net long")).widget.children
-        >>> content.layout.display
-        'none'
+        >>> content.layout.visibility
+        'hidden'
         >>> p.choose("short")
-        >>> content.layout.display, note.layout.display
-        ('', 'none')
+        >>> content.layout.visibility, note.layout.display
+        ('visible', 'none')
         """
+        # hidden, its room kept: what follows stays where it would be (off the question's
+        # screen when the lesson placed it there)
         content = widgets.VBox([getattr(item, "widget", item) for item in items],
-                               layout=widgets.Layout(display="" if self.revealed else "none"))
+                               layout=widgets.Layout(
+                                   visibility="visible" if self.revealed else "hidden"))
         show = widgets.Button(description="Show it now", layout=widgets.Layout(width="auto"))
         note = widgets.HBox(
             [widgets.HTML(f"<i>{HeldBack.NOTE}, or</i>"), show],
@@ -192,7 +195,7 @@ class Prediction:
         note.add_class("ek-held-back")
 
         def open_(_=None) -> None:
-            content.layout.display, note.layout.display = "", "none"
+            content.layout.visibility, note.layout.display = "visible", "none"
 
         show.on_click(open_)
         self._held.append(open_)
