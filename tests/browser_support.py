@@ -235,8 +235,18 @@ def dashboard_of(control):
                            "normalize-space(@class), ' '), ' ek-readout ')]][1]")
 
 
+def typed_box(control):
+    """The box beside a dashboard slider that shows its value and takes a typed one."""
+    return control.locator("xpath=ancestor::*[contains(concat(' ', normalize-space(@class), "
+                           "' '), ' ek-typed-row ')][1]//input")
+
+
 def slider_value(control) -> str:
-    """The value a slider shows next to it."""
+    """The value a slider shows next to it: in its typed-value box (a dashboard's slider),
+    else in ipywidgets' own readout."""
+    box = typed_box(control)
+    if box.count():
+        return box.input_value().strip()
     return control.locator(".widget-readout").inner_text().strip()
 
 

@@ -32,7 +32,7 @@ import browser_support as bs
 VIEWPORT = {"width": 1366, "height": 768}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 CONCURRENT_PAGES = 3
-AXE_PAGES = ("00", "01", "03")            # app pages that get an accessibility check
+AXE_PAGES = ("00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10")   # every lesson
 AXE_IMPACTS = ("serious", "critical")
 RUN_TIMEOUT_MS = 150_000
 
@@ -426,7 +426,8 @@ async def _sweep(root: Path, lab_base: str, token: str, app_base: str, app_dir: 
                 await look_at(lab, pages[page_name("lab", path)], url, shots, lab=True,
                               run=lesson, sources=markdown_sources(notebook),
                               dashboards=dashboards_stored(notebook) if lesson else 0,
-                              axe=False, cells=len(json.loads(notebook.read_text())["cells"]),
+                              axe=lesson and Path(path).stem[:2] in AXE_PAGES,
+                              cells=len(json.loads(notebook.read_text())["cells"]),
                               tells=tells)
                 await asyncio.to_thread(shut_kernels_of, lab_base, token, path)
 

@@ -59,7 +59,7 @@ def check_net_gross_in_lab(notebook: Path, tmp_path: Path, presses: int = 3) -> 
         expect(net_cell).to_have_text(ek.usd(engine_net(before, short)))
         shown = bs.slider_value(long_slider)
         bs.press(long_slider, "ArrowRight", presses)
-        expect(long_slider.locator(".widget-readout")).not_to_have_text(shown)
+        expect(bs.typed_box(long_slider)).not_to_have_value(shown)
         after = bs.number(bs.slider_value(long_slider))
         expected = ek.usd(engine_net(after, short))
         expect(net_cell).to_have_text(expected)      # waits for the kernel's answer
@@ -91,15 +91,15 @@ def check_hedge_sweep_in_voila(notebook: Path, tmp_path: Path) -> dict:
         readout = bs.readout_after(ratio)
         hedge_cell = bs.readout_cell(readout, "Short perp")
         bs.press(ratio, "Home")
-        expect(ratio.locator(".widget-readout")).to_have_text("0%")
+        expect(bs.typed_box(ratio)).to_have_value("0%")
         expect(hedge_cell).to_have_text("$0")
         seen, shown = [bias_of(bs.headline(readout))], "0%"
         for _ in range(60):                      # 0 % to 150 % in the slider's steps
             previous = bs.readout_row(readout, "Short perp")
             bs.press(ratio, "ArrowRight")
-            value = ratio.locator(".widget-readout")
-            expect(value).not_to_have_text(shown)
-            shown = value.inner_text().strip()
+            value = bs.typed_box(ratio)
+            expect(value).not_to_have_value(shown)
+            shown = value.input_value().strip()
             expect(hedge_cell).not_to_have_text(previous)   # the kernel has answered
             state = bias_of(bs.headline(readout))
             if state != seen[-1]:

@@ -4,8 +4,9 @@ Every lesson (JupyterLab, Run All Cells), every exercise notebook (JupyterLab, a
 app page (Voila, served by the recipe of `make app`, front page included) at 1366x768, in one
 JupyterLab, one Voila and one Chromium. A page fails, naming the cell, on typeset maths in prose,
 ``NaN``/``nan``/``None``/``inf`` in an output, a widget's repr instead of the widget, a traceback,
-a dashboard's error line, a request to any other host, or a page wider than the window; lessons
-00, 01 and 03 in the app also fail on axe-core's serious or critical accessibility violations.
+a dashboard's error line, a request to any other host, or a page wider than the window; every
+lesson, in the app and in JupyterLab after Run All, also fails on axe-core's serious or critical
+accessibility violations.
 Every lesson, in JupyterLab after Run All and in the app, fails when a prediction's answer (what
 its reveal states, its explanation, the sentences it names as giving it away) is on the page
 above it or below it within one screen (768 px from its top). Every app page fails on Python in

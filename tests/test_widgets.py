@@ -360,10 +360,15 @@ def test_a_bad_book_is_shown_not_raised():
                           "notional": 1_000}])
     assert "field 'side'" in dash.last_error
     assert "sideways" in dash.error.value
+    # without betas the choice is not offered; with BTC's only, ETH's is missing: refused
+    assert "beta" not in BookExplorer(looks_neutral_book()).controls["measure"].options
+    partial = BookExplorer(looks_neutral_book(), betas={"BTC": 1.0})
+    partial.controls["measure"].value = "beta"
+    assert "no beta for ETH" in partial.last_error and partial.error.value
     good = BookExplorer(looks_neutral_book())
-    good.controls["measure"].value = "beta"          # no betas for ETH: the engine refuses
-    assert "beta" in good.last_error and good.error.value
-    good.controls["measure"].value = "notional"      # and the error clears
+    good.controls["equity"].value = -5.0             # the engine refuses a negative equity
+    assert "equity" in good.last_error and good.error.value
+    good.controls["equity"].value = 0.0              # and the error clears
     assert good.last_error is None and good.error.value == ""
 
 
@@ -409,8 +414,11 @@ def test_controls_and_readout_sit_beside_the_chart(make):
     # only when the page is narrower than both
     assert row.layout.flex_flow == "row wrap"
     side, chart = row.children
+    # a slider sits in its row with the box that takes a typed value
     assert dash.readout in side.children and all(
-        c in side.children[1].children for c in dash.controls.values())
+        dash.rows.get(name, c) in side.children[1].children
+        for name, c in dash.controls.items())
+    assert all(dash.controls[name] in row.children for name, row in dash.rows.items())
     assert chart.children == (dash.image, dash.image_alt) and dash.image.layout.width == "100%"
     # long text is never between the controls and the chart
     for child in dash.widget.children[1:]:

@@ -6,7 +6,8 @@ lands on (the handle, ``role="slider"``) gets no name: axe-core reports it as a 
 ``alt`` (and giving it a ``tooltip`` breaks its view in ipywidgets 8.1). ipywidgets has no option
 for either, so a few lines of JavaScript, shown with each dashboard in a hidden Output widget
 (which JupyterLab and Voila run as trusted output), name each handle after its label and give the
-chart its text alternative, now and whenever they are drawn again.
+chart its text alternative, now and whenever they are drawn again; the box beside a slider that
+takes a typed value is named after the slider ("Hedge ratio: type a value").
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ _SCRIPT = """
         var text = label ? label.textContent.trim() : '';
         if (text) { handle.setAttribute('aria-label', text); }
       });
+    document.querySelectorAll('.ek-typed-row').forEach(function (row) {
+      var label = row.querySelector('.widget-slider .widget-label');
+      var input = row.querySelector('.ek-typed input');
+      var text = label ? label.textContent.trim() : '';
+      if (input && text && !input.getAttribute('aria-label')) {
+        input.setAttribute('aria-label', text + ': type a value');
+      }
+    });
     Object.keys(charts).forEach(function (key) {
       document.querySelectorAll('img.' + key + ':not([alt])').forEach(function (img) {
         img.setAttribute('alt', charts[key]);

@@ -29,13 +29,18 @@ import pandas as pd
 from .._book import Book
 from ._accessibility import name_controls
 from ._picture import still_picture
+from ._typed import typed_box
 from .._errors import PositionError, checked_number
+from ..plots import shown_in
 
-__all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "readout_table",
+__all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "whole_slider",
+           "readout_table",
            "finding_items", "checked_arguments", "checked_source"]
 
 _STYLE = {"description_width": "140px"}
 _LAYOUT = widgets.Layout(width="410px", max_width="100%")
+# a slider that has a typed-value box beside it: the two together as wide as _LAYOUT
+_TYPED_LAYOUT = {"width": "318px", "max_width": "100%"}
 # Controls and readout in a column beside the chart; on a page narrower than both, the chart
 # wraps under them (flex-wrap), so no dashboard needs a horizontal scroll bar.
 _SIDE = {"flex": "0 1 420px", "min_width": "300px", "margin": "0 18px 0 0"}
@@ -114,18 +119,33 @@ def money_slider(description: str, value: float, maximum: float, step: float = 5
                  minimum: float = 0.0) -> widgets.FloatSlider:
     """A slider of dollars, shown with thousands separators."""
     _in_range(description, value, minimum, maximum)
-    return widgets.FloatSlider(value=value, min=minimum, max=maximum, step=step,
-                               description=description, readout_format=",.0f",
-                               continuous_update=True, style=_STYLE, layout=_LAYOUT)
+    slider = widgets.FloatSlider(value=value, min=minimum, max=maximum, step=step,
+                                 description=description, readout_format=",.0f",
+                                 continuous_update=True, style=_STYLE,
+                                 layout=widgets.Layout(**_TYPED_LAYOUT))
+    slider.typed = True          # a dashboard shows it with a box that takes typed values
+    return slider
 
 
 def fraction_slider(description: str, value: float, minimum: float, maximum: float,
                     step: float = 0.01, fmt: str = ".0%") -> widgets.FloatSlider:
     """A slider of a fraction (a ratio, a move, a volatility), shown as a percentage."""
     _in_range(description, value, minimum, maximum)
-    return widgets.FloatSlider(value=value, min=minimum, max=maximum, step=step,
-                               description=description, readout_format=fmt,
-                               continuous_update=True, style=_STYLE, layout=_LAYOUT)
+    slider = widgets.FloatSlider(value=value, min=minimum, max=maximum, step=step,
+                                 description=description, readout_format=fmt,
+                                 continuous_update=True, style=_STYLE,
+                                 layout=widgets.Layout(**_TYPED_LAYOUT))
+    slider.typed = True          # a dashboard shows it with a box that takes typed values
+    return slider
+
+
+def whole_slider(description: str, value: int, minimum: int, maximum: int) -> widgets.IntSlider:
+    """A slider of a whole number (a path's seed), with a box that takes typed values."""
+    _in_range(description, value, minimum, maximum)
+    slider = widgets.IntSlider(value=value, min=minimum, max=maximum, description=description,
+                               style=_STYLE, layout=widgets.Layout(**_TYPED_LAYOUT))
+    slider.typed = True
+    return slider
 
 
 def as_book(source: Any) -> Book:
@@ -210,10 +230,17 @@ class Dashboard:
         self.image.layout.max_width = f"{int(self.figsize[0] * self.dpi)}px"
         self.last_error: str | None = None
         self._moving: list[Artist] = []
+        self._legends: dict = {}
         self._background = None
         self._safely(self._draw)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
+        # each slider made by money_slider, fraction_slider or whole_slider, with a box to type
+        # a value in; made after the observers above, so that on a move the new picture is
+        # sent first and the box's text after it
+        self.rows = {name: typed_box(control, self.refuse)
+                     for name, control in self.controls.items()
+                     if getattr(control, "typed", False)}
         self.details = self._accordion(self._details())
         self.widget = self._layout()
         self.refresh()
@@ -248,7 +275,8 @@ class Dashboard:
     def _layout(self) -> widgets.VBox:
         side = widgets.VBox([
             widgets.HTML(f"<h4 style='margin:2px 0 4px 0'>{html.escape(self.title)}</h4>"),
-            widgets.VBox(list(self.controls.values())),
+            widgets.VBox([self.rows.get(name, control)
+                          for name, control in self.controls.items()]),
             self.readout, self.error,
             # hidden: a script that names the slider handles and gives the chart its alt text
             name_controls(self.image, self.alt),
@@ -287,26 +315,50 @@ class Dashboard:
             result = action()
         except Exception as exc:  # shown in the dashboard: a callback must never fail silently
             kind = "" if isinstance(exc, ValueError) else f"{type(exc).__name__}: "
-            self.last_error = f"{kind}{exc}"
-            self.error.value = ("<div style='color:#B00020;font-weight:bold'>&#9888; "
-                                f"{html.escape(self.last_error)}</div>")
+            self.refuse(f"{kind}{exc}")
             return None
         self.last_error = None
         self.error.value = ""
         return result
 
+    def refuse(self, message: str) -> None:
+        """Show why a typed value was not taken, in the error line (until the next change)."""
+        self.last_error = message
+        self.error.value = ("<div style='color:#B00020;font-weight:bold'>&#9888; "
+                            f"{html.escape(message)}</div>")
+
     def refresh(self) -> None:
         """Recompute from the controls, redraw and update the readout."""
         text = self._safely(lambda: self._update(**self._checked_values()))
         if text is not None:
+            self.render()              # the picture first: it is the larger message
             self.readout.value = text
-            self.render()
 
     def moving(self, *artists: Artist) -> None:
         """Register artists that change on updates; everything else is drawn once."""
         for artist in artists:
             artist.set_animated(True)
             self._moving.append(artist)
+
+    def follow_legend(self, ax, **options: Any) -> None:
+        """Give ``ax`` a legend (``options`` as for ``ax.legend``) that lists only the artists
+        shown inside the axes: an entry comes and goes with its artist, so no legend names a
+        line that is off the chart."""
+        self._legends[ax] = (options, None)
+        self._fit_legends()
+
+    def _fit_legends(self) -> None:
+        for ax, (options, listed) in self._legends.items():
+            handles, labels = ax.get_legend_handles_labels()
+            shown = [(h, lab) for h, lab in zip(handles, labels) if shown_in(ax, h)]
+            names = tuple(lab for _, lab in shown)
+            if names != listed:
+                if shown:
+                    ax.legend(*zip(*shown), **options)
+                elif ax.get_legend() is not None:
+                    ax.get_legend().remove()
+                self._legends[ax] = (options, names)
+                self.invalidate()
 
     def invalidate(self) -> None:
         """Redraw the background on the next render (after limits or labels change)."""
@@ -330,6 +382,7 @@ class Dashboard:
     def render(self) -> bytes:
         """Paint the moving artists over the cached background; hand PNG bytes to the page."""
         canvas = self.figure.canvas
+        self._fit_legends()
         if self._background is None:
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.figure.bbox)

@@ -79,14 +79,19 @@ class CrossHedgeDashboard(Dashboard):
                                     label="beta-neutral")
         (self.marker,) = ax.plot([0], [0], "o", color=COLORS["marker"], markersize=10,
                                  label="this book", zorder=4)
-        self.tags = [ax.annotate("", (0, 1), xycoords=("data", "axes fraction"), xytext=(3, -2),
-                                 textcoords="offset points", va="top", fontsize=8, color=c)
-                     for c in (COLORS["long"], COLORS["short"])]
+        # one line each, the second under the first, so the two never overlap when they meet
+        self.tags = [ax.annotate("", (0, 1), xycoords=("data", "axes fraction"),
+                                 xytext=(3, -2 - 11 * i), textcoords="offset points", va="top",
+                                 fontsize=8, color=c,
+                                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1,
+                                       "alpha": 0.85})
+                     for i, c in enumerate((COLORS["long"], COLORS["short"]))]
         ax.set_xlim(RATIOS[0], RATIOS[-1])
         ax.xaxis.set_major_formatter(lambda v, _: f"{v:.2g}")
         ax.set_xlabel("hedge ratio: dollars of ETH short per dollar of BTC long")
         ax.set_title("One-year dollar risk left (1 standard deviation)")
-        ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9, ncols=2)
+        self.follow_legend(ax, loc="lower right", fontsize=8, frameon=True, framealpha=0.9,
+                           ncols=2)
         money_axis(ax)
         self.moving(self.curve, self.alone, self.min_var, self.beta_line, self.marker, *self.tags)
 
@@ -106,11 +111,21 @@ class CrossHedgeDashboard(Dashboard):
                                        (self.beta_line, self.tags[1], neutral, "beta-neutral")):
             shown = value is not None and 0 <= value <= RATIOS[-1]
             line.set_visible(shown)
-            tag.set_visible(shown)
+            tag.set_visible(value is not None)
             if shown:
                 line.set_xdata([value, value])
-                tag.xy = (value, 1)
-                tag.set_text(f"{name} {value:.2f}")
+            if value is not None:
+                # past the axis: said at its right edge, the line (and its legend entry) gone
+                right = value > 0.75 * RATIOS[-1]
+                tag.xy = (min(max(value, RATIOS[0]), RATIOS[-1]), 1)
+                tag.set_ha("right" if right else "left")
+                tag.xyann = (-3 if right else 3, tag.xyann[1])
+                text = f"{name} {value:.2f}"
+                if value < RATIOS[0]:
+                    text = f"← {text} (off the chart: a long ETH hedge)"
+                elif not shown:
+                    text = f"{text} (off the chart) →"
+                tag.set_text(text)
         self.fit_y(self.ax, [*np.asarray(curve).tolist(), alone])
         beta_net = book.net_exposure(measure="beta", betas={"ETH": beta})
         return readout_table([

@@ -9,7 +9,8 @@ from .. import _format as fmt
 from .._book import Book, Position
 from .._paths import exposure_path, price_paths
 from ..plots import COLORS, money_axis
-from ._base import _LAYOUT, _STYLE, Dashboard, checked_arguments, fraction_slider, readout_table
+from ._base import (_LAYOUT, _STYLE, Dashboard, checked_arguments, fraction_slider,
+                    readout_table, whole_slider)
 
 __all__ = ["DriftDashboard", "HEDGES", "drift_book"]
 
@@ -71,8 +72,7 @@ class DriftDashboard(Dashboard):
                 "eth": fraction_slider("ETH move", eth, -0.5, 0.5, 0.01),
                 "hedge": widgets.Dropdown(options=list(HEDGES), value=hedge,
                                           description="Hedge", style=_STYLE, layout=_LAYOUT),
-                "seed": widgets.IntSlider(value=seed, min=0, max=20, description="Path (seed)",
-                                          style=_STYLE, layout=_LAYOUT)}
+                "seed": whole_slider("Path (seed)", seed, 0, 20)}
 
     def _draw(self) -> None:
         self.ax, self.path_ax = self.figure.subplots(1, 2, width_ratios=[1, 1.6])

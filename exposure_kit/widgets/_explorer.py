@@ -81,10 +81,12 @@ class BookExplorer(Dashboard):
         except ValueError:
             present = {"underlying"}          # the error shows on the first refresh
         columns = [c for c in _GROUPS if c in present]
+        # "beta" only where there are betas to use: otherwise every choice of it is an error
+        measures = ["delta", "notional"] + (["beta"] if self.betas or "beta" in present else [])
         look = {"style": _STYLE, "layout": _LAYOUT}
         return {"group": widgets.Dropdown(options=columns, value="underlying",
                                           description="Group by", **look),
-                "measure": widgets.Dropdown(options=["delta", "notional", "beta"],
+                "measure": widgets.Dropdown(options=measures,
                                             value="delta", description="Measure", **look),
                 "equity": widgets.FloatText(value=self._equity or 0.0,
                                             description="Equity $ (0: none)", **look)}

@@ -108,6 +108,10 @@ class HedgeRatioDashboard(Dashboard):
         self.neutral.set_xdata([neutral, neutral])
         self.neutral_text.xy = (neutral, 0)
         self.neutral_text.set_text(f"neutral: {neutral:.0%}")
+        # near the right edge the label goes on the line's left, where it is not cut off
+        right = neutral > 0.75 * RATIOS[1]
+        self.neutral_text.set_ha("right" if right else "left")
+        self.neutral_text.xyann = (-4 if right else 4, 6)
         self.fit_y(self.ax, ends)
         true_ratio = hedge_ratio(book, "BTC")
         return readout_table([

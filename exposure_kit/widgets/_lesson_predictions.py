@@ -224,6 +224,8 @@ def _beta_band(prices, window=90) -> Prediction:
 
     rolling = rolling_hedge_estimates(prices, "ETH", "BTC", window=window)
     whole = hedge_estimates(prices, "ETH", "BTC").beta.value
+    outside = (rolling["beta"] - whole).abs() > 2 * rolling["beta_se"]
+    crash = outside[outside].index.to_series().between("2022-05-01", "2022-09-30")
 
     def beta_over_time() -> list:
         ax = plots.rolling_beta_chart(rolling, full_window=whole)
@@ -231,17 +233,23 @@ def _beta_band(prices, window=90) -> Prediction:
                 f"{window}-day beta ranged from {rolling['beta'].min():.2f} to "
                 f"{rolling['beta'].max():.2f}; a typical standard error was "
                 f"{rolling['beta_se'].median():.2f}\n"
-                f"beta over the whole four years: {whole:.2f}"]
+                f"beta over the whole four years: {whole:.2f}\n"
+                f"windows outside two standard errors: {outside.sum():,} of {len(outside):,} "
+                f"({outside.mean():.1%}; luck alone: about 5%)\n"
+                f"of those, ending May to September 2022 (the crash): {crash.sum():,}"]
 
-    wanders = bool(((rolling["beta"] - whole).abs() > 2 * rolling["beta_se"]).any())
     return Prediction(
-        f"Does the {window}-day beta stay inside its band?",
-        {"inside": "it stays inside its band of two standard errors",
-         "wanders": "it wanders further than its band"},
-        answer="wanders" if wanders else "inside", reveal=beta_over_time,
-        explain="The beta moves by more than its own uncertainty: the relation between the two "
-                "coins changes over time, most of all around the crash. A hedge ratio estimated "
-                "last quarter is a guess about next quarter.")
+        f"How often is the {window}-day beta outside its band?",
+        {"inside": "about as often as luck alone would put it there (about 5 in 100)",
+         "wanders": "far more often than luck alone (several times 5 in 100)"},
+        answer="wanders" if outside.mean() > 2 * 0.05 else "inside", reveal=beta_over_time,
+        explain="Over the four years the share outside is close to what luck gives (and windows "
+                "one day apart share 89 of their 90 days, so that share swings widely by luck "
+                "alone): most of the time the 90-day beta differs from the long-run one by no "
+                "more than its own noise. The windows outside are not spread evenly, though: "
+                "nearly all end in the months of the crash, when the relation between the two "
+                "coins changed, which is when a hedge matters most. A ratio estimated in calm "
+                "months is a guess about a crash.")
 
 
 # ----- 05 leverage and margin ------------------------------------------------------------------
@@ -389,12 +397,13 @@ def _biggest_venue(book) -> Prediction:
         "Which venue holds the most gross exposure?", list(venues.index),
         answer=venues["gross"].idxmax(),
         reveal=lambda: venues.sort_values("gross", ascending=False).map(fmt.usd).to_string(),
-        explain="Gross adds every position on a venue at its size, long or short: it is what a "
-                "venue failing would put at risk.")
+        explain="Gross adds every position on a venue at its size, long or short: it says how "
+                "much of the book lives there. It is not what a failure there would cost; the "
+                "next section works that out.")
 
 
 @_entry("10", "month")
-def _month(month) -> Prediction:
+def _month(month, band=0.05) -> Prediction:
     from .. import plots
 
     def the_month() -> list:
@@ -405,13 +414,20 @@ def _month(month) -> Prediction:
                 f"{month['net'].idxmax():%Y-%m-%d}\n"
                 f"largest net short: {fmt.usd(month['net'].min())} on "
                 f"{month['net'].idxmin():%Y-%m-%d}\n"
+                f"net / gross from {month['net_to_gross'].min():+.1%} to "
+                f"{month['net_to_gross'].max():+.1%} (neutral band: {band:.0%})\n"
+                f"net leverage from {month['net_leverage'].min():+.2f}x to "
+                f"{month['net_leverage'].max():+.2f}x\n"
                 f"gross leverage from {month['gross_leverage'].min():.2f}x to "
                 f"{month['gross_leverage'].max():.2f}x"]
 
-    swings = bool(month["net"].abs().max() > 0.1 * month["gross"].median())
+    near = bool((month["net_to_gross"].abs() <= band).all())
     return Prediction(
-        "Does the net stay near zero through the month?",
+        f"Does the net stay within {band:.0%} of the gross every day?",
         {"near": "yes: the net stays near zero", "swings": "no: the net swings away from zero"},
-        answer="swings" if swings else "near", reveal=the_month,
-        explain="Long and short stay large; the net between them swings from one side to the "
-                "other as prices move and the desk trades.")
+        answer="near" if near else "swings", reveal=the_month,
+        explain=("Long and short stay large, and the net between them stays inside the neutral "
+                 "band." if near else
+                 "Long and short stay large, and the net between them swings from one side to "
+                 "the other as prices move and the desk trades: on its worst day it is outside "
+                 "the neutral band, and short."))

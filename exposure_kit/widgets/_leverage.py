@@ -99,7 +99,8 @@ class LeverageDashboard(Dashboard):
            "price, the liquidation price with the distance to it in %, the maintenance band "
            "just before it, and the liquidated zone beyond in grey.")
     figsize = (6.4, 3.7)
-    margins = {"left": 0.05, "right": 0.97, "top": 0.8, "bottom": 0.1, "hspace": 0.9}
+    # room on the right for half of the last price tick ("$3.3k", "$120k")
+    margins = {"left": 0.05, "right": 0.94, "top": 0.8, "bottom": 0.1, "hspace": 0.9}
 
     def __init__(self, equity: float = 50_000, long: float = 150_000, short: float = 100_000,
                  maintenance_margin_rate: float = 0.05) -> None:
@@ -171,10 +172,16 @@ class LeverageDashboard(Dashboard):
             distance.set_position((price, 0.62))
             distance.set_text(f"no {coin} move alone within ±{span:.0%} liquidates")
             return
+        if move == 0:                          # liquidated already: every price is gone
+            _set_span(gone, low, high)
+            _set_span(band, price, price)
+            for artist in (line, arrow, where):
+                artist.set_visible(False)
+            distance.set_position((price, 0.62))
+            distance.set_text("liquidated: the account is below its maintenance margin")
+            return
         liquidation = price * (1 + move)
         edge = low if move < 0 else high
-        if move == 0:                          # liquidated already: every price is gone
-            liquidation, edge = low, high
         start = price * (1 + band_move) if band_move is not None else price
         _set_span(band, start, liquidation)
         _set_span(gone, liquidation, edge)

@@ -101,8 +101,8 @@ class OptionDeltaDashboard(Dashboard):
                                        minimum=PRICES[0]),
                 "vol": fraction_slider("Volatility", vol, 0.1, 1.5, 0.05),
                 "years": fraction_slider("Years to expiry", years, 0.02, 1.0, 0.01, ".2f"),
-                "hedge": fraction_slider("Perp (BTC, − short)", hedge, -top, top, 0.1,
-                                         "+.1f")}
+                "hedge": fraction_slider("Perp (BTC, − short)", hedge, -top, top, 0.01,
+                                         "+.2f")}
 
     def _draw(self) -> None:
         self.delta_ax, self.ax = self.figure.subplots(2, 1, sharex=True)
@@ -118,7 +118,8 @@ class OptionDeltaDashboard(Dashboard):
         ax.set_ylim(-1.1, 1.1)
         ax.axhline(0, color=COLORS["zero"], linewidth=0.8)
         ax.set_ylabel("delta per BTC")
-        ax.legend(loc="lower left", fontsize=7, frameon=True, framealpha=0.85, ncols=3)
+        self.follow_legend(ax, loc="lower left", fontsize=7, frameon=True, framealpha=0.85,
+                           ncols=3)
         ax.grid(alpha=0.25)
         ax.spines[["top", "right"]].set_visible(False)
         self.delta_title = ax.set_title("", fontsize=10)

@@ -1,0 +1,169 @@
+"""Numbers as people type them, for the box beside each dashboard slider.
+
+An ipywidgets slider's own readout reads typed text as the slider's raw value: in a 0-150 %
+hedge-ratio box, ``100`` or ``100%`` is read as 100 (that is 10,000 %) and silently clamped to
+150 %. Each dashboard slider therefore hides that readout and has a text box beside it, read here:
+
+- a percent control takes ``75%``, ``75 %`` and a bare number. **A bare number is a fraction when
+  it lies in the control's range as one** (``1`` is 100 %, ``0.75`` is 75 %), **and otherwise a
+  number of percent** (``100`` is 100 %, ``75`` is 75 %). The box then shows the value as read, so a
+  learner sees how a bare number was taken; type the ``%`` sign to leave no doubt;
+- a dollar control takes ``150000``, ``150,000``, ``$150,000``, ``150k``, ``1.5m``;
+- any control takes a minus sign as ``-`` or ``−``; a whole-number control (a path's seed) only
+  whole numbers;
+- a value outside the range, or text that is not a number, is refused with a sentence saying why
+  and what the range is: never clamped, never dropped without a word.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ipywidgets as widgets
+
+__all__ = ["TypedValueError", "read_typed", "shown_value", "typed_box"]
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_SCALE = {"k": 1e3, "m": 1e6}
+
+
+class TypedValueError(ValueError):
+    """Typed text a control cannot take: the message says why, in a plain sentence."""
+
+
+def _is_percent(fmt: str) -> bool:
+    return fmt.endswith("%")
+
+
+def _is_money(fmt: str) -> bool:
+    return "," in fmt and not _is_percent(fmt)
+
+
+def shown_value(value: float, fmt: str) -> str:
+    """A value as the box shows it: ``50%``, ``150,000``, ``+1.15``.
+
+    Examples
+    --------
+    >>> shown_value(0.5, ".0%"), shown_value(150_000.0, ",.0f"), shown_value(-1.15, "+.2f")
+    ('50%', '150,000', '-1.15')
+    """
+    return format(value, fmt)
+
+
+def _number(text: str, money: bool) -> float | None:
+    """The number in ``text`` (signs, thousands commas, $ and k/m for money), or None."""
+    body = text.replace("−", "-").replace(" ", "").replace("\u00a0", "")
+    sign = ""
+    if body[:1] in "+-" and body[:1]:
+        sign, body = body[0], body[1:]
+    scale = 1.0
+    if money:
+        body = body.replace("$", "").removesuffix("usd").removesuffix("USD")
+        if body[-1:].lower() in _SCALE:
+            scale, body = _SCALE[body[-1].lower()], body[:-1]
+    if "," in body:
+        if not _THOUSANDS.match(body):
+            return None                      # 0,5 or 40,00: a decimal comma is not guessed at
+        body = body.replace(",", "")
+    if not _NUMBER.match(sign + body):
+        return None
+    return float(sign + body) * scale
+
+
+def _range_text(low: float, high: float, fmt: str) -> str:
+    return f"{shown_value(low, fmt)} to {shown_value(high, fmt)}"
+
+
+def read_typed(text: str, low: float, high: float, fmt: str, name: str = "This control") -> float:
+    """The value a learner means by ``text`` in a control from ``low`` to ``high`` shown with
+    the format ``fmt``; a ``TypedValueError`` (a ``ValueError``) with a plain sentence when it
+    is not a number or lies outside the range.
+
+    Parameters
+    ----------
+    text : str
+        What was typed.
+    low, high : float
+        The control's range, in the control's own units (a fraction for a percent control).
+    fmt : str
+        The control's format: ending in ``%`` for a percent control, with ``,`` for dollars.
+    name : str
+        The control's label, for the message.
+
+    Returns
+    -------
+    float
+        The value in the control's units.
+
+    Examples
+    --------
+    >>> [read_typed(t, 0.0, 1.5, ".0%") for t in ("100", "100%", "100 %", "1", "75", "0.75")]
+    [1.0, 1.0, 1.0, 1.0, 0.75, 0.75]
+    >>> read_typed("$300k", 0, 300_000, ",.0f")
+    300000.0
+    >>> read_typed("200%", 0.0, 1.5, ".0%", "Hedge ratio")
+    Traceback (most recent call last):
+    ...
+    exposure_kit.widgets._typed.TypedValueError: Hedge ratio: 200% is outside the range 0% to 150%; the value was not changed.
+    """
+    label = name.rstrip(" $")
+    typed = text.strip()
+    percent, money, whole = _is_percent(fmt), _is_money(fmt), fmt.endswith("d")
+    marked = typed.endswith("%")
+    number = _number(typed[:-1] if marked else typed, money and not marked)
+    if number is None:
+        example = "75% or 0.75" if percent else "150,000 or 150k" if money else \
+            shown_value(round((low + high) / 2) if whole else (low + high) / 2, fmt)
+        raise TypedValueError(f"{label}: {typed!r} is not a number; type e.g. {example}. "
+                              "The value was not changed.")
+    if marked:
+        value = number / 100
+    elif percent and not low <= number <= high:
+        value = number / 100                 # a bare number outside the range as a fraction
+    else:
+        value = number
+    if whole and not value.is_integer():
+        raise TypedValueError(f"{label}: {typed} is not a whole number; the value was not "
+                              "changed.")
+    if not low <= value <= high:
+        shown = typed if marked or not percent else shown_value(value, fmt)
+        raise TypedValueError(f"{label}: {shown} is outside the range "
+                              f"{_range_text(low, high, fmt)}; the value was not changed.")
+    return value
+
+
+def typed_box(slider: widgets.FloatSlider, on_refused) -> widgets.HBox:
+    """The slider (its own readout hidden) and a text box beside it that takes typed values.
+
+    The box shows the slider's value in the slider's format and follows it; text typed into it
+    (read on Enter or on leaving the box) sets the slider, or calls ``on_refused(message)`` and
+    shows the value again.
+    """
+    fmt = slider.readout_format
+    slider.readout = False
+    box = widgets.Text(value=shown_value(slider.value, fmt), continuous_update=False,
+                       layout=widgets.Layout(width="88px", margin="0 0 0 4px"))
+    box.add_class("ek-typed")
+
+    def show(_change=None) -> None:
+        box.value = shown_value(slider.value, fmt)
+
+    def take(change) -> None:
+        if change["new"] == shown_value(slider.value, fmt):
+            return
+        try:
+            value = read_typed(change["new"], slider.min, slider.max, fmt, slider.description)
+        except TypedValueError as refused:
+            on_refused(str(refused))
+            show()
+            return
+        if value == slider.value:
+            show()
+        slider.value = value
+
+    slider.observe(show, names="value")
+    box.observe(take, names="value")
+    row = widgets.HBox([slider, box], layout=widgets.Layout(align_items="center"))
+    row.add_class("ek-typed-row")
+    return row
