@@ -18,6 +18,8 @@ import ipywidgets as widgets
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..exercises._recording import record_prediction, restore_prediction
+
 __all__ = ["Prediction", "HeldBack", "parse_number"]
 
 
@@ -140,6 +142,7 @@ class Prediction:
             layout=widgets.Layout(border="1px solid #c8d3e6", padding="6px 10px",
                                   margin="6px 0"))
         self.widget.add_class("ek-prediction")
+        restore_prediction(self)      # self-study in JupyterLab: the guess made before a restart
 
     @classmethod
     def for_lesson(cls, lesson: str | int, name: str, **data: Any) -> "Prediction":
@@ -271,6 +274,7 @@ class Prediction:
         colour = "#1b7f3b" if right else "#1f4e8c"
         self.result.value = (f"<div class='tex2jax_ignore' style='border-left:4px solid {colour};"
                              f"padding:4px 8px;margin:4px 0'>{html.escape(sentence)}</div>")
+        record_prediction(self)
         if not self.revealed:
             items = self._reveal()
             items = items if isinstance(items, (list, tuple)) else [items]
