@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["usd", "usd_short", "describe_net", "percent"]
+__all__ = ["usd", "usd_short", "describe_net", "percent", "book_table"]
 
 
 def usd(value: float, cents: bool = False) -> str:
@@ -71,3 +71,47 @@ def percent(value: float, digits: int = 1) -> str:
     if not math.isfinite(value):
         return "n/a"
     return f"{value * 100:.{digits}f}%"
+
+
+_COLUMN_WORDS = {"name": "position", "underlying": "coin", "kind": "kind", "side": "side",
+                 "quantity": "quantity", "price": "price", "notional": "notional",
+                 "contract_size": "contract face (USD)", "entry_price": "entry price",
+                 "strike": "strike", "option_type": "type"}
+
+
+def book_table(book, columns=None):
+    """A book's positions as a learner reads them: plain column names, the columns the book
+    uses, prices and dollars as ``$60,000``, and each position's signed exposure.
+
+    Parameters
+    ----------
+    book : Book
+    columns : sequence of str, optional
+        Which of the book's columns to show (default: those of ``name, underlying, kind, side,
+        quantity, price, notional, contract_size, entry_price, strike, option_type`` it fills).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Shows as a table in Jupyter and Voila (no index).
+
+    Examples
+    --------
+    >>> import exposure_kit as ek
+    >>> table = book_table(ek.sample_book("guide_example_1"))
+    >>> list(table.data.columns)
+    ['position', 'coin', 'kind', 'side', 'notional', 'exposure (USD)']
+    """
+    frame = book.to_frame()
+    wanted = [c for c in (columns or _COLUMN_WORDS) if c in frame.columns
+              and frame[c].notna().any() and not (frame[c].astype(str) == "False").all()]
+    table = frame[wanted].assign(exposure=book.exposures().to_numpy())
+    table = table.rename(columns={**_COLUMN_WORDS, "exposure": "exposure (USD)"})
+    money = {"price", "notional", "entry price", "strike", "exposure (USD)"}
+
+    def number(value):
+        return "" if value != value or value is None else f"{value:,g}"
+
+    formats = {c: (lambda v: "" if v != v or v is None else usd(v)) if c in money else number
+               for c in table.columns if table[c].dtype.kind in "fi"}
+    return table.style.format(formats).hide()

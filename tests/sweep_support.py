@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import re
 import secrets
@@ -320,7 +321,8 @@ async def axe_problems(page) -> list[str]:
 
 async def look_at(context, result: PageResult, url: str, shots: Path, *, lab: bool,
                   run: bool, sources: dict[int, str], dashboards: int, axe: bool,
-                  cells: int = 1) -> None:
+                  cells: int = 1, tells: list[dict] | None = None,
+                  quiz_numbers: list[list[str]] | None = None) -> None:
     """Open one page, wait until it is what a learner sees, read it, screenshot it."""
     started = time.monotonic()
     page = await context.new_page()
@@ -364,6 +366,10 @@ async def look_at(context, result: PageResult, url: str, shots: Path, *, lab: bo
                           for c in cells for d in c["dashboards"]]
         if axe:
             result.problems += await axe_problems(page)
+        if tells is not None:
+            result.problems += await around_predictions(page, tells)
+        if not lab:
+            result.problems += await app_text_problems(page, quiz_numbers or [])
         await full_length_screenshot(page, result.screenshot)
     except Exception as exc:          # a page that never got ready is a problem of that page
         result.problems.append(f"the page did not get ready: {type(exc).__name__}: "
@@ -402,6 +408,9 @@ async def _sweep(root: Path, lab_base: str, token: str, app_base: str, app_dir: 
     shots = root / "screenshots"
     shots.mkdir(exist_ok=True)
     limit = asyncio.Semaphore(CONCURRENT_PAGES)
+    # each lesson's predictions and what gives their answers away (the lesson's code, run here
+    # once, before any page is opened)
+    told = {p.stem: lesson_tells(p.stem) for p in sorted((bs.REPO / "notebooks").glob("*.ipynb"))}
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(bs.CHROMIUM),
                                                    args=bs.CHROMIUM_ARGS, headless=True)
@@ -409,20 +418,24 @@ async def _sweep(root: Path, lab_base: str, token: str, app_base: str, app_dir: 
         app = await browser.new_context(viewport=VIEWPORT)
 
         async def lab_page(n: int, path: str) -> None:
+            lesson = path.startswith("notebooks/")
+            tells = told.get(Path(path).stem) if lesson else None
             async with limit:
                 notebook = bs.REPO / path
                 url = f"{lab_base}/lab/workspaces/sweep{n}/tree/{path}?token={token}&reset"
-                lesson = path.startswith("notebooks/")
                 await look_at(lab, pages[page_name("lab", path)], url, shots, lab=True,
                               run=lesson, sources=markdown_sources(notebook),
                               dashboards=dashboards_stored(notebook) if lesson else 0,
                               axe=lesson and Path(path).stem[:2] in AXE_PAGES,
-                              cells=len(json.loads(notebook.read_text())["cells"]))
+                              cells=len(json.loads(notebook.read_text())["cells"]),
+                              tells=tells)
                 await asyncio.to_thread(shut_kernels_of, lab_base, token, path)
 
         async def app_page(path: str) -> None:
+            stem = Path(path).stem
+            tells = told.get(stem) if path else None
+            numbers = quiz_numbers_of(stem) if path else None
             async with limit:
-                stem = Path(path).stem
                 served = app_dir / Path(path).name
                 lesson = bs.REPO / "notebooks" / Path(path).name
                 await look_at(app, pages[page_name("app", path)], f"{app_base}/{path}", shots,
@@ -430,7 +443,8 @@ async def _sweep(root: Path, lab_base: str, token: str, app_base: str, app_dir: 
                               sources=markdown_sources(served) if path and served.exists()
                               else {},
                               dashboards=dashboards_stored(lesson) if path else 0,
-                              axe=bool(path) and stem[:2] in AXE_PAGES)
+                              axe=bool(path) and stem[:2] in AXE_PAGES, tells=tells,
+                              quiz_numbers=numbers)
 
         jobs = [lab_page(n, path) for n, path in enumerate(lab_pages())]
         jobs += [app_page(path) for path in app_pages()]
@@ -452,3 +466,186 @@ def run_sweep(root: Path) -> Sweep:
         {name: {"problems": page.problems, "screenshot": str(page.screenshot),
                 "seconds": round(page.seconds, 1)} for name, page in pages.items()}, indent=1))
     return Sweep(pages, time.monotonic() - started, heights_file)
+
+
+# ----- what sits around a prediction (issue 23: a prediction owns its answer) ----------------
+# The page's text in reading order, each piece with its place relative to each prediction:
+# before it (above its top), or below it within one screen of its top. Read with the window
+# made as tall as the page (JupyterLab draws only the cells in view), so places are in pixels
+# from the page's top; code cells' inputs count (in JupyterLab the source is on screen).
+AROUND_PREDICTIONS = r"""
+(screen) => {
+  const predictions = [...document.querySelectorAll('.ek-prediction, .ek-prediction-still')]
+    .filter((p) => !p.parentElement.closest('.ek-prediction, .ek-prediction-still'));
+  const boxes = predictions.map((p) => p.getBoundingClientRect());
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const pieces = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    const parent = node.parentElement;
+    if (!text || !parent || parent.closest('script, style, head, .jp-OutputPrompt, .jp-InputPrompt'))
+      continue;
+    if (getComputedStyle(parent).visibility === 'hidden') continue;   // held back, room kept
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const rect = range.getBoundingClientRect();
+    if (!rect.width && !rect.height) continue;
+    const owner = predictions.findIndex((p) => p.contains(node));
+    pieces.push({text, top: rect.top, bottom: rect.bottom, owner});
+  }
+  return boxes.map((box, i) => ({
+    before: pieces.filter((p) => p.bottom <= box.top + 1 && p.owner !== i)
+                  .map((p) => p.text).join(' '),
+    below: pieces.filter((p) => p.top >= box.bottom - 1 && p.top < box.top + screen &&
+                                p.owner !== i).map((p) => p.text).join(' '),
+  }));
+}
+"""
+
+
+def squeezed(text: str) -> str:
+    """Text compared as a reader sees it: one space between words, none before a colon, case
+    set aside."""
+    return re.sub(r"\s+:", ":", " ".join(str(text).split())).lower()
+
+
+def answer_shown(tells: list[str], text: str) -> list[str]:
+    """The tells of a prediction that ``text`` shows."""
+    shown = squeezed(text)
+    return [tell for tell in tells if squeezed(tell) and squeezed(tell) in shown]
+
+
+def lesson_tells(stem: str) -> list[dict]:
+    """Each prediction of a lesson, in its order: its tells (what states its answer) and the
+    numbers it asks about (``given``)."""
+    import matplotlib
+    import sys
+    matplotlib.use("Agg")
+    if str(bs.REPO / "lessons") not in sys.path:
+        sys.path.insert(0, str(bs.REPO / "lessons"))
+    import build
+    from exposure_kit.widgets import Prediction
+
+    cells = [source for kind, source in build.cells_for(stem) if kind == "code"]
+    marked = [i for i, source in enumerate(cells) if "Prediction" in source]
+    if not marked:
+        return []
+    namespace: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):       # the lesson's own prints
+        for source in cells[:marked[-1] + 1]:
+            exec(compile(source, stem, "exec"), namespace)  # noqa: S102
+        return [{"tells": p.tells(), "given": p.given} for p in namespace.values()
+                if isinstance(p, Prediction)]
+
+
+def prediction_problems(around: list[dict], predictions: list[dict]) -> list[str]:
+    """A prediction whose answer is on the page before it, or below it on its screen; or
+    whose question's numbers are not on the page above it."""
+    from exposure_kit.exercises._quiz import states_numbers
+
+    found = []
+    if len(around) != len(predictions):
+        return [f"{len(around)} prediction(s) on the page, {len(predictions)} in the lesson"]
+    for number, (place, prediction) in enumerate(zip(around, predictions), 1):
+        for where, label in (("before", "above it"), ("below", "below it on the same screen")):
+            for tell in answer_shown(prediction["tells"], place[where]):
+                found.append(f"prediction {number}: its answer is shown {label}: "
+                             f"{excerpt(tell, 90)!r}")
+        missing = states_numbers(place["before"], prediction.get("given", []))
+        if missing:
+            found.append(f"prediction {number}: the numbers it asks about are not on the page "
+                         f"above it: {missing}")
+    return found
+
+
+# ----- code shown to someone who cannot type it (issue 23: the app is complete without code) --
+# Python in a page's visible text: a backtick, the package's name, a call, a keyword argument,
+# a snake_case name, a CamelCase call, an assignment to answer. A code example shown on purpose
+# sits in an element of class ek-code-example and is not read.
+CODE_IN_TEXT = re.compile(r"`|\bek\.\w|\b\w+\(\)|\b[a-z]\w*=['\"\w]|\b[a-z]+_[a-z_]+\b"
+                          r"|\b[A-Z][a-z]+[A-Z]\w*\(|\banswer\s*=|\bIn code\b")
+
+
+def code_in(text: str) -> list[str]:
+    """The bits of Python in a text meant for someone who cannot run code."""
+    return [text[max(0, m.start() - 25):m.end() + 25].replace("\n", " ")
+            for m in CODE_IN_TEXT.finditer(text)]
+
+
+async def around_predictions(page, tells: list[dict]) -> list[str]:
+    """Read what surrounds each prediction with the window as tall as the page (so that
+    JupyterLab draws every cell), then put the window back."""
+    extra = await page.evaluate(TALLEST_SCROLLER)
+    await page.set_viewport_size({"width": VIEWPORT["width"],
+                                  "height": min(VIEWPORT["height"] + extra + 40, 30_000)})
+    await page.wait_for_timeout(400)
+    await page.evaluate(TALLEST_SCROLLER)
+    around = await page.evaluate(AROUND_PREDICTIONS, VIEWPORT["height"])
+    await page.set_viewport_size(VIEWPORT)
+    return prediction_problems(around, tells)
+
+
+# The text a visitor of the app can read, per quiz card and for the whole page, with every
+# hint and worked solution opened (pressed as a learner would); code examples left out.
+OPEN_QUIZ = r"""
+() => {
+  for (const card of document.querySelectorAll('.ek-quiz-question')) {
+    for (const button of card.querySelectorAll('button')) {
+      const label = button.innerText.trim();
+      if (label === 'Worked solution') button.click();
+      if (label === 'Hint') for (let i = 0; i < 4; i++) button.click();
+    }
+  }
+}
+"""
+READ_APP_TEXT = r"""
+() => {
+  const readable = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const parts = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest('script, style, .ek-code-example')) continue;
+      if (!parent.getClientRects().length || getComputedStyle(parent).visibility === 'hidden')
+        continue;
+      parts.push(node.textContent);
+    }
+    return parts.join(' ');
+  };
+  return {page: readable(document.body),
+          cards: [...document.querySelectorAll('.ek-quiz-question')].map(readable)};
+}
+"""
+
+
+def quiz_numbers_of(stem: str) -> list[list[str]]:
+    """The numbers each browser question of a lesson needs, in page order."""
+    from exposure_kit.exercises import quiz
+    from exposure_kit.exercises._quiz import data_numbers
+
+    if stem.startswith("00"):
+        return []
+    return [data_numbers(card.question) for card in quiz(stem[:2]).cards]
+
+
+async def app_text_problems(page, numbers: list[list[str]]) -> list[str]:
+    """Code in the text of an app page (hints and worked solutions opened), and a quiz card
+    that does not show the numbers its question needs."""
+    from exposure_kit.exercises._quiz import states_numbers
+
+    if numbers:           # the quiz is the page's last cell: its widgets come last
+        await page.wait_for_function(
+            f"() => document.querySelectorAll('.ek-quiz-question').length >= {len(numbers)}",
+            timeout=60_000, polling=500)
+    await page.evaluate(OPEN_QUIZ)
+    await page.wait_for_timeout(2500)
+    text = await page.evaluate(READ_APP_TEXT)
+    found = [f"code shown to someone who cannot type it: {excerpt(bit, 80)!r}"
+             for bit in dict.fromkeys(code_in(text["page"]))]
+    if numbers and len(text["cards"]) != len(numbers):
+        found.append(f"{len(text['cards'])} quiz card(s) on the page, {len(numbers)} expected")
+    for number, (card, needed) in enumerate(zip(text["cards"], numbers), 1):
+        missing = states_numbers(card, needed)
+        if missing:
+            found.append(f"quiz card {number} does not show its data: {missing}")
+    return found

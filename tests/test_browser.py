@@ -84,6 +84,8 @@ def check_hedge_sweep_in_voila(notebook: Path, tmp_path: Path) -> dict:
     started = time.monotonic()
     with bs.voila(notebook, tmp_path) as url, bs.chromium_page(tmp_path) as page:
         page.goto(url)
+        # the dashboard is held back until the prediction above it is answered: open it
+        page.get_by_role("button", name="Show it now").first.click(timeout=60_000)
         ratio = bs.slider(page, "Hedge ratio").first
         ratio.wait_for(timeout=30_000)
         readout = bs.readout_after(ratio)

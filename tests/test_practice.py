@@ -11,17 +11,21 @@
 from __future__ import annotations
 
 import html
+import io
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 import exposure_kit as ek
 from exposure_kit.exercises import LESSONS, ChoiceQuestion, quiz
 from exposure_kit.exercises._notebooks import lesson_module, questions
+from exposure_kit.exercises._quiz import data_numbers, in_words, states_numbers
 from exposure_kit.widgets import Prediction
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,6 +33,7 @@ NOTEBOOKS = REPO / "notebooks"
 if str(REPO / "lessons") not in sys.path:
     sys.path.insert(0, str(REPO / "lessons"))
 import build  # noqa: E402
+import sweep_support as sw  # noqa: E402
 
 PREDICTING = [stem for stem in build.STEMS if not stem.startswith("00")]
 
@@ -102,7 +107,7 @@ def lesson_predictions(stem: str) -> dict[str, Prediction]:
     import matplotlib
     matplotlib.use("Agg")
     cells = [source for kind, source in build.cells_for(stem) if kind == "code"]
-    last = max(i for i, source in enumerate(cells) if "Prediction(" in source)
+    last = max(i for i, source in enumerate(cells) if "Prediction.for_lesson(" in source)
     namespace: dict = {}
     for source in cells[:last + 1]:
         exec(compile(source, stem, "exec"), namespace)  # noqa: S102
@@ -259,6 +264,50 @@ def widget_tree_values(state: dict, model_id: str) -> list[str]:
     return values
 
 
+def cell_text(cell) -> str:
+    """A stored cell as a reader of the notebook sees it: its source and its outputs' text
+    (a widget's stored state left out: the predictions' own widgets are checked below)."""
+    parts = [cell.source]
+    for output in cell.get("outputs", []):
+        parts.append(output.get("text", ""))
+        data = output.get("data", {})
+        parts += [data.get("text/plain", ""), data.get("text/html", "")]
+    return "\n".join("".join(p) if isinstance(p, list) else str(p) for p in parts)
+
+
+@pytest.mark.parametrize("stem", PREDICTING)
+def test_a_predictions_cell_holds_no_answer_and_nothing_above_states_it(stem):
+    """The lesson's prediction cell names the question only (the answer lives in the package);
+    no cell above it, source or stored output, in JupyterLab or in the app, states its answer;
+    nor does the cell right under it."""
+    predictions = list(lesson_predictions(stem).values())
+    for app in (False, True):
+        notebook = (nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4) if not app
+                    else build.notebook(stem, app=True))
+        cells = notebook.cells
+        indices = [i for i, c in enumerate(cells)
+                   if c.cell_type == "code" and "Prediction.for_lesson(" in c.source]
+        assert len(indices) == len(predictions) >= 1, f"{stem}: a prediction built in the lesson"
+        for index, prediction in zip(indices, predictions):
+            tells = prediction.tells()
+            assert len(tells) >= 2
+            source = cells[index].source
+            assert "explain=" not in source and "reveal=" not in source and "answer=" not in source
+            assert not sw.answer_shown(tells, source), source
+            above = "\n".join(cell_text(c) for c in cells[:index])
+            if not app:           # the numbers the question is about are on the page above it
+                shown = html.unescape(re.sub(r"<[^>]+>", " ", above))
+                assert not states_numbers(shown, prediction.given), \
+                    f"{stem}: {states_numbers(shown, prediction.given)} not shown above"
+            assert not sw.answer_shown(tells, above), \
+                f"{stem} ({'app' if app else 'lab'}): above the prediction: " \
+                f"{sw.answer_shown(tells, above)}"
+            if index + 1 < len(cells):
+                under = cell_text(cells[index + 1])
+                assert not sw.answer_shown(tells, under), \
+                    f"{stem}: the cell under the prediction shows {sw.answer_shown(tells, under)}"
+
+
 @pytest.mark.parametrize("stem", PREDICTING)
 def test_no_stored_output_shows_a_predictions_answer_under_its_question(stem):
     notebook = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
@@ -266,17 +315,15 @@ def test_no_stored_output_shows_a_predictions_answer_under_its_question(stem):
         "application/vnd.jupyter.widget-state+json", {}).get("state", {})
     predictions = lesson_predictions(stem)
     cells = notebook.cells
-    indices = [i for i, c in enumerate(cells) if c.cell_type == "code" and "Prediction(" in c.source]
+    indices = [i for i, c in enumerate(cells)
+               if c.cell_type == "code" and "Prediction.for_lesson(" in c.source]
     assert len(indices) == len(predictions) >= 1
     assert not any("**Predict first.**" in c.source and c.cell_type == "markdown"
-                   and not any("Prediction(" in d.source for d in cells[i + 1:i + 2])
+                   and not any("Prediction.for_lesson(" in d.source for d in cells[i + 1:i + 2])
                    for i, c in enumerate(cells)), "a 'Predict first' without its widget"
     for index, prediction in zip(indices, predictions.values()):
-        answer_lines = [line.strip() for line in reveal_after_a_wrong_guess(prediction)
-                        .replace("<br>", "\n").splitlines() if ":" in line or "$" in line]
-        answer_lines = [line for line in answer_lines if len(line) > 6 and "<" not in line]
-        cell = cells[index]
-        for output in cell.outputs:
+        tells = prediction.tells()
+        for output in cells[index].outputs:
             data = output.get("data", {})
             assert set(data) <= {"application/vnd.jupyter.widget-view+json", "text/plain",
                                  "text/html"}, data
@@ -285,13 +332,38 @@ def test_no_stored_output_shows_a_predictions_answer_under_its_question(stem):
             shown = " ".join(widget_tree_values(state, model)) if model else ""
             shown += " " + "".join(data.get("text/html", ""))
             assert "You said" not in shown and "The answer" not in shown
-            for line in answer_lines:
-                assert line not in shown, f"{stem}: the widget's stored state shows {line!r}"
-        following = cells[index + 1] if index + 1 < len(cells) else None
-        if following is not None and following.cell_type == "code":
-            text = json.dumps(following.outputs)
-            for line in answer_lines:
-                assert line not in text, f"{stem}: the cell under the prediction shows {line!r}"
+            assert not sw.answer_shown(tells, shown), \
+                f"{stem}: the widget's stored state shows {sw.answer_shown(tells, shown)}"
+
+
+def test_what_a_prediction_holds_back_opens_with_its_answer():
+    # lesson 02's dashboard starts on the guide's book (net $30,000): held back until answered
+    p = lesson_predictions("02_net_formula")["predict_net"]
+    held = p.then(ek.widgets.BookDashboard(ek.sample_book("guide_example_2")))
+    note, content = held.widget.children
+    # a page that does not draw widgets gets the note only, not the dashboard's numbers
+    still = held._repr_mimebundle_()["text/html"]
+    assert "answer it there first" in still and "30,000" not in still
+    assert content.layout.visibility == "hidden" and "answer" in note.children[0].value
+    p.choose("10,000")
+    assert content.layout.visibility == "visible" and note.layout.display == "none"
+    q = lesson_predictions("02_net_formula")["predict_net"]
+    box = q.then(widgets_html("net $30,000")).widget
+    box.children[0].children[1].click()            # "Show it now", without answering
+    assert box.children[1].layout.visibility == "visible" and not q.revealed
+
+
+def widgets_html(text):
+    import ipywidgets
+    return ipywidgets.HTML(text)
+
+
+def test_tells_name_the_answer_and_not_the_question():
+    (p,) = lesson_predictions("01_net_vs_gross").values()
+    tells = p.tells()
+    # the guide's book: 150,000 - 100,000 = 50,000 net long, net / gross 50 / 250 = 20 %
+    assert "$50,000 net long" in tells and "net / gross: 20.0%" in tells
+    assert "$150,000" not in tells and not p.revealed and p.shown.children == ()
 
 
 # ----- the quiz -------------------------------------------------------------------------------------
@@ -326,7 +398,8 @@ def test_every_lesson_has_three_browser_questions_and_the_rest_point_to_jupyterl
     names = {card.question.name for card in q.cards}
     for question in questions(lesson_module(lesson)):
         if question.name not in names:
-            assert f"Question {question.name[1:]}: {question.title}" in all_text(q.widget)
+            assert f"Question {question.name[1:]}: {in_words(question.title)}" in \
+                all_text(q.widget)
     assert "for JupyterLab" in all_text(q.widget) or len(names) == len(q.cards)
     assert q.switch is None and "Show all solutions" not in all_text(q.widget)
 
@@ -345,7 +418,7 @@ def test_quiz_says_what_check_says_and_keeps_the_answer_until_it_is_earned(lesso
             card.input.value = sample if isinstance(question, ChoiceQuestion) else f"{sample}"
             result = card.check()
             assert str(result) == str(question.check(sample))
-            assert mistake.message in html.unescape(card.feedback.value)
+            assert in_words(mistake.message) in html.unescape(card.feedback.value)
         for _ in question.hints:
             card.hint()
         assert f"Hint {len(question.hints)}/{len(question.hints)}" in card.hints.value
@@ -394,3 +467,67 @@ def test_app_lessons_end_with_the_quiz_and_only_the_instructors_copy_has_the_swi
                for c in build.for_instructor(build.notebook(stem, app=True)).cells)
     lab = build.notebook(stem)
     assert not any("quiz(" in c.source for c in lab.cells if c.cell_type == "code")
+
+
+# ----- the quiz for someone who cannot type code --------------------------------------------------
+def visible(widget_html: str) -> str:
+    """An HTML widget's text as the page shows it."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", widget_html))
+
+
+def card_texts(card) -> dict[str, str]:
+    """Everything a card can show: prompt and data, every hint, the worked solution, and the
+    feedback on each recognised slip."""
+    question = card.question
+    for _ in question.hints:
+        card.hint()
+    card.solution()
+    texts = {"prompt": visible(card.widget.children[1].value), "hints": visible(card.hints.value),
+             "worked solution": visible(card.worked.value)}
+    for number, mistake in enumerate(question.mistakes):
+        sample = mistake.sample()
+        card.input.value = sample if isinstance(question, ChoiceQuestion) else f"{sample}"
+        card.check()
+        texts[f"feedback on slip {number + 1}"] = visible(card.feedback.value)
+    return texts
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_quiz_card_shows_its_data_and_no_code(lesson):
+    for card in quiz(lesson).cards:
+        texts = card_texts(card)
+        missing = states_numbers(texts["prompt"], data_numbers(card.question))
+        assert not missing, f"{card.question!r}: the card does not show {missing}"
+        for part, text in texts.items():
+            assert not sw.code_in(text), f"{card.question!r} {part}: {sw.code_in(text)}"
+
+
+def test_lesson10s_quiz_can_be_answered_from_the_cards_alone():
+    from exposure_kit.exercises import lesson10
+    cards = {card.question.name: card for card in quiz("10").cards}
+    rows = pd.read_csv(io.StringIO(lesson10.CSV))
+    for name in ("q1", "q2", "q3", "q5"):
+        prompt = visible(cards[name].widget.children[1].value)
+        for row in rows.itertuples():
+            # every row of the export, with its venue and size (5,000 inverse contracts of $100)
+            assert row.name in prompt and row.venue in prompt
+        assert "5,000" in prompt and "62,000" in prompt and "Load the CSV" not in prompt
+    findings = visible(cards["q5"].widget.children[1].value)
+    for finding in ek.diagnose(lesson10.BOOK):
+        assert finding.message in findings
+
+
+def test_the_app_quiz_says_code_in_words():
+    assert in_words("quantity x `contract_size`") == "quantity x contract size"
+    said = in_words("Give it as a positive number, the way `short_exposure()` reports it.")
+    assert said == "Give it as a positive number (a size, as the short exposure is reported)."
+    assert not sw.code_in(in_words('check `book.by("underlying")`, then `ek.diagnose(book)`'))
+
+
+def test_exercise03_q4_names_the_forgotten_perp():
+    from exposure_kit.exercises import lesson03
+    # spot 3 x 58,000 = 174,000, collateral 0.6 x 58,000 = 34,800: without the perp short,
+    # 208,800 (the right answer takes the 174,000 short away: 34,800)
+    result = lesson03.q4.check(208_800)
+    assert not result.correct and "perp short was left out" in str(result)
+    assert lesson03.q4.check(34_800).correct

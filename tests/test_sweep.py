@@ -7,6 +7,11 @@ JupyterLab, one Voila and one Chromium. A page fails, naming the cell, on typese
 a dashboard's error line, a request to any other host, or a page wider than the window; every
 lesson, in the app and in JupyterLab after Run All, also fails on axe-core's serious or critical
 accessibility violations.
+Every lesson, in JupyterLab after Run All and in the app, fails when a prediction's answer (what
+its reveal states, its explanation, the sentences it names as giving it away) is on the page
+above it or below it within one screen (768 px from its top). Every app page fails on Python in
+its text (backticks, calls, keyword arguments, snake_case names, "In code"), read with every hint
+and worked solution of its quiz opened, and on a quiz card that does not show its data.
 
 Screenshots (one per page, full length), and the dashboards' heights (``dashboard_heights.json``)
 are written under the test's temporary folder; a failure names its page's screenshot.
@@ -24,7 +29,7 @@ import pytest
 import browser_support as bs
 import sweep_support as sw
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(1200)]
 
 LAB_PAGES = [sw.page_name("lab", p) for p in sw.lab_pages()]
 APP_PAGES = [sw.page_name("app", p) for p in sw.app_pages()]
@@ -117,3 +122,26 @@ def test_only_requests_that_leave_the_machine_are_foreign():
     assert not sw.foreign("http://127.0.0.1:8866/voila/static/x.js")
     assert not sw.foreign("ws://localhost:1/api/kernels/k/channels")
     assert not sw.foreign("data:image/png;base64,AAAA")
+
+
+def test_code_in_text_is_caught_and_plain_words_are_not():
+    for code in ("`x`", "uses ek.report here", "the net_exposure() call", "venue='binance'",
+                 "MarginAccount(..., brackets=...)", "In code:\nanswer = 3", "its contract_size"):
+        assert sw.code_in(code), code
+    for words in ("net = long - short", "a 10 % move (BTC -20 %)", "Hint 2/3", "1.5x leverage",
+                  "Binance's rule: maintenance at the liquidation price", "e.g. -1500 or 0.25"):
+        assert not sw.code_in(words), words
+
+
+def test_an_answer_above_a_prediction_or_on_its_screen_is_caught():
+    tells = [{"tells": ["$50,000 net long", "The short cancels only its own size."],
+              "given": ["150,000", "100,000"]}]
+    assert sw.prediction_problems([{"before": "net exposure  :  $50,000 net long", "below": ""}],
+                                  tells)
+    assert "same screen" in sw.prediction_problems(
+        [{"before": "", "below": "the short   cancels only its own size."}], tells)[0]
+    assert not sw.prediction_problems([{"before": "long $150,000, short $100,000",
+                                        "below": "Try it"}], tells)
+    assert "not on the page" in sw.prediction_problems(
+        [{"before": "long $150,000", "below": ""}], tells)[0]
+    assert sw.prediction_problems([], tells)          # a prediction missing from the page

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import html
 import importlib
+import io
+import numbers
+import re
+from typing import Any
 
 import ipywidgets as widgets
 import mistune
@@ -33,7 +37,159 @@ def _markdown_html(text: str) -> str:
 
 
 def _result_html(result: Result) -> str:
-    return result._repr_html_()
+    return Result(result.status, in_words(result.message), result.title)._repr_html_()
+
+
+# ----- the question as a browser shows it: words, not code ------------------------------------
+# Code a JupyterLab learner types, said in words for someone who cannot (the app).
+_SAID_IN_WORDS = [
+    (r"Run `ek\.diagnose\([^`]*\)` on the desk's book and read its findings with the tables "
+     r"above\.", "Read the diagnostics' findings on the desk's book, under its positions."),
+    (r"Run `ek\.diagnose\([^`]*\)`\.", "Read the diagnostics' findings below."),
+    (r"Load the CSV export below into a book\.", "The desk's CSV export is below, as a table."),
+    (r"`ek\.diagnose\([^`]*\)`", "the diagnostics"),
+    (r"`book\.by\(\\?[\"']underlying\\?[\"']\)`", "the table by coin"),
+    (r"`book\.by\(\\?[\"']venue\\?[\"']\)`", "the table by venue"),
+    (r", the way `short_exposure\(\)` reports it", " (a size, as the short exposure is reported)"),
+    (r"`(\w+)_exposure\(\)`", r"the \1 exposure"),
+    (r" \(`inverse=\"face\"`\)", ""),
+    (r"\(`inverse=\"face\"`: ", "("),
+    (r"\(venue=\"binance\", the default\)", "(Binance's rule, the package's default)"),
+]
+_NAMES = {"name": "position", "underlying": "coin", "notional": "notional (USD)",
+          "contract_size": "contract size", "entry_price": "entry price",
+          "option_type": "type", "vol": "volatility", "years": "years to expiry",
+          "forward": "forward price", "wallet_balance": "wallet balance",
+          "maintenance_margin_rate": "maintenance margin rate", "rate": "funding rate per 8 h",
+          "vol_btc": "BTC volatility", "vol_eth": "ETH volatility", "premium": "premium (USD)"}
+
+
+def _word(identifier: str) -> str:
+    """A column or variable name as words: ``contract_size`` -> "contract size",
+    ``book_a`` -> "Book A"."""
+    if identifier in _NAMES:
+        return _NAMES[identifier]
+    parts = identifier.removeprefix("ek.").rstrip("()").split("_")
+    return " ".join(p.upper() if len(p) == 1 else p for p in parts)
+
+
+def in_words(text: str) -> str:
+    """A hint, a message or a prompt with its code said in words (for the app, where nobody
+    types code): known calls by what they give, other backticked names as plain words.
+
+    Examples
+    --------
+    >>> in_words("An inverse contract's `contract_size` is its USD face.")
+    "An inverse contract's contract size is its USD face."
+    >>> in_words('Run `ek.diagnose(book)` and read `book.by("underlying")`.')
+    'Run the diagnostics and read the table by coin.'
+    """
+    for pattern, words in _SAID_IN_WORDS:
+        text = re.sub(pattern, words, text)
+    text = re.sub(r"`([^`]*)`", lambda m: _word(m.group(1)) if re.fullmatch(
+        r"[\w.]+(\(\))?", m.group(1)) else m.group(1), text)
+    return re.sub(r"\b[a-z]+_[a-z_]+\b", lambda m: _word(m.group(0)), text)
+
+
+def _setup_values(question: Question) -> dict[str, Any]:
+    """The question's data, from its setup code (what the notebook's data cell defines)."""
+    if not question.setup:
+        return {}
+    import exposure_kit as ek
+    namespace: dict[str, Any] = {"ek": ek}
+    exec(question.setup, namespace)  # noqa: S102  (the package's own question data)
+    return {k: v for k, v in namespace.items() if not k.startswith("_") and k != "ek"}
+
+
+def data_tables(question: Question) -> list[tuple[str, Any]]:
+    """The question's data as (caption, DataFrame): records, a position, a CSV export, and the
+    loose numbers (volatilities, a rate) in one small table."""
+    import pandas as pd
+
+    tables, loose = [], {}
+    for name, value in _setup_values(question).items():
+        caption = "" if name in ("records", "csv", "position", "option") else _word(name)
+        if isinstance(value, str) and "\n" in value and "," in value:
+            tables.append((caption, pd.read_csv(io.StringIO(value))))
+        elif isinstance(value, list) and value and all(isinstance(r, dict) for r in value):
+            tables.append((caption, pd.DataFrame(value)))
+        elif isinstance(value, dict) and value and all(
+                isinstance(v, (str, numbers.Real)) for v in value.values()):
+            tables.append((caption, pd.DataFrame([value])))
+        elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+            loose[name] = value
+    if loose:
+        tables.append(("", pd.DataFrame([loose])))
+    return tables
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value)
+    if isinstance(value, numbers.Real):
+        return "" if value != value else f"{value:,g}"
+    return str(value)
+
+
+def data_numbers(question: Question) -> list[str]:
+    """The numbers of the question's data a learner needs, as the card writes them (round
+    ones: a 16-digit fraction of a year is stated another way in the prompt)."""
+    found = []
+    for _, table in data_tables(question):
+        for value in table.to_numpy().ravel():
+            if isinstance(value, numbers.Real) and not isinstance(value, bool) and \
+                    value == value and len(f"{value:g}".replace(".", "").replace("-", "").lstrip("0")) <= 6:
+                found.append(_cell(value))
+    return list(dict.fromkeys(found))
+
+
+def _number_forms(text: str) -> str:
+    return text.replace("$", "").replace("\u202f", " ")
+
+
+def states_numbers(text: str, numbers_: list[str]) -> list[str]:
+    """Which of ``numbers_`` the text does not state (a fraction may be given as a percent)."""
+    shown = _number_forms(text)
+    missing = []
+    for number in numbers_:
+        value = float(number.replace(",", ""))
+        forms = {number, f"{value:g}", f"{value * 100:,g} %", f"{value * 100:,g}%"}
+        if not any(re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d])", shown) for f in forms):
+            missing.append(number)
+    return missing
+
+
+def data_html(question: Question) -> str:
+    """The question's data as small tables, when its prompt does not already state every
+    number of it; the diagnostics' findings when the question asks to read them."""
+    parts = []
+    if states_numbers(question.prompt, data_numbers(question)):
+        for caption, table in data_tables(question):
+            table = table.rename(columns=_word)
+            head = "".join(f"<th style='padding:2px 10px;text-align:left'>{html.escape(c)}</th>"
+                           for c in table.columns)
+            rows = "".join("<tr>" + "".join(
+                f"<td style='padding:2px 10px'>{html.escape(_cell(v))}</td>" for v in row)
+                + "</tr>" for row in table.itertuples(index=False))
+            title = f"<div><b>{html.escape(caption)}</b></div>" if caption else ""
+            parts.append(f"{title}<table class='ek-quiz-data'><thead><tr>{head}</tr></thead>"
+                         f"<tbody>{rows}</tbody></table>")
+    if "diagnose(" in question.prompt:
+        from .._diagnostics import diagnose
+        values = _setup_values(question)
+        findings = diagnose(values["book"], equity=values.get("equity"))
+        items = "".join(f"<li>{html.escape(f.message)}</li>" for f in findings)
+        parts.append(f"<div><b>What the diagnostics find on this book:</b></div><ul>{items}</ul>")
+    if not parts:
+        return ""
+    return ("<div class='tex2jax_ignore ek-quiz-given' style='margin:4px 0'>"
+            "<div style='color:#555'>The data:</div>" + "".join(parts) + "</div>")
+
+
+def worked_in_words(question: Question) -> Result:
+    """The worked solution without its code (the code is for JupyterLab)."""
+    text = question.working or "the exercise notebook in JupyterLab shows how to work this out."
+    return Result("solution", in_words(text), title="Worked solution")
 
 
 def _lesson_module(lesson):
@@ -58,7 +214,7 @@ class QuestionCard:
         self._on_status = on_status
         heading = widgets.HTML(f"<h3 style='margin:4px 0'>Question {number}: "
                                f"{html.escape(question.title)}</h3>")
-        prompt = widgets.HTML(_markdown_html(question.prompt))
+        prompt = widgets.HTML(_markdown_html(in_words(question.prompt)) + data_html(question))
         if isinstance(question, ChoiceQuestion):
             self.input = widgets.RadioButtons(
                 options=[(f"{key}) {text}", key) for key, text in question.options.items()],
@@ -115,14 +271,15 @@ class QuestionCard:
         result = self.question.hints_upto(self.hints_shown, again="press Hint again")
         self.hints.value = _result_html(result)
         record_quiz(self.question, "hint", self.hints_shown)
+        result = Result(result.status, in_words(result.message), result.title)
         return result
 
     def solution(self, shown: bool = True, record: bool = True) -> None:
         if not shown:
             self.worked.value = ""
             return
-        result = self.question.solution()
-        self.worked.value = _result_html(result)
+        self.question.solution()                      # counted as a solution seen
+        self.worked.value = _result_html(worked_in_words(self.question))
         if record:      # the instructor's "Show all solutions" is not a learner's view
             record_quiz(self.question, "solution")
 
@@ -161,7 +318,8 @@ class Quiz:
             else:
                 parts.append(widgets.HTML(
                     f"<div class='tex2jax_ignore' style='margin:8px 0;color:#555'><b>Question "
-                    f"{number}: {html.escape(question.title)}</b>: you write code for this one, "
+                    f"{number}: {html.escape(in_words(question.title))}</b>: you write code for "
+                    f"this one, "
                     f"so it is for JupyterLab (exercises/{module.STEM}.ipynb).</div>"))
         self._bottom = widgets.HTML("")   # the same progress line under the last question
         top: list[widgets.Widget] = [self.progress]

@@ -109,7 +109,10 @@ q4 = NumberQuestion(
     unit="usd", price=PRICE,
     mistakes=[Mistake(0.0, "the coin collateral was forgotten: BTC held as margin is long "
                            "exposure, so the book is not flat."),
-              Mistake(-_COLL_USD, "the collateral was counted as a short; coin you hold is long.")])
+              Mistake(-_COLL_USD, "the collateral was counted as a short; coin you hold is long."),
+              Mistake(_SPOT_USD + _COLL_USD, "the perp short was left out: it is part of the "
+                                             "account, so take it away from the spot and the "
+                                             "collateral.")])
 
 
 def _btc_net(book):

@@ -36,7 +36,7 @@ class CrossHedgeDashboard(Dashboard):
     title = "An imperfect hedge: BTC long against ETH short"
     hint = ("the curve's bottom is the minimum-variance hedge (least risk); the beta-neutral "
             "hedge is flat to BTC's moves but carries more of ETH's own. Drop the correlation "
-            "to 0.3: the two part and the risk left grows.")
+            "to 0.3: the two prices part ways and the risk left grows.")
     alt = ("Curve of the one-year dollar risk left on the BTC long against the hedge ratio "
            "(dollars of ETH short per dollar of BTC long), with the book's ratio as a dot, the "
            "minimum-variance ratio at the curve's bottom and the beta-neutral ratio as "

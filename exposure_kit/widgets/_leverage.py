@@ -218,7 +218,7 @@ class LeverageDashboard(Dashboard):
         else:
             nearest = min((m for m in moves.values() if m is not None), key=abs, default=None)
             headline = (f"{s.gross_leverage:.2f}x gross, {s.net_leverage:.2f}x net"
-                        + (f"; liquidated by a {abs(nearest):.1%} move" if nearest else ""))
+                        + (f"; liquidated by a move of {abs(nearest):.1%}" if nearest else ""))
         return readout_table([
             ("Net exposure", fmt.describe_net(s.net)), ("Gross exposure", fmt.usd(s.gross)),
             ("Gross leverage (gross / equity)", f"{s.gross_leverage:.2f}x"),

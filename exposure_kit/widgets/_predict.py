@@ -11,6 +11,7 @@ import html
 import io
 import math
 import numbers
+import re
 from typing import Any, Callable, Mapping, Sequence
 
 import ipywidgets as widgets
@@ -19,7 +20,7 @@ from matplotlib.figure import Figure
 
 from ..exercises._recording import record_prediction, restore_prediction
 
-__all__ = ["Prediction", "parse_number"]
+__all__ = ["Prediction", "HeldBack", "parse_number"]
 
 
 def parse_number(text: str) -> float | None:
@@ -81,6 +82,10 @@ class Prediction:
         Formats a number for the comparison (default: thousands separators).
     close : float
         For a number: a guess within this fraction of the answer counts as right.
+    gives_away : sequence of str, optional
+        Sentences that answer the question, which the lesson must not show before the learner
+        has answered (the lessons' tests look for them, with the revealed lines and the
+        explanation: see :meth:`tells`).
 
     Examples
     --------
@@ -96,7 +101,8 @@ class Prediction:
     def __init__(self, prompt: str, options: Mapping[str, str] | Sequence[str] | None = None, *,
                  answer: Any, reveal: Callable[[], Any],
                  explain: str | Callable[[Any], str] = "",
-                 describe: Callable[[float], str] | None = None, close: float = 0.1) -> None:
+                 describe: Callable[[float], str] | None = None, close: float = 0.1,
+                 gives_away: Sequence[str] = ()) -> None:
         if options is not None and not isinstance(options, Mapping):
             options = {label: label for label in options}
         self.options = dict(options) if options is not None else None
@@ -108,6 +114,10 @@ class Prediction:
         self._reveal, self._explain = reveal, explain
         self._describe = describe or (lambda v: f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}")
         self.close = close
+        self.gives_away = tuple(gives_away)
+        self.lesson, self.name = "", ""
+        self.given: list[str] = []           # the numbers the question is about (see tells)
+        self._held: list[Callable[[], None]] = []
         self.guess: Any = None
         self.revealed = False
         self.prompt = widgets.HTML(f"<b>Your prediction.</b> {html.escape(prompt)}")
@@ -133,6 +143,66 @@ class Prediction:
                                   margin="6px 0"))
         self.widget.add_class("ek-prediction")
         restore_prediction(self)      # self-study in JupyterLab: the guess made before a restart
+
+    @classmethod
+    def for_lesson(cls, lesson: str | int, name: str, **data: Any) -> "Prediction":
+        """A lesson's own prediction: its question, choices, answer and explanation live in the
+        package (``exposure_kit.widgets._lesson_predictions``), so the lesson's code cell shows
+        none of them; ``data`` are the lesson's objects the question is about.
+
+        Examples
+        --------
+        >>> import exposure_kit as ek
+        >>> p = Prediction.for_lesson("01", "hedged", book=ek.sample_book("guide_example_1"))
+        >>> p.prompt.value
+        '<b>Your prediction.</b> Is this book hedged?'
+        """
+        from ._lesson_predictions import lesson_prediction
+        return lesson_prediction(lesson, name, **data)
+
+    def then(self, *items: Any) -> "HeldBack":
+        """Hold back something further down the lesson that states this prediction's answer
+        (a dashboard that starts on the question's book): it shows once the learner has
+        answered, pressed *Just show me*, or pressed its own *Show it now*.
+
+        Parameters
+        ----------
+        *items : widget or dashboard
+            What to hold back (a dashboard's ``widget`` is used).
+
+        Returns
+        -------
+        HeldBack
+            Its ``widget``: a note with its button, then the items, hidden until the answer
+            is out.
+
+        Examples
+        --------
+        >>> p = Prediction("Long or short?", ["long", "short"], answer="long", reveal=lambda: "")
+        >>> note, content = p.then(widgets.HTML("net: $50,000 net long")).widget.children
+        >>> content.layout.visibility
+        'hidden'
+        >>> p.choose("short")
+        >>> content.layout.visibility, note.layout.display
+        ('visible', 'none')
+        """
+        # hidden, its room kept: what follows stays where it would be (off the question's
+        # screen when the lesson placed it there)
+        content = widgets.VBox([getattr(item, "widget", item) for item in items],
+                               layout=widgets.Layout(
+                                   visibility="visible" if self.revealed else "hidden"))
+        show = widgets.Button(description="Show it now", layout=widgets.Layout(width="auto"))
+        note = widgets.HBox(
+            [widgets.HTML(f"<i>{HeldBack.NOTE}, or</i>"), show],
+            layout=widgets.Layout(display="none" if self.revealed else "", align_items="center"))
+        note.add_class("ek-held-back")
+
+        def open_(_=None) -> None:
+            content.layout.visibility, note.layout.display = "visible", "none"
+
+        show.on_click(open_)
+        self._held.append(open_)
+        return HeldBack(widgets.VBox([note, content]))
 
     # ----- what the learner does ------------------------------------------------------------------
     def choose(self, value: Any) -> None:
@@ -210,6 +280,8 @@ class Prediction:
             items = items if isinstance(items, (list, tuple)) else [items]
             self.shown.children = [_as_widget(self._plain(i)) for i in items if i is not None]
             self.revealed = True
+            for open_ in self._held:
+                open_()
 
     @staticmethod
     def _plain(item: Any) -> Any:
@@ -229,6 +301,35 @@ class Prediction:
                   if isinstance(getattr(child, "value", ""), str)]
         return "\n".join(parts)
 
+    def tells(self) -> list[str]:
+        """What gives this prediction's answer away, as text a page must not show before the
+        learner acts: the revealed lines (their values), the explanation's sentences and
+        :attr:`gives_away`. Computed without revealing anything."""
+        import matplotlib.pyplot as plt
+
+        items = self._reveal()
+        items = items if isinstance(items, (list, tuple)) else [items]
+        found: list[str] = list(self.gives_away)
+        if self.options is None:
+            found.append(self._answer_text())
+        for item in items:
+            if isinstance(item, (str, numbers.Real)):      # tables and charts are the data
+                for line in str(item).splitlines():
+                    value = line.split(":", 1)[-1].strip()
+                    # a number with its meaning ("$25,000 net long"), or a signed percent;
+                    # not a table's header, nor "flat ($0 net)", which could be any book
+                    if len(value) > 6 and re.search(r"\d", value) and value != "flat ($0 net)" \
+                            and re.search(r"[a-z]{3,}|[+-]\d+(\.\d+)?%", value):
+                        found.append(value)
+            elif hasattr(item, "savefig"):
+                plt.close(item)
+        why = self._explain(None) if callable(self._explain) else self._explain
+        found += [s.strip() for s in re.split(r"(?<=[.:;])\s+", why) if len(s.strip()) > 25]
+        # the choices are on the page with the question: a phrase of theirs tells nothing
+        labels = " | ".join(self.options.values()).lower() if self.options else ""
+        return list(dict.fromkeys(" ".join(t.split()) for t in found
+                                  if t.strip() and " ".join(t.split()).lower() not in labels))
+
     def still_picture(self) -> str:
         """HTML for a page that will not draw the widget (JupyterLab on a notebook it has not
         signed, before the cell is run): the question and its choices, instead of the widget's
@@ -243,6 +344,28 @@ class Prediction:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/html"] = self.still_picture()
         bundle["text/plain"] = "Your prediction (run the cell to answer)"
+        return bundle
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+        display(self._repr_mimebundle_(), raw=True)
+
+
+class HeldBack:
+    """What a prediction holds back (see :meth:`Prediction.then`): shown as its ``widget``; a
+    page that will not draw widgets shows the note alone, never what is held back."""
+
+    NOTE = "This part shows the answer to the prediction above: answer it there first"
+
+    def __init__(self, widget: widgets.VBox) -> None:
+        self.widget = widget
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = (f"<div class='ek-still ek-held-back tex2jax_ignore' "
+                               f"style='margin:6px 0'><i>{self.NOTE} (run the cells to use "
+                               f"it).</i></div>")
+        bundle["text/plain"] = "Held back until the prediction above is answered"
         return bundle
 
     def _ipython_display_(self) -> None:

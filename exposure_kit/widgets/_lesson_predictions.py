@@ -1,0 +1,435 @@
+"""The lessons' "Predict first" questions: each question, its choices, its answer and what shows
+the answer, kept here beside the package's other questions (as the exercises keep theirs), so that
+a lesson's code cell says only ``widgets.Prediction.for_lesson("03", "short", holding=holding)``
+and nothing a learner reads in JupyterLab above the widget gives the answer away.
+
+Each entry takes the lesson's own objects (its book, its prices) and computes the answer from
+them with the package. ``gives_away`` lists sentences the lesson must not show before the
+learner has answered (beyond the revealed lines and the explanation, which are checked anyway).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .. import _format as fmt
+from ._predict import Prediction
+
+__all__ = ["lesson_prediction", "LESSON_PREDICTIONS"]
+
+LESSON_PREDICTIONS: dict[tuple[str, str], Callable[..., Prediction]] = {}
+
+
+def _entry(lesson: str, name: str):
+    def register(factory: Callable[..., Prediction]) -> Callable[..., Prediction]:
+        LESSON_PREDICTIONS[(lesson, name)] = factory
+        return factory
+    return register
+
+
+def lesson_prediction(lesson: str | int, name: str, **data: Any) -> Prediction:
+    """The prediction ``name`` of lesson ``lesson``, built on the lesson's objects ``data``.
+
+    Parameters
+    ----------
+    lesson : str or int
+        ``"03"`` or ``3``.
+    name : str
+        The prediction's name within the lesson (``"short"``, ``"flat"``, ...).
+    **data
+        The lesson's objects the question is about (its book, its prices, ...).
+
+    Returns
+    -------
+    Prediction
+
+    Examples
+    --------
+    >>> import exposure_kit as ek
+    >>> p = lesson_prediction("01", "hedged", book=ek.sample_book("guide_example_1"))
+    >>> p.result.value, p.answer
+    ('', 'long')
+    """
+    key = (f"{int(lesson):02d}", name)
+    if key not in LESSON_PREDICTIONS:
+        known = ", ".join(f"{k[0]}/{k[1]}" for k in sorted(LESSON_PREDICTIONS))
+        raise ValueError(f"no prediction {key[1]!r} in lesson {key[0]} (known: {known})")
+    prediction = LESSON_PREDICTIONS[key](**data)
+    prediction.lesson, prediction.name = key
+    prediction.given = given_numbers(data)
+    return prediction
+
+
+_GIVEN_FIELDS = ("notional", "quantity", "price", "contract_size", "strike")
+
+
+def given_numbers(data: dict[str, Any]) -> list[str]:
+    """The numbers a question is about, as ``f"{v:,g}"``: each field of each position of the
+    small books (and margin accounts) it is given; the page must show them before it asks.
+    A book of more than ten positions is read through its summary, not line by line."""
+    from .._book import Book
+
+    found = []
+    for value in data.values():
+        book = getattr(value, "book", value)
+        if not isinstance(book, Book) or len(book) > 10:
+            continue
+        for position in book.positions:
+            for field in _GIVEN_FIELDS:
+                number = getattr(position, field, None)
+                if field == "contract_size" and not position.inverse:
+                    continue
+                if number is not None and len(f"{number:g}".replace(".", "")) <= 6:
+                    found.append(f"{number:,g}")
+    return list(dict.fromkeys(found))
+
+
+def _lean(net: float, flat: str = "flat") -> str:
+    return flat if abs(net) < 0.5 else ("long" if net > 0 else "short")
+
+
+# ----- 01 net versus gross ---------------------------------------------------------------------
+@_entry("01", "hedged")
+def _hedged(book) -> Prediction:
+    summary = book.summary()
+
+    def totals() -> str:
+        return (f"long exposure : {fmt.usd(book.long_exposure())}\n"
+                f"short exposure: {fmt.usd(book.short_exposure())}\n"
+                f"net exposure  : {fmt.describe_net(book.net_exposure())}\n"
+                f"gross exposure: {fmt.usd(book.gross_exposure())}\n"
+                f"net / gross   : {fmt.percent(summary.net_to_gross)}\n"
+                f"bias          : {summary.bias}")
+
+    return Prediction(
+        "Is this book hedged?",
+        {"hedged": "hedged: the short cancels the long",
+         "long": "not hedged: it still leans long",
+         "short": "not hedged: it leans short"},
+        answer={"neutral": "hedged"}.get(summary.bias, summary.bias), reveal=totals,
+        explain="Having a short does not make a book flat: the short cancels only as much of "
+                "the long as its own size, and the rest stays a bet on direction. The gross is "
+                "much larger than the net: the book is big, and only part of it is that bet.",
+        gives_away=("leans long", f"net / gross: {fmt.percent(summary.net_to_gross)}"))
+
+
+# ----- 02 the formula --------------------------------------------------------------------------
+@_entry("02", "net")
+def _net(book) -> Prediction:
+    from .. import plots
+
+    long, short = book.long_exposure(), book.short_exposure()
+
+    def the_formula() -> list:
+        text = (f"long  = {fmt.usd(long)}\n"
+                f"short = {fmt.usd(short)} (the two shorts added together)\n"
+                f"net   = {fmt.usd(long - short)} -> {fmt.describe_net(book.net_exposure())}\n"
+                f"gross = {fmt.usd(book.gross_exposure())}")
+        return [text, plots.waterfall(book).figure]
+
+    return Prediction(
+        "The net exposure in USD?", answer=book.net_exposure(), describe=fmt.usd, close=0.05,
+        reveal=the_formula,
+        explain="After both shorts are counted, the book still behaves like a long position of "
+                "that size. The most common slip is to add a short instead of subtracting it. "
+                "The waterfall shows the same sum: longs step up, shorts step down, the last "
+                "bar is the net.")
+
+
+# ----- 03 hedging spot with perps --------------------------------------------------------------
+@_entry("03", "short")
+def _which_short(holding, ratios=(0.5, 1.0, 1.3)) -> Prediction:
+    from .._hedging import hedge_ratio, hedge_status, with_hedge
+
+    held = holding.net_exposure()
+
+    def three_hedges() -> str:
+        lines = []
+        for ratio in ratios:
+            hedged = with_hedge(holding, "BTC", ratio)
+            status = hedge_status(hedge_ratio(hedged, "BTC"))
+            lines.append(f"{ratio:>4.0%} hedge: short {fmt.usd(ratio * held)}, "
+                         f"{fmt.describe_net(hedged.net_exposure())}  ({status})")
+        return "\n".join(lines)
+
+    short_one = next(r for r in ratios if with_hedge(holding, "BTC", r).net_exposure() < 0)
+    return Prediction(
+        "Which hedge leaves the book net short?", {r: f"{r:.0%}" for r in ratios},
+        answer=short_one, reveal=three_hedges,
+        explain="Below 100 % the short is smaller than the holding: under-hedged, part of the "
+                "holding is still exposed and the book stays net long. At 100 % the short is "
+                "exactly as big as the holding and the book is flat. Above 100 % the short is "
+                "bigger than the holding: over-hedged, the extra short is a new bet that the "
+                "price falls.",
+        gives_away=("exactly as big", "turns short", "over-hedged"))
+
+
+@_entry("03", "flat")
+def _margin_flat(with_margin) -> Prediction:
+    from .._hedging import hedge_notional, hedge_ratio, hedge_status
+
+    def margin_account() -> list:
+        table = with_margin.to_frame()[["name", "kind", "side"]].assign(
+            exposure=with_margin.exposures().map(fmt.usd).to_numpy())
+        return [table,
+                f"net: {fmt.describe_net(with_margin.net_exposure())}\n"
+                f"status: {hedge_status(hedge_ratio(with_margin, 'BTC'))}\n"
+                f"extra short needed: {fmt.usd(-hedge_notional(with_margin, 'BTC'))}"]
+
+    return Prediction(
+        "The short matches the 2 BTC exactly. Is this account flat?",
+        {"neutral": "flat", "under-hedged": "net long", "over-hedged": "net short"},
+        answer=hedge_status(hedge_ratio(with_margin, "BTC")), reveal=margin_account,
+        explain="Coin held as margin rises and falls with its price exactly like coin held on "
+                "purpose, so it is long exposure: a long nobody chose. Traders who size the "
+                "hedge on their holding alone leave it out. The last line is the extra short "
+                "that brings the whole account, margin included, back to flat.",
+        gives_away=("extra short that brings", "back to flat", "long again",
+                    "collateral is long exposure"))
+
+
+# ----- 04 imperfect hedges ---------------------------------------------------------------------
+@_entry("04", "risk")
+def _risk_left(book, long_vol, short_vol, correlations=(0.8, 0.3)) -> Prediction:
+    from .._hedging import residual_risk_usd
+
+    long, short = book.long_exposure(), book.short_exposure()
+
+    def risk_left(rho: float) -> float:
+        return residual_risk_usd(long, long_vol, short_vol, rho, hedge_ratio=short / long)
+
+    def two_correlations() -> str:
+        lines = [f"correlation {rho}: notional net {fmt.usd(book.net_exposure())}, "
+                 f"one-year risk left {fmt.usd(risk_left(rho))}" for rho in correlations]
+        alone = residual_risk_usd(long, long_vol, short_vol, 0.0, 0.0)
+        return "\n".join(lines + [f"risk of the BTC long alone: {fmt.usd(alone)}"])
+
+    high, low = correlations
+    return Prediction(
+        f"Correlation {high} -> {low}: what changes?",
+        {"up": "the net stays the same; the risk left goes up",
+         "down": "the net stays the same; the risk left goes down",
+         "net": "the net changes with the correlation"},
+        answer="up" if risk_left(low) > risk_left(high) else "down", reveal=two_correlations,
+        explain="The notional net does not see correlation at all. The risk left grows as the "
+                "link between the assets weakens; at low correlation the 'hedge' adds risk "
+                "instead of removing it.",
+        gives_away=("risk left grows", "risk left goes up"))
+
+
+@_entry("04", "band")
+def _beta_band(prices, window=90) -> Prediction:
+    from .. import plots
+    from .._estimates import hedge_estimates, rolling_hedge_estimates
+
+    rolling = rolling_hedge_estimates(prices, "ETH", "BTC", window=window)
+    whole = hedge_estimates(prices, "ETH", "BTC").beta.value
+    outside = (rolling["beta"] - whole).abs() > 2 * rolling["beta_se"]
+    crash = outside[outside].index.to_series().between("2022-05-01", "2022-09-30")
+
+    def beta_over_time() -> list:
+        ax = plots.rolling_beta_chart(rolling, full_window=whole)
+        return [ax.figure,
+                f"{window}-day beta ranged from {rolling['beta'].min():.2f} to "
+                f"{rolling['beta'].max():.2f}; a typical standard error was "
+                f"{rolling['beta_se'].median():.2f}\n"
+                f"beta over the whole four years: {whole:.2f}\n"
+                f"windows outside two standard errors: {outside.sum():,} of {len(outside):,} "
+                f"({outside.mean():.1%}; luck alone: about 5%)\n"
+                f"of those, ending May to September 2022 (the crash): {crash.sum():,}"]
+
+    return Prediction(
+        f"How often is the {window}-day beta outside its band?",
+        {"inside": "about as often as luck alone would put it there (about 5 in 100)",
+         "wanders": "far more often than luck alone (several times 5 in 100)"},
+        answer="wanders" if outside.mean() > 2 * 0.05 else "inside", reveal=beta_over_time,
+        explain="Over the four years the share outside is close to what luck gives (and windows "
+                "one day apart share 89 of their 90 days, so that share swings widely by luck "
+                "alone): most of the time the 90-day beta differs from the long-run one by no "
+                "more than its own noise. The windows outside are not spread evenly, though: "
+                "nearly all end in the months of the crash, when the relation between the two "
+                "coins changed, which is when a hedge matters most. A ratio estimated in calm "
+                "months is a guess about a crash.")
+
+
+# ----- 05 leverage and margin ------------------------------------------------------------------
+@_entry("05", "move")
+def _liquidating_move(account, equity) -> Prediction:
+    tight = account.book
+    moves = {coin: account.liquidating_move(coin) for coin in ("BTC", "ETH")}
+
+    def liquidating_moves() -> str:
+        s = tight.summary(equity=equity)
+        return (f"net  : {fmt.describe_net(s.net)}\n"
+                f"gross leverage: {s.gross_leverage:.1f}x, net leverage: {s.net_leverage:.2f}x\n"
+                f"maintenance margin: {fmt.usd(account.maintenance_margin())}\n"
+                + "\n".join(f"{coin} move that liquidates alone: {move:+.1%}"
+                            for coin, move in moves.items()))
+
+    smallest = min(abs(move) for move in moves.values())
+    return Prediction(
+        "How large a move of one coin alone liquidates the account?",
+        {"less": "less than 10 %", "more": "more than 10 %"},
+        answer="less" if smallest < 0.10 else "more", reveal=liquidating_moves,
+        explain="The net says the book barely cares about direction, yet a move that crypto "
+                "sees often enough, in one leg only, ends the account. Leverage works on the "
+                "gross.")
+
+
+# ----- 06 drift after price moves --------------------------------------------------------------
+@_entry("06", "lean")
+def _lean_after(pair, moves) -> Prediction:
+    moved = pair.shock(moves)
+    return Prediction(
+        "After the move, the book is...",
+        {"long": "net long", "flat": "still flat", "short": "net short"},
+        answer=_lean(moved.net_exposure()),
+        reveal=lambda: f"after the move: {fmt.describe_net(moved.net_exposure())}",
+        explain="The BTC held lost value while the ETH short grew: each leg moved with its own "
+                "price, so the hedge sized at entry no longer matches.")
+
+
+@_entry("06", "reading")
+def _two_readings(linear_hedge, inverse_hedge, moves) -> Prediction:
+    after = inverse_hedge.shock(moves)
+    face, kept = after.net_exposure(inverse="face"), after.net_exposure(inverse="coin_pnl")
+
+    def three_readings() -> str:
+        return (f"linear short       : "
+                f"{fmt.describe_net(linear_hedge.shock(moves).net_exposure())}\n"
+                f"inverse, face view : {fmt.describe_net(face)}\n"
+                f"inverse, coin kept : {fmt.describe_net(kept)}")
+
+    readings = ("short" if face < -0.5 else "flat", "flat" if abs(kept) < 0.5 else "moved")
+    return Prediction(
+        "The inverse-hedged book after the fall is...",
+        {("flat", "flat"): "flat, whichever the reading",
+         ("short", "flat"): "net short at face, flat if the coin profit is kept",
+         ("short", "moved"): "net short, whichever the reading"},
+        answer=readings, reveal=three_readings,
+        explain="Counted at its face, the short did not shrink with the price, so the book went "
+                "net short. An account that keeps the short's BTC profit is still flat: the "
+                "coins it earned are exactly the extra long.",
+        gives_away=("itself long BTC", "never changes", "too big for a holding",
+                    "coin kept: flat"))
+
+
+# ----- 07 stress -------------------------------------------------------------------------------
+@_entry("07", "loss")
+def _btc_alone(book, moves) -> Prediction:
+    from .._scenarios import shock_pnl
+
+    pnl = shock_pnl(book, moves)
+    said = ", ".join(f"{coin} {move:+.0%}" for coin, move in moves.items())
+    return Prediction(
+        f"{said}, the other coins unchanged: the P&L in USD?", answer=pnl, describe=fmt.usd,
+        close=0.25, reveal=lambda: f"{said}, the other coins unchanged: {fmt.usd(pnl)}",
+        explain="A small net protects only against every coin moving by the same percentage, and "
+                "not even a market-wide fall does that (lesson 04: ETH's beta to BTC is above 1). "
+                "Here only BTC moves: "
+                "the BTC perp long loses a fifth of its size, the BTC quarterly short wins back "
+                "a fifth of its much smaller size, and the ETH short that was meant to offset "
+                "the rest does not move at all.")
+
+
+# ----- 08 options and delta --------------------------------------------------------------------
+@_entry("08", "delta")
+def _flat_by_delta(book) -> Prediction:
+    from .._hedging import hedge_notional
+
+    option = next(p for p in book.positions if p.kind == "option")
+    delta_net = book.net_exposure(measure="delta")
+    hedge = hedge_notional(book, measure="delta")
+
+    def by_delta() -> str:
+        from .._instruments import black76_delta
+        delta = black76_delta(option.price, option.strike, option.years, option.volatility,
+                              option_type=option.option_type)
+        action = "buy back" if hedge > 0 else "sell more"
+        return (f"call delta: {delta:.3f}\n"
+                f"net by notional: {fmt.describe_net(book.net_exposure(measure='notional'))}\n"
+                f"net by delta   : {fmt.describe_net(delta_net)}\n"
+                f"to be flat by delta: {action} {fmt.usd(abs(hedge))} of the perp")
+
+    return Prediction(
+        "Is the book flat by delta?",
+        {"flat": "flat by delta too", "long": "net long by delta",
+         "short": "net short by delta"},
+        answer=_lean(delta_net), reveal=by_delta,
+        explain="The calls are far from their strike, so they barely move with BTC, while the "
+                "perp moves fully. Hedged by notional, the book is a large bet on a fall. The "
+                "fix is to resize the perp to the calls' delta, not to their notional: the last "
+                "line is the trade that does it.",
+        gives_away=("buy back", "buying back", "sell more"))
+
+
+# ----- 09 relative value and funding -----------------------------------------------------------
+@_entry("09", "flat")
+def _carry_after_fall(linear, inverse, moves) -> Prediction:
+    moved = inverse.shock(moves)
+    face, kept = moved.net_exposure(inverse="face"), moved.net_exposure(inverse="coin_pnl")
+    move = next(iter(moves.values()))
+
+    def after_the_fall() -> str:
+        return (f" linear perp after {move:+.0%}: "
+                f"{fmt.describe_net(linear.shock(moves).net_exposure())}\n"
+                f"inverse perp after {move:+.0%}, coin profit kept: {fmt.describe_net(kept)}\n"
+                f"inverse perp after {move:+.0%}, swept to dollars: {fmt.describe_net(face)}")
+
+    readings = ("flat" if abs(kept) < 0.5 else "moved", "short" if face < -0.5 else "flat")
+    return Prediction(
+        f"With the inverse perp, after BTC falls {abs(move):.0%} the trade is...",
+        {("flat", "flat"): "still flat, whichever the reading",
+         ("flat", "short"): "flat if the coin profit is kept, net short if it is swept to dollars",
+         ("moved", "short"): "net short, whichever the reading"},
+        answer=readings, reveal=after_the_fall,
+        explain="The answer depends on the reading of lesson 06. An account that keeps the "
+                "inverse short's profit in BTC, the usual way on a coin-margined venue, is still "
+                "flat: the coins it earned replace the value the spot lost, and the carry goes "
+                "on earning funding. An account that sweeps that profit into dollars holds the "
+                "face-view book: its short did not shrink with the price, so the trade is now a "
+                "bet that BTC falls until it is resized.")
+
+
+# ----- 10 your own book ------------------------------------------------------------------------
+@_entry("10", "venue")
+def _biggest_venue(book) -> Prediction:
+    venues = book.by("venue")
+    return Prediction(
+        "Which venue holds the most gross exposure?", list(venues.index),
+        answer=venues["gross"].idxmax(),
+        reveal=lambda: venues.sort_values("gross", ascending=False).map(fmt.usd).to_string(),
+        explain="Gross adds every position on a venue at its size, long or short: it says how "
+                "much of the book lives there. It is not what a failure there would cost; the "
+                "next section works that out.")
+
+
+@_entry("10", "month")
+def _month(month, band=0.05) -> Prediction:
+    from .. import plots
+
+    def the_month() -> list:
+        ax = plots.exposure_history_chart(month,
+                                          title="The desk over a month (options at delta)")
+        return [ax.figure,
+                f"largest net long : {fmt.usd(month['net'].max())} on "
+                f"{month['net'].idxmax():%Y-%m-%d}\n"
+                f"largest net short: {fmt.usd(month['net'].min())} on "
+                f"{month['net'].idxmin():%Y-%m-%d}\n"
+                f"net / gross from {month['net_to_gross'].min():+.1%} to "
+                f"{month['net_to_gross'].max():+.1%} (neutral band: {band:.0%})\n"
+                f"net leverage from {month['net_leverage'].min():+.2f}x to "
+                f"{month['net_leverage'].max():+.2f}x\n"
+                f"gross leverage from {month['gross_leverage'].min():.2f}x to "
+                f"{month['gross_leverage'].max():.2f}x"]
+
+    near = bool((month["net_to_gross"].abs() <= band).all())
+    return Prediction(
+        f"Does the net stay within {band:.0%} of the gross every day?",
+        {"near": "yes: the net stays near zero", "swings": "no: the net swings away from zero"},
+        answer="near" if near else "swings", reveal=the_month,
+        explain=("Long and short stay large, and the net between them stays inside the neutral "
+                 "band." if near else
+                 "Long and short stay large, and the net between them swings from one side to "
+                 "the other as prices move and the desk trades: on its worst day it is outside "
+                 "the neutral band, and short."))
