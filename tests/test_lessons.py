@@ -182,3 +182,12 @@ def test_every_dashboard_is_stored_with_a_picture(path):
 def test_lessons_use_only_the_public_api():
     for path in LESSONS:
         assert not re.search(r"(from|import)\s+exposure_kit\S*\._", text(path, "code")), path.name
+
+
+def test_every_numbered_lesson_has_checked_numbers():
+    """A lesson whose printed figures no cell checks can drift silently (lesson 03 lost its
+    checked cell in a merge once): each lesson from 01 on keeps at least one."""
+    import build
+    for path in build.SOURCES:
+        if not path.name.startswith("00"):
+            assert "# NBVAL_CHECK_OUTPUT" in path.read_text(), path.name
