@@ -16,6 +16,7 @@ import pytest
 
 import exposure_kit as ek
 from exposure_kit.exercises import lesson03, lesson04, lesson05, lesson08
+from exposure_kit.widgets._lesson_predictions import stays_near_zero, windows_outside
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
@@ -55,7 +56,7 @@ def answered(prediction) -> str:
 # ----- lesson 10 ------------------------------------------------------------------------------------
 def test_lesson10_month_key_follows_its_rule_and_its_explanation():
     ns = lesson_namespace("10_your_own_book", "predict_month")
-    rule, month, p = ns["stays_near_zero"], ns["month"], ns["predict_month"]
+    rule, month, p = stays_near_zero, ns["month"], ns["predict_month"]
     # a desk whose net stays within 1 % of its gross every day passes the rule ...
     steady = pd.DataFrame({"net": [10_000.0, -20_000.0, 5_000.0],
                            "gross": [2_000_000.0, 2_000_000.0, 1_900_000.0]})
@@ -109,7 +110,6 @@ def test_lesson04_band_is_compared_with_the_chance_rate():
 def test_lesson04_rule_keys_a_constant_beta_history_inside(seed):
     """Four years of prices with a constant correlation: the old rule (any window outside) keyed
     most of them 'wanders'; the share outside stays near the 5 % of chance."""
-    windows_outside = lesson_namespace("04_imperfect_hedges", "predict_band")["windows_outside"]
     paths = ek.price_paths({"BTC": 60_000, "ETH": 3_000}, {"BTC": 0.6, "ETH": 0.8},
                            correlation=0.8, steps=1_460, seed=seed)
     rolling = ek.rolling_hedge_estimates(paths, "ETH", "BTC", window=90)

@@ -217,6 +217,17 @@ def _risk_left(book, long_vol, short_vol, correlations=(0.8, 0.3)) -> Prediction
         gives_away=("risk left grows", "risk left goes up"))
 
 
+def windows_outside(rolling, whole: float):
+    """Per rolling window: is its beta more than two standard errors from the whole history's?
+    About 5 % of windows are, by luck alone, when the relation never changes."""
+    return (rolling["beta"] - whole).abs() > 2 * rolling["beta_se"]
+
+
+def stays_near_zero(history, band: float = 0.05) -> bool:
+    """Whether the net stays within ``band`` of the gross on every day of ``history``."""
+    return bool((history["net_to_gross"].abs() <= band).all())
+
+
 @_entry("04", "band")
 def _beta_band(prices, window=90) -> Prediction:
     from .. import plots
@@ -224,7 +235,7 @@ def _beta_band(prices, window=90) -> Prediction:
 
     rolling = rolling_hedge_estimates(prices, "ETH", "BTC", window=window)
     whole = hedge_estimates(prices, "ETH", "BTC").beta.value
-    outside = (rolling["beta"] - whole).abs() > 2 * rolling["beta_se"]
+    outside = windows_outside(rolling, whole)
     crash = outside[outside].index.to_series().between("2022-05-01", "2022-09-30")
 
     def beta_over_time() -> list:
@@ -423,7 +434,7 @@ def _month(month, band=0.05) -> Prediction:
                 f"gross leverage from {month['gross_leverage'].min():.2f}x to "
                 f"{month['gross_leverage'].max():.2f}x"]
 
-    near = bool((month["net_to_gross"].abs() <= band).all())
+    near = stays_near_zero(month, band)
     return Prediction(
         f"Does the net stay within {band:.0%} of the gross every day?",
         {"near": "yes: the net stays near zero", "swings": "no: the net swings away from zero"},
