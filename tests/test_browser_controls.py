@@ -192,12 +192,11 @@ def test_in_the_app_axe_finds_nothing_serious(app, name):
     page.goto("about:blank")
 
 
-def test_in_jupyterlab_the_hedge_ratio_box_reads_100_percent(tmp_path):
+def test_in_jupyterlab_the_hedge_ratio_box_reads_100_percent(app, tmp_path):
     from playwright.sync_api import expect
 
-    bs.require_chromium()
-    with bs.jupyterlab(bs.REPO / "notebooks" / HEDGE, tmp_path) as url, \
-            bs.chromium_page(tmp_path) as page:
+    _base, page = app          # one Playwright per process: the app's browser page
+    with bs.jupyterlab(bs.REPO / "notebooks" / HEDGE, tmp_path) as url:
         page.goto(url)
         bs.run_all_cells(page)
         ratio = bs.slider(page, "Hedge ratio").first
