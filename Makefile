@@ -7,25 +7,48 @@
 #   make bench      the speed figures
 #   make solutions  exercise notebooks with their solutions filled in, under build/solutions
 #   make lessons    notebooks/ rebuilt (and run) from the lesson sources, lessons/NN_name.md
+#   make lock       requirements-lock.txt (and environment.yml) renewed from pyproject.toml
+#   make test-latest  the suite on today's newest releases, in build/venv-latest (the lock untouched)
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+LOCK   := requirements-lock.txt
+UV_VERSION := 0.13.10
 PORT   ?= 8888
 APP_IP ?= 127.0.0.1
 APP_PORT ?= 8866
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab app app-instructor test bench solutions lessons browser clean venv
+.PHONY: lab app app-instructor test test-latest bench solutions lessons browser clean venv lock
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every package at the version and hash the lock gives (the same on a laptop, a desk's build server
+# and CI), then the project itself, built with the locked setuptools and no download.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --no-input --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-input --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# One set of versions for every platform and Python from 3.11 (uv's universal resolution, fewest
+# versions): pins you already have are kept unless UPGRADE=1. environment.yml follows the lock.
+lock:
+	[ -x build/uv/bin/uv ] || { $(PYTHON) -m venv build/uv && build/uv/bin/pip install --quiet uv==$(UV_VERSION); }
+	build/uv/bin/uv pip compile pyproject.toml --all-extras --universal --fork-strategy fewest \
+		--python-version 3.11 --generate-hashes --no-header $(if $(UPGRADE),--upgrade) -o $(LOCK)
+	$(PYTHON) tools/environment_from_lock.py $(LOCK) environment.yml
+
+# The newest releases, in a folder of their own, so an upgrade is tried before it is locked.
+test-latest:
+	rm -rf build/venv-latest
+	$(PYTHON) -m venv build/venv-latest
+	build/venv-latest/bin/pip install --quiet --upgrade pip
+	build/venv-latest/bin/pip install --quiet --upgrade -e '.[test]'
+	touch build/venv-latest/.installed
+	$(MAKE) test VENV=build/venv-latest
 
 # Served from the project folder, so a lesson's links to ../exercises/ open; starts on lesson 00.
 lab: $(STAMP)

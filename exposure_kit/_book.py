@@ -13,7 +13,8 @@ from ._errors import PositionError, checked_number
 from ._instruments import black76_delta
 from ._schema import clean_positions
 
-__all__ = ["Position", "Book", "ExposureSummary", "MEASURES", "DEFAULT_MEASURE", "check_equity"]
+__all__ = ["Position", "Book", "ExposureSummary", "MEASURES", "DEFAULT_MEASURE", "check_equity",
+           "STABLECOINS"]
 
 MEASURES = ("notional", "delta", "beta")
 #: Headline figures count options at delta: a long put is short exposure, sized by how much of
@@ -22,6 +23,12 @@ MEASURES = ("notional", "delta", "beta")
 DEFAULT_MEASURE = "delta"
 DENOMINATIONS = ("usd", "coin")
 INVERSE_CONVENTIONS = ("face", "coin_pnl")
+#: USD-pegged assets that count as cash when held (``collateral`` or ``spot``): at face, $1 a
+#: unit, in equity and margin, with no directional exposure. Their depeg is a separate risk that
+#: :func:`diagnose` names. A ``cash`` column (true/false) adds a coin to this list for its rows,
+#: or takes one off (``cash=false`` counts the coin as exposure at its price).
+STABLECOINS = ("USD", "USDT", "USDC", "DAI", "FDUSD", "TUSD", "USDP", "PYUSD", "USDS", "BUSD")
+_CASH_KINDS = ("collateral", "spot")
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,8 @@ class Position:
     underlying : str
         The asset whose price drives the position, e.g. ``"BTC"``.
     kind : {"spot", "perp", "future", "option", "collateral"}
-        ``"collateral"`` is coin held as margin: it is long exposure like spot.
+        ``"collateral"`` is coin held as margin: it is long exposure like spot. A stablecoin
+        held (see :data:`STABLECOINS`) is cash instead: no exposure, its face in equity.
     side : {"long", "short"}
     notional : float, optional
         Size in USD (a positive number; the side gives the sign).
@@ -178,6 +186,54 @@ class Book:
         self._sign = np.where(self._frame["side"].to_numpy() == "long", 1.0, -1.0)
         self._usd = self._face_notional()
 
+    @cached_property
+    def _cash(self) -> np.ndarray:
+        """Rows that are cash: a stablecoin (:data:`STABLECOINS`) held as collateral or spot,
+        unless a ``cash`` column says otherwise; any row whose ``cash`` column is true."""
+        frame = self._frame
+        held = frame["kind"].isin(_CASH_KINDS).to_numpy()
+        cash = held & frame["underlying"].isin(STABLECOINS).to_numpy()
+        if "cash" in frame.columns:
+            flag = frame["cash"].map(_flag).to_numpy()
+            cash = np.where(flag == 1, held, np.where(flag == 0, False, cash))
+        return cash.astype(bool)
+
+    def with_stablecoins(self, coins: Iterable[str]) -> "Book":
+        """The same book with ``coins`` held (collateral or spot) counted as cash too: a
+        ``cash`` column set true on their rows (the column is kept when written out).
+
+        Examples
+        --------
+        >>> book = Book.from_records([{"name": "m", "underlying": "USD1", "kind": "collateral",
+        ...                            "side": "long", "quantity": 1_000, "price": 1.0}])
+        >>> book.net_exposure(), book.with_stablecoins(["usd1"]).net_exposure()
+        (1000.0, 0.0)
+        """
+        keys = {str(c).strip().upper() for c in coins}
+        frame = self.to_frame()
+        hit = frame["underlying"].isin(keys) & frame["kind"].isin(_CASH_KINDS)
+        if "cash" in frame.columns:
+            frame["cash"] = np.where(hit, True, frame["cash"].to_numpy(dtype=object))
+        else:
+            frame["cash"] = np.where(hit, True, None)
+        return Book.from_frame(frame).reading(self._reading)
+
+    def cash(self) -> pd.Series:
+        """USD held as stablecoins (cash, at face) per position; 0 for every other position.
+
+        Examples
+        --------
+        >>> book = Book.from_records([
+        ...     {"name": "margin", "underlying": "USDT", "kind": "collateral", "side": "long",
+        ...      "quantity": 200_000, "price": 1.0},
+        ...     {"name": "perp", "underlying": "BTC", "kind": "perp", "side": "long",
+        ...      "notional": 100_000}])
+        >>> book.cash().tolist(), book.net_exposure()
+        ([200000.0, 0.0], 100000.0)
+        """
+        values = np.where(self._cash, self._sign * self._usd, 0.0)
+        return pd.Series(values, index=pd.Index(self._frame["name"], name="name"), name="cash")
+
     # ----- ways in and out -------------------------------------------------------------------
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]]) -> "Book":
@@ -287,8 +343,8 @@ class Book:
         quantity = self._numbers("quantity")
         size = self._numbers("contract_size")
         size = np.where(np.isnan(size), 1.0, size)
-        from_quantity = np.where(self._inverse, quantity * size,
-                                 quantity * size * self._numbers("price"))
+        price = np.where(self._cash, 1.0, self._numbers("price"))     # cash counts at face
+        from_quantity = np.where(self._inverse, quantity * size, quantity * size * price)
         return np.where(np.isnan(quantity), notional, from_quantity)
 
     @cached_property
@@ -452,7 +508,7 @@ class Book:
         if denomination == "coin":
             everyone = np.ones(len(self._frame), dtype=bool)
             signed = signed / self._need("price", everyone, "coin exposure divides by the price")
-        return signed
+        return np.where(self._cash, 0.0, signed) if self._cash.any() else signed
 
     def _signed_with(self, options: Mapping[str, Any]) -> np.ndarray:
         """Signed exposures for the keyword options of :meth:`exposures`."""
@@ -719,6 +775,18 @@ class Book:
                                     f"(-100 %), got {move!r}")
             factor[keys == key] = 1.0 + float(move)
         return factor
+
+
+def _flag(value: Any) -> int:
+    """1 for a true ``cash`` value, 0 for a false one, -1 when not given."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return -1
+    text = str(value).strip().lower()
+    if text in ("true", "1", "1.0", "yes", "y"):
+        return 1
+    if text in ("false", "0", "0.0", "no", "n", ""):
+        return 0 if text else -1
+    raise PositionError("cash", f"{value!r} is not true or false")
 
 
 def _none_if_nan(value: Any) -> Any:

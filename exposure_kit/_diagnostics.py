@@ -1,7 +1,7 @@
 """False neutrality: the ways a book can look hedged on its net number and not be.
 
 :func:`diagnose` runs every check and returns the findings ranked by the dollars they put at
-risk, largest first. Exposure is counted at delta (options in the direction they move). Each
+risk, largest first; :func:`ranked_findings` orders them severity first, as the risk page does. Exposure is counted at delta (options in the direction they move). Each
 check has its threshold as a keyword argument. A book with nothing to report returns an empty list.
 """
 
@@ -17,11 +17,12 @@ from ._book import Book, check_equity
 from ._errors import PositionError, checked_number
 from ._format import describe_net, percent, usd
 
-__all__ = ["Finding", "diagnose", "findings_frame", "SEVERITIES", "FINDING_CODES"]
+__all__ = ["Finding", "diagnose", "findings_frame", "ranked_findings", "SEVERITIES", "FINDING_CODES"]
 
 SEVERITIES = ("high", "medium", "low")
 FINDING_CODES = ("concentration", "low-net-high-gross", "cross-asset-offset", "basis-offset",
-                 "collateral-unhedged", "beta-gap", "option-delta-gap", "venue-concentration")
+                 "collateral-unhedged", "beta-gap", "option-delta-gap", "venue-concentration",
+                 "stablecoin", "expired", "liquidation-distance", "limit-breach", "limit-near")
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def _basis_offset(book, signed, under, basis_share):
 def _collateral_unhedged(book, signed, under, collateral_share, equity):
     kind = book._frame["kind"].to_numpy()
     findings = []
-    for u in pd.unique(under[kind == "collateral"]):
+    for u in pd.unique(under[(kind == "collateral") & ~book._cash]):
         rows = under == u
         coin = signed[rows & (kind == "collateral")].sum()
         shorts = rows & (signed < 0)
@@ -190,6 +191,37 @@ def _concentration(book, signed, under, equity, concentration_leverage):
                     _names(book, (under == top) & (signed != 0)), abs(net))]
 
 
+def _stablecoin(book, equity, stablecoin_share, depeg_tolerance):
+    """Stablecoins held as cash: one line per coin that is large (at least ``stablecoin_share``
+    of equity, or of the cash with no equity given) or trades off its peg."""
+    cash = book.cash().to_numpy()
+    if not np.any(cash):
+        return []
+    under = book._frame["underlying"].to_numpy()
+    price = book._numbers("price")
+    total = np.abs(cash).sum()
+    findings = []
+    for coin in pd.unique(under[book._cash]):
+        rows = book._cash & (under == coin)
+        held = float(cash[rows].sum())
+        priced = price[rows][~np.isnan(price[rows])]
+        off = float(np.max(np.abs(priced - 1.0))) if priced.size else 0.0
+        base = equity if equity is not None else total
+        if off <= depeg_tolerance and abs(held) < stablecoin_share * base:
+            continue
+        share = f", {percent(abs(held) / equity, 0)} of the equity" if equity else ""
+        text = (f"{usd(held)} is held in {coin}{share}, counted as cash at $1 a coin and not as "
+                f"exposure. It is one issuer's promise: a 5 % depeg would cost "
+                f"{usd(abs(held) * 0.05)}.")
+        if off > depeg_tolerance:
+            text += (f" It is priced at {priced[np.argmax(np.abs(priced - 1.0))]:.4f} in the "
+                     f"book, {percent(off, 1)} off its peg: the page counts it at face.")
+        severity = "high" if off > depeg_tolerance else "medium" if (
+            equity is not None and abs(held) >= 0.5 * equity) else "low"
+        findings.append(Finding(severity, "stablecoin", text, _names(book, rows), abs(held)))
+    return findings
+
+
 def _venue_concentration(book, signed, venue_share):
     if "venue" not in book._frame.columns:
         return []
@@ -211,7 +243,8 @@ def diagnose(book: Book, equity: float | None = None, *,
              cross_share: float = 0.10, basis_share: float = 0.10,
              collateral_share: float = 0.5, beta_gap_share: float = 0.10,
              option_gap_share: float = 0.05, venue_share: float = 0.75,
-             concentration_leverage: float = 1.0) -> list[Finding]:
+             concentration_leverage: float = 1.0, stablecoin_share: float = 0.25,
+             depeg_tolerance: float = 0.005) -> list[Finding]:
     """Look for false neutrality: what a small net number can hide.
 
     Checks, with the keyword that sets each threshold:
@@ -227,14 +260,21 @@ def diagnose(book: Book, equity: float | None = None, *,
       ``basis_share`` of the gross; positions in the same instrument net first, and options
       count at delta;
     - ``"collateral-unhedged"``: coin held as collateral in an asset the book shorts, with at least
-      ``collateral_share`` of the collateral's value left as net long (its dollars at risk are
+      ``collateral_share`` of the collateral's value left as net long (the exposure it is about is
       the collateral's value; "low" when that is under a quarter of ``equity``);
     - ``"beta-gap"``: beta-weighted net and notional net differ by at least ``beta_gap_share`` of
       the gross (only with ``betas`` or a ``beta`` column);
     - ``"option-delta-gap"``: options whose delta exposure differs from their face notional by at
       least ``option_gap_share`` of the gross;
     - ``"venue-concentration"``: one venue holds at least ``venue_share`` of the gross (only when
-      the book has a ``venue`` column).
+      the book has a ``venue`` column);
+    - ``"stablecoin"``: a stablecoin held as cash (:data:`STABLECOINS`) worth at least
+      ``stablecoin_share`` of ``equity`` (of all the cash when no equity is given; "medium" from
+      half the equity), or priced more than ``depeg_tolerance`` off $1 ("high"): its depeg is a
+      risk the exposure figures do not carry.
+
+    :func:`exposure_kit.report` adds ``"expired"``, ``"liquidation-distance"``, ``"limit-breach"``
+    and ``"limit-near"`` findings of its own.
 
     Parameters
     ----------
@@ -247,6 +287,7 @@ def diagnose(book: Book, equity: float | None = None, *,
     -------
     list of Finding
         Ranked by ``usd_at_risk``, largest first (severity breaks ties); empty for a clean book.
+        :func:`ranked_findings` puts them severity first.
 
     Examples
     --------
@@ -267,7 +308,8 @@ def diagnose(book: Book, equity: float | None = None, *,
         ("cross_share", cross_share), ("basis_share", basis_share),
         ("collateral_share", collateral_share), ("beta_gap_share", beta_gap_share),
         ("option_gap_share", option_gap_share), ("venue_share", venue_share),
-        ("concentration_leverage", concentration_leverage))}
+        ("concentration_leverage", concentration_leverage),
+        ("stablecoin_share", stablecoin_share), ("depeg_tolerance", depeg_tolerance))}
     if len(book) == 0:
         return []
     signed = book.exposures().to_numpy()
@@ -282,8 +324,22 @@ def diagnose(book: Book, equity: float | None = None, *,
         *_beta_gap(book, signed, betas, reference, shares["beta_gap_share"]),
         *_option_delta_gap(book, signed, shares["option_gap_share"]),
         *_venue_concentration(book, signed, shares["venue_share"]),
+        *_stablecoin(book, equity, shares["stablecoin_share"], shares["depeg_tolerance"]),
     ]
     return sorted(findings, key=lambda f: (-f.usd_at_risk, SEVERITIES.index(f.severity)))
+
+
+def ranked_findings(findings: list[Finding]) -> list[Finding]:
+    """Findings in the order a head of risk reads them: severity first, then dollars at risk.
+
+    Examples
+    --------
+    >>> small = Finding("high", "expired", "x", usd_at_risk=10.0)
+    >>> large = Finding("medium", "concentration", "y", usd_at_risk=1e6)
+    >>> [f.code for f in ranked_findings([large, small])]
+    ['expired', 'concentration']
+    """
+    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), -f.usd_at_risk))
 
 
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:

@@ -203,20 +203,86 @@ def _stats(a: np.ndarray, x: np.ndarray, per_year: float | None) -> dict[str, Es
     n = a.size
     if n < 4:
         raise PositionError("window", f"needs at least 4 returns for a standard error, got {n}")
-    beta = min_variance_hedge_ratio(a, x)
-    r_squared = hedge_effectiveness(a, x)
-    r = float(np.corrcoef(a, x)[0, 1])
-    residual = (a - a.mean()) - beta * (x - x.mean())
-    beta_se = np.sqrt(residual @ residual / (n - 2) / ((x - x.mean()) @ (x - x.mean())))
-    scale = np.sqrt(per_year) if per_year else 1.0
-    vol_a, vol_x = np.std(a, ddof=1) * scale, np.std(x, ddof=1) * scale
+    with np.errstate(all="ignore"):     # an overflow is refused below, by name
+        beta = min_variance_hedge_ratio(a, x)
+        r_squared = hedge_effectiveness(a, x)
+        r = float(np.corrcoef(a, x)[0, 1])
+        residual = (a - a.mean()) - beta * (x - x.mean())
+        beta_se = np.sqrt(residual @ residual / (n - 2) / ((x - x.mean()) @ (x - x.mean())))
+        scale = np.sqrt(per_year) if per_year else 1.0
+        vol_a, vol_x = np.std(a, ddof=1) * scale, np.std(x, ddof=1) * scale
     shrink = np.sqrt(2 * (n - 1))
     corr_se = (1 - r**2) / np.sqrt(n - 3)
+    _refuse_overflow({"volatility": vol_a, "reference_volatility": vol_x, "beta": beta,
+                      "beta_se": beta_se, "correlation": r})
     return {"volatility": Estimate(float(vol_a), float(vol_a / shrink)),
             "reference_volatility": Estimate(float(vol_x), float(vol_x / shrink)),
             "correlation": Estimate(r, float(corr_se)),
             "beta": Estimate(beta, float(beta_se)),
             "effectiveness": Estimate(r_squared, float(2 * abs(r) * corr_se))}
+
+
+_ROLLING_CHUNK = 8_192      # windows per step: 8,192 x window floats at a time, not n x window
+
+
+def _rolling_stats(a: np.ndarray, x: np.ndarray, size: int, per_year: float | None,
+                   ends: pd.Index, names: tuple[str, str]) -> dict[str, np.ndarray]:
+    """What :func:`_stats` gives for every window of ``size`` returns, as columns, computed a
+    block of windows at a time (each window centred on its own means, as ``np.cov`` does)."""
+    windows_a = np.lib.stride_tricks.sliding_window_view(a, size)
+    windows_x = np.lib.stride_tricks.sliding_window_view(x, size)
+    count, n = len(windows_a), size
+    keys = ("volatility", "reference_volatility", "correlation", "beta", "effectiveness")
+    out = {f"{k}{se}": np.empty(count) for k in keys for se in ("", "_se")}
+    scale = np.sqrt(per_year) if per_year else 1.0
+    shrink = np.sqrt(2 * (n - 1))
+    with np.errstate(all="ignore"):
+        for start in range(0, count, _ROLLING_CHUNK):
+            block = slice(start, min(start + _ROLLING_CHUNK, count))
+            da = windows_a[block] - windows_a[block].mean(axis=1, keepdims=True)
+            dx = windows_x[block] - windows_x[block].mean(axis=1, keepdims=True)
+            saa = np.einsum("ij,ij->i", da, da)
+            sxx = np.einsum("ij,ij->i", dx, dx)
+            sax = np.einsum("ij,ij->i", da, dx)
+            _refuse_flat(saa, sxx, ends[block], names)
+            beta = sax / sxx
+            residual = da - beta[:, None] * dx
+            r = sax / np.sqrt(saa * sxx)
+            corr_se = (1 - r**2) / np.sqrt(n - 3)
+            vol_a, vol_x = np.sqrt(saa / (n - 1)) * scale, np.sqrt(sxx / (n - 1)) * scale
+            columns = {"volatility": (vol_a, vol_a / shrink),
+                       "reference_volatility": (vol_x, vol_x / shrink),
+                       "correlation": (r, corr_se),
+                       "beta": (beta, np.sqrt(np.einsum("ij,ij->i", residual, residual)
+                                              / (n - 2) / sxx)),
+                       "effectiveness": (r**2, 2 * np.abs(r) * corr_se)}
+            for key, (value, se) in columns.items():
+                out[key][block], out[f"{key}_se"][block] = value, se
+    _refuse_overflow({k: v for k, v in out.items()}, ends)
+    return out
+
+
+def _refuse_flat(saa: np.ndarray, sxx: np.ndarray, ends: pd.Index,
+                 names: tuple[str, str]) -> None:
+    for sums, name in ((sxx, names[1]), (saa, names[0])):
+        flat = sums == 0
+        if flat.any():
+            raise PositionError("prices", f"{name} does not move in the window ending "
+                                f"{_day(ends[int(np.argmax(flat))])}, so there is no "
+                                f"{'hedge' if name == names[1] else 'risk'} to estimate")
+
+
+def _refuse_overflow(values: dict[str, Any], ends: pd.Index | None = None) -> None:
+    """Estimates that overflowed (price changes near 1e308 squared) are refused, not shown as
+    an infinite volatility and a beta of 0."""
+    for key, value in values.items():
+        finite = np.isfinite(np.asarray(value, dtype=float))
+        if not finite.all():
+            where = f" (window ending {_day(ends[int(np.argmin(finite))])})" \
+                if ends is not None and np.ndim(value) else ""
+            raise PositionError("prices", f"the {key.replace('_', ' ')} overflows to infinity"
+                                f"{where}: the price changes are too large to square; use "
+                                "method='log' or smaller units")
 
 
 def _per_year(prices: pd.DataFrame, periods_per_year: float | None) -> float | None:
@@ -322,15 +388,12 @@ def rolling_hedge_estimates(prices: pd.DataFrame, asset: str, reference: str = "
     names = (str(asset).upper(), str(reference).upper())
     _refuse_gaps(returns, names)
     per_year = _per_year(prices, periods_per_year)
-    a, x = returns["asset"].to_numpy(), returns["reference"].to_numpy()
-    rows = []
-    for stop in range(size, len(returns) + 1):
-        stats = _stats(a[stop - size:stop], x[stop - size:stop], per_year)
-        row = {}
-        for key, est in stats.items():
-            row[key], row[f"{key}_se"] = est.value, est.standard_error
-        rows.append(row)
-    out = pd.DataFrame(rows, index=returns.index[size - 1:])
+    a, x = returns["asset"].to_numpy(dtype=float), returns["reference"].to_numpy(dtype=float)
+    if size < 4:
+        raise PositionError("window", f"needs at least 4 returns for a standard error, got "
+                            f"{size}")
+    ends = returns.index[size - 1:]
+    out = pd.DataFrame(_rolling_stats(a, x, size, per_year, ends, names), index=ends)
     out.attrs = {"window": size, "asset": names[0], "reference": names[1], "method": method,
                  "periods_per_year": per_year}
     return out

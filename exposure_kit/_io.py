@@ -7,6 +7,7 @@ Errors say where the problem is in the reader's terms: ``line 7 of desk.csv`` (t
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -247,8 +248,51 @@ def _csv_header(record: list[str], source: str | None) -> list[str]:
     return names
 
 
+_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+_DECIMAL_COMMA = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+")
+
+
+def comma_separated(text: str, source: str | None = None) -> str:
+    """``text`` as comma-separated CSV: a file separated by semicolons or tabs (as European
+    spreadsheets save it) is rewritten, and with semicolons a decimal comma (``61259,6``,
+    ``1.234,5``) becomes a point; any other separator is refused, named.
+
+    The separator is read from the header line: the one of comma, semicolon and tab it holds
+    most of.
+
+    Examples
+    --------
+    >>> comma_separated("underlying;kind;price\\nBTC;perp;61259,6\\n")
+    'underlying,kind,price\\nBTC,perp,61259.6\\n'
+    """
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    sep = max(counts, key=counts.get)
+    if counts[sep] == 0:
+        other = [c for c in "|:^~" if c in header]
+        if other:
+            raise PositionError("file", f"the header is separated by {other[0]!r}, not by "
+                                "commas: save the file as CSV with commas (or semicolons or "
+                                f"tabs) (line 1 reads {header[:60]!r})", source=source)
+        return text                       # one column: the header check names what is missing
+    if sep == ",":
+        return text
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
+            if sep == ";":
+                record = [_DECIMAL_COMMA.fullmatch(v.strip()) and
+                          v.strip().replace(".", "").replace(",", ".") or v for v in record]
+            writer.writerow(record)
+    except csv.Error as exc:
+        raise PositionError("file", f"cannot be read as {_SEPARATORS[sep]}-separated CSV: "
+                            f"{exc}", source=source) from None
+    return out.getvalue()
+
+
 def _read_csv(text: str, source: str | None) -> Book:
-    names, lines, columns = _csv_records(text, source)
+    names, lines, columns = _csv_records(comma_separated(text, source), source)
     index = pd.Index(lines, name="line", dtype="int64")
     if not lines:
         return _book_from(pd.DataFrame(columns=names, index=index), "line", source)
@@ -546,10 +590,73 @@ def write_positions(book: Book, path_or_buffer: str | os.PathLike | IO,
     text = _csv_text(frame, target) if kind == "csv" else _json_text(frame, target)
     _check_reads_back(book, text, kind, target)
     if isinstance(path_or_buffer, (str, os.PathLike)):
-        with open(path_or_buffer, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        write_file_atomically(path_or_buffer, text)
     else:
         path_or_buffer.write(text)
+
+
+def write_file_atomically(path: str | os.PathLike, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` so that the file is either the old one or the whole new one.
+
+    The data goes to a temporary file beside ``path``, is flushed to disk (``fsync``), then
+    renamed over ``path``; a failure (a full disk, a missing folder) leaves ``path`` as it was
+    and no temporary file behind. Text is written as UTF-8, newlines as given. An existing file
+    keeps its permissions; a new one gets the usual ones (``0o666`` less the umask).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+    data : str or bytes
+        Its whole new content.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    PositionError
+        ``field 'path'``, naming the path and the system's reason, when it cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> target = write_file_atomically(Path(folder) / "page.html", "<p>hi</p>")
+    >>> target.read_text(), sorted(p.name for p in Path(folder).iterdir())
+    ('<p>hi</p>', ['page.html'])
+    """
+    import tempfile
+
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    temporary = None
+    try:
+        try:
+            mode = os.stat(target).st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        handle, temporary = tempfile.mkstemp(dir=target.parent or ".",
+                                             prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as exc:
+        raise PositionError("path", f"cannot write {os.fspath(path)!r}: "
+                            f"{exc.strerror or exc}") from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+    return target
 
 
 def _missing(value: Any) -> bool:
@@ -717,23 +824,45 @@ def _ccxt_underlying_price(position: Mapping[str, Any], underlying: str, number:
                         row_label="position", name=position.get("symbol"), value=price)
 
 
+def _deribit_raw(info: Mapping[str, Any]) -> bool:
+    """Deribit's own position fields: ``instrument_name``, ``size`` and ``direction``."""
+    return all(k in info for k in ("instrument_name", "size", "direction"))
+
+
+def _signed_number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _ccxt_size(position: Mapping[str, Any], inverse: bool) -> tuple[Any, Any, Any]:
-    """Side, contracts and contract size; from Deribit's raw ``info.size`` when ccxt leaves
-    ``contracts`` empty: USD of face for its inverse futures and perps (contract size 1 USD),
-    coin for its options and linear contracts (contract size 1 coin); negative when short."""
+    """Side, contracts (never negative) and contract size.
+
+    Deribit is read from its raw ``info.size`` whatever ccxt puts in ``contracts`` (since
+    ccxt's 2025 change ``contracts`` holds the raw size, in USD for inverse futures and perps,
+    while ``contractSize`` is still the market's $10): USD of face for inverse futures and
+    perps (contract size 1 USD), coin for options and linear contracts (contract size 1
+    coin). A negative size is a short of that size; the side, when given, must agree."""
     side, contracts, size = position.get("side"), position.get("contracts"), \
         position.get("contractSize")
     info = position.get("info") if isinstance(position.get("info"), Mapping) else {}
-    if contracts is not None or info.get("size") is None:
-        return side, contracts, size
-    try:
-        raw = float(info["size"])
-    except (TypeError, ValueError):
-        return side, info["size"], size
-    if side is None:
-        direction = {"buy": "long", "sell": "short"}.get(str(info.get("direction")).lower())
-        side = direction or ("short" if raw < 0 else "long")
-    return side, abs(raw), 1.0
+    if (_deribit_raw(info) and _signed_number(info["size"]) is not None) or (
+            contracts is None and info.get("size") is not None):
+        contracts, size = info["size"], 1.0
+        if side is None:
+            side = {"buy": "long", "sell": "short"}.get(str(info.get("direction")).lower())
+    signed = _signed_number(contracts)
+    if signed is not None and signed < 0:
+        if side not in (None, "", "short"):
+            raise ValueError(f"contracts {contracts!r} is negative but side is {side!r}")
+        side, contracts = "short", -signed
+    elif signed is not None and side in (None, "") and signed > 0:
+        raw = _signed_number(info.get("size"))
+        side = "short" if raw is not None and raw < 0 else None
+        contracts = signed
+    return side, contracts, size
 
 
 def _ccxt_premium(mark: Any, settle: str, underlying: str, price: float) -> float | None:
@@ -755,21 +884,39 @@ def _ccxt_record(position: Any, number: int, venue: str | None, as_of: datetime 
     parsed = _ccxt_symbol(position.get("symbol"), number)
     symbol = position["symbol"].strip()
     inverse = _ccxt_inverse(position, parsed)
-    side, contracts, contract_size = _ccxt_size(position, inverse)
+    try:
+        side, contracts, contract_size = _ccxt_size(position, inverse)
+    except ValueError as exc:
+        raise PositionError("contracts", str(exc), row=number, row_label="position",
+                            name=symbol) from None
+    flat = _signed_number(contracts) == 0.0
+    if flat:
+        side = side or "long"          # no direction: a flat position is kept at zero size
     given = {"side": side, "contracts": contracts, "contractSize": contract_size}
     missing = [k for k in ("side", "contracts", "contractSize") if given[k] is None]
     if missing:
         raise PositionError(missing[0], "is missing: exposure is derived from side, contracts "
                             "and contractSize (or Deribit's info.size)", row=number,
                             row_label="position", name=symbol)
+    price = position.get("markPrice")
+    if price is None and parsed["kind"] != "option":
+        price = (underlying_prices or {}).get(parsed["underlying"])
+        if price is None and not inverse and not flat:
+            raise PositionError("markPrice", f"is missing for {symbol}: give the price of "
+                                f"{parsed['underlying']} as underlying_prices={{"
+                                f"'{parsed['underlying']}': ...}}, or on_error='report' to "
+                                "load the other positions", row=number, row_label="position",
+                                name=symbol)
     record = {
         "name": symbol, "underlying": parsed["underlying"], "kind": parsed["kind"],
         "side": side, "quantity": contracts,
-        "contract_size": contract_size, "price": position.get("markPrice"),
-        "inverse": inverse, "entry_price": position.get("entryPrice"),
+        "contract_size": contract_size, "price": price,
+        "inverse": inverse, "entry_price": position.get("entryPrice") or None,
         "settle": parsed["settle"], "symbol": symbol,
         "exchange_notional": position.get("notional"),
     }
+    if flat and price is None and not inverse:
+        record.update(quantity=None, notional=0.0)
     if venue is not None:
         record["venue"] = venue
     if parsed["expiry"]:
@@ -781,6 +928,10 @@ def _ccxt_record(position: Any, number: int, venue: str | None, as_of: datetime 
                       mark_price=position.get("markPrice"), price=price, price_source=source,
                       premium=_ccxt_premium(position.get("markPrice"), parsed["settle"],
                                             parsed["underlying"], price))
+        info = position.get("info") if isinstance(position.get("info"), Mapping) else {}
+        venue_delta = _signed_number(info.get("delta")) if _deribit_raw(info) else None
+        if venue_delta is not None:
+            record["venue_delta"] = venue_delta      # Deribit's own: N(d1) x size, in coin
         if as_of is not None:
             record["years"] = _years_to(parsed["expiry"], as_of)
         vol = volatility.get(parsed["underlying"]) if isinstance(volatility, Mapping) else volatility
@@ -792,7 +943,8 @@ def _ccxt_record(position: Any, number: int, venue: str | None, as_of: datetime 
 def from_ccxt_positions(positions: Iterable[Mapping[str, Any]], *, venue: str | None = None,
                         as_of: datetime | None = None,
                         volatility: Mapping[str, float] | float | None = None,
-                        underlying_prices: Mapping[str, float] | None = None) -> Book:
+                        underlying_prices: Mapping[str, float] | None = None,
+                        on_error: str = "raise") -> Book:
     """A book from positions in ccxt's unified structure (what ``exchange.fetch_positions()``
     returns).
 
@@ -811,8 +963,20 @@ def from_ccxt_positions(positions: Iterable[Mapping[str, Any]], *, venue: str | 
     the forward from the raw ``info`` when there (Deribit's ``underlying_price``), else
     ``underlying_prices``, else the raw ``index_price`` (``price_source`` says which). An option
     settled in its underlying's coin counts at the premium-adjusted delta.
-    Deribit's positions come through ccxt without ``contracts``: their raw ``info.size`` is
-    used, in USD of face for inverse futures and perps and in coin for options.
+    Deribit's positions are read from their raw ``info.size`` whatever ccxt puts in
+    ``contracts`` (ccxt 4.5 puts Deribit's raw size, in USD, there beside the market's $10
+    ``contractSize``, which multiplied would be ten times too large): USD of face for inverse
+    futures and perps, coin for options. A negative size (Deribit's, Hyperliquid's ``szi``) is
+    a short of that size. A flat position (``contracts`` 0, side empty, as Bybit and OKX list
+    them) is kept at zero size with ``flat`` true, so it is listed, not refused. A position
+    without ``markPrice`` takes its underlying's price from ``underlying_prices``, or is
+    refused, named.
+
+    Delta convention: an option's exposure here is premium-adjusted for coin-settled options
+    (``delta - premium / price``, the delta of a position whose P&L is counted in USD).
+    Deribit's own ``delta`` field, kept as ``venue_delta`` (coin), is the plain Black-Scholes
+    N(d1) times the size, not premium-adjusted, so it is larger for a long call by the
+    option's price in coin: the two differ by design.
 
     Parameters
     ----------
@@ -827,11 +991,18 @@ def from_ccxt_positions(positions: Iterable[Mapping[str, Any]], *, venue: str | 
         Volatility for options, one number or one per underlying. Options need ``as_of`` and
         this, or the book refuses them (naming the position).
     underlying_prices : dict, optional
-        Price of each underlying (``{"BTC": 60_000}``), for options.
+        Price of each underlying (``{"BTC": 60_000}``), for options and for positions without
+        a ``markPrice``.
+    on_error : {"raise", "report"}, default "raise"
+        ``"report"`` loads every position that can be read and lists the others, with the
+        reason, in the returned book's ``refused`` attribute (a DataFrame: ``position``,
+        ``symbol``, ``problem``); ``"raise"`` stops at the first.
 
     Returns
     -------
     Book
+        With ``refused`` (empty unless ``on_error="report"`` left some out) and ``flat``
+        (the names of the flat positions) attributes.
 
     Examples
     --------
@@ -853,10 +1024,25 @@ def from_ccxt_positions(positions: Iterable[Mapping[str, Any]], *, venue: str | 
                             f"such as {{'BTC': 60000}}, got {type(underlying_prices).__name__}")
     if as_of is not None and as_of.tzinfo is None:
         raise PositionError("as_of", "give a timezone-aware datetime, e.g. with tzinfo=timezone.utc")
-    records = [_ccxt_record(p, n, venue, as_of, volatility, underlying_prices)
-               for n, p in enumerate(positions, start=1)]
-    if not records:
-        return Book()
-    frame = pd.DataFrame.from_records(records)
-    frame.index = pd.RangeIndex(1, 1 + len(frame), name="position")
-    return _book_from(frame, "position", None, _CCXT_FIELDS)
+    if on_error not in ("raise", "report"):
+        raise PositionError("on_error", f"{on_error!r} is not one of raise, report")
+    records, numbers, refused, flat = [], [], [], []
+    for n, p in enumerate(positions, start=1):
+        try:
+            records.append(_ccxt_record(p, n, venue, as_of, volatility, underlying_prices))
+            numbers.append(n)
+            if records[-1]["quantity"] in (0, 0.0, "0") or records[-1].get("notional") == 0.0:
+                flat.append(records[-1]["name"])
+        except PositionError as exc:
+            if on_error == "raise":
+                raise
+            symbol = p.get("symbol") if isinstance(p, Mapping) else None
+            refused.append({"position": n, "symbol": symbol, "problem": str(exc)})
+    book = Book()
+    if records:
+        frame = pd.DataFrame.from_records(records)
+        frame.index = pd.Index(numbers, name="position")
+        book = _book_from(frame, "position", None, _CCXT_FIELDS)
+    book.refused = pd.DataFrame(refused, columns=["position", "symbol", "problem"])
+    book.flat = flat
+    return book

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 
 from typing import Any, Mapping
@@ -9,18 +10,21 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ._book import Book
+from ._book import STABLECOINS, Book
 from ._brackets import VENUES, bracket_maintenance, read_brackets
 from ._errors import PositionError, checked_number
 
 __all__ = ["liquidation_price", "coin_margined_liquidation_price", "funding_payment",
-           "MarginAccount", "MARGIN_MODES", "VENUES"]
+           "MarginAccount", "MARGIN_MODES", "VENUES", "initial_margin", "funding_rate",
+           "annualised_funding"]
 
 MARGIN_MODES = ("cross", "isolated")
 _DERIVATIVES = ("perp", "future", "option")
 #: Deribit's standard maintenance margin for short BTC and ETH options, per unit, in coin:
 #: 0.075 (plus the option's mark); see :class:`MarginAccount`.
 _DERIBIT_MM = 0.075
+#: A liquidating move is found to this relative precision (a part in 10^11).
+_ROOT_TOLERANCE = 1e-11
 
 
 def liquidation_price(side: str, quantity: float, entry_price: float, wallet_balance: float,
@@ -196,6 +200,104 @@ def funding_payment(signed_notional, rate):
     return float(received) if received.ndim == 0 else received
 
 
+def initial_margin(notional: float, leverage: float) -> float:
+    """The margin a venue asks to open a position: ``|notional| / leverage``.
+
+    ``leverage`` is the venue's leverage *setting* for the position (10 for "10x"); it fixes
+    the initial margin only. The book's own leverage is gross exposure over equity, whatever
+    the setting says.
+
+    Parameters
+    ----------
+    notional : float
+        Position notional in USD (its sign is ignored).
+    leverage : float
+        The leverage setting, at least 1.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    A $60,000 position at a 10x setting needs $6,000 to open:
+
+    >>> initial_margin(60_000, 10)
+    6000.0
+    """
+    size = abs(checked_number("notional", notional))
+    setting = checked_number("leverage", leverage, positive=True)
+    if setting < 1:
+        raise PositionError("leverage", f"must be at least 1, got {leverage!r}")
+    return size / setting
+
+
+def funding_rate(premium_index: float, interest_rate: float = 0.0001,
+                 clamp: float = 0.0005) -> float:
+    """A perpetual's funding rate for one period from its premium index, Binance's rule.
+
+    ``rate = premium + clamp(interest - premium, -clamp, +clamp)``: the premium index measures
+    how far the perp trades above (positive) or below the spot index; the interest part is
+    0.01 % per 8-hour period on Binance's USD(T)-margined perps. So a perp trading close to
+    the index pays the interest rate, 0.01 %, and a perp trading far above it pays its premium.
+
+    Parameters
+    ----------
+    premium_index : float
+        The period's premium index, as a fraction of the index price.
+    interest_rate : float, default 0.0001
+        Interest component per period.
+    clamp : float, default 0.0005
+        Bound on ``interest - premium`` (0.05 %).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(funding_rate(0.0003), 6)   # within the clamp: the interest rate
+    0.0001
+    >>> round(funding_rate(0.002), 6)   # a large premium: 0.002 - 0.0005
+    0.0015
+    """
+    premium = checked_number("premium_index", premium_index)
+    interest = checked_number("interest_rate", interest_rate)
+    bound = checked_number("clamp", clamp, non_negative=True)
+    gap = interest - premium
+    return interest if abs(gap) <= bound else premium + math.copysign(bound, gap)
+
+
+def annualised_funding(rate: float, interval_hours: float = 8) -> float:
+    """A funding rate per period as a simple yearly rate: ``rate x periods per year``.
+
+    Venues differ in their period (8 hours on most Binance, Bybit and OKX perps; 4 or 1 hour on
+    some contracts, and some venues shorten it while a rate sits at its cap), so compare rates
+    per year.
+
+    Parameters
+    ----------
+    rate : float
+        Funding rate per period, as a fraction.
+    interval_hours : float, default 8
+        Hours between funding payments.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    0.01 % every 8 hours is 3 x 365 = 1,095 payments a year, 10.95 %:
+
+    >>> round(annualised_funding(0.0001), 4)
+    0.1095
+    """
+    value = checked_number("rate", rate)
+    hours = checked_number("interval_hours", interval_hours, positive=True)
+    return value * 365 * 24 / hours
+
+
 class MarginAccount:
     """An account valued in USD: a wallet, coin collateral and positions with maintenance margin.
 
@@ -234,7 +336,8 @@ class MarginAccount:
         positions' isolated margins unless ``isolated_margin`` says otherwise.
     collateral : dict, optional
         Coin held as margin, ``{"BTC": 1.5}``; it is long exposure and is added to
-        :attr:`book` as a ``collateral`` position.
+        :attr:`book` as a ``collateral`` position. A stablecoin (:data:`STABLECOINS`,
+        ``{"USDT": 50_000}``) is cash: it counts at face in equity, with no exposure.
     prices : dict, optional
         Prices of collateral coins that the book does not price.
     mode : {"cross", "isolated"}
@@ -478,19 +581,73 @@ class MarginAccount:
         buffers = self._buffers(factors)
         return buffers if buffers.ndim == 1 else buffers.min(axis=1)
 
+    def _part(self, keep: np.ndarray, cash: bool) -> "MarginAccount":
+        """The account's rows ``keep`` alone (cross margin: each row adds its value less its
+        maintenance), with the wallet and cash when ``cash``, else none."""
+        from ._scenarios import _rows_book
+        part = object.__new__(MarginAccount)
+        part.__dict__.update({k: v for k, v in self.__dict__.items()
+                              if k not in ("_puts", "_short_options", "_split")})
+        part._book = _rows_book(self._book, keep)
+        for name in ("_mmr", "_derivative", "_option", "_mark", "_base_value", "_factors",
+                     "_isolated", "_isolated_coin"):
+            setattr(part, name, getattr(self, name)[keep])
+        if not cash:
+            part.wallet_balance, part._cash = 0.0, 0.0
+        return part
+
+    def _evaluator(self, rows: np.ndarray, direction: int, top: float):
+        """The buffer as a function of the move of ``rows``, and its root when it is affine.
+
+        In cross margin without brackets, every row but an option's adds a value less a
+        maintenance that is affine in the move (linear contracts' value and maintenance scale
+        with the price; inverse ones' coin P&L and coin maintenance too): three evaluations of
+        those rows give their line (the third checks it), and only the option rows are priced
+        at each move. Returns (evaluate, solved): ``solved`` is ``(root,)`` (root None when no
+        move in this direction liquidates) when the whole buffer is affine, else None."""
+        def plain(moves):
+            return self._at_move(rows, moves)
+        if self.mode != "cross" or self._brackets is not None:
+            return plain, None
+        options = self._option & rows
+        key = rows.tobytes()
+        if getattr(self, "_split", (None,))[0] != key:          # both directions share it
+            self._split = (key, self._part(~options, cash=True), self._part(options, cash=False))
+        _, rest, part = self._split
+        points = np.array([0.0, direction * 0.5, direction * top])
+        values = rest._at_move(rows[~options], points)
+        slope = (values[1] - values[0]) / points[1]
+        line = values[0] + slope * points[2]
+        if not np.isclose(values[2], line, rtol=1e-9, atol=1e-9 * abs(values[0]) + 1e-9):
+            return plain, None
+        if not options.any():
+            move = -values[0] / slope if slope != 0 else 0.0
+            return plain, (float(move) if move * direction > 0 and abs(move) <= top else None,)
+        every = np.ones(int(options.sum()), dtype=bool)
+
+        def split(moves):
+            moves = np.asarray(moves, dtype=float)
+            return values[0] + slope * moves + part._at_move(every, moves)
+        return split, None
+
     def _root(self, rows: np.ndarray, direction: int) -> float | None:
         top = 0.999 if direction < 0 else 1000.0
-        grid = direction * np.geomspace(1e-6, top, 256)   # steps of 5 % (down) and 7 % (up)
-        hit = np.flatnonzero(self._at_move(rows, grid) <= 0)
+        evaluate, solved = self._evaluator(rows, direction, top)
+        if solved is not None:
+            return solved[0]
+        # steps of about 5 % of the move (down) and 8 % (up); a move under 0.01 % is found
+        # between 0 and the first point
+        grid = direction * np.geomspace(1e-4, top, 180 if direction < 0 else 200)
+        hit = np.flatnonzero(evaluate(grid) <= 0)
         if not hit.size:
             return None
         k = int(hit[0])
         safe, liquid = (0.0 if k == 0 else grid[k - 1]), grid[k]
-        # Narrow the bracket 64 points at a time, one vectorised evaluation per step, until it is
-        # as fine as a bisection down to machine precision (about 10 steps instead of 80 calls).
-        while abs(liquid - safe) > 4 * np.finfo(float).eps * max(abs(liquid), 1e-300):
+        # Narrow the bracket 64 points at a time, one vectorised evaluation per step, to a
+        # part in 10^11 of the move (about 6 steps instead of 40 bisection calls).
+        while abs(liquid - safe) > _ROOT_TOLERANCE * max(abs(liquid), 1e-300):
             points = np.linspace(safe, liquid, 66)[1:-1]
-            inside = np.flatnonzero(self._at_move(rows, points) <= 0)
+            inside = np.flatnonzero(evaluate(points) <= 0)
             j = int(inside[0]) if inside.size else len(points)
             new_safe = safe if j == 0 else points[j - 1]
             new_liquid = liquid if j == len(points) else points[j]
@@ -513,6 +670,7 @@ class MarginAccount:
         """
         new = object.__new__(MarginAccount)
         new.__dict__.update(self.__dict__)
+        new.__dict__.pop("_split", None)           # the parts carry this account's prices
         new._factors = self._factors * self._book.move_factors(moves, on)
         new._cash = self._cash + checked_number("cash", cash)
         return new
@@ -564,6 +722,8 @@ def _collateral_book(book: Book, collateral, prices) -> Book:
         if price is None and "price" in frame.columns:
             found = frame.loc[frame["underlying"] == key, "price"].dropna()
             price = float(found.iloc[0]) if len(found) else None
+        if price is None and key in STABLECOINS:
+            price = 1.0                                     # cash: counted at face
         if price is None:
             raise PositionError("prices", f"no price for the collateral {key}: give prices={{...}}")
         records.append({"name": f"{key} collateral", "underlying": key, "kind": "collateral",

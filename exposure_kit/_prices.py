@@ -11,9 +11,11 @@ any ``gaps`` (dates or closes missing). A gap is never filled: by default it sto
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
+import re
 import warnings
 from typing import IO, Any
 
@@ -56,6 +58,7 @@ def _records_frame(text: str, source: str | None) -> tuple[pd.DataFrame, str]:
         frame = frame.where(frame.notna(), None).map(lambda v: None if v is None else str(v))
         frame.index = pd.RangeIndex(1, 1 + len(frame), name="record")
         return frame, "record"
+    _check_field_counts(text, source)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
                             skipinitialspace=True, index_col=False)
@@ -70,6 +73,26 @@ def _records_frame(text: str, source: str | None) -> tuple[pd.DataFrame, str]:
     return frame, "line"
 
 
+def _check_field_counts(text: str, source: str | None) -> None:
+    """Every line with a value has as many fields as the header: pandas would drop an extra
+    field with a warning only (``2024-01-01,1,000`` read as a close of 1)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    width = None
+    start = 1
+    try:
+        for record in reader:
+            if width is None:
+                width = len(record)
+            elif "".join(record).strip() and len(record) != width:
+                raise PositionError("fields", f"the line has {len(record)} fields where the "
+                                    f"header has {width}", row=start, row_label="line",
+                                    source=source)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise PositionError("file", f"cannot be read as CSV: {exc}", row=reader.line_num,
+                            row_label="line", source=source) from None
+
+
 def _pick(columns, names, what: str, source: str | None, required: bool = True) -> str | None:
     found = [c for c in columns if str(c).strip().lower() in names]
     if not found and required:
@@ -79,6 +102,7 @@ def _pick(columns, names, what: str, source: str | None, required: bool = True) 
 
 
 # ----- dates --------------------------------------------------------------------------------
+_DATE_WORDS = ("now", "today", "tomorrow", "yesterday")
 def _parse_dates(values: pd.Series, field: str, where: str, source: str | None) -> pd.Series:
     """Timestamps for a column of dates (each distinct text parsed once: snapshots repeat them)."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
@@ -88,7 +112,24 @@ def _parse_dates(values: pd.Series, field: str, where: str, source: str | None) 
         raise PositionError(field, "is empty: every line needs a date",
                             row=values.index[int(np.argmax(blank))], row_label=where,
                             source=source)
-    if len(text) and text.str.fullmatch(r"\d{10}|\d{13}").all():   # epoch s or ms
+    epoch = text.str.fullmatch(r"\d{10}|\d{13}").to_numpy() if len(text) and \
+        re.fullmatch(r"\d{10}|\d{13}", text.iloc[0]) else np.zeros(len(text), bool)
+    wordy = text.str.lower().isin(_DATE_WORDS).to_numpy()     # pandas reads them as dates
+    if wordy.any():
+        first = int(np.argmax(wordy[codes]))
+        raise PositionError(field, f"{text[codes[first]]!r} is not a date (write it as "
+                            "2024-01-31)", row=values.index[first], row_label=where,
+                            source=source)
+    if len(text) and epoch.all():                      # epoch s or ms, one unit for the file
+        lengths = text.str.len().to_numpy()[codes]
+        if (lengths != lengths[0]).any():
+            other = int(np.argmax(lengths != lengths[0]))
+            raise PositionError(field, f"{text[codes[other]]!r} is epoch "
+                                f"{'milliseconds' if lengths[other] == 13 else 'seconds'} where "
+                                f"{where} {values.index[0]} has epoch "
+                                f"{'milliseconds' if lengths[0] == 13 else 'seconds'}: write "
+                                "every date in one unit", row=values.index[other],
+                                row_label=where, source=source)
         unit = "ms" if len(text.iloc[0]) == 13 else "s"
         parsed = pd.to_datetime(text.astype("int64"), unit=unit)
     else:
@@ -241,6 +282,24 @@ def _expected(dates: pd.DatetimeIndex, frequency: str) -> pd.DatetimeIndex:
     return pd.date_range(dates[0], dates[-1], freq=step).difference(dates)
 
 
+MAX_GAPS = 100_000
+"""The most dates a price history may miss from its calendar (274 years of days) before it is
+refused at once, without listing them."""
+
+
+def _refuse_vast_span(dates: pd.DatetimeIndex, frequency: str | None, source: str | None) -> None:
+    """Refuse, before any gap is built, dates so far apart that millions of them are missing."""
+    if frequency is None or len(dates) < 2:
+        return
+    days = (dates[-1] - dates[0]) / pd.Timedelta(days=1)
+    periods = {"D": days, "B": days * 5 / 7, "W": days / 7, "M": days / 30.44}[frequency]
+    if periods - len(dates) > MAX_GAPS:
+        raise PositionError("date", f"the dates run from {_day(dates[0])} to {_day(dates[-1])}: "
+                            f"about {periods - len(dates):,.0f} dates of a "
+                            f"{_CALENDARS[frequency]} series are missing (more than "
+                            f"{MAX_GAPS:,}); check the dates", source=source)
+
+
 def _calendar_gaps(prices: pd.DataFrame, frequency: str | None) -> list[dict[str, str]]:
     gaps: list[dict[str, str]] = []
     if frequency is not None:
@@ -327,6 +386,7 @@ def read_prices(path_or_buffer: str | os.PathLike | IO, *, gaps: str = "raise",
     else:
         prices = _wide(frame, where, source, gaps)
     calendar = _calendar(prices.index) if frequency == "infer" else frequency
+    _refuse_vast_span(prices.index, calendar, source)
     found = _calendar_gaps(prices, calendar)
     missing_dates = [g["date"] for g in found if g["asset"] == "all"]
     if missing_dates and gaps == "raise":

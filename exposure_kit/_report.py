@@ -24,13 +24,14 @@ import pandas as pd
 from ._book import Book, check_equity
 from ._diagnostics import diagnose
 from ._errors import PositionError, checked_number
-from ._io import _read_text, _source_name
+from ._io import _object_without_repeats, _read_text, _RepeatedKey, _source_name, comma_separated
 from ._margin import MarginAccount, funding_payment
 from ._scenarios import _rows_book, pnl_at, stress_test
 
 __all__ = ["report", "report_data", "ReportPage", "delta_ladder", "expiry_buckets",
            "funding_table", "account_risk", "stress_grid", "read_account_equity",
-           "read_funding_rates", "sample_equity", "EXPIRY_BUCKETS"]
+           "read_funding_rates", "sample_equity", "EXPIRY_BUCKETS", "dated_book",
+           "checked_funding", "MAX_FUNDING_RATE"]
 
 #: The delta ladder's columns, nearest first: (label, last day to expiry it holds).
 EXPIRY_BUCKETS = (("perps and spot", None), ("this week", 7), ("this month", 31),
@@ -50,17 +51,25 @@ def _rows_of(path_or_buffer: Any, what: str) -> tuple[list[dict[str, Any]], str,
         raise PositionError("file", f"is empty: expected the {what}", source=source)
     if text.lstrip()[:1] in "[{":
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_object_without_repeats)
+        except _RepeatedKey as repeated:      # as CSV refuses a repeated row
+            raise PositionError("file", f"names {repeated.args[0]!r} twice",
+                                source=source) from None
         except (json.JSONDecodeError, RecursionError) as exc:
             raise PositionError("file", f"is not valid JSON ({exc.__class__.__name__})",
                                 source=source) from None
         if isinstance(data, dict):
             data = [{"key": k, "value": v} for k, v in data.items()]
+        if not data:
+            raise PositionError("file", f"holds nothing: expected the {what}", source=source)
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
             raise PositionError("file", "expected a list of objects or one object",
                                 source=source)
         return data, source, "item"
-    lines = list(csv.reader(io.StringIO(text)))
+    try:
+        lines = list(csv.reader(io.StringIO(comma_separated(text, source))))
+    except csv.Error as exc:                # e.g. a field over the csv module's 131,072 limit
+        raise PositionError("file", f"cannot be read as CSV: {exc}", source=source) from None
     header = [h.strip() for h in lines[0]]
     rows = []
     for number, values in enumerate(lines[1:], start=2):
@@ -98,7 +107,8 @@ def _table(path_or_buffer: Any, what: str, key_names: Sequence[str],
         try:
             value = checked_number(value_names[0], float(raw) if isinstance(raw, str) else raw,
                                    positive=positive)
-        except (PositionError, ValueError):
+        except (PositionError, ValueError, TypeError, OverflowError):
+            raw = raw if len(repr(raw)) < 40 else f"{repr(raw)[:30]}..."
             raise PositionError(value_names[0], f"{raw!r} is not a "
                                 f"{'positive ' if positive else ''}number", row=number,
                                 row_label=label, source=source) from None
@@ -352,13 +362,25 @@ def funding_table(book: Book, rates: Mapping[str, float]) -> pd.DataFrame:
     return table
 
 
-def _wallet_for(book: Book, equity: float) -> float:
+def _wallet_for(book: Book, equity: float, rule: Mapping[str, Any]) -> float:
     """The USD wallet that gives the account ``equity``: equity less coin held and open P&L."""
-    return equity - MarginAccount(book, 0.0).equity()
+    return equity - MarginAccount(book, 0.0, **rule).equity()
+
+
+def _leading_zero_hint(lacking: Sequence[str], extra: Sequence[str]) -> str:
+    """Name the equity file's accounts that differ from the book's only by leading zeros."""
+    pairs = [(a, e) for a in lacking for e in extra if a.lstrip("0") == e.lstrip("0")]
+    if not pairs:
+        return ""
+    said = ", ".join(f"{e!r} for {a!r}" for a, e in pairs)
+    return (f"; the equity gives {said}: the leading zeros were probably lost in a "
+            "spreadsheet (keep the account column as text)")
 
 
 def account_risk(book: Book, equity: Mapping[str, float], *, warn_distance: float = 0.20,
-                 column: str = "account") -> tuple[pd.DataFrame, pd.DataFrame]:
+                 column: str = "account", maintenance_margin_rate: float = 0.005,
+                 venue: str = "binance", brackets: Any = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each account's margin (cross margin) and, per underlying, the move that liquidates it.
 
     Parameters
@@ -370,6 +392,11 @@ def account_risk(book: Book, equity: Mapping[str, float], *, warn_distance: floa
         every account given must be in the book: a mismatch is named, never ignored.
     warn_distance : float, default 0.20
         A liquidating move smaller than this (20 %) is flagged.
+    maintenance_margin_rate, venue, brackets
+        The margin rule, as in :class:`MarginAccount`: a flat rate (default 0.5 %) for the
+        positions without an ``mmr`` value or a bracket tier, the venue whose rule charges it
+        (``"binance"``: at the price examined; ``"bybit"``: at the entry price), and a bracket
+        table (a path, a DataFrame or ``"example"``).
 
     Returns
     -------
@@ -390,6 +417,8 @@ def account_risk(book: Book, equity: Mapping[str, float], *, warn_distance: floa
     -0.497487
     """
     warn = checked_number("warn_distance", warn_distance, positive=True)
+    rule = {"maintenance_margin_rate": maintenance_margin_rate, "venue": venue,
+            "brackets": brackets}
     if column not in book._frame.columns:
         raise PositionError(column, "the book has no such column: per-account margin needs "
                             "one account per position")
@@ -399,14 +428,15 @@ def account_risk(book: Book, equity: Mapping[str, float], *, warn_distance: floa
     extra = sorted(set(given) - set(names))
     if lacking:
         raise PositionError("equity", f"no equity given for account(s) "
-                            f"{', '.join(repr(a) for a in lacking)} of the book")
+                            f"{', '.join(repr(a) for a in lacking)} of the book"
+                            f"{_leading_zero_hint(lacking, extra)}")
     if extra:
         raise PositionError("equity", f"account(s) {', '.join(repr(a) for a in extra)} have an "
                             "equity but no position in the book")
     rows, moves = [], []
     for name in sorted(given):
         sub = _rows_book(book, names == name)
-        account = MarginAccount(sub, _wallet_for(sub, given[name]))
+        account = MarginAccount(sub, _wallet_for(sub, given[name], rule), **rule)
         rows.append({"account": name, "equity": account.equity(),
                      "maintenance": account.maintenance_margin(),
                      "margin_ratio": account.margin_ratio(), "positions": len(sub)})
@@ -445,8 +475,8 @@ def _with_volatility(book: Book, shift: float) -> Book:
 def stress_grid(book: Book, underlyings: Sequence[str] | None = None,
                 moves: Sequence[float] = (-0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3),
                 vol_shift: float = 0.10) -> pd.DataFrame:
-    """P&L when one underlying moves (rows) and, for books with options, every option's
-    volatility moves down, stays or moves up (columns).
+    """P&L when one underlying moves (rows) and, for books with options, the volatility of that
+    underlying's options moves down, stays or moves up (columns).
 
     Parameters
     ----------
@@ -458,7 +488,8 @@ def stress_grid(book: Book, underlyings: Sequence[str] | None = None,
         Relative price moves.
     vol_shift : float, default 0.10
         Absolute change of volatility for the ``vol down`` and ``vol up`` columns (0.10 is ten
-        volatility points; a volatility never falls below 1 %).
+        volatility points; a volatility never falls below 1 %). Only the options on the row's
+        asset move: a row of an asset without options is the same in every column.
 
     Returns
     -------
@@ -491,7 +522,8 @@ def stress_grid(book: Book, underlyings: Sequence[str] | None = None,
         key = str(name).strip().upper()
         factors = np.where(under == key, 1.0 + steps[:, None], 1.0)
         index += [(key, float(m)) for m in steps]
-        blocks.append([_pnl_with_vol(book, factors, option, v) for v in columns.values()])
+        own = option & (under == key)            # the volatility of this row's asset only
+        blocks.append([_pnl_with_vol(book, factors, own, v) for v in columns.values()])
     values = np.concatenate([np.column_stack(b) for b in blocks]) if blocks else \
         np.empty((0, len(columns)))
     return pd.DataFrame(values, columns=list(columns),
@@ -519,11 +551,78 @@ def _pnl_with_vol(book: Book, factors: np.ndarray, option: np.ndarray, shift: fl
 
 
 # ----- the page --------------------------------------------------------------------------------
+def dated_book(book: Book, as_of: date | str | None = None) -> tuple[Book, np.ndarray]:
+    """The live positions at ``as_of`` and the mask of those past their expiry.
+
+    A future or option whose expiry is before ``as_of`` has settled: it is no live exposure and
+    the risk page counts it out (and lists it first among the findings) rather than refusing
+    the whole book, since a desk's export often still carries yesterday's expiries. An option
+    with an ``expiry`` takes its time to expiry from it (days to expiry / 365, at least one day),
+    over a ``years`` column, which is only right on the day it was written.
+
+    Parameters
+    ----------
+    book : Book
+    as_of : date or "YYYY-MM-DD", optional
+
+    Returns
+    -------
+    (live, expired) : Book and boolean array (one per position of ``book``)
+
+    Examples
+    --------
+    >>> book = Book.from_records([
+    ...     {"name": "jun", "underlying": "BTC", "kind": "future", "side": "long",
+    ...      "notional": 1_000, "expiry": "2024-06-28"},
+    ...     {"name": "perp", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 500}])
+    >>> live, expired = dated_book(book, as_of="2024-07-01")
+    >>> live.net_exposure(), expired.tolist()
+    (500.0, [True, False])
+    """
+    day = _as_of(as_of)
+    days = _days_from_expiry(book, day)
+    expired = days < 0
+    live = _rows_book(book, ~expired)
+    option = (live._frame["kind"] == "option").to_numpy()
+    dated = option & ~np.isnan(days[~expired])
+    if dated.any():
+        years = live._numbers("years")
+        live._frame["years"] = np.where(dated, np.maximum(days[~expired], 1.0) / 365.0, years)
+    return live, expired
+
+
+def _days_from_expiry(book: Book, day: date) -> np.ndarray:
+    """Days from ``day`` to each position's ``expiry`` (NaN without one): the column read alone,
+    an option's ``years`` not used."""
+    if "expiry" not in book._frame.columns:
+        return np.full(len(book), np.nan)
+    plain = _rows_book(book, np.ones(len(book), dtype=bool))
+    plain._frame = plain._frame.drop(columns=["years"], errors="ignore")
+    return _days_to_expiry(plain, day)
+
+
+def _book_as_of(book: Book, as_of: date | str | None) -> tuple[date, str]:
+    """The report's date and where it came from: given, the book's ``as_of`` column, or today."""
+    if as_of is not None:
+        return _as_of(as_of), "given"
+    if "as_of" in book._frame.columns:
+        dates = pd.unique(book._frame["as_of"].dropna().astype(str).str.strip())
+        if len(dates) == 1:
+            return _as_of(dates[0]), "the positions' as_of column"
+        if len(dates) > 1:
+            raise PositionError("as_of", f"the positions carry {len(dates)} different dates "
+                                f"({', '.join(sorted(dates)[:3])}, ...): give as_of")
+    return date.today(), "today (no date given)"
+
+
 def report_data(book: Book, *, equity: float | Mapping[str, float] | None = None,
                 by: Sequence[str] = (), measure: str = "delta",
                 betas: Mapping[str, float] | None = None,
                 funding: Mapping[str, float] | None = None, warn_distance: float = 0.20,
-                as_of: date | str | None = None, vol_shift: float = 0.10) -> dict[str, Any]:
+                as_of: date | str | None = None, vol_shift: float = 0.10,
+                maintenance_margin_rate: float = 0.005, venue: str = "binance",
+                brackets: Any = None, limits: Any = None, since: Book | None = None,
+                force_funding: bool = False) -> dict[str, Any]:
     """The content of :func:`report` as plain data: every table the page shows.
 
     Parameters are those of :func:`report`.
@@ -533,8 +632,10 @@ def report_data(book: Book, *, equity: float | Mapping[str, float] | None = None
     dict
         ``summary`` (:class:`ExposureSummary`), ``groupings`` (column -> :meth:`Book.by` table),
         ``ladder``, ``accounts`` and ``account_moves`` (or None without per-account equity),
-        ``funding`` (or None without rates), ``stress_grid``, ``stresses``, ``findings``, and
-        the options used.
+        ``funding`` (or None without rates), ``stress_grid``, ``stresses``, ``findings`` (severity
+        first), ``positions_table``, ``expired`` (the positions past expiry, counted out),
+        ``cash`` (stablecoins held), ``limits`` and ``changes`` (or None), ``assumptions`` and the
+        options used.
 
     Examples
     --------
@@ -543,12 +644,21 @@ def report_data(book: Book, *, equity: float | Mapping[str, float] | None = None
     >>> data["summary"].net, sorted(data["groupings"])
     (50000.0, ['kind', 'underlying'])
     """
+    from ._diagnostics import ranked_findings
+    from ._report_extras import (assumptions, changes_since, check_limits, expired_finding,
+                                 limit_findings, move_findings, positions_table, stress_names)
+
     if not isinstance(book, Book):
         raise PositionError("book", f"must be a Book, got {type(book).__name__}")
+    if funding is not None:
+        funding = checked_funding(funding, force=force_funding)
     per_account = dict(equity) if isinstance(equity, Mapping) else None
     total = (sum(check_equity(v) for v in per_account.values()) if per_account
              else check_equity(equity))
-    day = _as_of(as_of)
+    day, day_source = _book_as_of(book, as_of)
+    rule = {"maintenance_margin_rate": maintenance_margin_rate, "venue": venue,
+            "brackets": brackets}
+    everything, (book, expired) = book, dated_book(book, day)
     options: dict[str, Any] = {"measure": measure}
     if betas:
         options["betas"] = dict(betas)
@@ -556,19 +666,63 @@ def report_data(book: Book, *, equity: float | Mapping[str, float] | None = None
     groupings = {c: book.by(c, **options) for c in dict.fromkeys(columns)}
     accounts = moves = None
     if per_account is not None:
-        accounts, moves = account_risk(book, per_account, warn_distance=warn_distance)
+        accounts, moves = account_risk(book, per_account, warn_distance=warn_distance, **rule)
+    stresses = stress_test(book, equity=total, **options)
+    stresses.index = stress_names(book, stresses.index)
+    limits_table = None if limits is None else check_limits(
+        book, limits, equity=total, per_account=per_account, moves=moves, options=options)
+    findings = [*expired_finding(everything, expired, day),
+                *move_findings(moves, accounts, warn_distance),
+                *limit_findings(limits_table),
+                *diagnose(book, total, betas=betas)]
     return {"summary": book.summary(total, **options), "groupings": groupings,
             "ladder": delta_ladder(book, day), "accounts": accounts, "account_moves": moves,
             "funding": None if funding is None else funding_table(book, funding),
             "stress_grid": stress_grid(book, vol_shift=vol_shift),
-            "stresses": stress_test(book, equity=total, **options),
-            "findings": diagnose(book, total, betas=betas), "positions": len(book),
+            "stresses": stresses, "findings": ranked_findings(findings),
+            "positions": len(book), "positions_table": positions_table(book, day, options),
+            "expired": everything.to_frame()[expired], "cash": float(book.cash().sum()),
+            "limits": limits_table,
+            "changes": None if since is None else changes_since(book, since, day, funding),
+            "assumptions": assumptions(book, rule, day, day_source, measure, per_account),
             "as_of": day, "measure": measure, "warn_distance": warn_distance,
             "equity": total, "vol_shift": vol_shift}
 
 
+#: A funding rate above this per 8 hours (1 %) is refused unless forced: it is 1,095 % a year,
+#: far more often a rate typed in percent (``1`` for 1 %) than a real one.
+MAX_FUNDING_RATE = 0.01
+
+
+def checked_funding(rates: Mapping[str, float], *, force: bool = False) -> dict[str, float]:
+    """Funding rates per 8 hours, refused above :data:`MAX_FUNDING_RATE` unless ``force``.
+
+    Examples
+    --------
+    >>> checked_funding({"btc": 0.0001})
+    {'BTC': 0.0001}
+    >>> checked_funding({"BTC": 1})
+    Traceback (most recent call last):
+    ...
+    exposure_kit._errors.PositionError: field 'funding': the rate of BTC is 1 per 8 hours (100.00 %): above 1 % per 8 hours it is more likely a percent typed as a fraction (0.01 % is 0.0001); give force_funding=True (--force-funding) if it is real
+    """
+    out = {}
+    for key, value in rates.items():
+        name = str(key).strip().upper()
+        rate = checked_number(f"rate of {name}", value)
+        if abs(rate) > MAX_FUNDING_RATE and not force:
+            raise PositionError("funding", f"the rate of {name} is {rate:g} per 8 hours "
+                                f"({rate * 100:.2f} %): above 1 % per 8 hours it is more likely "
+                                "a percent typed as a fraction (0.01 % is 0.0001); give "
+                                "force_funding=True (--force-funding) if it is real")
+        out[name] = rate
+    return out
+
+
 class ReportPage(str):
     """The report's HTML page: a string (write it to a file as it is) that a notebook shows.
+
+    ``breaches`` is the number of limits breached (0 without limits).
 
     Examples
     --------
@@ -576,6 +730,8 @@ class ReportPage(str):
     >>> page.startswith("<!DOCTYPE html>"), "<p>hi</p>" in page._repr_html_()
     (True, True)
     """
+
+    breaches: int = 0
 
     def __repr__(self) -> str:
         return f"<ReportPage: {len(self):,} characters of HTML; .save(path) writes the file>"
@@ -588,23 +744,23 @@ class ReportPage(str):
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the page to ``path`` (UTF-8) and return the path."""
-        target = Path(path)
-        try:
-            target.write_text(self, encoding="utf-8")
-        except OSError as exc:
-            raise PositionError("path", f"cannot write {os.fspath(path)!r}: {exc.strerror}") \
-                from None
-        return target
+        from ._io import write_file_atomically   # write beside, fsync, rename
+
+        return write_file_atomically(path, str(self))
 
 
 def report(book: Book, *, equity: float | Mapping[str, float] | None = None,
            by: Sequence[str] = (), measure: str = "delta",
            betas: Mapping[str, float] | None = None, funding: Mapping[str, float] | None = None,
            warn_distance: float = 0.20, as_of: date | str | None = None,
-           vol_shift: float = 0.10, title: str | None = None) -> ReportPage:
+           vol_shift: float = 0.10, title: str | None = None,
+           maintenance_margin_rate: float = 0.005, venue: str = "binance",
+           brackets: Any = None, limits: Any = None, since: Book | None = None,
+           force_funding: bool = False) -> ReportPage:
     """The desk's risk page for ``book``: one self-contained HTML page.
 
-    Sections: the headline in numbers and in words; exposure by underlying, venue, account, kind
+    Sections: what needs attention first (limit breaches and the findings, severity first); a
+    "how this was computed" box; the headline in numbers and in words; exposure by underlying, venue, account, kind
     and expiry (those the book has, plus ``by``); the delta ladder by expiry; per account (when
     ``equity`` is given per account) equity, maintenance, margin ratio and the move of each asset
     that liquidates, flagged below ``warn_distance``; funding per perp (when ``funding`` rates
@@ -624,12 +780,27 @@ def report(book: Book, *, equity: float | Mapping[str, float] | None = None,
         How the headline and the groupings count exposure (the ladder is always at delta).
     betas : dict, optional
     funding : dict, optional
-        Funding rate per 8 hours per underlying, ``{"BTC": 0.0001}``.
+        Funding rate per 8 hours per underlying, ``{"BTC": 0.0001}``; a rate above 1 % per
+        8 hours is refused unless ``force_funding=True``.
     warn_distance : float, default 0.20
+        A liquidating move smaller than this is a finding.
     as_of : date or "YYYY-MM-DD", optional
-        The date expiries are counted from; today when not given.
+        The date expiries are counted from: positions past expiry are counted out (and listed
+        first), options' time to expiry comes from their ``expiry``. When not given, the book's
+        own ``as_of`` column (one date), else today; the page says which.
     vol_shift : float, default 0.10
     title : str, optional
+    maintenance_margin_rate, venue, brackets
+        The margin rule of the accounts section, as in :class:`MarginAccount` (flat 0.5 %,
+        Binance's rule, no bracket table by default); stated on the page.
+    limits : path, file-like or DataFrame, optional
+        Risk limits (see :func:`read_limits`): breaches and figures above 80 % of a limit are
+        listed at the top of the page.
+    since : Book, optional
+        Yesterday's book: the page adds what changed (net and gross per underlying, venue and
+        account; positions opened, closed and resized) and, from the two books' prices, the
+        P&L of yesterday's positions explained by delta, basis and funding.
+    force_funding : bool, default False
 
     Returns
     -------
@@ -645,6 +816,11 @@ def report(book: Book, *, equity: float | Mapping[str, float] | None = None,
     """
     data = report_data(book, equity=equity, by=by, measure=measure, betas=betas,
                        funding=funding, warn_distance=warn_distance, as_of=as_of,
-                       vol_shift=vol_shift)
+                       vol_shift=vol_shift, maintenance_margin_rate=maintenance_margin_rate,
+                       venue=venue, brackets=brackets, limits=limits, since=since,
+                       force_funding=force_funding)
     from ._report_page import render
-    return ReportPage(render(data, title or "Net exposure report"))
+    page = ReportPage(render(data, title or "Net exposure report"))
+    limits = data["limits"]
+    page.breaches = 0 if limits is None else int((limits["status"] == "breach").sum())
+    return page

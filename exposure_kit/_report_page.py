@@ -16,9 +16,12 @@ import numpy as np
 import pandas as pd
 
 from . import _format as fmt
+from ._report_extras import move_text
 
 MAX_ROWS = 40          # a grouping with more groups shows the largest; the page says how many
 FUNDING_ROWS = 15      # the perps paying or receiving most; the totals include every one
+POSITION_ROWS = 500    # the positions table lists the largest exposures; the page says how many
+CHANGE_ROWS = 20       # positions opened, closed or resized listed per kind of change
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
@@ -51,6 +54,8 @@ def _headline(data: dict[str, Any]) -> dict[str, Any]:
     words = (f"The book holds {data['positions']:,} positions, {_money(s.gross)} gross. Set "
              f"against each other, its longs and shorts leave {fmt.describe_net(s.net)}: "
              f"{fmt.percent(abs(s.net_to_gross))} of the gross still carries direction.")
+    if data.get("cash"):
+        rows.append(("stablecoins held (cash, no exposure)", _money(data["cash"])))
     if s.equity is not None:
         rows += [("equity", _money(s.equity)), ("gross leverage", f"{s.gross_leverage:.2f}x"),
                  ("net leverage", f"{s.net_leverage:.2f}x")]
@@ -94,18 +99,21 @@ def _accounts(data: dict[str, Any]) -> dict[str, Any] | None:
     accounts, moves = data["accounts"], data["account_moves"]
     if accounts is None:
         return None
+    # like the groupings: the accounts nearest liquidation first, at most MAX_ROWS of each table
+    shown = accounts.sort_values("margin_ratio", ascending=False, kind="stable").head(MAX_ROWS)
     rows = [{"account": k, "equity": _money(r["equity"]), "maintenance": _money(r["maintenance"]),
              "ratio": fmt.percent(r["margin_ratio"]), "positions": int(r["positions"])}
-            for k, r in accounts.iterrows()]
+            for k, r in shown.iterrows()]
+    nearest = moves.assign(_size=moves["liquidating_move"].abs().fillna(np.inf)).sort_values(
+        ["warning", "_size"], ascending=[False, True], kind="stable").head(MAX_ROWS)
     move_rows = []
-    for (account, underlying), r in moves.iterrows():
-        move = r["liquidating_move"]
-        text = "no move of this asset alone" if not np.isfinite(move) else \
-            f"{'falls' if move < 0 else 'rises'} {fmt.percent(abs(move))}"
+    for (account, underlying), r in nearest.iterrows():
+        text = move_text(r["liquidating_move"])
         move_rows.append({"account": account, "underlying": underlying, "net": _money(r["net"]),
                           "move": text, "warning": bool(r["warning"])})
     return {"rows": rows, "moves": move_rows, "warnings": int(moves["warning"].sum()),
-            "warn": fmt.percent(data["warn_distance"], 0)}
+            "warn": fmt.percent(data["warn_distance"], 0),
+            "hidden": len(accounts) - len(shown), "hidden_moves": len(moves) - len(nearest)}
 
 
 def _funding(table: pd.DataFrame | None) -> dict[str, Any] | None:
@@ -156,9 +164,75 @@ def _findings(findings: list) -> list[dict[str, Any]]:
     return out
 
 
+def _positions(table: pd.DataFrame) -> dict[str, Any]:
+    """The positions table, largest exposure first; each cell carries its sort key."""
+    order = table["exposure"].abs().sort_values(ascending=False, kind="stable").index
+    shown = table.loc[order[:POSITION_ROWS]]
+    text = [c for c in shown.columns if c not in ("face", "delta", "exposure")]
+    columns = [*text, "face", "delta", "exposure"]
+    cells = {c: shown[c].astype(str).tolist() for c in text}
+    cells["face"] = [_money(v) for v in shown["face"]]
+    cells["delta"] = [f"{v:.3f}" for v in shown["delta"]]
+    cells["exposure"] = [_money(v) for v in shown["exposure"]]
+    keys = {c: shown[c].round(2).astype(str).tolist() for c in ("face", "delta", "exposure")}
+    rows = [[(cells[c][i], keys[c][i] if c in keys else None) for c in columns]
+            for i in range(len(shown))]
+    return {"columns": columns, "numeric": ["face", "delta", "exposure"], "rows": rows,
+            "count": len(table), "hidden": len(table) - len(shown),
+            "total": _money(table["exposure"].sum())}
+
+
+def _limits(table: pd.DataFrame | None) -> list[dict[str, Any]] | None:
+    if table is None:
+        return None
+    from ._limits import _shown
+    return [{"where": "book" if r["scope"] == "book" else f"{r['scope']} {r['key']}",
+             "metric": r["metric"].replace("_", " "), "figure": _shown(r["metric"], r["figure"]),
+             "limit": _shown(r["metric"], r["limit"]), "use": fmt.percent(r["use"], 0)
+             if np.isfinite(r["use"]) else "n/a", "status": r["status"]}
+            for r in table.to_dict("records")]
+
+
+def _changes(changes: dict[str, Any] | None) -> dict[str, Any] | None:
+    if changes is None:
+        return None
+    groups = []
+    for column, table in changes["groups"].items():
+        groups.append({"column": column, "rows": [
+            {"key": k, "net": _money(r["net_today"]), "net_change": _money(r["net_change"]),
+             "gross": _money(r["gross_today"]), "gross_change": _money(r["gross_change"]),
+             "cls": _sign_class(r["net_change"])} for k, r in table.head(MAX_ROWS).iterrows()]})
+    lists = {}
+    for what in ("opened", "closed", "resized"):
+        table = changes[what]
+        value = "exposure_change" if what == "resized" else "exposure"
+        table = table.reindex(table[value].abs().sort_values(ascending=False,
+                                                             kind="stable").index)
+        lists[what] = {"count": len(table), "rows": [
+            {"name": r["name"], "value": _money(r[value])} for _, r in
+            table.head(CHANGE_ROWS).iterrows()]}
+    explain = changes["explain"]
+    if explain is not None:
+        explain = {**{k: _money(explain[k]) for k in
+                      ("total", "delta", "basis", "funding", "remainder")},
+                   "funding_given": explain["funding_given"],
+                   "unpriced": explain["unpriced"],
+                   "rows": [{"underlying": u, "move": fmt.percent(explain["moves"].get(u, np.nan))
+                             if np.isfinite(explain["moves"].get(u, np.nan)) else "n/a",
+                             **{k: _money(r[k]) for k in ("total", "delta", "basis", "funding",
+                                                          "remainder")}}
+                            for u, r in explain["by_underlying"].iterrows()]}
+    return {"groups": groups, "net_change": _money(changes["net_change"]),
+            "gross_change": _money(changes["gross_change"]), "explain": explain, **lists}
+
+
 def view(data: dict[str, Any], title: str) -> dict[str, Any]:
     """Everything the template prints, formatted."""
     return {"title": title, "as_of": data["as_of"].isoformat(), "measure": data["measure"],
+            "assumptions": data["assumptions"], "limits": _limits(data["limits"]),
+            "changes": _changes(data["changes"]),
+            "positions_table": _positions(data["positions_table"]),
+            "expired": len(data["expired"]),
             "positions": data["positions"], "headline": _headline(data),
             "groupings": [_grouping(c, t) for c, t in data["groupings"].items()],
             "ladder": _ladder(data["ladder"]), "accounts": _accounts(data),

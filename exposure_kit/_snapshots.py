@@ -133,26 +133,29 @@ def exposure_history(snapshots: str | os.PathLike | IO | pd.DataFrame | Book,
     days = pd.DatetimeIndex(days, name="date")
     if by is None:
         codes, size, keys = date_codes, len(days), None
+        index: pd.Index = days
+        day_of_row = np.arange(size)
     else:
+        # only the (date, group) pairs that occur: rows, never dates x groups
         key_codes, keys = pd.factorize(frame[by], sort=True, use_na_sentinel=False)
-        codes, size = date_codes * len(keys) + key_codes, len(days) * len(keys)
+        pairs = date_codes.astype(np.int64) * len(keys) + key_codes
+        codes, present_pairs = pd.factorize(pairs, sort=True)
+        size = len(present_pairs)
+        day_of_row, key_of_row = np.divmod(present_pairs, len(keys))
+        index = pd.MultiIndex.from_arrays([days[day_of_row], pd.Index(keys, name=by)[key_of_row]])
     count = np.bincount(codes, minlength=size)
     long = np.bincount(codes, weights=np.where(signed > 0, signed, 0.0), minlength=size)
     short = np.bincount(codes, weights=np.where(signed < 0, -signed, 0.0), minlength=size)
     present = count > 0
-    if keys is None:
-        index: pd.Index = days
-    else:
-        index = pd.MultiIndex.from_product([days, pd.Index(keys, name=by)])[present]
     out = pd.DataFrame({"positions": count[present], "long": long[present],
-                        "short": short[present]}, index=index)
+                        "short": short[present]}, index=index[present])
     out["net"] = out["long"] - out["short"]
     out["gross"] = out["long"] + out["short"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["net_to_gross"] = np.where(out["gross"] > 0, out["net"] / out["gross"], 0.0)
     per_day = _equity_by_date(equity, book, dates, days, where, source)
     if per_day is not None:
-        row_equity = per_day if keys is None else np.repeat(per_day, len(keys))[present]
+        row_equity = per_day[day_of_row][present]
         out["gross_leverage"] = out["gross"] / row_equity
         out["net_leverage"] = out["net"] / row_equity
     return out

@@ -21,12 +21,12 @@ import pandas as pd
 from . import _format as fmt
 from ._book import MEASURES, Book
 from ._diagnostics import diagnose
-from ._errors import PositionError
 from ._io import read_positions
 
 __all__ = ["main", "build_report"]
 
 PROG = "exposure-kit"
+BREACH_STATUS = 3      # report --limits FILE --fail-on-breach: a limit is breached
 GROUPINGS = ("underlying", "venue", "kind")
 
 
@@ -83,6 +83,25 @@ def _html_options(report: argparse.ArgumentParser) -> None:
     page.add_argument("--vol-shift", type=_fraction, default=0.10, metavar="POINTS",
                       help="volatility change of the stress grid's vol up/down columns "
                       "(default 0.10: ten points)")
+    page.add_argument("--rate", type=_fraction, default=0.005, metavar="FRACTION",
+                      help="flat maintenance margin rate for positions without an mmr value or "
+                      "a bracket tier (default 0.005: 0.5 %%)")
+    page.add_argument("--venue", default="binance", choices=("binance", "bybit"),
+                      help="whose rule charges maintenance: binance (at the price examined, "
+                      "default) or bybit (at the entry price)")
+    page.add_argument("--brackets", metavar="FILE", help="maintenance bracket table (CSV, see "
+                      "read_brackets; 'example' for the package's sample)")
+    page.add_argument("--limits", metavar="FILE", help="risk limits (CSV: scope,key,metric,"
+                      "limit): breaches and figures above 80 %% listed first")
+    page.add_argument("--fail-on-breach", action="store_true", help="exit with status 3 when "
+                      "a limit is breached (for a scheduled run)")
+    page.add_argument("--since", metavar="FILE", help="yesterday's positions: what changed, "
+                      "and the P&L explained by delta, basis and funding")
+    page.add_argument("--stablecoin", action="append", default=[], metavar="COIN",
+                      help="count this coin held as cash too (repeat); USDT, USDC, DAI, FDUSD, "
+                      "... already are")
+    page.add_argument("--force-funding", action="store_true", help="accept funding rates "
+                      "above 1 %% per 8 hours")
 
 
 def _positive(text: str) -> float:
@@ -115,7 +134,12 @@ def _asset_number(text: str, name: str, example: str) -> tuple[str, float]:
 
 
 def _rate(text: str) -> tuple[str, float]:
-    return _asset_number(text, "RATE", "BTC=0.0001")
+    asset, rate = _asset_number(text, "RATE", "BTC=0.0001")
+    if abs(rate) >= 1:          # 100 % every 8 hours: a percentage typed as a fraction, or worse
+        raise argparse.ArgumentTypeError(f"a funding rate is a fraction per 8 hours (0.0001 is "
+                                         f"0.01 %), got {text!r}; --force-funding accepts rates "
+                                         f"above 1 % but below 100 %")
+    return asset, rate
 
 
 def _beta(text: str) -> tuple[str, float]:
@@ -186,7 +210,7 @@ def _text(report: dict[str, Any], source: str) -> str:
     width = max(len(label) for label, _ in rows)
     lines += [f"  {label:<{width}}  {value}" for label, value in rows]
     table = report["by"].map(fmt.usd)
-    table.index = table.index.map(lambda k: "(none)" if pd.isna(k) else str(k))
+    table.index = table.index.map(_group_label)
     lines += ["", f"Exposure by {report['by_column']}", table.to_string(), ""]
     findings = report["findings"]
     lines.append(f"Findings: {len(findings)}" if findings else "Findings: none")
@@ -200,13 +224,19 @@ _MEASURE_LABELS = {"delta": "delta (options at delta x notional)",
                    "beta": "beta (delta exposure x beta to BTC)"}
 
 
+def _group_label(key: Any) -> str:
+    return "(none)" if pd.isna(key) else str(key)
+
+
 def _json(report: dict[str, Any], source: str) -> str:
     column = report["by_column"]
-    table = report["by"].reset_index()
-    table[column] = table[column].map(lambda k: None if pd.isna(k) else str(k))
+    # Positions with no value in the column form the "(none)" group, as on the HTML page; the
+    # label is set row by row because pandas' string columns turn a None back into NaN.
+    rows = [{column: _group_label(key), **{k: float(v) for k, v in values.items()}}
+            for key, values in report["by"].iterrows()]
     data = {"file": source, "positions": report["positions"], "measure": report["measure"],
             "summary": report["summary"],
-            "by": {"column": column, "rows": table.to_dict("records")},
+            "by": {"column": column, "rows": rows},
             "findings": [{"severity": f.severity, "code": f.code, "message": f.message,
                           "positions": list(f.positions)} for f in report["findings"]]}
     return json.dumps(data, indent=2, allow_nan=False)
@@ -222,13 +252,57 @@ def _chart(table: pd.DataFrame, column: str, path: str) -> None:
     FigureCanvasAgg(figure)
     plots.exposure_by(table, ax=figure.add_subplot(), column=column)
     figure.tight_layout()
+    _save_figure(figure, path)
+
+
+def _save_figure(figure: Any, path: str) -> None:
+    """The figure drawn in memory, then written to ``path`` atomically (never half a file)."""
+    import io
+
+    from ._io import write_file_atomically
+
+    drawn = io.BytesIO()
+    figure.savefig(drawn, format=Path(path).suffix.lower().lstrip("."))
+    write_file_atomically(path, drawn.getvalue())
+
+
+def _checked_output_path(output: str | None, inputs: Sequence[str | None]) -> str | None:
+    """``output``, once it is known not to be one of the ``inputs`` (same resolved path, or the
+    same file by device and inode: a link or another spelling); refused otherwise.
+
+    Examples
+    --------
+    >>> _checked_output_path("page.html", ["desk.csv", None])
+    'page.html'
+    >>> _checked_output_path("./desk.csv", ["desk.csv"])
+    Traceback (most recent call last):
+    ...
+    exposure_kit.cli._Refused: will not write over ./desk.csv: it is an input (desk.csv); write to another file
+    """
+    if not output:
+        return output
+    target = Path(output)
     try:
-        figure.savefig(path)
-    except OSError as exc:
-        raise PositionError("chart", f"cannot write {path!r}: {exc.strerror}") from None
+        target_stat = os.stat(target)
+    except OSError:
+        target_stat = None
+    for given in filter(None, inputs):
+        same = Path(given).resolve() == target.resolve()
+        if not same and target_stat is not None:
+            try:
+                same = os.path.samestat(os.stat(given), target_stat)
+            except OSError:
+                same = False
+        if same:
+            raise _Refused(f"will not write over {output}: it is an input ({given}); write to "
+                           "another file")
+    return output
 
 
 def _report(args: argparse.Namespace) -> str:
+    inputs = [args.file, args.equity_file, args.funding_file]
+    for output in (args.output, args.chart):
+        _checked_output_path(output, inputs)
     betas = dict(args.beta) or None
     book = read_positions(args.file)
     if args.measure == "beta" and "beta" not in book.to_frame().columns:
@@ -238,6 +312,9 @@ def _report(args: argparse.Namespace) -> str:
                            f"{lacking[0]}=... (missing for {', '.join(lacking)})")
     if args.format == "html":
         return _html(book, args, betas)
+    if args.limits or args.since or args.fail_on_breach:
+        raise _Refused("--limits, --since and --fail-on-breach are options of the HTML page: "
+                       "add --format html")
     with np.errstate(over="ignore", invalid="ignore"):
         report = build_report(book, equity=args.equity, by=args.by, measure=args.measure,
                               betas=betas)
@@ -264,6 +341,11 @@ def _print(output: str) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)   # so the interpreter's own flush is quiet
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except OSError as exc:                           # a full disk, /dev/full
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        print(f"{PROG}: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -277,10 +359,20 @@ def _html(book: Book, args: argparse.Namespace, betas: dict[str, float] | None) 
     if args.funding:
         funding = {**(funding or {}), **dict(args.funding)}
     by = [] if args.by == "underlying" else [args.by]
+    if args.fail_on_breach and not args.limits:
+        raise _Refused("--fail-on-breach needs --limits FILE")
+    if args.stablecoin:
+        book = book.with_stablecoins(args.stablecoin)
+    since = read_positions(args.since) if args.since else None
+    if since is not None and args.stablecoin:
+        since = since.with_stablecoins(args.stablecoin)
     page = report(book, equity=equity, by=by, measure=args.measure or "delta", betas=betas,
                   funding=funding,
                   warn_distance=args.warn_distance, as_of=args.as_of, vol_shift=args.vol_shift,
-                  title=f"Net exposure report: {Path(args.file).name}")
+                  title=f"Net exposure report: {Path(args.file).name}",
+                  maintenance_margin_rate=args.rate, venue=args.venue, brackets=args.brackets,
+                  limits=args.limits, since=since, force_funding=args.force_funding)
+    args.breaches = page.breaches
     if not args.output:
         return page
     page.save(args.output)
@@ -307,11 +399,25 @@ def _add_history(commands: Any) -> None:
                          help="also draw exposure over time (.png, .svg or .pdf)")
     history.add_argument("--format", default="table", choices=("table", "json", "html"),
                          help="plain text (default), JSON or an HTML table")
+    history.add_argument("-o", "--output", metavar="FILE", help="write the table to this "
+                         "file (default: standard output)")
 
 
 def _history(args: argparse.Namespace) -> str:
+    text = _history_text(args)
+    if not args.output:
+        return text
+    from ._io import write_file_atomically
+
+    write_file_atomically(args.output, text + "\n")
+    return f"wrote {args.output}"
+
+
+def _history_text(args: argparse.Namespace) -> str:
     from ._snapshots import exposure_history
 
+    for output in (args.output, args.chart):
+        _checked_output_path(output, [args.file])
     equity: Any = args.equity
     if equity is not None:
         try:
@@ -320,6 +426,10 @@ def _history(args: argparse.Namespace) -> str:
             pass                                       # a column name
     table = exposure_history(args.file, by=args.by, date_column=args.date_column,
                              equity=equity, measure=args.measure)
+    numbers = table.select_dtypes("number").to_numpy(dtype=float)
+    if not np.isfinite(numbers).all():
+        raise _Refused("the totals are too large to add up (they overflow to infinity): check "
+                       "the sizes in the file")
     if args.chart:
         _history_chart(table, args.chart)
     flat = table.reset_index()
@@ -353,14 +463,12 @@ def _history_chart(table: pd.DataFrame, path: str) -> None:
     figure = Figure(figsize=(8.0, 4.2), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
     plots.exposure_history_chart(table, ax=figure.add_subplot())
-    try:
-        figure.savefig(path)
-    except OSError as exc:
-        raise PositionError("chart", f"cannot write {path!r}: {exc.strerror}") from None
+    _save_figure(figure, path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 success, 2 bad input).
+    """Run the command line; return the exit status (0 success, 2 bad input, 3 a limit
+    breached under ``--fail-on-breach``).
 
     Examples
     --------
@@ -381,7 +489,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(exc).split())
         print(f"{PROG}: error: {message}", file=sys.stderr)
         return 2
-    return _print(output)
+    except MemoryError:
+        print(f"{PROG}: error: not enough memory for this input: check its size and its dates",
+              file=sys.stderr)
+        return 2
+    status = _print(output)
+    if getattr(args, "fail_on_breach", False) and getattr(args, "breaches", 0):
+        print(f"{PROG}: {args.breaches} limit(s) breached", file=sys.stderr)
+        return BREACH_STATUS
+    return status
 
 
 if __name__ == "__main__":

@@ -109,6 +109,19 @@ def money_axis(ax: Axes, axis: str = "y") -> Axes:
     return ax
 
 
+def plain_label(text: object) -> str:
+    """Text from data (a name, a venue, an account) as matplotlib shows it literally: a ``$``
+    would otherwise start mathtext (``Desk $$ main`` fails to draw, ``Hedge $5k vs $10k`` is
+    set as a formula).
+
+    Examples
+    --------
+    >>> plain_label("Hedge $5k vs $10k")
+    'Hedge \\$5k vs \\$10k'
+    """
+    return str(text).replace("$", r"\$")
+
+
 def shown_in(ax: Axes, artist) -> bool:
     """Whether ``artist`` is visible and shows inside ``ax`` at its current limits.
 
@@ -181,7 +194,7 @@ def exposure_bars(source: Book | ExposureSummary, ax: Axes | None = None,
                     ha="center", va="bottom" if value >= 0 else "top", fontsize=9,
                     xytext=(0, 3 if value >= 0 else -3), textcoords="offset points")
     fit_money_limits(ax, heights)
-    ax.set_title(title)
+    ax.set_title(plain_label(title))
     return money_axis(ax)
 
 
@@ -214,7 +227,7 @@ def waterfall(book: Book, ax: Axes | None = None, **options) -> Axes:
     exposures = book.exposures(**options)
     ax = new_axes(ax)
     bottoms, heights, colours = waterfall_geometry(exposures.to_numpy())
-    labels = [*map(str, exposures.index), "net"]
+    labels = [*map(plain_label, exposures.index), "net"]
     bars = ax.bar(range(len(labels)), heights, bottom=bottoms, color=colours, width=0.6, zorder=2)
     # Each bar says its step (the net bar its total) at its far end: above a rise, below a fall.
     ax.bar_label(bars, labels=[usd_short(h) for h in heights], padding=2, fontsize=9)
@@ -262,11 +275,11 @@ def exposure_by(table: pd.DataFrame, ax: Axes | None = None, column: str | None 
     ax.barh(y, -table["short"], color=COLORS["short"], height=0.6, label="short", zorder=2)
     ax.scatter(table["net"], y, color=COLORS["net"], edgecolor="white", s=60, zorder=3,
                label="net")
-    ax.set_yticks(y, [str(k) for k in table.index])
+    ax.set_yticks(y, [plain_label(k) for k in table.index])
     # Top to bottom, with a strip under the last group for the legend, clear of the bars.
     ax.set_ylim(len(table) - 0.5 + 0.35, -0.6)
     name = column or table.index.name or "group"
-    ax.set_title(f"Exposure by {name}")
+    ax.set_title(plain_label(f"Exposure by {name}"))
     ax.legend(loc="lower right", fontsize=8, frameon=False, ncols=3, borderaxespad=0.2)
     return money_axis(ax, axis="x")
 
@@ -318,11 +331,11 @@ def scenario_heatmap(values: pd.DataFrame, ax: Axes | None = None, label: str = 
     pct = FuncFormatter(lambda v, _: f"{v:+.0%}")
     ax.xaxis.set_major_formatter(pct)
     ax.yaxis.set_major_formatter(pct)
-    ax.set_xlabel(f"{x} price move")
-    ax.set_ylabel(f"{y} price move")
+    ax.set_xlabel(plain_label(f"{x} price move"))
+    ax.set_ylabel(plain_label(f"{y} price move"))
     ax.axhline(0, color="black", linewidth=0.6)
     ax.axvline(0, color="black", linewidth=0.6)
-    ax.set_title(f"{label} when {x} and {y} move")
+    ax.set_title(plain_label(f"{label} when {x} and {y} move"))
     return ax
 
 
@@ -352,7 +365,7 @@ def exposure_path_chart(path: pd.DataFrame, ax: Axes | None = None,
     ax.plot(steps, path["net"], color=COLORS["net"], linewidth=2.2, label="net")
     ax.plot(steps, path["gross"], color=COLORS["gross"], linestyle="--", label="gross")
     ax.set_xlabel("step (day)")
-    ax.set_title(title)
+    ax.set_title(plain_label(title))
     ax.legend(loc="upper left", fontsize=8, ncols=4, frameon=False)
     return money_axis(ax)
 
@@ -415,7 +428,7 @@ def exposure_history_chart(history: pd.DataFrame, ax: Axes | None = None,
                     linewidth=0, label="short")
     ax.plot(dates, history["net"], color=COLORS["net"], linewidth=2.2, label="net")
     ax.plot(dates, history["gross"], color=COLORS["gross"], linestyle="--", label="gross")
-    ax.set_title(title, pad=22)
+    ax.set_title(plain_label(title), pad=22)
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, ncols=4, frameon=False,
               borderaxespad=0.2)
     _date_axis(ax)
@@ -455,8 +468,9 @@ def rolling_beta_chart(rolling: pd.DataFrame, ax: Axes | None = None,
                     linewidth=0, label="± 2 standard errors")
     if full_window is not None:
         ax.axhline(full_window, color=COLORS["gross"], linestyle=":", label="whole history")
-    ax.set_ylabel(f"beta of {asset} to {reference}")
-    ax.set_title(f"How stable is {asset}'s beta to {reference}? ({window}-day windows)", pad=22)
+    ax.set_ylabel(plain_label(f"beta of {asset} to {reference}"))
+    ax.set_title(plain_label(f"How stable is {asset}'s beta to {reference}? ({window}-day "
+                             "windows)"), pad=22)
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, ncols=3, frameon=False,
               borderaxespad=0.2)
     ax.grid(alpha=0.25)

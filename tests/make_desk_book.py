@@ -20,7 +20,8 @@ COUNT = 200
 OUT = Path(__file__).resolve().parents[1] / "exposure_kit" / "data" / "desk_book.csv"
 COLUMNS = ["name", "underlying", "kind", "side", "quantity", "price", "contract_size", "inverse",
            "entry_price", "venue", "account", "expiry", "strike", "years", "volatility",
-           "option_type"]
+           "option_type", "as_of"]
+AS_OF = "2024-06-11"   # the book's own date, in every row: the risk page counts expiries from it
 
 PRICES = {"BTC": 61_250.0, "ETH": 3_040.0, "SOL": 148.2, "XRP": 0.5234, "DOGE": 0.1521}
 # coin per contract for linear contracts; USD face per contract for inverse ones
@@ -99,7 +100,7 @@ def desk_book_frame(seed: int = SEED, count: int = COUNT) -> pd.DataFrame:
     mixes = rng.choice(list(MIX), size=count - OPTIONS, p=list(MIX.values()))
     rows = [_row(rng, n, str(mix)) for n, mix in enumerate(mixes, start=1)]
     rows += [_option(rng, n) for n in range(len(rows) + 1, count + 1)]
-    frame = pd.DataFrame.from_records(rows)
+    frame = pd.DataFrame.from_records(rows).assign(as_of=AS_OF)
     return frame.reindex(columns=COLUMNS)
 
 

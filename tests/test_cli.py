@@ -148,3 +148,15 @@ def test_installed_command_runs():
                           env={"MPLBACKEND": "Agg", "PATH": ""})
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["summary"]["gross"] == 250_000.0
+
+
+def test_json_names_the_positions_without_a_venue(capsys, tmp_path):
+    path = tmp_path / "half_venued.csv"
+    path.write_text("name,underlying,kind,side,quantity,price,venue\n"
+                    "perp,BTC,perp,long,1,50000,VenueA\n"
+                    "spot,BTC,spot,short,0.5,50000,\n")
+    rows = report_json(capsys, str(path), "--by", "venue")["by"]["rows"]
+    # 1 BTC x $50,000 long at VenueA; 0.5 BTC x $50,000 short with no venue: the "(none)" group
+    assert {r["venue"]: (r["long"], r["short"], r["net"], r["gross"]) for r in rows} == {
+        "VenueA": (50_000.0, 0.0, 50_000.0, 50_000.0),
+        "(none)": (0.0, 25_000.0, -25_000.0, 25_000.0)}

@@ -305,7 +305,7 @@ def test_ccxt_option_underlying_price_from_deribit_info_or_refused():
 
 @pytest.mark.parametrize("change, pieces", [
     ({"contractSize": None}, ["position 2", "'contractSize'", "missing"]),
-    ({"contracts": -900}, ["position 2", "'contracts'", "negative"]),
+    ({"contracts": -900, "side": "long"}, ["position 2", "'contracts'", "negative", "'long'"]),
     ({"side": "both"}, ["position 2", "'side'", "'both'"]),
     ({"symbol": "BTCUSDT"}, ["position 2", "'symbol'", "BTCUSDT"]),
     ({"markPrice": "n/a", "symbol": "BTC/USDT:USDT"}, ["position 2", "'markPrice'", "'n/a'"]),
@@ -345,3 +345,72 @@ def test_float_extra_columns_and_ccxt_books_read_back_equal_from_csv():
         back = read_positions(buffer, format="csv")
         assert back == original
     assert back.to_frame()["exchange_notional"].tolist() == [90_000.0, 1.5]
+
+
+# ----- ccxt for real: recorded raw responses parsed by ccxt itself, offline ------------------------
+FIXTURES = Path(__file__).parent / "fixtures" / "ccxt"
+
+
+def ccxt_parsed(name: str) -> list[dict]:
+    """The fixture's raw exchange payloads through ccxt's own parser (no network: the markets
+    are set from the fixture, nothing is loaded)."""
+    ccxt = pytest.importorskip("ccxt")
+    data = json.loads((FIXTURES / name).read_text())
+    exchange = getattr(ccxt, data["exchange"])()
+    exchange.set_markets(data["markets"])
+    return [getattr(exchange, data["parser"])(raw) for raw in data["raw"]]
+
+
+def test_ccxt_binance_usdm_and_coinm_match_hand_figures():
+    # USDS-M WLDUSDT: 5 contracts x 1 WLD x 2.3956 mark = $11.978 long (Binance's notional)
+    usdm = from_ccxt_positions(ccxt_parsed("binance_usdm.json"), venue="Binance")
+    assert usdm.exposures().tolist() == [pytest.approx(11.978)]
+    # COIN-M BTCUSD_PERP: 2 contracts x $100 = $200 of face, long; in coin 200 / 38,103.055 =
+    # 0.00524892 BTC, Binance's own notionalValue
+    coinm = from_ccxt_positions(ccxt_parsed("binance_coinm.json"), venue="Binance")
+    assert coinm.exposures().tolist() == [pytest.approx(200.0)]
+    assert coinm.exposures(denomination="coin").tolist() == [pytest.approx(0.00524892, abs=5e-9)]
+
+
+def test_ccxt_deribit_reads_its_raw_usd_size_and_a_short_as_size_and_side():
+    # BTC-PERPETUAL size 40 is $40 of face (Deribit sizes inverse contracts in USD): ccxt 4.5
+    # puts 40 in contracts beside the market's $10 contractSize, which multiplied gives $400.
+    # In coin: 40 / 109,266.97 = 3.66076e-4 BTC, Deribit's own size_currency.
+    parsed = ccxt_parsed("deribit.json")
+    assert (parsed[0]["contracts"], parsed[0]["contractSize"]) == (40.0, 10.0)
+    book = from_ccxt_positions(parsed, venue="Deribit")
+    assert book.exposures().tolist() == [pytest.approx(40.0), pytest.approx(-40.0), 0.0]
+    assert book.exposures(denomination="coin").iloc[0] == pytest.approx(3.66076e-4, rel=1e-5)
+    assert book.to_frame()["side"].tolist()[:2] == ["long", "short"]
+    assert len(book.flat) == 1 and book.refused.empty          # the flat one is listed, kept
+
+
+def test_ccxt_flat_positions_are_kept_at_zero_and_listed():
+    bybit = from_ccxt_positions(ccxt_parsed("bybit_linear.json"), venue="Bybit",
+                                underlying_prices={"ETH": 1_200.0})
+    # 0.10 ETH x 1,200 = $120 long (the recorded payload has no markPrice: the price given);
+    # the flat line (size "0", side "") is there at zero
+    assert bybit.exposures().tolist() == [pytest.approx(120.0), 0.0]
+    assert bybit.flat == ["ETH/USDT:USDT"]
+    okx = from_ccxt_positions(ccxt_parsed("okx_flat.json"), venue="OKX")
+    assert okx.exposures().tolist() == [0.0] and okx.flat == ["ETH/USD:ETH"]
+
+
+def test_ccxt_hyperliquid_matches_its_position_value():
+    # szi 0.2259 ETH x 2,213.9 = $500.12001, Hyperliquid's positionValue
+    book = from_ccxt_positions(ccxt_parsed("hyperliquid.json"), venue="Hyperliquid")
+    assert book.exposures().tolist() == [pytest.approx(500.12001)]
+
+
+def test_ccxt_a_missing_mark_price_is_given_or_refused_for_that_position_only():
+    # Binance's account endpoint: a short of 849 WLD with no markPrice
+    positions = ccxt_parsed("binance_usdm.json") + ccxt_parsed("binance_usdm_account.json")
+    with pytest.raises(PositionError, match=r"position 2.*markPrice.*WLD"):
+        from_ccxt_positions(positions)
+    partial = from_ccxt_positions(positions, on_error="report")
+    assert partial.exposures().tolist() == [pytest.approx(11.978)]
+    assert partial.refused["position"].tolist() == [2]
+    assert "underlying_prices" in partial.refused["problem"].iloc[0]
+    # with the price given: -849 x 2.3468 = -1,992.4332 (Binance's notional: -1,992.46)
+    priced = from_ccxt_positions(positions, underlying_prices={"WLD": 2.3468})
+    assert priced.exposures().tolist() == [pytest.approx(11.978), pytest.approx(-1_992.4332)]

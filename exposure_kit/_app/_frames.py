@@ -114,6 +114,22 @@ def check_incoming_frame(frame: bytes) -> str:
     return channel
 
 
+def incoming_msg_id(frame: bytes) -> str | None:
+    """The ``msg_id`` in the header of a v1 frame that :func:`check_incoming_frame` accepted.
+
+    Examples
+    --------
+    >>> from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+    >>> parts = [b'{"msg_type": "kernel_info_request", "msg_id": "a1"}', b"{}", b"{}", b"{}"]
+    >>> incoming_msg_id(serialize_msg_to_ws_v1(parts, "shell"))
+    'a1'
+    """
+    offsets = frame_offsets(frame)
+    header = json.loads(bytes(frame[offsets[1]:offsets[2]]))
+    msg_id = header.get("msg_id")
+    return str(msg_id) if msg_id is not None else None
+
+
 def outgoing_header(frame: bytes) -> dict | None:
     """The header of a v1 frame the server sends, or None when the frame is not v1.
 

@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 import tornado.web
 from jupyter_core.utils import ensure_async
 from tornado.ioloop import IOLoop
+from jupyter_server._tz import utcnow
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
@@ -22,13 +24,19 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ._catalogue import lessons_in
-from ._frames import V1_PROTOCOL, BadFrame, check_incoming_frame, outgoing_header
+from ._frames import (V1_PROTOCOL, BadFrame, check_incoming_frame, incoming_msg_id,
+                      outgoing_header)
 from ._pages import front_page, full_page
 from ._sanitize import cleaned_message
 from ._seats import ClassFull
+from ._sockets import SocketLimits, SocketMeter, give_memory_back
 
 #: Seconds a lesson kernel may stay without a connection before it is stopped.
 ABANDON_GRACE = 30.0
+#: Seconds after its page was sent within which a page must connect to its kernel.
+CONNECT_GRACE = 60.0
+#: Message ids remembered per kernel websocket, to drop replayed messages.
+SEEN_IDS = 10_000
 
 
 class FrontPageHandler(JupyterHandler):
@@ -65,15 +73,39 @@ class _RecordingKernels:
         return kernel_id
 
 
+def _stop_kernel(settings: dict, kernel_id: str, why: str, log: Any) -> None:
+    manager = settings["kernel_manager"]
+    if kernel_id in manager:
+        log.info("stopping kernel %s: %s", kernel_id, why)
+        IOLoop.current().add_callback(ensure_async, manager.shutdown_kernel(kernel_id))
+
+
 class LessonHandler(TornadoVoilaHandler):
-    """A lesson page, once a seat is reserved; the kernel it starts is held for the visitor."""
+    """A lesson page, once a seat is reserved; the kernel it starts is held for the visitor.
+
+    The kernel's idle clock restarts when it is handed over (a warm kernel may have waited in
+    the pool for minutes). A page the visitor left before it was sent (a fast reload) stops its
+    kernel at once; a page sent but never connected stops it ``connect_grace`` s later.
+    """
+
+    _ticket: int | None = None
+    _kernel_id: str | None = None
+    _gone = False
 
     @property
     def kernel_manager(self):
-        manager = self.settings["kernel_manager"]
-        client = self.request.remote_ip
-        return _RecordingKernels(manager, lambda kid: self.settings["exposure_seats"].hold(
-            client, kid))
+        return _RecordingKernels(self.settings["kernel_manager"], self._handed)
+
+    def _handed(self, kernel_id: str) -> None:
+        self._kernel_id = kernel_id
+        self.settings["exposure_seats"].hold(self._ticket, kernel_id, self.request.remote_ip)
+        kernel = self.settings["kernel_manager"]._kernels.get(kernel_id)
+        if kernel is not None:
+            kernel.last_activity = utcnow()
+
+    def on_connection_close(self) -> None:
+        self._gone = True
+        super().on_connection_close()
 
     @tornado.web.authenticated
     async def get(self, path=None):
@@ -81,24 +113,71 @@ class LessonHandler(TornadoVoilaHandler):
             return await super().get(path)
         seats, client = self.settings["exposure_seats"], self.request.remote_ip
         try:
-            seats.reserve(client, set(self.settings["kernel_manager"].list_kernel_ids()))
+            self._ticket = seats.reserve(client, set(self.settings["kernel_manager"]
+                                                     .list_kernel_ids()))
         except ClassFull as full:
             self.log.warning("refused a lesson to %s: %s", client, full.reason)
             self.set_status(full.status)
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Retry-After", "60")
-            return self.finish(full_page(full.reason, self.base_url))
+            return self.finish(full_page(full.reason, self.base_url, full.title))
         self.xsrf_token     # the page's beforeunload posts it to stop the kernel
+        sent = False
         try:
             async for html in self.get_generator(path=path):
+                if self._gone or self.request.connection.stream.closed():
+                    break
                 self.write(html)
                 self.flush()
+            else:
+                sent = True
         finally:
-            seats.release(client)
+            seats.release(self._ticket)
+            self._after_visit(sent and not self._gone)
+
+    def _after_visit(self, sent: bool) -> None:
+        kernel_id = self._kernel_id
+        if kernel_id is None:
+            return
+        if not sent:
+            _stop_kernel(self.settings, kernel_id, "its page was left before it was sent",
+                         self.log)
+            return
+        grace = self.settings.get("exposure_connect_grace", CONNECT_GRACE)
+        IOLoop.current().call_later(grace, self._stop_if_never_connected, kernel_id)
+
+    def _stop_if_never_connected(self, kernel_id: str) -> None:
+        if kernel_id not in self.settings["exposure_seats"].connected:
+            _stop_kernel(self.settings, kernel_id, "its page never connected", self.log)
 
 
-class GuardedKernelWebsocketHandler(VoilaKernelWebsocketHandler):
-    """The kernel websocket for v1 clients only, each incoming frame checked before decoding."""
+class _BoundToVisitor:
+    """A handler of ``/.../<kernel id>`` that answers only the address the kernel was given to
+    (anyone else gets the 404 of a kernel that does not exist)."""
+
+    async def prepare(self):
+        kernel_id = self.path_kwargs.get("kernel_id") or (self.path_args[0] if self.path_args
+                                                          else None)
+        seats = self.settings.get("exposure_seats")
+        if kernel_id and seats is not None and not seats.may_use(self.request.remote_ip,
+                                                                 kernel_id):
+            self.log.warning("refused %s to %s: kernel %s belongs to another address",
+                             self.request.path, self.request.remote_ip, kernel_id)
+            raise tornado.web.HTTPError(404)
+        return await ensure_async(super().prepare())
+
+
+def bound_to_visitor(handler: type) -> type:
+    """``handler`` answering only the address its kernel was given to."""
+    return type(handler.__name__, (_BoundToVisitor, handler), {})
+
+
+class GuardedKernelWebsocketHandler(_BoundToVisitor, VoilaKernelWebsocketHandler):
+    """The kernel websocket for v1 clients only, each incoming frame checked before decoding,
+    with a bound on bytes waiting to be sent to it and on how fast it may send."""
+
+    _meter: SocketMeter | None = None
+    _dropped = False
 
     async def get(self, kernel_id):
         offered = self.request.headers.get("Sec-WebSocket-Protocol", "")
@@ -107,7 +186,12 @@ class GuardedKernelWebsocketHandler(VoilaKernelWebsocketHandler):
                              self.request.remote_ip)
             self.set_status(400)
             return self.finish(f"This server speaks only the {V1_PROTOCOL} protocol.")
+        self._meter = SocketMeter(self.settings.get("exposure_socket_limits", SocketLimits()))
         return await super().get(kernel_id)
+
+    def open(self, kernel_id):
+        self.settings["exposure_seats"].connected.add(kernel_id)
+        return super().open(kernel_id)
 
     def select_subprotocol(self, subprotocols):
         return V1_PROTOCOL if V1_PROTOCOL in subprotocols else None
@@ -115,6 +199,8 @@ class GuardedKernelWebsocketHandler(VoilaKernelWebsocketHandler):
     def on_close(self):
         kernel_id = getattr(self, "kernel_id", None)
         super().on_close()
+        if self._dropped:
+            give_memory_back()
         if kernel_id:
             # A Voila page never reconnects to an old kernel (a reload starts a new one), so a
             # kernel whose page went away without stopping it (browser closed, laptop asleep)
@@ -125,19 +211,57 @@ class GuardedKernelWebsocketHandler(VoilaKernelWebsocketHandler):
     def _stop_if_abandoned(self, kernel_id: str) -> None:
         manager = self.settings["kernel_manager"]
         if kernel_id in manager and manager._kernel_connections.get(kernel_id, 0) == 0:
-            self.log.info("stopping kernel %s: its page went away", kernel_id)
-            IOLoop.current().add_callback(ensure_async, manager.shutdown_kernel(kernel_id))
+            _stop_kernel(self.settings, kernel_id, "its page went away", self.log)
+
+    def _drop(self, why: str) -> None:
+        """Close this socket now: its backlog is freed with the connection."""
+        if self._dropped:
+            return
+        self._dropped = True
+        self.log.warning("closed a kernel websocket from %s: %s", self.request.remote_ip, why)
+        connection = self.ws_connection
+        self.close(1008, why[:100])
+        stream = getattr(connection, "stream", None)
+        if stream is not None:
+            stream.close()              # do not wait for a client that does not read
 
     def on_message(self, ws_message):
+        if self._dropped:
+            return None
+        if self._meter is not None and not self._meter.may_receive():
+            self._drop("more messages a second than a lesson page sends")
+            return None
         try:
             check_incoming_frame(ws_message)
         except BadFrame as bad:
             self.log.warning("closed a kernel websocket from %s: %s", self.request.remote_ip, bad)
             self.close(1003, "malformed frame")
             return None
+        if self._replayed(incoming_msg_id(ws_message)):
+            return None
         return super().on_message(ws_message)
 
+    def _replayed(self, msg_id: str | None) -> bool:
+        """A message id this socket already sent: the kernel would refuse the message as a
+        duplicate signature and log a traceback each time (30 MB for 50,000 frames); it is
+        dropped here, with one log line per socket."""
+        seen = self.__dict__.setdefault("_seen_ids", OrderedDict())
+        if msg_id is None:
+            return False
+        if msg_id in seen:
+            if not self.__dict__.get("_told_replay"):
+                self._told_replay = True
+                self.log.warning("dropping replayed kernel messages from %s (message id seen "
+                                 "before on this socket)", self.request.remote_ip)
+            return True
+        seen[msg_id] = None
+        if len(seen) > SEEN_IDS:
+            seen.popitem(last=False)
+        return False
+
     def write_message(self, message, binary: bool = False):
+        if self._dropped:
+            return None
         if isinstance(message, (bytes, bytearray)):
             header = outgoing_header(message)
         elif isinstance(message, dict):
@@ -146,7 +270,22 @@ class GuardedKernelWebsocketHandler(VoilaKernelWebsocketHandler):
             header = None
         if isinstance(header, dict) and header.get("msg_type") == "execute_input":
             return None
-        return KernelWebsocketHandler.write_message(self, message, binary)
+        size = len(message) if isinstance(message, (bytes, bytearray, str)) else 1024
+        meter = self._meter
+        if meter is not None and not meter.may_queue(size):
+            self._drop(f"more than {meter.limits.max_backlog // 2**20} MB waiting to be sent "
+                       "(the client does not read)")
+            return None
+        future = KernelWebsocketHandler.write_message(self, message, binary)
+        if meter is not None:
+            future.add_done_callback(lambda done: (meter.sent(size), _quiet(done)))
+        return future
+
+
+def _quiet(future) -> None:
+    """Retrieve a write's outcome, so a closed socket's writes are not logged one by one."""
+    if not future.cancelled():
+        future.exception()
 
 
 class GuardedConnection(ZMQChannelsWebsocketConnection):

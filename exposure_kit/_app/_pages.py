@@ -61,8 +61,8 @@ def front_page(lessons: list[Lesson], base_url: str) -> str:
     return _page("Lessons: net exposure in crypto derivatives", body)
 
 
-def full_page(reason: str, base_url: str) -> str:
-    """The page a visitor gets when no kernel can be started for them."""
+def full_page(reason: str, base_url: str, title: str = "The class is full") -> str:
+    """The page a visitor gets when no kernel can be started for them, titled for why."""
     body = (f"<h1>This lesson cannot open right now</h1><p>{escape(reason)}</p>"
             f'<p><a href="{escape(base_url)}">Back to the list of lessons</a></p>')
-    return _page("The class is full", body)
+    return _page(title, body)

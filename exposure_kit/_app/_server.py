@@ -6,15 +6,21 @@ import logging
 import re
 from pathlib import Path
 
+from jupyter_server.services.kernels.handlers import KernelHandler
 from traitlets import Float, Int, Unicode
 from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.tornado.execution_request_handler import ExecutionRequestHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from ._handlers import (FrontPageHandler, GuardedConnection, GuardedKernelWebsocketHandler,
-                        LessonHandler)
+                        LessonHandler, bound_to_visitor)
+from ._listen import GuardedHTTPServer, raised_open_files_limit
 from ._seats import Seats, default_max_kernels, machine_memory_mb
+from ._sockets import SocketLimits
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -65,6 +71,20 @@ class ClassroomVoila(Voila):
     abandon_grace = Float(30.0, config=True, help="Seconds a lesson kernel may stay without a "
                           "connection (its page closed without stopping it: a browser quit, a "
                           "laptop put to sleep) before it is stopped and its seat freed.")
+    header_timeout = Float(20.0, config=True, help="Seconds a connection may take to send a "
+                           "request's headers, and may stay idle between requests.")
+    max_connections_per_client = Int(32, config=True, help="Most HTTP connections one client "
+                                     "address may hold open at once (a browser uses about six); "
+                                     "0 for no limit.")
+    max_send_backlog_mb = Float(8.0, config=True, help="MB of kernel messages that may wait to "
+                                "be sent to one websocket client that does not read them; past "
+                                "this the socket is closed.")
+    max_messages_per_second = Float(100.0, config=True, help="Messages per second one kernel "
+                                    "websocket may send on average (bursts of 4 s allowed); "
+                                    "past this the socket is closed.")
+    connect_grace = Float(60.0, config=True, help="Seconds after its page was sent within which "
+                          "a lesson page must connect to its kernel; a kernel never connected "
+                          "(the page reloaded or closed first) is stopped after that.")
     class_pool = Unicode("", config=True, help="Warm kernels for the lessons a class opens "
                          "together, as LESSON=KERNELS pairs: '01=30,03=4'. Filled at start, "
                          "not refilled beyond the default pool once taken.")
@@ -72,6 +92,8 @@ class ClassroomVoila(Voila):
     def initialize(self, argv=None):
         super().initialize(argv)
         self.log.addFilter(_NotTrustedIsNormal())
+        before, after = raised_open_files_limit()
+        self.log.info("Open files: at most %d (soft limit was %d)", after, before)
         if self.voila_configuration.preheat_kernel and not self.notebook_path:
             self.config.VoilaKernelManager.kernel_pools_config = self._pools_config()
 
@@ -120,6 +142,9 @@ class ClassroomVoila(Voila):
         total = self.max_kernels or default_max_kernels(memory, pooled)
         settings["exposure_seats"] = Seats(total, self.max_kernels_per_client)
         settings["exposure_abandon_grace"] = self.abandon_grace
+        settings["exposure_connect_grace"] = self.connect_grace
+        settings["exposure_socket_limits"] = SocketLimits(
+            int(self.max_send_backlog_mb * 2**20), self.max_messages_per_second)
         settings["kernel_websocket_connection_class"] = GuardedConnection
         self.log.info("Seats: %d lesson kernels at most (%s), %s per client address; "
                       "warm pool: %d kernels a lesson, class pools %r", total,
@@ -129,9 +154,25 @@ class ClassroomVoila(Voila):
                       if self.voila_configuration.preheat_kernel else 0, self.class_pool or "none")
         return settings
 
+    def listen(self):
+        self.app.listen = self._guarded_listen
+        super().listen()
+
+    def _guarded_listen(self, port: int, address: str | None = None, **kwargs) -> GuardedHTTPServer:
+        """Voila's ``app.listen``, on a server with header timeouts and a cap per address."""
+        server = GuardedHTTPServer(self.app, idle_connection_timeout=self.header_timeout,
+                                   body_timeout=max(self.header_timeout, 60.0),
+                                   max_per_address=self.max_connections_per_client)
+        server.listen(port, address, **kwargs)
+        return server
+
     def init_handlers(self):
         replaced = {VoilaKernelWebsocketHandler: GuardedKernelWebsocketHandler,
                     TornadoVoilaHandler: LessonHandler}
+        # a kernel id is not a key: these answer only the address the kernel was given to
+        replaced.update({handler: bound_to_visitor(handler) for handler in (
+            KernelHandler, VoilaShutdownKernelHandler, RequestInfoSocketHandler,
+            ExecutionRequestHandler)})
         handlers = []
         for pattern, handler, *options in super().init_handlers():
             if handler is TornadoVoilaTreeHandler:

@@ -15,7 +15,18 @@ from ._framework import ChoiceQuestion, NumberQuestion, Question
 
 __all__ = ["lesson_module", "exercise_notebook", "write_notebooks", "EXERCISES_DIR"]
 
-EXERCISES_DIR = Path(__file__).resolve().parents[2] / "exercises"
+
+
+def _exercises_dir() -> Path:
+    """The checkout's exercises/ folder; for an installed package, exercises/ in the current folder
+    (``python -m exposure_kit.exercises.build`` writes the notebooks there)."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "exercises").is_dir():
+        return checkout / "exercises"
+    return Path.cwd() / "exercises"
+
+
+EXERCISES_DIR = _exercises_dir()
 
 _HOW = """**How this works.** Each question states its numbers. Replace `____` in the answer cell with
 your answer and run the cell: it says *Correct*, *Incorrect* (and, when it recognises the slip, which

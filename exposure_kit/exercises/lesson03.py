@@ -45,7 +45,7 @@ _RATIO = hedge_ratio(_RATIO_BOOK, "BTC")
 q2 = NumberQuestion(
     "The hedge ratio",
     f"Against the same spot you sell {usd(PERP_SHORT)} of BTC perps. What is the **hedge "
-    "ratio** (size of the short over size of the long), as a fraction?",
+    "ratio** (size of the short over size of the long), as a fraction to 3 decimals?",
     _RATIO, percent=True, abs_tol=5e-4,
     setup=data_code(spot=SPOT, perp=PERP) + "\nbook = ek.Book.from_records([spot, perp])",
     hints=["Hedge ratio = short / long on the same coin.",

@@ -48,7 +48,7 @@ _H_STAR = optimal_hedge_ratio(S_E, S_H, RHO)
 q2 = NumberQuestion(
     "The minimum-variance hedge ratio",
     "With the same numbers, what hedge ratio h (dollars of ETH short per dollar of BTC long) "
-    "leaves the least residual volatility?",
+    "leaves the least residual volatility? Give it as a fraction to 3 decimals.",
     _H_STAR, abs_tol=5e-4, percent=True, setup=_VOLS,
     hints=["Set the derivative of the residual variance in h to zero.",
            "The variance is a parabola in h: 2 h sH^2 - 2 rho sE sH = 0 gives h* = rho x sE / sH."],
@@ -135,8 +135,8 @@ q5 = ChoiceQuestion(
     "b" if _BETA_NET < 0 and _RISK > 10_000 else "a",
     setup=data_code(records=PAIR, betas={"ETH": BETA_ETH}) + "\n" + _VOLS +
     "\nbook = ek.Book.from_records(records)",
-    hints=["Weigh each leg by its beta (BTC 1, ETH 1.3) and add them: which way does the "
-           "result lean?",
+    hints=[f"Weigh each leg by its beta (BTC 1, ETH {BETA_ETH:g}) and add them: which way "
+           "does the result lean?",
            "The dollars of risk left are the notional times the residual volatility of "
            "question 1."],
     working=(f"Beta-adjusted net = {usd(300_000)} x 1 - {usd(300_000)} x {BETA_ETH:g} = "

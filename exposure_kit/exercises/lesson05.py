@@ -109,8 +109,9 @@ q4 = NumberQuestion(
     "How far can BTC fall?",
     f"A cross-margin account with a {usd(WALLET)} wallet (0.5 % maintenance) holds a long of "
     f"{BTC_QTY:g} BTC at {usd(BTC_PRICE)} and a short of {ETH_QTY:g} ETH at {usd(ETH_PRICE)}. "
-    "If BTC alone moves, what move (a fraction, "
-    "negative for a fall) liquidates the account?",
+    "If BTC alone moves, what move (a fraction to 3 decimals, negative for a fall) "
+    "liquidates the account? Take the maintenance margin as 0.5 % of the positions' value "
+    "**at the moved price**, recomputed as BTC moves (Binance's way; lesson 05).",
     _MOVE, percent=True, abs_tol=5e-4,
     setup=data_code(records=PAIR, wallet=WALLET) +
     "\naccount = ek.MarginAccount(ek.Book.from_records(records), wallet)",
@@ -126,7 +127,10 @@ q4 = NumberQuestion(
              f"{usd(_MM * (_BTC_USD + _ETH_USD), cents=True)} - {usd(WALLET)}\n"
              f"  m = {usd(_MM * (_BTC_USD + _ETH_USD) - WALLET, cents=True)} / "
              f"{usd(_BTC_USD * (1 - _MM))} = {_MOVE:.4f} (a fall of about {-_MOVE:.1%})"),
-    mistakes=[Mistake(-WALLET / (BTC_QTY * BTC_PRICE),
+    mistakes=[Mistake((_MM * (_BTC_USD + _ETH_USD) - WALLET) / _BTC_USD,
+                      "the maintenance margin was held at its value at entry prices (Bybit's "
+                      "way); the question recomputes it at the moved BTC price."),
+              Mistake(-WALLET / (BTC_QTY * BTC_PRICE),
                       "that lets the wallet run to zero and ignores the maintenance margin of "
                       "both legs."),
               Mistake(-_MOVE, "a long is hurt by a fall: the move is negative.")])

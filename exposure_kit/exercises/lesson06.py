@@ -97,8 +97,9 @@ q4 = NumberQuestion(
     "The coin-margined account in the face view",
     f"The same short sits in an account holding {COLLATERAL['quantity']:g} BTC of collateral. "
     f"At entry ({usd(ENTRY)}) the short's face was worth exactly that many BTC. Now, at "
-    f"{usd(NOW)}, read the account as one that sweeps the short's coin P&L into USD as it "
-    "goes, the **face** reading (`inverse=\"face\"`: the short counts as face / today's price "
+    f"{usd(NOW)}, read the account as one that settles the short's coin P&L in USD as it "
+    "goes (a coin gain sold for dollars, a coin loss paid with coin bought for dollars), the "
+    "**face** reading (`inverse=\"face\"`: the short counts as face / today's price "
     "in BTC). What is the account's net exposure **in BTC** in that reading?",
     _ACCOUNT_FACE, abs_tol=1e-4,
     setup=data_code(records=[COLLATERAL, INVERSE]) + "\nbook = ek.Book.from_records(records)",

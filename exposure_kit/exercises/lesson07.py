@@ -62,7 +62,10 @@ q2 = NumberQuestion(
     solution='answer = ek.shock_pnl(book, moves, on="name")',
     working=(f"Spot: {usd(500_000)} x 0 % = $0\n"
              f"Future short: -{usd(500_000)} x +4 % = {usd(shock_pnl(_BASIS, WIDEN, on='name'))}\n"
-             f"P&L = {usd(shock_pnl(_BASIS, WIDEN, on='name'))}"),
+             f"P&L = {usd(shock_pnl(_BASIS, WIDEN, on='name'))}, marked today\n"
+             "The future converges to spot at expiry, so held to expiry this loss comes back; "
+             "the risk until then is the margin call on the short (lesson 07, the basis at "
+             "expiry)."),
     unit="usd",
     mistakes=[Mistake(0.0, "a zero net covers the coin's price, not the gap between future and "
                            "spot: only one leg moved.")])

@@ -21,12 +21,16 @@ OPTION = dict(forward=60_000, strike=66_000, years=45 / 365, vol=0.62)
 _DELTA = black76_delta(**OPTION, option_type="call")
 _SQRT_T = OPTION["vol"] * math.sqrt(OPTION["years"])
 _D1 = (math.log(OPTION["forward"] / OPTION["strike"]) + _SQRT_T ** 2 / 2) / _SQRT_T
+# q1 accepts a delta within 0.0005 (three decimals, as a normal table gives it); q2-q4 carry that
+# delta times 12 calls times the forward, so they accept the same error in dollars.
+_DELTA_TOL = 5e-4
+_USD_TOL = _DELTA_TOL * 12 * OPTION["forward"]
 q1 = NumberQuestion(
     "Delta of a call",
     f"A BTC call struck at {usd(OPTION['strike'])} expires in 45 days; the BTC forward is "
     f"{usd(OPTION['forward'])} and implied volatility {OPTION['vol']:.0%}. Take rates as zero. "
     "What is its Black-76 delta (a fraction per BTC)?",
-    _DELTA, percent=True, abs_tol=5e-4, setup=data_code(option=OPTION),
+    _DELTA, percent=True, abs_tol=_DELTA_TOL, setup=data_code(option=OPTION),
     hints=["Black-76 call delta is N(d1), d1 = (ln(F/K) + vol^2 T / 2) / (vol sqrt T).",
            "T is in years (45 / 365). Work out d1, then look it up in the standard normal "
            "distribution: N(d1) is the share of the curve below d1."],
@@ -49,8 +53,8 @@ _CALLS = _b.Book.from_records([CALLS])
 q2 = NumberQuestion(
     "Delta-adjusted exposure",
     "You are long 12 of those calls, each on 1 BTC. What is the position's **delta-adjusted** "
-    "exposure in USD?",
-    _CALLS.net_exposure(measure="delta"),
+    "exposure in USD? (A delta to three decimals is precise enough.)",
+    _CALLS.net_exposure(measure="delta"), abs_tol=_USD_TOL,
     setup=data_code(position=CALLS) + "\nbook = ek.Book.from_records([position])",
     hints=["Delta-adjusted exposure = delta x quantity x forward.",
            "Take the delta of question 1 and multiply by 12 calls and by the forward price."],
@@ -72,7 +76,7 @@ q3 = NumberQuestion(
     "Net delta of calls and a perp",
     f"Beside the calls the trader is short {usd(150_000)} of BTC perps. What is the book's net "
     "**delta-adjusted** exposure in USD?",
-    BOOK.net_exposure(measure="delta"), setup=_BOOK_SETUP,
+    BOOK.net_exposure(measure="delta"), abs_tol=_USD_TOL, setup=_BOOK_SETUP,
     hints=["A perp's delta is 1: it counts at its notional.",
            "Take the calls' delta-adjusted exposure (question 2) and subtract the perp short."],
     solution='answer = book.net_exposure(measure="delta")',
@@ -90,7 +94,7 @@ q4 = NumberQuestion(
     "Delta-hedge",
     "How many more USD of BTC perps must the trader sell (a positive size) to make the book "
     "**delta-neutral**? (A negative number means buy back.)",
-    -hedge_notional(BOOK, measure="delta"), setup=_BOOK_SETUP,
+    -hedge_notional(BOOK, measure="delta"), abs_tol=_USD_TOL, setup=_BOOK_SETUP,
     hints=["The hedge cancels the delta-adjusted net of question 3.",
            "A net long delta needs more perps sold, of the same USD size; a net short one "
            "needs perps bought back."],

@@ -108,8 +108,9 @@ _INV = _b.Book.from_records(INVERSE_CARRY)
 q4 = NumberQuestion(
     "A basis trade drifts directional",
     f"A basis trade buys 5 BTC of spot at {usd(ENTRY)} and sells 3,200 inverse quarterly "
-    "contracts of $100 face, flat at entry. BTC then rallies 30 %. The account sweeps the "
-    "future's coin P&L into USD as it comes in, so read the inverse short at its USD face "
+    "contracts of $100 face, flat at entry. BTC then rallies 30 %. The account settles the "
+    "future's coin P&L in USD as it comes in (here a loss, paid with BTC bought for dollars), "
+    "so read the inverse short at its USD face "
     "(`inverse=\"face\"`). What is the trade's net exposure in USD now?",
     _INV.shock({"BTC": RALLY}).net_exposure(),
     setup=data_code(records=INVERSE_CARRY, rally=RALLY) + "\nbook = ek.Book.from_records(records)",
@@ -123,7 +124,7 @@ q4 = NumberQuestion(
              f"{usd(_INV.shock({'BTC': RALLY}).net_exposure())}"),
     unit="usd",
     mistakes=[Mistake(0.0, "that is the reading of an account that keeps the coin P&L; this one "
-                           "sweeps it to USD, so the inverse short stays fixed in USD while the "
+                           "settles it in USD, so the inverse short stays fixed in USD while the "
                            "spot grows."),
               Mistake(-_INV.shock({"BTC": RALLY}).net_exposure(), "the sign is flipped: the "
                                                                   "spot grew, so the book "
