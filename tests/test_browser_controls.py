@@ -8,8 +8,7 @@ In the app (Voila as `make app` serves it), on every lesson with a dashboard:
   sentence in the dashboard;
 - from the top of the page, the Tab key reaches every slider handle, typed-value box, choice and
   switch of every dashboard, and an arrow key moves the handle it reaches;
-- axe-core finds no serious or critical accessibility problem (the sweep checks the same and
-  JupyterLab's pages too).
+- axe-core finds no serious or critical accessibility problem (as in the sweep).
 
 In JupyterLab (Run All), lesson 03's box takes ``100 %`` the same way.
 
