@@ -3,7 +3,9 @@
 #   make test       the whole suite: engine, widgets, notebooks (nbval), exercises, a real browser
 #   make app        the lessons as Voila web apps (APP_IP=0.0.0.0 to serve a classroom network,
 #                   APP_CLASS_POOL=01=30 to have lesson 01 warm for 30 learners)
-#   make app-instructor  the same, each quiz with a "Show all solutions" switch (for a projector)
+#                   it prints the instructor's link: /instructor?token=... (docs/classroom.md)
+#   make app-instructor  the same, each quiz with a "Show all solutions" switch (for a projector),
+#                   opening the instructor's view in this machine's browser
 #   make bench      the speed figures
 #   make solutions  exercise notebooks with their solutions filled in, under build/solutions
 #   make lessons    notebooks/ rebuilt (and run) from the lesson sources, lessons/NN_name.md
@@ -61,6 +63,7 @@ APP_MAX_KERNELS ?= 0
 APP_PER_CLIENT ?= 4
 APP_POOL ?= 1
 APP_CLASS_POOL ?=
+APP_STORE ?=
 APP_DIR  := build/app
 # The app copies of the lessons (no prose about running code, no links to exercise notebooks it
 # cannot open), served by exposure_kit.app_server: Voila with code and tracebacks hidden, kernel
@@ -68,12 +71,15 @@ APP_DIR  := build/app
 # kernels (0: sized from memory) and APP_PER_CLIENT per learner's address, APP_POOL warm kernels
 # per lesson plus APP_CLASS_POOL for the lessons a class opens together (e.g. 01=30), a kernel
 # whose page went away without stopping it (browser quit) stopped APP_ABANDON s after its last
-# connection closed, and kernels never connected stopped after APP_IDLE idle s.
+# connection closed, a kernel whose page never connected stopped a minute after the page was sent,
+# and any kernel idle for APP_IDLE s stopped. The class's answers are kept in APP_STORE (an SQLite
+# file, default under Jupyter's data folder, or an SQLAlchemy URL); the instructor's link is
+# printed at start.
 VOILA_OPTIONS := --VoilaConfiguration.strip_sources=True --VoilaConfiguration.show_tracebacks=False \
 	--VoilaConfiguration.preheat_kernel=True --VoilaConfiguration.default_pool_size=$(APP_POOL) \
 	--ClassroomVoila.class_pool=$(APP_CLASS_POOL) --ClassroomVoila.max_kernels=$(APP_MAX_KERNELS) \
 	--ClassroomVoila.max_kernels_per_client=$(APP_PER_CLIENT) \
-	--ClassroomVoila.abandon_grace=$(APP_ABANDON) \
+	--ClassroomVoila.abandon_grace=$(APP_ABANDON) --ClassroomVoila.answer_store=$(APP_STORE) \
 	--MappingKernelManager.cull_idle_timeout=$(APP_IDLE) --MappingKernelManager.cull_interval=60
 app: $(STAMP)
 	$(PY) lessons/build.py --app $(APP_DIR)
@@ -85,7 +91,7 @@ app-instructor: $(STAMP)
 	$(PY) lessons/build.py --app build/app-instructor --instructor
 	$(PY) -m exposure_kit.app_server build/app-instructor --no-browser --Voila.ip=$(APP_IP) \
 		--port=$(APP_PORT) \
-		--Voila.port_retries=0 $(VOILA_OPTIONS)
+		--Voila.port_retries=0 $(VOILA_OPTIONS) --ClassroomVoila.open_instructor=True
 
 # Debian's chromium for the browser tests, installed with apt when missing and we are allowed to.
 browser:

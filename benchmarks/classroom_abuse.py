@@ -3,8 +3,9 @@
 1. ``slow-reader``: a kernel websocket of lesson 03 with a 4 KB receive buffer asks for every
    widget's state (the chart's image comes back each time, about 33 KB) as fast as it can for
    ``--seconds`` and never reads. Printed: the server's resident memory at start, at its peak,
-   and 3 s after the socket is closed, and how many requests the server took before it closed
-   the socket.
+   and 3 s after the socket is closed, how many requests were sent and whether (and why) the
+   server closed the socket. ``--rate`` paces the requests (under the message-rate limit, to
+   reach the send-backlog limit instead).
 2. ``slow-connections``: the server started at a 1,024 open-files soft limit; 1,000
    connections from 40 loopback addresses each send half a request's headers and stop.
    Printed: seconds to the front page and to a lesson while they are held (timeout 20 s), and
@@ -129,7 +130,7 @@ def _kernel_of(base: str, lesson: str) -> str:
     return html[start:start + 36]
 
 
-def slow_reader(seconds: float) -> None:
+def slow_reader(seconds: float, rate: float = 0.0) -> None:
     with tempfile.TemporaryDirectory() as folder, server(Path(folder)) as (base, port, pid, log):
         kernel = _kernel_of(base, KEEP[2])
         time.sleep(2)
@@ -162,18 +163,23 @@ def slow_reader(seconds: float) -> None:
                 pass
             except OSError:
                 break
+            if rate:
+                time.sleep(1 / rate)
             if time.monotonic() >= next_sample:
                 peak, next_sample = max(peak, _rss(pid)), time.monotonic() + 0.5
         peak = max(peak, _rss(pid))
         sock.close()
         time.sleep(3)
         after = _rss(pid)
-        dropped = "waiting to be sent" in log.read_text(errors="replace")
+        closes = [line.split(": ", 1)[-1] for line in log.read_text(errors="replace").splitlines()
+                  if "closed a kernel websocket" in line]
+        dropped = f"yes ({closes[0]})" if closes else "no"
         front = time.monotonic()
         urllib.request.urlopen(base, timeout=30).read()
-        print(f"slow reader, {seconds:.0f} s: {sent:,} requests sent; server RSS {start:.0f} MB "
+        print(f"slow reader, {seconds:.0f} s at {f'{rate:.0f} a second' if rate else 'full speed'}"
+              f": {sent:,} requests sent; server RSS {start:.0f} MB "
               f"at start, {peak:.0f} MB at peak, {after:.0f} MB 3 s after the close; socket "
-              f"closed by the server: {'yes' if dropped else 'no'}; front page then "
+              f"closed by the server: {dropped}; front page then "
               f"{time.monotonic() - front:.2f} s")
 
 
@@ -213,11 +219,13 @@ def main() -> None:
     parser.add_argument("case", nargs="?", default="all",
                         choices=("slow-reader", "slow-connections", "all"))
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--rate", type=float, default=0.0, help="requests a second the slow "
+                        "reader sends (default: as fast as it can)")
     args = parser.parse_args()
     import exposure_kit
     print(f"exposure_kit from {Path(exposure_kit.__file__).parent}")
     if args.case in ("slow-reader", "all"):
-        slow_reader(args.seconds)
+        slow_reader(args.seconds, args.rate)
     if args.case in ("slow-connections", "all"):
         slow_connections()
 

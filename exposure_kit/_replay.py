@@ -66,12 +66,46 @@ def _history(prices: Any, start: Any, end: Any) -> pd.DataFrame:
     if not isinstance(prices, pd.DataFrame) or prices.empty:
         raise PositionError("prices", "must be a non-empty DataFrame of closes by date "
                             "(see read_prices)")
-    chosen = prices.loc[slice(None if start is None else pd.Timestamp(start),
-                              None if end is None else pd.Timestamp(end))]
+    dates = prices.index
+    if not isinstance(dates, pd.DatetimeIndex):
+        raise PositionError("prices", "must be indexed by date (see read_prices)")
+    back = np.flatnonzero(np.diff(dates.asi8) <= 0) if len(dates) > 1 else []
+    if len(back):
+        i = int(back[0]) + 1
+        told = "appears twice" if dates[i] == dates[i - 1] else \
+            f"comes after {_day(dates[i - 1])}"
+        raise PositionError("prices", f"{_day(dates[i])} {told}: the dates must increase with no "
+                            "date twice (sort them, drop repeats)", row=i, row_label="row")
+    chosen = prices.loc[slice(_bound("start", start, dates), _bound("end", end, dates))]
     if len(chosen) < 2:
         raise PositionError("prices", f"need at least two dates to replay; {len(chosen)} lie "
                             "between start and end")
     return chosen
+
+
+def _bound(name: str, value: Any, dates: pd.DatetimeIndex) -> pd.Timestamp | None:
+    """``start``/``end`` as a timestamp comparable with the prices' dates (a time zone is
+    converted to UTC when the dates have none, as read_prices does)."""
+    if value is None:
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise PositionError(name, f"{value!r} is not a date (write it as 2024-01-31)") from None
+    if stamp is pd.NaT:
+        raise PositionError(name, f"{value!r} is not a date (write it as 2024-01-31)")
+    if stamp.tz is not None and dates.tz is None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    elif stamp.tz is None and dates.tz is not None:
+        stamp = stamp.tz_localize(dates.tz)
+    return stamp
+
+
+def _refuse_overflow(frame: pd.DataFrame) -> None:
+    values = frame.select_dtypes("number").to_numpy(dtype=float)
+    if not np.isfinite(values).all():
+        raise PositionError("cost", "the replay's totals overflow to infinity: check the cost "
+                            "(a fraction per USD traded, 0.001 is 0.1 %) and the sizes")
 
 
 def _needed_columns(book: Book, prices: pd.DataFrame, hedge: str | None) -> list:
@@ -232,6 +266,7 @@ def replay_book(book: Book, prices: pd.DataFrame, target: float = 0.0, *,
     if not rule:
         trades = pd.DataFrame({"date": pd.DatetimeIndex([]), "underlying": [], "kind": [],
                                "notional": [], "cost": []})
+        _refuse_overflow(held)
         return ReplayResult(held.assign(hedge=0.0)[_COLUMNS], held, trades, 0, 0.0)
     result = rebalance_path(book, paths, target, every=every, threshold=threshold,
                             hedge_underlying=hedge, kind=kind, underlying=underlying, **options)
@@ -244,6 +279,7 @@ def replay_book(book: Book, prices: pd.DataFrame, target: float = 0.0, *,
     paid = pd.Series(trades["cost"].to_numpy(), index=trades["date"]).groupby(level=0).sum()
     cost_by_date = paid.reindex(paths.index, fill_value=0.0).to_numpy()
     exposure = _with_pnl(result.exposure, daily, cost_by_date).assign(hedge=result.hedge.to_numpy())
+    _refuse_overflow(exposure)
     return ReplayResult(exposure[_COLUMNS], held, trades.reset_index(drop=True), result.count,
                         float(trades["cost"].sum()))
 

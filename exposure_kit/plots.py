@@ -116,8 +116,8 @@ def plain_label(text: object) -> str:
 
     Examples
     --------
-    >>> plain_label("Hedge $5k vs $10k")
-    'Hedge \\$5k vs \\$10k'
+    >>> print(plain_label("Hedge $5k vs $10k"))
+    Hedge \\$5k vs \\$10k
     """
     return str(text).replace("$", r"\$")
 

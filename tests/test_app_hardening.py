@@ -309,14 +309,17 @@ def test_fast_reloads_do_not_lock_a_learner_out(tmp_path):
                    APP_MAX_KERNELS="8") as (base, log, _):
         for _ in range(6):
             abandon_page(base, f"voila/render/{LESSONS[1]}")
-        deadline = time.monotonic() + 25
-        status = None
+        started, deadline = time.monotonic(), time.monotonic() + 25
+        status, refusals = None, 0
         while time.monotonic() < deadline:
             status, page = get(base, f"voila/render/{LESSONS[1]}")
             if status == 200:
                 break
             assert status == 429 and "Too many lessons open" in page
+            refusals += 1
             time.sleep(1)
+        print(f"after six abandoned pages: {refusals} refusals, a lesson after "
+              f"{time.monotonic() - started:.1f} s")
         assert status == 200
         # the two abandoned pages that got kernels, and this unconnected visit, are stopped
         deadline = time.monotonic() + 40
@@ -409,17 +412,19 @@ def test_a_thousand_slow_connections_at_1024_open_files_do_not_take_the_class_of
 
 
 def test_out_of_descriptors_logs_rarely_and_slow_connections_time_out(tmp_path):
-    """When the hard limit is 1,024 too, 1,100 slow connections exhaust it: the error is logged
-    once in a while (not per accept), the headers' timeout (3 s here) closes the slow
+    """When the hard limit is 1,024 too, 1,100 slow connections exhaust it (the server holds
+    1,024 descriptors): accepting pauses, the error is logged once in a while (not per accept:
+    418,524 tracebacks in 45 s before), the headers' timeout (10 s here) closes the slow
     connections, and the server serves again."""
     own_open_files_raised()
-    with classroom(tmp_path, "--ClassroomVoila.header_timeout=3", nofile=(1024, 1024),
+    with classroom(tmp_path, "--ClassroomVoila.header_timeout=10", nofile=(1024, 1024),
                    APP_PER_CLIENT="0", APP_MAX_KERNELS="4") as (base, log, _):
         socks = slow_connections(base, 1_100, addresses=40)
         try:
-            time.sleep(2)
-            closed = sum(server_closed(sock, 0.05) for sock in socks[:50])
-            time.sleep(4)
+            time.sleep(3)
+            assert "not accepting connections for a moment: Too many open files" in \
+                log.read_text()
+            time.sleep(9)
             assert all(server_closed(sock, 3) for sock in socks[:20])      # timed out
         finally:
             for sock in socks:
@@ -434,8 +439,9 @@ def test_out_of_descriptors_logs_rarely_and_slow_connections_time_out(tmp_path):
             time.sleep(0.5)
         assert status == 200
         text = log.read_text()
-        print(f"{closed} early closes; log {len(text):,} characters")
-        assert text.count("Too many open files") <= 5
+        print(f"'Too many open files' in {text.count('Too many open files')} log lines; log "
+              f"{len(text):,} characters")
+        assert 1 <= text.count("Too many open files") <= 5
         assert len(text) < 200_000
 
 

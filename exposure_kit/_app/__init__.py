@@ -5,5 +5,8 @@ of what kernels send, ``_seats`` counts the kernels each visitor holds, ``_catal
 lessons' titles for the front page, ``_pages`` writes the pages the server makes itself,
 ``_handlers`` are the Tornado handlers and ``_server`` wires them into Voila (with the template in
 ``templates/``). ``_probe`` is a scripted visitor for the tests and ``benchmarks/classroom.py``.
+The instructor's view of the class's answers: ``_instructor`` (handlers, learner cookie),
+``_class_view`` (the figures), ``_class_pages`` (the HTML); ``_learner_probe`` answers a quiz
+as a browser does (``benchmarks/class_answers.py``). The store is ``_store``.
 Start the server with ``python -m exposure_kit.app_server``.
 """

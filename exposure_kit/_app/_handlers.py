@@ -16,6 +16,7 @@ from typing import Any
 import tornado.web
 from jupyter_core.utils import ensure_async
 from tornado.ioloop import IOLoop
+from tornado.log import app_log
 from jupyter_server._tz import utcnow
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
@@ -26,6 +27,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from ._catalogue import lessons_in
 from ._frames import (V1_PROTOCOL, BadFrame, check_incoming_frame, incoming_msg_id,
                       outgoing_header)
+from ._instructor import bind_kernel, learner_of
 from ._pages import front_page, full_page
 from ._sanitize import cleaned_message
 from ._seats import ClassFull
@@ -99,6 +101,7 @@ class LessonHandler(TornadoVoilaHandler):
     def _handed(self, kernel_id: str) -> None:
         self._kernel_id = kernel_id
         self.settings["exposure_seats"].hold(self._ticket, kernel_id, self.request.remote_ip)
+        bind_kernel(self, kernel_id)      # the class's answers: who has this kernel
         kernel = self.settings["kernel_manager"]._kernels.get(kernel_id)
         if kernel is not None:
             kernel.last_activity = utcnow()
@@ -122,6 +125,7 @@ class LessonHandler(TornadoVoilaHandler):
             self.set_header("Retry-After", "60")
             return self.finish(full_page(full.reason, self.base_url, full.title))
         self.xsrf_token     # the page's beforeunload posts it to stop the kernel
+        self.exposure_learner = learner_of(self)     # who gets the kernel (the class's answers)
         sent = False
         try:
             async for html in self.get_generator(path=path):
@@ -161,8 +165,9 @@ class _BoundToVisitor:
         seats = self.settings.get("exposure_seats")
         if kernel_id and seats is not None and not seats.may_use(self.request.remote_ip,
                                                                  kernel_id):
-            self.log.warning("refused %s to %s: kernel %s belongs to another address",
-                             self.request.path, self.request.remote_ip, kernel_id)
+            getattr(self, "log", app_log).warning(
+                "refused %s to %s: kernel %s belongs to another address", self.request.path,
+                self.request.remote_ip, kernel_id)
             raise tornado.web.HTTPError(404)
         return await ensure_async(super().prepare())
 
@@ -213,8 +218,9 @@ class GuardedKernelWebsocketHandler(_BoundToVisitor, VoilaKernelWebsocketHandler
         if kernel_id in manager and manager._kernel_connections.get(kernel_id, 0) == 0:
             _stop_kernel(self.settings, kernel_id, "its page went away", self.log)
 
-    def _drop(self, why: str) -> None:
-        """Close this socket now: its backlog is freed with the connection."""
+    def _drop(self, why: str, at_once: bool = False) -> None:
+        """Close this socket (``at_once``: without waiting for a client that does not read,
+        so that its backlog is freed with the connection)."""
         if self._dropped:
             return
         self._dropped = True
@@ -222,8 +228,8 @@ class GuardedKernelWebsocketHandler(_BoundToVisitor, VoilaKernelWebsocketHandler
         connection = self.ws_connection
         self.close(1008, why[:100])
         stream = getattr(connection, "stream", None)
-        if stream is not None:
-            stream.close()              # do not wait for a client that does not read
+        if at_once and stream is not None:
+            stream.close()
 
     def on_message(self, ws_message):
         if self._dropped:
@@ -273,8 +279,8 @@ class GuardedKernelWebsocketHandler(_BoundToVisitor, VoilaKernelWebsocketHandler
         size = len(message) if isinstance(message, (bytes, bytearray, str)) else 1024
         meter = self._meter
         if meter is not None and not meter.may_queue(size):
-            self._drop(f"more than {meter.limits.max_backlog // 2**20} MB waiting to be sent "
-                       "(the client does not read)")
+            self._drop(f"more than {meter.limits.max_backlog / 2**20:g} MB waiting to be sent "
+                       "(the client does not read)", at_once=True)
             return None
         future = KernelWebsocketHandler.write_message(self, message, binary)
         if meter is not None:

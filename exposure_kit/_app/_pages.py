@@ -55,7 +55,9 @@ def front_page(lessons: list[Lesson], base_url: str) -> str:
     body = ("<h1>Net exposure in crypto derivatives</h1>"
             '<p class="lead">Interactive lessons. New here? Begin with lesson 00; each lesson '
             "ends with a link to the next.</p>"
-            f'<ol aria-label="Lessons">{items}</ol>')
+            f'<ol aria-label="Lessons">{items}</ol>'
+            f'<p class="lead" style="margin-top:20px">In a class? <a href="{escape(base_url)}'
+            'learner">Give the instructor a name</a> (optional).</p>')
     if not lessons:
         body += "<p>No lessons in this folder yet: run <code>make app</code> to build them.</p>"
     return _page("Lessons: net exposure in crypto derivatives", body)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import secrets
+import sys
+import webbrowser
 from pathlib import Path
 
 from jupyter_server.services.kernels.handlers import KernelHandler
-from traitlets import Float, Int, Unicode
+from tornado.ioloop import IOLoop
+from traitlets import Bool, Float, Int, Unicode
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
@@ -18,6 +23,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from ._handlers import (FrontPageHandler, GuardedConnection, GuardedKernelWebsocketHandler,
                         LessonHandler, bound_to_visitor)
+from ._instructor import instructor_handlers
 from ._listen import GuardedHTTPServer, raised_open_files_limit
 from ._seats import Seats, default_max_kernels, machine_memory_mb
 from ._sockets import SocketLimits
@@ -88,6 +94,38 @@ class ClassroomVoila(Voila):
     class_pool = Unicode("", config=True, help="Warm kernels for the lessons a class opens "
                          "together, as LESSON=KERNELS pairs: '01=30,03=4'. Filled at start, "
                          "not refilled beyond the default pool once taken.")
+
+    answer_store = Unicode(os.environ.get("APP_STORE", ""), config=True, help="Where the "
+                           "class's answers are kept: an SQLite file (default: exposure-kit's "
+                           "folder under Jupyter's data directory) or an SQLAlchemy URL "
+                           "(postgresql://...). Default: $APP_STORE.")
+    instructor_token = Unicode(os.environ.get("APP_INSTRUCTOR_TOKEN", ""), config=True,
+                               help="The token of the instructor's view (/instructor); a "
+                               "random one, printed at start, when empty.")
+    open_instructor = Bool(False, config=True, help="Open the instructor's view in this "
+                           "machine's browser at start.")
+
+    def start(self):
+        """Open the class's store before any kernel starts (kernels record into it)."""
+        from ._store import open_store
+        from ..exercises._recording import STORE_VARIABLE
+
+        store = open_store(self.answer_store or None)
+        os.environ[STORE_VARIABLE] = self.answer_store or store.location
+        self.instructor_token = self.instructor_token or secrets.token_urlsafe(18)
+        self.tornado_settings = {**self.tornado_settings, "exposure_answers": store,
+                                 "exposure_instructor_token": self.instructor_token}
+        link = f"{self.connection_url}instructor?token={self.instructor_token}"
+        self.log.info("Answers kept in %s (session %d)", store.location, store.current_session())
+        print(f"\n    The instructor's view (keep this link to yourself):\n    {link}\n",
+              flush=True)
+        # only a desktop's browser: with no display webbrowser would start a text browser
+        # (lynx, w3m) in the terminal the server logs to
+        desktop = sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") or \
+            os.environ.get("WAYLAND_DISPLAY")
+        if self.open_instructor and desktop:
+            IOLoop.current().call_later(2, webbrowser.open, link)
+        super().start()
 
     def initialize(self, argv=None):
         super().initialize(argv)
@@ -178,7 +216,7 @@ class ClassroomVoila(Voila):
             if handler is TornadoVoilaTreeHandler:
                 handler, options = FrontPageHandler, [{"root_dir": self.root_dir}]
             handlers.append((pattern, replaced.get(handler, handler), *options))
-        return handlers
+        return instructor_handlers(self.base_url) + handlers
 
 
 main = ClassroomVoila.launch_instance

@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .. import _selfstudy
 from .._book import Book, ExposureSummary, Position
 from .._markdown import NO_MATHS
 
@@ -795,9 +796,20 @@ class Progress:
     def record(self, name: str, status: str) -> None:
         if self.status.get(name) != CORRECT or status == CORRECT:
             self.status[name] = status
+        _selfstudy.remember(self.lesson, name, self.status[name], name in self.solution_seen)
 
     def record_solution(self, name: str) -> None:
         self.solution_seen.add(name)
+        _selfstudy.remember(self.lesson, name, self.status[name], True)
+
+    def reset(self) -> "Progress":
+        """Start the lesson afresh: every question not attempted, the remembered place (and the
+        lesson notebook's predictions) forgotten."""
+        for name in self.status:
+            self.status[name] = NOT_ATTEMPTED
+        self.solution_seen.clear()
+        _selfstudy.forget(self.lesson)
+        return self
 
     def __call__(self) -> "Progress":
         return self
@@ -886,6 +898,8 @@ def register(module_globals: dict[str, Any], lesson: str) -> Progress:
     for name in names:
         module_globals[name].name = name
         progress.add(module_globals[name])
+    _selfstudy.restore(progress)     # a self-study learner's place, kept across restarts
+    module_globals.setdefault("reset", progress.reset)
     return progress
 
 

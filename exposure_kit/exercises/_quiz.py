@@ -16,6 +16,7 @@ import importlib
 import ipywidgets as widgets
 import mistune
 
+from ._recording import record_quiz
 from ..widgets._predict import parse_number
 from ._framework import (CORRECT, INCORRECT, NOT_ATTEMPTED, ChoiceQuestion, NumberQuestion,
                          Question, Result, _COLOURS)
@@ -103,6 +104,7 @@ class QuestionCard:
         else:
             result = self.question.check(value)
         self.feedback.value = _result_html(result)
+        record_quiz(self.question, "check", self.input.value, result)
         if self.status != CORRECT or result.correct:
             self.status = result.status
         self._on_status()
@@ -112,14 +114,17 @@ class QuestionCard:
         self.hints_shown = min(self.hints_shown + 1, max(len(self.question.hints), 1))
         result = self.question.hints_upto(self.hints_shown, again="press Hint again")
         self.hints.value = _result_html(result)
+        record_quiz(self.question, "hint", self.hints_shown)
         return result
 
-    def solution(self, shown: bool = True) -> None:
+    def solution(self, shown: bool = True, record: bool = True) -> None:
         if not shown:
             self.worked.value = ""
             return
         result = self.question.solution()
         self.worked.value = _result_html(result)
+        if record:      # the instructor's "Show all solutions" is not a learner's view
+            record_quiz(self.question, "solution")
 
 
 def parse_number_as_typed(text: str) -> float | None:
@@ -194,7 +199,7 @@ class Quiz:
     def show_all(self, shown: bool = True) -> None:
         """Show (or hide) every worked solution: the instructor's switch."""
         for card in self.cards:
-            card.solution(shown)
+            card.solution(shown, record=False)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

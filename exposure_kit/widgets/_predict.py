@@ -17,6 +17,8 @@ import ipywidgets as widgets
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..exercises._recording import record_prediction, restore_prediction
+
 __all__ = ["Prediction", "parse_number"]
 
 
@@ -130,6 +132,7 @@ class Prediction:
             layout=widgets.Layout(border="1px solid #c8d3e6", padding="6px 10px",
                                   margin="6px 0"))
         self.widget.add_class("ek-prediction")
+        restore_prediction(self)      # self-study in JupyterLab: the guess made before a restart
 
     # ----- what the learner does ------------------------------------------------------------------
     def choose(self, value: Any) -> None:
@@ -201,6 +204,7 @@ class Prediction:
         colour = "#1b7f3b" if right else "#1f4e8c"
         self.result.value = (f"<div class='tex2jax_ignore' style='border-left:4px solid {colour};"
                              f"padding:4px 8px;margin:4px 0'>{html.escape(sentence)}</div>")
+        record_prediction(self)
         if not self.revealed:
             items = self._reveal()
             items = items if isinstance(items, (list, tuple)) else [items]
