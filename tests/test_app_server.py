@@ -362,3 +362,19 @@ def test_front_page_lists_the_lessons_and_no_page_asks_another_host(server, tmp_
                  and urlsplit(u).netloc != host]
     assert not elsewhere, elsewhere
     assert (tmp_path / "front_page.png").stat().st_size > 10_000
+
+
+def test_the_not_trusted_warning_is_dropped_and_nothing_else():
+    """jupyter_server logs "Notebook X is not trusted" once per lesson at each start (11 lines
+    that alarm an instructor); trust does not matter to Voila, which runs every lesson afresh."""
+    import logging
+
+    from exposure_kit._app._server import _NotTrustedIsNormal
+
+    def record(msg, *args):
+        return logging.LogRecord("Voila", logging.WARNING, __file__, 1, msg, args, None)
+
+    keep = _NotTrustedIsNormal().filter
+    assert not keep(record("Notebook %s is not trusted", "01_net_vs_gross.ipynb"))
+    assert keep(record("Kernel %s died", "abc"))
+    assert keep(record("Seats: %d lesson kernels at most", 4))

@@ -180,7 +180,8 @@ def test_function_question_reports_a_raising_case_and_a_wrong_case():
                          mistakes=[Mistake(lambda x: x + x + 1, "off by one")])
     assert q.check(lambda x: x * 2).correct
     assert q.check(lambda x: x + x + 1).message == "off by one"
-    assert "double(0) raised ZeroDivisionError" in q.check(lambda x: 2 / x).message
+    assert "double(0) stopped on line" in q.check(lambda x: 2 / x).message
+    assert "divided by zero" in q.check(lambda x: 2 / x).message
     assert "double(-3) returned 6" in q.check(abs).message or "returned" in q.check(abs).message
     assert q.check(lambda x: ____).status == NOT_ATTEMPTED
     assert "pass the function itself" in q.check(4).message
@@ -432,3 +433,39 @@ def test_the_right_option_is_not_given_away_by_its_length(question):
     right = len(question.options[question.expected()])
     longest_wrong = max(len(t) for k, t in question.options.items() if k != question.expected())
     assert right <= 1.25 * longest_wrong, question.options
+
+
+# ----- generic feedback for the slips of issue 23 (item 5) --------------------------------------
+def test_a_number_typed_with_a_thousands_comma_is_told_to_drop_the_comma():
+    q = NumberQuestion("n", "?", 40_000.0, hints=[], solution="answer = 40_000")
+    message = q.check((40, 0)).message           # what `answer = 40,000` makes
+    assert "drop the comma" in message and "40000" in message
+    assert "1250000" in q.check((1, 250, 0)).message        # 1,250,000
+    assert "drop the comma" not in q.check((40, 1000)).message    # not a thousands pattern
+
+
+def test_a_function_returning_a_percent_is_told_to_return_a_fraction():
+    # the share of the book that is long: 150,000 / 250,000 = 0.6, by hand
+    q = FunctionQuestion("f", "?", "long_share", lambda long, short: long / (long + short),
+                         [(150_000, 100_000), (50_000, 50_000)], hints=[], solution="")
+    message = q.check(lambda long, short: 100 * long / (long + short)).message
+    assert "returned 60.0" in message and "looks like a percent" in message
+    assert "return a fraction" in message
+
+
+def test_an_unquoted_letter_gets_a_sentence_not_a_traceback():
+    from IPython.core.interactiveshell import InteractiveShell
+    from exposure_kit.exercises._framework import name_error_sentence, plain_name_errors
+
+    assert 'put it in quotes: answer = "a"' in name_error_sentence(
+        NameError("name 'a' is not defined", name="a"))
+    assert "Run All Above" in name_error_sentence(NameError("x", name="book"))
+    shell = InteractiveShell.instance()
+    try:
+        assert plain_name_errors()
+        result = shell.run_cell("answer = a")
+        assert isinstance(result.error_in_exec, NameError)
+        assert shell.CustomTB(NameError, result.error_in_exec, None) == []   # no traceback
+    finally:
+        shell.set_custom_exc((), None)
+        InteractiveShell.clear_instance()

@@ -448,10 +448,13 @@ def test_the_worked_solution_only_on_request_and_the_switch_only_for_instructors
     instructor = quiz("03", instructor=True)
     assert instructor.switch is not None
     assert all(c.worked.value == "" for c in instructor.cards)
+    assert instructor.switch.description == "Show all solutions"
     instructor.switch.value = True
     assert all("Worked solution" in c.worked.value for c in instructor.cards)
+    assert instructor.switch.description == "Hide all solutions"     # says what it does next
     instructor.switch.value = False
     assert all(c.worked.value == "" for c in instructor.cards)
+    assert instructor.switch.description == "Show all solutions"
 
 
 @pytest.mark.parametrize("stem", [s for s in build.STEMS if not s.startswith("00")])

@@ -5,8 +5,7 @@ app page (Voila, served by the recipe of `make app`, front page included) at 136
 JupyterLab, one Voila and one Chromium. A page fails, naming the cell, on typeset maths in prose,
 ``NaN``/``nan``/``None``/``inf`` in an output, a widget's repr instead of the widget, a traceback,
 a dashboard's error line, a request to any other host, or a page wider than the window; every
-lesson, in the app and in JupyterLab after Run All, also fails on axe-core's serious or critical
-accessibility violations.
+lesson in the app also fails on axe-core's serious or critical accessibility violations.
 Every lesson, in JupyterLab after Run All and in the app, fails when a prediction's answer (what
 its reveal states, its explanation, the sentences it names as giving it away) is on the page
 above it or below it within one screen (768 px from its top). Every app page fails on Python in

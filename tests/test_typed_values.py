@@ -108,3 +108,11 @@ def test_typed_money_in_lesson_01_gives_the_engines_net():
     dash.rows["short"].children[1].value = "$300k"
     assert dash.controls["short"].value == 300_000
     assert ek.usd(150_000 - 300_000) in dash.readout.value       # net $-150,000, by hand
+
+
+def test_a_value_between_steps_goes_to_the_nearest_step_and_says_so():
+    """Lesson 07's largest move steps by 5 %: 23 % is set to 25 %, with a sentence."""
+    dash = widgets.StressDashboard()
+    dash.rows["max_move"].children[1].value = "23%"
+    assert dash.controls["max_move"].value == pytest.approx(0.25)
+    assert "steps of 5%; it is set to 25%" in dash.last_error

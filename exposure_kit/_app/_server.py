@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -49,6 +50,19 @@ def parse_class_pool(text: str) -> dict[str, int]:
             raise ValueError(f"APP_CLASS_POOL: {item!r} is not LESSON=KERNELS (e.g. 01=10)")
         pools[match.group(1).zfill(2)] = int(match.group(2))
     return pools
+
+
+class _NotTrustedIsNormal(logging.Filter):
+    """Drop jupyter_server's "Notebook X is not trusted" warning, one per lesson at each start.
+
+    The contents manager logs it whenever it reads a notebook whose signature it has not stored
+    (every notebook it did not save itself). Trust only decides whether a front end shows a
+    notebook's stored HTML and JavaScript outputs; Voila runs each lesson afresh and shows only
+    what it computes, so for the app the warning is never a problem and only alarms instructors.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != "Notebook %s is not trusted"
 
 
 class ClassroomVoila(Voila):
@@ -115,6 +129,7 @@ class ClassroomVoila(Voila):
 
     def initialize(self, argv=None):
         super().initialize(argv)
+        self.log.addFilter(_NotTrustedIsNormal())
         before, after = raised_open_files_limit()
         self.log.info("Open files: at most %d (soft limit was %d)", after, before)
         if self.voila_configuration.preheat_kernel and not self.notebook_path:

@@ -211,8 +211,8 @@ class Question:
                                        "seconds. Look for a loop that never ends (a `while` whose "
                                        "condition stays true) or a function that calls itself.")
         except BaseException as error:  # an answer's SystemExit or KeyboardInterrupt included
-            result = Result(INCORRECT, f"the answer could not be checked ({type(error).__name__}: "
-                                       f"{error}). Look at its type and shape.")
+            result = Result(INCORRECT, "the answer could not be checked: "
+                                       f"{_plain_error(error)} Look at its type and shape.")
         if self.progress is not None:
             self.progress.record(self.name, result.status)
         return result
@@ -320,6 +320,19 @@ def _within_by_thread(seconds: float, action: Callable[[], Any]) -> Any:
 
 
 # ----- numbers -------------------------------------------------------------------------------------
+def _thousands_tuple(answer: Any) -> int | None:
+    """The number meant by ``40,000`` typed as Python code, which makes the tuple ``(40, 0)``;
+    None for anything else. Each part after the first must fit in three digits."""
+    if not (isinstance(answer, tuple) and len(answer) >= 2 and
+            all(isinstance(p, (int, np.integer)) and not isinstance(p, bool) for p in answer)):
+        return None
+    head, *rest = answer
+    if not all(0 <= p <= 999 for p in rest):
+        return None
+    sign = -1 if head < 0 else 1
+    return sign * int(str(abs(head)) + "".join(f"{p:03d}" for p in rest))
+
+
 def _as_number(answer: Any) -> tuple[float | None, str]:
     """The answer as a float, or None and a friendly message saying what was wrong."""
     if isinstance(answer, (bool, np.bool_)):
@@ -351,6 +364,10 @@ def _as_number(answer: Any) -> tuple[float | None, str]:
     if isinstance(answer, (pd.Series, pd.DataFrame)):
         return None, (f"the answer should be one number, you gave a {type(answer).__name__}. "
                       "Pick the single value with .loc[row, column] (or .iloc[0]).")
+    meant = _thousands_tuple(answer)
+    if meant is not None:
+        return None, (f"Python read the comma as two separate numbers: drop the comma and write "
+                      f"{meant} (or {meant:_}).")
     if isinstance(answer, (list, tuple, set, dict, np.ndarray)):
         return None, (f"the answer should be one number, you gave a {type(answer).__name__}. "
                       "Add it up or pick the single value the question asks for.")
@@ -560,6 +577,31 @@ def _same(a: Any, b: Any, abs_tol: float, rel_tol: float) -> bool:
     return abs(value - float(b)) <= max(abs_tol, rel_tol * abs(float(b)))
 
 
+def _is_percent_of(got: Any, expected: Any) -> bool:
+    """Whether ``got`` is ``expected`` times 100 (10.0 returned for 0.10)."""
+    try:
+        got, expected = float(got), float(expected)
+    except (TypeError, ValueError):
+        return False
+    return expected != 0 and math.isclose(got, 100 * expected, rel_tol=1e-6, abs_tol=1e-12)
+
+
+def _plain_error(error: BaseException) -> str:
+    """What an error in a learner's code means, as a sentence instead of a traceback."""
+    kind = type(error).__name__
+    if isinstance(error, ZeroDivisionError):
+        return "it divided by zero. Check what the divisor is for this case."
+    if isinstance(error, NameError):
+        return (f"it uses a name Python does not know ({error}). Check the spelling, or define "
+                "it inside the function.")
+    if isinstance(error, (KeyError, IndexError)):
+        return (f"it looked up {error} and that is not there ({kind}). Check the keys or "
+                "positions of what it reads.")
+    if isinstance(error, TypeError):
+        return f"it mixed up kinds of values ({error}). Check what each line works on."
+    return f"it raised an error ({kind}: {error})."
+
+
 def _call_text(name: str, args: tuple) -> str:
     return f"{name}({', '.join(repr(a) for a in args)})"
 
@@ -625,8 +667,9 @@ class FunctionQuestion(Question):
                 if "Placeholder" in str(error):
                     return Result(NOT_ATTEMPTED, "the function still uses ____: write its body.")
                 where = traceback.extract_tb(error.__traceback__)[-1].lineno
-                return Result(INCORRECT, f"{_call_text(self.function_name, args)} raised "
-                                         f"{type(error).__name__}: {error} (line {where}).")
+                return Result(INCORRECT, f"{_call_text(self.function_name, args)} stopped on "
+                                         f"line {where} of your function: "
+                                         f"{_plain_error(error)}")
             if _is_blank(got) or (isinstance(got, tuple) and any(_is_blank(g) for g in got)):
                 return Result(NOT_ATTEMPTED, "the function still returns ____: write its body.")
             if got is None:
@@ -642,6 +685,10 @@ class FunctionQuestion(Question):
             if self._agrees(answer, mistake.match):
                 return Result(INCORRECT, mistake.message)
         args, got = failed
+        if _is_percent_of(got, self.reference(*args)):
+            return Result(INCORRECT, f"{_call_text(self.function_name, args)} returned "
+                                     f"{got!r}, which looks like a percent: return a fraction "
+                                     "(0.10 for 10 %), not the percent.")
         return Result(INCORRECT, f"{_call_text(self.function_name, args)} returned {got!r}, "
                                  "which is not right. Try that case by hand.")
 
@@ -801,8 +848,49 @@ class Progress:
                 f"<table>{''.join(rows)}</table></div>")
 
 
+def name_error_sentence(error: NameError) -> str:
+    """A plain sentence for a name Python does not know in a learner's cell: an unquoted letter
+    (``answer = a``) is told to put it in quotes.
+
+    Examples
+    --------
+    >>> name_error_sentence(NameError("name 'a' is not defined", name="a"))
+    'Python does not know a name a: to give the letter of an option, put it in quotes: answer = "a".'
+    """
+    name = getattr(error, "name", None) or str(error)
+    if len(name) == 1 and name.isalpha():
+        return (f"Python does not know a name {name}: to give the letter of an option, put it "
+                f'in quotes: answer = "{name}".')
+    return (f"Python does not know the name {name!r}: run the cells above this one first "
+            "(Run > Run All Above), or check its spelling.")
+
+
+def _show_name_error(shell, etype, value, tb, tb_offset=None) -> list[str]:
+    """IPython's handler for a NameError in an exercise notebook: a sentence, no traceback."""
+    from IPython.display import display
+
+    display(Result(INCORRECT, name_error_sentence(value)))
+    return []
+
+
+def plain_name_errors() -> bool:
+    """In an IPython kernel, show a NameError in the learner's cells as a plain sentence (see
+    :func:`name_error_sentence`) instead of a traceback. Returns whether it was installed."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "set_custom_exc"):
+        return False
+    shell.set_custom_exc((NameError,), _show_name_error)
+    return True
+
+
 def register(module_globals: dict[str, Any], lesson: str) -> Progress:
-    """Name the module's questions q1, q2, ... and give them one :class:`Progress`."""
+    """Name the module's questions q1, q2, ... and give them one :class:`Progress`; in a
+    kernel, a NameError in the learner's cells is shown as a sentence from now on."""
+    plain_name_errors()
     progress = Progress(lesson)
     names = sorted((k for k, v in module_globals.items()
                     if isinstance(v, Question) and k[:1] == "q" and k[1:].isdigit()),

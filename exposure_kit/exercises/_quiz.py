@@ -327,11 +327,17 @@ class Quiz:
         if instructor:
             self.switch = widgets.ToggleButton(description="Show all solutions", value=False,
                                                icon="eye", layout=widgets.Layout(width="auto"))
-            self.switch.observe(lambda change: self.show_all(change["new"]), names="value")
+            self.switch.observe(self._on_switch, names="value")
             top.insert(0, self.switch)
         self.widget = widgets.VBox(top + parts + [self._bottom])
         self.widget.add_class("ek-quiz")
         self._update()
+
+    def _on_switch(self, change: dict) -> None:
+        # the label says what pressing it will do next
+        self.switch.description = "Hide all solutions" if change["new"] else "Show all solutions"
+        self.switch.icon = "eye-slash" if change["new"] else "eye"
+        self.show_all(change["new"])
 
     def counts(self) -> dict[str, int]:
         statuses = [card.status for card in self.cards]

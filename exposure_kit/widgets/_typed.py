@@ -11,6 +11,8 @@ hedge-ratio box, ``100`` or ``100%`` is read as 100 (that is 10,000 %) and silen
 - a dollar control takes ``150000``, ``150,000``, ``$150,000``, ``150k``, ``1.5m``;
 - any control takes a minus sign as ``-`` or ``−``; a whole-number control (a path's seed) only
   whole numbers;
+- a value between two of the slider's steps is set to the nearest step, and the dashboard says
+  so (the page's slider would round it silently);
 - a value outside the range, or text that is not a number, is refused with a sentence saying why
   and what the range is: never clamped, never dropped without a word.
 """
@@ -158,9 +160,16 @@ def typed_box(slider: widgets.FloatSlider, on_refused) -> widgets.HBox:
             on_refused(str(refused))
             show()
             return
-        if value == slider.value:
+        step = getattr(slider, "step", None) or 0
+        snapped = round(slider.min + round((value - slider.min) / step) * step, 12) if step \
+            else value
+        if snapped == slider.value:
             show()
-        slider.value = value
+        slider.value = snapped
+        if abs(snapped - value) > 1e-12:     # the page's slider would round it anyway: say so
+            on_refused(f"{slider.description.rstrip(' $')}: {change['new'].strip()} lies between "
+                       f"the slider's steps of {shown_value(step, fmt.lstrip('+'))}; it is set "
+                       f"to {shown_value(snapped, fmt)}.")
 
     slider.observe(show, names="value")
     box.observe(take, names="value")
