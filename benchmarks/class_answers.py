@@ -211,12 +211,7 @@ def writers(kind, root: Path, processes: int = 10, each: int = 100) -> tuple[flo
 def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="class-answers-bench-"))
     try:
-        folder = root / "app"
-        subprocess.run([sys.executable, str(REPO / "lessons" / "build.py"), "--app", str(folder)],
-                       check=True, capture_output=True)
-        for notebook in folder.glob("*.ipynb"):
-            if notebook.name not in KEEP:
-                notebook.unlink()
+        folder = bs.app_lessons(root, KEEP)
         store_path = root / "answers.sqlite"
         port = bs.free_port()
         command = ["taskset", "-c", "0,1", sys.executable, "-m", "exposure_kit.app_server",

@@ -21,7 +21,6 @@ import contextlib
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -139,12 +138,7 @@ def measure(folder: Path, root: Path, naive: bool) -> dict:
 def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="classroom-bench-"))
     try:
-        folder = root / "app"
-        subprocess.run([sys.executable, str(REPO / "lessons" / "build.py"), "--app", str(folder)],
-                       check=True, capture_output=True)
-        for notebook in folder.glob("*.ipynb"):
-            if notebook.name not in KEEP:
-                notebook.unlink()
+        folder = bs.app_lessons(root, KEEP)
         runs = []
         if "--only-naive" not in sys.argv:
             runs.append((f"classroom server, class pool 01={CLASS_POOL}", measure(folder, root, False)))

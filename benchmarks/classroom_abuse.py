@@ -40,6 +40,8 @@ from pathlib import Path
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+import browser_support as bs  # noqa: E402
 V1 = "v1.kernel.websocket.jupyter.org"
 KEEP = ("00_start_here.ipynb", "01_net_vs_gross.ipynb", "03_hedging_spot_with_perps.ipynb")
 
@@ -63,12 +65,7 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def server(root: Path, nofile: tuple[int, int] | None = None):
-    folder = root / "app"
-    subprocess.run([sys.executable, str(REPO / "lessons" / "build.py"), "--app", str(folder)],
-                   check=True, capture_output=True)
-    for notebook in folder.glob("*.ipynb"):
-        if notebook.name not in KEEP:
-            notebook.unlink()
+    folder = bs.app_lessons(root, KEEP)
     port = _free_port()
     log = root / "server.log"
 

@@ -83,6 +83,18 @@ def quiet_lab_settings(env: dict[str, str]) -> None:
     (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
 
 
+def app_lessons(root: Path, keep) -> Path:
+    """The app copies of the lessons (``lessons/build.py --app``) in ``root/app``, less those whose
+    file names are not in ``keep``: a server for a test or a benchmark starts only what it uses."""
+    folder = root / "app"
+    subprocess.run([sys.executable, str(REPO / "lessons" / "build.py"), "--app", str(folder)],
+                   check=True, capture_output=True)
+    for notebook in folder.glob("*.ipynb"):
+        if notebook.name not in keep:
+            notebook.unlink()
+    return folder
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

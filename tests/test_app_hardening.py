@@ -12,7 +12,6 @@ import os
 import resource
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -45,12 +44,7 @@ def _limits(nofile: tuple[int, int] | None):
 @contextlib.contextmanager
 def classroom(root: Path, *extra: str, nofile: tuple[int, int] | None = None, **make_vars: str):
     """`make app` on lessons 00 and 01 with extra server options; yields base URL, log, pid."""
-    folder = root / "app"
-    subprocess.run([sys.executable, str(REPO / "lessons" / "build.py"), "--app", str(folder)],
-                   check=True, capture_output=True)
-    for notebook in folder.glob("*.ipynb"):
-        if notebook.name not in LESSONS:
-            notebook.unlink()
+    folder = bs.app_lessons(root, LESSONS)
     env, port = bs.isolated_env(root), bs.free_port()
     log = root / f"server-{port}.log"
     with open(log, "wb") as out:

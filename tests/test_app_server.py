@@ -54,12 +54,7 @@ def cap_memory() -> None:
 @contextlib.contextmanager
 def app_server(root: Path, **make_vars: str):
     """`make app` on lessons 00 and 01, memory capped; yields its base URL and its log file."""
-    folder = root / "app"
-    subprocess.run([sys.executable, str(REPO / "lessons" / "build.py"), "--app", str(folder)],
-                   check=True, capture_output=True)
-    for notebook in folder.glob("*.ipynb"):
-        if notebook.name not in LESSONS:
-            notebook.unlink()
+    folder = bs.app_lessons(root, LESSONS)
     env, port = bs.isolated_env(root), bs.free_port()
     log = root / f"server-{port}.log"
     with open(log, "wb") as out:
