@@ -95,6 +95,16 @@ def app_lessons(root: Path, keep) -> Path:
     return folder
 
 
+def show_held_dashboards(page, timeout: float = 60_000) -> int:
+    """Press every "Show it now" of the page: a dashboard that would answer a prediction waits
+    for it, and a test that drives the dashboard opens it as a learner would. Returns how many."""
+    buttons = page.get_by_role("button", name="Show it now")
+    count = buttons.count()
+    for k in range(count):
+        buttons.nth(k).click(timeout=timeout)
+    return count
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -77,7 +77,12 @@ def app(tmp_path_factory):
 def open_lesson(page, base: str, name: str) -> None:
     page.goto(f"{base}/voila/render/{name}", timeout=120_000)
     page.wait_for_function(sw.VOILA_DONE, timeout=sw.RUN_TIMEOUT_MS, polling=500)
-    page.locator(".ek-typed-row, .ek-dashboard select").first.wait_for(timeout=90_000)
+    # a dashboard, or the prediction's button that holds one back, once the widgets are drawn
+    page.locator(".ek-typed-row:visible, .ek-dashboard select:visible, "
+                 "button:has-text('Show it now')").first.wait_for(timeout=90_000)
+    bs.show_held_dashboards(page)
+    page.locator(".ek-typed-row:visible, .ek-dashboard select:visible").first.wait_for(
+        timeout=90_000)
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -192,6 +197,8 @@ def test_in_jupyterlab_the_hedge_ratio_box_reads_100_percent(app, tmp_path):
     with bs.jupyterlab(bs.REPO / "notebooks" / HEDGE, tmp_path) as url:
         page.goto(url)
         bs.run_all_cells(page)
+        page.get_by_role("button", name="Show it now").first.wait_for(timeout=90_000)
+        bs.show_held_dashboards(page)
         ratio = bs.slider(page, "Hedge ratio").first
         ratio.wait_for(timeout=90_000)
         box = bs.typed_box(ratio)
