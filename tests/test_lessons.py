@@ -149,7 +149,11 @@ def test_app_copies_need_no_code_and_no_exercise_notebooks(tmp_path):
         assert "../exercises/" not in prose and "Shift+Enter" not in prose, lesson.name
         assert "NBVAL" not in prose and "exposure_kit.plots" not in prose, lesson.name
         quiz = f'\nfrom exposure_kit.exercises import quiz\nquiz("{lesson.name[:2]}")'
-        assert text(app, "code") == text(lesson, "code") + (quiz if lesson.name[:2] != "00" else "")
+        lab_only = {c.source for c in build.source(lesson.stem).cells
+                    if c.cell_type == "code" and build.LAB_ONLY in c.metadata.get("tags", [])}
+        shared = "\n".join("".join(c["source"]) for c in cells(lesson)
+                           if c["cell_type"] == "code" and "".join(c["source"]) not in lab_only)
+        assert text(app, "code") == shared + (quiz if lesson.name[:2] != "00" else "")
     assert "JupyterLab" in text(tmp_path / "01_net_vs_gross.ipynb", "markdown")
 
 
