@@ -6,8 +6,8 @@ is written out from the question's own inputs (the arithmetic in a comment or as
 plain numbers); options use Black-76 written below from the textbook formula (Hull, *Options,
 Futures and Other Derivatives*, ch. 18), not the package's function. Each question is then held to
 its pin: the expected value within the question's own tolerance (to the cent for dollars), the
-check accepting the pinned value, the worked solution stating it, and for a choice the key and the
-figures its explanation gives.
+check accepting the pinned value, the stored solution code giving it and the worked solution
+stating it, and for a choice the key and the figures its explanation gives.
 """
 
 from __future__ import annotations
@@ -314,16 +314,19 @@ def _number(question: NumberQuestion, pin: Number) -> None:
     if pin.usd:
         assert abs(expected - pin.value) < 0.005, f"not to the cent: {expected} vs {pin.value}"
     assert question.check(pin.value).correct, question.check(pin.value)
+    assert abs(question.solution_answer() - pin.value) <= question.tolerance()
     assert pin.shown in question.solution_text(), question.solution_text()
 
 
 def _choice(question: ChoiceQuestion, pin: Choice) -> None:
     assert question.expected() == pin.key
     assert question.check(pin.key).correct
+    assert question.solution_answer() == pin.key
     explanation = question.solution_text()
     # the explanation ends on the key, and names no reason against it
     assert f"({pin.key})" in question.working.splitlines()[-1], question.working
-    assert pin.key not in {m.match for m in question.mistakes}, "the key is explained as wrong"
+    reasons = {m.match for m in question.mistakes}
+    assert reasons <= set(question.options) - {pin.key}, "the key is explained as wrong"
     for figure in pin.because:
         assert figure in explanation, f"{figure!r} not in\n{explanation}"
 
@@ -341,6 +344,9 @@ def _function(question: FunctionQuestion, pin: Function) -> None:
         assert abs(got - value) <= max(question.abs_tol, question.rel_tol * abs(value)), \
             (args, got, value)
     assert question.check(_lookup(pin.cases)).correct
+    solution = question.solution_answer()       # the function the worked solution writes
+    for args, value in pin.cases:
+        assert abs(solution(*args) - value) <= max(question.abs_tol, question.rel_tol * abs(value))
 
 
 def _built(question: BookQuestion, pin: Built) -> None:
