@@ -43,14 +43,14 @@ def _equity_by_date(equity: Any, book: Book, dates: pd.Series, days: pd.Datetime
     if equity is None:
         return None
     if isinstance(equity, str):
-        if equity not in book._frame.columns:
+        if equity not in book.rows.frame.columns:
             raise PositionError(equity, "no such column for the equity")
-        values = pd.to_numeric(book._frame[equity], errors="coerce").to_numpy(dtype=float)
+        values = pd.to_numeric(book.rows.frame[equity], errors="coerce").to_numpy(dtype=float)
         bad = ~np.isfinite(values) | (values <= 0)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise PositionError(equity, f"must be a positive amount, got "
-                                f"{book._frame[equity].iat[i]!r}", row=dates.index[i],
+                                f"{book.rows.frame[equity].iat[i]!r}", row=dates.index[i],
                                 row_label=where, source=source)
         table = pd.Series(values, index=dates.to_numpy())
         spread = table.groupby(level=0).nunique()
@@ -119,7 +119,7 @@ def exposure_history(snapshots: str | os.PathLike | IO | pd.DataFrame | Book,
     [150000.0, -100000.0, 10000.0]
     """
     book, lines, where, source = _snapshot_book(snapshots)
-    frame = book._frame
+    frame = book.rows.frame
     if date_column not in frame.columns:
         raise PositionError(date_column, f"no such column: snapshots need a date on every line "
                             f"(the columns are {', '.join(frame.columns)})", source=source)
