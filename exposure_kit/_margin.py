@@ -1,4 +1,5 @@
-"""Margin arithmetic: liquidation prices (USD(T)- and coin-margined, by venue), funding, and accounts."""
+"""Margin arithmetic: liquidation prices (USD(T)- and coin-margined, by venue), accounts, and
+each account's risk in a book (funding is in :mod:`._funding`)."""
 
 from __future__ import annotations
 

@@ -5,6 +5,10 @@ leverage), exposure by every grouping the book has, a delta ladder by expiry, ea
 margin and the move that would liquidate it, funding, a stress grid and the findings. The page is
 one HTML file with its charts embedded: it opens offline, makes no request and prints on A4.
 :func:`report_data` gives the same content as tables, for tests and for other front ends.
+
+This module composes; the analytics live with their owners: the ladder in :mod:`._expiries`,
+account risk in :mod:`._margin`, the stress grid in :mod:`._scenarios`, the funding table in
+:mod:`._funding`.
 """
 
 from __future__ import annotations
@@ -12,13 +16,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from ._book import Book, check_equity

@@ -28,8 +28,8 @@ OWNERS = {"_kernel.py", "_book.py"}
 # ----- guards -------------------------------------------------------------------------------
 def _private_names() -> set[str]:
     """Private (not dunder) attribute names of Book and of the kernel's rows, instances
-    included, and ``_`` + each public field of the rows (the names a Book held before the
-    kernel: ``_frame``, ``_usd``, ...). IPython's ``_repr_*_`` hooks are not private state."""
+    included, and ``_`` + each public name of the rows (the names a Book held before the
+    kernel: ``_frame``, ``_usd``, ``_numbers``, ...). IPython's ``_repr_*_`` hooks are not private state."""
     book = ek.Book.from_records([{"name": "c", "underlying": "BTC", "kind": "option",
                                   "side": "long", "quantity": 1, "price": 100.0,
                                   "strike": 100.0, "years": 1.0, "volatility": 0.5,
@@ -39,7 +39,8 @@ def _private_names() -> set[str]:
     found = set()
     for owner in (ek.Book, book, Rows, book.rows):
         found |= set(vars(owner))
-    found |= {"_" + name for name in vars(book.rows) if not name.startswith("_")}
+    found |= {"_" + name for owner in (Rows, book.rows) for name in vars(owner)
+              if not name.startswith("_")}
     return {n for n in found if n.startswith("_") and not n.startswith("__")
             and not n.startswith("_repr_")}
 
