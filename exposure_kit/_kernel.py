@@ -195,32 +195,28 @@ class Rows:
 
     @cached_property
     def option_delta(self) -> np.ndarray:
-        """Delta per unit for each option row (1.0 elsewhere): given, or Black-76, less the coin
-        premium for options settled in their underlying's coin."""
-        delta = np.ones(len(self.frame))
+        """Delta per unit for each option row (1.0 elsewhere) at today's prices."""
+        return self.deltas_at(None)
+
+    def deltas_at(self, f: np.ndarray | None) -> np.ndarray:
+        """Delta per unit of every row at prices ``price x f`` (today's when ``None``; shape of
+        ``f``): 1.0 for rows that are not options; an option's given ``delta``, or Black-76,
+        less the premium in coin for options settled in their underlying's coin."""
+        one = np.ones(len(self.frame))
+        delta = one.copy()
         option = self.option
         if not option.any():
-            return delta
-        given = self.numbers("delta")
-        model = self.model_rows
-        delta[option] = given[option]
-        if model.any():
-            delta[model] = self.black76_at(model, np.ones(len(self)), "delta")
-        adjust = model & self.coin_settled
-        if adjust.any():
-            delta[adjust] -= self.model_premiums(adjust)[adjust] / self.numbers("price")[adjust]
-        return delta
-
-    def deltas_at(self, f: np.ndarray) -> np.ndarray:
-        """Delta per unit of every row at prices ``price x f`` (shape of ``f``)."""
-        delta = np.broadcast_to(self.option_delta, f.shape).copy()
+            return delta if f is None else np.broadcast_to(delta, f.shape).copy()
+        delta[option] = self.numbers("delta")[option]
+        at = one if f is None else f
+        delta = np.broadcast_to(delta, np.shape(at)).copy()
         model = self.model_rows
         if model.any():
-            delta[..., model] = self.black76_at(model, f, "delta")
+            delta[..., model] = self.black76_at(model, at, "delta")
         adjust = model & self.coin_settled
         if adjust.any():          # premium-adjusted: less the premium in coin at the new price
             premium = self.model_premiums(adjust, f)[..., adjust]
-            delta[..., adjust] -= premium / (self.numbers("price")[adjust] * f[..., adjust])
+            delta[..., adjust] -= premium / (self.numbers("price")[adjust] * at[..., adjust])
         return delta
 
     @cached_property
