@@ -1,4 +1,8 @@
-"""Positions and books: signed exposure per position and its sums, vectorised over a DataFrame."""
+"""Positions and books: signed exposure per position and its sums, vectorised over a DataFrame.
+
+A :class:`Book` holds its positions as the engine kernel's rows (:class:`._kernel.Rows`), built
+once; the formulas (exposure, P&L, Black-76 over rows, the long/short sums) are the kernel's.
+"""
 
 from __future__ import annotations
 
