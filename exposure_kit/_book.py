@@ -368,12 +368,7 @@ class Book:
 
     def _signed_with(self, options: Mapping[str, Any]) -> np.ndarray:
         """Signed exposures for the keyword options of :meth:`exposures`."""
-        options = dict(options)
-        known = {k: options.pop(k) for k in ("measure", "betas", "denomination", "inverse",
-                                              "reference") if k in options}
-        if options:
-            raise TypeError(f"unexpected options: {', '.join(options)}")
-        return self._rows.exposures_at(**known)
+        return self._rows.exposures_at(**self._rows.options_of(options))
 
     def _sides(self, options: Mapping[str, Any]) -> tuple[float, float]:
         if options.get("denomination") == "coin" and len(self.underlyings) > 1:
