@@ -300,3 +300,18 @@ def test_hand_worked_normal_values_hold():
         return 0.5 * (1 + math.erf(x / math.sqrt(2)))
     assert (round(n(0.1), 7), round(n(0.576551), 6), round(n(0.376551), 6)) == (
         0.5398278, 0.717879, 0.646746)
+
+
+def test_stablecoins_held_are_no_exposure_under_a_move_either():
+    # $200,000 of USDT margin under a $100,000 BTC perp long: the net is the perp's $100,000,
+    # today and under any move (before the kernel, grids and paths counted the USDT as a long)
+    book = ek.Book.from_records([
+        {"name": "margin", "underlying": "USDT", "kind": "collateral", "side": "long",
+         "quantity": 200_000, "price": 1.0},
+        {"name": "perp", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 100_000}])
+    assert book.net_exposure() == 100_000.0
+    grid = ek.scenario_grid(book, "BTC", "ETH", [0.0, 0.1])
+    assert grid.net.loc[0.0].tolist() == pytest.approx([100_000.0, 110_000.0])
+    assert ek.shock_exposures(book, {"BTC": 0.1}).tolist() == pytest.approx([0.0, 110_000.0])
+    path = ek.exposure_path(book, pd.DataFrame({"BTC": [100.0, 90.0], "USDT": [1.0, 1.0]}))
+    assert path["net"].tolist() == pytest.approx([100_000.0, 90_000.0])
