@@ -283,7 +283,8 @@ class Book:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Book):
             return NotImplemented
-        a, b = self._rows.frame, other._rows.frame   # the same positions and columns, in any column order
+        # the same positions and columns, in any column order
+        a, b = self._rows.frame, other._rows.frame
         return set(a.columns) == set(b.columns) and a.equals(b[list(a.columns)])
 
     def __add__(self, other: "Book") -> "Book":

@@ -232,7 +232,7 @@ class Rows:
         return np.where(option & falls, -1.0, 1.0)
 
     def betas(self, betas: Mapping[str, float] | None, reference: str) -> np.ndarray:
-        """Beta of each row to ``reference``: its ``beta`` column, else ``betas`` per underlying."""
+        """Beta of each row to ``reference``: its ``beta`` column, else ``betas`` by underlying."""
         table = {str(k).upper(): v for k, v in (betas or {}).items()}
         table.setdefault(reference.upper(), 1.0)
         for key, value in table.items():

@@ -29,7 +29,8 @@ OWNERS = {"_kernel.py", "_book.py"}
 def _private_names() -> set[str]:
     """Private (not dunder) attribute names of Book and of the kernel's rows, instances
     included, and ``_`` + each public name of the rows (the names a Book held before the
-    kernel: ``_frame``, ``_usd``, ``_numbers``, ...). IPython's ``_repr_*_`` hooks are not private state."""
+    kernel: ``_frame``, ``_usd``, ``_numbers``, ...). IPython's ``_repr_*_`` hooks are not
+    private state."""
     book = ek.Book.from_records([{"name": "c", "underlying": "BTC", "kind": "option",
                                   "side": "long", "quantity": 1, "price": 100.0,
                                   "strike": 100.0, "years": 1.0, "volatility": 0.5,
@@ -153,7 +154,8 @@ ENGINE = ("_kernel", "_book", "_scenarios", "_margin", "_funding", "_expiries", 
 
 def test_the_engine_imports_have_no_cycle():
     graph = import_graph()
-    assert {"exposure_kit._book", "exposure_kit._kernel", "exposure_kit.widgets._stress"} <= set(graph)
+    assert {"exposure_kit._book", "exposure_kit._kernel",
+            "exposure_kit.widgets._stress"} <= set(graph)
     assert "exposure_kit._kernel" in graph["exposure_kit._book"]
     engine = {f"exposure_kit.{m}" for m in ENGINE}
     assert engine <= set(graph)
@@ -279,7 +281,8 @@ def test_a_liquidation_quantity_given_as_true_is_refused():
     assert caught.value.field == "quantity"
     # Bybit's example with 1 BTC long at 20,000, 400 of margin, 0.5 %: Binance's rule gives
     # (400 - 20,000) / (0.005 - 1) = 19,698.49
-    assert ek.liquidation_price("long", 1, 20_000, 400, 0.005) == pytest.approx(19_698.49, abs=0.01)
+    assert ek.liquidation_price("long", 1, 20_000, 400, 0.005) == pytest.approx(19_698.49,
+                                                                                abs=0.01)
 
 
 @pytest.mark.parametrize("call, field", [
@@ -308,7 +311,8 @@ def test_stablecoins_held_are_no_exposure_under_a_move_either():
     book = ek.Book.from_records([
         {"name": "margin", "underlying": "USDT", "kind": "collateral", "side": "long",
          "quantity": 200_000, "price": 1.0},
-        {"name": "perp", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 100_000}])
+        {"name": "perp", "underlying": "BTC", "kind": "perp", "side": "long",
+         "notional": 100_000}])
     assert book.net_exposure() == 100_000.0
     grid = ek.scenario_grid(book, "BTC", "ETH", [0.0, 0.1])
     assert grid.net.loc[0.0].tolist() == pytest.approx([100_000.0, 110_000.0])
