@@ -25,7 +25,7 @@ from ._prices import *  # noqa: F401,F403
 from ._estimates import *  # noqa: F401,F403
 from ._replay import *  # noqa: F401,F403
 from ._snapshots import *  # noqa: F401,F403
-from . import _expiries, _funding, _kernel  # expiries; funding; the engine kernel (internal)
+from . import _expiries, _funding  # expiries and the delta ladder; funding
 from ._expiries import *  # noqa: F401,F403
 from ._funding import *  # noqa: F401,F403
 from . import _changes, _limits  # the risk page's limits and day-to-day changes

@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import PositionError, checked_number
-from ._kernel import (CASH_KINDS, DEFAULT_MEASURE, MEASURES, STABLECOINS, Rows, sides, sides_by,
-                      sides_table)
+from ._kernel import CASH_KINDS, DEFAULT_MEASURE, MEASURES, STABLECOINS, Rows, sides, sides_by, sides_table
 
 __all__ = ["Position", "Book", "ExposureSummary", "MEASURES", "DEFAULT_MEASURE", "check_equity",
            "STABLECOINS"]

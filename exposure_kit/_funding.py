@@ -177,10 +177,10 @@ def checked_funding(rates: Mapping[str, float], *, force: bool = False) -> dict[
     --------
     >>> checked_funding({"btc": 0.0001})
     {'BTC': 0.0001}
-    >>> checked_funding({"BTC": 1})
+    >>> checked_funding({"BTC": 1})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    exposure_kit._errors.PositionError: field 'funding': the rate of BTC is 1 per 8 hours (100.00 %): above 1 % per 8 hours it is more likely a percent typed as a fraction (0.01 % is 0.0001); give force_funding=True (--force-funding) if it is real
+    exposure_kit._errors.PositionError: field 'funding': the rate of BTC is 1 per 8 hours ...
     """
     out = {}
     for key, value in rates.items():

@@ -3,7 +3,7 @@
 A path is a DataFrame, one row per step and one column per underlying (or per position name, for
 an instrument with a price of its own). The book's prices are taken to be those of the path's
 first row: each later row moves every position by ``path[t] / path[0]``. Exposures along the path
-come from the same engine as everywhere else (the kernel's :meth:`~exposure_kit._kernel.Rows.exposures_at`): linear
+come from the same engine as everywhere else (the kernel's ``Rows.exposures_at``): linear
 positions grow with their price, inverse ones keep their USD face under ``inverse="face"`` (an
 account that sweeps its coin P&L to USD) and grow with the price under ``inverse="coin_pnl"`` (an
 account that keeps it), options get a new delta at every step (time to expiry held fixed).

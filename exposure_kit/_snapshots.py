@@ -13,8 +13,8 @@ import pandas as pd
 
 from ._book import Book
 from ._errors import PositionError, checked_number
-from ._kernel import sides_by
 from ._io import _read_text, _source_name, read_positions
+from ._kernel import sides_by
 from ._prices import _day, _parse_dates, _records_frame
 
 __all__ = ["exposure_history"]
