@@ -25,6 +25,9 @@ from ._prices import *  # noqa: F401,F403
 from ._estimates import *  # noqa: F401,F403
 from ._replay import *  # noqa: F401,F403
 from ._snapshots import *  # noqa: F401,F403
+from . import _expiries, _funding  # expiries and the delta ladder; funding
+from ._expiries import *  # noqa: F401,F403
+from ._funding import *  # noqa: F401,F403
 from . import _changes, _limits  # the risk page's limits and day-to-day changes
 from ._changes import *  # noqa: F401,F403
 from ._limits import *  # noqa: F401,F403
@@ -37,7 +40,7 @@ __all__ = sorted({
     *_book.__all__, *_brackets.__all__, *_errors.__all__, *_format.__all__, *_hedging.__all__, *_instruments.__all__, *_margin.__all__,
     *_scenarios.__all__, *_paths.__all__, *_diagnostics.__all__, *_io.__all__, *_report.__all__,
     *_prices.__all__, *_estimates.__all__, *_replay.__all__, *_snapshots.__all__,
-    *_changes.__all__, *_limits.__all__,
+    *_changes.__all__, *_limits.__all__, *_funding.__all__, *_expiries.__all__,
 })
 
 

@@ -1,34 +1,22 @@
-"""Positions and books: signed exposure per position and its sums, vectorised over a DataFrame."""
+"""Positions and books: signed exposure per position and its sums, vectorised over a DataFrame.
+
+A :class:`Book` holds its positions as the engine kernel's rows (:class:`._kernel.Rows`), built
+once; the formulas (exposure, P&L, Black-76 over rows, the long/short sums) are the kernel's.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from functools import cached_property
 from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from ._errors import PositionError, checked_number
-from ._instruments import black76_delta
-from ._schema import clean_positions
+from ._kernel import CASH_KINDS, DEFAULT_MEASURE, MEASURES, STABLECOINS, Rows, sides, sides_by, sides_table
 
 __all__ = ["Position", "Book", "ExposureSummary", "MEASURES", "DEFAULT_MEASURE", "check_equity",
            "STABLECOINS"]
-
-MEASURES = ("notional", "delta", "beta")
-#: Headline figures count options at delta: a long put is short exposure, sized by how much of
-#: the underlying it moves like. ``measure="notional"`` keeps the option's face, in its delta's
-#: direction.
-DEFAULT_MEASURE = "delta"
-DENOMINATIONS = ("usd", "coin")
-INVERSE_CONVENTIONS = ("face", "coin_pnl")
-#: USD-pegged assets that count as cash when held (``collateral`` or ``spot``): at face, $1 a
-#: unit, in equity and margin, with no directional exposure. Their depeg is a separate risk that
-#: :func:`diagnose` names. A ``cash`` column (true/false) adds a coin to this list for its rows,
-#: or takes one off (``cash=false`` counts the coin as exposure at its price).
-STABLECOINS = ("USD", "USDT", "USDC", "DAI", "FDUSD", "TUSD", "USDP", "PYUSD", "USDS", "BUSD")
-_CASH_KINDS = ("collateral", "spot")
 
 
 @dataclass(frozen=True)
@@ -141,11 +129,6 @@ class ExposureSummary:
         return "\n".join(lines)
 
 
-def _check_choice(value: str, allowed: tuple[str, ...], field_name: str) -> None:
-    if value not in allowed:
-        raise PositionError(field_name, f"{value!r} is not one of {', '.join(allowed)}")
-
-
 def check_equity(equity: float | None) -> float | None:
     """Return ``equity`` as a float (``None`` stays ``None``); it must be positive and finite."""
     return None if equity is None else checked_number("equity", equity, positive=True)
@@ -170,33 +153,43 @@ class Book:
     (50000.0, 250000.0)
     """
 
-    #: How inverse contracts are read when ``inverse=`` is not given: ``"face"`` (coin P&L swept
-    #: to USD) unless :meth:`reading` says otherwise.
-    _reading = "face"
-
     def __init__(self, positions: Iterable[Position | Mapping[str, Any]] = ()) -> None:
         records = [p.to_record() if isinstance(p, Position) else dict(p) for p in positions]
-        self._set_frame(pd.DataFrame.from_records(records) if records else
-                        pd.DataFrame(columns=["name", "underlying", "kind", "side", "notional"]))
+        self._rows = Rows.cleaned(pd.DataFrame.from_records(records) if records else
+                                  pd.DataFrame(columns=["name", "underlying", "kind", "side",
+                                                        "notional"]))
 
-    def _set_frame(self, raw: pd.DataFrame) -> None:
-        frame, inverse = clean_positions(raw)
-        self._frame = frame.reset_index(drop=True)
-        self._inverse = inverse
-        self._sign = np.where(self._frame["side"].to_numpy() == "long", 1.0, -1.0)
-        self._usd = self._face_notional()
+    @classmethod
+    def from_rows(cls, rows: Rows) -> "Book":
+        """A book over kernel rows that are clean already (no validation again)."""
+        book = cls.__new__(cls)
+        book._rows = rows
+        return book
 
-    @cached_property
-    def _cash(self) -> np.ndarray:
-        """Rows that are cash: a stablecoin (:data:`STABLECOINS`) held as collateral or spot,
-        unless a ``cash`` column says otherwise; any row whose ``cash`` column is true."""
-        frame = self._frame
-        held = frame["kind"].isin(_CASH_KINDS).to_numpy()
-        cash = held & frame["underlying"].isin(STABLECOINS).to_numpy()
-        if "cash" in frame.columns:
-            flag = frame["cash"].map(_flag).to_numpy()
-            cash = np.where(flag == 1, held, np.where(flag == 0, False, cash))
-        return cash.astype(bool)
+    @property
+    def rows(self) -> Rows:
+        """The engine kernel's rows of this book (:class:`exposure_kit._kernel.Rows`): the
+        arrays the analytics modules compute on. Read-only by convention."""
+        return self._rows
+
+    @property
+    def inverse_reading(self) -> str:
+        """How inverse contracts count by default: ``"face"`` or ``"coin_pnl"`` (see
+        :meth:`reading`)."""
+        return self._rows.reading
+
+    def part(self, rows) -> "Book":
+        """The positions ``rows`` (a boolean mask, one per position) as a book of their own,
+        with this book's reading.
+
+        Examples
+        --------
+        >>> book = Book([Position("a", "BTC", "perp", "long", notional=3.0),
+        ...              Position("b", "ETH", "perp", "short", notional=1.0)])
+        >>> book.part([False, True]).net_exposure()
+        -1.0
+        """
+        return Book.from_rows(self._rows.subset(np.asarray(rows, dtype=bool)))
 
     def with_stablecoins(self, coins: Iterable[str]) -> "Book":
         """The same book with ``coins`` held (collateral or spot) counted as cash too: a
@@ -211,12 +204,12 @@ class Book:
         """
         keys = {str(c).strip().upper() for c in coins}
         frame = self.to_frame()
-        hit = frame["underlying"].isin(keys) & frame["kind"].isin(_CASH_KINDS)
+        hit = frame["underlying"].isin(keys) & frame["kind"].isin(CASH_KINDS)
         if "cash" in frame.columns:
             frame["cash"] = np.where(hit, True, frame["cash"].to_numpy(dtype=object))
         else:
             frame["cash"] = np.where(hit, True, None)
-        return Book.from_frame(frame).reading(self._reading)
+        return Book.from_frame(frame).reading(self._rows.reading)
 
     def cash(self) -> pd.Series:
         """USD held as stablecoins (cash, at face) per position; 0 for every other position.
@@ -231,8 +224,9 @@ class Book:
         >>> book.cash().tolist(), book.net_exposure()
         ([200000.0, 0.0], 100000.0)
         """
-        values = np.where(self._cash, self._sign * self._usd, 0.0)
-        return pd.Series(values, index=pd.Index(self._frame["name"], name="name"), name="cash")
+        rows = self._rows
+        values = np.where(rows.cash, rows.sign * rows.usd, 0.0)
+        return pd.Series(values, index=pd.Index(rows.frame["name"], name="name"), name="cash")
 
     # ----- ways in and out -------------------------------------------------------------------
     @classmethod
@@ -260,9 +254,7 @@ class Book:
         >>> Book.from_frame(df).to_frame()["venue"].tolist()
         ['X']
         """
-        book = cls.__new__(cls)
-        book._set_frame(frame)
-        return book
+        return cls.from_rows(Rows.cleaned(frame))
 
     def to_frame(self) -> pd.DataFrame:
         """The positions as a DataFrame, every input column kept (a copy).
@@ -272,32 +264,33 @@ class Book:
         >>> Book([Position("A", "BTC", "perp", "long", notional=5.0)]).to_frame().shape
         (1, 5)
         """
-        return self._frame.copy()
+        return self._rows.frame.copy()
 
     @property
     def positions(self) -> list[Position]:
         """The positions as :class:`Position` objects."""
         out = []
-        for record in self._frame.to_dict("records"):
+        for record in self._rows.frame.to_dict("records"):
             known = {k: _none_if_nan(record.pop(k)) for k in _POSITION_FIELDS if k in record}
             known["inverse"] = bool(known.get("inverse") or False)
             out.append(Position(**known, extra=record))
         return out
 
     def __len__(self) -> int:
-        return len(self._frame)
+        return len(self._rows)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Book):
             return NotImplemented
-        a, b = self._frame, other._frame   # the same positions and columns, in any column order
+        # the same positions and columns, in any column order
+        a, b = self._rows.frame, other._rows.frame
         return set(a.columns) == set(b.columns) and a.equals(b[list(a.columns)])
 
     def __add__(self, other: "Book") -> "Book":
         if not isinstance(other, Book):
             return NotImplemented
-        return Book.from_frame(pd.concat([self._frame, other._frame], ignore_index=True)
-                               ).reading(self._reading)
+        return Book.from_frame(pd.concat([self._rows.frame, other._rows.frame], ignore_index=True)
+                               ).reading(self._rows.reading)
 
     def reading(self, inverse: str) -> "Book":
         """The same positions, read by default with ``inverse`` (``"face"`` or ``"coin_pnl"``).
@@ -314,119 +307,20 @@ class Book:
         >>> book.net_exposure(), book.reading("coin_pnl").net_exposure()
         (-50000.0, -35000.0)
         """
-        _check_choice(inverse, INVERSE_CONVENTIONS, "inverse")
-        new = Book.__new__(Book)
-        new.__dict__.update(self.__dict__)
-        new._reading = inverse
-        return new
+        return Book.from_rows(self._rows.with_reading(inverse))
 
     def __repr__(self) -> str:
         return f"<Book: {len(self)} positions, net {self.net_exposure():,.0f} USD>"
 
     def _repr_html_(self) -> str:
-        return self._frame._repr_html_()
+        return self._rows.frame._repr_html_()
 
     @property
     def underlyings(self) -> list[str]:
         """The distinct underlyings, in order of first appearance."""
-        return list(pd.unique(self._frame["underlying"]))
+        return list(pd.unique(self._rows.frame["underlying"]))
 
     # ----- exposure ----------------------------------------------------------------------------
-    def _numbers(self, field_name: str) -> np.ndarray:
-        if field_name in self._frame.columns:
-            return self._frame[field_name].to_numpy(dtype=float)
-        return np.full(len(self._frame), np.nan)
-
-    def _face_notional(self) -> np.ndarray:
-        """Unsigned USD notional: a given notional, else quantity x size (x price if linear)."""
-        notional = self._numbers("notional")
-        quantity = self._numbers("quantity")
-        size = self._numbers("contract_size")
-        size = np.where(np.isnan(size), 1.0, size)
-        price = np.where(self._cash, 1.0, self._numbers("price"))     # cash counts at face
-        from_quantity = np.where(self._inverse, quantity * size, quantity * size * price)
-        return np.where(np.isnan(quantity), notional, from_quantity)
-
-    @cached_property
-    def _option_delta(self) -> np.ndarray:
-        """Delta per unit for each option row (1.0 elsewhere): given, or Black-76, less the coin
-        premium for options settled in their underlying's coin (see :meth:`_coin_settled`)."""
-        delta = np.ones(len(self._frame))
-        option = (self._frame["kind"] == "option").to_numpy()
-        if not option.any():
-            return delta
-        given = self._numbers("delta")
-        model = option & np.isnan(given)
-        delta[option] = given[option]
-        if model.any():
-            delta[model] = self._model_deltas(model)
-        adjust = model & self._coin_settled
-        if adjust.any():
-            delta[adjust] -= self._model_premiums(adjust)[adjust] / self._numbers("price")[adjust]
-        return delta
-
-    @cached_property
-    def _option_columns(self) -> dict[str, np.ndarray]:
-        """The Black-76 inputs as float arrays (NaN where not given), read once per book."""
-        columns = {k: self._numbers(k) for k in ("price", "strike", "years", "volatility")}
-        columns["rate"] = np.nan_to_num(self._numbers("rate"), nan=0.0)
-        return columns
-
-    def _model_deltas(self, rows: np.ndarray, factors=None) -> np.ndarray:
-        """Black-76 deltas of the option ``rows`` at ``price x factors``."""
-        from ._scenarios import _black76_at
-        f = np.ones(len(self._frame)) if factors is None else factors
-        return _black76_at(self, rows, f, "delta")
-
-    def _model_premiums(self, rows: np.ndarray, factors=None) -> np.ndarray:
-        """USD premium per unit of the option ``rows`` (every row; others 0): ``premium`` when
-        given, moved by the Black-76 change at ``factors``; else Black-76."""
-        from ._scenarios import _black76_at
-        one = np.ones(len(self._frame))
-        f = one if factors is None else np.asarray(factors, dtype=float)
-        out = np.zeros(np.shape(f))
-        model = _black76_at(self, rows, f, "price")
-        premium = self._numbers("premium")[rows]
-        now = _black76_at(self, rows, one, "price")
-        out[..., rows] = np.where(np.isnan(premium), model, premium + model - now)
-        return out
-
-    @cached_property
-    def _coin_settled(self) -> np.ndarray:
-        """Options settled in their underlying's coin (a ``settle`` column equal to the
-        underlying, as ccxt books carry): their delta is premium-adjusted."""
-        if "settle" not in self._frame.columns:
-            return np.zeros(len(self._frame), dtype=bool)
-        settle = self._frame["settle"].astype(str).str.strip().str.upper().to_numpy()
-        return (self._frame["kind"] == "option").to_numpy() & (
-            settle == self._frame["underlying"].to_numpy())
-
-    def _need(self, field_name: str, rows: np.ndarray, why: str) -> np.ndarray:
-        values = self._numbers(field_name)
-        missing = rows & np.isnan(values)
-        if missing.any():
-            i = int(np.flatnonzero(missing)[0])
-            raise PositionError(field_name, f"is missing: {why}", row=i,
-                                name=self._frame["name"].iat[i])
-        return values
-
-    def _betas(self, betas: Mapping[str, float] | None, reference: str) -> np.ndarray:
-        table = {str(k).upper(): v for k, v in (betas or {}).items()}
-        table.setdefault(reference.upper(), 1.0)
-        for key, value in table.items():
-            if not isinstance(value, (int, float, np.number)) or not np.isfinite(value):
-                raise PositionError("betas", f"beta of {key} must be a finite number, got {value!r}")
-        codes, uniques = pd.factorize(self._frame["underlying"])
-        per_underlying = np.array([table.get(u, np.nan) for u in uniques] + [np.nan])[codes]
-        beta = np.where(np.isnan(self._numbers("beta")), per_underlying, self._numbers("beta"))
-        missing = np.isnan(beta)
-        if missing.any():
-            i = int(np.flatnonzero(missing)[0])
-            raise PositionError("beta", f"no beta for {self._frame['underlying'].iat[i]}: give "
-                                "betas={...} per underlying or a beta column",
-                                row=i, name=self._frame["name"].iat[i])
-        return beta
-
     def exposures(self, measure: str = DEFAULT_MEASURE, *, betas: Mapping[str, float] | None = None,
                   denomination: str = "usd", inverse: str | None = None,
                   reference: str = "BTC") -> pd.Series:
@@ -467,69 +361,21 @@ class Book:
         >>> book.exposures().tolist(), book.exposures(denomination="coin").tolist()
         ([-100000.0], [-2.0])
         """
-        values = self._signed(measure, betas, denomination,
-                              self._reading if inverse is None else inverse, reference)
-        return pd.Series(values, index=pd.Index(self._frame["name"], name="name"), name="exposure")
-
-    def _side_signed(self, inverse: str = "face") -> np.ndarray:
-        """USD notional signed by side only (an option's face, not its direction)."""
-        _check_choice(inverse, INVERSE_CONVENTIONS, "inverse")
-        usd = self._usd
-        if inverse == "coin_pnl" and self._inverse.any():
-            why = "inverse='coin_pnl' values an inverse contract at face / entry_price"
-            entry = self._need("entry_price", self._inverse, why)
-            price = self._need("price", self._inverse, why)
-            usd = np.where(self._inverse, usd / entry * price, usd)
-        return self._sign * usd
-
-    @cached_property
-    def _direction(self) -> np.ndarray:
-        """+1, or -1 for an option that gains as its underlying falls: a put, or an option given
-        a negative delta. Known without pricing the option."""
-        option = (self._frame["kind"] == "option").to_numpy()
-        if not option.any():
-            return np.ones(len(self._frame))
-        given = self._numbers("delta")
-        put = (self._frame["option_type"] == "put").to_numpy()
-        falls = np.where(np.isnan(given), put, given < 0)
-        return np.where(option & falls, -1.0, 1.0)
-
-    def _signed(self, measure: str, betas, denomination: str, inverse: str,
-                reference: str) -> np.ndarray:
-        _check_choice(measure, MEASURES, "measure")
-        _check_choice(denomination, DENOMINATIONS, "denomination")
-        signed = self._side_signed(inverse)
-        if measure == "notional":
-            signed = signed * self._direction
-        else:
-            signed = signed * self._option_delta
-        if measure == "beta":
-            signed = signed * self._betas(betas, reference)
-        if denomination == "coin":
-            everyone = np.ones(len(self._frame), dtype=bool)
-            signed = signed / self._need("price", everyone, "coin exposure divides by the price")
-        return np.where(self._cash, 0.0, signed) if self._cash.any() else signed
+        values = self._rows.exposures_at(measure=measure, betas=betas, denomination=denomination,
+                                         inverse=inverse, reference=reference)
+        return pd.Series(values, index=pd.Index(self._rows.frame["name"], name="name"),
+                         name="exposure")
 
     def _signed_with(self, options: Mapping[str, Any]) -> np.ndarray:
         """Signed exposures for the keyword options of :meth:`exposures`."""
-        options = dict(options)
-        signed = self._signed(options.pop("measure", DEFAULT_MEASURE), options.pop("betas", None),
-                              options.pop("denomination", "usd"),
-                              options.pop("inverse", None) or self._reading,
-                              options.pop("reference", "BTC"))
-        if options:
-            raise TypeError(f"unexpected options: {', '.join(options)}")
-        return signed
+        return self._rows.exposures_at(**self._rows.options_of(options))
 
     def _sides(self, options: Mapping[str, Any]) -> tuple[float, float]:
         if options.get("denomination") == "coin" and len(self.underlyings) > 1:
             raise PositionError("denomination", "coin sums need a single underlying (1 BTC and "
                                 "10 ETH do not add up to 11 of anything); use "
                                 "by('underlying', denomination='coin') for a mixed book")
-        signed = self._signed_with(options)
-        long = float(signed[signed > 0].sum())
-        short = float(-signed[signed < 0].sum()) + 0.0   # an empty side is 0.0, not -0.0
-        return long, short
+        return sides(self._signed_with(options))
 
     def long_exposure(self, **options: Any) -> float:
         """Sum of the long exposures. Options as in :meth:`exposures`.
@@ -634,23 +480,19 @@ class Book:
         ...       Position("b", "BTC", "spot", "short", notional=1.0)]).by()["net"].tolist()
         [2.0]
         """
-        if column not in self._frame.columns:
-            raise PositionError(column, f"no such column; the book has {', '.join(self._frame)}")
+        frame = self._rows.frame
+        if column not in frame.columns:
+            raise PositionError(column, f"no such column; the book has {', '.join(frame)}")
         signed = self._signed_with(options)
-        codes, keys = pd.factorize(self._frame[column], sort=True, use_na_sentinel=False)
+        codes, keys = pd.factorize(frame[column], sort=True, use_na_sentinel=False)
         if options.get("denomination") == "coin":
             self._check_one_coin_per(codes, keys, column)
-        n = len(keys)
-        long = np.bincount(codes, weights=np.where(signed > 0, signed, 0.0), minlength=n)
-        short = np.bincount(codes, weights=np.where(signed < 0, -signed, 0.0), minlength=n)
-        table = pd.DataFrame({"long": long, "short": short, "net": long - short,
-                              "gross": long + short},
-                             index=pd.Index(keys, name=column))
-        return table
+        long, short = sides_by(codes, len(keys), signed)
+        return sides_table(long, short, pd.Index(keys, name=column))
 
     def _check_one_coin_per(self, codes: np.ndarray, keys, column: str) -> None:
         """Refuse coin sums over groups that hold more than one coin (1 BTC + 10 ETH is no number)."""
-        coins = pd.Series(self._frame["underlying"].to_numpy()).groupby(codes).nunique()
+        coins = pd.Series(self._rows.frame["underlying"].to_numpy()).groupby(codes).nunique()
         mixed = coins[coins > 1]
         if len(mixed):
             raise PositionError("denomination", f"coin sums need one underlying per group, but "
@@ -695,27 +537,7 @@ class Book:
         >>> book.revalue([1.5]).net_exposure()
         150.0
         """
-        factor = np.asarray(factors, dtype=float)
-        if factor.shape != (len(self),) or not np.all(np.isfinite(factor)) or np.any(factor <= 0):
-            raise PositionError("factors", f"need one positive finite factor per position "
-                                f"({len(self)}); got shape {factor.shape}")
-        frame = self._frame.copy()
-        if "premium" in frame.columns:          # a mark moves with its Black-76 value
-            model = ((frame["kind"] == "option").to_numpy() & np.isnan(self._numbers("delta"))
-                     & ~np.isnan(self._numbers("premium")))
-            if model.any():
-                frame["premium"] = np.where(model, self._model_premiums(model, factor),
-                                            frame["premium"].to_numpy(dtype=float))
-        if "price" in frame.columns:
-            frame["price"] = frame["price"].to_numpy() * factor
-        if "notional" in frame.columns:
-            scaled = np.where(self._inverse, 1.0, factor)
-            frame["notional"] = frame["notional"].to_numpy() * scaled
-        # Positive finite factors keep a clean frame clean: no need to validate it again.
-        book = Book.__new__(Book)
-        book._frame, book._inverse, book._sign = frame, self._inverse, self._sign
-        book._usd = book._face_notional()
-        return book.reading(self._reading)
+        return Book.from_rows(self._rows.revalued(factors))
 
     def resized(self, notionals, sides=None) -> "Book":
         """A new book whose positions have these USD notionals (and, if given, these sides).
@@ -739,8 +561,8 @@ class Book:
         if target.shape != (len(self),):
             raise PositionError("notionals", f"need one per position ({len(self)}), "
                                 f"got shape {target.shape}")
-        frame = self._frame.copy()
-        current = self._usd
+        frame = self._rows.frame.copy()
+        current = self._rows.usd
         for column in ("notional", "quantity"):
             if column in frame.columns:
                 values = frame[column].to_numpy(dtype=float)
@@ -756,37 +578,35 @@ class Book:
             frame["quantity"] = np.where(stuck, np.nan, frame["quantity"].to_numpy(dtype=float))
         if sides is not None:
             frame["side"] = list(sides)
-        return Book.from_frame(frame).reading(self._reading)
+        return Book.from_frame(frame).reading(self._rows.reading)
 
     def move_factors(self, moves: Mapping[str, float], on: str = "underlying") -> np.ndarray:
         """One plus the move each position gets from ``moves`` keyed by column ``on``."""
-        if on not in self._frame.columns:
+        frame = self._rows.frame
+        if on not in frame.columns:
             raise PositionError(on, "no such column to move prices on")
-        keys = self._frame[on].astype(str).to_numpy()
+        keys = frame[on].astype(str).to_numpy()
         if on == "underlying":
             moves = {str(k).upper(): v for k, v in moves.items()}
         known = set(keys)
-        factor = np.ones(len(self._frame))
+        factor = np.ones(len(frame))
         for key, move in moves.items():
             if key not in known:
                 raise PositionError("moves", f"{key!r} is not a value of {on!r} in this book")
-            if not isinstance(move, (int, float, np.number)) or not np.isfinite(move) or move <= -1:
-                raise PositionError("moves", f"the move of {key} must be a finite number above -1 "
-                                    f"(-100 %), got {move!r}")
-            factor[keys == key] = 1.0 + float(move)
+            factor[keys == key] = 1.0 + _move(key, move)
         return factor
 
 
-def _flag(value: Any) -> int:
-    """1 for a true ``cash`` value, 0 for a false one, -1 when not given."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return -1
-    text = str(value).strip().lower()
-    if text in ("true", "1", "1.0", "yes", "y"):
-        return 1
-    if text in ("false", "0", "0.0", "no", "n", ""):
-        return 0 if text else -1
-    raise PositionError("cash", f"{value!r} is not true or false")
+def _move(key: str, move: Any) -> float:
+    """A relative price move, a number above -1 (-100 %); booleans refused."""
+    why = f"the move of {key} must be a finite number above -1 (-100 %), got {move!r}"
+    try:
+        value = checked_number("moves", move)
+    except PositionError:
+        raise PositionError("moves", why) from None
+    if value <= -1:
+        raise PositionError("moves", why)
+    return value
 
 
 def _none_if_nan(value: Any) -> Any:

@@ -26,15 +26,16 @@ import pandas as pd
 
 from ._book import Book
 from ._errors import PositionError
+from ._expiries import UNDATED_KINDS
+from ._funding import funding_table
 
 __all__ = ["changes_since", "pnl_explain"]
 
-_UNDATED = ("spot", "perp", "collateral")
 _GROUPS = ("underlying", "venue", "account")
 
 
 def _names(book: Book, which: str) -> pd.Index:
-    names = pd.Index(book._frame["name"].astype(str))
+    names = pd.Index(book.rows.frame["name"].astype(str))
     twice = names[names.duplicated()]
     if len(twice):
         raise PositionError("name", f"{twice[0]!r} appears twice in {which}'s book: comparing "
@@ -44,19 +45,19 @@ def _names(book: Book, which: str) -> pd.Index:
 
 def _sizes(book: Book) -> pd.Series:
     """Each position's signed size: quantity when given, else USD notional, by side."""
-    quantity = book._numbers("quantity")
-    size = np.where(np.isnan(quantity), book._numbers("notional"), quantity)
-    return pd.Series(book._sign * size, index=_names(book, "the"))
+    quantity = book.rows.numbers("quantity")
+    size = np.where(np.isnan(quantity), book.rows.numbers("notional"), quantity)
+    return pd.Series(book.rows.sign * size, index=_names(book, "the"))
 
 
 def _grouped(today: Book, yesterday: Book) -> dict[str, pd.DataFrame]:
     out = {}
     for column in _GROUPS:
-        if column not in today._frame.columns and column not in yesterday._frame.columns:
+        if column not in today.rows.frame.columns and column not in yesterday.rows.frame.columns:
             continue
         sides = []
         for book in (today, yesterday):
-            if column in book._frame.columns and len(book):
+            if column in book.rows.frame.columns and len(book):
                 t = book.by(column)[["net", "gross"]]
                 t.index = t.index.map(lambda k: "(none)" if pd.isna(k) else str(k))
             else:
@@ -129,15 +130,15 @@ def changes_since(today: Book, yesterday: Book, as_of: date | None = None,
 
 
 def _price_by(book: Book, names: pd.Index) -> pd.Series:
-    return pd.Series(book._numbers("price"), index=names)
+    return pd.Series(book.rows.numbers("price"), index=names)
 
 
 def _underlying_moves(yesterday: Book, f: np.ndarray) -> pd.Series:
     """Each underlying's price move: the median of its spot, perp and collateral rows' moves
     (every matched row's when it has none of those)."""
-    frame = yesterday._frame
+    frame = yesterday.rows.frame
     under = frame["underlying"].to_numpy()
-    plain = frame["kind"].isin(_UNDATED).to_numpy() & ~yesterday._cash
+    plain = yesterday.rows.is_kind(*UNDATED_KINDS) & ~yesterday.rows.cash
     moves = {}
     for u in pd.unique(under):
         rows = (under == u) & ~np.isnan(f)
@@ -160,16 +161,14 @@ def pnl_explain(today: Book, yesterday: Book,
         ``unpriced`` (positions whose P&L could not be valued: no price for them or their
         underlying today).
     """
-    from ._report import funding_table
-    from ._scenarios import pnl_at
 
-    if "price" not in yesterday._frame.columns or "price" not in today._frame.columns:
+    if "price" not in yesterday.rows.frame.columns or "price" not in today.rows.frame.columns:
         return None
     before = _names(yesterday, "yesterday")
     price_today = _price_by(today, _names(today, "today"))
-    f = (price_today.reindex(before).to_numpy() / yesterday._numbers("price"))
-    f = np.where(yesterday._cash, 1.0, f)
-    under = yesterday._frame["underlying"].to_numpy()
+    f = (price_today.reindex(before).to_numpy() / yesterday.rows.numbers("price"))
+    f = np.where(yesterday.rows.cash, 1.0, f)
+    under = yesterday.rows.frame["underlying"].to_numpy()
     moves = _underlying_moves(yesterday, f)
     big = moves.reindex(under).to_numpy()
     f = np.where(np.isnan(f), big, f)                       # closed today: the underlying's move
@@ -178,8 +177,8 @@ def pnl_explain(today: Book, yesterday: Book,
     full = np.where(ok, f, 1.0)
     base = np.where(ok, big, 1.0)
     base = np.where(np.isnan(base), full, base)
-    total = pnl_at(yesterday, full)
-    at_underlying = pnl_at(yesterday, base)
+    total = yesterday.rows.pnl_at(full)
+    at_underlying = yesterday.rows.pnl_at(base)
     delta = yesterday.exposures().to_numpy() * (base - 1.0)
     basis = total - at_underlying
     paid = np.zeros(len(yesterday))

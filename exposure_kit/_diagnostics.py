@@ -54,7 +54,7 @@ class Finding:
 
 
 def _names(book: Book, rows: np.ndarray) -> tuple[str, ...]:
-    return tuple(str(n) for n in book._frame["name"].to_numpy()[rows])
+    return tuple(str(n) for n in book.rows.frame["name"].to_numpy()[rows])
 
 
 # ----- the checks ------------------------------------------------------------------------------
@@ -88,11 +88,11 @@ def _cross_asset_offset(book, signed, under, cross_share):
 
 def _instrument_keys(book: Book) -> np.ndarray:
     """What makes two positions the same instrument: kind, expiry, and linear or inverse."""
-    keys = book._frame["kind"].astype(str)
-    if "expiry" in book._frame.columns:
-        keys = (keys + " " + book._frame["expiry"].astype(str).where(
-            book._frame["expiry"].notna(), "")).str.strip()   # a perp has no expiry: "perp"
-    keys = keys.where(~book._inverse, "inverse " + keys)
+    keys = book.rows.frame["kind"].astype(str)
+    if "expiry" in book.rows.frame.columns:
+        keys = (keys + " " + book.rows.frame["expiry"].astype(str).where(
+            book.rows.frame["expiry"].notna(), "")).str.strip()   # a perp has no expiry: "perp"
+    keys = keys.where(~book.rows.inverse, "inverse " + keys)
     return keys.to_numpy()
 
 
@@ -120,9 +120,9 @@ def _basis_offset(book, signed, under, basis_share):
 
 
 def _collateral_unhedged(book, signed, under, collateral_share, equity):
-    kind = book._frame["kind"].to_numpy()
+    kind = book.rows.frame["kind"].to_numpy()
     findings = []
-    for u in pd.unique(under[(kind == "collateral") & ~book._cash]):
+    for u in pd.unique(under[(kind == "collateral") & ~book.rows.cash]):
         rows = under == u
         coin = signed[rows & (kind == "collateral")].sum()
         shorts = rows & (signed < 0)
@@ -140,7 +140,7 @@ def _collateral_unhedged(book, signed, under, collateral_share, equity):
 
 
 def _beta_gap(book, signed, betas, reference, beta_gap_share):
-    if betas is None and "beta" not in book._frame.columns:
+    if betas is None and "beta" not in book.rows.frame.columns:
         return []
     weighted = book.exposures("beta", betas=betas, reference=reference).to_numpy()
     net, beta_net = signed.sum(), weighted.sum()
@@ -156,7 +156,7 @@ def _beta_gap(book, signed, betas, reference, beta_gap_share):
 
 
 def _option_delta_gap(book, signed, option_gap_share):
-    option = (book._frame["kind"] == "option").to_numpy()
+    option = (book.rows.frame["kind"] == "option").to_numpy()
     if not option.any():
         return []
     face = book.exposures("notional").to_numpy()
@@ -197,12 +197,12 @@ def _stablecoin(book, equity, stablecoin_share, depeg_tolerance):
     cash = book.cash().to_numpy()
     if not np.any(cash):
         return []
-    under = book._frame["underlying"].to_numpy()
-    price = book._numbers("price")
+    under = book.rows.frame["underlying"].to_numpy()
+    price = book.rows.numbers("price")
     total = np.abs(cash).sum()
     findings = []
-    for coin in pd.unique(under[book._cash]):
-        rows = book._cash & (under == coin)
+    for coin in pd.unique(under[book.rows.cash]):
+        rows = book.rows.cash & (under == coin)
         held = float(cash[rows].sum())
         priced = price[rows][~np.isnan(price[rows])]
         off = float(np.max(np.abs(priced - 1.0))) if priced.size else 0.0
@@ -223,9 +223,9 @@ def _stablecoin(book, equity, stablecoin_share, depeg_tolerance):
 
 
 def _venue_concentration(book, signed, venue_share):
-    if "venue" not in book._frame.columns:
+    if "venue" not in book.rows.frame.columns:
         return []
-    venues = book._frame["venue"].fillna("(no venue)").astype(str).to_numpy()
+    venues = book.rows.frame["venue"].fillna("(no venue)").astype(str).to_numpy()
     gross = pd.Series(np.abs(signed)).groupby(venues).sum()
     total = gross.sum()
     if total == 0 or gross.max() < venue_share * total:
@@ -313,7 +313,7 @@ def diagnose(book: Book, equity: float | None = None, *,
     if len(book) == 0:
         return []
     signed = book.exposures().to_numpy()
-    under = book._frame["underlying"].to_numpy()
+    under = book.rows.frame["underlying"].to_numpy()
     findings = [
         *_concentration(book, signed, under, equity, shares["concentration_leverage"]),
         *_low_net_high_gross(book, signed, equity, shares["neutral_share"],

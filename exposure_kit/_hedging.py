@@ -98,7 +98,7 @@ def _net(book: Book, underlying: str | None, **options: Any) -> float:
 
 
 def _price_of(book: Book, underlying: str) -> float | None:
-    frame = book._frame
+    frame = book.rows.frame
     if "price" not in frame.columns:
         return None
     prices = frame.loc[frame["underlying"] == underlying, "price"].dropna()

@@ -143,7 +143,8 @@ def check_limits(book: Book, limits: Any, *, equity: float | None = None,
     """
     table = read_limits(limits)
     options = dict(options or {"measure": "delta"})
-    groups = {c: book.by(c, **options) for c in LIMIT_SCOPES[1:] if c in book._frame.columns}
+    columns = book.rows.frame.columns
+    groups = {c: book.by(c, **options) for c in LIMIT_SCOPES[1:] if c in columns}
     gross = float(book.gross_exposure(**options))
     rows = []
     for r in table.to_dict("records"):

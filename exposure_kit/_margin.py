@@ -1,22 +1,22 @@
-"""Margin arithmetic: liquidation prices (USD(T)- and coin-margined, by venue), funding, and accounts."""
+"""Margin arithmetic: liquidation prices (USD(T)- and coin-margined, by venue), accounts, and
+each account's risk in a book (funding is in :mod:`._funding`)."""
 
 from __future__ import annotations
 
-import math
 from functools import cached_property
-
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ._book import STABLECOINS, Book
+from ._book import STABLECOINS, Book, check_equity
 from ._brackets import VENUES, bracket_maintenance, read_brackets
 from ._errors import PositionError, checked_number
+from ._funding import funding_payment  # noqa: F401  (lessons' exercises import it from here)
+from ._scenarios import stress_scenarios
 
-__all__ = ["liquidation_price", "coin_margined_liquidation_price", "funding_payment",
-           "MarginAccount", "MARGIN_MODES", "VENUES", "initial_margin", "funding_rate",
-           "annualised_funding"]
+__all__ = ["liquidation_price", "coin_margined_liquidation_price", "MarginAccount",
+           "MARGIN_MODES", "VENUES", "initial_margin", "account_risk"]
 
 MARGIN_MODES = ("cross", "isolated")
 _DERIVATIVES = ("perp", "future", "option")
@@ -167,39 +167,6 @@ def _rate(value: float) -> float:
     return mmr
 
 
-def funding_payment(signed_notional, rate):
-    """Funding the position's holder receives for one funding period (negative: pays).
-
-    When the rate is positive, longs pay shorts: ``received = -signed_notional x rate``.
-
-    Parameters
-    ----------
-    signed_notional : float or array
-        Position notional in USD at the mark price, positive long, negative short.
-    rate : float or array
-        Funding rate for the period, as a fraction (0.0001 for 0.01 %).
-
-    Returns
-    -------
-    float or ndarray
-
-    Examples
-    --------
-    A $10,000 long at a 0.01 % rate pays $1:
-
-    >>> funding_payment(10_000, 0.0001)
-    -1.0
-    """
-    notional = np.asarray(signed_notional, dtype=float)
-    r = np.asarray(rate, dtype=float)
-    if not np.all(np.isfinite(notional)):
-        raise PositionError("signed_notional", f"must be finite, got {signed_notional!r}")
-    if not np.all(np.isfinite(r)):
-        raise PositionError("rate", f"must be finite, got {rate!r}")
-    received = -notional * r
-    return float(received) if received.ndim == 0 else received
-
-
 def initial_margin(notional: float, leverage: float) -> float:
     """The margin a venue asks to open a position: ``|notional| / leverage``.
 
@@ -230,72 +197,6 @@ def initial_margin(notional: float, leverage: float) -> float:
     if setting < 1:
         raise PositionError("leverage", f"must be at least 1, got {leverage!r}")
     return size / setting
-
-
-def funding_rate(premium_index: float, interest_rate: float = 0.0001,
-                 clamp: float = 0.0005) -> float:
-    """A perpetual's funding rate for one period from its premium index, Binance's rule.
-
-    ``rate = premium + clamp(interest - premium, -clamp, +clamp)``: the premium index measures
-    how far the perp trades above (positive) or below the spot index; the interest part is
-    0.01 % per 8-hour period on Binance's USD(T)-margined perps. So a perp trading close to
-    the index pays the interest rate, 0.01 %, and a perp trading far above it pays its premium.
-
-    Parameters
-    ----------
-    premium_index : float
-        The period's premium index, as a fraction of the index price.
-    interest_rate : float, default 0.0001
-        Interest component per period.
-    clamp : float, default 0.0005
-        Bound on ``interest - premium`` (0.05 %).
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> round(funding_rate(0.0003), 6)   # within the clamp: the interest rate
-    0.0001
-    >>> round(funding_rate(0.002), 6)   # a large premium: 0.002 - 0.0005
-    0.0015
-    """
-    premium = checked_number("premium_index", premium_index)
-    interest = checked_number("interest_rate", interest_rate)
-    bound = checked_number("clamp", clamp, non_negative=True)
-    gap = interest - premium
-    return interest if abs(gap) <= bound else premium + math.copysign(bound, gap)
-
-
-def annualised_funding(rate: float, interval_hours: float = 8) -> float:
-    """A funding rate per period as a simple yearly rate: ``rate x periods per year``.
-
-    Venues differ in their period (8 hours on most Binance, Bybit and OKX perps; 4 or 1 hour on
-    some contracts, and some venues shorten it while a rate sits at its cap), so compare rates
-    per year.
-
-    Parameters
-    ----------
-    rate : float
-        Funding rate per period, as a fraction.
-    interval_hours : float, default 8
-        Hours between funding payments.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    0.01 % every 8 hours is 3 x 365 = 1,095 payments a year, 10.95 %:
-
-    >>> round(annualised_funding(0.0001), 4)
-    0.1095
-    """
-    value = checked_number("rate", rate)
-    hours = checked_number("interval_hours", interval_hours, positive=True)
-    return value * 365 * 24 / hours
 
 
 class MarginAccount:
@@ -391,21 +292,20 @@ class MarginAccount:
         self._brackets = None if brackets is None else read_brackets(
             None if isinstance(brackets, str) and brackets == "example" else brackets)
         self._mmr = _rates(self._book, rate)
-        kind = self._book._frame["kind"].to_numpy()
+        kind = self._book.rows.frame["kind"].to_numpy()
         self._derivative = np.isin(kind, _DERIVATIVES)
         self._option = kind == "option"
         self._mark = _option_marks(self._book, self._option)
         self._base_value = _base_values(self._book, self._derivative, self._mark)
         self._factors = np.ones(len(self._book))
-        self._cash = 0.0
+        self._paid_in = 0.0
         self._isolated, self._isolated_coin = (
             self._isolated_margins(isolated_margin, isolated_collateral) if mode == "isolated"
             else (np.zeros(len(self._book)), np.zeros(len(self._book))))
 
     # ----- state at price factors -------------------------------------------------------------
     def _pnl(self, factors: np.ndarray) -> np.ndarray:
-        from ._scenarios import pnl_at
-        return pnl_at(self._book, factors, "coin_pnl")
+        return self._book.rows.pnl_at(factors, "coin_pnl")
 
     def _values(self, factors: np.ndarray, pnl: np.ndarray | None = None) -> np.ndarray:
         return self._base_value + (self._pnl(factors) if pnl is None else pnl)
@@ -418,12 +318,12 @@ class MarginAccount:
         if self.venue == "binance":
             charged = factors
         else:
-            ratio = book._numbers("entry_price") / book._numbers("price")
+            ratio = book.rows.numbers("entry_price") / book.rows.numbers("price")
             charged = np.broadcast_to(np.where(np.isnan(ratio), 1.0, ratio), np.shape(factors))
-        notional = np.where(book._inverse, book._usd, book._usd * charged)
-        required = self._flat_or_tiered(notional, book._numbers("price") * charged)
-        required = np.where(book._inverse, required * factors / charged, required)   # coin margin
-        price = book._numbers("price") * factors
+        notional = np.where(book.rows.inverse, book.rows.usd, book.rows.usd * charged)
+        required = self._flat_or_tiered(notional, book.rows.numbers("price") * charged)
+        required = np.where(book.rows.inverse, required * factors / charged, required)   # coin margin
+        price = book.rows.numbers("price") * factors
         required = np.where(self._option, self._option_maintenance(factors, price, pnl), required)
         return np.where(self._derivative, required, 0.0)
 
@@ -433,7 +333,7 @@ class MarginAccount:
         required = self._mmr * notional
         if self._brackets is None:
             return required
-        under = self._book._frame["underlying"].to_numpy()
+        under = self._book.rows.frame["underlying"].to_numpy()
         for key in set(under[self._derivative & ~self._option]) & set(self._brackets["underlying"]):
             rows = under == key
             tiers = self._brackets[self._brackets["underlying"] == key]
@@ -453,7 +353,7 @@ class MarginAccount:
         short = self._short_options
         if not short.any():
             return out
-        units = (self._book._usd / self._book._numbers("price"))[short]
+        units = (self._book.rows.usd / self._book.rows.numbers("price"))[short]
         mark = self._marks_at(factors, pnl)[..., short]
         at = price[..., short]
         put = self._puts[short]
@@ -464,22 +364,22 @@ class MarginAccount:
 
     @cached_property
     def _puts(self) -> np.ndarray:
-        return (self._book._frame["option_type"] == "put").to_numpy()
+        return (self._book.rows.frame["option_type"] == "put").to_numpy()
 
     @cached_property
     def _short_options(self) -> np.ndarray:
-        return self._option & (self._book._sign < 0)
+        return self._option & (self._book.rows.sign < 0)
 
     def _marks_at(self, factors: np.ndarray, pnl: np.ndarray | None = None) -> np.ndarray:
         """USD mark per unit of underlying of each option row at the price factors."""
-        units = self._book._usd / self._book._numbers("price")
+        units = self._book.rows.usd / self._book.rows.numbers("price")
         pnl = self._pnl(factors) if pnl is None else pnl
         with np.errstate(divide="ignore", invalid="ignore"):
-            change = pnl / (self._book._sign * units)
+            change = pnl / (self._book.rows.sign * units)
         return np.maximum(self._mark + np.where(self._option, np.nan_to_num(change), 0.0), 0.0)
 
     def _margins_at(self, factors: np.ndarray) -> np.ndarray:
-        return self._isolated + self._isolated_coin * self._book._numbers("price") * factors
+        return self._isolated + self._isolated_coin * self._book.rows.numbers("price") * factors
 
     def _buffers(self, factors: np.ndarray) -> np.ndarray:
         """Equity less maintenance: one number per scenario (cross) or per position (isolated,
@@ -488,14 +388,14 @@ class MarginAccount:
         values = self._values(factors, pnl)
         maintenance = self._maintenance(factors, pnl)
         if self.mode == "cross":
-            return self.wallet_balance + self._cash + values.sum(-1) - maintenance.sum(-1)
+            return self.wallet_balance + self._paid_in + values.sum(-1) - maintenance.sum(-1)
         return np.where(self._derivative, self._margins_at(factors) + values - maintenance,
                         np.inf)
 
     def _isolated_margins(self, isolated_margin, isolated_collateral):
-        names = self._book._frame["name"].astype(str).to_numpy()
+        names = self._book.rows.frame["name"].astype(str).to_numpy()
         if isolated_margin is None and isolated_collateral is None:
-            notional = np.where(self._derivative, np.abs(self._book._usd), 0.0)
+            notional = np.where(self._derivative, np.abs(self._book.rows.usd), 0.0)
             total = notional.sum()
             usd = self.wallet_balance * notional / total if total > 0 else notional
             return usd, np.zeros(len(names))
@@ -521,7 +421,7 @@ class MarginAccount:
 
     def equity(self) -> float:
         """Margin balance in USD: wallet, coin held, unrealised P&L."""
-        return float(self.wallet_balance + self._cash + self._values(self._factors).sum())
+        return float(self.wallet_balance + self._paid_in + self._values(self._factors).sum())
 
     def maintenance_margin(self) -> float:
         """USD the venue requires the equity to stay above."""
@@ -568,7 +468,7 @@ class MarginAccount:
         -0.497487
         """
         key = str(underlying).strip().upper()
-        rows = (self._book._frame["underlying"] == key).to_numpy()
+        rows = (self._book.rows.frame["underlying"] == key).to_numpy()
         if not rows.any():
             raise PositionError("underlying", f"{underlying!r} is not in this account")
         if self.is_liquidated():
@@ -584,16 +484,15 @@ class MarginAccount:
     def _part(self, keep: np.ndarray, cash: bool) -> "MarginAccount":
         """The account's rows ``keep`` alone (cross margin: each row adds its value less its
         maintenance), with the wallet and cash when ``cash``, else none."""
-        from ._scenarios import _rows_book
         part = object.__new__(MarginAccount)
         part.__dict__.update({k: v for k, v in self.__dict__.items()
                               if k not in ("_puts", "_short_options", "_split")})
-        part._book = _rows_book(self._book, keep)
+        part._book = self._book.part(keep)
         for name in ("_mmr", "_derivative", "_option", "_mark", "_base_value", "_factors",
                      "_isolated", "_isolated_coin"):
             setattr(part, name, getattr(self, name)[keep])
         if not cash:
-            part.wallet_balance, part._cash = 0.0, 0.0
+            part.wallet_balance, part._paid_in = 0.0, 0.0
         return part
 
     def _evaluator(self, rows: np.ndarray, direction: int, top: float):
@@ -672,12 +571,31 @@ class MarginAccount:
         new.__dict__.update(self.__dict__)
         new.__dict__.pop("_split", None)           # the parts carry this account's prices
         new._factors = self._factors * self._book.move_factors(moves, on)
-        new._cash = self._cash + checked_number("cash", cash)
+        new._paid_in = self._paid_in + checked_number("cash", cash)
         return new
 
     def after_scenario(self, scenario: Any) -> "MarginAccount":
         """The account after a :class:`ScenarioResult` (its moves and its cash)."""
         return self.after(scenario.moves, on=scenario.on, cash=scenario.cash)
+
+    @property
+    def cash_paid(self) -> float:
+        """USD paid in (funding, fees) since the account was opened by :meth:`after`; negative:
+        paid out."""
+        return self._paid_in
+
+    def row_buffers(self) -> np.ndarray:
+        """USD each position adds to the margin buffer now: its value in equity less its
+        maintenance (one number per row of :attr:`book`; the wallet not included).
+
+        Examples
+        --------
+        >>> book = Book.from_records([{"underlying": "BTC", "kind": "perp", "side": "long",
+        ...                            "quantity": 2, "price": 60_000}])
+        >>> MarginAccount(book, 60_000).after({"BTC": -0.1}).row_buffers().round(2).tolist()
+        [-12540.0]
+        """
+        return self._values(self._factors) - self._maintenance(self._factors)
 
     def report(self) -> dict[str, float]:
         """Equity, maintenance margin, margin ratio and distance to liquidation in one dict."""
@@ -697,7 +615,6 @@ class MarginAccount:
         >>> bool(MarginAccount(book, 20_000).stress(gap=0.3).loc["one leg gaps", "liquidated"])
         True
         """
-        from ._scenarios import stress_scenarios
         rows = {"now": self.report()}
         for scenario in stress_scenarios(self.book, **kwargs):
             rows[scenario.name] = self.after_scenario(scenario).report()
@@ -714,7 +631,7 @@ def _collateral_book(book: Book, collateral, prices) -> Book:
     if not isinstance(collateral, Mapping):
         raise PositionError("collateral", "must be a dict of coin -> quantity")
     known = {str(k).strip().upper(): v for k, v in (prices or {}).items()}
-    frame = book._frame
+    frame = book.rows.frame
     records = []
     for coin, quantity in collateral.items():
         key = str(coin).strip().upper()
@@ -738,13 +655,13 @@ def _with_entries(book: Book) -> Book:
     frame = book.to_frame()
     if len(frame) == 0:
         return book
-    inverse = book._inverse
-    price = book._numbers("price")
+    inverse = book.rows.inverse
+    price = book.rows.numbers("price")
     if np.any(inverse & np.isnan(price)):
         i = int(np.flatnonzero(inverse & np.isnan(price))[0])
         raise PositionError("price", "is missing: an inverse contract's coin P&L is valued at "
                             "the current price", row=i, name=frame["name"].iat[i])
-    entry = book._numbers("entry_price")
+    entry = book.rows.numbers("entry_price")
     if not np.isnan(entry).any():
         return book
     frame["entry_price"] = np.where(np.isnan(entry), price, entry)
@@ -752,15 +669,15 @@ def _with_entries(book: Book) -> Book:
 
 
 def _rates(book: Book, default: float) -> np.ndarray:
-    if "mmr" not in book._frame.columns:
+    if "mmr" not in book.rows.frame.columns:
         return np.full(len(book), default)
-    raw = pd.to_numeric(book._frame["mmr"], errors="coerce").to_numpy(dtype=float)
-    given = book._frame["mmr"].notna().to_numpy()
+    raw = pd.to_numeric(book.rows.frame["mmr"], errors="coerce").to_numpy(dtype=float)
+    given = book.rows.frame["mmr"].notna().to_numpy()
     bad = given & (~np.isfinite(raw) | (raw < 0) | (raw >= 1))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise PositionError("mmr", f"must be a rate in [0, 1), got {book._frame['mmr'].iat[i]!r}",
-                            row=i, name=book._frame["name"].iat[i])
+        raise PositionError("mmr", f"must be a rate in [0, 1), got {book.rows.frame['mmr'].iat[i]!r}",
+                            row=i, name=book.rows.frame["name"].iat[i])
     return np.where(given, raw, default)
 
 
@@ -768,23 +685,121 @@ def _base_values(book: Book, derivative: np.ndarray, mark: np.ndarray) -> np.nda
     """USD value each row adds to equity now: coin held at market, futures' unrealised P&L
     since entry (linear ``q (P - EP)``, inverse ``F (P / EP - 1)`` in coin valued at ``P``), and
     options' mark value (``+`` long, ``-`` short)."""
-    signed = book._sign * book._usd
-    ratio = book._numbers("price") / book._numbers("entry_price")
+    signed = book.rows.sign * book.rows.usd
+    ratio = book.rows.numbers("price") / book.rows.numbers("entry_price")
     ratio = np.where(np.isnan(ratio), 1.0, ratio)
-    upnl = np.where(book._inverse, signed * (ratio - 1.0), signed * (1.0 - 1.0 / ratio))
-    option = (book._frame["kind"] == "option").to_numpy()
-    units = book._usd / book._numbers("price")
-    return np.where(derivative, np.where(option, book._sign * units * mark, upnl), signed)
+    upnl = np.where(book.rows.inverse, signed * (ratio - 1.0), signed * (1.0 - 1.0 / ratio))
+    option = book.rows.option
+    units = book.rows.usd / book.rows.numbers("price")
+    return np.where(derivative, np.where(option, book.rows.sign * units * mark, upnl), signed)
 
 
 def _option_marks(book: Book, option: np.ndarray) -> np.ndarray:
     """USD mark per unit of underlying now: ``premium`` when given, else Black-76, else 0."""
-    mark = np.zeros(len(book))
     if not option.any():
-        return mark
-    from ._scenarios import _black76_at, _model_rows
-    model = _model_rows(book)
-    if model.any():
-        mark[model] = _black76_at(book, model, np.ones(len(book)), "price")
-    premium = book._numbers("premium")
+        return np.zeros(len(book))
+    mark = book.rows.model_prices_now          # Black-76 for the model rows, 0 elsewhere
+    premium = book.rows.numbers("premium")
     return np.where(option & ~np.isnan(premium), premium, mark)
+
+
+# ----- per-account risk of a book ---------------------------------------------------------------
+def _wallet_for(book: Book, equity: float, rule: Mapping[str, Any]) -> float:
+    """The USD wallet that gives the account ``equity``: equity less coin held and open P&L."""
+    return equity - MarginAccount(book, 0.0, **rule).equity()
+
+
+def _leading_zero_hint(lacking: Sequence[str], extra: Sequence[str]) -> str:
+    """Name the equity file's accounts that differ from the book's only by leading zeros."""
+    pairs = [(a, e) for a in lacking for e in extra if a.lstrip("0") == e.lstrip("0")]
+    if not pairs:
+        return ""
+    said = ", ".join(f"{e!r} for {a!r}" for a, e in pairs)
+    return (f"; the equity gives {said}: the leading zeros were probably lost in a "
+            "spreadsheet (keep the account column as text)")
+
+
+def account_risk(book: Book, equity: Mapping[str, float], *, warn_distance: float = 0.20,
+                 column: str = "account", maintenance_margin_rate: float = 0.005,
+                 venue: str = "binance", brackets: Any = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each account's margin (cross margin) and, per underlying, the move that liquidates it.
+
+    Parameters
+    ----------
+    book : Book
+        A book with an ``account`` column.
+    equity : dict
+        Equity (margin balance, USD) per account. Every account of the book must have one and
+        every account given must be in the book: a mismatch is named, never ignored.
+    warn_distance : float, default 0.20
+        A liquidating move smaller than this (20 %) is flagged.
+    maintenance_margin_rate, venue, brackets
+        The margin rule, as in :class:`MarginAccount`: a flat rate (default 0.5 %) for the
+        positions without an ``mmr`` value or a bracket tier, the venue whose rule charges it
+        (``"binance"``: at the price examined; ``"bybit"``: at the entry price), and a bracket
+        table (a path, a DataFrame or ``"example"``).
+
+    Returns
+    -------
+    (accounts, moves) : tuple of DataFrame
+        ``accounts``: ``equity``, ``maintenance``, ``margin_ratio``, ``positions`` per account.
+        ``moves``: one row per account and underlying: ``net`` (delta), ``liquidating_move``
+        (signed fraction, NaN when no move of that asset alone liquidates) and ``warning``.
+
+    Examples
+    --------
+    $60k of equity under a 2 BTC long at 60,000 (maintenance 0.5 %) is liquidated by a
+    49.75 % fall: equity 60k + 120k m meets maintenance 600 (1 + m) at m = -59,400 / 119,400.
+
+    >>> book = Book.from_records([{"underlying": "BTC", "kind": "perp", "side": "long",
+    ...                            "quantity": 2, "price": 60_000, "account": "A"}])
+    >>> accounts, moves = account_risk(book, {"A": 60_000})
+    >>> round(float(moves.loc[("A", "BTC"), "liquidating_move"]), 6)
+    -0.497487
+    """
+    warn = checked_number("warn_distance", warn_distance, positive=True)
+    rule = {"maintenance_margin_rate": maintenance_margin_rate, "venue": venue,
+            "brackets": brackets}
+    if column not in book.rows.frame.columns:
+        raise PositionError(column, "the book has no such column: per-account margin needs "
+                            "one account per position")
+    names = book.rows.frame[column].map(lambda v: "" if pd.isna(v) else str(v)).to_numpy()
+    given = {str(k): check_equity(v) for k, v in equity.items()}
+    lacking = sorted(set(names) - set(given))
+    extra = sorted(set(given) - set(names))
+    if lacking:
+        raise PositionError("equity", f"no equity given for account(s) "
+                            f"{', '.join(repr(a) for a in lacking)} of the book"
+                            f"{_leading_zero_hint(lacking, extra)}")
+    if extra:
+        raise PositionError("equity", f"account(s) {', '.join(repr(a) for a in extra)} have an "
+                            "equity but no position in the book")
+    rows, moves = [], []
+    for name in sorted(given):
+        sub = book.part(names == name)
+        account = MarginAccount(sub, _wallet_for(sub, given[name], rule), **rule)
+        rows.append({"account": name, "equity": account.equity(),
+                     "maintenance": account.maintenance_margin(),
+                     "margin_ratio": account.margin_ratio(), "positions": len(sub)})
+        net = sub.by("underlying", measure="delta")["net"]
+        buffers = account.row_buffers()
+        for underlying in sub.underlyings:
+            move = _liquidating_move(account, sub, buffers, underlying)
+            moves.append({"account": name, "underlying": underlying,
+                          "net": float(net[underlying]), "liquidating_move": move,
+                          "warning": bool(np.isfinite(move) and abs(move) < warn)})
+    accounts = pd.DataFrame(rows).set_index("account")
+    return accounts, pd.DataFrame(moves).set_index(["account", "underlying"])
+
+
+def _liquidating_move(account: MarginAccount, book: Book, buffers: np.ndarray,
+                      underlying: str) -> float:
+    """``account.liquidating_move(underlying)``, searched on the rows of ``underlying`` alone:
+    in cross margin the other rows only add a constant (their value less their maintenance) to
+    the wallet, and a search over fewer rows is faster. ``buffers`` is each row's value less its
+    maintenance now. NaN when no move of that asset alone liquidates the account."""
+    rows = (book.rows.frame["underlying"] == underlying).to_numpy()
+    wallet = account.wallet_balance + account.cash_paid + float(buffers[~rows].sum())
+    move = MarginAccount(book.part(rows), wallet).liquidating_move(underlying)
+    return np.nan if move is None else float(move)

@@ -3,7 +3,7 @@
 A path is a DataFrame, one row per step and one column per underlying (or per position name, for
 an instrument with a price of its own). The book's prices are taken to be those of the path's
 first row: each later row moves every position by ``path[t] / path[0]``. Exposures along the path
-come from the same engine as everywhere else (:func:`exposure_kit.exposures_at`): linear
+come from the same engine as everywhere else (the kernel's ``Rows.exposures_at``): linear
 positions grow with their price, inverse ones keep their USD face under ``inverse="face"`` (an
 account that sweeps its coin P&L to USD) and grow with the price under ``inverse="coin_pnl"`` (an
 account that keeps it), options get a new delta at every step (time to expiry held fixed).
@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from ._book import Book
-from ._errors import PositionError
-from ._scenarios import _split_options, exposures_at
+from ._errors import PositionError, checked_number
+from ._kernel import sides_per_step, sides_table
+from ._periods import DAYS_PER_YEAR
 
 __all__ = ["price_paths", "exposure_path", "rebalance_path", "RebalanceResult"]
 
@@ -40,9 +41,10 @@ def _per_asset(values, keys: list[str], field: str, *, low: float | None = None)
         raw = [values] * len(keys)
     out = np.empty(len(keys))
     for i, (key, value) in enumerate(zip(keys, raw)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
-                or not np.isfinite(value):
-            raise PositionError(field, f"{key}: must be a finite number, got {value!r}")
+        try:
+            value = checked_number(field, value)
+        except PositionError:
+            raise PositionError(field, f"{key}: must be a finite number, got {value!r}") from None
         if low is not None and value < low:
             raise PositionError(field, f"{key}: must not be below {low:g}, got {value!r}")
         out[i] = float(value)
@@ -86,7 +88,7 @@ def _factor_loadings(matrix: np.ndarray) -> np.ndarray:
 
 
 def price_paths(start_prices: Mapping[str, float], vols: Mapping[str, float] | float,
-                correlation=0.0, steps: int = 250, dt: float = 1 / 365,
+                correlation=0.0, steps: int = 250, dt: float = 1 / DAYS_PER_YEAR,
                 drift: Mapping[str, float] | float = 0.0, seed: int = 0) -> pd.DataFrame:
     """Seeded, correlated price paths (geometric Brownian motion), made locally.
 
@@ -131,8 +133,7 @@ def price_paths(start_prices: Mapping[str, float], vols: Mapping[str, float] | f
     mu = _per_asset(drift, keys, "drift")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise PositionError("steps", f"must be a whole number >= 1, got {steps!r}")
-    if not isinstance(dt, (int, float, np.number)) or not np.isfinite(dt) or dt <= 0:
-        raise PositionError("dt", f"must be a positive number of years, got {dt!r}")
+    dt = checked_number("dt", dt, positive=True)
     loadings = _factor_loadings(_correlation_matrix(correlation, keys))
     shocks = np.random.default_rng(seed).standard_normal((steps, len(keys))) @ loadings.T
     log_steps = (mu - 0.5 * vol**2) * dt + vol * np.sqrt(dt) * shocks
@@ -163,14 +164,18 @@ def _path_columns(book: Book, paths: pd.DataFrame) -> np.ndarray:
     labels = [str(c) for c in paths.columns]
     by_name = {c: i for i, c in enumerate(labels)}
     by_under = {c.strip().upper(): i for i, c in enumerate(labels)}
-    names = book._frame["name"].astype(str).to_numpy()
-    unders = book._frame["underlying"].to_numpy()
+    names = book.rows.frame["name"].astype(str).to_numpy()
+    unders = book.rows.column("underlying")
     cols = np.array([by_name.get(n, by_under.get(u, -1)) for n, u in zip(names, unders)], int)
     if (cols < 0).any():
         i = int(np.flatnonzero(cols < 0)[0])
         raise PositionError("paths", f"has no column for {unders[i]} (nor for the position's "
                             "name)", row=i, name=names[i])
     return cols
+
+
+def _exposures_at(book: Book, factors: np.ndarray, options: Mapping[str, Any]) -> np.ndarray:
+    return book.rows.exposures_at(factors, **book.rows.options_of(options))
 
 
 def _path_factors(book: Book, paths: pd.DataFrame) -> np.ndarray:
@@ -180,10 +185,7 @@ def _path_factors(book: Book, paths: pd.DataFrame) -> np.ndarray:
 
 
 def _sides_frame(signed: np.ndarray, index: pd.Index) -> pd.DataFrame:
-    long = np.where(signed > 0, signed, 0.0).sum(axis=1)
-    short = np.where(signed < 0, -signed, 0.0).sum(axis=1)
-    return pd.DataFrame({"long": long, "short": short, "net": long - short,
-                         "gross": long + short}, index=index)
+    return sides_table(*sides_per_step(signed), index)
 
 
 def exposure_path(book: Book, paths: pd.DataFrame, **options: Any) -> pd.DataFrame:
@@ -225,7 +227,7 @@ def exposure_path(book: Book, paths: pd.DataFrame, **options: Any) -> pd.DataFra
     """
     if options.get("denomination") == "coin" and len(book.underlyings) > 1:
         raise PositionError("denomination", "coin sums need a single underlying")
-    signed = exposures_at(book, _path_factors(book, paths), **options) if len(book) else \
+    signed = _exposures_at(book, _path_factors(book, paths), options) if len(book) else \
         np.zeros((len(paths), 0))
     return _sides_frame(signed, paths.index)
 
@@ -263,9 +265,8 @@ def _check_rule(every, threshold) -> None:
     if every is not None and (isinstance(every, bool) or not isinstance(every, (int, np.integer))
                               or every < 1):
         raise PositionError("every", f"must be a whole number of steps >= 1, got {every!r}")
-    if threshold is not None and (not isinstance(threshold, (int, float, np.number))
-                                  or not np.isfinite(threshold) or threshold < 0):
-        raise PositionError("threshold", f"must be a USD amount >= 0, got {threshold!r}")
+    if threshold is not None:
+        checked_number("threshold", threshold, non_negative=True)
 
 
 def _hedge_unit(book: Book, hedge: str, options: dict) -> float:
@@ -327,18 +328,16 @@ def rebalance_path(book: Book, paths: pd.DataFrame, target: float = 0.0, *,
     (1, [0.0, 0.0, 0.0, 0.0])
     """
     _check_rule(every, threshold)
-    if isinstance(target, bool) or not isinstance(target, (int, float, np.number)) \
-            or not np.isfinite(target):
-        raise PositionError("target", f"must be a finite number, got {target!r}")
-    o = _split_options(options, book)
+    target = checked_number("target", target)
+    o = book.rows.options_of(options)
     if o["denomination"] != "usd":
         raise PositionError("denomination", "rebalancing works in USD")
     factors = _path_factors(book, paths)
-    signed = exposures_at(book, factors, **options)
+    signed = _exposures_at(book, factors, options)
     scope = np.ones(len(book), dtype=bool)
     if underlying is not None:
         underlying = str(underlying).strip().upper()
-        scope = (book._frame["underlying"] == underlying).to_numpy()
+        scope = (book.rows.frame["underlying"] == underlying).to_numpy()
     hedge = _hedge_name(book, hedge_underlying, underlying)
     column = _path_columns_for(paths, hedge)
     ratio = paths.iloc[:, column].to_numpy(dtype=float) / float(paths.iloc[0, column])

@@ -24,10 +24,9 @@ import numpy as np
 import pandas as pd
 
 from ._book import Book
-from ._errors import PositionError
+from ._errors import PositionError, checked_number
 from ._paths import _hedge_name, _hedge_unit, _path_factors, exposure_path, rebalance_path
 from ._prices import _day
-from ._scenarios import _model_rows, _rows_book, _split_options, exposures_at, pnl_at
 
 __all__ = ["replay_book", "ReplayResult", "HOLD_MODES"]
 
@@ -112,7 +111,7 @@ def _needed_columns(book: Book, prices: pd.DataFrame, hedge: str | None) -> list
     """The price columns the book follows (by position name, else underlying), checked."""
     labels = {str(c): c for c in prices.columns}
     upper = {str(c).strip().upper(): c for c in prices.columns}
-    frame = book._frame
+    frame = book.rows.frame
     wanted, lacking = [], []
     for name, underlying in zip(frame["name"].astype(str), frame["underlying"]):
         column = labels.get(name, upper.get(underlying))
@@ -140,35 +139,32 @@ def _needed_columns(book: Book, prices: pd.DataFrame, hedge: str | None) -> list
 
 def _at_history_prices(book: Book, first: pd.Series) -> Book:
     """The book's quantities revalued at the first date's closes (``hold="quantity"``)."""
-    prices = book._numbers("price")
-    missing = np.isnan(prices)
-    if missing.any():
-        i = int(np.flatnonzero(missing)[0])
-        raise PositionError("price", "is missing: hold='quantity' needs each position's price "
-                            "to carry its quantity over", row=i, name=book._frame["name"].iat[i])
+    rows = book.rows
+    prices = rows.need("price", np.ones(len(rows), dtype=bool), "hold='quantity' needs each "
+                       "position's price to carry its quantity over")
     upper = {str(c).strip().upper(): c for c in first.index}
     labels = {str(c): c for c in first.index}
     columns = [labels.get(n, upper.get(u)) for n, u in
-               zip(book._frame["name"].astype(str), book._frame["underlying"])]
+               zip(rows.frame["name"].astype(str), rows.frame["underlying"])]
     return book.revalue(first[columns].to_numpy(dtype=float) / prices)
 
 
 def _daily_pnl(book: Book, factors: np.ndarray, inverse: str) -> np.ndarray:
     """P&L per date (row 0 is 0) of the book held: yesterday's exposure times today's return for
     linear and inverse rows, the change in Black-76 value for options."""
-    exposure = exposures_at(book, factors, inverse=inverse)       # USD, notional measure
+    rows = book.rows
+    exposure = rows.exposures_at(factors, inverse=inverse)       # USD, delta measure
     daily = np.zeros(len(factors))
     if not len(book):
         return daily
     growth = factors[1:] / factors[:-1] - 1.0
     by_row = exposure[:-1] * growth
-    model = _model_rows(book)
-    options = (book._frame["kind"] == "option").to_numpy()
+    model = rows.model_rows
     if model.any():                     # only the option rows: Black-76 is the costly part
-        value = pnl_at(_rows_book(book, model), factors[:, model], inverse)
+        value = rows.subset(model).pnl_at(factors[:, model], inverse)
         by_row[:, model] = np.diff(value, axis=0)
-    given_delta = options & ~model      # options given as a delta: delta x exposure x return
-    by_row[:, given_delta] *= book._option_delta[given_delta]
+    given_delta = rows.option & ~model  # options given as a delta: delta x exposure x return
+    by_row[:, given_delta] *= rows.option_delta[given_delta]
     daily[1:] = by_row.sum(axis=1)
     return daily
 
@@ -248,10 +244,8 @@ def replay_book(book: Book, prices: pd.DataFrame, target: float = 0.0, *,
     """
     if hold not in HOLD_MODES:
         raise PositionError("hold", f"{hold!r} is not one of {', '.join(HOLD_MODES)}")
-    if isinstance(cost, bool) or not isinstance(cost, (int, float, np.number)) \
-            or not np.isfinite(cost) or cost < 0:
-        raise PositionError("cost", f"must be a number >= 0 per USD traded, got {cost!r}")
-    o = _split_options(options)
+    cost = checked_number("cost", cost, non_negative=True)
+    o = book.rows.options_of({"inverse": "face", **options})
     history = _history(prices, start, end)
     rule = every is not None or threshold is not None
     hedge = _hedge_name(book, hedge_underlying, None if underlying is None else

@@ -5,6 +5,10 @@ leverage), exposure by every grouping the book has, a delta ladder by expiry, ea
 margin and the move that would liquidate it, funding, a stress grid and the findings. The page is
 one HTML file with its charts embedded: it opens offline, makes no request and prints on A4.
 :func:`report_data` gives the same content as tables, for tests and for other front ends.
+
+This module composes; the analytics live with their owners: the ladder in :mod:`._expiries`,
+account risk in :mod:`._margin`, the stress grid in :mod:`._scenarios`, the funding table in
+:mod:`._funding`.
 """
 
 from __future__ import annotations
@@ -12,34 +16,26 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from ._book import Book, check_equity
 from ._diagnostics import diagnose
 from ._errors import PositionError, checked_number
+from ._expiries import as_of_date, dated_book, delta_ladder
+from ._funding import checked_funding, funding_table
 from ._io import _object_without_repeats, _read_text, _RepeatedKey, _source_name, comma_separated
-from ._margin import MarginAccount, funding_payment
-from ._scenarios import _rows_book, pnl_at, stress_test
+from ._margin import account_risk
+from ._scenarios import stress_grid, stress_test
 
-__all__ = ["report", "report_data", "ReportPage", "delta_ladder", "expiry_buckets",
-           "funding_table", "account_risk", "stress_grid", "read_account_equity",
-           "read_funding_rates", "sample_equity", "EXPIRY_BUCKETS", "dated_book",
-           "checked_funding", "MAX_FUNDING_RATE"]
+__all__ = ["report", "report_data", "ReportPage", "read_account_equity", "read_funding_rates",
+           "sample_equity"]
 
-#: The delta ladder's columns, nearest first: (label, last day to expiry it holds).
-EXPIRY_BUCKETS = (("perps and spot", None), ("this week", 7), ("this month", 31),
-                  ("next quarter", 92), ("later", math.inf))
-_EXPIRED, _NO_EXPIRY = "expired", "expiry not given"
-_UNDATED = ("spot", "perp", "collateral")
 _GROUPINGS = ("underlying", "venue", "account", "kind", "expiry")
-_PERIODS_PER_DAY = 3          # funding every 8 hours
 
 
 # ----- reading the report's side inputs --------------------------------------------------------
@@ -175,440 +171,16 @@ def sample_equity(name: str = "desk_book") -> dict[str, float]:
 
 
 # ----- the tables ------------------------------------------------------------------------------
-def _expiry_date(value: Any) -> date | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
-        value = str(int(value))
-    text = str(value).strip()
-    if not text:
-        return None
-    for pattern in ("%y%m%d", "%Y%m%d", "%Y-%m-%d", "%d%b%y", "%d%b%Y"):
-        try:
-            return datetime.strptime(text.upper() if "b" in pattern else text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"{text!r} is not a date (YYMMDD, YYYY-MM-DD or 28JUN24)")
-
-
-def _as_of(as_of: date | str | None) -> date:
-    if as_of is None:
-        return date.today()
-    if isinstance(as_of, datetime):
-        return as_of.date()
-    if isinstance(as_of, date):
-        return as_of
-    try:
-        return date.fromisoformat(str(as_of).strip())
-    except ValueError:
-        raise PositionError("as_of", f"{as_of!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _days_to_expiry(book: Book, as_of: date) -> np.ndarray:
-    """Days from ``as_of`` to each position's expiry; NaN for positions that never expire or
-    whose expiry is not given. An option's ``years`` wins over an ``expiry`` column."""
-    frame = book._frame
-    years = book._numbers("years")
-    days = np.where(np.isnan(years), np.nan, years * 365.0)
-    if "expiry" in frame.columns:
-        dated = ~frame["kind"].isin(_UNDATED).to_numpy() & np.isnan(days)
-        expiry = frame["expiry"].to_numpy(dtype=object)
-        codes, values = pd.factorize(expiry[dated], use_na_sentinel=True)
-        found = np.full(len(values) + 1, np.nan)        # the last slot: no expiry given
-        for k, value in enumerate(values):               # each distinct expiry read once
-            try:
-                when = _expiry_date(value)
-            except ValueError as exc:
-                i = int(np.flatnonzero(dated)[np.flatnonzero(codes == k)[0]])
-                raise PositionError("expiry", str(exc), row=i,
-                                    name=frame["name"].iat[i]) from None
-            found[k] = np.nan if when is None else (when - as_of).days
-        days[dated] = found[codes]
-    return days
-
-
-def expiry_buckets(book: Book, as_of: date | str | None = None) -> pd.Series:
-    """The delta ladder's column of each position: when it expires, counted from ``as_of``.
-
-    Spot, perps and collateral never expire (``"perps and spot"``); dated futures and options
-    fall in ``"this week"`` (up to 7 days), ``"this month"`` (8 to 31), ``"next quarter"`` (32 to
-    92) or ``"later"``. The days come from an option's ``years``, else from an ``expiry`` column
-    (``240628``, ``2024-06-28`` or ``28JUN24``). A future whose expiry is before ``as_of`` is
-    ``"expired"`` and one with no expiry given is ``"expiry not given"``: both are shown, never
-    dropped.
-
-    Parameters
-    ----------
-    book : Book
-    as_of : date or "YYYY-MM-DD", optional
-        The report's date; today when not given.
-
-    Returns
-    -------
-    pandas.Series
-        The bucket of each position, indexed by position name.
-
-    Examples
-    --------
-    >>> book = Book.from_records([
-    ...     {"name": "perp", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 1},
-    ...     {"name": "jun", "underlying": "BTC", "kind": "future", "side": "short", "notional": 1,
-    ...      "expiry": "240628"},
-    ...     {"name": "dec", "underlying": "BTC", "kind": "future", "side": "short", "notional": 1,
-    ...      "expiry": "241227"}])
-    >>> expiry_buckets(book, as_of="2024-06-11").tolist()
-    ['perps and spot', 'this month', 'later']
-    """
-    day = _as_of(as_of)
-    days = _days_to_expiry(book, day)
-    undated = book._frame["kind"].isin(_UNDATED).to_numpy()
-    labels = []
-    for d, plain in zip(days, undated):
-        if plain:
-            labels.append(EXPIRY_BUCKETS[0][0])
-        elif np.isnan(d):
-            labels.append(_NO_EXPIRY)
-        elif d < 0:
-            labels.append(_EXPIRED)
-        else:
-            labels.append(next(label for label, last in EXPIRY_BUCKETS[1:] if d <= last))
-    return pd.Series(labels, index=pd.Index(book._frame["name"], name="name"), name="bucket")
-
-
-def delta_ladder(book: Book, as_of: date | str | None = None, **options: Any) -> pd.DataFrame:
-    """Net exposure per underlying (rows) per expiry bucket (columns), options at delta.
-
-    The buckets are those of :func:`expiry_buckets`; a column appears only when some position
-    falls in it, and a ``total`` column closes each row.
-
-    Parameters
-    ----------
-    book : Book
-    as_of : date or "YYYY-MM-DD", optional
-    **options
-        As in :meth:`Book.exposures`; ``measure`` is ``"delta"`` unless given.
-
-    Returns
-    -------
-    pandas.DataFrame
-
-    Examples
-    --------
-    A perp long hedged by a quarterly future: flat in total, but not bucket by bucket.
-
-    >>> book = Book.from_records([
-    ...     {"underlying": "BTC", "kind": "perp", "side": "long", "notional": 100_000},
-    ...     {"underlying": "BTC", "kind": "future", "side": "short", "notional": 100_000,
-    ...      "expiry": "2024-09-27"}])
-    >>> delta_ladder(book, as_of="2024-06-11").loc["BTC"].tolist()
-    [100000.0, -100000.0, 0.0]
-    """
-    options.setdefault("measure", "delta")
-    buckets = expiry_buckets(book, as_of)
-    signed = book.exposures(**options).to_numpy()
-    frame = pd.DataFrame({"underlying": book._frame["underlying"].to_numpy(),
-                          "bucket": buckets.to_numpy(), "net": signed})
-    table = frame.pivot_table(index="underlying", columns="bucket", values="net",
-                              aggfunc="sum", fill_value=0.0)
-    order = [label for label, _ in EXPIRY_BUCKETS] + [_EXPIRED, _NO_EXPIRY]
-    table = table[[c for c in order if c in table.columns]]
-    table.columns.name = None
-    table["total"] = table.sum(axis=1)
-    return table.astype(float)
-
-
-def funding_table(book: Book, rates: Mapping[str, float]) -> pd.DataFrame:
-    """What each perpetual pays or receives in funding at the given rates.
-
-    Parameters
-    ----------
-    book : Book
-    rates : dict
-        Funding rate per 8-hour period per underlying (``{"BTC": 0.0001}`` is 0.01 %); a
-        positive rate makes longs pay shorts. Perps of an underlying without a rate are left out
-        of the table and named in its ``missing`` attribute (``table.attrs["missing"]``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per perp: ``underlying``, ``venue`` (when the book has it), ``notional``
-        (signed USD), ``rate``, ``per_8h`` and ``per_day`` (received; negative: paid).
-
-    Examples
-    --------
-    A $10,000 BTC long pays $1 every 8 hours at 0.01 %, $3 a day:
-
-    >>> book = Book.from_records([{"name": "p", "underlying": "BTC", "kind": "perp",
-    ...                            "side": "long", "notional": 10_000}])
-    >>> funding_table(book, {"BTC": 0.0001})[["per_8h", "per_day"]].iloc[0].tolist()
-    [-1.0, -3.0]
-    """
-    rates = {str(k).strip().upper(): checked_number(f"rate of {k}", v) for k, v in rates.items()}
-    frame = book._frame
-    perp = (frame["kind"] == "perp").to_numpy()
-    under = frame["underlying"].to_numpy()
-    signed = book.exposures(measure="notional").to_numpy()
-    priced = perp & np.isin(under, list(rates))
-    rate = np.array([rates.get(u, np.nan) for u in under[priced]], dtype=float)
-    table = pd.DataFrame({"underlying": under[priced]},
-                         index=pd.Index(frame["name"].to_numpy()[priced], name="name"))
-    if "venue" in frame.columns:
-        table["venue"] = frame["venue"].to_numpy()[priced]
-    table["notional"] = signed[priced]
-    table["rate"] = rate
-    table["per_8h"] = funding_payment(signed[priced], rate) if priced.any() else []
-    table["per_day"] = table["per_8h"] * _PERIODS_PER_DAY
-    table.attrs["missing"] = sorted(set(under[perp & ~priced]))
-    return table
-
-
-def _wallet_for(book: Book, equity: float, rule: Mapping[str, Any]) -> float:
-    """The USD wallet that gives the account ``equity``: equity less coin held and open P&L."""
-    return equity - MarginAccount(book, 0.0, **rule).equity()
-
-
-def _leading_zero_hint(lacking: Sequence[str], extra: Sequence[str]) -> str:
-    """Name the equity file's accounts that differ from the book's only by leading zeros."""
-    pairs = [(a, e) for a in lacking for e in extra if a.lstrip("0") == e.lstrip("0")]
-    if not pairs:
-        return ""
-    said = ", ".join(f"{e!r} for {a!r}" for a, e in pairs)
-    return (f"; the equity gives {said}: the leading zeros were probably lost in a "
-            "spreadsheet (keep the account column as text)")
-
-
-def account_risk(book: Book, equity: Mapping[str, float], *, warn_distance: float = 0.20,
-                 column: str = "account", maintenance_margin_rate: float = 0.005,
-                 venue: str = "binance", brackets: Any = None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each account's margin (cross margin) and, per underlying, the move that liquidates it.
-
-    Parameters
-    ----------
-    book : Book
-        A book with an ``account`` column.
-    equity : dict
-        Equity (margin balance, USD) per account. Every account of the book must have one and
-        every account given must be in the book: a mismatch is named, never ignored.
-    warn_distance : float, default 0.20
-        A liquidating move smaller than this (20 %) is flagged.
-    maintenance_margin_rate, venue, brackets
-        The margin rule, as in :class:`MarginAccount`: a flat rate (default 0.5 %) for the
-        positions without an ``mmr`` value or a bracket tier, the venue whose rule charges it
-        (``"binance"``: at the price examined; ``"bybit"``: at the entry price), and a bracket
-        table (a path, a DataFrame or ``"example"``).
-
-    Returns
-    -------
-    (accounts, moves) : tuple of DataFrame
-        ``accounts``: ``equity``, ``maintenance``, ``margin_ratio``, ``positions`` per account.
-        ``moves``: one row per account and underlying: ``net`` (delta), ``liquidating_move``
-        (signed fraction, NaN when no move of that asset alone liquidates) and ``warning``.
-
-    Examples
-    --------
-    $60k of equity under a 2 BTC long at 60,000 (maintenance 0.5 %) is liquidated by a
-    49.75 % fall: equity 60k + 120k m meets maintenance 600 (1 + m) at m = -59,400 / 119,400.
-
-    >>> book = Book.from_records([{"underlying": "BTC", "kind": "perp", "side": "long",
-    ...                            "quantity": 2, "price": 60_000, "account": "A"}])
-    >>> accounts, moves = account_risk(book, {"A": 60_000})
-    >>> round(float(moves.loc[("A", "BTC"), "liquidating_move"]), 6)
-    -0.497487
-    """
-    warn = checked_number("warn_distance", warn_distance, positive=True)
-    rule = {"maintenance_margin_rate": maintenance_margin_rate, "venue": venue,
-            "brackets": brackets}
-    if column not in book._frame.columns:
-        raise PositionError(column, "the book has no such column: per-account margin needs "
-                            "one account per position")
-    names = book._frame[column].map(lambda v: "" if pd.isna(v) else str(v)).to_numpy()
-    given = {str(k): check_equity(v) for k, v in equity.items()}
-    lacking = sorted(set(names) - set(given))
-    extra = sorted(set(given) - set(names))
-    if lacking:
-        raise PositionError("equity", f"no equity given for account(s) "
-                            f"{', '.join(repr(a) for a in lacking)} of the book"
-                            f"{_leading_zero_hint(lacking, extra)}")
-    if extra:
-        raise PositionError("equity", f"account(s) {', '.join(repr(a) for a in extra)} have an "
-                            "equity but no position in the book")
-    rows, moves = [], []
-    for name in sorted(given):
-        sub = _rows_book(book, names == name)
-        account = MarginAccount(sub, _wallet_for(sub, given[name], rule), **rule)
-        rows.append({"account": name, "equity": account.equity(),
-                     "maintenance": account.maintenance_margin(),
-                     "margin_ratio": account.margin_ratio(), "positions": len(sub)})
-        net = sub.by("underlying", measure="delta")["net"]
-        buffers = account._values(account._factors) - account._maintenance(account._factors)
-        for underlying in sub.underlyings:
-            move = _liquidating_move(account, sub, buffers, underlying)
-            moves.append({"account": name, "underlying": underlying,
-                          "net": float(net[underlying]), "liquidating_move": move,
-                          "warning": bool(np.isfinite(move) and abs(move) < warn)})
-    accounts = pd.DataFrame(rows).set_index("account")
-    return accounts, pd.DataFrame(moves).set_index(["account", "underlying"])
-
-
-def _liquidating_move(account: MarginAccount, book: Book, buffers: np.ndarray,
-                      underlying: str) -> float:
-    """``account.liquidating_move(underlying)``, searched on the rows of ``underlying`` alone:
-    in cross margin the other rows only add a constant (their value less their maintenance) to
-    the wallet, and a search over fewer rows is faster. ``buffers`` is each row's value less its
-    maintenance now. NaN when no move of that asset alone liquidates the account."""
-    rows = (book._frame["underlying"] == underlying).to_numpy()
-    wallet = account.wallet_balance + account._cash + float(buffers[~rows].sum())
-    move = MarginAccount(_rows_book(book, rows), wallet).liquidating_move(underlying)
-    return np.nan if move is None else float(move)
-
-
-def _with_volatility(book: Book, shift: float) -> Book:
-    """The same positions with every option's volatility moved by ``shift`` (at least 1 %)."""
-    moved = _rows_book(book, np.ones(len(book), dtype=bool))
-    option = (moved._frame["kind"] == "option").to_numpy()
-    moved._frame["volatility"] = np.where(
-        option, np.maximum(book._numbers("volatility") + shift, 0.01), book._numbers("volatility"))
-    return moved
-
-
-def stress_grid(book: Book, underlyings: Sequence[str] | None = None,
-                moves: Sequence[float] = (-0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3),
-                vol_shift: float = 0.10) -> pd.DataFrame:
-    """P&L when one underlying moves (rows) and, for books with options, the volatility of that
-    underlying's options moves down, stays or moves up (columns).
-
-    Parameters
-    ----------
-    book : Book
-    underlyings : list of str, optional
-        The assets to move, one at a time; the (up to) five with the largest gross exposure when
-        not given.
-    moves : sequence of float
-        Relative price moves.
-    vol_shift : float, default 0.10
-        Absolute change of volatility for the ``vol down`` and ``vol up`` columns (0.10 is ten
-        volatility points; a volatility never falls below 1 %). Only the options on the row's
-        asset move: a row of an asset without options is the same in every column.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by (underlying, move); one column ``P&L`` for a book without Black-76 options,
-        else ``vol down``, ``vol same``, ``vol up``.
-
-    Examples
-    --------
-    >>> book = Book.from_records([
-    ...     {"underlying": "BTC", "kind": "perp", "side": "long", "notional": 150_000},
-    ...     {"underlying": "ETH", "kind": "future", "side": "short", "notional": 100_000}])
-    >>> grid = stress_grid(book, moves=[-0.2, 0.2])
-    >>> round(float(grid.loc[("BTC", -0.2), "P&L"]), 2), round(float(grid.loc[("ETH", 0.2), "P&L"]), 2)
-    (-30000.0, -20000.0)
-    """
-    shift = checked_number("vol_shift", vol_shift, non_negative=True)
-    steps = np.array([checked_number("moves", m) for m in moves], dtype=float)
-    if np.any(steps <= -1):
-        raise PositionError("moves", "a price cannot fall by 100 % or more")
-    if underlyings is None:
-        gross = book.by("underlying")["gross"].sort_values(ascending=False, kind="stable")
-        underlyings = [str(u) for u in gross.index[:5]]
-    under = book._frame["underlying"].to_numpy()
-    option = (book._frame["kind"] == "option").to_numpy() & ~np.isnan(book._numbers("volatility"))
-    columns = {"P&L": 0.0} if not option.any() else {"vol down": -shift, "vol same": 0.0,
-                                                      "vol up": shift}
-    index, blocks = [], []
-    for name in underlyings:
-        key = str(name).strip().upper()
-        factors = np.where(under == key, 1.0 + steps[:, None], 1.0)
-        index += [(key, float(m)) for m in steps]
-        own = option & (under == key)            # the volatility of this row's asset only
-        blocks.append([_pnl_with_vol(book, factors, own, v) for v in columns.values()])
-    values = np.concatenate([np.column_stack(b) for b in blocks]) if blocks else \
-        np.empty((0, len(columns)))
-    return pd.DataFrame(values, columns=list(columns),
-                        index=pd.MultiIndex.from_tuples(index, names=["underlying", "move"]))
-
-
-def _pnl_with_vol(book: Book, factors: np.ndarray, option: np.ndarray, shift: float) -> np.ndarray:
-    """Total P&L at ``factors`` with every option's volatility ``shift`` away from today's: the
-    option rows are repriced at the new volatility, the rest do not depend on it."""
-    pnl = pnl_at(book, factors).sum(axis=-1)
-    if shift == 0.0:
-        return pnl
-    from ._scenarios import _black76_at, _model_rows
-    model = _model_rows(book) & option
-    if not model.any():
-        return pnl
-    options = _rows_book(book, model)
-    moved = _with_volatility(options, shift)
-    ones = np.ones(len(options))
-    units = options._sign * options._usd / options._numbers("price")
-    rows = np.ones(len(options), dtype=bool)
-    now = _black76_at(options, rows, ones, "price")
-    later = _black76_at(moved, rows, factors[..., model], "price")
-    return pnl - pnl_at(options, factors[..., model]).sum(axis=-1) + (units * (later - now)).sum(-1)
-
-
 # ----- the page --------------------------------------------------------------------------------
-def dated_book(book: Book, as_of: date | str | None = None) -> tuple[Book, np.ndarray]:
-    """The live positions at ``as_of`` and the mask of those past their expiry.
-
-    A future or option whose expiry is before ``as_of`` has settled: it is no live exposure and
-    the risk page counts it out (and lists it first among the findings) rather than refusing
-    the whole book, since a desk's export often still carries yesterday's expiries. An option
-    with an ``expiry`` takes its time to expiry from it (days to expiry / 365, at least one day),
-    over a ``years`` column, which is only right on the day it was written.
-
-    Parameters
-    ----------
-    book : Book
-    as_of : date or "YYYY-MM-DD", optional
-
-    Returns
-    -------
-    (live, expired) : Book and boolean array (one per position of ``book``)
-
-    Examples
-    --------
-    >>> book = Book.from_records([
-    ...     {"name": "jun", "underlying": "BTC", "kind": "future", "side": "long",
-    ...      "notional": 1_000, "expiry": "2024-06-28"},
-    ...     {"name": "perp", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 500}])
-    >>> live, expired = dated_book(book, as_of="2024-07-01")
-    >>> live.net_exposure(), expired.tolist()
-    (500.0, [True, False])
-    """
-    day = _as_of(as_of)
-    days = _days_from_expiry(book, day)
-    expired = days < 0
-    live = _rows_book(book, ~expired)
-    option = (live._frame["kind"] == "option").to_numpy()
-    dated = option & ~np.isnan(days[~expired])
-    if dated.any():
-        years = live._numbers("years")
-        live._frame["years"] = np.where(dated, np.maximum(days[~expired], 1.0) / 365.0, years)
-    return live, expired
-
-
-def _days_from_expiry(book: Book, day: date) -> np.ndarray:
-    """Days from ``day`` to each position's ``expiry`` (NaN without one): the column read alone,
-    an option's ``years`` not used."""
-    if "expiry" not in book._frame.columns:
-        return np.full(len(book), np.nan)
-    plain = _rows_book(book, np.ones(len(book), dtype=bool))
-    plain._frame = plain._frame.drop(columns=["years"], errors="ignore")
-    return _days_to_expiry(plain, day)
-
-
 def _book_as_of(book: Book, as_of: date | str | None) -> tuple[date, str]:
     """The report's date and where it came from: given, the book's ``as_of`` column, or today."""
     if as_of is not None:
-        return _as_of(as_of), "given"
-    if "as_of" in book._frame.columns:
-        dates = pd.unique(book._frame["as_of"].dropna().astype(str).str.strip())
+        return as_of_date(as_of), "given"
+    frame = book.rows.frame
+    if "as_of" in frame.columns:
+        dates = pd.unique(frame["as_of"].dropna().astype(str).str.strip())
         if len(dates) == 1:
-            return _as_of(dates[0]), "the positions' as_of column"
+            return as_of_date(dates[0]), "the positions' as_of column"
         if len(dates) > 1:
             raise PositionError("as_of", f"the positions carry {len(dates)} different dates "
                                 f"({', '.join(sorted(dates)[:3])}, ...): give as_of")
@@ -662,7 +234,7 @@ def report_data(book: Book, *, equity: float | Mapping[str, float] | None = None
     options: dict[str, Any] = {"measure": measure}
     if betas:
         options["betas"] = dict(betas)
-    columns = [c for c in (*_GROUPINGS, *by) if c in book._frame.columns or c in by]
+    columns = [c for c in (*_GROUPINGS, *by) if c in book.rows.frame.columns or c in by]
     groupings = {c: book.by(c, **options) for c in dict.fromkeys(columns)}
     accounts = moves = None
     if per_account is not None:
@@ -687,36 +259,6 @@ def report_data(book: Book, *, equity: float | Mapping[str, float] | None = None
             "assumptions": assumptions(book, rule, day, day_source, measure, per_account),
             "as_of": day, "measure": measure, "warn_distance": warn_distance,
             "equity": total, "vol_shift": vol_shift}
-
-
-#: A funding rate above this per 8 hours (1 %) is refused unless forced: it is 1,095 % a year,
-#: far more often a rate typed in percent (``1`` for 1 %) than a real one.
-MAX_FUNDING_RATE = 0.01
-
-
-def checked_funding(rates: Mapping[str, float], *, force: bool = False) -> dict[str, float]:
-    """Funding rates per 8 hours, refused above :data:`MAX_FUNDING_RATE` unless ``force``.
-
-    Examples
-    --------
-    >>> checked_funding({"btc": 0.0001})
-    {'BTC': 0.0001}
-    >>> checked_funding({"BTC": 1})
-    Traceback (most recent call last):
-    ...
-    exposure_kit._errors.PositionError: field 'funding': the rate of BTC is 1 per 8 hours (100.00 %): above 1 % per 8 hours it is more likely a percent typed as a fraction (0.01 % is 0.0001); give force_funding=True (--force-funding) if it is real
-    """
-    out = {}
-    for key, value in rates.items():
-        name = str(key).strip().upper()
-        rate = checked_number(f"rate of {name}", value)
-        if abs(rate) > MAX_FUNDING_RATE and not force:
-            raise PositionError("funding", f"the rate of {name} is {rate:g} per 8 hours "
-                                f"({rate * 100:.2f} %): above 1 % per 8 hours it is more likely "
-                                "a percent typed as a fraction (0.01 % is 0.0001); give "
-                                "force_funding=True (--force-funding) if it is real")
-        out[name] = rate
-    return out
 
 
 class ReportPage(str):

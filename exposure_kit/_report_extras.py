@@ -45,8 +45,8 @@ def expired_finding(book: Book, expired: np.ndarray, day: date) -> list[Finding]
     """One "high" finding naming the positions past expiry at ``day`` (counted out)."""
     if not expired.any():
         return []
-    names = book._frame["name"].to_numpy()[expired]
-    face = float(np.abs(book._usd[expired]).sum())
+    names = book.rows.frame["name"].to_numpy()[expired]
+    face = float(np.abs(book.rows.usd[expired]).sum())
     shown = ", ".join(str(n) for n in names[:3]) + (f" and {len(names) - 3} more"
                                                      if len(names) > 3 else "")
     return [Finding("high", "expired",
@@ -105,18 +105,18 @@ def positions_table(book: Book, day: date, options: Mapping[str, Any]) -> pd.Dat
     ``delta`` is per unit of underlying: an option's (premium-adjusted for coin-settled ones),
     1 for other positions, 0 for cash; ``exposure`` is in the page's measure.
     """
-    frame = book._frame
+    frame = book.rows.frame
     table = pd.DataFrame({"name": frame["name"].astype(str).to_numpy()})
     for column in ("account", "venue"):
         if column in frame.columns:
             table[column] = frame[column].map(lambda v: "" if pd.isna(v) else str(v)).to_numpy()
     table["underlying"] = frame["underlying"].to_numpy()
-    table["kind"] = np.where(book._cash, "cash", frame["kind"].to_numpy())
+    table["kind"] = np.where(book.rows.cash, "cash", frame["kind"].to_numpy())
     table["side"] = frame["side"].to_numpy()
     if "expiry" in frame.columns:
         table["expiry"] = frame["expiry"].map(lambda v: "" if pd.isna(v) else str(v)).to_numpy()
-    table["face"] = book._sign * book._usd
-    table["delta"] = np.where(book._cash, 0.0, book._option_delta)
+    table["face"] = book.rows.sign * book.rows.usd
+    table["delta"] = np.where(book.rows.cash, 0.0, book.rows.option_delta)
     table["exposure"] = book.exposures(**options).to_numpy()
     return table
 
@@ -132,8 +132,8 @@ def assumptions(book: Book, rule: Mapping[str, Any], day: date, day_source: str,
              if brackets is None else "the package's example table" if (
                  isinstance(brackets, str) and brackets == "example") else
              f"{brackets}" if isinstance(brackets, str) else "given as a table")
-    has_inverse = bool(book._inverse.any())
-    coins = sorted(set(book._frame["underlying"].to_numpy()[book._cash]))
+    has_inverse = bool(book.rows.inverse.any())
+    coins = sorted(set(book.rows.frame["underlying"].to_numpy()[book.rows.cash]))
     rows = [
         ("as of", f"{day.isoformat()} ({day_source}); positions past expiry are counted out, "
                   "options' time to expiry runs from their expiry date"),

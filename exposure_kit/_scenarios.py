@@ -21,112 +21,27 @@ P&L conventions (USD):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ._book import DEFAULT_MEASURE, Book, ExposureSummary
-from ._errors import PositionError
+from ._book import Book, ExposureSummary
+from ._errors import PositionError, checked_number
 from ._format import percent, usd
-from ._instruments import black76_delta, black76_price
-from ._margin import funding_payment
+from ._funding import funding_payment
+from ._kernel import Rows
+from ._periods import FUNDING_PERIODS_PER_DAY, HOURS_PER_FUNDING_PERIOD
 
 __all__ = ["shock_pnl", "shock_exposures", "scenario_grid", "ScenarioGrid", "ScenarioResult",
-           "stress_scenarios", "stress_test"]
-
-_OPTIONS = ("measure", "betas", "denomination", "inverse", "reference")
-
-
-# ----- the vectorised core: exposures and P&L per position at price factors ---------------------
-def _split_options(options: Mapping[str, Any], book: Book | None = None) -> dict[str, Any]:
-    """The exposure options with their defaults; ``inverse`` defaults to the book's reading."""
-    unknown = set(options) - set(_OPTIONS)
-    if unknown:
-        raise TypeError(f"unexpected options: {', '.join(sorted(unknown))}")
-    return {"measure": options.get("measure", DEFAULT_MEASURE), "betas": options.get("betas"),
-            "denomination": options.get("denomination", "usd"),
-            "inverse": options.get("inverse", book._reading if book is not None else "face"),
-            "reference": options.get("reference", "BTC")}
-
-
-def _model_rows(book: Book) -> np.ndarray:
-    """Option rows valued with Black-76 (no ``delta`` given); kept with the book, which never
-    changes, since every revaluation asks for them."""
-    rows = book.__dict__.get("_model_rows")
-    if rows is None:
-        option = (book._frame["kind"] == "option").to_numpy()
-        rows = book.__dict__["_model_rows"] = option & np.isnan(book._numbers("delta"))
-    return rows
-
-
-def _black76_at(book: Book, rows: np.ndarray, factors: np.ndarray, what: str) -> np.ndarray:
-    """Black-76 delta or price of the option ``rows`` at ``price x factors[..., rows]``."""
-    out = np.zeros(factors[..., rows].shape)
-    fn = black76_delta if what == "delta" else black76_price
-    kinds = book._frame["option_type"].to_numpy()[rows]
-    cols = {k: v[rows] for k, v in book._option_columns.items()}
-    for option_type in ("call", "put"):
-        pick = kinds == option_type
-        if pick.any():
-            out[..., pick] = fn(cols["price"][pick] * factors[..., rows][..., pick],
-                                cols["strike"][pick], cols["years"][pick],
-                                cols["volatility"][pick], option_type, cols["rate"][pick])
-    return out
-
-
-def _model_prices_now(book: Book) -> np.ndarray:
-    """Black-76 price of each model option row at today's price (0 elsewhere), kept with the
-    book: a book never changes, and a search over moves asks for it many times."""
-    cached = book.__dict__.get("_model_prices_now")
-    if cached is None:
-        model = _model_rows(book)
-        cached = np.zeros(len(book))
-        cached[model] = _black76_at(book, model, np.ones(len(book)), "price")
-        book.__dict__["_model_prices_now"] = cached
-    return cached
-
-
-def _factors(book: Book, factors) -> np.ndarray:
-    f = np.asarray(factors, dtype=float)
-    if f.shape[-1:] != (len(book),):
-        raise PositionError("factors", f"need one factor per position ({len(book)}), got shape "
-                            f"{f.shape}")
-    if not np.all(np.isfinite(f)) or np.any(f <= 0):
-        raise PositionError("factors", "price factors must be positive finite numbers")
-    return f
-
+           "stress_scenarios", "stress_test", "stress_grid"]
 
 def exposures_at(book: Book, factors, **options: Any) -> np.ndarray:
-    """Signed exposure per position at prices ``price x factors`` (shape of ``factors``).
-
-    The same numbers as ``book.revalue(factors).exposures(**options)`` without building a book:
-    linear rows and inverse rows under ``"coin_pnl"`` scale with the factor, inverse rows under
-    ``"face"`` keep their face, model options get a new Black-76 delta.
-    """
-    f = _factors(book, factors)
-    o = _split_options(options, book)
-    signed = book._side_signed(o["inverse"])
-    book._signed(o["measure"], o["betas"], o["denomination"], o["inverse"], o["reference"])
-    growth = np.where(book._inverse & (o["inverse"] == "face"), 1.0, f)
-    exposure = signed * growth
-    if o["measure"] == "notional":
-        exposure = exposure * book._direction
-    else:
-        delta = np.broadcast_to(book._option_delta, f.shape).copy()
-        model = _model_rows(book)
-        if model.any():
-            delta[..., model] = _black76_at(book, model, f, "delta")
-        adjust = model & book._coin_settled
-        if adjust.any():          # premium-adjusted: less the premium in coin at the new price
-            premium = book._model_premiums(adjust, f)[..., adjust]
-            delta[..., adjust] -= premium / (book._numbers("price")[adjust] * f[..., adjust])
-        exposure = exposure * delta
-    if o["measure"] == "beta":
-        exposure = exposure * book._betas(o["betas"], o["reference"])
-    if o["denomination"] == "coin":
-        exposure = exposure / (book._numbers("price") * f)
-    return exposure
+    """Signed exposure per position at prices ``price x factors`` (shape of ``factors``): the
+    same numbers as ``book.revalue(factors).exposures(**options)`` without building a book (the
+    kernel's formula, :meth:`exposure_kit._kernel.Rows.exposures_at`)."""
+    rows = book.rows
+    return rows.exposures_at(factors, **rows.options_of(options))
 
 
 def pnl_at(book: Book, factors, inverse: str | None = None) -> np.ndarray:
@@ -134,20 +49,7 @@ def pnl_at(book: Book, factors, inverse: str | None = None) -> np.ndarray:
 
     Conventions as in the module docstring.
     """
-    f = _factors(book, factors)
-    signed = book._side_signed(book._reading if inverse is None else inverse)
-    pnl = signed * (f - 1.0)
-    option = (book._frame["kind"] == "option").to_numpy()
-    if option.any():
-        pnl = pnl * np.where(option, book._option_delta, 1.0)
-        model = _model_rows(book)
-        if model.any():
-            units = book._usd[model] / book._numbers("price")[model]
-            now = _model_prices_now(book)[model]
-            later = _black76_at(book, model, f, "price")
-            pnl = np.array(pnl, dtype=float, copy=True)
-            pnl[..., model] = book._sign[model] * units * (later - now)
-    return pnl
+    return book.rows.pnl_at(factors, inverse)
 
 
 # ----- single shocks ------------------------------------------------------------------------------
@@ -197,7 +99,7 @@ def shock_exposures(book: Book, moves: Mapping[str, float], on: str = "underlyin
     [80000.0]
     """
     values = exposures_at(book, book.move_factors(moves, on), **options)
-    return pd.Series(values, index=pd.Index(book._frame["name"], name="name"), name="exposure")
+    return pd.Series(values, index=pd.Index(book.rows.frame["name"], name="name"), name="exposure")
 
 
 # ----- the grid --------------------------------------------------------------------------------
@@ -242,26 +144,12 @@ def _moves_array(moves, name: str) -> np.ndarray:
 
 def _axis(book: Book, underlying: str, moves: np.ndarray, inverse: str, options) -> tuple:
     """Net exposure and P&L of the rows on ``underlying`` for each move (1-D arrays)."""
-    rows = (book._frame["underlying"] == underlying).to_numpy()
-    f = np.ones((len(moves), len(book)))
-    f[:, rows] = 1.0 + moves[:, None]
-    sub = f[:, rows]
+    rows = (book.rows.frame["underlying"] == underlying).to_numpy()
     if not rows.any():
         return np.zeros(len(moves)), np.zeros(len(moves))
-    part = _rows_book(book, rows)
-    return (exposures_at(part, sub, **options).sum(axis=1),
-            pnl_at(part, sub, inverse).sum(axis=1))
-
-
-def _rows_book(book: Book, rows: np.ndarray) -> Book:
-    """The positions ``rows`` as a book of their own (already clean, so no re-validation)."""
-    part = Book.__new__(Book)
-    part._frame = book._frame.loc[rows].reset_index(drop=True)
-    part._inverse = book._inverse[rows]
-    part._sign = book._sign[rows]
-    part._usd = book._usd[rows]
-    part._reading = book._reading
-    return part
+    part = book.rows.subset(rows)
+    sub = np.broadcast_to(1.0 + moves[:, None], (len(moves), len(part)))
+    return (part.exposures_at(sub, **options).sum(axis=1), part.pnl_at(sub, inverse).sum(axis=1))
 
 
 def scenario_grid(book: Book, x: str = "BTC", y: str = "ETH",
@@ -305,16 +193,16 @@ def scenario_grid(book: Book, x: str = "BTC", y: str = "ETH",
         raise PositionError("y", f"must differ from x ({x})")
     mx = _moves_array(moves, "moves")
     my = mx if y_moves is None else _moves_array(y_moves, "y_moves")
-    options = _split_options(options, book)
+    options = book.rows.options_of(options)
     if options["denomination"] == "coin" and len(book.underlyings) > 1:
         raise PositionError("denomination", "a grid's net adds every underlying, and coins of "
                             "different assets do not add: use USD, or a book of one underlying")
     inverse = options["inverse"]
     net_x, pnl_x = _axis(book, x, mx, inverse, options)
     net_y, pnl_y = _axis(book, y, my, inverse, options)
-    other = ~book._frame["underlying"].isin([x, y]).to_numpy()
-    net_other = float(exposures_at(_rows_book(book, other), np.ones(other.sum()),
-                                   **options).sum()) if other.any() else 0.0
+    other = ~book.rows.frame["underlying"].isin([x, y]).to_numpy()
+    net_other = float(book.rows.subset(other).exposures_at(np.ones(other.sum()), **options).sum()
+                      ) if other.any() else 0.0
     columns = pd.Index(mx, name=f"{x} move")
     index = pd.Index(my, name=f"{y} move")
     net = pd.DataFrame(net_y[:, None] + net_x[None, :] + net_other, index=index, columns=columns)
@@ -349,7 +237,7 @@ def _against(net: np.ndarray) -> np.ndarray:
 
 
 def _per_row(book: Book, per_underlying: pd.Series, default: float = 0.0) -> np.ndarray:
-    return book._frame["underlying"].map(per_underlying).fillna(default).to_numpy(dtype=float)
+    return book.rows.frame["underlying"].map(per_underlying).fillna(default).to_numpy(dtype=float)
 
 
 def _correlation_break(book: Book, nets: pd.Series, move: float) -> tuple[np.ndarray, str]:
@@ -361,12 +249,12 @@ def _correlation_break(book: Book, nets: pd.Series, move: float) -> tuple[np.nda
 
 
 def _basis_widens(book: Book, basis: float, options) -> tuple[np.ndarray, str]:
-    kind = book._frame["kind"].to_numpy()
-    under = book._frame["underlying"].to_numpy()
+    kind = book.rows.column("kind")
+    under = book.rows.column("underlying")
     has_future = pd.Series(kind == "future").groupby(under).transform("any").to_numpy()
     mixed = pd.Series(kind).groupby(under).transform("nunique").to_numpy() > 1
     legs = mixed & np.where(has_future, kind == "future", kind == "perp")
-    signed = exposures_at(book, np.ones(len(book)), **options)
+    signed = book.rows.exposures_at(np.ones(len(book)), **options)
     leg_net = pd.Series(np.where(legs, signed, 0.0)).groupby(under).sum()
     direction = _per_row(book, pd.Series(_against(leg_net.to_numpy()), index=leg_net.index))
     factors = np.where(legs, 1.0 + direction * basis, 1.0)
@@ -381,24 +269,26 @@ def _one_leg_gaps(book: Book, table: pd.DataFrame, gap: float) -> tuple[np.ndarr
         return np.ones(len(book)), "The book is empty, so nothing can gap."
     biggest = table["gross"].idxmax()
     move = float(_against(np.array([table.loc[biggest, "net"]]))[0]) * gap
-    factors = np.where(book._frame["underlying"].to_numpy() == biggest, 1.0 + move, 1.0)
+    factors = np.where(book.rows.column("underlying") == biggest, 1.0 + move, 1.0)
     text = (f"{biggest}, the largest leg, gaps {percent(move, 0)} at once while everything else "
             "stays where it was.")
     return factors, text
 
 
 def _funding_cash(book: Book, rate: float, periods: int) -> tuple[float, str]:
-    perp = (book._frame["kind"] == "perp").to_numpy()
-    signed = np.where(perp, book._side_signed("face"), 0.0)
-    under = book._frame["underlying"].to_numpy()
+    perp = book.rows.is_kind("perp")
+    signed = np.where(perp, book.rows.side_signed("face"), 0.0)
+    under = book.rows.column("underlying")
     perp_net = pd.Series(signed).groupby(under).sum()
     # longs pay when the rate is positive: give each asset the sign that makes its net perp pay
     rates = _per_row(book, pd.Series(np.sign(perp_net.to_numpy()) * rate, index=perp_net.index))
     cash = float(np.sum(funding_payment(signed, rates))) * periods
     # funding is paid every 8 hours: three periods a day, said in days too
-    days = f" ({periods / 3:g} days)" if periods % 3 == 0 else ""
+    per_day = FUNDING_PERIODS_PER_DAY
+    days = f" ({periods / per_day:g} days)" if periods % per_day == 0 else ""
     text = (f"Funding turns against every perp position's net side at {percent(rate, 3)} per "
-            f"8-hour period for {periods} periods{days}; prices do not move.")
+            f"{HOURS_PER_FUNDING_PERIOD}-hour period for {periods} periods{days}; prices do not "
+            "move.")
     return cash, text
 
 
@@ -444,12 +334,12 @@ def stress_scenarios(book: Book, *, move: float = 0.20, basis: float = 0.05, gap
     """
     for name, value in (("move", move), ("basis", basis), ("gap", gap),
                         ("funding_rate", funding_rate)):
-        if not isinstance(value, (int, float, np.number)) or not 0 <= value < 1:
-            raise PositionError(name, f"must be a number in [0, 1), got {value!r}")
-    if not isinstance(funding_periods, (int, np.integer)) or funding_periods < 0:
+        _fraction(name, value)
+    if isinstance(funding_periods, bool) or not isinstance(funding_periods, (int, np.integer)) \
+            or funding_periods < 0:
         raise PositionError("funding_periods", f"must be a whole number >= 0, got "
                             f"{funding_periods!r}")
-    options = _split_options(options, book)
+    options = book.rows.options_of(options)
     summary_options = {k: v for k, v in options.items() if v is not None}
     table = book.by("underlying", **summary_options)
     before = book.summary(equity, **summary_options)
@@ -464,15 +354,27 @@ def stress_scenarios(book: Book, *, move: float = 0.20, basis: float = 0.05, gap
     return results
 
 
+def _fraction(name: str, value: Any) -> float:
+    """A stress size: a number in [0, 1) (booleans refused)."""
+    why = f"must be a number in [0, 1), got {value!r}"
+    try:
+        number = checked_number(name, value)
+    except PositionError:
+        raise PositionError(name, why) from None
+    if not 0 <= number < 1:
+        raise PositionError(name, why)
+    return number
+
+
 def _result(book, name, text, factors, cash, before, equity, options) -> ScenarioResult:
-    pnl = float(pnl_at(book, factors, options["inverse"]).sum()) + cash
+    pnl = float(book.rows.pnl_at(factors, options["inverse"]).sum()) + cash
     after_equity = None if equity is None else equity + pnl
     summary_options = {k: v for k, v in options.items() if v is not None}
     after = book.revalue(factors).summary(after_equity if (after_equity or 0) > 0 else None,
                                           **summary_options)
-    exposures = pd.Series(exposures_at(book, factors, **options),
-                          index=pd.Index(book._frame["name"], name="name"), name="exposure")
-    names = book._frame["name"].to_numpy()
+    exposures = pd.Series(book.rows.exposures_at(factors, **options),
+                          index=pd.Index(book.rows.frame["name"], name="name"), name="exposure")
+    names = book.rows.column("name")
     moves = {str(n): float(f - 1.0) for n, f in zip(names, factors) if f != 1.0}
     return ScenarioResult(name=name, description=f"{text} P&L {usd(pnl)}.", moves=moves, pnl=pnl,
                           before=before, after=after, exposures=exposures, cash=cash,
@@ -496,3 +398,88 @@ def stress_test(book: Book, **kwargs: Any) -> pd.DataFrame:
              "net_after": s.after.net, "gross_after": s.after.gross,
              "description": s.description} for s in stress_scenarios(book, **kwargs)]
     return pd.DataFrame(rows).set_index("scenario")
+
+
+# ----- the risk page's stress grid: one asset at a time, options' volatility too -------------
+def _with_volatility(rows: Rows, shift: float) -> Rows:
+    """The same rows with every option's volatility moved by ``shift`` (at least 1 %)."""
+    volatility = rows.numbers("volatility")
+    return rows.with_numbers("volatility", np.where(
+        rows.option, np.maximum(volatility + shift, 0.01), volatility))
+
+
+def stress_grid(book: Book, underlyings: Sequence[str] | None = None,
+                moves: Sequence[float] = (-0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3),
+                vol_shift: float = 0.10) -> pd.DataFrame:
+    """P&L when one underlying moves (rows) and, for books with options, the volatility of that
+    underlying's options moves down, stays or moves up (columns).
+
+    Parameters
+    ----------
+    book : Book
+    underlyings : list of str, optional
+        The assets to move, one at a time; the (up to) five with the largest gross exposure when
+        not given.
+    moves : sequence of float
+        Relative price moves.
+    vol_shift : float, default 0.10
+        Absolute change of volatility for the ``vol down`` and ``vol up`` columns (0.10 is ten
+        volatility points; a volatility never falls below 1 %). Only the options on the row's
+        asset move: a row of an asset without options is the same in every column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (underlying, move); one column ``P&L`` for a book without Black-76 options,
+        else ``vol down``, ``vol same``, ``vol up``.
+
+    Examples
+    --------
+    >>> book = Book.from_records([
+    ...     {"underlying": "BTC", "kind": "perp", "side": "long", "notional": 150_000},
+    ...     {"underlying": "ETH", "kind": "future", "side": "short", "notional": 100_000}])
+    >>> grid = stress_grid(book, moves=[-0.2, 0.2])
+    >>> round(float(grid.loc[("BTC", -0.2), "P&L"]), 2), round(float(grid.loc[("ETH", 0.2), "P&L"]), 2)
+    (-30000.0, -20000.0)
+    """
+    shift = checked_number("vol_shift", vol_shift, non_negative=True)
+    steps = np.array([checked_number("moves", m) for m in moves], dtype=float)
+    if np.any(steps <= -1):
+        raise PositionError("moves", "a price cannot fall by 100 % or more")
+    if underlyings is None:
+        gross = book.by("underlying")["gross"].sort_values(ascending=False, kind="stable")
+        underlyings = [str(u) for u in gross.index[:5]]
+    under = book.rows.column("underlying")
+    option = book.rows.option & ~np.isnan(book.rows.numbers("volatility"))
+    columns = {"P&L": 0.0} if not option.any() else {"vol down": -shift, "vol same": 0.0,
+                                                      "vol up": shift}
+    index, blocks = [], []
+    for name in underlyings:
+        key = str(name).strip().upper()
+        factors = np.where(under == key, 1.0 + steps[:, None], 1.0)
+        index += [(key, float(m)) for m in steps]
+        own = option & (under == key)            # the volatility of this row's asset only
+        blocks.append([_pnl_with_vol(book, factors, own, v) for v in columns.values()])
+    values = np.concatenate([np.column_stack(b) for b in blocks]) if blocks else \
+        np.empty((0, len(columns)))
+    return pd.DataFrame(values, columns=list(columns),
+                        index=pd.MultiIndex.from_tuples(index, names=["underlying", "move"]))
+
+
+def _pnl_with_vol(book: Book, factors: np.ndarray, option: np.ndarray, shift: float) -> np.ndarray:
+    """Total P&L at ``factors`` with every option's volatility ``shift`` away from today's: the
+    option rows are repriced at the new volatility, the rest do not depend on it."""
+    pnl = book.rows.pnl_at(factors).sum(axis=-1)
+    if shift == 0.0:
+        return pnl
+    model = book.rows.model_rows & option
+    if not model.any():
+        return pnl
+    options = book.rows.subset(model)
+    moved = _with_volatility(options, shift)
+    ones = np.ones(len(options))
+    units = options.sign * options.usd / options.numbers("price")
+    rows = np.ones(len(options), dtype=bool)
+    now = options.black76_at(rows, ones, "price")
+    later = moved.black76_at(rows, factors[..., model], "price")
+    return pnl - options.pnl_at(factors[..., model]).sum(axis=-1) + (units * (later - now)).sum(-1)

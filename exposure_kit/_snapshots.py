@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from ._book import Book
-from ._errors import PositionError
+from ._errors import PositionError, checked_number
 from ._io import _read_text, _source_name, read_positions
+from ._kernel import sides_by
 from ._prices import _day, _parse_dates, _records_frame
 
 __all__ = ["exposure_history"]
@@ -43,14 +44,14 @@ def _equity_by_date(equity: Any, book: Book, dates: pd.Series, days: pd.Datetime
     if equity is None:
         return None
     if isinstance(equity, str):
-        if equity not in book._frame.columns:
+        if equity not in book.rows.frame.columns:
             raise PositionError(equity, "no such column for the equity")
-        values = pd.to_numeric(book._frame[equity], errors="coerce").to_numpy(dtype=float)
+        values = pd.to_numeric(book.rows.frame[equity], errors="coerce").to_numpy(dtype=float)
         bad = ~np.isfinite(values) | (values <= 0)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise PositionError(equity, f"must be a positive amount, got "
-                                f"{book._frame[equity].iat[i]!r}", row=dates.index[i],
+                                f"{book.rows.frame[equity].iat[i]!r}", row=dates.index[i],
                                 row_label=where, source=source)
         table = pd.Series(values, index=dates.to_numpy())
         spread = table.groupby(level=0).nunique()
@@ -59,10 +60,8 @@ def _equity_by_date(equity: Any, book: Book, dates: pd.Series, days: pd.Datetime
             raise PositionError(equity, f"differs between positions of {_day(day)}: one equity "
                                 "per snapshot", source=source)
         return table.groupby(level=0).first().reindex(days).to_numpy()
-    if isinstance(equity, Real) and not isinstance(equity, bool):
-        if not np.isfinite(equity) or equity <= 0:
-            raise PositionError("equity", f"must be a positive amount, got {equity!r}")
-        return np.full(len(days), float(equity))
+    if isinstance(equity, (Real, bool)):
+        return np.full(len(days), checked_number("equity", equity, positive=True))
     if isinstance(equity, (Mapping, pd.Series)):
         table = pd.Series(dict(equity) if isinstance(equity, Mapping) else equity)
         table.index = pd.to_datetime(table.index)
@@ -119,7 +118,7 @@ def exposure_history(snapshots: str | os.PathLike | IO | pd.DataFrame | Book,
     [150000.0, -100000.0, 10000.0]
     """
     book, lines, where, source = _snapshot_book(snapshots)
-    frame = book._frame
+    frame = book.rows.frame
     if date_column not in frame.columns:
         raise PositionError(date_column, f"no such column: snapshots need a date on every line "
                             f"(the columns are {', '.join(frame.columns)})", source=source)
@@ -144,8 +143,7 @@ def exposure_history(snapshots: str | os.PathLike | IO | pd.DataFrame | Book,
         day_of_row, key_of_row = np.divmod(present_pairs, len(keys))
         index = pd.MultiIndex.from_arrays([days[day_of_row], pd.Index(keys, name=by)[key_of_row]])
     count = np.bincount(codes, minlength=size)
-    long = np.bincount(codes, weights=np.where(signed > 0, signed, 0.0), minlength=size)
-    short = np.bincount(codes, weights=np.where(signed < 0, -signed, 0.0), minlength=size)
+    long, short = sides_by(codes, size, signed)
     present = count > 0
     out = pd.DataFrame({"positions": count[present], "long": long[present],
                         "short": short[present]}, index=index[present])

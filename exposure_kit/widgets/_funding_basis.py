@@ -7,6 +7,7 @@ import ipywidgets as widgets
 from .. import _format as fmt
 from .._book import Book, Position
 from .._margin import funding_payment
+from .._periods import FUNDING_PERIODS_PER_YEAR
 from .._scenarios import shock_pnl
 from ..plots import COLORS, money_axis
 from ._base import Dashboard, checked_arguments, fraction_slider, readout_table
@@ -14,7 +15,6 @@ from ._base import Dashboard, checked_arguments, fraction_slider, readout_table
 __all__ = ["FundingBasisDashboard", "carry_book"]
 
 SPOT = 50_000.0
-PERIODS_PER_YEAR = 3 * 365   # funding every 8 hours
 
 
 def carry_book(notional: float, leg: str) -> Book:
@@ -89,7 +89,7 @@ class FundingBasisDashboard(Dashboard):
         return readout_table([
             ("Funding per 8 hours", f"the short {verb} {fmt.usd(abs(received), cents=True)}"),
             ("Funding per year (3 payments a day x 365)",
-             f"the short {verb} {fmt.usd(abs(received) * PERIODS_PER_YEAR)}"),
+             f"the short {verb} {fmt.usd(abs(received) * FUNDING_PERIODS_PER_YEAR)}"),
             ("P&L of the moves (price and basis)", fmt.usd(pnl)),
             ("Net exposure now" + (" (inverse at face: coin P&L swept to USD)"
                                    if leg == "inverse" else ""),
