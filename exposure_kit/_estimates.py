@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import PositionError
+from ._errors import PositionError, checked_integer, checked_number
 from ._hedging import hedge_effectiveness, min_variance_hedge_ratio
 from ._periods import OBSERVATIONS_PER_YEAR, day_text
 from ._prices import sample_prices  # noqa: F401 (doctests)
@@ -288,19 +288,14 @@ def _refuse_overflow(values: dict[str, Any], ends: pd.Index | None = None) -> No
 
 def _per_year(prices: pd.DataFrame, periods_per_year: float | None) -> float | None:
     if periods_per_year is not None:
-        if isinstance(periods_per_year, bool) or not isinstance(periods_per_year, (int, float)) \
-                or not np.isfinite(periods_per_year) or periods_per_year <= 0:
-            raise PositionError("periods_per_year", f"must be a positive number, got "
-                                f"{periods_per_year!r}")
-        return float(periods_per_year)
+        return checked_number("periods_per_year", periods_per_year, positive=True)
     return OBSERVATIONS_PER_YEAR.get(prices.attrs.get("frequency"))
 
 
 def _check_window(window: Any, available: int) -> int:
     if window is None:
         return available
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 4:
-        raise PositionError("window", f"must be a whole number of returns >= 4, got {window!r}")
+    checked_integer("window", window, minimum=4)
     if window > available:
         raise PositionError("window", f"asks for {window} returns; the prices give {available}")
     return int(window)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ._book import Book
 from ._errors import PositionError
+from ._periods import DAYS_PER_YEAR
 from ._readers import MAX_BYTES, neutralised  # noqa: F401 (documented here)
 from ._readers import (FORMULA_START, csv_table, json_data, looks_like_json, read_text, restored,
                        source_name)
@@ -33,7 +34,6 @@ __all__ = ["read_positions", "write_positions", "from_ccxt_positions", "sample_p
 FORMATS = ("csv", "json")
 _EXAMPLE_HEADER = "name,underlying,kind,side,notional"
 SAMPLES = ("guide_example_1", "guide_example_2", "desk_book", "desk_snapshots")
-_DAYS_PER_YEAR = 365.0
 # Deribit, OKX and Binance settle dated contracts at 08:00 UTC on the expiry date.
 _EXPIRY_HOUR = 8
 
@@ -547,7 +547,7 @@ def _ccxt_inverse(position: Mapping[str, Any], parsed: Mapping[str, Any]) -> boo
 
 def _years_to(expiry: str, as_of: datetime) -> float:
     when = datetime.strptime(expiry, "%y%m%d").replace(hour=_EXPIRY_HOUR, tzinfo=timezone.utc)
-    return (when - as_of).total_seconds() / 86_400 / _DAYS_PER_YEAR
+    return (when - as_of).total_seconds() / 86_400 / DAYS_PER_YEAR
 
 
 def _ccxt_underlying_price(position: Mapping[str, Any], underlying: str, number: int,
@@ -603,7 +603,8 @@ def _ccxt_size(position: Mapping[str, Any], inverse: bool) -> tuple[Any, Any, An
     signed = _signed_number(contracts)
     if signed is not None and signed < 0:
         if side not in (None, "", "short"):
-            raise ValueError(f"contracts {contracts!r} is negative but side is {side!r}")
+            raise PositionError("contracts", f"contracts {contracts!r} is negative but side is "
+                                f"{side!r}")
         side, contracts = "short", -signed
     elif signed is not None and side in (None, "") and signed > 0:
         raw = _signed_number(info.get("size"))
@@ -633,8 +634,8 @@ def _ccxt_record(position: Any, number: int, venue: str | None, as_of: datetime 
     inverse = _ccxt_inverse(position, parsed)
     try:
         side, contracts, contract_size = _ccxt_size(position, inverse)
-    except ValueError as exc:
-        raise PositionError("contracts", str(exc), row=number, row_label="position",
+    except PositionError as exc:
+        raise PositionError("contracts", exc.problem, row=number, row_label="position",
                             name=symbol) from None
     flat = _signed_number(contracts) == 0.0
     if flat:
