@@ -60,8 +60,8 @@ def _read_limited(read: Any, source: str | None) -> str | bytes:
                                 "a text file", source=source)
         size += len(chunk)
         if size > MAX_BYTES:
-            raise PositionError("file", f"is larger than {MAX_BYTES // 2**20} MiB: not read",
-                                source=source)
+            limit = f"{MAX_BYTES // 2**20} MiB" if MAX_BYTES >= 2**20 else f"{MAX_BYTES} bytes"
+            raise PositionError("file", f"is larger than {limit}: not read", source=source)
         chunks.append(chunk)
     if not chunks:
         return ""
