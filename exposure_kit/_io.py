@@ -560,11 +560,9 @@ def _ccxt_underlying_price(position: Mapping[str, Any], underlying: str, number:
                   ((prices or {}).get(underlying), "given"), (info.get("index_price"), "index")]
     price = None
     for price, source in candidates:
-        try:
-            if price is not None and float(price) > 0:
-                return float(price), source
-        except (TypeError, ValueError):
-            continue
+        given = _signed_number(price)
+        if given is not None and given > 0:
+            return given, source
     raise PositionError("underlying_prices", f"has no positive price for {underlying}: an "
                         f"option's markPrice is the option's own price, so give the underlying's, "
                         f"e.g. underlying_prices={{'{underlying}': 60000}}", row=number,
@@ -577,6 +575,10 @@ def _deribit_raw(info: Mapping[str, Any]) -> bool:
 
 
 def _signed_number(value: Any) -> float | None:
+    """An exchange's number (often written as text), or None when it is not a finite one (a
+    boolean is not a number here)."""
+    if isinstance(value, bool):
+        return None
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -616,9 +618,8 @@ def _ccxt_size(position: Mapping[str, Any], inverse: bool) -> tuple[Any, Any, An
 def _ccxt_premium(mark: Any, settle: str, underlying: str, price: float) -> float | None:
     """An option's mark in USD per unit of underlying: Deribit quotes coin-settled options in
     coin, so the mark is times the underlying's price there."""
-    try:
-        mark = float(mark)
-    except (TypeError, ValueError):
+    mark = _signed_number(mark)
+    if mark is None:
         return None
     return mark * price if settle == underlying else mark
 

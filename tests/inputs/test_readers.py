@@ -270,3 +270,13 @@ def test_the_command_line_checks_numbers_the_same_way(capsys, tmp_path, argv, me
     assert main(["report", str(desk), *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_an_exchanges_true_is_not_a_price_of_one():
+    """float(True) is 1.0: an option's underlying was priced at $1 from `index_price: true`."""
+    from datetime import datetime, timezone
+    option = {"symbol": "BTC/USD:BTC-241227-60000-P", "side": "short", "contracts": 1,
+              "contractSize": 1, "markPrice": 0.05, "info": {"index_price": True}}
+    with pytest.raises(ek.InputError, match="position 1.*'underlying_prices'.*BTC"):
+        ek.from_ccxt_positions([option], as_of=datetime(2024, 6, 27, 8, tzinfo=timezone.utc),
+                               volatility=0.6)
