@@ -11,11 +11,7 @@ any ``gaps`` (dates or closes missing). A gap is never filled: by default it sto
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
-import re
 import warnings
 from typing import IO, Any
 

@@ -25,8 +25,9 @@ import pandas as pd
 
 from ._errors import PositionError
 
-__all__ = ["MAX_BYTES", "read_text", "source_name", "json_data", "csv_table", "comma_separated",
-           "neutralised", "restored", "Table", "read_table", "table_from_text"]
+__all__ = ["MAX_BYTES", "read_text", "source_name", "looks_like_json", "json_data", "json_records",
+           "csv_table", "comma_separated", "neutralised", "restored", "ABSENT", "Table",
+           "read_table", "table_from_text"]
 
 MAX_BYTES = 256 * 2**20
 """The largest file read (256 MiB, about 1.5 million positions)."""
