@@ -22,7 +22,7 @@ import pandas as pd
 
 from ._book import Book
 from ._errors import PositionError
-from ._periods import DAYS_PER_YEAR
+from ._periods import DAYS_PER_YEAR, expiry_date
 from ._readers import MAX_BYTES, neutralised  # noqa: F401 (documented here)
 from ._readers import (FORMULA_START, csv_table, json_data, looks_like_json, read_text, restored,
                        source_name)
@@ -36,6 +36,7 @@ _EXAMPLE_HEADER = "name,underlying,kind,side,notional"
 SAMPLES = ("guide_example_1", "guide_example_2", "desk_book", "desk_snapshots")
 # Deribit, OKX and Binance settle dated contracts at 08:00 UTC on the expiry date.
 _EXPIRY_HOUR = 8
+_CCXT_EXPIRY = ("%y%m%d",)      # a unified symbol's expiry: BTC/USD:BTC-241227
 
 
 # ----- where a book comes from ------------------------------------------------------------------
@@ -516,7 +517,7 @@ def _ccxt_symbol(symbol: Any, number: int) -> dict[str, Any]:
                             row_label="position", value=symbol)
     parts = match.groupdict()
     try:   # a real date and a real number, or the symbol is not one
-        _ = parts["expiry"] and datetime.strptime(parts["expiry"], "%y%m%d")
+        _ = expiry_date(parts["expiry"], _CCXT_EXPIRY)
         _ = parts["strike"] and float(parts["strike"])
     except ValueError:
         raise PositionError("symbol", f"{symbol!r} has no valid expiry date (YYMMDD) or strike",
@@ -546,7 +547,8 @@ def _ccxt_inverse(position: Mapping[str, Any], parsed: Mapping[str, Any]) -> boo
 
 
 def _years_to(expiry: str, as_of: datetime) -> float:
-    when = datetime.strptime(expiry, "%y%m%d").replace(hour=_EXPIRY_HOUR, tzinfo=timezone.utc)
+    day = expiry_date(expiry, _CCXT_EXPIRY)
+    when = datetime(day.year, day.month, day.day, _EXPIRY_HOUR, tzinfo=timezone.utc)
     return (when - as_of).total_seconds() / 86_400 / DAYS_PER_YEAR
 
 

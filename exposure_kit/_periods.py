@@ -7,16 +7,19 @@ rows are business days. Perpetual funding is paid every 8 hours: three periods a
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ._errors import PositionError
+from ._errors import InputError, PositionError
 
 __all__ = ["DAYS_PER_YEAR", "HOURS_PER_FUNDING_PERIOD", "FUNDING_PERIODS_PER_DAY",
-           "FUNDING_PERIODS_PER_YEAR", "OBSERVATIONS_PER_YEAR", "parsed_dates", "day_text"]
+           "FUNDING_PERIODS_PER_YEAR", "OBSERVATIONS_PER_YEAR", "parsed_dates", "day_text",
+           "EXPIRY_FORMATS", "expiry_date"]
 
 DAYS_PER_YEAR = 365
 HOURS_PER_FUNDING_PERIOD = 8
@@ -107,3 +110,52 @@ def day_text(value: Any) -> str:
     """A timestamp as a date (``2024-01-31``), or with its time when it has one."""
     stamp = pd.Timestamp(value)
     return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)
+
+
+#: How an expiry may be written: 241227, 20241227, 2024-12-27, 27DEC24, 27DEC2024.
+EXPIRY_FORMATS = ("%y%m%d", "%Y%m%d", "%Y-%m-%d", "%d%b%y", "%d%b%Y")
+
+
+def expiry_date(value: Any, formats: Sequence[str] = EXPIRY_FORMATS) -> date | None:
+    """The date an expiry stands for, ``None`` when there is none (missing or empty), or an
+    :class:`InputError` for text that is not a date in one of ``formats``.
+
+    Parameters
+    ----------
+    value : str, int or None
+        As a file or an exchange symbol gives it (a whole number such as ``241227.0`` too).
+    formats : sequence of str, default :data:`EXPIRY_FORMATS`
+        ``strptime`` formats, tried in order.
+
+    Returns
+    -------
+    datetime.date or None
+
+    Examples
+    --------
+    >>> expiry_date("28jun24"), expiry_date(241227), expiry_date("")
+    (datetime.date(2024, 6, 28), datetime.date(2024, 12, 27), None)
+    >>> expiry_date("241399", formats=("%y%m%d",))
+    Traceback (most recent call last):
+    ...
+    exposure_kit._errors.InputError: '241399' is not a date (YYMMDD)
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
+            and float(value).is_integer():
+        value = str(int(value))
+    text = str(value).strip()
+    if not text:
+        return None
+    for pattern in formats:
+        try:
+            return datetime.strptime(text.upper() if "b" in pattern else text, pattern).date()
+        except ValueError:
+            continue
+    named = "YYMMDD, YYYY-MM-DD or 28JUN24" if tuple(formats) == EXPIRY_FORMATS else \
+        ", ".join(_FORMAT_NAMES.get(f, f) for f in formats)
+    raise InputError(f"{text!r} is not a date ({named})")
+
+
+_FORMAT_NAMES = {"%y%m%d": "YYMMDD", "%Y%m%d": "YYYYMMDD", "%Y-%m-%d": "YYYY-MM-DD"}

@@ -280,3 +280,22 @@ def test_an_exchanges_true_is_not_a_price_of_one():
     with pytest.raises(ek.InputError, match="position 1.*'underlying_prices'.*BTC"):
         ek.from_ccxt_positions([option], as_of=datetime(2024, 6, 27, 8, tzinfo=timezone.utc),
                                volatility=0.6)
+
+
+@pytest.mark.parametrize("written, day", [
+    ("241227", "2024-12-27"), (20241227, "2024-12-27"), ("2024-12-27", "2024-12-27"),
+    ("27dec24", "2024-12-27"), ("27DEC2024", "2024-12-27"), (241227.0, "2024-12-27"),
+    ("", None), (None, None), (math.nan, None),
+])
+def test_an_expiry_is_read_in_every_way_a_desk_writes_it(written, day):
+    from exposure_kit._periods import expiry_date
+    found = expiry_date(written)
+    assert (found.isoformat() if found else None) == day
+
+
+def test_an_expiry_that_is_no_date_is_refused():
+    from exposure_kit._periods import expiry_date
+    with pytest.raises(ek.InputError, match=r"'31JUN24' is not a date \(YYMMDD, YYYY-MM-DD"):
+        expiry_date("31JUN24")                       # June has 30 days
+    with pytest.raises(ek.InputError, match="must be a number|is not a date"):
+        expiry_date(True)
