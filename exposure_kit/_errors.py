@@ -115,19 +115,25 @@ def checked_number(field: str, value: Any, *, positive: bool = False,
     ...
     exposure_kit._errors.PositionError: line 3 of rates.csv, field 'rate': must be finite, got nan
     """
-    where = {"row": row, "row_label": row_label, "source": source, "value": value}
+    return _checked(field, value, value, positive, non_negative,
+                    {"row": row, "row_label": row_label, "source": source, "value": value})
+
+
+def _checked(field: str, value: Any, shown: Any, positive: bool, non_negative: bool,
+             where: dict[str, Any]) -> float:
+    """:func:`checked_number`'s checks, the value told as ``shown`` (a file's text as written)."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise PositionError(field, f"must be a number, got {value!r}", **where)
+        raise PositionError(field, f"must be a number, got {shown!r}", **where)
     try:
         number = float(value)
     except OverflowError:                     # an int too large for a float
-        raise PositionError(field, f"must be finite, got {value!r:.40}", **where) from None
+        raise PositionError(field, f"must be finite, got {shown!r:.40}", **where) from None
     if not math.isfinite(number):
-        raise PositionError(field, f"must be finite, got {value!r}", **where)
+        raise PositionError(field, f"must be finite, got {shown!r}", **where)
     if positive and number <= 0:
-        raise PositionError(field, f"must be positive, got {value!r}", **where)
+        raise PositionError(field, f"must be positive, got {shown!r}", **where)
     if non_negative and number < 0:
-        raise PositionError(field, f"must not be negative, got {value!r}", **where)
+        raise PositionError(field, f"must not be negative, got {shown!r}", **where)
     return number
 
 
@@ -181,10 +187,11 @@ def number_from_text(field: str, raw: Any, *, positive: bool = False,
     --------
     >>> number_from_text("floor", " 250000 ", non_negative=True)
     250000.0
-    >>> number_from_text("floor", "lots", row=4, row_label="line", source="tiers.csv")
+    >>> number_from_text("floor", "-5", non_negative=True, row=4, row_label="line",
+    ...                  source="tiers.csv")
     Traceback (most recent call last):
     ...
-    exposure_kit._errors.PositionError: line 4 of tiers.csv, field 'floor': must be a number, got 'lots'
+    exposure_kit._errors.PositionError: line 4 of tiers.csv, field 'floor': must not be negative, got '-5'
     """
     value = raw
     if isinstance(raw, str):
@@ -192,5 +199,5 @@ def number_from_text(field: str, raw: Any, *, positive: bool = False,
             value = float(raw.strip())
         except ValueError:
             value = raw
-    return checked_number(field, value, positive=positive, non_negative=non_negative, row=row,
-                          row_label=row_label, source=source)
+    return _checked(field, value, raw, positive, non_negative,
+                    {"row": row, "row_label": row_label, "source": source, "value": raw})
