@@ -400,6 +400,10 @@ ABSENT = _Absent()
 """The cell of a JSON record that lacks a column other records have."""
 
 
+def _empty(cell: Any) -> bool:
+    return cell is ABSENT or cell is None or (isinstance(cell, str) and cell == "")
+
+
 @dataclass
 class Table:
     """A file's rows: column names, the line (CSV) or record (JSON) of each row, cells by column.
@@ -421,7 +425,8 @@ class Table:
         data = {}
         for name, column in zip(self.names, self.columns):
             cells = pd.Series(column, index=index, dtype=object)
-            data[name] = cells.mask((cells == "") | (cells == ABSENT), None)
+            empty = cells == "" if self.row_label == "line" else cells.map(_empty).astype(bool)
+            data[name] = cells.mask(empty, None) if empty.any() else cells
         return pd.DataFrame(data, columns=self.names, index=index)
 
     def rows(self) -> list[tuple[int, dict[str, Any]]]:
