@@ -172,14 +172,14 @@ def json_data(text: str, source: str | None, what: str = "a list of records") ->
                             source=source) from None
 
 
-def json_records(data: Any, source: str | None, key: str, row_label: str = "record"
+def json_records(data: Any, source: str | None, key: str | None, row_label: str = "record"
                  ) -> list[dict[str, Any]]:
-    """The records of a JSON table: a list of objects, or ``{key: [...]}``."""
-    if isinstance(data, dict) and key in data:
+    """The records of a JSON table: a list of objects, or ``{key: [...]}`` when ``key``."""
+    if key is not None and isinstance(data, dict) and key in data:
         data = data[key]
     if not isinstance(data, list):
-        raise PositionError("file", f"expected a list of records, or {{\"{key}\": [...]}}",
-                            source=source)
+        wrapped = f", or {{\"{key}\": [...]}}" if key is not None else ""
+        raise PositionError("file", f"expected a list of records{wrapped}", source=source)
     for number, record in enumerate(data, start=1):
         if not isinstance(record, dict):
             raise PositionError(row_label, f"expected an object of fields, got {record!r:.60}",
@@ -435,7 +435,7 @@ class Table:
                 for i, label in enumerate(self.labels)]
 
 
-def table_from_text(text: str, source: str | None, what: str, *, key: str = "records",
+def table_from_text(text: str, source: str | None, what: str, *, key: str | None = None,
                     pairs: bool = False, comments: bool = False,
                     json_label: str = "record") -> Table:
     """A :class:`Table` from a file's text: JSON when it starts with ``[`` or ``{``, else CSV.
@@ -446,7 +446,7 @@ def table_from_text(text: str, source: str | None, what: str, *, key: str = "rec
         The file's text and name.
     what : str
         What the file should hold, for the message when it holds nothing.
-    key : str
+    key : str, optional
         JSON may wrap its list of records as ``{key: [...]}``.
     pairs : bool
         JSON may also be one object of ``{"name": value}`` pairs (columns ``key`` and ``value``).
@@ -465,7 +465,7 @@ def table_from_text(text: str, source: str | None, what: str, *, key: str = "rec
     """
     if looks_like_json(text):
         data = json_data(text, source, what)
-        if pairs and isinstance(data, dict) and key not in data:
+        if pairs and isinstance(data, dict):
             data = [{"key": k, "value": v} for k, v in data.items()]
         records = json_records(data, source, key, json_label)
         names = list(dict.fromkeys(k for r in records for k in r))
