@@ -61,10 +61,23 @@ def read_brackets(source: Any = None) -> pd.DataFrame:
     table) before trusting a liquidation price. A missing ``maintenance_amount`` is built
     with :func:`maintenance_amounts`; a missing ``unit`` is ``"usd"``.
 
+    Parameters
+    ----------
+    source : DataFrame, str, path or file-like, optional
+        A file is read as every file is (size, NUL bytes, encoding, separator and repeated
+        keys guarded): CSV with a header line (lines starting with ``#`` are comments), or JSON,
+        a list of objects or ``{"brackets": [...]}``.
+
     Returns
     -------
     pandas.DataFrame
         Columns ``underlying``, ``unit``, ``floor``, ``rate``, ``maintenance_amount``.
+
+    Raises
+    ------
+    PositionError
+        An :class:`InputError` naming the line (or row) and the field: a floor that is text,
+        true, negative or not finite, a rate outside [0, 1), an unknown unit, a missing column.
 
     Examples
     --------
