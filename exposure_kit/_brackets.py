@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import PositionError
+from ._errors import PositionError, number_from_text
+from ._readers import read_table
 
 __all__ = ["read_brackets", "maintenance_amounts", "bracket_maintenance", "VENUES"]
 
@@ -52,7 +53,7 @@ def maintenance_amounts(floors, rates) -> np.ndarray:
 
 
 def read_brackets(source: Any = None) -> pd.DataFrame:
-    """A bracket table, checked and sorted: from a DataFrame, a CSV path, or the sample.
+    """A bracket table, checked and sorted: from a DataFrame, a CSV or JSON file, or the sample.
 
     With no ``source`` this is the small example table shipped in ``exposure_kit/data``
     (``brackets_example.csv``). Real brackets differ by venue and symbol and change often:
@@ -60,10 +61,23 @@ def read_brackets(source: Any = None) -> pd.DataFrame:
     table) before trusting a liquidation price. A missing ``maintenance_amount`` is built
     with :func:`maintenance_amounts`; a missing ``unit`` is ``"usd"``.
 
+    Parameters
+    ----------
+    source : DataFrame, str, path or file-like, optional
+        A file is read as every file is (size, NUL bytes, encoding, separator and repeated
+        keys guarded): CSV with a header line (lines starting with ``#`` are comments), or JSON,
+        a list of objects or ``{"brackets": [...]}``.
+
     Returns
     -------
     pandas.DataFrame
         Columns ``underlying``, ``unit``, ``floor``, ``rate``, ``maintenance_amount``.
+
+    Raises
+    ------
+    PositionError
+        An :class:`InputError` naming the line (or row) and the field: a floor that is text,
+        true, negative or not finite, a rate outside [0, 1), an unknown unit, a missing column.
 
     Examples
     --------
@@ -71,33 +85,53 @@ def read_brackets(source: Any = None) -> pd.DataFrame:
     >>> table.loc[table["underlying"] == "BTC", "unit"].unique().tolist()
     ['coin']
     """
-    if source is None:
-        with resources.files("exposure_kit.data").joinpath("brackets_example.csv").open() as f:
-            frame = pd.read_csv(f, comment="#")
-    elif isinstance(source, pd.DataFrame):
-        frame = source.copy()
-    else:
-        frame = pd.read_csv(source, comment="#")
+    frame, row_label, name = _bracket_rows(source)
     missing = [c for c in _COLUMNS if c not in frame.columns]
     if missing:
         raise PositionError(missing[0], "is missing from the bracket table (needs underlying, "
-                            "floor, rate; maintenance_amount and unit are optional)")
-    frame["underlying"] = frame["underlying"].astype(str).str.strip().str.upper()
+                            "floor, rate; maintenance_amount and unit are optional)", source=name)
+    frame["underlying"] = [_underlying(value, row, row_label, name)
+                           for row, value in frame["underlying"].items()]
     frame["unit"] = frame["unit"].astype(str).str.strip().str.lower() if "unit" in frame \
         else "usd"
-    for row, (floor, rate, unit) in enumerate(zip(frame["floor"], frame["rate"], frame["unit"])):
-        if not (np.isfinite(floor) and floor >= 0):
-            raise PositionError("floor", f"must be a notional >= 0, got {floor!r}", row=row)
-        if not (np.isfinite(rate) and 0 <= rate < 1):
-            raise PositionError("rate", f"must be a rate in [0, 1), got {rate!r}", row=row)
+    numbers = {"floor": {"non_negative": True}, "rate": {"non_negative": True},
+               "maintenance_amount": {}}
+    for field, checks in numbers.items():
+        if field in frame.columns:
+            frame[field] = [number_from_text(field, value, row=row, row_label=row_label,
+                                             source=name, **checks)
+                            for row, value in frame[field].items()]
+    for row, (rate, unit) in zip(frame.index, zip(frame["rate"], frame["unit"])):
+        where = {"row": row, "row_label": row_label, "source": name}
+        if rate >= 1:
+            raise PositionError("rate", f"must be a rate in [0, 1), got {rate!r}", **where)
         if unit not in _UNITS:
-            raise PositionError("unit", f"{unit!r} is not one of usd, coin", row=row)
+            raise PositionError("unit", f"{unit!r} is not one of usd, coin", **where)
     frame = frame.sort_values(["underlying", "floor"], kind="stable").reset_index(drop=True)
     if "maintenance_amount" not in frame.columns:
         frame["maintenance_amount"] = np.concatenate([
             maintenance_amounts(g["floor"], g["rate"]) for _, g in frame.groupby(
                 "underlying", sort=False)]) if len(frame) else []
     return frame[["underlying", "unit", "floor", "rate", "maintenance_amount"]]
+
+
+def _bracket_rows(source: Any) -> tuple[pd.DataFrame, str, str | None]:
+    """The table's rows, the word for a row (``line`` of a file) and the file's name."""
+    if isinstance(source, pd.DataFrame):
+        return source.copy(), "row", None
+    if source is None:
+        source = str(resources.files("exposure_kit") / "data" / "brackets_example.csv")
+    table = read_table(source, "a header line (underlying,floor,rate) and one line a tier",
+                       comments=True, key="brackets")
+    return table.frame(), table.row_label, table.source
+
+
+def _underlying(value: Any, row: Any, row_label: str, source: str | None) -> str:
+    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    if not text.strip():
+        raise PositionError("underlying", "is empty", row=row, row_label=row_label,
+                            source=source)
+    return text.strip().upper()
 
 
 def bracket_maintenance(table: pd.DataFrame, underlying: str, notional) -> np.ndarray:

@@ -26,9 +26,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import PositionError
+from ._errors import PositionError, checked_integer, checked_number
 from ._hedging import hedge_effectiveness, min_variance_hedge_ratio
-from ._prices import PERIODS_PER_YEAR, _day, sample_prices  # noqa: F401 (doctests)
+from ._periods import OBSERVATIONS_PER_YEAR, day_text
+from ._prices import sample_prices  # noqa: F401 (doctests)
 
 __all__ = ["price_returns", "hedge_estimates", "rolling_hedge_estimates", "Estimate",
            "HedgeEstimates", "RETURN_METHODS"]
@@ -46,7 +47,7 @@ def _check_prices(prices: Any) -> pd.DataFrame:
     if bad.any():
         i, j = np.argwhere(bad)[0]
         raise PositionError(str(prices.columns[j]), f"must be a positive price, got "
-                            f"{values[i, j]!r}", row=_day(prices.index[i]), row_label="date")
+                            f"{values[i, j]!r}", row=day_text(prices.index[i]), row_label="date")
     return prices
 
 
@@ -166,7 +167,7 @@ class HedgeEstimates:
     def __str__(self) -> str:
         per = "annualised" if self.periods_per_year else "per period"
         head = (f"{self.asset} against {self.reference}: {self.observations} {self.method} "
-                f"returns from {_day(self.start)} to {_day(self.end)} (volatility {per})")
+                f"returns from {day_text(self.start)} to {day_text(self.end)} (volatility {per})")
         table = self.to_frame().map(lambda v: f"{v:.4f}")
         table.index.name = None
         table.columns = ["estimate", "standard error"]
@@ -194,7 +195,7 @@ def _refuse_gaps(returns: pd.DataFrame, names: tuple[str, str]) -> None:
     if gap.any():
         column = int(np.flatnonzero(returns[gap].iloc[0].isna().to_numpy())[0])
         raise PositionError("prices", f"{names[column]} has a gap next to "
-                            f"{_day(returns.index[gap][0])}: choose a window without it, or "
+                            f"{day_text(returns.index[gap][0])}: choose a window without it, or "
                             "fill the data at its source", row=None)
 
 
@@ -268,7 +269,7 @@ def _refuse_flat(saa: np.ndarray, sxx: np.ndarray, ends: pd.Index,
         flat = sums == 0
         if flat.any():
             raise PositionError("prices", f"{name} does not move in the window ending "
-                                f"{_day(ends[int(np.argmax(flat))])}, so there is no "
+                                f"{day_text(ends[int(np.argmax(flat))])}, so there is no "
                                 f"{'hedge' if name == names[1] else 'risk'} to estimate")
 
 
@@ -278,7 +279,7 @@ def _refuse_overflow(values: dict[str, Any], ends: pd.Index | None = None) -> No
     for key, value in values.items():
         finite = np.isfinite(np.asarray(value, dtype=float))
         if not finite.all():
-            where = f" (window ending {_day(ends[int(np.argmin(finite))])})" \
+            where = f" (window ending {day_text(ends[int(np.argmin(finite))])})" \
                 if ends is not None and np.ndim(value) else ""
             raise PositionError("prices", f"the {key.replace('_', ' ')} overflows to infinity"
                                 f"{where}: the price changes are too large to square; use "
@@ -287,19 +288,14 @@ def _refuse_overflow(values: dict[str, Any], ends: pd.Index | None = None) -> No
 
 def _per_year(prices: pd.DataFrame, periods_per_year: float | None) -> float | None:
     if periods_per_year is not None:
-        if isinstance(periods_per_year, bool) or not isinstance(periods_per_year, (int, float)) \
-                or not np.isfinite(periods_per_year) or periods_per_year <= 0:
-            raise PositionError("periods_per_year", f"must be a positive number, got "
-                                f"{periods_per_year!r}")
-        return float(periods_per_year)
-    return PERIODS_PER_YEAR.get(prices.attrs.get("frequency"))
+        return checked_number("periods_per_year", periods_per_year, positive=True)
+    return OBSERVATIONS_PER_YEAR.get(prices.attrs.get("frequency"))
 
 
 def _check_window(window: Any, available: int) -> int:
     if window is None:
         return available
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 4:
-        raise PositionError("window", f"must be a whole number of returns >= 4, got {window!r}")
+    checked_integer("window", window, minimum=4)
     if window > available:
         raise PositionError("window", f"asks for {window} returns; the prices give {available}")
     return int(window)

@@ -8,8 +8,6 @@ Errors say where the problem is in the reader's terms: ``line 7 of desk.csv`` (t
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import math
 import os
@@ -24,31 +22,24 @@ import pandas as pd
 
 from ._book import Book
 from ._errors import PositionError
+from ._periods import DAYS_PER_YEAR, expiry_date
+from ._readers import MAX_BYTES, neutralised  # noqa: F401 (documented here)
+from ._readers import (FORMULA_START, csv_table, json_data, looks_like_json, read_text, restored,
+                       source_name)
 from ._schema import NUMERIC_FIELDS, REQUIRED, STRING_FIELDS
 
 __all__ = ["read_positions", "write_positions", "from_ccxt_positions", "sample_path",
            "sample_book", "SAMPLES"]
 
 FORMATS = ("csv", "json")
+_EXAMPLE_HEADER = "name,underlying,kind,side,notional"
 SAMPLES = ("guide_example_1", "guide_example_2", "desk_book", "desk_snapshots")
-_DAYS_PER_YEAR = 365.0
 # Deribit, OKX and Binance settle dated contracts at 08:00 UTC on the expiry date.
 _EXPIRY_HOUR = 8
+_CCXT_EXPIRY = ("%y%m%d",)      # a unified symbol's expiry: BTC/USD:BTC-241227
 
 
 # ----- where a book comes from ------------------------------------------------------------------
-MAX_BYTES = 256 * 2**20
-"""The largest file :func:`read_positions` reads (256 MiB, about 1.5 million positions)."""
-_CHUNK = 2**20
-
-
-def _source_name(path_or_buffer: Any) -> str | None:
-    if isinstance(path_or_buffer, (str, os.PathLike)):
-        return Path(path_or_buffer).name
-    return getattr(path_or_buffer, "name", None) if isinstance(
-        getattr(path_or_buffer, "name", None), str) else None
-
-
 def _format_of(path_or_buffer: Any, format: str | None, text: str | None = None) -> str:
     if format is not None:
         if format not in FORMATS:
@@ -61,65 +52,9 @@ def _format_of(path_or_buffer: Any, format: str | None, text: str | None = None)
         if text is None:
             raise PositionError("format", f"cannot tell the format of {Path(path_or_buffer).name!r}"
                                 " from its suffix: name it .csv or .json, or pass format=")
-    if text is not None and text.lstrip()[:1] in ("[", "{"):
+    if text is not None and looks_like_json(text):
         return "json"
     return "csv"
-
-
-def _read_limited(read: Any, source: str | None) -> str | bytes:
-    """Everything ``read(n)`` gives, in chunks, refusing a NUL (a binary file, ``/dev/zero``) or
-    more than :data:`MAX_BYTES` (a file without end) as soon as it is seen."""
-    chunks: list = []
-    size = 0
-    while True:
-        chunk = read(_CHUNK)
-        if not isinstance(chunk, (str, bytes)):
-            raise PositionError("file", f"read() gave {type(chunk).__name__}, not text",
-                                source=source)
-        if not chunk:
-            break
-        nul = chunk.find(b"\0" if isinstance(chunk, bytes) else "\0")
-        if nul >= 0:
-            raise PositionError("file", f"has a NUL character at offset {size + nul}: it is not "
-                                "a text file of positions", source=source)
-        size += len(chunk)
-        if size > MAX_BYTES:
-            raise PositionError("file", f"is larger than {MAX_BYTES // 2**20} MiB: not read",
-                                source=source)
-        chunks.append(chunk)
-    if not chunks:
-        return ""
-    return chunks[0][:0].join(chunks)
-
-
-def _decoded(data: str | bytes, source: str | None) -> str:
-    if isinstance(data, str):
-        return data[1:] if data.startswith("\ufeff") else data
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise PositionError("file", f"is not UTF-8 text ({exc.reason} at byte {exc.start}, "
-                            f"line {line})", source=source) from None
-
-
-def _read_text(path_or_buffer: Any) -> str:
-    """The text of a path or a buffer, newlines as written (``\r`` inside a value is kept)."""
-    source = _source_name(path_or_buffer)
-    if isinstance(path_or_buffer, (str, os.PathLike)):
-        where = os.fspath(path_or_buffer)
-        try:
-            with open(where, "rb") as handle:
-                return _decoded(_read_limited(handle.read, source), source)
-        except FileNotFoundError:
-            raise PositionError("path", f"no such file: {where!r}") from None
-        except OSError as exc:
-            raise PositionError("path", f"cannot read {where!r}: {exc.strerror}") from None
-    read = getattr(path_or_buffer, "read", None)
-    if not callable(read):
-        raise PositionError("path_or_buffer", f"expected a path or an open file, got "
-                            f"{type(path_or_buffer).__name__}")
-    return _decoded(_read_limited(read, source), source)
 
 
 def _book_from(frame: pd.DataFrame, row_label: str, source: str | None,
@@ -132,173 +67,15 @@ def _book_from(frame: pd.DataFrame, row_label: str, source: str | None,
 
 
 # ----- CSV --------------------------------------------------------------------------------------
-# Text cells that a spreadsheet would run as a formula are written with a leading apostrophe,
-# as spreadsheets themselves do: "=1+2" is written "'=1+2". So that every text reads back as it
-# was, text that already starts with apostrophes before such a character gets one more, and the
-# reader takes exactly one away from any cell that starts with apostrophes before one of them.
-_FORMULA_START = "=+-@\t\r"
-_ESCAPED = re.compile(r"'*[=+\-@\t\r]")
-
-
-def neutralised(text: str) -> str:
-    """``text`` as written in a CSV cell: one apostrophe in front when a spreadsheet would
-    otherwise run it as a formula (it starts with ``= + - @``, a tab or a carriage return,
-    perhaps after apostrophes).
-
-    Examples
-    --------
-    >>> neutralised("=SUM(A1:A9)"), neutralised("-hedge"), neutralised("BTC")
-    ("'=SUM(A1:A9)", "'-hedge", 'BTC')
-    >>> restored(neutralised("'=1")) == "'=1"
-    True
-    """
-    return "'" + text if _ESCAPED.match(text) else text
-
-
-def restored(text: str) -> str:
-    """The text a neutralised CSV cell stands for: one leading apostrophe taken away when it
-    comes before apostrophes and a formula character; any other text as it is."""
-    if text[:1] == "'" and _ESCAPED.match(text, 1):
-        return text[1:]
-    return text
-
-
-def _csv_records(text: str, source: str | None) -> tuple[list[str], list[int], list[list[str]]]:
-    """The header's names, the first line of each record that holds a value, and the fields of
-    those records column by column.
-
-    A record's line is the line it starts on, so a quoted value over several lines does not
-    shift the lines after it. Blank lines (or lines of empty fields) hold no position."""
-    if not text.strip():
-        raise PositionError("file", "is empty: expected a header line and one line per position",
-                            source=source)
-    if '"' not in text and "\r" not in text:   # one line, one record: the fast way
-        return _plain_csv_columns(text, source)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    lines: list[int] = []
-    records: list[list[str]] = []
-    names: list[str] | None = None
-    start = 1
-    try:
-        for record in reader:
-            if names is None:
-                names = _csv_header(record, source)
-            elif "".join(record).strip():
-                if len(record) != len(names):
-                    raise PositionError("fields", f"the line has {len(record)} fields where the "
-                                        f"header has {len(names)}", row=start, row_label="line",
-                                        source=source)
-                lines.append(start)
-                records.append(record)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise PositionError("file", f"cannot be read as CSV: {exc}", row=reader.line_num,
-                            row_label="line", source=source) from None
-    if names is None:
-        raise PositionError("file", "is empty: expected a header line and one line per position",
-                            source=source)
-    columns = [list(c) for c in zip(*records)] if records else [[] for _ in names]
-    return names, lines, columns
-
-
-def _plain_csv_columns(text: str, source: str | None
-                       ) -> tuple[list[str], list[int], list[list[str]]]:
-    """What :func:`_csv_records` gives, for a file without quotes or carriage returns, where
-    each line is one record: lines are counted by splitting and pandas' C parser splits fields."""
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    names = _csv_header(lines[0].split(","), source)
-    width = len(names) - 1
-    kept = [n for n in range(1, len(lines)) if lines[n].replace(",", "").strip()]
-    wrong = next((n for n in kept if lines[n].count(",") != width), None)
-    if wrong is not None:
-        raise PositionError("fields", f"the line has {lines[wrong].count(',') + 1} fields where "
-                            f"the header has {len(names)}", row=wrong + 1, row_label="line",
-                            source=source)
-    if not kept:
-        return names, [], [[] for _ in names]
-    body = "\n".join(lines[n] for n in kept)
-    frame = pd.read_csv(io.StringIO(body), header=None, names=list(range(len(names))),
-                        dtype=str, keep_default_na=False, na_filter=False, index_col=False,
-                        skip_blank_lines=False, quoting=csv.QUOTE_NONE, engine="c")
-    return names, [n + 1 for n in kept], [frame[k].tolist() for k in range(len(names))]
-
-
-def _csv_header(record: list[str], source: str | None) -> list[str]:
-    names = [restored(h.strip()) for h in record]
-    if not any(names):
-        raise PositionError("file", "line 1 is blank: expected the header, e.g. "
-                            "name,underlying,kind,side,notional", source=source)
-    seen: set[str] = set()
-    for column, name in enumerate(names, start=1):
-        if not name:
-            raise PositionError(f"column {column}", "the header has no name for this column",
-                                row=1, row_label="line", source=source)
-        if name in seen:
-            raise PositionError(name, "the header names this column more than once",
-                                row=1, row_label="line", source=source)
-        seen.add(name)
-    missing = [field for field in REQUIRED if field not in seen]
-    if missing:
-        raise PositionError(missing[0], "the column is missing from the header: the first "
-                            f"line must name the columns, e.g. name,underlying,kind,side,notional "
-                            f"(line 1 reads {','.join(record)[:60]!r})", row=1, row_label="line",
-                            source=source)
-    return names
-
-
-_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
-_DECIMAL_COMMA = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+")
-
-
-def comma_separated(text: str, source: str | None = None) -> str:
-    """``text`` as comma-separated CSV: a file separated by semicolons or tabs (as European
-    spreadsheets save it) is rewritten, and with semicolons a decimal comma (``61259,6``,
-    ``1.234,5``) becomes a point; any other separator is refused, named.
-
-    The separator is read from the header line: the one of comma, semicolon and tab it holds
-    most of.
-
-    Examples
-    --------
-    >>> comma_separated("underlying;kind;price\\nBTC;perp;61259,6\\n")
-    'underlying,kind,price\\nBTC,perp,61259.6\\n'
-    """
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
-    counts = {sep: header.count(sep) for sep in _SEPARATORS}
-    sep = max(counts, key=counts.get)
-    if counts[sep] == 0:
-        other = [c for c in "|:^~" if c in header]
-        if other:
-            raise PositionError("file", f"the header is separated by {other[0]!r}, not by "
-                                "commas: save the file as CSV with commas (or semicolons or "
-                                f"tabs) (line 1 reads {header[:60]!r})", source=source)
-        return text                       # one column: the header check names what is missing
-    if sep == ",":
-        return text
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
-            if sep == ";":
-                record = [_DECIMAL_COMMA.fullmatch(v.strip()) and
-                          v.strip().replace(".", "").replace(",", ".") or v for v in record]
-            writer.writerow(record)
-    except csv.Error as exc:
-        raise PositionError("file", f"cannot be read as {_SEPARATORS[sep]}-separated CSV: "
-                            f"{exc}", source=source) from None
-    return out.getvalue()
-
-
-def _read_csv(text: str, source: str | None) -> Book:
-    names, lines, columns = _csv_records(comma_separated(text, source), source)
+def _csv_frame(text: str, source: str | None) -> pd.DataFrame:
+    """The positions of a CSV text as a raw frame, indexed by the line each starts on."""
+    names, lines, columns = csv_table(text, source, what="a header line and one line per "
+                                      "position", required=REQUIRED, example=_EXAMPLE_HEADER)
     index = pd.Index(lines, name="line", dtype="int64")
     if not lines:
-        return _book_from(pd.DataFrame(columns=names, index=index), "line", source)
-    frame = pd.DataFrame({name: _column(name, values, index)
-                          for name, values in zip(names, columns)}, columns=names, index=index)
-    return _book_from(frame, "line", source)
+        return pd.DataFrame(columns=names, index=index)
+    return pd.DataFrame({name: _column(name, values, index)
+                         for name, values in zip(names, columns)}, columns=names, index=index)
 
 
 def _column(name: str, values: list[str], index: pd.Index) -> pd.Series:
@@ -366,7 +143,7 @@ _NEEDS_QUOTES = re.compile(r'[,"\r\n]|^\s|\s$')
 
 
 def _csv_text_cell(text: str) -> str:
-    if text[:1] in _FORMULA_START or text[:1] == "'":
+    if text[:1] in FORMULA_START or text[:1] == "'":
         text = neutralised(text)
     if _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
@@ -394,52 +171,6 @@ def _csv_text(frame: pd.DataFrame, target: str | None) -> str:
 
 
 # ----- JSON -------------------------------------------------------------------------------------
-class _RepeatedKey(Exception):
-    pass
-
-
-def _object_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    record = dict(pairs)
-    if len(record) != len(pairs):
-        seen: set[str] = set()
-        raise _RepeatedKey(next(k for k, _ in pairs if k in seen or seen.add(k)))
-    return record
-
-
-class _NotFinite(Exception):
-    pass
-
-
-def _not_a_json_number(text: str) -> float:
-    raise _NotFinite(text)
-
-
-def _finite_float(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise _NotFinite(f"{text[:30]} (too large for a float)")
-    return number
-
-
-def _json_data(text: str, source: str | None) -> Any:
-    if not text.strip():
-        raise PositionError("file", "is empty: expected a list of positions", source=source)
-    try:
-        return json.loads(text, object_pairs_hook=_object_without_repeats,
-                          parse_constant=_not_a_json_number, parse_float=_finite_float)
-    except _NotFinite as exc:
-        raise PositionError("file", f"has {exc} where JSON allows only finite numbers",
-                            source=source) from None
-    except json.JSONDecodeError as exc:
-        raise PositionError("file", f"is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                            f"column {exc.colno}", source=source) from None
-    except _RepeatedKey as exc:
-        raise PositionError(str(exc), "an object names this field twice", source=source) from None
-    except RecursionError:
-        raise PositionError("file", "nests lists or objects too deeply to be a list of positions",
-                            source=source) from None
-
-
 def _json_columns(data: Mapping[str, Any], source: str | None) -> list[str] | None:
     unknown = sorted(set(data) - {"positions", "columns"})
     if unknown:
@@ -454,8 +185,9 @@ def _json_columns(data: Mapping[str, Any], source: str | None) -> list[str] | No
     return columns
 
 
-def _read_json(text: str, source: str | None) -> Book:
-    data = _json_data(text, source)
+def _json_frame(text: str, source: str | None) -> pd.DataFrame:
+    """The positions of a JSON text as a raw frame, indexed by position (from 1)."""
+    data = json_data(text, source, "a list of positions")
     columns = None
     if isinstance(data, dict) and "positions" in data:
         columns = _json_columns(data, source)
@@ -484,7 +216,26 @@ def _read_json(text: str, source: str | None) -> Book:
         if missing:
             raise PositionError(missing[0], "is not one of the file's \"columns\"", source=source)
     frame.index = pd.RangeIndex(1, 1 + len(frame), name="position")
-    return _book_from(frame, "position", source)
+    return frame
+
+
+def _read_text_as(text: str, source: str | None, kind: str) -> Book:
+    """The book a CSV or JSON text holds, errors naming the line or position."""
+    if kind == "json":
+        return _book_from(_json_frame(text, source), "position", source)
+    return _book_from(_csv_frame(text, source), "line", source)
+
+
+def positions_with_rows(path_or_buffer: Any, format: str | None = None
+                        ) -> tuple[Book, pd.Index, str, str | None]:
+    """:func:`read_positions`, read and parsed once, with the line (CSV) or position (JSON)
+    each position came from, the word for it and the file's name."""
+    source = source_name(path_or_buffer)
+    text = read_text(path_or_buffer)
+    kind = _format_of(path_or_buffer, format, text)
+    frame = _json_frame(text, source) if kind == "json" else _csv_frame(text, source)
+    label = "position" if kind == "json" else "line"
+    return _book_from(frame, label, source), frame.index, label, source
 
 
 # ----- public -----------------------------------------------------------------------------------
@@ -540,10 +291,7 @@ def read_positions(path_or_buffer: str | os.PathLike | IO, format: str | None = 
     ...
     exposure_kit._errors.PositionError: line 1, field 'underlying': the column is missing from the header: the first line must name the columns, e.g. name,underlying,kind,side,notional (line 1 reads 'BTC,perp,long,100')
     """
-    source = _source_name(path_or_buffer)
-    text = _read_text(path_or_buffer)
-    kind = _format_of(path_or_buffer, format, text)
-    return _read_json(text, source) if kind == "json" else _read_csv(text, source)
+    return positions_with_rows(path_or_buffer, format)[0]
 
 
 def write_positions(book: Book, path_or_buffer: str | os.PathLike | IO,
@@ -585,7 +333,7 @@ def write_positions(book: Book, path_or_buffer: str | os.PathLike | IO,
     if not isinstance(book, Book):
         raise PositionError("book", f"must be a Book, got {type(book).__name__}")
     kind = _format_of(path_or_buffer, format)
-    target = _source_name(path_or_buffer)
+    target = source_name(path_or_buffer)
     frame = book.to_frame()
     text = _csv_text(frame, target) if kind == "csv" else _json_text(frame, target)
     _check_reads_back(book, text, kind, target)
@@ -691,7 +439,7 @@ def _check_reads_back(book: Book, text: str, kind: str, target: str | None) -> N
     advice = ("write JSON, which keeps types, or change the column" if kind == "csv" else
               "change the column's values to text or numbers")
     try:
-        back = _read_json(text, target) if kind == "json" else _read_csv(text, target)
+        back = _read_text_as(text, target, kind)
     except PositionError as error:
         raise PositionError(error.field, f"would not read back from {kind.upper()} "
                             f"({error.problem}): {advice}", source=target) from None
@@ -769,7 +517,7 @@ def _ccxt_symbol(symbol: Any, number: int) -> dict[str, Any]:
                             row_label="position", value=symbol)
     parts = match.groupdict()
     try:   # a real date and a real number, or the symbol is not one
-        _ = parts["expiry"] and datetime.strptime(parts["expiry"], "%y%m%d")
+        _ = expiry_date(parts["expiry"], _CCXT_EXPIRY)
         _ = parts["strike"] and float(parts["strike"])
     except ValueError:
         raise PositionError("symbol", f"{symbol!r} has no valid expiry date (YYMMDD) or strike",
@@ -799,8 +547,9 @@ def _ccxt_inverse(position: Mapping[str, Any], parsed: Mapping[str, Any]) -> boo
 
 
 def _years_to(expiry: str, as_of: datetime) -> float:
-    when = datetime.strptime(expiry, "%y%m%d").replace(hour=_EXPIRY_HOUR, tzinfo=timezone.utc)
-    return (when - as_of).total_seconds() / 86_400 / _DAYS_PER_YEAR
+    day = expiry_date(expiry, _CCXT_EXPIRY)
+    when = datetime(day.year, day.month, day.day, _EXPIRY_HOUR, tzinfo=timezone.utc)
+    return (when - as_of).total_seconds() / 86_400 / DAYS_PER_YEAR
 
 
 def _ccxt_underlying_price(position: Mapping[str, Any], underlying: str, number: int,
@@ -813,11 +562,9 @@ def _ccxt_underlying_price(position: Mapping[str, Any], underlying: str, number:
                   ((prices or {}).get(underlying), "given"), (info.get("index_price"), "index")]
     price = None
     for price, source in candidates:
-        try:
-            if price is not None and float(price) > 0:
-                return float(price), source
-        except (TypeError, ValueError):
-            continue
+        given = _signed_number(price)
+        if given is not None and given > 0:
+            return given, source
     raise PositionError("underlying_prices", f"has no positive price for {underlying}: an "
                         f"option's markPrice is the option's own price, so give the underlying's, "
                         f"e.g. underlying_prices={{'{underlying}': 60000}}", row=number,
@@ -830,6 +577,10 @@ def _deribit_raw(info: Mapping[str, Any]) -> bool:
 
 
 def _signed_number(value: Any) -> float | None:
+    """An exchange's number (often written as text), or None when it is not a finite one (a
+    boolean is not a number here)."""
+    if isinstance(value, bool):
+        return None
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -856,7 +607,8 @@ def _ccxt_size(position: Mapping[str, Any], inverse: bool) -> tuple[Any, Any, An
     signed = _signed_number(contracts)
     if signed is not None and signed < 0:
         if side not in (None, "", "short"):
-            raise ValueError(f"contracts {contracts!r} is negative but side is {side!r}")
+            raise PositionError("contracts", f"contracts {contracts!r} is negative but side is "
+                                f"{side!r}")
         side, contracts = "short", -signed
     elif signed is not None and side in (None, "") and signed > 0:
         raw = _signed_number(info.get("size"))
@@ -868,9 +620,8 @@ def _ccxt_size(position: Mapping[str, Any], inverse: bool) -> tuple[Any, Any, An
 def _ccxt_premium(mark: Any, settle: str, underlying: str, price: float) -> float | None:
     """An option's mark in USD per unit of underlying: Deribit quotes coin-settled options in
     coin, so the mark is times the underlying's price there."""
-    try:
-        mark = float(mark)
-    except (TypeError, ValueError):
+    mark = _signed_number(mark)
+    if mark is None:
         return None
     return mark * price if settle == underlying else mark
 
@@ -886,8 +637,8 @@ def _ccxt_record(position: Any, number: int, venue: str | None, as_of: datetime 
     inverse = _ccxt_inverse(position, parsed)
     try:
         side, contracts, contract_size = _ccxt_size(position, inverse)
-    except ValueError as exc:
-        raise PositionError("contracts", str(exc), row=number, row_label="position",
+    except PositionError as exc:
+        raise PositionError("contracts", exc.problem, row=number, row_label="position",
                             name=symbol) from None
     flat = _signed_number(contracts) == 0.0
     if flat:

@@ -11,11 +11,7 @@ any ``gaps`` (dates or closes missing). A gap is never filled: by default it sto
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
-import re
 import warnings
 from typing import IO, Any
 
@@ -23,16 +19,18 @@ import numpy as np
 import pandas as pd
 
 from ._errors import PositionError
-from ._io import _read_text, _source_name
 from ._paths import price_paths
+from ._periods import OBSERVATIONS_PER_YEAR, day_text, parsed_dates
+from ._readers import read_text, source_name, table_from_text
 
 __all__ = ["read_prices", "sample_prices", "PERIODS_PER_YEAR"]
 
 DATE_NAMES = ("date", "time", "timestamp", "datetime", "day")
 ASSET_NAMES = ("asset", "symbol", "ticker", "underlying")
 CLOSE_NAMES = ("close", "price", "close_usd")
-#: Periods per year for each calendar: crypto trades every calendar day.
-PERIODS_PER_YEAR = {"D": 365, "B": 252, "W": 52, "M": 12}
+#: Rows a year for each calendar a price file can follow (:data:`OBSERVATIONS_PER_YEAR`).
+PERIODS_PER_YEAR = OBSERVATIONS_PER_YEAR
+_day = day_text          # the name _replay imports
 _GAP_HINT = ("prices are never filled in: add the missing data, or pass gaps='report' to keep "
              "the gap (listed in prices.attrs['gaps'])")
 
@@ -40,57 +38,15 @@ _GAP_HINT = ("prices are never filled in: add the missing data, or pass gaps='re
 # ----- reading the text into a frame of strings, one row per line ---------------------------
 def _records_frame(text: str, source: str | None) -> tuple[pd.DataFrame, str]:
     """The file as text cells, indexed by the line (CSV) or record (JSON) each came from."""
-    if not text.strip():
-        raise PositionError("file", "is empty: expected a header line and one line per date",
+    table = table_from_text(text, source, "a header line and one line per date", key="prices")
+    if not table.labels:
+        raise PositionError("file", "has a header but no prices" if table.row_label == "line"
+                            else "expected a list of records, or {\"prices\": [...]}",
                             source=source)
-    if text.lstrip()[:1] in ("[", "{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise PositionError("file", f"is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                                f"column {exc.colno}", source=source) from None
-        if isinstance(data, dict) and "prices" in data:
-            data = data["prices"]
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data) or not data:
-            raise PositionError("file", "expected a list of records, or {\"prices\": [...]}",
-                                source=source)
-        frame = pd.DataFrame.from_records(data).astype(object)
-        frame = frame.where(frame.notna(), None).map(lambda v: None if v is None else str(v))
-        frame.index = pd.RangeIndex(1, 1 + len(frame), name="record")
-        return frame, "record"
-    _check_field_counts(text, source)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
-                            skipinitialspace=True, index_col=False)
-    except pd.errors.ParserError as exc:
-        raise PositionError("file", f"cannot be read as CSV: {str(exc).strip()}",
-                            source=source) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = pd.RangeIndex(2, 2 + len(frame), name="line")
-    frame = frame[frame.notna().any(axis=1)]
-    if frame.empty:
-        raise PositionError("file", "has a header but no prices", source=source)
-    return frame, "line"
-
-
-def _check_field_counts(text: str, source: str | None) -> None:
-    """Every line with a value has as many fields as the header: pandas would drop an extra
-    field with a warning only (``2024-01-01,1,000`` read as a close of 1)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    width = None
-    start = 1
-    try:
-        for record in reader:
-            if width is None:
-                width = len(record)
-            elif "".join(record).strip() and len(record) != width:
-                raise PositionError("fields", f"the line has {len(record)} fields where the "
-                                    f"header has {width}", row=start, row_label="line",
-                                    source=source)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise PositionError("file", f"cannot be read as CSV: {exc}", row=reader.line_num,
-                            row_label="line", source=source) from None
+    frame = table.frame()
+    if table.row_label == "record":      # JSON keeps types: read every cell as its text
+        frame = frame.map(lambda v: None if v is None else str(v))
+    return frame, table.row_label
 
 
 def _pick(columns, names, what: str, source: str | None, required: bool = True) -> str | None:
@@ -102,48 +58,6 @@ def _pick(columns, names, what: str, source: str | None, required: bool = True) 
 
 
 # ----- dates --------------------------------------------------------------------------------
-_DATE_WORDS = ("now", "today", "tomorrow", "yesterday")
-def _parse_dates(values: pd.Series, field: str, where: str, source: str | None) -> pd.Series:
-    """Timestamps for a column of dates (each distinct text parsed once: snapshots repeat them)."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
-    text = pd.Series([str(v).strip() for v in uniques], dtype=object)
-    blank = np.append((text == "").to_numpy(), True)[codes]       # code -1: a missing value
-    if blank.any():
-        raise PositionError(field, "is empty: every line needs a date",
-                            row=values.index[int(np.argmax(blank))], row_label=where,
-                            source=source)
-    epoch = text.str.fullmatch(r"\d{10}|\d{13}").to_numpy() if len(text) and \
-        re.fullmatch(r"\d{10}|\d{13}", text.iloc[0]) else np.zeros(len(text), bool)
-    wordy = text.str.lower().isin(_DATE_WORDS).to_numpy()     # pandas reads them as dates
-    if wordy.any():
-        first = int(np.argmax(wordy[codes]))
-        raise PositionError(field, f"{text[codes[first]]!r} is not a date (write it as "
-                            "2024-01-31)", row=values.index[first], row_label=where,
-                            source=source)
-    if len(text) and epoch.all():                      # epoch s or ms, one unit for the file
-        lengths = text.str.len().to_numpy()[codes]
-        if (lengths != lengths[0]).any():
-            other = int(np.argmax(lengths != lengths[0]))
-            raise PositionError(field, f"{text[codes[other]]!r} is epoch "
-                                f"{'milliseconds' if lengths[other] == 13 else 'seconds'} where "
-                                f"{where} {values.index[0]} has epoch "
-                                f"{'milliseconds' if lengths[0] == 13 else 'seconds'}: write "
-                                "every date in one unit", row=values.index[other],
-                                row_label=where, source=source)
-        unit = "ms" if len(text.iloc[0]) == 13 else "s"
-        parsed = pd.to_datetime(text.astype("int64"), unit=unit)
-    else:
-        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
-        bad = parsed.isna().to_numpy()
-        if bad.any():
-            first = int(np.argmax(bad[codes]))
-            raise PositionError(field, f"{text[codes[first]]!r} is not a date (write it as "
-                                "2024-01-31)", row=values.index[first], row_label=where,
-                                source=source)
-        parsed = parsed.dt.tz_localize(None)
-    return pd.Series(parsed.to_numpy()[codes], index=values.index)
-
-
 def _check_order(dates: pd.Series, field: str, where: str, source: str | None) -> None:
     """Strictly increasing in the file's own order: a repeat or a step back is named."""
     values = dates.to_numpy()
@@ -151,21 +65,16 @@ def _check_order(dates: pd.Series, field: str, where: str, source: str | None) -
     seen: dict[Any, Any] = {}
     for line, day in zip(lines, values):
         if day in seen:
-            raise PositionError(field, f"{_day(day)} appears twice (also on {where} "
+            raise PositionError(field, f"{day_text(day)} appears twice (also on {where} "
                                 f"{seen[day]}): one close per date", row=line,
                                 row_label=where, source=source)
         seen[day] = line
     back = np.flatnonzero(values[1:] < values[:-1])
     if back.size:
         i = int(back[0]) + 1
-        raise PositionError(field, f"{_day(values[i])} comes after {_day(values[i - 1])} "
+        raise PositionError(field, f"{day_text(values[i])} comes after {day_text(values[i - 1])} "
                             f"({where} {lines[i - 1]}): the dates must increase; sort the file "
                             "oldest first", row=lines[i], row_label=where, source=source)
-
-
-def _day(value) -> str:
-    stamp = pd.Timestamp(value)
-    return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)
 
 
 # ----- prices -------------------------------------------------------------------------------
@@ -204,7 +113,7 @@ def _asset_name(name: Any, source: str | None) -> str:
 
 def _wide(frame: pd.DataFrame, where: str, source: str | None, gaps: str) -> pd.DataFrame:
     date_col = _pick(frame.columns, DATE_NAMES, "date", source, required=False) or frame.columns[0]
-    dates = _parse_dates(frame[date_col], str(date_col), where, source)
+    dates = parsed_dates(frame[date_col], str(date_col), where, source)
     _check_order(dates, str(date_col), where, source)
     assets = [c for c in frame.columns if c != date_col]
     if not assets:
@@ -227,7 +136,7 @@ def _long(frame: pd.DataFrame, asset_col: str, close_col: str, where: str,
     if extra:
         raise PositionError(extra[0], f"a long file has only {date_col}, {asset_col} and "
                             f"{close_col}: this column would be dropped", source=source)
-    dates = _parse_dates(frame[date_col], str(date_col), where, source)
+    dates = parsed_dates(frame[date_col], str(date_col), where, source)
     assets = frame[asset_col].map(lambda v: "" if v is None or pd.isna(v) else str(v).strip())
     blank = assets == ""
     if blank.any():
@@ -245,7 +154,7 @@ def _long(frame: pd.DataFrame, asset_col: str, close_col: str, where: str,
     if missing.any() and gaps == "raise":
         asset = missing.idxmax()
         lacking = wide.index[wide[asset].isna()]
-        raise PositionError(str(close_col), f"{asset} has no close on {_day(lacking[0])}"
+        raise PositionError(str(close_col), f"{asset} has no close on {day_text(lacking[0])}"
                             f"{_and_more(len(lacking))} where other assets have one; {_GAP_HINT}",
                             source=source)
     return wide
@@ -294,7 +203,7 @@ def _refuse_vast_span(dates: pd.DatetimeIndex, frequency: str | None, source: st
     days = (dates[-1] - dates[0]) / pd.Timedelta(days=1)
     periods = {"D": days, "B": days * 5 / 7, "W": days / 7, "M": days / 30.44}[frequency]
     if periods - len(dates) > MAX_GAPS:
-        raise PositionError("date", f"the dates run from {_day(dates[0])} to {_day(dates[-1])}: "
+        raise PositionError("date", f"the dates run from {day_text(dates[0])} to {day_text(dates[-1])}: "
                             f"about {periods - len(dates):,.0f} dates of a "
                             f"{_CALENDARS[frequency]} series are missing (more than "
                             f"{MAX_GAPS:,}); check the dates", source=source)
@@ -303,9 +212,9 @@ def _refuse_vast_span(dates: pd.DatetimeIndex, frequency: str | None, source: st
 def _calendar_gaps(prices: pd.DataFrame, frequency: str | None) -> list[dict[str, str]]:
     gaps: list[dict[str, str]] = []
     if frequency is not None:
-        gaps += [{"asset": "all", "date": _day(d)} for d in _expected(prices.index, frequency)]
+        gaps += [{"asset": "all", "date": day_text(d)} for d in _expected(prices.index, frequency)]
     for asset in prices.columns:
-        gaps += [{"asset": asset, "date": _day(d)} for d in prices.index[prices[asset].isna()]]
+        gaps += [{"asset": asset, "date": day_text(d)} for d in prices.index[prices[asset].isna()]]
     return gaps
 
 
@@ -377,8 +286,8 @@ def read_prices(path_or_buffer: str | os.PathLike | IO, *, gaps: str = "raise",
     if gaps not in ("raise", "report"):
         raise PositionError("gaps", f"{gaps!r} is not one of 'raise', 'report'")
     _check_frequency(frequency)
-    source = _source_name(path_or_buffer)
-    frame, where = _records_frame(_read_text(path_or_buffer), source)
+    source = source_name(path_or_buffer)
+    frame, where = _records_frame(read_text(path_or_buffer), source)
     asset_col = _pick(frame.columns, ASSET_NAMES, "asset", source, required=False)
     close_col = _pick(frame.columns, CLOSE_NAMES, "close", source, required=False)
     if asset_col is not None and close_col is not None:

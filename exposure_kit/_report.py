@@ -13,9 +13,6 @@ account risk in :mod:`._margin`, the stress grid in :mod:`._scenarios`, the fund
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 from datetime import date
 from pathlib import Path
@@ -25,11 +22,11 @@ import pandas as pd
 
 from ._book import Book, check_equity
 from ._diagnostics import diagnose
-from ._errors import PositionError, checked_number
+from ._errors import PositionError, number_from_text
 from ._expiries import as_of_date, dated_book, delta_ladder
 from ._funding import checked_funding, funding_table
-from ._io import _object_without_repeats, _read_text, _RepeatedKey, _source_name, comma_separated
 from ._margin import account_risk
+from ._readers import read_text, source_name, table_from_text
 from ._scenarios import stress_grid, stress_test
 
 __all__ = ["report", "report_data", "ReportPage", "read_account_equity", "read_funding_rates",
@@ -40,45 +37,15 @@ _GROUPINGS = ("underlying", "venue", "account", "kind", "expiry")
 
 # ----- reading the report's side inputs --------------------------------------------------------
 def _rows_of(path_or_buffer: Any, what: str) -> tuple[list[dict[str, Any]], str, str]:
-    """Rows of a small CSV or JSON table, with the file's name and the word for a row."""
-    source = _source_name(path_or_buffer) or what
-    text = _read_text(path_or_buffer)
-    if not text.strip():
-        raise PositionError("file", f"is empty: expected the {what}", source=source)
-    if text.lstrip()[:1] in "[{":
-        try:
-            data = json.loads(text, object_pairs_hook=_object_without_repeats)
-        except _RepeatedKey as repeated:      # as CSV refuses a repeated row
-            raise PositionError("file", f"names {repeated.args[0]!r} twice",
-                                source=source) from None
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise PositionError("file", f"is not valid JSON ({exc.__class__.__name__})",
-                                source=source) from None
-        if isinstance(data, dict):
-            data = [{"key": k, "value": v} for k, v in data.items()]
-        if not data:
-            raise PositionError("file", f"holds nothing: expected the {what}", source=source)
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise PositionError("file", "expected a list of objects or one object",
-                                source=source)
-        return data, source, "item"
-    try:
-        lines = list(csv.reader(io.StringIO(comma_separated(text, source))))
-    except csv.Error as exc:                # e.g. a field over the csv module's 131,072 limit
-        raise PositionError("file", f"cannot be read as CSV: {exc}", source=source) from None
-    header = [h.strip() for h in lines[0]]
-    rows = []
-    for number, values in enumerate(lines[1:], start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            raise PositionError("line", f"has {len(values)} fields where the header has "
-                                f"{len(header)}", row=number, row_label="line", source=source)
-        rows.append({"__line__": number, **dict(zip(header, values))})
-    if not rows:
-        raise PositionError("file", f"has a header but no rows: expected the {what}",
-                            source=source)
-    return rows, source, "line"
+    """Rows of a small CSV or JSON table (JSON may be one object of pairs), each with the line or
+    item it came from as ``__line__``, the file's name and the word for a row."""
+    source = source_name(path_or_buffer) or what
+    table = table_from_text(read_text(path_or_buffer), source, f"the {what}", pairs=True,
+                            json_label="item")
+    if not table.labels:
+        empty = "holds nothing" if table.row_label == "item" else "has a header but no rows"
+        raise PositionError("file", f"{empty}: expected the {what}", source=source)
+    return [{"__line__": label, **row} for label, row in table.rows()], source, table.row_label
 
 
 def _pick(row: Mapping[str, Any], names: Sequence[str], number: int, label: str,
@@ -101,9 +68,8 @@ def _table(path_or_buffer: Any, what: str, key_names: Sequence[str],
                                 source=source)
         raw = _pick(row, (*value_names, "value"), number, label, source)
         try:
-            value = checked_number(value_names[0], float(raw) if isinstance(raw, str) else raw,
-                                   positive=positive)
-        except (PositionError, ValueError, TypeError, OverflowError):
+            value = number_from_text(value_names[0], raw, positive=positive)
+        except PositionError:
             raw = raw if len(repr(raw)) < 40 else f"{repr(raw)[:30]}..."
             raise PositionError(value_names[0], f"{raw!r} is not a "
                                 f"{'positive ' if positive else ''}number", row=number,

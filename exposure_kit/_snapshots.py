@@ -3,7 +3,6 @@ turned into long, short, net, gross, net/gross and leverage per date (and per gr
 
 from __future__ import annotations
 
-import io
 import os
 from numbers import Real
 from typing import IO, Any, Mapping
@@ -13,9 +12,10 @@ import pandas as pd
 
 from ._book import Book
 from ._errors import PositionError, checked_number
-from ._io import _read_text, _source_name, read_positions
+from ._io import positions_with_rows
 from ._kernel import sides_by
-from ._prices import _day, _parse_dates, _records_frame
+from ._periods import day_text as _day
+from ._periods import parsed_dates as _parse_dates
 
 __all__ = ["exposure_history"]
 
@@ -27,16 +27,10 @@ def _snapshot_book(snapshots: Any) -> tuple[Book, pd.Index, str, str | None]:
         return snapshots, pd.RangeIndex(len(snapshots)), "row", None
     if isinstance(snapshots, pd.DataFrame):
         return Book.from_frame(snapshots), snapshots.index, "row", None
-    source = _source_name(snapshots)
-    text = _read_text(snapshots)
-    book = read_positions(snapshots if isinstance(snapshots, (str, os.PathLike))
-                          else io.StringIO(text))
+    book, lines, where, source = positions_with_rows(snapshots)    # read and parsed once
     if not len(book):
         raise PositionError("file", "holds no positions", source=source)
-    if text.lstrip()[:1] in ("[", "{"):              # JSON: positions are numbered from 1
-        return book, pd.RangeIndex(1, 1 + len(book)), "position", source
-    frame, where = _records_frame(text, source)      # CSV: the same rows, by line
-    return book, frame.index, where, source
+    return book, lines, where, source
 
 
 def _equity_by_date(equity: Any, book: Book, dates: pd.Series, days: pd.DatetimeIndex,

@@ -21,6 +21,7 @@ import pandas as pd
 from . import _format as fmt
 from ._book import MEASURES, Book
 from ._diagnostics import diagnose
+from ._errors import InputError, number_from_text
 from ._io import read_positions
 
 __all__ = ["main", "build_report"]
@@ -106,12 +107,11 @@ def _html_options(report: argparse.ArgumentParser) -> None:
 
 def _positive(text: str) -> float:
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
-    return value
+        return number_from_text("value", text, positive=True)
+    except InputError as error:
+        text_given = error.problem.startswith("must be a number")
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}" if text_given else
+                                         f"must be a positive number, got {text!r}") from None
 
 
 def _fraction(text: str) -> float:
@@ -125,8 +125,8 @@ def _asset_number(text: str, name: str, example: str) -> tuple[str, float]:
     """``ASSET=NUMBER`` as ``("ASSET", number)``; refused unless both parts are there."""
     asset, equals, number = text.partition("=")
     try:
-        value = float(number)
-    except ValueError:
+        value = number_from_text(name, number)
+    except InputError:
         value = math.nan
     if not equals or not asset.strip() or not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"expected ASSET={name} such as {example}, got {text!r}")

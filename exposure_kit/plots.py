@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from ._book import Book, ExposureSummary
+from ._errors import InputError
 from ._format import usd_short
 
 __all__ = ["COLORS", "new_axes", "money_axis", "exposure_bars", "waterfall", "exposure_by",
@@ -418,7 +419,7 @@ def exposure_history_chart(history: pd.DataFrame, ax: Axes | None = None,
     (['net', 'gross'], 2)
     """
     if isinstance(history.index, pd.MultiIndex):
-        raise ValueError("history is split by a column: chart one group, e.g. "
+        raise InputError("history is split by a column: chart one group, e.g. "
                          "history.xs('Binance', level=1)")
     ax = new_axes(ax, figsize=(7.0, 3.8))
     dates = history.index

@@ -21,6 +21,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from .._errors import InputError
 from ._handlers import (FrontPageHandler, GuardedConnection, GuardedKernelWebsocketHandler,
                         LessonHandler, bound_to_visitor)
 from ._instructor import instructor_handlers
@@ -41,13 +42,13 @@ def parse_class_pool(text: str) -> dict[str, int]:
     >>> parse_class_pool("01:ten")
     Traceback (most recent call last):
     ...
-    ValueError: APP_CLASS_POOL: '01:ten' is not LESSON=KERNELS (e.g. 01=10)
+    exposure_kit._errors.InputError: APP_CLASS_POOL: '01:ten' is not LESSON=KERNELS (e.g. 01=10)
     """
     pools = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         match = re.fullmatch(r"(\d{1,2})\s*=\s*(\d{1,3})", item)
         if not match:
-            raise ValueError(f"APP_CLASS_POOL: {item!r} is not LESSON=KERNELS (e.g. 01=10)")
+            raise InputError(f"APP_CLASS_POOL: {item!r} is not LESSON=KERNELS (e.g. 01=10)")
         pools[match.group(1).zfill(2)] = int(match.group(2))
     return pools
 

@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
+from .._errors import InputError
+
 __all__ = ["AnswerStore", "open_store", "default_store_path", "VERDICTS", "EVENT_FIELDS"]
 
 #: What a recorded answer can be found to be.
@@ -201,7 +203,7 @@ class AnswerStore:
                at: float | None = None) -> None:
         """One check, hint, worked solution or prediction, in the current session."""
         if verdict not in VERDICTS:
-            raise ValueError(f"verdict {verdict!r} is not one of {VERDICTS}")
+            raise InputError(f"verdict {verdict!r} is not one of {VERDICTS}")
         values = {"kernel_id": kernel_id, "lesson": lesson, "question": question,
                   "title": title, "kind": kind, "answer": answer, "verdict": verdict,
                   "slip": slip, "expected": expected}

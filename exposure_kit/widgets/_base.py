@@ -30,7 +30,7 @@ from .._book import Book
 from ._accessibility import name_controls
 from ._picture import still_picture
 from ._typed import typed_box
-from .._errors import PositionError, checked_number
+from .._errors import InputError, PositionError, checked_number
 from ..plots import shown_in
 
 __all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "whole_slider",
@@ -110,8 +110,9 @@ def checked_source(name: str, source: Any) -> Any:
 
 def _in_range(description: str, value: float, minimum: float, maximum: float) -> None:
     """A slider clamps a value outside its range without a word: refuse it instead."""
-    if not isinstance(value, (int, float)) or not minimum <= value <= maximum:
-        raise ValueError(f"{description.rstrip(' $')}: {value!r} is outside the slider's range "
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            not minimum <= value <= maximum:
+        raise InputError(f"{description.rstrip(' $')}: {value!r} is outside the slider's range "
                          f"{_bound(minimum)} to {_bound(maximum)}")
 
 
