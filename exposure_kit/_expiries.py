@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from ._book import Book
-from ._errors import PositionError
+from ._errors import InputError, PositionError
 from ._kernel import Rows
-from ._periods import DAYS_PER_YEAR
+from ._periods import DAYS_PER_YEAR, expiry_date
 
 __all__ = ["delta_ladder", "expiry_buckets", "EXPIRY_BUCKETS", "dated_book"]
 
@@ -27,22 +27,6 @@ EXPIRY_BUCKETS = (("perps and spot", None), ("this week", 7), ("this month", 31)
 _EXPIRED, _NO_EXPIRY = "expired", "expiry not given"
 #: Kinds that never expire.
 UNDATED_KINDS = ("spot", "perp", "collateral")
-
-
-def _expiry_date(value: Any) -> date | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
-        value = str(int(value))
-    text = str(value).strip()
-    if not text:
-        return None
-    for pattern in ("%y%m%d", "%Y%m%d", "%Y-%m-%d", "%d%b%y", "%d%b%Y"):
-        try:
-            return datetime.strptime(text.upper() if "b" in pattern else text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"{text!r} is not a date (YYMMDD, YYYY-MM-DD or 28JUN24)")
 
 
 def as_of_date(as_of: date | str | None) -> date:
@@ -71,8 +55,8 @@ def _days_to_expiry(rows: Rows, as_of: date) -> np.ndarray:
         found = np.full(len(values) + 1, np.nan)        # the last slot: no expiry given
         for k, value in enumerate(values):               # each distinct expiry read once
             try:
-                when = _expiry_date(value)
-            except ValueError as exc:
+                when = expiry_date(value)
+            except InputError as exc:
                 i = int(np.flatnonzero(dated)[np.flatnonzero(codes == k)[0]])
                 raise PositionError("expiry", str(exc), row=i,
                                     name=frame["name"].iat[i]) from None
