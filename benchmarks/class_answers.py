@@ -38,7 +38,7 @@ import psutil
 from tornado.httpclient import AsyncHTTPClient
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "tests" / "support"))
 import browser_support as bs  # noqa: E402
 from exposure_kit._app._store import AnswerStore  # noqa: E402
 from exposure_kit._app._learner_probe import Learner  # noqa: E402

@@ -29,7 +29,7 @@ from pathlib import Path
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "tests" / "support"))
 import browser_support as bs  # noqa: E402
 from exposure_kit._app import _probe  # noqa: E402
 
