@@ -1,6 +1,5 @@
-"""Issue 25: nothing one visitor can do takes the class down (items 1, 2, 5 and the server's
-minor items), against a real server on 127.0.0.1 (other loopback addresses stand for other
-computers). Every loop and wait is bounded; the server runs as `make app` runs it, memory
+"""Nothing one visitor can do takes the class down, against a real server on 127.0.0.1 (other
+loopback addresses stand for other computers). Every loop and wait is bounded; the server runs as `make app` runs it, memory
 capped, in its own process group (see tests/app/test_app_server.py)."""
 
 from __future__ import annotations
@@ -138,9 +137,9 @@ def server_closed(sock: socket.socket, seconds: float) -> bool:
     return False
 
 
-# ----- item 1: a client that never reads ------------------------------------------------------
+# ----- a client that never reads --------------------------------------------------------------
 def test_a_websocket_that_never_reads_is_closed_and_its_memory_comes_back(tmp_path):
-    """Issue 25 item 1: a client with a 4 KB receive buffer asking for every widget's state and
+    """A client with a 4 KB receive buffer asking for every widget's state and
     never reading made the server hold every reply: 186 MB to 1,718 MB in 70 s, still high
     after the socket closed. Here 2 MB may wait (option max_send_backlog_mb); 400 requests at
     40 a second (under the message-rate limit), each answered with every widget's state
@@ -181,7 +180,7 @@ def test_a_websocket_that_never_reads_is_closed_and_its_memory_comes_back(tmp_pa
 
 
 def test_a_websocket_flooding_messages_is_closed(tmp_path):
-    """Issue 25 item 1, incoming rates: 2,000 messages as fast as a client can send them were
+    """2,000 messages as fast as a client can send them were
     all passed to the kernel. A socket past 100 a second (after a burst of 400) is closed."""
     with classroom(tmp_path, APP_PER_CLIENT="0", APP_MAX_KERNELS="4") as (base, log, _):
         kernel = run(lesson_kernel(base))
@@ -206,7 +205,7 @@ def test_a_websocket_flooding_messages_is_closed(tmp_path):
 
 
 def test_replayed_frames_are_dropped_with_one_log_line(tmp_path):
-    """Issue 25 minor: 50,000 replayed frames (one message id, so one signature) wrote 30 MB of
+    """50,000 replayed frames (one message id, so one signature) wrote 30 MB of
     kernel tracebacks to the log. The server drops a message id it has seen on the socket."""
     with classroom(tmp_path, APP_PER_CLIENT="0", APP_MAX_KERNELS="4") as (base, log, _):
         kernel = run(lesson_kernel(base))
@@ -238,9 +237,9 @@ def test_socket_meter_bounds_backlog_and_rate():
     assert meter.may_receive(now=0.5) and sum(meter.may_receive(now=0.5) for _ in range(9)) == 4
 
 
-# ----- item 2 and minors: one seat per visit, reloads, a kernel bound to its visitor ------------
+# ----- one seat per visit, reloads, a kernel bound to its visitor -------------------------------
 def test_a_rendering_page_takes_one_seat_not_two():
-    """Issue 25 item 2: `Seats.reserve` counted a rendering page as a reservation and as a held
+    """`Seats.reserve` counted a rendering page as a reservation and as a held
     kernel: with a cap of 6, the fifth of six visitors was told the class was full."""
     seats = Seats(max_total=6, max_per_client=0)
     running: set[str] = set()
@@ -294,7 +293,7 @@ def abandon_page(base: str, path: str, source: str = "127.0.0.1") -> None:
 
 
 def test_fast_reloads_do_not_lock_a_learner_out(tmp_path):
-    """Issue 25 item 2: ten fast reloads of one tab held that learner's seats with orphaned
+    """Ten fast reloads of one tab held that learner's seats with orphaned
     kernels for about 5 minutes (the idle cull): 7 of 11 answers were "you already have 4
     lessons open". Here six abandoned pages with a per-address cap of 2 (two get kernels, four
     are refused); the learner's next visit must open within seconds, not minutes, and every
@@ -328,7 +327,7 @@ def test_fast_reloads_do_not_lock_a_learner_out(tmp_path):
 
 
 def test_a_kernel_answers_only_the_address_it_was_given_to(tmp_path):
-    """Issue 25 minor: from another address `GET /api/kernels/<id>` answered, a second
+    """From another address `GET /api/kernels/<id>` answered, a second
     websocket could attach and read the traffic, the kernel could be shut down, and
     `/voila/query/<id>` revealed the visit's query string. All now answer 404 elsewhere."""
     with classroom(tmp_path, APP_PER_CLIENT="0", APP_MAX_KERNELS="4") as (base, _, _):
@@ -360,7 +359,7 @@ def test_a_kernel_answers_only_the_address_it_was_given_to(tmp_path):
         assert get(base, f"api/kernels/{kernel}")[0] == 200          # its own visitor
 
 
-# ----- item 5: slow connections at a 1,024 open-files limit -------------------------------------
+# ----- slow connections at a 1,024 open-files limit ---------------------------------------------
 def slow_connections(base: str, count: int, addresses: int) -> list[socket.socket]:
     """``count`` connections spread over ``addresses`` loopback addresses, each sending half
     a request's headers and then nothing."""
@@ -382,7 +381,7 @@ def slow_connections(base: str, count: int, addresses: int) -> list[socket.socke
 
 def test_a_thousand_slow_connections_at_1024_open_files_do_not_take_the_class_offline(
         tmp_path):
-    """Issue 25 item 5: ~1,000 slow connections at the common 1,024 open-files limit took the
+    """~1,000 slow connections at the common 1,024 open-files limit took the
     server offline (front page and lessons timed out, 418,524 "Too many open files"
     tracebacks in 45 s). The server now raises its soft limit to the hard one at start, and a
     lesson still opens while 1,000 slow connections are held."""

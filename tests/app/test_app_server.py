@@ -1,4 +1,4 @@
-"""The classroom server of `make app` (issue 17, items 1-4; issue 11, item 2), on loopback.
+"""The classroom server of `make app`, on loopback.
 
 Each server runs as `make app` runs it (the recipe read with `make -n`), on a folder holding the
 app copies of lessons 00 and 01, in its own process group, with its address space capped
@@ -124,9 +124,9 @@ def assert_still_serving(base: str) -> None:
     assert status == 200 and "Net versus gross" in text
 
 
-# ----- item 1: the two freeze paths ------------------------------------------------------------
+# ----- the two freeze paths --------------------------------------------------------------------
 def test_a_kernel_websocket_without_the_v1_protocol_is_refused(server, kernel_id):
-    """Issue 17 item 1, first path: a legacy-protocol client that asks for the widgets' state
+    """A legacy-protocol client that asks for the widgets' state
     gets a binary message whose 4-byte header Voila reads as an 8-byte count. Such a client
     is now refused at the handshake, before any kernel message flows."""
     base, _ = server
@@ -153,7 +153,7 @@ def test_a_kernel_websocket_without_the_v1_protocol_is_refused(server, kernel_id
 ], ids=["count-2**64-1", "count-beyond-frame", "offset-beyond-frame", "truncated"])
 def test_a_malformed_v1_frame_closes_that_socket_and_the_server_keeps_serving(server, kernel_id,
                                                                                frame):
-    """Issue 17 item 1, second path: one 32-byte v1 frame whose offset count is 2**64-1 froze
+    """One 32-byte v1 frame whose offset count is 2**64-1 froze
     jupyter_server's decoder. The frame is now checked first and its socket closed."""
     base, log = server
 
@@ -181,9 +181,9 @@ def test_frame_checks_accept_what_a_browser_sends_and_name_what_is_wrong():
         check_incoming_frame(json.dumps(message))
 
 
-# ----- item 3: no traceback to a client --------------------------------------------------------
+# ----- no traceback to a client ----------------------------------------------------------------
 def test_a_comm_error_reaches_the_client_without_a_traceback(server, kernel_id):
-    """Issue 17 item 3: a comm opened with a wrong control-protocol version makes ipywidgets
+    """A comm opened with a wrong control-protocol version makes ipywidgets
     raise in the kernel; ipykernel forwards the traceback (server paths included) as stderr.
     Nothing the client receives may carry it."""
     base, _ = server
@@ -233,9 +233,9 @@ def test_an_error_message_loses_its_traceback_and_stays_signed():
     assert cleaned_message(session, stderr) is None
 
 
-# ----- item 2: seats ---------------------------------------------------------------------------
+# ----- seats -----------------------------------------------------------------------------------
 def test_kernels_are_capped_per_address_and_for_the_class(tmp_path):
-    """Issue 17 item 2: plain GETs (no browser) each took a kernel, without limit. With
+    """Plain GETs (no browser) each took a kernel, without limit. With
     APP_MAX_KERNELS=3 and APP_PER_CLIENT=2: a third lesson from one address gets 429 and a
     page saying why; a fourth lesson in the class gets 503 and a page saying the class is
     full."""
@@ -251,9 +251,9 @@ def test_kernels_are_capped_per_address_and_for_the_class(tmp_path):
         assert get(base)[0] == 200          # the front page needs no seat
 
 
-# ----- item 4: the warm pool -------------------------------------------------------------------
+# ----- the warm pool ---------------------------------------------------------------------------
 def test_make_app_keeps_warm_kernels_sized_by_make_options(server):
-    """Issue 17 item 4: each lesson opened a cold kernel (a class waited most of a minute).
+    """Each lesson opened a cold kernel (a class waited most of a minute).
     `make app` keeps APP_POOL warm kernels per lesson, APP_CLASS_POOL more for one lesson."""
     command = " ".join(app_command(Path("build/app"), 1, APP_POOL="2", APP_CLASS_POOL="01=10"))
     assert "--VoilaConfiguration.preheat_kernel=True" in command
@@ -314,7 +314,7 @@ def test_a_page_that_goes_away_without_a_word_frees_its_seat(tmp_path):
         assert get(base, f"voila/render/{LESSONS[0]}")[0] == 200     # the seat is free again
 
 
-# ----- issue 11 item 2: the front page, offline ------------------------------------------------
+# ----- the front page, offline -----------------------------------------------------------------
 def first_heading(notebook: Path) -> str:
     """A lesson's title as its notebook gives it: the first line of its first markdown cell."""
     cells = json.loads(notebook.read_text())["cells"]
@@ -323,7 +323,7 @@ def first_heading(notebook: Path) -> str:
 
 
 def test_front_page_lists_the_lessons_and_no_page_asks_another_host(server, tmp_path):
-    """Issue 11 item 2 and issue 17 item 3: the app's home page lists the lessons by number,
+    """The app's home page lists the lessons by number,
     title and description, lesson 00 marked as the start, opening in the same tab; neither it
     nor a lesson page requests anything from another host (Voila's pages loaded Font Awesome
     from a CDN). Screenshots at 1366x768 are saved in the test's folder."""

@@ -1,4 +1,4 @@
-"""The class's answers (issue 26): the store, what a quiz card records, the instructor's figures,
+"""The class's answers: the store, what a quiz card records, the instructor's figures,
 escaping, and the self-study learner's place kept across kernel restarts.
 
 The lesson 01 exercise book is long $220,000 of BTC perps and short $180,000 of ETH futures:

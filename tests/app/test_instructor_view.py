@@ -1,4 +1,4 @@
-"""The instructor's view on the classroom server of `make app` (issue 26): the token, a new
+"""The instructor's view on the classroom server of `make app`: the token, a new
 session, nicknames as text, and two learners in Chromium seen by the instructor within 2 s.
 
 The server is the one `make app` runs (see test_app_server), on lessons 00 and 01; the token is

@@ -1,9 +1,10 @@
-"""Every dashboard control in a real browser: typed values and the keyboard (issue 23, 3 and 7).
+"""Every dashboard control in a real browser: typed values and the keyboard.
 
 In the app (Voila as `make app` serves it), on every lesson with a dashboard:
 
 - each slider's box takes a value typed as the box writes it (``60%``, ``150,000``): the value
-  one step along, read off the box after an arrow key and typed back; nothing is refused; lesson 03's hedge ratio takes ``100``, ``100%``,
+  one step along, read off the box after an arrow key and typed back; nothing is refused;
+  lesson 03's hedge ratio takes ``100``, ``100%``,
   ``100 %`` and ``1`` as 100 % (a $100,000 short on $100,000 held) and refuses ``200%`` with a
   sentence in the dashboard;
 - from the top of the page, the Tab key reaches every slider handle, typed-value box, choice and

@@ -1,8 +1,9 @@
-"""Price history in, estimates from it, a book replayed over it, exposure over time from snapshots:
-against a textbook's data, numpy on the same returns, and a replay worked by hand."""
+"""Price history in: Hull's data through read_prices, the sample prices' recipe, every layout read
+the same, gaps reported, and what cannot be read whole refused by line and field."""
 
 import io
 import json
+import tracemalloc
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ import exposure_kit as ek
 from worked_data import HULL_FUTURES, HULL_SPOT
 
 
-# ----- Hull's Table 3.3 through read_prices --------------------------------------------------
+# ----- Hull's Table 3.3 through read_prices -------------------------------------------------------
 def _hull_csv() -> str:
     # Hull, Options, Futures and Other Derivatives, Table 3.3: 15 monthly changes in the jet fuel
     # price and in the heating oil futures price per gallon (also quoted at
@@ -54,7 +55,7 @@ def test_sample_prices_follow_their_stated_recipe():
     assert crash.correlation.value > calm.correlation.value
 
 
-# ----- reading prices: layouts and bad input -------------------------------------------------
+# ----- reading prices: layouts and bad input ------------------------------------------------------
 def test_long_and_json_layouts_read_the_same_prices():
     wide = ek.read_prices(io.StringIO("date,BTC,ETH\n2024-01-01,1,2\n2024-01-02,3,4\n"
                                       "2024-01-03,5,6\n"))
@@ -118,3 +119,36 @@ def test_weekday_and_monthly_calendars_are_not_gaps():
     days = pd.bdate_range("2024-01-01", periods=20)
     text = "date,SPY\n" + "".join(f"{d.date()},{100 + i}\n" for i, d in enumerate(days))
     assert ek.read_prices(io.StringIO(text)).attrs["frequency"] == "B"
+
+
+# ----- read_prices refuses what it cannot read whole ----------------------------------------------
+def test_read_prices_refuses_a_line_with_an_extra_field(tmp_path):
+    """`2024-01-01,1,000` under `date,BTC` was read as a close of 1.0 (a warning only)."""
+    path = tmp_path / "closes.csv"
+    path.write_text("date,BTC\n2024-01-01,42000\n2024-01-02,1,000\n2024-01-03,43000\n")
+    with pytest.raises(ValueError, match=r"line 3 of .*closes\.csv, field 'fields': the line "
+                       r"has 3 fields where the header has 2"):
+        ek.read_prices(path)
+
+
+@pytest.mark.parametrize("text, match", [
+    ("date,BTC\nnow,1\n2024-01-02,2\n", r"line 2, field 'date': 'now' is not a date"),
+    ("date,BTC\n2024-01-01,1\ntoday,2\n", r"line 3, field 'date': 'today' is not a date"),
+    ("date,BTC\n1704067200,1\n1704153600000,2\n1704240000,3\n",
+     r"line 3, field 'date': '1704153600000' is epoch milliseconds where line 2 has epoch "
+     r"seconds"),
+    ("date,BTC\n0001-01-01,1\n0001-01-02,1\n0001-01-03,1\n0001-01-04,1\n9999-12-31,1\n",
+     r"the dates run from 0001-01-01 to 9999-12-31: about 3,652,05\d dates of a daily series"),
+])
+def test_read_prices_refuses_words_mixed_epoch_units_and_vast_spans(text, match):
+    """`now`/`today` were read as today's date; mixed seconds and milliseconds gave year 55972
+    or a NotImplementedError; a five-line file spanning years 1-9999 built 3.65 million gaps
+    (24 s, 1.09 GB) before it was refused."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=match):
+            ek.read_prices(io.StringIO(text))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20

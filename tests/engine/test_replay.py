@@ -9,7 +9,6 @@ import pytest
 import exposure_kit as ek
 
 
-# ----- replay ---------------------------------------------------------------------------------
 def _five_days():
     return pd.DataFrame({"BTC": [100.0, 110.0, 121.0, 108.9, 98.01], "ETH": 5.0},
                         index=pd.date_range("2024-03-01", periods=5, name="date"))
@@ -107,3 +106,31 @@ def test_replay_names_an_asset_the_prices_lack():
     gappy.iloc[2, 0] = np.nan
     with pytest.raises(ValueError, match="date 2024-03-03, field 'BTC'"):
         ek.replay_book(_spot_and_inverse(), gappy)
+
+
+def _replay_inputs():
+    book = ek.Book.from_records([{"name": "BTC spot", "underlying": "BTC", "kind": "spot",
+                                  "side": "long", "notional": 100_000}])
+    prices = pd.DataFrame({"BTC": [100.0, 110.0, 90.0, 120.0]},
+                          index=pd.date_range("2024-01-01", periods=4, name="date"))
+    return book, prices
+
+
+def test_replay_takes_a_start_with_a_time_zone_and_refuses_disordered_dates():
+    """`start=` with a time zone raised TypeError; dates descending or repeated were replayed
+    without complaint."""
+    book, prices = _replay_inputs()
+    replay = ek.replay_book(book, prices, start="2024-01-02T00:00:00+00:00")
+    # held from 2024-01-02 (close 110): 100,000 USD of BTC is worth 100,000 x 120 / 110 at the end
+    assert str(replay.exposure.index[0].date()) == "2024-01-02"
+    assert replay.exposure["net"].iloc[-1] == pytest.approx(100_000 * 120 / 110)
+    with pytest.raises(ValueError, match="2024-01-03 comes after 2024-01-04"):
+        ek.replay_book(book, prices.iloc[::-1])
+    with pytest.raises(ValueError, match="2024-01-02 appears twice"):
+        ek.replay_book(book, pd.concat([prices.iloc[:2], prices.iloc[1:]]))
+
+
+def test_replay_costs_that_overflow_are_refused():
+    book, prices = _replay_inputs()
+    with pytest.raises(ValueError, match="field 'cost': the replay's totals overflow"):
+        ek.replay_book(book, prices, cost=1e308, threshold=1.0)

@@ -21,7 +21,7 @@ DESK = str(ek.sample_path("desk_book"))
 AS_OF = "2024-06-11"   # the sample desk book's date (its options' years count from it)
 
 
-# ----- reading the page back ---------------------------------------------------------------------
+# ----- reading the page back ----------------------------------------------------------------------
 class _Tables(html.parser.HTMLParser):
     """Every <table> of a page as rows of cell texts, keyed by its data-table / data-grouping."""
 
@@ -77,7 +77,7 @@ def desk_page():
     return book, funding, page
 
 
-# ----- the pieces, on hand-worked numbers --------------------------------------------------------
+# ----- the pieces, on hand-worked numbers ---------------------------------------------------------
 def test_funding_per_period_and_per_day():
     # Binance: funding amount = notional x rate. A $10,000 long at +0.01 % pays $1.00 each
     # 8 hours, $3.00 a day (three periods); a $25,000 short receives $2.50, $7.50 a day.
@@ -210,7 +210,7 @@ def test_stress_grid_moves_one_asset_and_that_assets_option_volatility():
         _black76_call(60_000, 60_000, 0.5, 0.4) - base)
 
 
-# ----- the page ----------------------------------------------------------------------------------
+# ----- the page -----------------------------------------------------------------------------------
 def test_the_page_has_every_section_and_no_outside_reference(desk_page):
     _, _, page = desk_page
     assert page.startswith("<!DOCTYPE html>")
@@ -285,7 +285,7 @@ def test_the_page_in_chromium(desk_page, tmp_path):
     assert overflow <= 0, f"the page is wider than the window: {tmp_path / 'desk.png'}"
 
 
-# ----- the command line --------------------------------------------------------------------------
+# ----- the command line ---------------------------------------------------------------------------
 def test_cli_writes_the_page(tmp_path, capsys):
     accounts = tmp_path / "accounts.csv"
     accounts.write_text("account,equity\n001,900000\n002,400000\n017,400000\n")
@@ -348,7 +348,7 @@ def test_read_funding_rates_from_json():
         {"BTC": -0.0002}
 
 
-# ----- issue 24: stablecoins, dates, findings, limits, changes, inputs ----------------------------
+# ----- stablecoins, dates, findings, limits, changes, inputs --------------------------------------
 def _n(x):
     return 0.5 * (1 + math.erf(x / math.sqrt(2)))
 
@@ -595,7 +595,7 @@ def test_two_days_change_and_the_pnl_explained():
     assert 'id="changes"' in page and "ETH-PERP" in page
 
 
-# ----- inputs a desk really has --------------------------------------------------------------------
+# ----- inputs a desk really has -------------------------------------------------------------------
 def test_a_semicolon_file_with_decimal_commas_reads_and_another_separator_is_named():
     text = ("name;underlying;kind;side;quantity;price\n"
             "BTC perp;BTC;perp;long;0,5;61.259,6\nETH;ETH;spot;short;2;3040,5\n")
@@ -668,3 +668,22 @@ def test_the_cli_states_its_margin_rule_and_reads_yesterday_and_extra_stablecoin
     # net: 2 x 63,000 = 126,000 (the USD1 is cash); yesterday 60,000: +66,000; the P&L of
     # yesterday's 1 BTC over the day: 3,000
     assert "$126,000" in page and "$66,000" in page and "$3,000" in page
+
+
+# ----- the risk page's accounts section is capped -------------------------------------------------
+def test_the_accounts_section_lists_at_most_forty_accounts_nearest_liquidation_first():
+    """The accounts section had no row cap (10^5 positions / 10^4 accounts: a 5.8 MB page)."""
+    from exposure_kit._report_page import MAX_ROWS
+
+    accounts = 60
+    records = [{"name": f"p{i}", "underlying": "BTC", "kind": "perp", "side": "long",
+                "quantity": 1.0, "price": 50_000.0, "account": f"a{i:02d}"}
+               for i in range(accounts)]
+    # account a_i holds 1 BTC (50,000 USD) on equity 5,000 + 100 i: a00 is the nearest
+    equity = {f"a{i:02d}": 5_000.0 + 100 * i for i in range(accounts)}
+    page = ek.report(ek.Book.from_records(records), equity=equity)
+    section = page[page.index('<table data-table="accounts">'):]
+    section = section[:section.index("</table>")]
+    assert section.count("<tr>") - 1 == MAX_ROWS == 40
+    assert "<td>a00</td>" in section and "<td>a59</td>" not in section
+    assert f"{accounts - MAX_ROWS} more accounts" in page

@@ -435,7 +435,7 @@ def test_the_right_option_is_not_given_away_by_its_length(question):
     assert right <= 1.25 * longest_wrong, question.options
 
 
-# ----- generic feedback for the slips of issue 23 (item 5) --------------------------------------
+# ----- generic feedback for the common slips ------------------------------------------------------
 def test_a_number_typed_with_a_thousands_comma_is_told_to_drop_the_comma():
     q = NumberQuestion("n", "?", 40_000.0, hints=[], solution="answer = 40_000")
     message = q.check((40, 0)).message           # what `answer = 40,000` makes

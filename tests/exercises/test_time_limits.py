@@ -1,5 +1,5 @@
 """A learner's answer can loop forever or raise anything: every check still ends, within its
-time limit, with a verdict (issue 17, item 12)."""
+time limit, with a verdict."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Random bytes, random CSV and random JSON fed to ``read_positions`` and to the command line
-(issue 17): the only outcomes allowed are a clear ``PositionError`` (a ValueError naming where)
+"""Random bytes, random CSV and random JSON fed to ``read_positions`` and to the command line:
+the only outcomes allowed are a clear ``PositionError`` (a ValueError naming where)
 or a book that reads back equal from what it is written as; never an empty book from lines that
 hold values, never another exception, never a traceback from the command line."""
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 
 import exposure_kit as ek
 from exposure_kit import PositionError, from_ccxt_positions, read_positions, write_positions
+from exposure_kit._io import write_file_atomically
 
 import make_desk_book
 
@@ -30,7 +33,7 @@ def write_file(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-# ----- samples --------------------------------------------------------------------------------
+# ----- samples ------------------------------------------------------------------------------------
 def test_guide_examples_give_the_guides_numbers():
     first, second = ek.sample_book("guide_example_1"), ek.sample_book("guide_example_2")
     # $150,000 long BTC perps against $100,000 short ETH futures: $50,000 net, $250,000 gross
@@ -89,7 +92,7 @@ def test_unknown_sample_is_named():
         ek.sample_path("nope")
 
 
-# ----- CSV ------------------------------------------------------------------------------------
+# ----- CSV ----------------------------------------------------------------------------------------
 def test_csv_linear_and_inverse_by_hand():
     book = csv_book(HEADER +
                     "lin,BTC,perp,long,1500,60000,0.001,false,001\n"      # 1500 x 0.001 x 60,000
@@ -151,7 +154,7 @@ def test_header_only_is_an_empty_book():
     assert len(csv_book("name,underlying,kind,side,notional\n")) == 0
 
 
-# ----- JSON -----------------------------------------------------------------------------------
+# ----- JSON ---------------------------------------------------------------------------------------
 RECORDS = [{"name": "BTC perpetual", "underlying": "BTC", "kind": "perp", "side": "long",
             "notional": 150000},
            {"name": "ETH future", "underlying": "ETH", "kind": "future", "side": "short",
@@ -181,7 +184,7 @@ def test_malformed_json(tmp_path, text, pieces):
         assert piece in str(caught.value)
 
 
-# ----- round trips ----------------------------------------------------------------------------
+# ----- round trips --------------------------------------------------------------------------------
 @pytest.mark.parametrize("sample", ek.SAMPLES)
 @pytest.mark.parametrize("suffix", ["csv", "json"])
 def test_samples_round_trip(tmp_path, sample, suffix):
@@ -217,7 +220,7 @@ def test_any_book_reads_back_equal(records, fmt):
     assert read_positions(buffer, format=fmt) == book
 
 
-# ----- ccxt -----------------------------------------------------------------------------------
+# ----- ccxt ---------------------------------------------------------------------------------------
 LINEAR = {"symbol": "BTC/USDT:USDT", "side": "long", "contracts": 1500, "contractSize": 0.001,
           "markPrice": 60_000.0, "entryPrice": 58_000.0, "notional": 90_000.0}
 # Coin-margined: 900 contracts of $100 face; this exchange reports the notional in BTC.
@@ -323,7 +326,7 @@ def test_ccxt_option_without_volatility_is_refused():
                             underlying_prices={"BTC": 60_000.0})
 
 
-# ----- the diagnostics on a loaded book -------------------------------------------------------
+# ----- the diagnostics on a loaded book -----------------------------------------------------------
 def test_basis_finding_names_instruments_without_stray_spaces():
     findings = ek.diagnose(ek.sample_book("desk_book"), basis_share=0.01)
     basis = [f.message for f in findings if f.code == "basis-offset"]
@@ -346,7 +349,7 @@ def test_float_extra_columns_and_ccxt_books_read_back_equal_from_csv():
     assert back.to_frame()["exchange_notional"].tolist() == [90_000.0, 1.5]
 
 
-# ----- ccxt for real: recorded raw responses parsed by ccxt itself, offline ------------------------
+# ----- ccxt for real: recorded raw responses parsed by ccxt itself, offline -----------------------
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ccxt"
 
 
@@ -413,3 +416,35 @@ def test_ccxt_a_missing_mark_price_is_given_or_refused_for_that_position_only():
     # with the price given: -849 x 2.3468 = -1,992.4332 (Binance's notional: -1,992.46)
     priced = from_ccxt_positions(positions, underlying_prices={"WLD": 2.3468})
     assert priced.exposures().tolist() == [pytest.approx(11.978), pytest.approx(-1_992.4332)]
+
+
+# ----- atomic writes ------------------------------------------------------------------------------
+def _disk_full(*_):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_full_disk_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    """A good report overwritten on a full disk became a truncated page; `write_positions` left
+    a `book.csv` that no longer read. Now the old file stays, with no temporary beside it."""
+    book = ek.sample_book("guide_example_1")
+    target = tmp_path / "book.csv"
+    ek.write_positions(book, target)
+    before = target.read_bytes()
+    page = tmp_path / "page.html"
+    page.write_text("<p>the good page</p>")
+    monkeypatch.setattr(os, "fsync", _disk_full)
+    with pytest.raises(ValueError, match="No space left"):
+        ek.write_positions(ek.sample_book("guide_example_2"), target)
+    with pytest.raises(ValueError, match="No space left"):
+        ek.report(book).save(page)
+    assert target.read_bytes() == before and ek.read_positions(target) == book
+    assert page.read_text() == "<p>the good page</p>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.csv", "page.html"]
+
+
+def test_atomic_write_keeps_the_files_permissions(tmp_path):
+    target = tmp_path / "book.csv"
+    target.write_text("old")
+    os.chmod(target, 0o640)
+    write_file_atomically(target, "new")
+    assert target.read_text() == "new" and (target.stat().st_mode & 0o777) == 0o640

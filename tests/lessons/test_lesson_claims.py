@@ -1,4 +1,4 @@
-"""What the lessons and exercises claim, held against numbers worked by hand (issue 22).
+"""What the lessons and exercises claim, held against numbers worked by hand.
 
 Each prediction's key must agree with its explanation on the data, each rule must be one that
 the data could fail, and an exercise must accept an answer worked by hand at the precision the
@@ -182,7 +182,7 @@ def test_no_lesson_calls_gross_what_a_venue_failure_puts_at_risk():
         assert "re-struck" not in prose, stem
 
 
-# ----- the mechanics added for issue 22 ---------------------------------------------------------
+# ----- the mechanics the lessons state -----------------------------------------------------------
 def test_lesson02_layered_book():
     # 2 x 60,000 = 120,000 held; 1.5 x 60,000 = 90,000 perp short; SOL 300 x 150 = 45,000 and
     # ETH 10 x 3,000 = 30,000 long: net 120,000 - 90,000 + 45,000 + 30,000 = 105,000,
@@ -220,7 +220,7 @@ def test_lesson07_convergence_gives_back_the_basis_locked_in():
     out = printed("07_stress_and_false_neutrality")
     # the future settles at spot on day 90, so the pair's P&L at expiry is coins x (F0 - S0):
     # the spot legs cancel, (S90 - S0) - (F90 - F0) = F0 - S0 when F90 = S90
-    line = next(l for l in out.splitlines() if l.startswith("P&L of the pair at expiry"))
+    line = next(text for text in out.splitlines() if text.startswith("P&L of the pair at expiry"))
     at_expiry, locked_in = (part.split("$")[1] for part in line.split("="))
     assert at_expiry.strip().split()[0] == locked_in.strip()
     assert "at expiry: $0" in out

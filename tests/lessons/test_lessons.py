@@ -83,7 +83,8 @@ def test_notebooks_match_their_sources():
     import build
     for stem in build.STEMS:
         stored = [(c["cell_type"], "".join(c["source"])) for c in cells(NOTEBOOKS / f"{stem}.ipynb")]
-        assert stored == build.cells_for(stem), f"{stem}: out of step with lessons/{stem}.md, run make lessons"
+        assert stored == build.cells_for(stem), \
+            f"{stem}: out of step with lessons/{stem}.md, run make lessons"
 
 
 def test_sources_use_only_the_known_tags():

@@ -427,7 +427,7 @@ async def _sweep(root: Path, lab_base: str, token: str, app_base: str, app_dir: 
                               run=lesson, sources=markdown_sources(notebook),
                               dashboards=dashboards_stored(notebook) if lesson else 0,
                               # not yet: JupyterLab's own chrome fails axe (jp-button ARIA,
-                              # editors with no name, role=feed), see the report of issue 23
+                              # editors with no name, role=feed)
                               axe=False,
                               cells=len(json.loads(notebook.read_text())["cells"]),
                               tells=tells)
@@ -470,7 +470,7 @@ def run_sweep(root: Path) -> Sweep:
     return Sweep(pages, time.monotonic() - started, heights_file)
 
 
-# ----- what sits around a prediction (issue 23: a prediction owns its answer) ----------------
+# ----- what sits around a prediction (a prediction owns its answer) ---------------------------
 # The page's text in reading order, each piece with its place relative to each prediction:
 # before it (above its top), or below it within one screen of its top. Read with the window
 # made as tall as the page (JupyterLab draws only the cells in view), so places are in pixels
@@ -562,7 +562,7 @@ def prediction_problems(around: list[dict], predictions: list[dict]) -> list[str
     return found
 
 
-# ----- code shown to someone who cannot type it (issue 23: the app is complete without code) --
+# ----- code shown to someone who cannot type it (the app is complete without code) ------------
 # Python in a page's visible text: a backtick, the package's name, a call, a keyword argument,
 # a snake_case name, a CamelCase call, an assignment to answer. A code example shown on purpose
 # sits in an element of class ek-code-example and is not read.

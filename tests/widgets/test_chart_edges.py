@@ -1,4 +1,4 @@
-"""Every lesson dashboard's chart stays readable at the ends of every control (issue 23, item 4).
+"""Every lesson dashboard's chart stays readable at the ends of every control.
 
 Each dashboard, built as its lesson builds it, is put to each end of each control's range (every
 corner when it has few sliders) and its chart checked from matplotlib's renderer: no text cut by

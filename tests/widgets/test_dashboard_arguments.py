@@ -1,4 +1,4 @@
-"""Dashboards refuse what they cannot show (issue 17, item 11): a constructor argument that is
+"""Dashboards refuse what they cannot show: a constructor argument that is
 not a valid number is a ValueError naming it, nothing out of range is clamped silently, and NaN
 in a control is an error line, never a number computed as if it were something else."""
 

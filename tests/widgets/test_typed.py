@@ -1,4 +1,4 @@
-"""What a learner types into a dashboard's value box (issue 23, item 3), without a browser.
+"""What a learner types into a dashboard's value box, without a browser.
 
 The values are read the way the box's rule says (exposure_kit/widgets/_typed.py): ``%`` marks a
 percent; a bare number is a fraction when it lies in the range as one, else a number of percent;
