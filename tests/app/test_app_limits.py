@@ -1,6 +1,6 @@
 """Nothing one visitor can do takes the class down, against a real server on 127.0.0.1 (other
-loopback addresses stand for other computers). Every loop and wait is bounded; the server runs as `make app` runs it, memory
-capped, in its own process group (see tests/app/test_app_server.py)."""
+loopback addresses stand for other computers). Every loop and wait is bounded; the server runs
+as `make app` runs it, memory capped, in its own process group (see tests/app/test_app_server.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Hostile but fair input to the loaders and writers: what cannot be read is refused with a
-ValueError naming the file, the line and the field; nothing is coerced; a book written out reads back equal, or the writer refuses and says why."""
+ValueError naming the file, the line and the field; nothing is coerced; a book written out reads
+back equal, or the writer refuses and says why."""
 
 from __future__ import annotations
 
