@@ -21,16 +21,11 @@ pytestmark = pytest.mark.browser
 LESSON_01 = Path(__file__).resolve().parents[2] / "notebooks" / "01_net_vs_gross.ipynb"
 
 # The guide's first book: long 150,000 of BTC perps, short 100,000 of ETH futures.
-GUIDE_BOOK = ek.Book.from_records([
-    {"underlying": "BTC", "kind": "perp", "side": "long", "notional": 150_000},
-    {"underlying": "ETH", "kind": "future", "side": "short", "notional": 100_000}])
-
-
-def test_lesson01_app_prediction_waits_and_quiz_names_the_slip(tmp_path):
+def test_lesson01_app_prediction_waits_and_quiz_names_the_slip(tmp_path, guide_book):
     from playwright.sync_api import expect
 
     bs.require_chromium()
-    net_line = f"net exposure  : {ek.usd(GUIDE_BOOK.net_exposure())}"
+    net_line = f"net exposure  : {ek.usd(guide_book.net_exposure())}"
     # exercise 01 q1: long 220,000, short 180,000: net 40,000, gross 400,000
     net, gross = ex.q1.expected(), ex.q2.expected()
     secret_forms = [ek.usd(net), f"{net:,.0f}"]
@@ -45,7 +40,7 @@ def test_lesson01_app_prediction_waits_and_quiz_names_the_slip(tmp_path):
         prediction.get_by_role("button", name="Check my prediction").click()
         expect(prediction).to_contain_text("You said hedged")
         expect(prediction).to_contain_text(net_line)       # the engine's net for the book
-        expect(prediction).to_contain_text(ek.describe_net(GUIDE_BOOK.net_exposure()))
+        expect(prediction).to_contain_text(ek.describe_net(guide_book.net_exposure()))
 
         quiz = page.locator(".ek-quiz").first
         quiz.scroll_into_view_if_needed()

@@ -12,14 +12,9 @@ import exposure_kit as ek
 from worked_data import HULL_FUTURES, HULL_SPOT
 
 
-def spot_book(notional=100_000.0, price=60_000.0):
-    return ek.Book.from_records([{"name": "spot", "underlying": "BTC", "kind": "spot",
-                                  "side": "long", "notional": notional, "price": price}])
-
-
-def test_hedge_notional_to_zero_and_to_a_target():
+def test_hedge_notional_to_zero_and_to_a_target(spot_book):
     # $100k long BTC: sell $100k to be flat; to keep $25k long, sell $75k.
-    book = spot_book()
+    book = spot_book
     assert ek.hedge_notional(book) == pytest.approx(-100_000)
     assert ek.hedge_notional(book, "btc", target=25_000) == pytest.approx(-75_000)
     # a net short book is hedged by buying: -$40k net wants +$40k
@@ -102,8 +97,8 @@ def test_collateral_counts_on_the_long_side_of_the_hedge_ratio():
     assert ek.hedge_ratio(book, "BTC") == pytest.approx(0.5)
 
 
-def test_with_hedge_adds_a_short_sized_by_the_ratio():
-    book = spot_book()
+def test_with_hedge_adds_a_short_sized_by_the_ratio(spot_book):
+    book = spot_book
     for ratio, net in ((0.0, 100_000), (0.5, 50_000), (1.0, 0.0), (1.5, -50_000)):
         hedged = ek.with_hedge(book, "BTC", ratio)
         assert len(hedged) == 2
@@ -162,8 +157,8 @@ def test_residual_volatility_rejects_bad_inputs(args, field):
         ek.residual_volatility(*args)
 
 
-def test_hedging_functions_reject_bad_inputs():
-    book = spot_book()
+def test_hedging_functions_reject_bad_inputs(spot_book):
+    book = spot_book
     with pytest.raises(ValueError, match="underlying"):
         ek.hedge_notional(book, "DOGE")
     with pytest.raises(ValueError, match="contract_size"):

@@ -8,18 +8,6 @@ from hypothesis import strategies as st
 
 import exposure_kit as ek
 
-
-def hedged_holding(inverse: bool):
-    """One BTC at 60,000, hedged with a linear short of 1 BTC or an inverse short of $60k face."""
-    hedge = ({"name": "hedge", "underlying": "BTC", "kind": "perp", "side": "short",
-              "quantity": 600, "contract_size": 100, "inverse": True, "price": 60_000,
-              "entry_price": 60_000} if inverse else
-             {"name": "hedge", "underlying": "BTC", "kind": "perp", "side": "short",
-              "quantity": 1, "price": 60_000, "entry_price": 60_000})
-    return ek.Book.from_records([{"name": "spot", "underlying": "BTC", "kind": "spot",
-                                  "side": "long", "quantity": 1, "price": 60_000}, hedge])
-
-
 FALL = pd.DataFrame({"BTC": [60_000.0, 54_000.0, 48_000.0]})
 
 
@@ -60,11 +48,12 @@ def test_perfect_correlation_is_allowed():
     assert paths["BTC"].to_numpy() == pytest.approx(paths["ETH"].to_numpy())
 
 
-def test_linear_inverse_and_coin_pnl_hedges_drift_as_lesson_six_says():
+def test_linear_inverse_and_coin_pnl_hedges_drift_as_lesson_six_says(hedged_pair,
+                                                                     inverse_hedged_pair):
     # Linear: both legs are 1 BTC, so the book stays flat as BTC falls.
-    assert ek.exposure_path(hedged_holding(False), FALL)["net"].tolist() == \
+    assert ek.exposure_path(hedged_pair, FALL)["net"].tolist() == \
         pytest.approx([0, 0, 0], abs=1e-9)
-    inverse = hedged_holding(True)
+    inverse = inverse_hedged_pair
     # Face view (coin P&L swept to USD): the hedge stays $60,000, the holding falls to 48,000,
     # so the book is 12,000 net short at the end.
     face = ek.exposure_path(inverse, FALL)
@@ -158,24 +147,24 @@ def test_rebalancing_never_leaves_net_past_the_threshold(seed, threshold, every,
 
 
 @pytest.mark.parametrize("call, field", [
-    (lambda: ek.price_paths({"BTC": 1.0}, {"BTC": -0.1}), "vols"),
-    (lambda: ek.price_paths({"BTC": 1.0, "ETH": 1.0}, 0.5, correlation=1.5), "correlation"),
-    (lambda: ek.price_paths({"BTC": 1.0, "ETH": 1.0}, 0.5, correlation=-1.01), "correlation"),
-    (lambda: ek.price_paths({"A": 1.0, "B": 1.0, "C": 1.0}, 0.5,
+    (lambda _: ek.price_paths({"BTC": 1.0}, {"BTC": -0.1}), "vols"),
+    (lambda _: ek.price_paths({"BTC": 1.0, "ETH": 1.0}, 0.5, correlation=1.5), "correlation"),
+    (lambda _: ek.price_paths({"BTC": 1.0, "ETH": 1.0}, 0.5, correlation=-1.01), "correlation"),
+    (lambda _: ek.price_paths({"A": 1.0, "B": 1.0, "C": 1.0}, 0.5,
                             correlation=[[1, .9, -.9], [.9, 1, .9], [-.9, .9, 1]]),
      "correlation"),
-    (lambda: ek.price_paths({}, 0.5), "start_prices"),
-    (lambda: ek.price_paths({"BTC": 1.0}, 0.5, steps=0), "steps"),
-    (lambda: ek.price_paths({"BTC": -1.0}, 0.5), "start_prices"),
-    (lambda: ek.exposure_path(hedged_holding(False), pd.DataFrame()), "paths"),
-    (lambda: ek.exposure_path(hedged_holding(False), pd.DataFrame({"ETH": [1.0]})), "paths"),
-    (lambda: ek.exposure_path(hedged_holding(False), pd.DataFrame({"BTC": [1.0, -2.0]})),
+    (lambda _: ek.price_paths({}, 0.5), "start_prices"),
+    (lambda _: ek.price_paths({"BTC": 1.0}, 0.5, steps=0), "steps"),
+    (lambda _: ek.price_paths({"BTC": -1.0}, 0.5), "start_prices"),
+    (lambda book: ek.exposure_path(book, pd.DataFrame()), "paths"),
+    (lambda book: ek.exposure_path(book, pd.DataFrame({"ETH": [1.0]})), "paths"),
+    (lambda book: ek.exposure_path(book, pd.DataFrame({"BTC": [1.0, -2.0]})),
      "paths"),
-    (lambda: ek.rebalance_path(hedged_holding(False), FALL), "every"),
-    (lambda: ek.rebalance_path(hedged_holding(False), FALL, threshold=-5), "threshold"),
-    (lambda: ek.rebalance_path(hedged_holding(False), FALL, every=0), "every"),
-    (lambda: ek.rebalance_path(hedged_holding(False), FALL, every=1, hedge_underlying="ETH"),
+    (lambda book: ek.rebalance_path(book, FALL), "every"),
+    (lambda book: ek.rebalance_path(book, FALL, threshold=-5), "threshold"),
+    (lambda book: ek.rebalance_path(book, FALL, every=0), "every"),
+    (lambda book: ek.rebalance_path(book, FALL, every=1, hedge_underlying="ETH"),
      "paths")])
-def test_bad_inputs_raise_value_errors(call, field):
+def test_bad_inputs_raise_value_errors(call, field, hedged_pair):
     with pytest.raises(ValueError, match=field):
-        call()
+        call(hedged_pair)

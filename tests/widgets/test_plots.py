@@ -9,14 +9,8 @@ import exposure_kit as ek
 from exposure_kit import plots
 
 
-def guide_book():
-    return ek.Book([ek.Position("BTC perps", "BTC", "perp", "long", notional=120_000),
-                    ek.Position("ETH futures", "ETH", "future", "short", notional=70_000),
-                    ek.Position("BTC quarterly", "BTC", "future", "short", notional=20_000)])
-
-
-def test_exposure_bars_heights_colours_and_money_ticks():
-    ax = plots.exposure_bars(guide_book())
+def test_exposure_bars_heights_colours_and_money_ticks(guide_layered_book):
+    ax = plots.exposure_bars(guide_layered_book)
     # 120,000 long; 90,000 short (drawn down); 30,000 net; 210,000 gross.
     assert [p.get_height() for p in ax.patches] == [120_000, -90_000, 30_000, 210_000]
     assert [to_hex(p.get_facecolor()) for p in ax.patches] == \
@@ -25,8 +19,8 @@ def test_exposure_bars_heights_colours_and_money_ticks():
     assert "net" in ax.get_title().lower()
 
 
-def test_waterfall_runs_from_each_position_to_net():
-    ax = plots.waterfall(guide_book())
+def test_waterfall_runs_from_each_position_to_net(guide_layered_book):
+    ax = plots.waterfall(guide_layered_book)
     patches = ax.patches
     assert [p.get_y() for p in patches] == [0, 120_000, 50_000, 0]
     assert [p.get_height() for p in patches] == [120_000, -70_000, -20_000, 30_000]
@@ -35,8 +29,8 @@ def test_waterfall_runs_from_each_position_to_net():
     assert [t.get_text() for t in ax.texts] == ["$120k", "-$70k", "-$20k", "$30k"]
 
 
-def test_exposure_by_column():
-    table = guide_book().by("underlying")
+def test_exposure_by_column(guide_layered_book):
+    table = guide_layered_book.by("underlying")
     ax = plots.exposure_by(table)
     widths = [p.get_width() for p in ax.patches]
     assert widths == [120_000, 0, -20_000, -70_000]      # longs, then shorts drawn left
@@ -80,21 +74,21 @@ def test_delta_curve():
     assert ax.get_lines()[1].get_ydata()[0] == pytest.approx(0.5596, abs=1e-4)   # N(0.15)
 
 
-def test_every_chart_saves_as_png(tmp_path):
-    book = guide_book()
+def test_every_chart_saves_as_png(tmp_path, guide_layered_book):
+    book = guide_layered_book
     charts = [plots.exposure_bars(book), plots.waterfall(book), plots.exposure_by(book.by("kind"))]
     for i, ax in enumerate(charts):
         ax.figure.savefig(tmp_path / f"{i}.png")
         assert (tmp_path / f"{i}.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_a_chart_last_in_a_notebook_cell_displays_as_png():
+def test_a_chart_last_in_a_notebook_cell_displays_as_png(guide_layered_book):
     from IPython.core.interactiveshell import InteractiveShell
 
     shell = InteractiveShell.instance()
     try:
         assert plots.show_in_notebook()
-        ax = plots.waterfall(guide_book())
+        ax = plots.waterfall(guide_layered_book)
         data, _ = shell.display_formatter.format(ax)
         assert data["image/png"].startswith(b"\x89PNG")
         data, _ = shell.display_formatter.format(ax.figure)
@@ -103,8 +97,8 @@ def test_a_chart_last_in_a_notebook_cell_displays_as_png():
         InteractiveShell.clear_instance()
 
 
-def test_every_chart_says_what_it_shows_and_heatmap_views_differ():
-    book = guide_book()
+def test_every_chart_says_what_it_shows_and_heatmap_views_differ(guide_layered_book):
+    book = guide_layered_book
     grid = ek.scenario_grid(book, "BTC", "ETH", np.linspace(-0.2, 0.2, 5))
     path = pd.DataFrame({"long": [1.0, 2.0], "short": [1.0, 1.0], "net": [0.0, 1.0],
                          "gross": [2.0, 3.0]})
