@@ -266,7 +266,7 @@ def test_make_app_keeps_warm_kernels_sized_by_make_options(server):
 
 
 # ----- XSRF: kept on, and a page that closes still stops its kernel ---------------------------
-def test_xsrf_checks_stay_on_and_closing_a_page_still_stops_its_kernel(server, tmp_path):
+def test_xsrf_checks_stay_on_and_closing_a_page_still_stops_its_kernel(server, tmp_path, chromium):
     """The Makefile switched XSRF checks off (voila#1458) so a page opened straight at a
     lesson's address could stop its kernel on close. The server now sets the XSRF cookie on
     every lesson page, so the checks stay on: a POST without the token is refused, and a page
@@ -279,7 +279,6 @@ def test_xsrf_checks_stay_on_and_closing_a_page_still_stops_its_kernel(server, t
     assert connection.getresponse().status == 403
     assert get(base, f"api/kernels/{kernel_id}")[0] == 200
 
-    bs.require_chromium()
     with bs.chromium_page(tmp_path, 1366, 768) as page:
         page.goto(base + f"voila/render/{LESSONS[1]}")
         page.locator(".widget-slider").first.wait_for(timeout=30_000)
@@ -322,12 +321,11 @@ def first_heading(notebook: Path) -> str:
     return re.sub(r"^#+\s*(\d{2}\s+)?", "", source.splitlines()[0]).strip()
 
 
-def test_front_page_lists_the_lessons_and_no_page_asks_another_host(server, tmp_path):
-    """The app's home page lists the lessons by number,
-    title and description, lesson 00 marked as the start, opening in the same tab; neither it
-    nor a lesson page requests anything from another host (Voila's pages loaded Font Awesome
-    from a CDN). Screenshots at 1366x768 are saved in the test's folder."""
-    bs.require_chromium()
+def test_front_page_lists_the_lessons_and_no_page_asks_another_host(server, tmp_path, chromium):
+    """The app's home page lists the lessons by number, title and description, lesson 00 marked
+    as the start, opening in the same tab; neither it nor a lesson page requests anything from
+    another host (Voila's pages loaded Font Awesome from a CDN). Screenshots at 1366x768 are saved
+    in the test's folder."""
     base, log = server
     folder = log.parent / "app"
     host = urlsplit(base).netloc

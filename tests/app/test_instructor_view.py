@@ -82,10 +82,9 @@ def _quiz_card(page):
     return page.locator(".ek-quiz-question").first
 
 
-def test_two_learners_answer_lesson_01_and_the_instructor_sees_both_within_2_s(classroom):
+def test_two_learners_answer_lesson_01_and_the_instructor_sees_both_within_2_s(classroom, chromium):
     base, token, root = classroom
     shots = Path(os.environ.get("EXPOSURE_KIT_SHOTS", root))
-    bs.require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -266,10 +266,9 @@ def test_a_notebook_shows_the_page_inline(desk_page):
     assert "tex2jax_ignore" in inline     # "$1,000 ... $2,000" must not be typeset as maths
 
 
-def test_the_page_in_chromium(desk_page, tmp_path):
-    from browser_support import chromium_page, require_chromium
+def test_the_page_in_chromium(desk_page, tmp_path, chromium):
+    from browser_support import chromium_page
 
-    require_chromium()
     _, _, page = desk_page
     path = tmp_path / "desk.html"
     page.save(path)
