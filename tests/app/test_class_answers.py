@@ -20,8 +20,7 @@ import textwrap
 
 import pytest
 
-from exposure_kit._app import _class_pages, _class_view
-from exposure_kit._app import _store as _answers
+from exposure_kit._app import _class_pages, _class_view, _store as _answers
 from exposure_kit._app._instructor import clean_nickname
 from exposure_kit.exercises import _recording
 
@@ -38,6 +37,7 @@ def _writer(path: str, writer: int, count: int) -> None:
     store.close()
 
 
+@pytest.mark.slow
 def test_many_processes_writing_at_once_lose_nothing(tmp_path):
     path = str(tmp_path / "class" / "answers.sqlite")
     _answers.open_store(path).close()
@@ -244,6 +244,7 @@ def _kernel(code: str, store, notebook: str | None = "01_net_vs_gross.ipynb") ->
     return done.stdout
 
 
+@pytest.mark.notebook
 def test_progress_and_predictions_survive_a_restart_until_reset(tmp_path):
     store = tmp_path / "self-study.sqlite"
     _kernel("""
@@ -273,6 +274,7 @@ def test_progress_and_predictions_survive_a_restart_until_reset(tmp_path):
     assert fresh.strip() == "0 None"
 
 
+@pytest.mark.notebook
 def test_a_notebook_run_outside_jupyterlab_keeps_nothing(tmp_path):
     store = tmp_path / "self-study.sqlite"
     _kernel("from exposure_kit.exercises import lesson01 as ex; ex.q1.check(40_000)", store,

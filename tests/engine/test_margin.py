@@ -4,8 +4,7 @@ liquidation-price formula and initial margin on their own."""
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 import exposure_kit as ek
 

@@ -10,8 +10,13 @@ import pytest
 from nbclient import NotebookClient
 
 from exposure_kit.exercises import LESSONS, NumberQuestion
-from exposure_kit.exercises._notebooks import (EXERCISES_DIR, exercise_notebook, lesson_module,
-                                               questions, write_notebooks)
+from exposure_kit.exercises._notebooks import (
+    EXERCISES_DIR,
+    exercise_notebook,
+    lesson_module,
+    questions,
+    write_notebooks,
+)
 
 pytestmark = pytest.mark.notebook
 
@@ -82,7 +87,7 @@ def test_solutions_command_writes_every_notebook(tmp_path):
     from exposure_kit.exercises.solutions import main
     assert main([str(tmp_path / "solutions")]) == 0
     written = sorted(p.name for p in (tmp_path / "solutions").glob("*.ipynb"))
-    assert written == sorted(f"{lesson_module(l).STEM}.ipynb" for l in LESSONS)
+    assert written == sorted(f"{lesson_module(name).STEM}.ipynb" for name in LESSONS)
     assert main([]) == 2
 
 
@@ -92,7 +97,8 @@ def test_dollar_signs_are_not_read_as_mathematics():
     first and is typeset), and the checks' coloured results tell MathJax to leave them alone.
     tests/browser/test_markdown_in_browser.py looks at the rendered page."""
     escaped = 0
-    for path in sorted(EXERCISES_DIR.glob("*.ipynb")) + sorted((EXERCISES_DIR.parent / "notebooks").glob("*.ipynb")):
+    for path in (sorted(EXERCISES_DIR.glob("*.ipynb"))
+                 + sorted((EXERCISES_DIR.parent / "notebooks").glob("*.ipynb"))):
         for cell in json.loads(path.read_text())["cells"]:
             if cell["cell_type"] == "markdown":
                 prose = "".join(cell["source"]).split("`")[::2]      # outside code spans

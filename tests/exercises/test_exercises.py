@@ -9,9 +9,20 @@ import math
 import pytest
 
 import exposure_kit as ek
-from exposure_kit.exercises import (CORRECT, INCORRECT, NOT_ATTEMPTED, LESSONS, BookQuestion,
-                                    ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion,
-                                    Progress, Requirement, ____)
+from exposure_kit.exercises import (
+    CORRECT,
+    INCORRECT,
+    LESSONS,
+    NOT_ATTEMPTED,
+    BookQuestion,
+    ChoiceQuestion,
+    FunctionQuestion,
+    Mistake,
+    NumberQuestion,
+    Progress,
+    Requirement,
+    ____,
+)
 from exposure_kit.exercises._framework import data_code
 from exposure_kit.exercises._notebooks import lesson_module, questions
 
@@ -95,7 +106,7 @@ def test_questions_are_named_in_order_and_notebook_stems_match_the_lessons():
              "04_imperfect_hedges", "05_leverage_and_margin", "06_drift_after_price_moves",
              "07_stress_and_false_neutrality", "08_options_and_delta",
              "09_relative_value_and_funding", "10_your_own_book"]
-    assert [lesson_module(l).STEM for l in LESSONS] == stems
+    assert [lesson_module(name).STEM for name in LESSONS] == stems
     for lesson in LESSONS:
         names = [q.name for q in questions(lesson_module(lesson))]
         assert names == [f"q{i}" for i in range(1, len(names) + 1)]
@@ -455,6 +466,7 @@ def test_a_function_returning_a_percent_is_told_to_return_a_fraction():
 
 def test_an_unquoted_letter_gets_a_sentence_not_a_traceback():
     from IPython.core.interactiveshell import InteractiveShell
+
     from exposure_kit.exercises._framework import name_error_sentence, plain_name_errors
 
     assert 'put it in quotes: answer = "a"' in name_error_sentence(

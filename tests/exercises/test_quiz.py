@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import html
 import io
-import math
 import re
 import sys
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
@@ -19,7 +17,6 @@ import exposure_kit as ek
 from exposure_kit.exercises import LESSONS, ChoiceQuestion, quiz
 from exposure_kit.exercises._notebooks import lesson_module, questions
 from exposure_kit.exercises._quiz import data_numbers, in_words, states_numbers
-from exposure_kit.widgets import Prediction
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"

@@ -91,6 +91,7 @@ def test_a_correct_function_is_still_correct():
     assert function_question().check(net).status == "correct"
 
 
+@pytest.mark.notebook
 def test_in_a_jupyter_kernel_a_looping_function_gets_a_verdict():
     """The lessons run check() in a kernel's cell, on its main thread: try it there."""
     from jupyter_client.manager import start_new_kernel

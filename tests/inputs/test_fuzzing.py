@@ -12,8 +12,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from exposure_kit import Book, PositionError, read_positions, write_positions
 from exposure_kit.cli import main

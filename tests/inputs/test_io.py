@@ -11,8 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 import exposure_kit as ek
 from exposure_kit import PositionError, from_ccxt_positions, read_positions, write_positions

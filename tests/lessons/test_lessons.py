@@ -98,8 +98,9 @@ def test_sources_use_only_the_known_tags():
 
 def test_sources_read_back_as_written():
     """A source saved from JupyterLab (jupytext) comes out as it went in: no noise in diffs."""
-    import build
     import jupytext
+
+    import build
     for path in build.SOURCES:
         written = jupytext.writes(jupytext.read(path), fmt="md:myst")
         assert without_version(written) == without_version(path.read_text()), path.name

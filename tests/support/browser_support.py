@@ -192,8 +192,9 @@ def stage_app_copy(notebook: Path, root: Path) -> Path:
     """The app copy of a lesson (what `make app` serves), written in its own folder."""
     if str(REPO / "lessons") not in sys.path:
         sys.path.insert(0, str(REPO / "lessons"))
-    import build
     import nbformat
+
+    import build
 
     folder = root / "app"
     folder.mkdir(exist_ok=True)

@@ -527,7 +527,6 @@ def lesson_tells(stem: str) -> list[dict]:
     if str(bs.REPO / "lessons") not in sys.path:
         sys.path.insert(0, str(bs.REPO / "lessons"))
     import build
-
     from exposure_kit.widgets import Prediction
 
     cells = [source for kind, source in build.cells_for(stem) if kind == "code"]
