@@ -113,10 +113,10 @@ test: $(STAMP) browser
 	$(PYTEST) tests exposure_kit --nbval-lax notebooks
 
 # The quick check before a commit: lint, then the unit tests and docstring examples (no browser,
-# no notebook, no server, no wheel), about a minute on two cores.
+# no notebook, no server, no wheel) on every core, under a minute on two.
 check: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(PYTEST) -q -m "not slow and not browser and not notebook and not server"
+	$(PYTEST) -q -n auto -m "not slow and not browser and not notebook and not server"
 
 bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -13,8 +13,10 @@ and not server"`` is the quick unit and doctest suite (``make check``):
   for the sweep;
 - ``server``: a test that starts the classroom server (asks for a fixture that serves one, or takes
   a folder to serve one from in a server module);
-- ``notebook``: an nbval cell of a stored notebook, and a test that runs code in a Jupyter kernel;
-- ``slow``: a test that builds and installs the package (``installed``).
+- ``notebook``: an nbval cell of a stored notebook, the exercise notebooks' tests, and a test that
+  runs code in a Jupyter kernel (marked where it is written);
+- ``slow``: a test that builds and installs the package (``installed``), or runs many processes at
+  once (marked where it is written).
 """
 
 import inspect
