@@ -15,8 +15,8 @@ and not server"`` is the quick unit and doctest suite (``make check``):
   a folder to serve one from in a server module);
 - ``notebook``: an nbval cell of a stored notebook, the exercise notebooks' tests, and a test that
   runs code in a Jupyter kernel (marked where it is written);
-- ``slow``: a test that builds and installs the package (``installed``), or runs many processes at
-  once (marked where it is written).
+- ``slow``: a test that builds and installs the package (``installed``), or sweeps every lesson or
+  module in processes or charts of its own (marked where it is written).
 """
 
 import inspect

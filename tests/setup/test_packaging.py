@@ -106,6 +106,7 @@ def imported_top_names(module: Path) -> set[str]:
     return names - set(sys.stdlib_module_names) - {"exposure_kit", "__future__"}
 
 
+@pytest.mark.slow               # a fresh interpreter for each module
 @pytest.mark.parametrize("module", sorted((ROOT / "exposure_kit").rglob("*.py")),
                          ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_each_module_imports_only_what_its_part_declares(module):

@@ -27,6 +27,7 @@ def _slug(setting: dict) -> str:
                     for k, v in setting.items()).replace(" ", "").replace("/", "")[:90]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lesson", sorted(LESSONS))
 def test_the_chart_reads_cleanly_at_every_end_of_every_control(lesson):
     build = LESSONS[lesson]
