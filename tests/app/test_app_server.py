@@ -145,7 +145,7 @@ def test_a_kernel_websocket_without_the_v1_protocol_is_refused(server, kernel_id
 
 
 @pytest.mark.parametrize("frame", [
-    (2**64 - 1).to_bytes(8, "little") + bytes(24),                  # the 32-byte frame
+    (2**64 - 1).to_bytes(8, "little") + bytes(24),                  # the 32-byte frame that froze
     (10**6).to_bytes(8, "little") + bytes(24),                       # more offsets than bytes
     (6).to_bytes(8, "little") + (56).to_bytes(8, "little") + (2**40).to_bytes(8, "little")
     + bytes(40),                                                     # an offset past the end

