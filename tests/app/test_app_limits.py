@@ -139,12 +139,12 @@ def server_closed(sock: socket.socket, seconds: float) -> bool:
 
 # ----- a client that never reads --------------------------------------------------------------
 def test_a_websocket_that_never_reads_is_closed_and_its_memory_comes_back(tmp_path):
-    """A client with a 4 KB receive buffer asking for every widget's state and
-    never reading made the server hold every reply: 186 MB to 1,718 MB in 70 s, still high
-    after the socket closed. Here 2 MB may wait (option max_send_backlog_mb); 400 requests at
-    40 a second (under the message-rate limit), each answered with every widget's state
-    (about 170 KB in lesson 01: 68 MB in all), must close the socket with the server's memory
-    near where it started, before and after the close."""
+    """A client with a 4 KB receive buffer asking for every widget's state and never reading made
+    the server hold every reply: 186 MB to 1,718 MB in 70 s, still high after the socket closed.
+    Here 2 MB may wait (option max_send_backlog_mb); 400 requests at 40 a second (under the
+    message-rate limit), each answered with every widget's state (about 170 KB in lesson 01: 68 MB
+    in all), must close the socket with the server's memory near where it started, before and after
+    the close."""
     with classroom(tmp_path, "--ClassroomVoila.max_send_backlog_mb=2", APP_PER_CLIENT="0",
                    APP_MAX_KERNELS="4") as (base, log, pid):
         kernel = run(lesson_kernel(base))
@@ -180,8 +180,8 @@ def test_a_websocket_that_never_reads_is_closed_and_its_memory_comes_back(tmp_pa
 
 
 def test_a_websocket_flooding_messages_is_closed(tmp_path):
-    """2,000 messages as fast as a client can send them were
-    all passed to the kernel. A socket past 100 a second (after a burst of 400) is closed."""
+    """2,000 messages as fast as a client can send them were all passed to the kernel. A socket past
+    100 a second (after a burst of 400) is closed."""
     with classroom(tmp_path, APP_PER_CLIENT="0", APP_MAX_KERNELS="4") as (base, log, _):
         kernel = run(lesson_kernel(base))
 
@@ -205,8 +205,8 @@ def test_a_websocket_flooding_messages_is_closed(tmp_path):
 
 
 def test_replayed_frames_are_dropped_with_one_log_line(tmp_path):
-    """50,000 replayed frames (one message id, so one signature) wrote 30 MB of
-    kernel tracebacks to the log. The server drops a message id it has seen on the socket."""
+    """50,000 replayed frames (one message id, so one signature) wrote 30 MB of kernel tracebacks to
+    the log. The server drops a message id it has seen on the socket."""
     with classroom(tmp_path, APP_PER_CLIENT="0", APP_MAX_KERNELS="4") as (base, log, _):
         kernel = run(lesson_kernel(base))
         before = len(log.read_text())
@@ -239,8 +239,8 @@ def test_socket_meter_bounds_backlog_and_rate():
 
 # ----- one seat per visit, reloads, a kernel bound to its visitor -------------------------------
 def test_a_rendering_page_takes_one_seat_not_two():
-    """`Seats.reserve` counted a rendering page as a reservation and as a held
-    kernel: with a cap of 6, the fifth of six visitors was told the class was full."""
+    """`Seats.reserve` counted a rendering page as a reservation and as a held kernel: with a cap of
+    6, the fifth of six visitors was told the class was full."""
     seats = Seats(max_total=6, max_per_client=0)
     running: set[str] = set()
     for n in range(6):
@@ -293,11 +293,11 @@ def abandon_page(base: str, path: str, source: str = "127.0.0.1") -> None:
 
 
 def test_fast_reloads_do_not_lock_a_learner_out(tmp_path):
-    """Ten fast reloads of one tab held that learner's seats with orphaned
-    kernels for about 5 minutes (the idle cull): 7 of 11 answers were "you already have 4
-    lessons open". Here six abandoned pages with a per-address cap of 2 (two get kernels, four
-    are refused); the learner's next visit must open within seconds, not minutes, and every
-    kernel no page connected to must be stopped (the connect grace is 3 s here)."""
+    """Ten fast reloads of one tab held that learner's seats with orphaned kernels for about 5
+    minutes (the idle cull): 7 of 11 answers were "you already have 4 lessons open". Here six
+    abandoned pages with a per-address cap of 2 (two get kernels, four are refused); the learner's
+    next visit must open within seconds, not minutes, and every kernel no page connected to must be
+    stopped (the connect grace is 3 s here)."""
     with classroom(tmp_path, "--ClassroomVoila.connect_grace=3", APP_PER_CLIENT="2",
                    APP_MAX_KERNELS="8") as (base, log, _):
         for _ in range(6):
@@ -327,9 +327,9 @@ def test_fast_reloads_do_not_lock_a_learner_out(tmp_path):
 
 
 def test_a_kernel_answers_only_the_address_it_was_given_to(tmp_path):
-    """From another address `GET /api/kernels/<id>` answered, a second
-    websocket could attach and read the traffic, the kernel could be shut down, and
-    `/voila/query/<id>` revealed the visit's query string. All now answer 404 elsewhere."""
+    """From another address `GET /api/kernels/<id>` answered, a second websocket could attach and
+    read the traffic, the kernel could be shut down, and `/voila/query/<id>` revealed the visit's
+    query string. All now answer 404 elsewhere."""
     with classroom(tmp_path, APP_PER_CLIENT="0", APP_MAX_KERNELS="4") as (base, _, _):
         kernel = run(lesson_kernel(base))
         assert get(base, f"api/kernels/{kernel}", source="127.0.0.2")[0] == 404
@@ -381,10 +381,10 @@ def slow_connections(base: str, count: int, addresses: int) -> list[socket.socke
 
 def test_a_thousand_slow_connections_at_1024_open_files_do_not_take_the_class_offline(
         tmp_path):
-    """~1,000 slow connections at the common 1,024 open-files limit took the
-    server offline (front page and lessons timed out, 418,524 "Too many open files"
-    tracebacks in 45 s). The server now raises its soft limit to the hard one at start, and a
-    lesson still opens while 1,000 slow connections are held."""
+    """~1,000 slow connections at the common 1,024 open-files limit took the server offline (front
+    page and lessons timed out, 418,524 "Too many open files" tracebacks in 45 s). The server now
+    raises its soft limit to the hard one at start, and a lesson still opens while 1,000 slow
+    connections are held."""
     own_open_files_raised()
     with classroom(tmp_path, nofile=(1024, 8192), APP_PER_CLIENT="0",
                    APP_MAX_KERNELS="4") as (base, log, _):

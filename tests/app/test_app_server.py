@@ -126,9 +126,9 @@ def assert_still_serving(base: str) -> None:
 
 # ----- the two freeze paths --------------------------------------------------------------------
 def test_a_kernel_websocket_without_the_v1_protocol_is_refused(server, kernel_id):
-    """A legacy-protocol client that asks for the widgets' state
-    gets a binary message whose 4-byte header Voila reads as an 8-byte count. Such a client
-    is now refused at the handshake, before any kernel message flows."""
+    """A legacy-protocol client that asks for the widgets' state gets a binary message whose 4-byte
+    header Voila reads as an 8-byte count. Such a client is now refused at the handshake, before any
+    kernel message flows."""
     base, _ = server
 
     async def legacy():
@@ -153,8 +153,8 @@ def test_a_kernel_websocket_without_the_v1_protocol_is_refused(server, kernel_id
 ], ids=["count-2**64-1", "count-beyond-frame", "offset-beyond-frame", "truncated"])
 def test_a_malformed_v1_frame_closes_that_socket_and_the_server_keeps_serving(server, kernel_id,
                                                                                frame):
-    """One 32-byte v1 frame whose offset count is 2**64-1 froze
-    jupyter_server's decoder. The frame is now checked first and its socket closed."""
+    """One 32-byte v1 frame whose offset count is 2**64-1 froze jupyter_server's decoder. The frame
+    is now checked first and its socket closed."""
     base, log = server
 
     async def attack():
@@ -183,9 +183,9 @@ def test_frame_checks_accept_what_a_browser_sends_and_name_what_is_wrong():
 
 # ----- no traceback to a client ----------------------------------------------------------------
 def test_a_comm_error_reaches_the_client_without_a_traceback(server, kernel_id):
-    """A comm opened with a wrong control-protocol version makes ipywidgets
-    raise in the kernel; ipykernel forwards the traceback (server paths included) as stderr.
-    Nothing the client receives may carry it."""
+    """A comm opened with a wrong control-protocol version makes ipywidgets raise in the kernel;
+    ipykernel forwards the traceback (server paths included) as stderr. Nothing the client receives
+    may carry it."""
     base, _ = server
 
     async def provoke():
@@ -235,10 +235,9 @@ def test_an_error_message_loses_its_traceback_and_stays_signed():
 
 # ----- seats -----------------------------------------------------------------------------------
 def test_kernels_are_capped_per_address_and_for_the_class(tmp_path):
-    """Plain GETs (no browser) each took a kernel, without limit. With
-    APP_MAX_KERNELS=3 and APP_PER_CLIENT=2: a third lesson from one address gets 429 and a
-    page saying why; a fourth lesson in the class gets 503 and a page saying the class is
-    full."""
+    """Plain GETs (no browser) each took a kernel, without limit. With APP_MAX_KERNELS=3 and
+    APP_PER_CLIENT=2: a third lesson from one address gets 429 and a page saying why; a fourth
+    lesson in the class gets 503 and a page saying the class is full."""
     with app_server(tmp_path, APP_MAX_KERNELS="3", APP_PER_CLIENT="2") as (base, _):
         assert get(base, f"voila/render/{LESSONS[0]}")[0] == 200
         assert get(base, f"voila/render/{LESSONS[1]}")[0] == 200
@@ -253,8 +252,8 @@ def test_kernels_are_capped_per_address_and_for_the_class(tmp_path):
 
 # ----- the warm pool ---------------------------------------------------------------------------
 def test_make_app_keeps_warm_kernels_sized_by_make_options(server):
-    """Each lesson opened a cold kernel (a class waited most of a minute).
-    `make app` keeps APP_POOL warm kernels per lesson, APP_CLASS_POOL more for one lesson."""
+    """Each lesson opened a cold kernel (a class waited most of a minute). `make app` keeps APP_POOL
+    warm kernels per lesson, APP_CLASS_POOL more for one lesson."""
     command = " ".join(app_command(Path("build/app"), 1, APP_POOL="2", APP_CLASS_POOL="01=10"))
     assert "--VoilaConfiguration.preheat_kernel=True" in command
     assert "--VoilaConfiguration.default_pool_size=2" in command
