@@ -12,7 +12,7 @@ and not server"`` is the quick unit and doctest suite (``make check``):
 - ``browser``: every test under ``browser/``, and any test that asks for the ``chromium`` fixture or
   for the sweep;
 - ``server``: a test that starts the classroom server (asks for a fixture that serves one, or takes
-  a folder to serve one from in a server module);
+  a folder to serve one from in a server module), and every test under ``hub/``;
 - ``notebook``: an nbval cell of a stored notebook, the exercise notebooks' tests, and a test that
   runs code in a Jupyter kernel (marked where it is written);
 - ``slow``: a test that builds and installs the package (``installed``), or sweeps every lesson or
@@ -176,7 +176,8 @@ def pytest_collection_modifyitems(config, items):
             continue
         if TESTS / "browser" in path.parents or fixtures & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
-        if fixtures & SERVER_FIXTURES or (path.name in SERVER_MODULES and asked):
+        if (fixtures & SERVER_FIXTURES or (path.name in SERVER_MODULES and asked)
+                or TESTS / "hub" in path.parents):
             item.add_marker(pytest.mark.server)
         if fixtures & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
