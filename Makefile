@@ -1,6 +1,7 @@
 # exposure-kit: every target builds .venv itself when it is missing.
 #   make lab        JupyterLab on the lessons, the start-here lesson open
 #   make test       the whole suite: engine, widgets, notebooks (nbval), exercises, a real browser
+#   make check      lint (ruff) and the quick unit and doctest suite, about a minute
 #   make app        the lessons as Voila web apps (APP_IP=0.0.0.0 to serve a classroom network,
 #                   APP_CLASS_POOL=01=30 to have lesson 01 warm for 30 learners)
 #                   it prints the instructor's link: /instructor?token=... (docs/classroom.md)
@@ -23,7 +24,7 @@ APP_IP ?= 127.0.0.1
 APP_PORT ?= 8866
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab app app-instructor test test-latest bench solutions lessons browser clean venv lock
+.PHONY: lab app app-instructor test check test-latest bench solutions lessons browser clean venv lock
 
 venv: $(STAMP)
 
@@ -103,10 +104,19 @@ browser:
 		echo "chromium is missing and cannot be installed here: browser tests will be skipped"; \
 	fi
 
+# Everything once: the tests and the package's docstring examples (pytest's testpaths), and each
+# stored lesson run top to bottom (nbval). The exercise notebooks are run by their own tests
+# (tests/exercises/test_exercise_notebooks.py), unanswered and with their solutions.
+PYTEST := MPLBACKEND=Agg JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1 \
+	$(PY) -m pytest -p no:cacheprovider
 test: $(STAMP) browser
-	MPLBACKEND=Agg JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1 \
-		$(PY) -m pytest -p no:cacheprovider --doctest-modules exposure_kit tests \
-		--nbval-lax notebooks exercises
+	$(PYTEST) tests exposure_kit --nbval-lax notebooks
+
+# The quick check before a commit: lint, then the unit tests and docstring examples (no browser,
+# no notebook, no server, no wheel) on every core, under a minute on two.
+check: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(PYTEST) -q -n auto -m "not slow and not browser and not notebook and not server"
 
 bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -38,10 +38,11 @@ import psutil
 from tornado.httpclient import AsyncHTTPClient
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-import browser_support as bs  # noqa: E402
-from exposure_kit._app._store import AnswerStore  # noqa: E402
+sys.path.insert(0, str(REPO / "tests" / "support"))
 from exposure_kit._app._learner_probe import Learner  # noqa: E402
+from exposure_kit._app._store import AnswerStore  # noqa: E402
+
+import browser_support as bs  # noqa: E402
 
 LEARNERS, AT_ONCE, ANSWERS = 40, 10, 10
 LESSON = "01_net_vs_gross.ipynb"

@@ -29,9 +29,10 @@ from pathlib import Path
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-import browser_support as bs  # noqa: E402
+sys.path.insert(0, str(REPO / "tests" / "support"))
 from exposure_kit._app import _probe  # noqa: E402
+
+import browser_support as bs  # noqa: E402
 
 VISITS, AT_ONCE = 30, 10
 CLASS_POOL = int(os.environ.get("CLASS_POOL", "30"))   # make app APP_CLASS_POOL=01=30

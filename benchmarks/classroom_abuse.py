@@ -26,7 +26,6 @@ import contextlib
 import json
 import os
 import resource
-import shutil
 import signal
 import socket
 import subprocess
@@ -40,8 +39,9 @@ from pathlib import Path
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "tests" / "support"))
 import browser_support as bs  # noqa: E402
+
 V1 = "v1.kernel.websocket.jupyter.org"
 KEEP = ("00_start_here.ipynb", "01_net_vs_gross.ipynb", "03_hedging_spot_with_perps.ipynb")
 

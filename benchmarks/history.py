@@ -20,9 +20,9 @@ import time
 
 import numpy as np
 import pandas as pd
+from engine import PRICES, UNDERLYINGS, mixed_frame
 
 import exposure_kit as ek
-from engine import PRICES, UNDERLYINGS, mixed_frame
 
 DATES = 365
 POSITIONS = 1_000

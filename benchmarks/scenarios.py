@@ -15,7 +15,6 @@ Run: ``.venv/bin/python benchmarks/scenarios.py``. Goal on a 2-core machine: eac
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np

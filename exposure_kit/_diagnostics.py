@@ -1,8 +1,9 @@
 """False neutrality: the ways a book can look hedged on its net number and not be.
 
 :func:`diagnose` runs every check and returns the findings ranked by the dollars they put at
-risk, largest first; :func:`ranked_findings` orders them severity first, as the risk page does. Exposure is counted at delta (options in the direction they move). Each
-check has its threshold as a keyword argument. A book with nothing to report returns an empty list.
+risk, largest first; :func:`ranked_findings` orders them severity first, as the risk page does.
+Exposure is counted at delta (options in the direction they move). Each check has its threshold
+as a keyword argument. A book with nothing to report returns an empty list.
 """
 
 from __future__ import annotations

@@ -23,9 +23,17 @@ import pandas as pd
 from ._book import Book
 from ._errors import PositionError
 from ._periods import DAYS_PER_YEAR, expiry_date
-from ._readers import MAX_BYTES, neutralised  # noqa: F401 (documented here)
-from ._readers import (FORMULA_START, csv_table, json_data, looks_like_json, read_text, restored,
-                       source_name)
+from ._readers import (  # noqa: F401 (documented here)
+    FORMULA_START,
+    MAX_BYTES,
+    csv_table,
+    json_data,
+    looks_like_json,
+    neutralised,
+    read_text,
+    restored,
+    source_name,
+)
 from ._schema import NUMERIC_FIELDS, REQUIRED, STRING_FIELDS
 
 __all__ = ["read_positions", "write_positions", "from_ccxt_positions", "sample_path",
@@ -111,7 +119,8 @@ def _numbers_or_text(column: pd.Series) -> pd.Series:
 def _written_numbers(values: list[str], index: pd.Index) -> pd.Series | None:
     """An extra column (mmr, leverage, a ccxt book's exchange_notional...) as floats when every
     value is written exactly as Python writes a float (``0.005``, ``100.0``, ``1e-05``; whole
-    numbers such as ``10`` or ``007`` stay text: account codes keep their leading zeros), so a book with float extra columns reads back equal; text otherwise
+    numbers such as ``10`` or ``007`` stay text: account codes keep their leading zeros), so a book
+with float extra columns reads back equal; text otherwise
     (``None``). A column with no value at all reads as missing numbers."""
     texts = [v for v in values if v != ""]
     if not texts:
@@ -286,10 +295,10 @@ def read_positions(path_or_buffer: str | os.PathLike | IO, format: str | None = 
     Traceback (most recent call last):
     ...
     exposure_kit._errors.PositionError: line 2 ('BTC perp 0'), field 'side': 'buy' is not one of long, short
-    >>> read_positions(io.StringIO("BTC,perp,long,100\\n"))
+    >>> read_positions(io.StringIO("BTC,perp,long,100\\n"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    exposure_kit._errors.PositionError: line 1, field 'underlying': the column is missing from the header: the first line must name the columns, e.g. name,underlying,kind,side,notional (line 1 reads 'BTC,perp,long,100')
+    exposure_kit._errors.PositionError: line 1, field 'underlying': the column is missing from the header: ...
     """
     return positions_with_rows(path_or_buffer, format)[0]
 

@@ -62,9 +62,10 @@ def parsed_dates(values: pd.Series, field: str, where: str, source: str | None) 
     >>> parsed_dates(dates[:1], "date", "line", "p.csv").dt.strftime("%Y-%m-%d").tolist()
     ['2024-01-31']
     >>> parsed_dates(pd.Series(["2024-01-31", "today"], index=[2, 3]), "date", "line", "p.csv")
+    ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    exposure_kit._errors.PositionError: line 3 of p.csv, field 'date': 'today' is not a date (write it as 2024-01-31)
+    exposure_kit._errors.PositionError: line 3 of p.csv, field 'date': 'today' is not a date ...
     """
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
     text = pd.Series([str(v).strip() for v in uniques], dtype=object)

@@ -285,10 +285,10 @@ def csv_table(text: str, source: str | None, *, what: str = "a header line and o
     --------
     >>> csv_table("account,equity\\n\\n001,900000\\n", "a.csv")
     (['account', 'equity'], [3], [['001'], ['900000']])
-    >>> csv_table("account,equity\\n001,900,000\\n", "a.csv")
+    >>> csv_table("account,equity\\n001,900,000\\n", "a.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    exposure_kit._errors.PositionError: line 2 of a.csv, field 'fields': the line has 3 fields where the header has 2
+    exposure_kit._errors.PositionError: line 2 of a.csv, field 'fields': the line has 3 fields where ...
     """
     if not text.strip():
         raise PositionError("file", f"is empty: expected {what}", source=source)

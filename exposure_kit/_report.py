@@ -183,8 +183,16 @@ def report_data(book: Book, *, equity: float | Mapping[str, float] | None = None
     (50000.0, ['kind', 'underlying'])
     """
     from ._diagnostics import ranked_findings
-    from ._report_extras import (assumptions, changes_since, check_limits, expired_finding,
-                                 limit_findings, move_findings, positions_table, stress_names)
+    from ._report_extras import (
+        assumptions,
+        changes_since,
+        check_limits,
+        expired_finding,
+        limit_findings,
+        move_findings,
+        positions_table,
+        stress_names,
+    )
 
     if not isinstance(book, Book):
         raise PositionError("book", f"must be a Book, got {type(book).__name__}")
@@ -252,7 +260,7 @@ class ReportPage(str):
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the page to ``path`` (UTF-8) and return the path."""
-        from ._io import write_file_atomically   # write beside, fsync, rename
+        from ._io import write_file_atomically  # write beside, fsync, rename
 
         return write_file_atomically(path, str(self))
 
@@ -268,8 +276,8 @@ def report(book: Book, *, equity: float | Mapping[str, float] | None = None,
     """The desk's risk page for ``book``: one self-contained HTML page.
 
     Sections: what needs attention first (limit breaches and the findings, severity first); a
-    "how this was computed" box; the headline in numbers and in words; exposure by underlying, venue, account, kind
-    and expiry (those the book has, plus ``by``); the delta ladder by expiry; per account (when
+    "how this was computed" box; the headline in numbers and in words; exposure by underlying, venue,
+    account, kind and expiry (those the book has, plus ``by``); the delta ladder by expiry; per account (when
     ``equity`` is given per account) equity, maintenance, margin ratio and the move of each asset
     that liquidates, flagged below ``warn_distance``; funding per perp (when ``funding`` rates
     are given); a stress grid (one asset moving at a time, options with volatility down, same

@@ -26,6 +26,8 @@ __all__: list[str] = []   # report_data's helpers; the public names are in _limi
 PLAUSIBLE_MOVE = 1.0
 
 
+_MARGIN_MODE = "cross margin per account"
+
 def move_text(move: float) -> str:
     """A liquidating move in words: ``"falls 17.4%"``, ``"rises beyond +100 %"``.
 
@@ -139,7 +141,7 @@ def assumptions(book: Book, rule: Mapping[str, Any], day: date, day_source: str,
                   "options' time to expiry runs from their expiry date"),
         ("prices", "the price column of the positions file (marks as exported); nothing is "
                    "fetched"),
-        ("margin rule", f"{'cross margin per account' if per_account else 'not computed (no equity per account)'}; "
+        ("margin rule", f"{_MARGIN_MODE if per_account else 'not computed (no equity per account)'}; "
                         f"maintenance {percent(rule['maintenance_margin_rate'], 2)} of notional "
                         f"unless a position has an mmr value or a bracket tier, charged {charged}; "
                         f"bracket table: {table}; options by Deribit's standard rule"),

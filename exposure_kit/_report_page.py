@@ -22,7 +22,6 @@ MAX_ROWS = 40          # a grouping with more groups shows the largest; the page
 FUNDING_ROWS = 15      # the perps paying or receiving most; the totals include every one
 POSITION_ROWS = 500    # the positions table lists the largest exposures; the page says how many
 CHANGE_ROWS = 20       # positions opened, closed or resized listed per kind of change
-_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 def _money(value: float) -> str:

@@ -14,8 +14,7 @@ from ._book import Book
 from ._errors import PositionError, checked_number
 from ._io import positions_with_rows
 from ._kernel import sides_by
-from ._periods import day_text as _day
-from ._periods import parsed_dates as _parse_dates
+from ._periods import day_text as _day, parsed_dates as _parse_dates
 
 __all__ = ["exposure_history"]
 

@@ -28,7 +28,6 @@ __all__ = ["main", "build_report"]
 
 PROG = "exposure-kit"
 BREACH_STATUS = 3      # report --limits FILE --fail-on-breach: a limit is breached
-GROUPINGS = ("underlying", "venue", "kind")
 
 
 class _Refused(Exception):
@@ -274,10 +273,10 @@ def _checked_output_path(output: str | None, inputs: Sequence[str | None]) -> st
     --------
     >>> _checked_output_path("page.html", ["desk.csv", None])
     'page.html'
-    >>> _checked_output_path("./desk.csv", ["desk.csv"])
+    >>> _checked_output_path("./desk.csv", ["desk.csv"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    exposure_kit.cli._Refused: will not write over ./desk.csv: it is an input (desk.csv); write to another file
+    exposure_kit.cli._Refused: will not write over ./desk.csv: it is an input (desk.csv); ...
     """
     if not output:
         return output

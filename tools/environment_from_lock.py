@@ -2,7 +2,7 @@
 
 conda itself brings Python and pip; every package then comes from pip at the locked version (with
 its environment marker), because conda-forge does not carry every locked release under the same
-name. ``tests/test_packaging.py`` fails when the two files drift apart.
+name. ``tests/setup/test_packaging.py`` fails when the two files drift apart.
 
     python tools/environment_from_lock.py requirements-lock.txt environment.yml
 """

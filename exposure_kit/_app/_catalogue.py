@@ -97,4 +97,4 @@ def lessons_in(folder: Path) -> list[Lesson]:
     [('00', 'Start here: net exposure in crypto derivatives'), ('01', 'Net versus gross')]
     """
     found = (read_lesson(p) for p in sorted(Path(folder).glob("*.ipynb")))
-    return sorted((lesson for lesson in found if lesson), key=lambda l: l.filename)
+    return sorted((lesson for lesson in found if lesson), key=lambda lesson: lesson.filename)

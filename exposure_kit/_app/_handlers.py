@@ -15,18 +15,17 @@ from typing import Any
 
 import tornado.web
 from jupyter_core.utils import ensure_async
-from tornado.ioloop import IOLoop
-from tornado.log import app_log
 from jupyter_server._tz import utcnow
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
+from tornado.ioloop import IOLoop
+from tornado.log import app_log
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ._catalogue import lessons_in
-from ._frames import (V1_PROTOCOL, BadFrame, check_incoming_frame, incoming_msg_id,
-                      outgoing_header)
+from ._frames import V1_PROTOCOL, BadFrame, check_incoming_frame, incoming_msg_id, outgoing_header
 from ._instructor import bind_kernel, learner_of
 from ._pages import front_page, full_page
 from ._sanitize import cleaned_message

@@ -25,13 +25,13 @@ from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
 import tornado.web
-from tornado.ioloop import IOLoop
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
+from tornado.ioloop import IOLoop
 
-from ._store import SessionEvents
 from ._class_pages import class_view, e, page, projector_view, query
 from ._class_view import learner_figures, prediction_figures, question_figures
+from ._store import SessionEvents
 
 LEARNER_COOKIE, NICKNAME_COOKIE = "ek_learner", "ek_nickname"
 _LEARNER_ID = re.compile(r"[0-9a-f]{24}")

@@ -22,8 +22,13 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from .._errors import InputError
-from ._handlers import (FrontPageHandler, GuardedConnection, GuardedKernelWebsocketHandler,
-                        LessonHandler, bound_to_visitor)
+from ._handlers import (
+    FrontPageHandler,
+    GuardedConnection,
+    GuardedKernelWebsocketHandler,
+    LessonHandler,
+    bound_to_visitor,
+)
 from ._instructor import instructor_handlers
 from ._listen import GuardedHTTPServer, raised_open_files_limit
 from ._seats import Seats, default_max_kernels, machine_memory_mb
@@ -108,8 +113,8 @@ class ClassroomVoila(Voila):
 
     def start(self):
         """Open the class's store before any kernel starts (kernels record into it)."""
-        from ._store import open_store
         from ..exercises._recording import STORE_VARIABLE
+        from ._store import open_store
 
         store = open_store(self.answer_store or None)
         os.environ[STORE_VARIABLE] = self.answer_store or store.location

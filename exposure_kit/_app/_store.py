@@ -114,7 +114,7 @@ class _SQLAlchemy:
     """A shared database by URL (PostgreSQL for a class on several machines)."""
 
     def __init__(self, url: str) -> None:
-        import sqlalchemy   # only a class with a shared database needs it
+        import sqlalchemy  # only a class with a shared database needs it
 
         self._text = sqlalchemy.text
         self._engine = sqlalchemy.create_engine(url, pool_pre_ping=True, pool_size=1,
@@ -232,7 +232,7 @@ class AnswerStore:
 
     def bindings(self) -> dict[str, tuple[str, str, str]]:
         """Every kernel the server handed out: kernel id -> (learner, nickname, lesson)."""
-        return {k: (l, n, s) for k, l, n, s in
+        return {kernel: (learner, nickname, lesson) for kernel, learner, nickname, lesson in
                 self._db.rows("SELECT kernel_id, learner, nickname, lesson FROM learners")}
 
     def learners_in(self, session: int | None = None) -> dict[str, set[str]]:

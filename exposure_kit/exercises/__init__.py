@@ -17,9 +17,22 @@ lesson modules; ``python -m exposure_kit.exercises.solutions OUTDIR`` writes the
 solutions filled in.
 """
 
-from ._framework import (CORRECT, INCORRECT, NOT_ATTEMPTED, BookQuestion, ChoiceQuestion,
-                         FunctionQuestion, Mistake, NumberQuestion, Placeholder, Progress,
-                         Question, Requirement, Result, ____)
+from ._framework import (
+    CORRECT,
+    INCORRECT,
+    NOT_ATTEMPTED,
+    BookQuestion,
+    ChoiceQuestion,
+    FunctionQuestion,
+    Mistake,
+    NumberQuestion,
+    Placeholder,
+    Progress,
+    Question,
+    Requirement,
+    Result,
+    ____,
+)
 
 LESSONS = tuple(f"lesson{n:02d}" for n in range(1, 11))
 

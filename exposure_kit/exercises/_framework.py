@@ -844,8 +844,8 @@ class Progress:
                         f"<td style='text-align:left'>{html.escape(question.title)}</td>"
                         f"<td style='text-align:left;color:{colour};font-weight:bold'>"
                         f"{self.status[name]}{seen}</td></tr>")
-        return (f"<div class='{NO_MATHS}' style='font-family:sans-serif'><b>{html.escape(self._headline())}</b>"
-                f"<table>{''.join(rows)}</table></div>")
+        return (f"<div class='{NO_MATHS}' style='font-family:sans-serif'>"
+                f"<b>{html.escape(self._headline())}</b><table>{''.join(rows)}</table></div>")
 
 
 def name_error_sentence(error: NameError) -> str:

@@ -9,8 +9,8 @@ from types import ModuleType
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from . import LESSONS
 from .._markdown import dollars_as_text
+from . import LESSONS
 from ._framework import ChoiceQuestion, NumberQuestion, Question
 
 __all__ = ["lesson_module", "exercise_notebook", "write_notebooks", "EXERCISES_DIR"]

@@ -20,10 +20,18 @@ from typing import Any
 import ipywidgets as widgets
 import mistune
 
-from ._recording import record_quiz
 from ..widgets._predict import parse_number
-from ._framework import (CORRECT, INCORRECT, NOT_ATTEMPTED, ChoiceQuestion, NumberQuestion,
-                         Question, Result, _COLOURS)
+from ._framework import (
+    _COLOURS,
+    CORRECT,
+    INCORRECT,
+    NOT_ATTEMPTED,
+    ChoiceQuestion,
+    NumberQuestion,
+    Question,
+    Result,
+)
+from ._recording import record_quiz
 
 __all__ = ["quiz", "Quiz", "QuestionCard"]
 

@@ -18,8 +18,7 @@ import re
 from typing import Any
 
 from .. import _selfstudy
-from ._framework import (CORRECT, INCORRECT, NOT_ATTEMPTED, NumberQuestion, Question,
-                                   Result, ROUNDED_TOO_FAR)
+from ._framework import CORRECT, INCORRECT, NOT_ATTEMPTED, ROUNDED_TOO_FAR, NumberQuestion, Question, Result
 
 __all__ = ["STORE_VARIABLE", "recording", "verdict_of", "record_quiz", "record_prediction"]
 

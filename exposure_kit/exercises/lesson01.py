@@ -106,11 +106,11 @@ q4 = FunctionQuestion(
     solution=("def net_to_gross(long, short):\n"
               "    gross = long + short\n"
               "    return (long - short) / gross if gross > 0 else 0.0"),
-    mistakes=[Mistake(lambda l, s: (l + s) / (l - s) if l != s else 0.0,
+    mistakes=[Mistake(lambda lg, sh: (lg + sh) / (lg - sh) if lg != sh else 0.0,
                       "you divided gross by net: it is the other way round, net over gross."),
-              Mistake(lambda l, s: (l - s) / l if l else 0.0,
+              Mistake(lambda lg, sh: (lg - sh) / lg if lg else 0.0,
                       "you divided by the long side; divide by the gross (long + short)."),
-              Mistake(lambda l, s: (s - l) / (l + s) if l + s else 0.0,
+              Mistake(lambda lg, sh: (sh - lg) / (lg + sh) if lg + sh else 0.0,
                       "the sign is flipped: net is long minus short, so an all-long book "
                       "gives +1.")])
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 from .. import _book as _b
 from .._format import usd
 from .._hedging import hedge_notional, hedge_ratio, hedge_status
-from ._framework import (BookQuestion, ChoiceQuestion, Mistake, NumberQuestion, Requirement,
-                         data_code, register)
+from ._framework import (
+    BookQuestion,
+    ChoiceQuestion,
+    Mistake,
+    NumberQuestion,
+    Requirement,
+    data_code,
+    register,
+)
 
 STEM = "03_hedging_spot_with_perps"
 TITLE = "Exercises 03: hedging spot with perps"

@@ -132,7 +132,8 @@ q5 = ChoiceQuestion(
            "rises 10 %?"],
     working=(f"Gross = {usd(600_000)} + {usd(590_000)} = {usd(1_190_000)}, "
              f"{1_190_000 / DESK_EQUITY:.1f}x the equity of {usd(DESK_EQUITY)}\n"
-             f"BTC -10 % with SOL +10 %: {usd(shock_pnl(_b.Book.from_records(DESK), {'BTC': -0.1, 'SOL': 0.1}))}, "
+             f"BTC -10 % with SOL +10 %: "
+             f"{usd(shock_pnl(_b.Book.from_records(DESK), {'BTC': -0.1, 'SOL': 0.1}))}, "
              f"{-shock_pnl(_b.Book.from_records(DESK), {'BTC': -0.1, 'SOL': 0.1}) / DESK_EQUITY:.0%} "
              f"of the equity\n"
              f"The diagnosis finds: {', '.join(_FINDINGS)}. Answer "

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from .. import _book as _b
-from .._format import usd
 import math
 
+from .. import _book as _b
+from .._format import usd
 from .._hedging import hedge_notional
 from .._instruments import black76_delta
-from ._framework import (ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion,
-                         data_code, register)
+from ._framework import ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion, data_code, register
 
 STEM = "08_options_and_delta"
 TITLE = "Exercises 08: options and delta"
@@ -63,8 +62,9 @@ q2 = NumberQuestion(
              f"Delta-adjusted = delta x quantity x forward = {_DELTA:.4f} x 12 x "
              f"{usd(OPTION['forward'])} = {usd(_CALLS.net_exposure(measure='delta'))}"),
     unit="usd", quantity=12, price=OPTION["forward"],
-    mistakes=[Mistake(_CALLS.net_exposure(measure="notional"), "the delta was ignored: that is the notional the "
-                                             "calls cover, not how much they move."),
+    mistakes=[Mistake(_CALLS.net_exposure(measure="notional"),
+                      "the delta was ignored: that is the notional the calls cover, not how much "
+                      "they move."),
               Mistake(_CALLS.net_exposure(measure="delta") / OPTION["forward"],
                       "that is in BTC; the question asks for USD.")])
 
@@ -85,8 +85,8 @@ q3 = NumberQuestion(
              f"Net = calls {usd(_CALLS.net_exposure(measure='delta'))} - perp {usd(150_000)} = "
              f"{usd(BOOK.net_exposure(measure='delta'))}"),
     unit="usd",
-    mistakes=[Mistake(BOOK.net_exposure(measure="notional"), "the delta was ignored: the calls counted at their "
-                                           "full notional."),
+    mistakes=[Mistake(BOOK.net_exposure(measure="notional"),
+                      "the delta was ignored: the calls counted at their full notional."),
               Mistake(_CALLS.net_exposure(measure="delta") + 150_000,
                       "the perp short was added, not subtracted.")])
 
@@ -102,8 +102,8 @@ q4 = NumberQuestion(
     working=(f"Delta-adjusted net = {usd(BOOK.net_exposure(measure='delta'))}\n"
              f"Sell perps of that size: {usd(-hedge_notional(BOOK, measure='delta'))}"),
     unit="usd",
-    mistakes=[Mistake(-hedge_notional(BOOK, measure="notional"), "you hedged the notional: the calls move by their "
-                                             "delta, not their full size."),
+    mistakes=[Mistake(-hedge_notional(BOOK, measure="notional"),
+                      "you hedged the notional: the calls move by their delta, not their full size."),
               Mistake(_CALLS.net_exposure(measure="delta"), "the perp already sold counts: "
                                                             "hedge only what is left.")])
 
@@ -180,7 +180,7 @@ q6 = ChoiceQuestion(
            "Recompute the calls' delta at a forward 10 % higher, value both the calls and the "
            "perps at the new price, and add them."],
     working=(f"After +10 %: the calls' delta goes from {_DELTA:.4f} to "
-             f"{black76_delta(OPTION['forward'] * 1.1, OPTION['strike'], OPTION['years'], OPTION['vol'], 'call'):.4f}\n"
+             f"{black76_delta(OPTION['forward'] * 1.1, OPTION['strike'], OPTION['years'], OPTION['vol'], 'call'):.4f}\n"  # noqa: E501
              f"Net delta-adjusted exposure = {usd(_AFTER)}: "
              f"{'net long' if _AFTER > 0 else 'net short'}. Answer "
              f"({'b' if _AFTER > 0 else ('c' if _AFTER < 0 else 'a')})."),

@@ -9,8 +9,15 @@ import pandas as pd
 from .. import _book as _b
 from .._diagnostics import diagnose
 from .._format import usd
-from ._framework import (BookQuestion, ChoiceQuestion, Mistake, NumberQuestion, Requirement,
-                         data_code, register)
+from ._framework import (
+    BookQuestion,
+    ChoiceQuestion,
+    Mistake,
+    NumberQuestion,
+    Requirement,
+    data_code,
+    register,
+)
 
 STEM = "10_your_own_book"
 TITLE = "Exercises 10: your own book"

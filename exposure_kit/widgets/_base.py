@@ -19,19 +19,19 @@ import os
 from typing import Any
 
 import ipywidgets as widgets
+import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
-import pandas as pd
 
 from .._book import Book
+from .._errors import InputError, PositionError, checked_number
+from ..plots import shown_in
 from ._accessibility import name_controls
 from ._picture import still_picture
 from ._typed import typed_box
-from .._errors import InputError, PositionError, checked_number
-from ..plots import shown_in
 
 __all__ = ["Dashboard", "as_book", "money_slider", "fraction_slider", "whole_slider",
            "readout_table",

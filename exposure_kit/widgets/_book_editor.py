@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import _format as fmt
 from .._book import Book, Position
-from ..plots import COLORS, money_axis, waterfall_geometry
+from ..plots import money_axis, waterfall_geometry
 from ._base import Dashboard, as_book, checked_source, money_slider, readout_table
 
 __all__ = ["BookDashboard", "guide_three_positions"]

@@ -9,8 +9,7 @@ from .. import _format as fmt
 from .._book import Book, Position
 from .._paths import exposure_path, price_paths
 from ..plots import COLORS, money_axis
-from ._base import (_LAYOUT, _STYLE, Dashboard, checked_arguments, fraction_slider,
-                    readout_table, whole_slider)
+from ._base import _LAYOUT, _STYLE, Dashboard, checked_arguments, fraction_slider, readout_table, whole_slider
 
 __all__ = ["DriftDashboard", "HEDGES", "drift_book"]
 

@@ -8,8 +8,16 @@ from .. import _format as fmt
 from .._book import Book
 from .._diagnostics import diagnose
 from ..plots import exposure_by
-from ._base import (_LAYOUT, _STYLE, Dashboard, as_book, checked_arguments, checked_source,
-                    finding_items, readout_table)
+from ._base import (
+    _LAYOUT,
+    _STYLE,
+    Dashboard,
+    as_book,
+    checked_arguments,
+    checked_source,
+    finding_items,
+    readout_table,
+)
 
 __all__ = ["BookExplorer"]
 

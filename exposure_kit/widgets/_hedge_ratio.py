@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from .. import _format as fmt
 from .._book import Book, Position
 from .._hedging import hedge_ratio, hedge_status

@@ -13,8 +13,16 @@ from .._book import Book, Position
 from .._diagnostics import diagnose
 from .._scenarios import scenario_grid, stress_test
 from ..plots import HEATMAP_CMAPS, scenario_heatmap
-from ._base import (Dashboard, as_book, checked_arguments, checked_source, finding_items,
-                    fraction_slider, money_slider, readout_table)
+from ._base import (
+    Dashboard,
+    as_book,
+    checked_arguments,
+    checked_source,
+    finding_items,
+    fraction_slider,
+    money_slider,
+    readout_table,
+)
 
 __all__ = ["StressDashboard", "looks_neutral_book"]
 

@@ -1,0 +1,151 @@
+"""diagnose(): each finding fires on a book built to trigger it and stays silent on a clean one."""
+
+
+import exposure_kit as ek
+
+
+def book(*rows):
+    return ek.Book.from_records(list(rows))
+
+
+def row(underlying, kind, side, notional, **extra):
+    return {"name": extra.pop("name", f"{underlying} {kind} {side}"), "underlying": underlying,
+            "kind": kind, "side": side, "notional": notional, **extra}
+
+
+CLEAN = book(row("BTC", "spot", "long", 40_000, venue="A"),
+             row("ETH", "spot", "long", 20_000, venue="B"))
+
+
+def codes(findings):
+    return [f.code for f in findings]
+
+
+def test_a_clean_book_has_no_findings():
+    # long only, two venues (67 % on A, below the 75 % default), 1.2x gross leverage
+    assert ek.diagnose(CLEAN, equity=50_000, betas={"ETH": 1.0}) == []
+    assert ek.diagnose(ek.Book()) == []
+
+
+def test_low_net_high_gross():
+    # BTC spot 400k long vs 390k perp short: net 10k is 1.3 % of gross 790k, which is
+    # 15.8x the 50k equity.
+    hedged = book(row("BTC", "spot", "long", 400_000), row("BTC", "perp", "short", 390_000))
+    findings = ek.diagnose(hedged, equity=50_000)
+    assert "low-net-high-gross" in codes(findings)
+    first = findings[0]
+    assert first.severity == "high" and "15.8 times" in first.message
+    assert "$10,000 net long" in first.message
+    assert set(first.positions) == {"BTC spot long", "BTC perp short"}
+    # the same book with 500k of equity (1.6x) is not flagged for this
+    assert "low-net-high-gross" not in codes(ek.diagnose(hedged, equity=500_000))
+    assert "low-net-high-gross" not in codes(ek.diagnose(hedged))
+
+
+def test_cross_asset_offset():
+    # the guide's example: 150k BTC long against 100k ETH short offsets 100k across assets
+    guide = book(row("BTC", "perp", "long", 150_000), row("ETH", "future", "short", 100_000))
+    found = [f for f in ek.diagnose(guide) if f.code == "cross-asset-offset"]
+    assert len(found) == 1 and "$100,000" in found[0].message
+    assert "BTC" in found[0].message and "ETH" in found[0].message
+    assert "cross-asset-offset" not in codes(ek.diagnose(guide, cross_share=0.5))
+
+
+def test_basis_offset_across_kinds_and_expiries():
+    carry = book(row("BTC", "spot", "long", 100_000), row("BTC", "future", "short", 100_000))
+    found = [f for f in ek.diagnose(carry) if f.code == "basis-offset"]
+    assert len(found) == 1 and "spot" in found[0].message and "future" in found[0].message
+    calendar = book(row("BTC", "future", "long", 50_000, expiry="2025-06"),
+                    row("BTC", "future", "short", 50_000, expiry="2025-12"))
+    assert "basis-offset" in codes(ek.diagnose(calendar))
+    same = book(row("BTC", "future", "long", 50_000, expiry="2025-06"),
+                row("BTC", "future", "short", 50_000, expiry="2025-06", name="b"))
+    assert "basis-offset" not in codes(ek.diagnose(same))
+
+
+def test_collateral_left_out_of_the_hedge():
+    # 60k spot hedged with a 60k perp short looks flat, but 60k of BTC collateral sits beside it
+    false_hedge = book(row("BTC", "spot", "long", 60_000),
+                       row("BTC", "collateral", "long", 60_000),
+                       row("BTC", "perp", "short", 60_000))
+    found = [f for f in ek.diagnose(false_hedge) if f.code == "collateral-unhedged"]
+    assert len(found) == 1 and found[0].severity == "high"
+    assert "flat ($0 net)" in found[0].message and "$60,000 net long" in found[0].message
+    # collateral hedged too: 120k short
+    hedged = book(row("BTC", "spot", "long", 60_000), row("BTC", "collateral", "long", 60_000),
+                  row("BTC", "perp", "short", 120_000))
+    assert "collateral-unhedged" not in codes(ek.diagnose(hedged))
+
+
+def test_beta_gap():
+    # 100k SOL long against 100k BTC short: flat in dollars; with SOL beta 1.6 it is 60k long
+    pair = book(row("SOL", "perp", "long", 100_000), row("BTC", "perp", "short", 100_000))
+    found = [f for f in ek.diagnose(pair, betas={"SOL": 1.6}) if f.code == "beta-gap"]
+    assert len(found) == 1 and "$60,000 net long" in found[0].message
+    assert found[0].positions == ("SOL perp long",)
+    assert "beta-gap" not in codes(ek.diagnose(pair))   # no betas, no check
+    assert "beta-gap" not in codes(ek.diagnose(pair, betas={"SOL": 1.02}))
+
+
+def test_option_delta_gap():
+    # 10 calls on 60k of BTC each with delta 0.3: 60k of notional moves like 18k.
+    options = book(row("BTC", "option", "long", 60_000, price=60_000, delta=0.3,
+                       option_type="call"))
+    found = [f for f in ek.diagnose(options) if f.code == "option-delta-gap"]
+    assert len(found) == 1 and "$18,000" in found[0].message and "$60,000" in found[0].message
+    deep = book(row("BTC", "option", "long", 60_000, price=60_000, delta=0.99,
+                    option_type="call"))
+    assert "option-delta-gap" not in codes(ek.diagnose(deep))
+
+
+def test_venue_concentration():
+    one_venue = book(row("BTC", "spot", "long", 90_000, venue="X"),
+                     row("ETH", "spot", "long", 10_000, venue="Y"))
+    found = [f for f in ek.diagnose(one_venue) if f.code == "venue-concentration"]
+    assert len(found) == 1 and "90%" in found[0].message and found[0].severity == "low"
+    assert "venue-concentration" not in codes(ek.diagnose(one_venue, venue_share=0.95))
+
+
+def test_findings_come_ranked_by_dollars_at_risk_and_as_a_table():
+    # gross 795k (low-net-high-gross), BTC alone 400k net long = 20x equity (concentration),
+    # 395k set against ETH (cross-asset offset), all 795k on venue X (venue concentration)
+    messy = book(row("BTC", "spot", "long", 400_000, venue="X"),
+                 row("ETH", "perp", "short", 395_000, venue="X"))
+    findings = ek.diagnose(messy, equity=20_000)
+    assert codes(findings) == ["low-net-high-gross", "venue-concentration", "concentration",
+                               "cross-asset-offset"]
+    assert [f.usd_at_risk for f in findings] == [795_000, 795_000, 400_000, 395_000]
+    table = ek.findings_frame(findings)
+    assert list(table["code"]) == codes(findings)
+    assert list(table["usd_at_risk"]) == [795_000, 795_000, 400_000, 395_000]
+    assert str(findings[0]).startswith("[high] low-net-high-gross:")
+
+
+def test_concentration_outranks_small_collateral_findings():
+    # ETH net long 2.7M against 2M of equity (1.35x) is the book's largest risk; a 30k BTC
+    # collateral left unhedged comes after it. A 10 % ETH move costs 270k, 13.5 % of equity.
+    desk = book(row("ETH", "perp", "long", 2_700_000),
+                row("BTC", "collateral", "long", 30_000), row("BTC", "perp", "short", 10_000))
+    findings = ek.diagnose(desk, equity=2_000_000)
+    assert codes(findings)[0] == "concentration"
+    top = findings[0]
+    assert top.usd_at_risk == 2_700_000 and top.severity == "medium"
+    assert "1.35 times" in top.message and "$270,000" in top.message and "13.5%" in top.message
+    assert "collateral-unhedged" in codes(findings)
+    assert "concentration" not in codes(ek.diagnose(desk, equity=3_000_000))
+    assert "concentration" not in codes(ek.diagnose(desk))          # no equity, no check
+
+
+def test_basis_offset_nets_identical_instruments_and_counts_options_at_delta():
+    # a 70k long and a 100k short of the same future cancel to 30k short, and only that 30k is
+    # set against the 50k spot long: 30k of basis offset, not min(120k, 100k)
+    same_future = book(row("BTC", "spot", "long", 50_000),
+                       row("BTC", "future", "long", 70_000, expiry="2025-06", name="f1"),
+                       row("BTC", "future", "short", 100_000, expiry="2025-06", name="f2"))
+    found = [f for f in ek.diagnose(same_future) if f.code == "basis-offset"]
+    assert len(found) == 1 and found[0].usd_at_risk == 30_000 and "$30,000" in found[0].message
+    # 100k of calls with delta 0.25 hedge 25k of a perp short, not 100k
+    option = book(row("BTC", "option", "long", 100_000, price=60_000, delta=0.25,
+                      option_type="call"), row("BTC", "perp", "short", 100_000))
+    found = [f for f in ek.diagnose(option) if f.code == "basis-offset"]
+    assert len(found) == 1 and found[0].usd_at_risk == 25_000

@@ -1,0 +1,242 @@
+"""What the lessons and exercises claim, held against numbers worked by hand.
+
+Each prediction's key must agree with its explanation on the data, each rule must be one that
+the data could fail, and an exercise must accept an answer worked by hand at the precision the
+question asks for. The hand computations are written out beside each assert.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import exposure_kit as ek
+from exposure_kit.exercises import lesson03, lesson04, lesson05, lesson08
+from exposure_kit.widgets._lesson_predictions import stays_near_zero, windows_outside
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+if str(REPO / "lessons") not in sys.path:
+    sys.path.insert(0, str(REPO / "lessons"))
+import build  # noqa: E402
+
+
+def lesson_namespace(stem: str, upto: str) -> dict:
+    """Run a lesson's code cells (JupyterLab build) up to the first cell containing ``upto``."""
+    import matplotlib
+    matplotlib.use("Agg")
+    namespace: dict = {}
+    for kind, source in build.cells_for(stem):
+        if kind != "code":
+            continue
+        exec(compile(source, stem, "exec"), namespace)  # noqa: S102
+        if upto in source:
+            return namespace
+    raise AssertionError(f"{stem}: no cell with {upto!r}")
+
+
+def printed(stem: str) -> str:
+    """Every stream output the stored notebook prints."""
+    cells = json.loads((NOTEBOOKS / f"{stem}.ipynb").read_text())["cells"]
+    return "".join("".join(o.get("text", "")) for c in cells if c["cell_type"] == "code"
+                   for o in c["outputs"])
+
+
+def answered(prediction) -> str:
+    """Pick a wrong option, so the answer, the explanation and the reveal are all shown."""
+    wrong = next(k for k in prediction.options if k != prediction.answer)
+    prediction.choose(wrong)
+    return prediction.result.value + "\n" + prediction.shown_text()
+
+
+# ----- lesson 10 ------------------------------------------------------------------------------------
+def test_lesson10_month_key_follows_its_rule_and_its_explanation():
+    ns = lesson_namespace("10_your_own_book", "predict_month")
+    rule, month, p = stays_near_zero, ns["month"], ns["predict_month"]
+    # a desk whose net stays within 1 % of its gross every day passes the rule ...
+    steady = pd.DataFrame({"net": [10_000.0, -20_000.0, 5_000.0],
+                           "gross": [2_000_000.0, 2_000_000.0, 1_900_000.0]})
+    steady["net_to_gross"] = steady["net"] / steady["gross"]
+    assert rule(steady)
+    # ... and this month fails it: a hand check of the snapshots found the net going
+    # from +$281,951 to -$559,033, net / gross down to -7.6 %, outside the 5 % band
+    assert not rule(month)
+    assert p.answer == "swings"
+    text = answered(p)
+    assert "largest net long : $281,951" in text and "largest net short: -$559,033" in text
+    assert "net / gross from -7.6%" in text
+    # the explanation says what the data show: a net on both sides of zero, outside the band
+    assert month["net"].max() > 0 > month["net"].min()
+    assert "swings from one side to the other" in p.result.value
+    assert "outside the neutral band, and short" in p.result.value
+
+
+def test_lesson10_venue_failure_leaves_minus_the_venues_net():
+    # worked by hand: Deribit's net is $632,363 long, BitMEX's $1,741,169 long; the book's
+    # net $3,530,747, so without BitMEX 3,530,747 - 1,741,169 = 1,789,578 (to the dollar's rounding)
+    out = printed("10_your_own_book")
+    table = out.split("coin collateral lost", 1)[1]
+    deribit = next(line for line in table.splitlines() if line.startswith("Deribit "))
+    bitmex = next(line for line in table.splitlines() if line.startswith("BitMEX "))
+    assert "-$632,363" in deribit and "$2,898,384" in deribit
+    assert "-$1,741,169" in bitmex and "$1,789,577" in bitmex
+    assert "book net now: $3,530,747" in out
+    assert "at risk]" not in out and "of exposure]" in out
+
+
+def test_lesson10_venue_prediction_no_longer_calls_gross_the_loss():
+    p = lesson_namespace("10_your_own_book", "predict_venue")["predict_venue"]
+    assert "not what a failure there would cost" in answered(p)
+
+
+# ----- lesson 04 ------------------------------------------------------------------------------------
+def test_lesson04_band_is_compared_with_the_chance_rate():
+    ns = lesson_namespace("04_imperfect_hedges", "predict_band")
+    p = ns["predict_band"]
+    # counted by hand: 84 of 1,371 overlapping 90-day windows outside +-2 s.e. (6.1 %), close
+    # to the 5 % chance gives. Counted by the month the window ends: May 2022 9, June 30, July 26,
+    # August 11, September 5 (81), July 2023 3
+    text = answered(p)
+    assert "windows outside two standard errors: 84 of 1,371 (6.1%" in text
+    assert "ending May to September 2022 (the crash): 81" in text
+    assert p.answer == "inside"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lesson04_rule_keys_a_constant_beta_history_inside(seed):
+    """Four years of prices with a constant correlation: the old rule (any window outside) keyed
+    most of them 'wanders'; the share outside stays near the 5 % of chance."""
+    paths = ek.price_paths({"BTC": 60_000, "ETH": 3_000}, {"BTC": 0.6, "ETH": 0.8},
+                           correlation=0.8, steps=1_460, seed=seed)
+    rolling = ek.rolling_hedge_estimates(paths, "ETH", "BTC", window=90)
+    whole = ek.hedge_estimates(paths, "ETH", "BTC").beta.value
+    assert windows_outside(rolling, whole).mean() <= 2 * 0.05
+
+
+# ----- lesson 06, 07 --------------------------------------------------------------------------------
+def test_lesson06_shows_the_drift_before_the_days_trade():
+    # replayed by hand: after each trade the net stays under $9,987; before the trade it
+    # reached $49,266, and 124 of 228 trades were larger than $12,000
+    out = printed("06_drift_after_price_moves")
+    assert "rule, net after trade" in out and "$9,987" in out
+    assert "$49,266" in out
+    row = next(line for line in out.splitlines() if line.startswith("trades above $12,000"))
+    assert row.split()[-1] == "124"
+
+
+def test_lesson07_states_the_stress_horizon():
+    # BTC less ETH: sqrt(0.6^2 + 0.9^2 - 2 x 0.8 x 0.6 x 0.9) = sqrt(0.306) = 0.5532 a year;
+    # a day: 0.5532 / sqrt(365) = 2.90 %; the 40-point gap: 0.40 / 0.02896 = 13.8 of them;
+    # a quarter: 0.5532 x sqrt(91 / 365) = 27.6 %, 1.4 of them
+    out = printed("07_stress_and_false_neutrality")
+    assert "one day: one standard deviation 2.9%; the gap is 13.8 of them" in out
+    assert "a quarter: one standard deviation 27.6%; the gap is 1.4 of them" in out
+
+
+# ----- exercises ------------------------------------------------------------------------------------
+def test_exercise08_accepts_a_delta_worked_by_hand_to_three_decimals():
+    # d1 = (ln(60,000 / 66,000) + 0.62^2 x 0.12329 / 2) / (0.62 x sqrt(0.12329))
+    #    = (-0.09531 + 0.02370) / 0.21770 = -0.3290; N(-0.329) = 0.371 from a normal table
+    delta = 0.371
+    assert lesson08.q1.check(delta).correct
+    calls = delta * 12 * 60_000                      # 267,120
+    assert lesson08.q2.check(calls).correct
+    assert lesson08.q3.check(calls - 150_000).correct   # 117,120
+    assert lesson08.q4.check(calls - 150_000).correct
+    # a delta off by 0.001 more than q1 allows is off in q2 too
+    assert not lesson08.q1.check(0.369).correct and not lesson08.q2.check(0.369 * 720_000).correct
+
+
+def test_exercise05_q4_names_the_fixed_maintenance_answer():
+    # maintenance 0.005 x (3 x 61,000 + 50 x 3,050) = 0.005 x 335,500 = 1,677.50
+    # recomputed at the moved price: m = (1,677.50 - 25,000) / (183,000 x 0.995) = -0.128085
+    # held fixed (Bybit's way):       m = (1,677.50 - 25,000) / 183,000           = -0.127445
+    assert "recomputed" in lesson05.q4.prompt
+    assert lesson05.q4.check(-0.128085).correct and lesson05.q4.check(-0.128).correct
+    result = lesson05.q4.check(-0.127445)
+    assert not result.correct and "held at its value at entry prices" in str(result)
+
+
+def test_exercise04_q5_hint_uses_the_questions_beta():
+    # 0.85 x 0.70 / 0.55 = 1.0818, rounded to 1.08
+    assert "ETH 1.08)" in lesson04.q5.hints[0] and "1.3" not in lesson04.q5.hints[0]
+
+
+@pytest.mark.parametrize("question, by_hand", [
+    (lesson03.q2, 150_000 / (3 * 58_000)),      # 150,000 / 174,000 = 0.86207
+    (lesson04.q2, 0.85 * 0.55 / 0.70)])          # 0.66786
+def test_ratio_questions_say_how_many_decimals_and_accept_them(question, by_hand):
+    assert "3 decimals" in question.prompt
+    assert question.check(round(by_hand, 3)).correct
+    assert not question.check(round(by_hand, 2)).correct
+
+
+def test_no_lesson_calls_gross_what_a_venue_failure_puts_at_risk():
+    for stem in build.STEMS:
+        prose = "\n".join(source for _, source in build.cells_for(stem))
+        assert "venue failing would put at risk" not in prose, stem
+        assert "re-struck" not in prose, stem
+
+
+# ----- the mechanics the lessons state -----------------------------------------------------------
+def test_lesson02_layered_book():
+    # 2 x 60,000 = 120,000 held; 1.5 x 60,000 = 90,000 perp short; SOL 300 x 150 = 45,000 and
+    # ETH 10 x 3,000 = 30,000 long: net 120,000 - 90,000 + 45,000 + 30,000 = 105,000,
+    # gross 120,000 + 90,000 + 45,000 + 30,000 = 285,000
+    out = printed("02_net_formula")
+    assert "whole book: $105,000 net long on a gross of $285,000" in out
+
+
+def test_lesson05_leverage_setting_and_margin_modes():
+    out = printed("05_leverage_and_margin")
+    # 60,000 / 10 = 6,000 and 60,000 / 20 = 3,000; 60,000 / 6,000 = 10x, 60,000 / 30,000 = 2x
+    assert "setting 10x: initial margin $6,000" in out and "setting 20x: initial margin $3,000" in out
+    assert "equity $30,000: book leverage 2x" in out
+    # BTC 8 x 60,000 = 480,000 long, ETH 155 x 3,000 = 465,000 short, both -6 %:
+    # cross: equity 50,000 - 28,800 + 27,900 = 49,100 > maintenance 0.01 x (451,200 + 437,100)
+    #        = 8,883: open.
+    # isolated: the BTC leg's margin is 50,000 x 480 / 945 = 25,397 < its 28,800 loss: closed,
+    #        leaving the ETH short 465,000 x 0.94 = 437,100
+    assert "cross    : BTC alone liquidates at -8.5%; after both fall 6%: still open" in out
+    assert "isolated : BTC alone liquidates at -4.3%; after both fall 6%: liquidated" in out
+    assert "the book left is $437,100 net short" in out
+
+
+def test_lesson09_carry_short_liquidated_alone():
+    # short 2 BTC at 50,000 with 100,000 / 10 = 10,000 of margin, 0.5 % maintenance at the
+    # liquidation price P: 10,000 - 2 (P - 50,000) = 0.005 x 2 P, so P = 110,000 / 2.01 = 54,726
+    out = printed("09_relative_value_and_funding")
+    assert "short alone, $10,000 of margin: liquidated at $54,726 (+9.5%)" in out
+    assert "spot and short in one cross account, coins at full value: no BTC move liquidates it" in out
+    # 0.01 % x 3 x 365 = 10.95 % of 100,000 = 10,950
+    assert "a year of 0.01 % per 8h on this short: $10,950" in out
+
+
+def test_lesson07_convergence_gives_back_the_basis_locked_in():
+    out = printed("07_stress_and_false_neutrality")
+    # the future settles at spot on day 90, so the pair's P&L at expiry is coins x (F0 - S0):
+    # the spot legs cancel, (S90 - S0) - (F90 - F0) = F0 - S0 when F90 = S90
+    line = next(text for text in out.splitlines() if text.startswith("P&L of the pair at expiry"))
+    at_expiry, locked_in = (part.split("$")[1] for part in line.split("="))
+    assert at_expiry.strip().split()[0] == locked_in.strip()
+    assert "at expiry: $0" in out
+
+
+def test_lesson09_funding_positive_slightly_below_the_index():
+    out = printed("09_relative_value_and_funding")
+    # premium -0.03 %: interest - premium = 0.01 % + 0.03 % = 0.04 %, inside the 0.05 % clamp,
+    # so funding is the interest term, +0.01 % per 8h (x 1,095 = 10.95 % a year): still positive
+    assert "premium index -0.03%: funding +0.010% per 8h = +11.0% a year" in out
+    # 0.01 % per hour x 24 x 365 = 87.6 % a year
+    assert "a quoted 0.01 % per hour, for comparison: 87.6% a year" in out
+
+
+def test_lesson06_funding_left_out_of_the_replay_cost():
+    out = printed("06_drift_after_price_moves")
+    # the ETH perp short is 100,000 at entry; 0.01 % x 3 x 365 = 10.95 % of it = 10,950 received
+    assert ("not in it: a year of funding on the ETH perp short at 0.01 % per 8h (lesson 09), "
+            "at entry size: $10,950") in out

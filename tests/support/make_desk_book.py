@@ -1,0 +1,114 @@
+"""Write exposure_kit/data/desk_book.csv: a made-up desk's book of 200 positions, seeded.
+
+Run once (``python tests/support/make_desk_book.py``); tests/inputs/test_io.py checks that the file
+shipped is what this script makes, so the sample never drifts from its recipe.
+
+The desk trades five assets on five venues across three accounts: linear (USDT-margined) perps
+and dated futures sized in coin per contract, inverse (coin-margined) perps and futures sized in
+USD per contract, spot, coin held as collateral, and a few Deribit-style options.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SEED = 20240611
+COUNT = 200
+OUT = Path(__file__).resolve().parents[2] / "exposure_kit" / "data" / "desk_book.csv"
+COLUMNS = ["name", "underlying", "kind", "side", "quantity", "price", "contract_size", "inverse",
+           "entry_price", "venue", "account", "expiry", "strike", "years", "volatility",
+           "option_type", "as_of"]
+AS_OF = "2024-06-11"   # the book's own date, in every row: the risk page counts expiries from it
+
+PRICES = {"BTC": 61_250.0, "ETH": 3_040.0, "SOL": 148.2, "XRP": 0.5234, "DOGE": 0.1521}
+# coin per contract for linear contracts; USD face per contract for inverse ones
+LINEAR_SIZE = {"BTC": 0.001, "ETH": 0.01, "SOL": 1.0, "XRP": 10.0, "DOGE": 100.0}
+INVERSE_FACE = {"BTC": 100.0, "ETH": 10.0, "SOL": 10.0, "XRP": 10.0, "DOGE": 10.0}
+WEIGHTS = {"BTC": 0.45, "ETH": 0.3, "SOL": 0.12, "XRP": 0.07, "DOGE": 0.06}
+VENUES = ("Binance", "OKX", "Bybit", "Deribit", "BitMEX")
+ACCOUNTS = ("001", "002", "017")
+EXPIRIES = {"240628": 0.05, "240927": 0.3, "241227": 0.55}   # expiry -> years from the book date
+# kind (and margining) -> share of the positions
+MIX = {"linear perp": 0.42, "linear future": 0.14, "inverse perp": 0.18, "inverse future": 0.1,
+       "spot": 0.12, "collateral": 0.04}
+OPTIONS = 6
+
+
+def _mark(rng: np.random.Generator, underlying: str) -> float:
+    """The venue's mark: the index price give or take a few basis points, at sensible ticks."""
+    price = PRICES[underlying] * (1 + rng.normal(0, 0.0004))
+    return float(round(price, 1 if price > 1_000 else 2 if price > 10 else 4))
+
+
+def _row(rng: np.random.Generator, number: int, mix: str) -> dict:
+    underlying = str(rng.choice(list(WEIGHTS), p=list(WEIGHTS.values())))
+    side = "long" if rng.random() < 0.55 else "short"
+    price = _mark(rng, underlying)
+    usd = float(np.exp(rng.normal(np.log(40_000), 1.0)))     # sizes from a few $k to ~$500k
+    row = {"underlying": underlying, "side": side, "price": price,
+           "venue": str(rng.choice(VENUES)), "account": str(rng.choice(ACCOUNTS))}
+    kind = mix.split()[-1]
+    row["kind"] = kind
+    entry = price * (1 + rng.normal(0, 0.04))
+    row["entry_price"] = round(entry, 1 if entry > 1_000 else 2 if entry > 10 else 4)
+    if mix.startswith("inverse"):
+        row["venue"] = str(rng.choice(("Deribit", "BitMEX", "Binance")))
+        row.update(inverse=True, contract_size=INVERSE_FACE[underlying],
+                   quantity=max(1, round(usd / INVERSE_FACE[underlying])))
+    elif kind in ("spot", "collateral"):
+        side = row["side"] = "long" if kind == "collateral" else side
+        row.update(inverse=False, contract_size=1.0,
+                   quantity=round(usd / price, 4 if price > 100 else 0) or 1.0)
+        row["entry_price"] = np.nan if kind == "collateral" else row["entry_price"]
+    else:
+        size = LINEAR_SIZE[underlying]
+        row.update(inverse=False, contract_size=size, quantity=max(1, round(usd / price / size)))
+    if kind == "future":
+        row["expiry"] = str(rng.choice(list(EXPIRIES)))
+    label = {"spot": "spot", "collateral": "collateral", "perp": "PERP"}.get(
+        kind, row.get("expiry", ""))
+    margin = "" if kind in ("spot", "collateral") else ("-INV" if mix.startswith("inverse")
+                                                         else "-USDT")
+    row["name"] = f"{row['venue']} {row['account']} {underlying}{margin} {label} #{number:03d}"
+    return row
+
+
+def _option(rng: np.random.Generator, number: int) -> dict:
+    underlying = str(rng.choice(("BTC", "ETH")))
+    price = _mark(rng, underlying)
+    expiry = str(rng.choice(list(EXPIRIES)[1:]))
+    option_type = str(rng.choice(("call", "put")))
+    step = 1_000 if underlying == "BTC" else 100
+    strike = float(round(price * (1 + rng.choice((-0.15, -0.05, 0.05, 0.15))) / step) * step)
+    row = {"underlying": underlying, "kind": "option", "side": str(rng.choice(("long", "short"))),
+           "quantity": float(rng.integers(2, 12) if underlying == "BTC" else rng.integers(20, 120)),
+           "price": price, "contract_size": 1.0, "inverse": False, "entry_price": np.nan,
+           "venue": "Deribit", "account": str(rng.choice(ACCOUNTS)), "expiry": expiry,
+           "strike": strike, "years": EXPIRIES[expiry],
+           "volatility": round(float(rng.uniform(0.45, 0.7)), 2), "option_type": option_type}
+    right = "C" if option_type == "call" else "P"
+    row["name"] = f"Deribit {row['account']} {underlying}-{expiry}-{strike:.0f}-{right} #{number:03d}"
+    return row
+
+
+def desk_book_frame(seed: int = SEED, count: int = COUNT) -> pd.DataFrame:
+    """The desk's positions, one row each, in the sample's column order."""
+    rng = np.random.default_rng(seed)
+    mixes = rng.choice(list(MIX), size=count - OPTIONS, p=list(MIX.values()))
+    rows = [_row(rng, n, str(mix)) for n, mix in enumerate(mixes, start=1)]
+    rows += [_option(rng, n) for n in range(len(rows) + 1, count + 1)]
+    frame = pd.DataFrame.from_records(rows).assign(as_of=AS_OF)
+    return frame.reindex(columns=COLUMNS)
+
+
+def desk_book_csv(seed: int = SEED, count: int = COUNT) -> str:
+    """The sample file's text."""
+    return desk_book_frame(seed, count).to_csv(index=False, lineterminator="\n")
+
+
+if __name__ == "__main__":
+    OUT.write_text(desk_book_csv(), encoding="utf-8")
+    print(f"wrote {OUT} ({COUNT} positions)")
