@@ -27,6 +27,7 @@ from ._book import Book
 from ._diagnostics import Finding
 from ._errors import PositionError, checked_number
 from ._format import percent, usd
+from ._readers import table_rows
 
 __all__ = ["read_limits", "check_limits", "LIMIT_METRICS", "LIMIT_SCOPES", "NEAR_LIMIT"]
 
@@ -57,14 +58,13 @@ def read_limits(path_or_buffer: Any) -> pd.DataFrame:
     [{'scope': 'book', 'key': '*', 'metric': 'gross', 'limit': 5000000.0},
      {'scope': 'underlying', 'key': 'BTC', 'metric': 'net', 'limit': 1000000.0}]
     """
-    from ._report import _rows_of
 
     if isinstance(path_or_buffer, pd.DataFrame):
         rows = [{"__line__": i + 1, **r} for i, r in
                 enumerate(path_or_buffer.to_dict("records"))]
         source, label = "limits", "row"
     else:
-        rows, source, label = _rows_of(path_or_buffer, "limits (scope,key,metric,limit)")
+        rows, source, label = table_rows(path_or_buffer, "limits (scope,key,metric,limit)")
     out, seen = [], set()
     for index, row in enumerate(rows, start=1):
         number = row.pop("__line__", index)

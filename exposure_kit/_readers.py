@@ -25,8 +25,8 @@ import pandas as pd
 
 from ._errors import PositionError
 
-__all__ = ["MAX_BYTES", "read_text", "source_name", "looks_like_json", "json_data", "json_records",
-           "csv_table", "comma_separated", "neutralised", "restored", "ABSENT", "Table",
+__all__ = ["MAX_BYTES", "table_rows", "read_text", "source_name", "looks_like_json", "json_data",
+           "json_records", "csv_table", "comma_separated", "neutralised", "restored", "ABSENT", "Table",
            "read_table", "table_from_text"]
 
 MAX_BYTES = 256 * 2**20
@@ -486,3 +486,23 @@ def read_table(path_or_buffer: Any, what: str, **options: Any) -> Table:
     """
     return table_from_text(read_text(path_or_buffer), source_name(path_or_buffer), what,
                            **options)
+
+
+def table_rows(path_or_buffer: Any, what: str) -> tuple[list[dict[str, Any]], str, str]:
+    """Rows of a small CSV or JSON table (JSON may be one object of pairs), each with the line or
+    item it came from as ``__line__``, the file's name and the word for a row (``line`` or
+    ``item``): how the equity, funding-rate and limits files are read.
+
+    Examples
+    --------
+    >>> import io
+    >>> table_rows(io.StringIO("account,equity\\n001,900000\\n"), "equity per account")
+    ([{'__line__': 2, 'account': '001', 'equity': '900000'}], 'equity per account', 'line')
+    """
+    source = source_name(path_or_buffer) or what
+    table = table_from_text(read_text(path_or_buffer), source, f"the {what}", pairs=True,
+                            json_label="item")
+    if not table.labels:
+        empty = "holds nothing" if table.row_label == "item" else "has a header but no rows"
+        raise PositionError("file", f"{empty}: expected the {what}", source=source)
+    return [{"__line__": label, **row} for label, row in table.rows()], source, table.row_label

@@ -26,7 +26,7 @@ from ._errors import PositionError, number_from_text
 from ._expiries import as_of_date, dated_book, delta_ladder
 from ._funding import checked_funding, funding_table
 from ._margin import account_risk
-from ._readers import read_text, source_name, table_from_text
+from ._readers import table_rows
 from ._scenarios import stress_grid, stress_test
 
 __all__ = ["report", "report_data", "ReportPage", "read_account_equity", "read_funding_rates",
@@ -36,18 +36,6 @@ _GROUPINGS = ("underlying", "venue", "account", "kind", "expiry")
 
 
 # ----- reading the report's side inputs --------------------------------------------------------
-def _rows_of(path_or_buffer: Any, what: str) -> tuple[list[dict[str, Any]], str, str]:
-    """Rows of a small CSV or JSON table (JSON may be one object of pairs), each with the line or
-    item it came from as ``__line__``, the file's name and the word for a row."""
-    source = source_name(path_or_buffer) or what
-    table = table_from_text(read_text(path_or_buffer), source, f"the {what}", pairs=True,
-                            json_label="item")
-    if not table.labels:
-        empty = "holds nothing" if table.row_label == "item" else "has a header but no rows"
-        raise PositionError("file", f"{empty}: expected the {what}", source=source)
-    return [{"__line__": label, **row} for label, row in table.rows()], source, table.row_label
-
-
 def _pick(row: Mapping[str, Any], names: Sequence[str], number: int, label: str,
           source: str) -> Any:
     for name in names:
@@ -58,7 +46,7 @@ def _pick(row: Mapping[str, Any], names: Sequence[str], number: int, label: str,
 
 def _table(path_or_buffer: Any, what: str, key_names: Sequence[str],
            value_names: Sequence[str], *, positive: bool) -> dict[str, float]:
-    rows, source, label = _rows_of(path_or_buffer, what)
+    rows, source, label = table_rows(path_or_buffer, what)
     out: dict[str, float] = {}
     for index, row in enumerate(rows, start=1):
         number = row.pop("__line__", index)
