@@ -148,10 +148,13 @@ def report_data(book: Book, *, equity: float | Mapping[str, float] | None = None
                 as_of: date | str | None = None, vol_shift: float = 0.10,
                 maintenance_margin_rate: float = 0.005, venue: str = "binance",
                 brackets: Any = None, limits: Any = None, since: Book | None = None,
-                force_funding: bool = False) -> dict[str, Any]:
+                force_funding: bool = False, brief: bool = False) -> dict[str, Any]:
     """The content of :func:`report` as plain data: every table the page shows.
 
-    Parameters are those of :func:`report`.
+    Parameters are those of :func:`report`, and ``brief``: only the summary, the groupings named in
+    ``by`` (all the book has when ``by`` is empty) and the findings, for the command line's text
+    and JSON report. Both read the book the same way (as of the same date, expired positions
+    counted out), so they give the same figures.
 
     Returns
     -------
@@ -197,7 +200,15 @@ def report_data(book: Book, *, equity: float | Mapping[str, float] | None = None
     if betas:
         options["betas"] = dict(betas)
     columns = [c for c in (*_GROUPINGS, *by) if c in book.rows.frame.columns or c in by]
+    if brief and by:
+        columns = list(by)
     groupings = {c: book.by(c, **options) for c in dict.fromkeys(columns)}
+    if brief:
+        findings = [*expired_finding(everything, expired, day), *diagnose(book, total, betas=betas)]
+        return {"summary": book.summary(total, **options), "groupings": groupings,
+                "findings": ranked_findings(findings), "positions": len(book),
+                "expired": everything.to_frame()[expired], "as_of": day, "measure": measure,
+                "equity": total}
     accounts = moves = None
     if per_account is not None:
         accounts, moves = account_risk(book, per_account, warn_distance=warn_distance, **rule)

@@ -20,9 +20,9 @@ import pandas as pd
 
 from . import _format as fmt
 from ._book import MEASURES, Book
-from ._diagnostics import diagnose
 from ._errors import InputError, number_from_text
 from ._io import read_positions
+from ._report import report_data
 
 __all__ = ["main", "build_report"]
 
@@ -155,8 +155,10 @@ def _chart_path(text: str) -> str:
 
 
 def build_report(book: Book, *, equity: float | None = None, by: str = "underlying",
-                 measure: str = "delta", betas: dict[str, float] | None = None) -> dict[str, Any]:
-    """The report's content as plain data: summary, table by group, findings.
+                 measure: str = "delta", betas: dict[str, float] | None = None,
+                 as_of: str | None = None) -> dict[str, Any]:
+    """The text and JSON report's content: :func:`~exposure_kit.report_data`'s brief form (the same
+    reading of the book as the HTML page), shaped for printing.
 
     Parameters
     ----------
@@ -168,12 +170,16 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
         Options count at delta by default; ``"notional"`` counts them at face (labelled so).
     betas : dict, optional
         Beta per underlying, for ``measure="beta"`` (and the beta-gap check).
+    as_of : str, optional
+        The date expiries are counted from (YYYY-MM-DD); by default the book's ``as_of`` column,
+        else today. Positions past expiry are counted out, as on the page.
 
     Returns
     -------
     dict
         ``summary`` (as :meth:`ExposureSummary.to_dict`), ``by`` (the DataFrame of
-        :meth:`Book.by`), ``findings`` (a list of :class:`Finding`), and the options used.
+        :meth:`Book.by`), ``findings`` (a list of :class:`Finding`, severity first), and the
+        options used.
 
     Examples
     --------
@@ -184,12 +190,11 @@ def build_report(book: Book, *, equity: float | None = None, by: str = "underlyi
     >>> [f.code for f in report["findings"]]
     ['concentration', 'cross-asset-offset']
     """
-    options = {"measure": measure, "betas": betas} if betas else {"measure": measure}
-    summary = book.summary(equity, **options)
-    table = book.by(by, **options)
-    findings = diagnose(book, equity, betas=betas)
-    return {"positions": len(book), "measure": measure, "by_column": by,
-            "summary": summary.to_dict(), "by": table, "findings": findings}
+    data = report_data(book, equity=equity, by=(by,), measure=measure, betas=betas, as_of=as_of,
+                       brief=True)
+    return {"positions": data["positions"], "measure": measure, "by_column": by,
+            "summary": data["summary"].to_dict(), "by": data["groupings"][by],
+            "findings": data["findings"], "as_of": data["as_of"].isoformat()}
 
 
 def _text(report: dict[str, Any], source: str) -> str:
@@ -197,7 +202,8 @@ def _text(report: dict[str, Any], source: str) -> str:
         return f"{source}: the book is empty (no positions), so it has no exposure to report."
     s = report["summary"]
     label = _MEASURE_LABELS.get(report["measure"], report["measure"])
-    lines = [f"{source}: {report['positions']} positions, measure: {label} (USD)", ""]
+    lines = [f"{source}: {report['positions']} positions, measure: {label} (USD), "
+             f"as of {report['as_of']}", ""]
     rows = [("long", fmt.usd(s["long"])), ("short", fmt.usd(s["short"])),
             ("net = long - short", f"{fmt.usd(s['net'])}  ({fmt.describe_net(s['net'])})"),
             ("gross = long + short", fmt.usd(s["gross"])),
@@ -234,7 +240,7 @@ def _json(report: dict[str, Any], source: str) -> str:
     rows = [{column: _group_label(key), **{k: float(v) for k, v in values.items()}}
             for key, values in report["by"].iterrows()]
     data = {"file": source, "positions": report["positions"], "measure": report["measure"],
-            "summary": report["summary"],
+            "as_of": report["as_of"], "summary": report["summary"],
             "by": {"column": column, "rows": rows},
             "findings": [{"severity": f.severity, "code": f.code, "message": f.message,
                           "positions": list(f.positions)} for f in report["findings"]]}
@@ -316,7 +322,7 @@ def _report(args: argparse.Namespace) -> str:
                        "add --format html")
     with np.errstate(over="ignore", invalid="ignore"):
         report = build_report(book, equity=args.equity, by=args.by, measure=args.measure,
-                              betas=betas)
+                              betas=betas, as_of=args.as_of)
     _refuse_overflow(report)
     if args.chart:
         _chart(report["by"], args.by, args.chart)

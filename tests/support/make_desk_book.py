@@ -3,13 +3,14 @@
 Run once (``python tests/support/make_desk_book.py``); tests/inputs/test_io.py checks that the file
 shipped is what this script makes, so the sample never drifts from its recipe.
 
-The desk trades five assets on five venues across three accounts: linear (USDT-margined) perps
-and dated futures sized in coin per contract, inverse (coin-margined) perps and futures sized in
-USD per contract, spot, coin held as collateral, and a few Deribit-style options.
+The desk trades five assets on five venues across three accounts: linear perps and dated futures
+(USDT-margined; USDC on Deribit) sized in coin per contract, inverse (coin-margined) perps and
+futures sized in USD per contract, spot, coin held as collateral, and a few Deribit-style options.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -30,11 +31,17 @@ INVERSE_FACE = {"BTC": 100.0, "ETH": 10.0, "SOL": 10.0, "XRP": 10.0, "DOGE": 10.
 WEIGHTS = {"BTC": 0.45, "ETH": 0.3, "SOL": 0.12, "XRP": 0.07, "DOGE": 0.06}
 VENUES = ("Binance", "OKX", "Bybit", "Deribit", "BitMEX")
 ACCOUNTS = ("001", "002", "017")
-EXPIRIES = {"240628": 0.05, "240927": 0.3, "241227": 0.55}   # expiry -> years from the book date
+# expiry -> years from the book date (days / 365, as the risk page counts them from the expiry)
+EXPIRIES = {code: (date(2000 + int(code[:2]), int(code[2:4]), int(code[4:]))
+                   - date.fromisoformat(AS_OF)).days / 365 for code in ("240628", "240927", "241227")}
 # kind (and margining) -> share of the positions
 MIX = {"linear perp": 0.42, "linear future": 0.14, "inverse perp": 0.18, "inverse future": 0.1,
        "spot": 0.12, "collateral": 0.04}
 OPTIONS = 6
+
+
+# Deribit margins its linear perps and futures in USDC; the others here in USDT.
+_LINEAR_MARGIN = {"Deribit": "-USDC"}
 
 
 def _mark(rng: np.random.Generator, underlying: str) -> float:
@@ -71,7 +78,7 @@ def _row(rng: np.random.Generator, number: int, mix: str) -> dict:
     label = {"spot": "spot", "collateral": "collateral", "perp": "PERP"}.get(
         kind, row.get("expiry", ""))
     margin = "" if kind in ("spot", "collateral") else ("-INV" if mix.startswith("inverse")
-                                                         else "-USDT")
+                                                         else _LINEAR_MARGIN.get(row["venue"], "-USDT"))
     row["name"] = f"{row['venue']} {row['account']} {underlying}{margin} {label} #{number:03d}"
     return row
 
