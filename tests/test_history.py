@@ -333,14 +333,15 @@ def test_cli_history_table_json_and_html(capsys, tmp_path):
     assert "line 4 of snaps.csv, field 'date'" in capsys.readouterr().err
 
 
-def test_readme_history_section_runs(tmp_path, monkeypatch):
+def test_history_guide_examples_run(tmp_path, monkeypatch):
     import re
     import shutil
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    section = re.search(r"## History:.*?(?=\n## )", readme, re.S).group(0)
+    root = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").exists())
+    section = (root / "docs" / "history.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(blocks) == 2
     monkeypatch.chdir(tmp_path)
     ek.sample_prices().to_csv("closes.csv")
     shutil.copy(ek.sample_path("desk_snapshots"), "snapshots.csv")
@@ -349,7 +350,7 @@ def test_readme_history_section_runs(tmp_path, monkeypatch):
         {"underlying": "BTC", "kind": "perp", "side": "short", "notional": 1_000_000}])
     space = {"ek": ek, "book": book}
     for code in blocks:
-        exec(compile(code, "README.md", "exec"), space)
+        exec(compile(code, "docs/history.md", "exec"), space)
     assert space["replay"].count > 0 and len(space["history"]) > 30
 
 
