@@ -18,6 +18,7 @@ from ._base import (
     finding_items,
     readout_table,
 )
+from ._typed import amount_box
 
 __all__ = ["BookExplorer"]
 
@@ -99,6 +100,11 @@ class BookExplorer(Dashboard):
                 "equity": widgets.FloatText(value=self._equity or 0.0,
                                             description="Equity $ (0: none)", **look)}
 
+    def _layout(self):
+        # the equity is typed as a trader writes it (2,000,000, 2m, 1.7M), read by amount_box
+        self.rows["equity"] = amount_box(self.controls["equity"], self.refuse)
+        return super()._layout()
+
     def _draw(self) -> None:
         self.ax = self.figure.add_subplot()
         self._chart_key = None
@@ -127,5 +133,5 @@ class BookExplorer(Dashboard):
                                "<div><b>Warnings</b>: no warnings</div>")
         if self.details is not None:
             self.details.set_title(0, f"Warnings ({len(findings)})")
-        rows.append(("Findings (open the panel below)", str(len(findings))))
+        rows.append(("Warnings (open the panel below)", str(len(findings))))
         return readout_table(rows, headline=f"{fmt.describe_net(summary.net)} ({measure})")
