@@ -70,7 +70,7 @@ class BookExplorer(Dashboard):
         super().__init__()
 
     def _details(self):
-        return [("Warnings", self.findings)]
+        return [("Findings", self.findings)]
 
     @property
     def book(self) -> Book:
@@ -128,10 +128,10 @@ class BookExplorer(Dashboard):
         findings = diagnose(self.book, equity=equity or None, betas=self.betas)
         items = finding_items(findings)
         count = f"{len(findings)} finding{'' if len(findings) == 1 else 's'}"
-        self.findings.value = (f"<div><b>Warnings: {count}</b></div>"
+        self.findings.value = (f"<div><b>Findings: {count}</b></div>"
                                f"<ul style='margin-top:2px'>{items}</ul>" if findings else
-                               "<div><b>Warnings</b>: no warnings</div>")
+                               "<div><b>Findings</b>: none</div>")
         if self.details is not None:
-            self.details.set_title(0, f"Warnings ({len(findings)})")
-        rows.append(("Warnings (open the panel below)", str(len(findings))))
+            self.details.set_title(0, f"Findings ({len(findings)})")
+        rows.append(("Findings (open the panel below)", str(len(findings))))
         return readout_table(rows, headline=f"{fmt.describe_net(summary.net)} ({measure})")

@@ -35,8 +35,8 @@ def test_the_table_shows_every_day_with_net_and_net_to_gross():
 
 
 def test_the_key_is_what_the_table_shows():
-    from exposure_kit.widgets._lesson_predictions import stays_near_zero
     import exposure_kit as ek
+    from exposure_kit.widgets._lesson_predictions import stays_near_zero
 
     outside = [date for date, *_, percent in month_rows() if abs(percent) > 5.0]
     # the crash days: 2022-05-12 to 05-15, from -6.3 % to -7.6 % of the gross
