@@ -333,9 +333,10 @@ class Quiz:
             else:
                 parts.append(widgets.HTML(
                     f"<div class='tex2jax_ignore' style='margin:8px 0;color:#555'><b>Question "
-                    f"{number}: {html.escape(in_words(question.title))}</b>: you write code for "
-                    f"this one, "
-                    f"so it is for JupyterLab (exercises/{module.STEM}.ipynb).</div>"))
+                    f"{number}: {html.escape(in_words(question.title))}</b>: a question where "
+                    f"you write code, so it cannot be answered on this page and is not in its "
+                    f"count; it is in the JupyterLab exercises (exercises/{module.STEM}.ipynb)."
+                    f"</div>"))
         self._bottom = widgets.HTML("")   # the same progress line under the last question
         top: list[widgets.Widget] = [self.progress]
         self.switch = None
