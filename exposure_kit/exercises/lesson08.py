@@ -110,7 +110,10 @@ q4 = NumberQuestion(
     mistakes=[Mistake(-hedge_notional(BOOK, measure="notional"),
                       "you hedged the notional: the calls move by their delta, not their full size."),
               Mistake(_CALLS.net_exposure(measure="delta"), "the perp already sold counts: "
-                                                            "hedge only what is left.")])
+                                                            "hedge only what is left."),
+              Mistake(hedge_notional(BOOK, measure="delta"),
+                      "right size, wrong sign: the question asks how much to sell, as a positive "
+                      "number (a negative one would mean buying perps back).")])
 
 
 

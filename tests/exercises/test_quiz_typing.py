@@ -39,3 +39,22 @@ def test_progress_counts_the_latest_answer():
     c.input.value = "0.5"
     c.check()
     assert q.progress_text().startswith("Your progress: 0 of")
+
+
+def test_a_sell_size_given_negative_is_named_as_the_sign_slip():
+    # lesson 08 q4: calls 0.4187 x 12 x $60,000 = $301,496 less the $150,000 perp short: sell
+    # about $151,496 more; -151,496 is the right size with the wrong sign
+    from exposure_kit.exercises import lesson08
+    result = lesson08.q4.check(-151_496)
+    assert not result.correct and "wrong sign" in result.message
+    assert lesson08.q4.check(151_496).correct
+
+
+def test_venue_c_is_named_as_largest_net_with_its_gross_no_larger():
+    # lesson 10's CSV: VenueC holds only shorts, 500,000 + 130,500 = $630,500: its net in size
+    # is its gross; VenueA's gross is 744,000 + 366,000 = $1,110,000, the largest
+    from exposure_kit.exercises import lesson10
+    result = lesson10.q2.check("c")
+    assert not result.correct and "largest net" in result.message
+    assert "point one way" in result.message
+    assert lesson10.q2.check("a").correct
