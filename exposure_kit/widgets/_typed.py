@@ -222,9 +222,9 @@ def read_amount(text: str, name: str = "Equity") -> float:
 
 
 def amount_box(control: widgets.FloatText, on_refused, name: str = "Equity") -> widgets.HBox:
-    """A text box for a dollar amount that sets ``control`` (kept out of sight) through
-    :func:`read_amount`, or calls ``on_refused(message)`` and shows the amount again."""
-    control.layout.display = "none"
+    """A text box for a dollar amount that sets ``control`` through :func:`read_amount`, or
+    calls ``on_refused(message)`` and shows the amount again. The row holds the box only:
+    ``control`` keeps the value for the kernel and is not put on the page."""
     box = widgets.Text(value=shown_value(control.value, ",.0f"), description=control.description,
                        continuous_update=False,
                        style={"description_width": control.style.description_width},
@@ -249,6 +249,6 @@ def amount_box(control: widgets.FloatText, on_refused, name: str = "Equity") -> 
 
     control.observe(show, names="value")
     box.observe(take, names="value")
-    row = widgets.HBox([box, control], layout=widgets.Layout(align_items="center"))
-    row.add_class("ek-typed-row")
+    row = widgets.HBox([box], layout=widgets.Layout(align_items="center"))
+    row.add_class("ek-amount-row")
     return row
