@@ -9,6 +9,8 @@
 #   make bench      the speed figures
 #   make solutions  exercise notebooks with their solutions filled in, under build/solutions
 #   make lessons    notebooks/ rebuilt (and run) from the lesson sources, lessons/NN_name.md
+#   make hub        JupyterHub for a class on one server: each learner's own classroom server,
+#                   the answers in a PostgreSQL started under build/hub (docs/hub.md)
 #   make lock       requirements-lock.txt (and environment.yml) renewed from pyproject.toml
 #   make test-latest  the suite on today's newest releases, in build/venv-latest (the lock untouched)
 
@@ -23,7 +25,8 @@ APP_IP ?= 127.0.0.1
 APP_PORT ?= 8866
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab app app-instructor test test-latest bench solutions lessons browser clean venv lock
+.PHONY: lab app app-instructor test test-latest bench solutions lessons browser clean venv lock \
+	hub hub-tools
 
 venv: $(STAMP)
 
@@ -102,6 +105,28 @@ browser:
 	else \
 		echo "chromium is missing and cannot be installed here: browser tests will be skipped"; \
 	fi
+
+# JupyterHub on this machine (docs/hub.md): configurable-http-proxy from npm in build/chp (no
+# global install), Debian's postgresql with apt when missing and we are allowed to.
+CHP_VERSION := 5.3.0
+CHP := build/chp/node_modules/.bin/configurable-http-proxy
+HUB_PORT ?= 8000
+hub-tools:
+	@[ -x $(CHP) ] || { command -v npm >/dev/null 2>&1 || { echo "npm is missing: apt-get install npm"; exit 1; }; \
+		mkdir -p build/chp && npm install --silent --no-audit --no-fund --prefix build/chp \
+		configurable-http-proxy@$(CHP_VERSION); }
+	@if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's postgresql for the hub"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL's server is missing and cannot be installed here: the hub tests will be skipped"; \
+	fi
+
+hub: $(STAMP) hub-tools
+	$(PY) lessons/build.py --app $(APP_DIR)
+	HUB_PROXY=$(abspath $(CHP)) HUB_APP_DIR=$(APP_DIR) HUB_PORT=$(HUB_PORT) HUB_IP=$(APP_IP) \
+		$(PY) deploy/jupyterhub/run_hub.py
 
 test: $(STAMP) browser
 	MPLBACKEND=Agg JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1 \
