@@ -128,7 +128,7 @@ hub: $(STAMP) hub-tools
 	HUB_PROXY=$(abspath $(CHP)) HUB_APP_DIR=$(APP_DIR) HUB_PORT=$(HUB_PORT) HUB_IP=$(APP_IP) \
 		$(PY) deploy/jupyterhub/run_hub.py
 
-test: $(STAMP) browser
+test: $(STAMP) browser hub-tools
 	MPLBACKEND=Agg JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1 \
 		$(PY) -m pytest -p no:cacheprovider --doctest-modules exposure_kit tests \
 		--nbval-lax notebooks exercises

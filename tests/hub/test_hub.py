@@ -99,6 +99,7 @@ def test_a_wrong_class_code_or_a_taken_nickname_is_refused(hub):
 
     assert login("newcomer", "not-the-code") == "403"
     assert login("new comer!", hub.class_code) == "403"          # not a nickname
+    assert "/hub/" in login("teacher", hub.instructor_code)      # an instructor: an admin
     assert login("teacher", hub.class_code) == "403"             # an admin's name
     first = login("newcomer", hub.class_code)
     assert "/user/newcomer" in first or "/hub/spawn" in first
