@@ -65,9 +65,12 @@ c.ClassCodeAuthenticator.class_code = env["CLASS_CODE"]
 c.ClassCodeAuthenticator.instructor_code = env["INSTRUCTOR_CODE"]
 
 # ----- each learner's server: the classroom server, as `make app` runs it ------------------------
-kernel_mb = float(env.get("HUB_KERNEL_MB", "140"))
-learner_mb = float(env.get("HUB_LEARNER_MB", "600"))
-kernels_each = max(1, int((learner_mb - 90) // kernel_mb))   # ~90 MB: the server itself
+# measured by benchmarks/hub.py (docs/hub.md): a learner's server ~190 MB resident (155 PSS),
+# a lesson kernel ~150 MB resident (~100 PSS); 640 MB holds the server and three lessons open
+SERVER_MB = 190
+kernel_mb = float(env.get("HUB_KERNEL_MB", "150"))
+learner_mb = float(env.get("HUB_LEARNER_MB", "640"))
+kernels_each = max(1, int((learner_mb - SERVER_MB) // kernel_mb))
 voila = ["--VoilaConfiguration.strip_sources=True", "--VoilaConfiguration.show_tracebacks=False",
          "--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=0",
          "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_idle_timeout=600",
