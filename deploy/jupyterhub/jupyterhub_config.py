@@ -16,7 +16,8 @@ server use this one file (docs/hub.md):
     HUB_CULL_IDLE    seconds a learner's server may sit idle before it is stopped (1200)
     HUB_LEARNER_MB   memory one learner may use (sizes their lesson kernels; see docs/hub.md)
     HUB_KERNEL_MB    one lesson kernel's memory, measured (benchmarks/hub.py)
-    HUB_MAX_LEARNERS servers running at once (default: sized from this machine's memory)
+    HUB_MAX_LEARNERS servers running at once (default: 80 % of this machine's memory at ~340 MB,
+                     a server with one lesson open)
     HUB_WARM         warm kernels in each learner's server, LESSON=KERNELS (01=1)
     HUB_TAG          a label every process of this hub carries in its environment (the tests
                      and benchmarks/hub.py find and stop them by it)
@@ -89,8 +90,9 @@ c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "VIRTUAL_ENV", "OPENBLAS_CORETYP
 c.Spawner.mem_limit = f"{int(learner_mb)}M"
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180
+# a learner typically holds their server and one lesson: ~340 MB resident
 c.JupyterHub.active_server_limit = int(env.get("HUB_MAX_LEARNERS", "0")) or max(
-    1, int(machine_memory_mb() * 0.8 // learner_mb))
+    1, int(machine_memory_mb() * 0.8 // (SERVER_MB + kernel_mb)))
 
 # ----- the instructor's view: a hub service only the hub's admins may open -----------------------
 service_port = int(env.get("HUB_SERVICE_PORT", "8082"))
