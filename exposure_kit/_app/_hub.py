@@ -30,8 +30,9 @@ def learner_id(hub_user: str) -> str:
     Examples
     --------
     >>> import re
-    >>> bool(re.fullmatch("[0-9a-f]{24}", learner_id("ada"))), learner_id("ada") == learner_id("bob")
-    (True, False)
+    >>> ada = learner_id("ada")
+    >>> bool(re.fullmatch("[0-9a-f]{24}", ada)), ada == learner_id("ada"), ada == learner_id("bob")
+    (True, True, False)
     """
     return hashlib.sha256(f"exposure-kit hub user {hub_user}".encode()).hexdigest()[:24]
 
