@@ -80,6 +80,18 @@ def memory_of(processes: list[psutil.Process]) -> tuple[float, float]:
     return pss, rss
 
 
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    """CPU time (user + system) the processes have used since they started."""
+    total = 0.0
+    for p in processes:
+        try:
+            times = p.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
+
+
 def percentile(values: list[float], share: float) -> float:
     return classroom.percentile(values, share)
 
@@ -152,13 +164,14 @@ def measure_hub() -> dict:
         servers = learner_servers(hub)
         per_learner = [memory_of(tree(pid)) for pid in servers.values()]
         server_only = [memory_of([psutil.Process(pid)]) for pid in servers.values()]
+        cpu = [cpu_seconds(tree(pid)) for pid in servers.values()]
         shared = [psutil.Process(pid) for pid in hub.processes()
                   if not any(pid in {p.pid for p in tree(s)} for s in servers.values())]
         infrastructure = memory_of(shared)
         load = os.getloadavg()
     return {"spawn": [t[0] for t in times], "live": [t[1] for t in times],
             "pss": [m[0] for m in per_learner], "rss": [m[1] for m in per_learner],
-            "server_pss": [m[0] for m in server_only],
+            "server_pss": [m[0] for m in server_only], "cpu": cpu,
             "servers": len(servers), "infra_pss": infrastructure[0],
             "infra_rss": infrastructure[1], "load": load}
 
@@ -253,6 +266,8 @@ def main() -> None:
           f"{statistics.median(hub['rss']):6.0f}   ({hub['servers']} servers; the hub, proxy, "
           f"instructor's view and culler {hub['infra_pss']:.0f} MB PSS once)")
     print(f"    of which the learner's server alone   {statistics.median(hub['server_pss']):6.0f}")
+    print(f"  hub: CPU a learner used to sign in and reach lesson 01 (server + kernel): median "
+          f"{statistics.median(hub['cpu']):.1f} s, max {max(hub['cpu']):.1f} s")
     print(f"  make app: server + {app['kernels']} kernels / {LEARNERS}    "
           f"{app['pss'] / LEARNERS:6.0f}  {app['rss'] / LEARNERS:6.0f}   (total "
           f"{app['pss']:.0f} MB PSS)")
