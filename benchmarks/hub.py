@@ -185,7 +185,12 @@ def measure_app(root: Path) -> dict:
     context, base = classroom.serve(folder, root / "app-server", naive=False)
     with context as process:
         server = psutil.Process(process.pid)
-        classroom.wait_for_pool(server, 1 + LEARNERS)
+        for _ in range(5):      # a child caught between exit and reaping: look again
+            try:
+                classroom.wait_for_pool(server, 1 + LEARNERS)
+                break
+            except psutil.ZombieProcess:
+                time.sleep(1)
 
         async def everyone():
             return await asyncio.gather(*(_probe.visit(base, LESSON, timeout=600)
@@ -249,6 +254,7 @@ def main() -> None:
         print(f"{LEARNERS} learners, lesson 01, {os.cpu_count()} cores; load average at start "
               f"{os.getloadavg()[0]:.1f}")
         hub = measure_hub()
+        print(f"hub: {json.dumps({k: v for k, v in hub.items()}, default=str)}", flush=True)
         app = measure_app(root)
         kernel = kernel_contents(root)
     finally:
