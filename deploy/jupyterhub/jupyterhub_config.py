@@ -88,6 +88,8 @@ c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "VIRTUAL_ENV", "OPENBLAS_CORETYP
 # enforced by Kubernetes (z2jh-values.yaml); local processes get it as MEM_LIMIT and the
 # server holds at most `kernels_each` lesson kernels at once
 c.Spawner.mem_limit = f"{int(learner_mb)}M"
+# a classroom server (Voila) stops on SIGTERM, not SIGINT: do not wait 10 s on each at shutdown
+c.LocalProcessSpawner.interrupt_timeout = 2
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180
 # a learner typically holds their server and one lesson: ~340 MB resident
