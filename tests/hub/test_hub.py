@@ -5,7 +5,8 @@ store (PostgreSQL, started by the test) through the hub's instructor service.
 
 Ten learners are ten Playwright contexts in one Debian Chromium (separate cookies, one browser
 process). The hub, its proxy, every learner's server and kernel, and PostgreSQL are stopped at
-the end, pass or fail (hub_support). About 2 to 3 minutes on two shared cores (load average 4 to 12).
+the end, pass or fail (hub_support). About 2 to 3 minutes on two shared cores (load average 4
+to 12).
 
 Lesson 01's first quiz question asks the net exposure of a two-leg book: long $220,000 of BTC
 perpetuals, short $180,000 of ETH futures. Net exposure is 220,000 - 180,000 = 40,000 (the right
