@@ -876,10 +876,11 @@ def _moves(book: Book, whole: MarginAccount, codes: np.ndarray, order: np.ndarra
     if whole._brackets is not None:           # tiers are piecewise in the notional
         searched |= whole._derivative & np.isin(under, whole._brackets["underlying"])
     net = book.exposures("delta").to_numpy()
-    pairs = pd.DataFrame({"code": codes, "underlying": under, "net": net, "slope": slope,
-                          "searched": searched, "first": np.arange(len(book))})
+    pairs = pd.DataFrame({"code": codes, "underlying": under, "net": net,
+                          "slope": np.where(searched, 0.0, slope),
+                          "searched": np.where(searched, now, 0.0), "first": np.arange(len(book))})
     grouped = pairs.groupby(["code", "underlying"], sort=False).agg(
-        net=("net", "sum"), slope=("slope", "sum"), searched=("searched", "any"),
+        net=("net", "sum"), slope=("slope", "sum"), searched=("searched", "sum"),
         first=("first", "min"))
     # accounts in label order; within one, underlyings in order of first appearance
     grouped = grouped.reset_index().sort_values(["code", "first"], kind="stable")
@@ -890,21 +891,59 @@ def _moves(book: Book, whole: MarginAccount, codes: np.ndarray, order: np.ndarra
         root = np.where(s != 0, -base / np.where(s != 0, s, 1.0), np.nan)
     inside = ((root < 0) & (root >= -0.999)) | ((root > 0) & (root <= 1000.0))
     move = np.where(base <= 0, 0.0, np.where(inside, root, np.nan))
-    for i in np.flatnonzero(grouped["searched"].to_numpy() & (base > 0)):
-        move[i] = _searched_move(book, whole, codes == c[i], grouped["underlying"].iat[i],
-                                 float(base[i]), now, rule)
+    keys = pd.MultiIndex.from_arrays([c, grouped["underlying"].to_numpy()])
+    group = keys.get_indexer(pd.MultiIndex.from_arrays([codes, under]))
+    active = np.zeros(len(grouped), dtype=bool)
+    active[np.unique(group[searched])] = True
+    active &= base > 0
+    rows = searched & active[group]
+    if rows.any():
+        which = np.flatnonzero(active)
+        local = np.searchsorted(which, group[rows])            # 0..len(which)-1 per row
+        constant = base[which] - grouped["searched"].to_numpy()[which]
+        move[which] = _searched_moves(MarginAccount(book.part(rows), 0.0, **rule), local,
+                                      constant, s[which])
     return pd.DataFrame({"net": grouped["net"].to_numpy(dtype=float), "liquidating_move": move},
                         index=pd.MultiIndex.from_arrays(
                             [np.asarray(order)[c], grouped["underlying"].to_numpy()],
                             names=["account", "underlying"]))
 
 
-def _searched_move(book: Book, whole: MarginAccount, account: np.ndarray, underlying: str,
-                   buffer: float, now: np.ndarray, rule: Mapping[str, Any]) -> float:
-    """:meth:`MarginAccount.liquidating_move` of one account, searched on the rows of
-    ``underlying`` alone: in cross margin the account's other rows only add a constant (their
-    value less their maintenance) to the wallet. NaN when no move of that asset liquidates."""
-    rows = account & (book.rows.frame["underlying"] == underlying).to_numpy()
-    wallet = buffer - float(now[rows].sum())
-    move = MarginAccount(book.part(rows), wallet, **rule).liquidating_move(underlying)
-    return np.nan if move is None else float(move)
+def _searched_moves(part: MarginAccount, group: np.ndarray, constant: np.ndarray,
+                    slope: np.ndarray) -> np.ndarray:
+    """The liquidating move of each group (an account and an asset) whose buffer is not affine
+    in the move: ``constant + slope x m`` from its other rows plus the value less maintenance of
+    its rows in ``part`` (options, tiered rows; ``group`` gives each one's group), all moved by
+    ``m``. Searched as :meth:`MarginAccount.liquidating_move` searches, for every group at once:
+    the same grid of moves down and up, the first point that liquidates, then the bracket
+    halved to a part in 10^11. NaN where no move in -99.9 %..+100,000 % liquidates."""
+    k = len(constant)
+    perm = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(group[perm]) != 0])
+
+    def buffers(moves: np.ndarray) -> np.ndarray:          # moves: (points, k)
+        f = 1.0 + moves[:, group]
+        rows = part._values(f) - part._maintenance(f)
+        return constant + slope * moves + np.add.reduceat(rows[:, perm], starts, axis=1)
+
+    found = []
+    for direction in (-1, 1):
+        top = 0.999 if direction < 0 else 1000.0
+        grid = direction * np.geomspace(1e-4, top, 180 if direction < 0 else 200)
+        hit = buffers(np.repeat(grid[:, None], k, axis=1)) <= 0
+        some = hit.any(axis=0)
+        first = hit.argmax(axis=0)
+        liquid = grid[first]
+        safe = np.where(first == 0, 0.0, grid[np.maximum(first - 1, 0)])
+        for _ in range(200):
+            open_ = some & (np.abs(liquid - safe)
+                            > _ROOT_TOLERANCE * np.maximum(np.abs(liquid), 1e-300))
+            if not open_.any():
+                break
+            mid = np.where(open_, 0.5 * (safe + liquid), liquid)
+            down = open_ & (buffers(mid[None, :])[0] <= 0)
+            liquid = np.where(down, mid, liquid)
+            safe = np.where(open_ & ~down, mid, safe)
+        found.append(np.where(some, liquid, np.nan))
+    down, up = found
+    return np.where(np.isnan(up) | (np.abs(down) <= np.abs(up)), down, up)
