@@ -91,7 +91,8 @@ def test_desk_book_is_what_its_seeded_script_makes():
 
 def test_desk_equity_is_per_venue_and_account_by_its_rule():
     # One row per (venue, account) the book holds; Deribit 001's equity is its coin and open
-    # P&L plus a wallet of 20 % of its derivatives' face, rounded up to $10,000.
+    # P&L plus a wallet of 20 % of its derivatives' face (or what brings the equity to twice its
+    # maintenance, if more), rounded up to $10,000.
     book = ek.sample_book("desk_book")
     frame = book.to_frame()
     equity = ek.sample_equity("desk_book")
@@ -100,10 +101,14 @@ def test_desk_equity_is_per_venue_and_account_by_its_rule():
     part = book.part(rows)
     derivative = frame.loc[rows, "kind"].isin(["perp", "future", "option"]).to_numpy()
     face = float(np.abs(part.exposures("notional").to_numpy()[derivative]).sum())
-    wallet = -(-face * 0.2 // 10_000) * 10_000
-    assert wallet >= 0.2 * face > wallet - 10_000
-    assert equity["Deribit 001"] == pytest.approx(
-        wallet + ek.MarginAccount(part, 0.0).equity(), abs=0.5)
+    account = ek.MarginAccount(part, 0.0)
+    need = max(0.2 * face, 2 * account.maintenance_margin() - account.equity())
+    wallet = -(-need // 10_000) * 10_000
+    assert wallet >= need > wallet - 10_000
+    assert equity["Deribit 001"] == pytest.approx(wallet + account.equity(), abs=0.5)
+    # every margin account then holds at least twice its maintenance (margin ratio under 50 %)
+    accounts, _ = ek.account_risk(book, equity)
+    assert (accounts["margin_ratio"] < 0.5).all()
 
 
 def test_unknown_sample_is_named():

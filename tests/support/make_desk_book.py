@@ -7,7 +7,9 @@ shipped are what this script makes, so the sample never drifts from its recipe.
 Margin never nets across venues, so a margin account is a venue and an account together
 ("Binance 001"). Its equity follows one rule: the coin it holds (spot, collateral) at market
 and the open P&L of its positions, plus a USD wallet of 20 % of its derivatives' USD face (the
-initial margin of a 5x leverage setting), rounded up to the next $10,000.
+initial margin of a 5x leverage setting), rounded up to the next $10,000; and more if that leaves
+the equity under twice the maintenance margin (short options on Deribit ask far more than 20 %
+of their face, and owe their mark), so every account starts at a margin ratio under 50 %.
 
 The desk trades five assets on five venues across three accounts: linear perps and dated futures
 (USDT-margined; USDC on Deribit) sized in coin per contract, inverse (coin-margined) perps and
@@ -26,8 +28,9 @@ SEED = 20240611
 COUNT = 200
 OUT = Path(__file__).resolve().parents[2] / "exposure_kit" / "data" / "desk_book.csv"
 ACCOUNTS_OUT = OUT.with_name("desk_accounts.csv")
-#: The USD wallet of a margin account: this share of its derivatives' face, rounded up to STEP.
-WALLET_SHARE, WALLET_STEP = 0.20, 10_000.0
+#: The USD wallet of a margin account: this share of its derivatives' face, or what brings its
+#: equity to this many times its maintenance margin if more, rounded up to STEP.
+WALLET_SHARE, WALLET_MAINTENANCE, WALLET_STEP = 0.20, 2.0, 10_000.0
 COLUMNS = ["name", "underlying", "kind", "side", "quantity", "price", "contract_size", "inverse",
            "entry_price", "venue", "account", "expiry", "strike", "years", "volatility",
            "option_type", "as_of"]
@@ -136,8 +139,10 @@ def desk_accounts_frame(seed: int = SEED, count: int = COUNT) -> pd.DataFrame:
         part = book.part(frame.index.isin(sub.index))
         derivative = sub["kind"].isin(("perp", "future", "option")).to_numpy()
         face = float(np.abs(part.exposures("notional").to_numpy()[derivative]).sum())
-        wallet = np.ceil(WALLET_SHARE * face / WALLET_STEP) * WALLET_STEP
-        held = ek.MarginAccount(part, 0.0).equity()       # coin at market and open P&L
+        margin = ek.MarginAccount(part, 0.0)
+        held = margin.equity()                            # coin at market and open P&L
+        need = max(WALLET_SHARE * face, WALLET_MAINTENANCE * margin.maintenance_margin() - held)
+        wallet = np.ceil(need / WALLET_STEP) * WALLET_STEP
         rows.append({"venue": venue, "account": account, "equity": round(wallet + held)})
     return pd.DataFrame(rows)
 
