@@ -150,3 +150,23 @@ def test_all_accounts_at_once_equal_one_margin_account_each(rule):
     # within an account, underlyings in order of first appearance, as Book.underlyings
     first = moves.index.get_level_values("account")[0]
     assert moves.loc[first].index.tolist() == book.part(labels == first).underlyings
+
+
+def test_account_limits_cover_the_account_on_every_venue():
+    # The hedged pair above: account 001's nearest liquidation on any venue is OKX's +11.94 %
+    # (14,400 / 120,600), under a 20 % floor: a breach at 0.2 / 0.119403 = 167.5 %. Its net on
+    # both venues together is 0, so its net leverage is 0 / (15,000 + 15,000) = 0.
+    import io
+    book = _hedged_across_venues()
+    equity = {"Binance 001": 15_000.0, "OKX 001": 15_000.0}
+    _, moves = ek.account_risk(book, equity)
+    table = ek.check_limits(book, io.StringIO(
+        "scope,key,metric,limit\naccount,001,liquidation_distance,0.2\n"
+        "account,Binance 001,liquidation_distance,0.2\naccount,001,net_leverage,1\n"),
+        equity=30_000, per_account=equity, moves=moves)
+    rows = {(r["key"], r["metric"]): r for r in table.to_dict("records")}
+    assert rows[("001", "liquidation_distance")]["figure"] == pytest.approx(14_400 / 120_600)
+    assert rows[("001", "liquidation_distance")]["status"] == "breach"
+    assert rows[("Binance 001", "liquidation_distance")]["figure"] == pytest.approx(
+        14_400 / 119_400)
+    assert rows[("001", "net_leverage")]["figure"] == pytest.approx(0.0)
