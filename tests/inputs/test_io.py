@@ -67,6 +67,9 @@ def test_desk_book_is_desk_like():
     assert 3 <= (frame["kind"] == "option").sum() <= 10
     assert set(frame["kind"]) == {"spot", "perp", "future", "option", "collateral"}
     assert frame["account"].isin(["001", "002", "017"]).all()   # leading zeros kept
+    # BitMEX and Deribit list inverse contracts for BTC and ETH only
+    inverse_there = frame["inverse"] & frame["venue"].isin(["BitMEX", "Deribit"])
+    assert set(frame.loc[inverse_there, "underlying"]) == {"BTC", "ETH"}
 
 
 def test_desk_book_exposures_match_the_definitions():
@@ -78,9 +81,13 @@ def test_desk_book_exposures_match_the_definitions():
     # line 2 of the file, by hand: SOL linear perp short 440 x 1 SOL x $148.26 = $65,234.40
     assert rows[0]["name"] == "Binance 001 SOL-USDT PERP #001"
     assert book.exposures().iloc[0] == pytest.approx(-65_234.40, abs=1e-9)
-    # line 4: SOL inverse perp long 1042 contracts x $10 face = $10,420, whatever the price
-    assert rows[2]["name"] == "BitMEX 001 SOL-INV PERP #003"
-    assert book.exposures().iloc[2] == pytest.approx(10_420.0)
+    # line 4: BitMEX lists inverse contracts for BTC and ETH only, so its SOL perp is linear:
+    # long 70 x 1 SOL x $148.20 = $10,374.00
+    assert rows[2]["name"] == "BitMEX 001 SOL-USDT PERP #003"
+    assert book.exposures().iloc[2] == pytest.approx(10_374.0, abs=1e-9)
+    # line 11: BTC inverse perp short 903 contracts x $100 face = -$90,300, whatever the price
+    assert rows[9]["name"] == "BitMEX 001 BTC-INV PERP #010"
+    assert book.exposures().iloc[9] == pytest.approx(-90_300.0)
 
 
 def test_desk_book_is_what_its_seeded_script_makes():

@@ -54,6 +54,13 @@ OPTIONS = 6
 
 # Deribit margins its linear perps and futures in USDC; the others here in USDT.
 _LINEAR_MARGIN = {"Deribit": "-USDC"}
+# BitMEX and Deribit list inverse (coin-margined) contracts for BTC and ETH only; an alt drawn
+# there as inverse is their linear contract instead (Binance COIN-M lists the alts inverse too).
+_INVERSE_ONLY = {"BitMEX": ("BTC", "ETH"), "Deribit": ("BTC", "ETH")}
+
+
+def _lists_inverse(venue: str, underlying: str) -> bool:
+    return underlying in _INVERSE_ONLY.get(venue, (underlying,))
 
 
 def _mark(rng: np.random.Generator, underlying: str) -> float:
@@ -75,6 +82,7 @@ def _row(rng: np.random.Generator, number: int, mix: str) -> dict:
     row["entry_price"] = round(entry, 1 if entry > 1_000 else 2 if entry > 10 else 4)
     if mix.startswith("inverse"):
         row["venue"] = str(rng.choice(("Deribit", "BitMEX", "Binance")))
+    if mix.startswith("inverse") and _lists_inverse(row["venue"], underlying):
         row.update(inverse=True, contract_size=INVERSE_FACE[underlying],
                    quantity=max(1, round(usd / INVERSE_FACE[underlying])))
     elif kind in ("spot", "collateral"):
@@ -89,7 +97,7 @@ def _row(rng: np.random.Generator, number: int, mix: str) -> dict:
         row["expiry"] = str(rng.choice(list(EXPIRIES)))
     label = {"spot": "spot", "collateral": "collateral", "perp": "PERP"}.get(
         kind, row.get("expiry", ""))
-    margin = "" if kind in ("spot", "collateral") else ("-INV" if mix.startswith("inverse")
+    margin = "" if kind in ("spot", "collateral") else ("-INV" if row["inverse"]
                                                          else _LINEAR_MARGIN.get(row["venue"], "-USDT"))
     row["name"] = f"{row['venue']} {row['account']} {underlying}{margin} {label} #{number:03d}"
     return row
