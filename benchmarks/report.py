@@ -202,7 +202,8 @@ def main() -> None:
     html_s = timed(page, parser.parse_args().repeat)
     full_s = timed(full, parser.parse_args().repeat)
     text_s = timed(text, parser.parse_args().repeat)
-    print(f"{size:,} positions, {len(equity)} accounts, {len(book.underlyings)} underlyings")
+    print(f"{size:,} positions, {len(equity)} margin accounts ({len(ACCOUNTS)} accounts on "
+          f"{len(set(book.to_frame()['venue']))} venues), {len(book.underlyings)} underlyings")
     print(f"  HTML page (all sections): {html_s[0]:6.2f} s wall, {html_s[1]:6.2f} s CPU   "
           f"({out.stat().st_size / 1e6:.2f} MB)")
     print(f"  HTML page with --limits and --since: {full_s[0]:6.2f} s wall, {full_s[1]:6.2f} s "
