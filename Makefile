@@ -10,6 +10,8 @@
 #   make bench      the speed figures
 #   make solutions  exercise notebooks with their solutions filled in, under build/solutions
 #   make lessons    notebooks/ rebuilt (and run) from the lesson sources, lessons/NN_name.md
+#   make hub        JupyterHub for a class on one server: each learner's own classroom server,
+#                   the answers in a PostgreSQL started under build/hub (docs/hub.md)
 #   make lock       requirements-lock.txt (and environment.yml) renewed from pyproject.toml
 #   make test-latest  the suite on today's newest releases, in build/venv-latest (the lock untouched)
 
@@ -24,7 +26,8 @@ APP_IP ?= 127.0.0.1
 APP_PORT ?= 8866
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab app app-instructor test check test-latest bench solutions lessons browser clean venv lock
+.PHONY: lab app app-instructor test check test-latest bench solutions lessons browser clean venv lock \
+	hub hub-tools test-hub
 
 venv: $(STAMP)
 
@@ -110,13 +113,40 @@ browser:
 PYTEST := MPLBACKEND=Agg JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1 \
 	$(PY) -m pytest -p no:cacheprovider
 test: $(STAMP) browser
-	$(PYTEST) tests exposure_kit --nbval-lax notebooks
+	$(PYTEST) tests exposure_kit --nbval-lax notebooks --ignore=tests/hub
+
+# Ten learners through JupyterHub with the class store in PostgreSQL (2 to 3 minutes on two cores):
+# its own target, which CI runs after make test, so make test stays the quick whole suite.
+test-hub: $(STAMP) browser hub-tools
+	$(PYTEST) tests/hub
 
 # The quick check before a commit: lint, then the unit tests and docstring examples (no browser,
 # no notebook, no server, no wheel) on every core, under a minute on two.
 check: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(PYTEST) -q -n auto -m "not slow and not browser and not notebook and not server"
+
+# JupyterHub on this machine (docs/hub.md): configurable-http-proxy from npm in build/chp (no
+# global install), Debian's postgresql with apt when missing and we are allowed to.
+CHP_VERSION := 5.3.0
+CHP := build/chp/node_modules/.bin/configurable-http-proxy
+HUB_PORT ?= 8000
+hub-tools:
+	@[ -x $(CHP) ] || { command -v npm >/dev/null 2>&1 || { echo "npm is missing: apt-get install npm"; exit 1; }; \
+		mkdir -p build/chp && npm install --silent --no-audit --no-fund --prefix build/chp \
+		configurable-http-proxy@$(CHP_VERSION); }
+	@if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's postgresql for the hub"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL's server is missing and cannot be installed here: the hub tests will be skipped"; \
+	fi
+
+hub: $(STAMP) hub-tools
+	$(PY) lessons/build.py --app $(APP_DIR)
+	HUB_PROXY=$(abspath $(CHP)) HUB_APP_DIR=$(APP_DIR) HUB_PORT=$(HUB_PORT) HUB_IP=$(APP_IP) \
+		$(PY) deploy/jupyterhub/run_hub.py
 
 bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -7,7 +7,14 @@ limits file and yesterday's book (``--limits``, ``--since``: yesterday is the sa
 seeded price moves, a tenth of its positions resized and a hundredth opened since), against the
 text report (summary, one grouping, findings) on the same book.
 
-Run: ``make bench`` or ``.venv/bin/python benchmarks/report.py [--size 100000]``.
+Then the many-accounts cases (``--accounts``): 10^4 positions across 10^3 accounts and 10^5
+across 10^4, each account on one venue, where ``account_risk`` (equity, maintenance, margin ratio
+and the liquidating move of every account and asset) is timed beside the old way in the same run:
+one :class:`MarginAccount` per account and a search per asset (``account_risk_one_by_one``, kept
+here for the comparison), with the figures checked equal, and the whole page timed after.
+
+Run: ``make bench`` or ``.venv/bin/python benchmarks/report.py [--size 100000]
+[--accounts 1000,10000] [--skip-old-above 20000]``.
 Goal on a 2-core machine: the page for 10^5 positions across 20 accounts, with limits and
 ``--since``, in under 5 s. The load average is printed: the machine is shared.
 """
@@ -23,6 +30,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 import exposure_kit as ek
 from exposure_kit.cli import build_report
@@ -42,9 +50,85 @@ def desk_like(n: int, seed: int = 11):
     frame["expiry"] = np.where(frame["kind"] == "future", rng.choice(EXPIRIES, n), None)
     frame["entry_price"] = (frame["price"] * rng.uniform(0.97, 1.03, n)).round(4)
     book = ek.Book.from_frame(frame)
-    gross = book.by("account")["gross"]
-    equity = {a: float(g) / 4 for a, g in gross.items()}       # 4x gross leverage each
-    return book, equity
+    return book, equity_of(book)
+
+
+def equity_of(book) -> dict[str, float]:
+    """A quarter of each margin account's gross (4x gross leverage), keyed "Binance 001"."""
+    frame = book.to_frame()
+    label = frame["venue"] + " " + frame["account"]
+    gross = np.abs(book.exposures().to_numpy())
+    return {a: float(g) / 4 for a, g in
+            frame.assign(g=gross).groupby(label.to_numpy())["g"].sum().items()}
+
+
+def many_accounts(n: int, accounts: int, seed: int = 13):
+    """The mixed book with ``accounts`` accounts, each on one venue (account k on venue k mod 4),
+    so margin accounts and accounts are the same count."""
+    frame = mixed_frame(n, seed)
+    rng = np.random.default_rng(seed + 1)
+    number = rng.integers(accounts, size=n)
+    venues = np.array(["Binance", "OKX", "Bybit", "Deribit"])
+    frame["account"] = np.char.zfill(number.astype(str), 5)
+    frame["venue"] = venues[number % 4]
+    frame["entry_price"] = (frame["price"] * rng.uniform(0.97, 1.03, n)).round(4)
+    book = ek.Book.from_frame(frame)
+    return book, equity_of(book)
+
+
+def account_risk_one_by_one(book, equity, warn_distance=0.20):
+    """The old way: one MarginAccount per margin account, then a search per asset on that
+    asset's rows with the account's other rows as a constant."""
+    from exposure_kit._margin import _margin_account_labels
+    labels = _margin_account_labels(book)
+    under = book.to_frame()["underlying"].to_numpy()
+    rows, moves = [], []
+    for name in sorted(equity):
+        sub = book.part(labels == name)
+        account = ek.MarginAccount(sub, equity[name] - ek.MarginAccount(sub, 0.0).equity())
+        rows.append({"account": name, "equity": account.equity(),
+                     "maintenance": account.maintenance_margin(),
+                     "margin_ratio": account.margin_ratio(), "positions": len(sub)})
+        net = sub.by("underlying", measure="delta")["net"]
+        buffers = account.row_buffers()
+        sub_under = under[labels == name]
+        for underlying in sub.underlyings:
+            mine = sub_under == underlying
+            wallet = account.wallet_balance + float(buffers[~mine].sum())
+            move = (0.0 if account.is_liquidated() else
+                    ek.MarginAccount(sub.part(mine), wallet).liquidating_move(underlying))
+            move = np.nan if move is None else float(move)
+            moves.append({"account": name, "underlying": underlying,
+                          "net": float(net[underlying]), "liquidating_move": move,
+                          "warning": bool(np.isfinite(move) and abs(move) < warn_distance)})
+    return (pd.DataFrame(rows).set_index("account"),
+            pd.DataFrame(moves).set_index(["account", "underlying"]))
+
+
+def accounts_case(n: int, accounts: int, skip_old_above: int) -> None:
+    """account_risk now and the old way on one book, the figures compared, and the page."""
+    book, equity = many_accounts(n, accounts)
+    out = Path(tempfile.mkdtemp()) / "accounts.html"
+    start = time.perf_counter(), time.process_time()
+    new_accounts, new_moves = ek.account_risk(book, equity)
+    new_s = time.perf_counter() - start[0], time.process_time() - start[1]
+    print(f"{n:,} positions, {len(equity):,} margin accounts")
+    print(f"  account_risk, all accounts at once: {new_s[0]:7.2f} s wall, {new_s[1]:7.2f} s CPU")
+    if len(equity) <= skip_old_above:
+        start = time.perf_counter(), time.process_time()
+        old_accounts, old_moves = account_risk_one_by_one(book, equity)
+        old_s = time.perf_counter() - start[0], time.process_time() - start[1]
+        same = (np.allclose(new_accounts.to_numpy(float), old_accounts.to_numpy(float),
+                            rtol=1e-9)
+                and np.allclose(new_moves["liquidating_move"], old_moves["liquidating_move"],
+                                rtol=1e-7, atol=1e-12, equal_nan=True)
+                and new_moves.index.equals(old_moves.index))
+        print(f"  account_risk, one MarginAccount each (old): {old_s[0]:7.2f} s wall, "
+              f"{old_s[1]:7.2f} s CPU   ({old_s[0] / new_s[0]:.0f}x; figures "
+              f"{'identical' if same else 'DIFFERENT'})")
+    wall, cpu = timed(lambda: ek.report(book, equity=equity, as_of="2024-06-11").save(out), 1)
+    print(f"  HTML page: {wall:7.2f} s wall, {cpu:7.2f} s CPU   "
+          f"({out.stat().st_size / 1e6:.2f} MB)")
 
 
 LIMITS = """scope,key,metric,limit
@@ -88,7 +172,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=2)
-    size = parser.parse_args().size
+    parser.add_argument("--accounts", default="1000,10000",
+                        help="account counts of the many-accounts cases (10 positions each)")
+    parser.add_argument("--skip-old-above", type=int, default=20_000,
+                        help="time the old way only up to this many accounts")
+    parser.add_argument("--only-accounts", action="store_true")
+    args = parser.parse_args()
+    size = args.size
+    for accounts in [int(a) for a in args.accounts.split(",") if a]:
+        accounts_case(10 * accounts, accounts, args.skip_old_above)
+    if args.only_accounts:
+        return
     book, equity = desk_like(size)
     yesterday = yesterday_of(book)
     rates = {"BTC": 0.0001, "ETH": 0.00012, "SOL": -0.00005}
@@ -108,7 +202,8 @@ def main() -> None:
     html_s = timed(page, parser.parse_args().repeat)
     full_s = timed(full, parser.parse_args().repeat)
     text_s = timed(text, parser.parse_args().repeat)
-    print(f"{size:,} positions, {len(equity)} accounts, {len(book.underlyings)} underlyings")
+    print(f"{size:,} positions, {len(equity)} margin accounts ({len(ACCOUNTS)} accounts on "
+          f"{len(set(book.to_frame()['venue']))} venues), {len(book.underlyings)} underlyings")
     print(f"  HTML page (all sections): {html_s[0]:6.2f} s wall, {html_s[1]:6.2f} s CPU   "
           f"({out.stat().st_size / 1e6:.2f} MB)")
     print(f"  HTML page with --limits and --since: {full_s[0]:6.2f} s wall, {full_s[1]:6.2f} s "

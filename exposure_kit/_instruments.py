@@ -54,8 +54,9 @@ def black76_delta(forward, strike, years: float, vol: float, option_type: str = 
     rate : float, default 0
         Continuously compounded discount rate.
     premium_adjusted : bool, default False
-        Subtract the option's premium expressed in coin (price / forward), the delta that
-        coin-settled (inverse) options report.
+        Subtract the option's premium expressed in coin (price / forward): the delta of a
+        coin-settled option counted in coin (Deribit's "Net Transaction Delta"). In USD a
+        coin-settled option is worth its Black-76 USD price, so its USD delta is the plain one.
 
     Returns
     -------

@@ -722,7 +722,8 @@ def from_ccxt_positions(positions: Iterable[Mapping[str, Any]], *, venue: str | 
     currency, and as ``premium`` in USD per unit); its exposure needs the underlying's price:
     the forward from the raw ``info`` when there (Deribit's ``underlying_price``), else
     ``underlying_prices``, else the raw ``index_price`` (``price_source`` says which). An option
-    settled in its underlying's coin counts at the premium-adjusted delta.
+    settled in its underlying's coin counts at the plain Black-76 delta in USD, and at the
+    premium-adjusted delta only in coin (``denomination="coin"``).
     Deribit's positions are read from their raw ``info.size`` whatever ccxt puts in
     ``contracts`` (ccxt 4.5 puts Deribit's raw size, in USD, there beside the market's $10
     ``contractSize``, which multiplied would be ten times too large): USD of face for inverse
@@ -732,11 +733,10 @@ def from_ccxt_positions(positions: Iterable[Mapping[str, Any]], *, venue: str | 
     without ``markPrice`` takes its underlying's price from ``underlying_prices``, or is
     refused, named.
 
-    Delta convention: an option's exposure here is premium-adjusted for coin-settled options
-    (``delta - premium / price``, the delta of a position whose P&L is counted in USD).
-    Deribit's own ``delta`` field, kept as ``venue_delta`` (coin), is the plain Black-Scholes
-    N(d1) times the size, not premium-adjusted, so it is larger for a long call by the
-    option's price in coin: the two differ by design.
+    Delta convention: a coin-settled option is worth its Black-76 USD price, so its USD
+    exposure uses the plain delta, as Deribit's own ``delta`` field (kept as ``venue_delta``,
+    N(d1) times the size in coin) does. Counted in coin, it is premium-adjusted
+    (``delta - premium / price``), Deribit's "Net Transaction Delta" of its "Delta Total".
 
     Parameters
     ----------

@@ -187,7 +187,7 @@ class Rows:
     @cached_property
     def coin_settled(self) -> np.ndarray:
         """Options settled in their underlying's coin (a ``settle`` column equal to the
-        underlying, as ccxt books carry): their delta is premium-adjusted."""
+        underlying, as ccxt books carry): premium-adjusted in a coin-denominated view."""
         if "settle" not in self.frame.columns:
             return np.zeros(len(self.frame), dtype=bool)
         settle = self.frame["settle"].astype(str).str.strip().str.upper().to_numpy()
@@ -195,13 +195,17 @@ class Rows:
 
     @cached_property
     def option_delta(self) -> np.ndarray:
-        """Delta per unit for each option row (1.0 elsewhere) at today's prices."""
+        """USD delta per unit for each option row (1.0 elsewhere) at today's prices."""
         return self.deltas_at(None)
 
-    def deltas_at(self, f: np.ndarray | None) -> np.ndarray:
+    def deltas_at(self, f: np.ndarray | None, premium_adjusted: bool = False) -> np.ndarray:
         """Delta per unit of every row at prices ``price x f`` (today's when ``None``; shape of
-        ``f``): 1.0 for rows that are not options; an option's given ``delta``, or Black-76,
-        less the premium in coin for options settled in their underlying's coin."""
+        ``f``): 1.0 for rows that are not options; an option's given ``delta``, or Black-76.
+
+        The USD value of a coin-settled option is its Black-76 USD price, so in a USD-measured
+        book its delta is the plain one. ``premium_adjusted`` (a coin-denominated view) takes
+        the premium in coin off the Black-76 delta of options settled in their underlying's
+        coin: the premium itself is coin whose coin value does not move with the price."""
         one = np.ones(len(self.frame))
         delta = one.copy()
         option = self.option
@@ -213,7 +217,7 @@ class Rows:
         model = self.model_rows
         if model.any():
             delta[..., model] = self.black76_at(model, at, "delta")
-        adjust = model & self.coin_settled
+        adjust = model & self.coin_settled if premium_adjusted else np.zeros(len(one), bool)
         if adjust.any():          # premium-adjusted: less the premium in coin at the new price
             premium = self.model_premiums(adjust, f)[..., adjust]
             delta[..., adjust] -= premium / (self.numbers("price")[adjust] * at[..., adjust])
@@ -283,7 +287,8 @@ class Rows:
 
         The one exposure formula: USD face signed by side; linear rows and inverse rows under
         ``"coin_pnl"`` grow with the factor, inverse rows under ``"face"`` keep their face;
-        options at their delta (``"notional"``: at face in their delta's direction); times
+        options at their delta (``"notional"``: at face in their delta's direction; the plain
+        Black-76 delta in USD, premium-adjusted for coin-settled options in ``"coin"``); times
         beta; over the price for coin; cash rows 0.
         """
         check_choice(measure, MEASURES, "measure")
@@ -293,10 +298,13 @@ class Rows:
         f = None if factors is None else self.checked_factors(factors)
         if f is not None:
             signed = signed * np.where(self.inverse & (inverse == "face"), 1.0, f)
+        coin = denomination == "coin"
         if measure == "notional":
             signed = signed * self.direction
+        elif f is None and not coin:
+            signed = signed * self.option_delta
         else:
-            signed = signed * (self.option_delta if f is None else self.deltas_at(f))
+            signed = signed * self.deltas_at(f, premium_adjusted=coin)
         if measure == "beta":
             signed = signed * self.betas(betas, reference)
         if denomination == "coin":

@@ -5,12 +5,14 @@ A limits file has one line per limit: ``scope`` (``book``, ``underlying``, ``ven
 ``metric`` and ``limit``:
 
 - ``gross``, ``net``: USD caps on the scope's gross and absolute net exposure;
-- ``net_leverage``: a cap on ``|net| / equity`` (the account's own equity for an account);
+- ``net_leverage``: a cap on ``|net| / equity`` (for an account: its net on every venue over its
+  equity on every venue);
 - ``concentration``: a cap on the scope's share of the book's gross (for ``book``: the
   largest underlying's share);
 - ``liquidation_distance``: a floor on the smallest move of one asset that liquidates an
   account (needs equity per account): ``0.25`` means no account may be liquidated by a move
-  under 25 %.
+  under 25 %. An account key ``001`` covers account 001 on every venue (each venue's margin
+  account apart); ``Binance 001`` one of them.
 
 Each limit's use is ``figure / limit`` (``limit / distance`` for the floor): at 100 % or more it
 is a breach, from 80 % it is near.
@@ -176,7 +178,9 @@ def _figure(book, r, groups, gross, equity, per_account, moves, options) -> floa
             if level is None:
                 raise PositionError("limits", "liquidation_distance is per book, account or "
                                     "underlying, not per venue")
-            found = found[found.index.get_level_values(level).astype(str) == key]
+            found = found[_matches(found.index.get_level_values(level).astype(str), key)
+                          if level == "account" else
+                          found.index.get_level_values(level).astype(str) == key]
         return float(found.min()) if found.notna().any() else float("inf")
     if scope == "book":
         net, grs = float(book.net_exposure(**options)), gross
@@ -199,7 +203,9 @@ def _figure(book, r, groups, gross, equity, per_account, moves, options) -> floa
         return grs / gross if gross > 0 else 0.0
     base = equity
     if scope == "account":
-        base = (per_account or {}).get(key)
+        given = {str(k): v for k, v in (per_account or {}).items()}
+        mine = [v for k, v in given.items() if _matches(np.array([k]), key)[0]]
+        base = given.get(key, sum(mine) if mine else None)
     if base is None:
         raise PositionError("limits", f"a net_leverage limit on {scope} {key} needs its equity")
     return abs(net) / checked_number("equity", base, positive=True)
@@ -231,3 +237,10 @@ def _shown(metric: str, value: float) -> str:
     if metric == "net_leverage":
         return f"{value:.2f}x"
     return "none" if not np.isfinite(value) else percent(value, 1)
+
+
+def _matches(labels: np.ndarray, key: str) -> np.ndarray:
+    """Margin account labels that are ``key``, or account ``key`` on any venue
+    (``"001"`` matches ``"Binance 001"`` and ``"OKX 001"``)."""
+    labels = np.asarray(labels, dtype=str)
+    return (labels == key) | np.char.endswith(labels, " " + key)

@@ -3,6 +3,7 @@ each account's risk in a book (funding is in :mod:`._funding`)."""
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Any, Mapping, Sequence
 
@@ -704,14 +705,11 @@ def _option_marks(book: Book, option: np.ndarray) -> np.ndarray:
 
 
 # ----- per-account risk of a book ---------------------------------------------------------------
-def _wallet_for(book: Book, equity: float, rule: Mapping[str, Any]) -> float:
-    """The USD wallet that gives the account ``equity``: equity less coin held and open P&L."""
-    return equity - MarginAccount(book, 0.0, **rule).equity()
-
-
 def _leading_zero_hint(lacking: Sequence[str], extra: Sequence[str]) -> str:
     """Name the equity file's accounts that differ from the book's only by leading zeros."""
-    pairs = [(a, e) for a in lacking for e in extra if a.lstrip("0") == e.lstrip("0")]
+    def bare(label: str) -> str:
+        return re.sub(r"(^|\s)0+(?=\d)", r"\1", label)
+    pairs = [(a, e) for a in lacking for e in extra if bare(a) == bare(e)]
     if not pairs:
         return ""
     said = ", ".join(f"{e!r} for {a!r}" for a, e in pairs)
@@ -719,19 +717,91 @@ def _leading_zero_hint(lacking: Sequence[str], extra: Sequence[str]) -> str:
             "spreadsheet (keep the account column as text)")
 
 
-def account_risk(book: Book, equity: Mapping[str, float], *, warn_distance: float = 0.20,
+def _text(values: pd.Series) -> np.ndarray:
+    return values.map(lambda v: "" if pd.isna(v) else str(v).strip()).to_numpy()
+
+
+def _margin_account_labels(book: Book, column: str = "account") -> np.ndarray:
+    """The margin account of each row: ``"Binance 001"`` (venue and account) when the book has
+    a ``venue`` column, since margin never nets across venues; else the account alone.
+
+    Examples
+    --------
+    >>> book = Book.from_records([
+    ...     {"underlying": "BTC", "kind": "perp", "side": "long", "notional": 1, "account": "001",
+    ...      "venue": "Binance"},
+    ...     {"underlying": "BTC", "kind": "perp", "side": "short", "notional": 1, "account": "001",
+    ...      "venue": "OKX"}])
+    >>> _margin_account_labels(book).tolist()
+    ['Binance 001', 'OKX 001']
+    """
+    frame = book.rows.frame
+    if column not in frame.columns:
+        raise PositionError(column, "the book has no such column: per-account margin needs "
+                            "one account per position")
+    names = _text(frame[column])
+    if "venue" not in frame.columns:
+        return names
+    venues = _text(frame["venue"])
+    return np.array([f"{v} {a}" if v else a for v, a in zip(venues, names)], dtype=object)
+
+
+def _equity_per_label(book: Book, labels: np.ndarray, equity: Mapping[Any, float],
+                      column: str) -> dict[str, float]:
+    """``equity`` keyed by margin account label: keys ``(venue, account)``, a label
+    ``"Binance 001"``, or an account that is on one venue only (refused, naming its venues,
+    when it spans several)."""
+    known = set(labels)
+    frame = book.rows.frame
+    names = _text(frame[column])
+    venues = _text(frame["venue"]) if "venue" in frame.columns else np.full(len(names), "")
+    out: dict[str, float] = {}
+    for key, value in equity.items():
+        if isinstance(key, tuple) and len(key) == 2:
+            label = f"{str(key[0]).strip()} {str(key[1]).strip()}".strip()
+        else:
+            label = str(key)
+            if label not in known and (names == label).any():
+                on = sorted(set(venues[names == label]))
+                if len(on) > 1:
+                    raise PositionError("equity", f"account {label!r} is on {len(on)} venues "
+                                        f"({', '.join(on)}) and margin never nets across "
+                                        "venues: give its equity per venue (venue,account,equity)")
+                label = f"{on[0]} {label}" if on[0] else label
+        if label in out:
+            raise PositionError("equity", f"{label!r} is given twice")
+        out[label] = check_equity(value)
+    lacking = sorted(known - set(out))
+    extra = sorted(set(out) - known)
+    if lacking:
+        raise PositionError("equity", f"no equity given for account(s) "
+                            f"{', '.join(repr(a) for a in lacking)} of the book"
+                            f"{_leading_zero_hint(lacking, extra)}")
+    if extra:
+        raise PositionError("equity", f"account(s) {', '.join(repr(a) for a in extra)} have an "
+                            "equity but no position in the book")
+    return out
+
+
+def account_risk(book: Book, equity: Mapping[Any, float], *, warn_distance: float = 0.20,
                  column: str = "account", maintenance_margin_rate: float = 0.005,
                  venue: str = "binance", brackets: Any = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each account's margin (cross margin) and, per underlying, the move that liquidates it.
+    """Each margin account's margin (cross margin) and, per underlying, the move that
+    liquidates it.
+
+    Margin never nets across venues: when the book has a ``venue`` column, a margin account is
+    a venue and an account together, labelled ``"Binance 001"``.
 
     Parameters
     ----------
     book : Book
-        A book with an ``account`` column.
+        A book with an ``account`` column (and usually a ``venue`` one).
     equity : dict
-        Equity (margin balance, USD) per account. Every account of the book must have one and
-        every account given must be in the book: a mismatch is named, never ignored.
+        Equity (margin balance, USD) per margin account, keyed by ``(venue, account)``, by the
+        label ``"Binance 001"``, or by the account alone when that account is on one venue (an
+        account on several venues is refused, naming them). Every account of the book must have
+        one and every account given must be in the book: a mismatch is named, never ignored.
     warn_distance : float, default 0.20
         A liquidating move smaller than this (20 %) is flagged.
     maintenance_margin_rate, venue, brackets
@@ -743,9 +813,19 @@ def account_risk(book: Book, equity: Mapping[str, float], *, warn_distance: floa
     Returns
     -------
     (accounts, moves) : tuple of DataFrame
-        ``accounts``: ``equity``, ``maintenance``, ``margin_ratio``, ``positions`` per account.
-        ``moves``: one row per account and underlying: ``net`` (delta), ``liquidating_move``
-        (signed fraction, NaN when no move of that asset alone liquidates) and ``warning``.
+        ``accounts``: ``equity``, ``maintenance``, ``margin_ratio``, ``positions`` per margin
+        account. ``moves``: one row per account and underlying: ``net`` (delta),
+        ``liquidating_move`` (signed fraction, NaN when no move of that asset alone liquidates)
+        and ``warning``. Each is what :class:`MarginAccount` gives for that account's positions;
+        it is computed for all accounts at once (see Notes).
+
+    Notes
+    -----
+    Equity and maintenance are group sums over every row's value and maintenance. In cross
+    margin each row adds its value less its maintenance to the buffer, and a row that is not an
+    option (with no bracket tiers) adds an amount affine in its price: a move ``m`` of one asset
+    brings the buffer ``C + S m``, which reaches 0 at ``m = -C / S``. Only the accounts and assets
+    with options (or tiers) are searched as :meth:`MarginAccount.liquidating_move` does.
 
     Examples
     --------
@@ -761,45 +841,109 @@ def account_risk(book: Book, equity: Mapping[str, float], *, warn_distance: floa
     warn = checked_number("warn_distance", warn_distance, positive=True)
     rule = {"maintenance_margin_rate": maintenance_margin_rate, "venue": venue,
             "brackets": brackets}
-    if column not in book.rows.frame.columns:
-        raise PositionError(column, "the book has no such column: per-account margin needs "
-                            "one account per position")
-    names = book.rows.frame[column].map(lambda v: "" if pd.isna(v) else str(v)).to_numpy()
-    given = {str(k): check_equity(v) for k, v in equity.items()}
-    lacking = sorted(set(names) - set(given))
-    extra = sorted(set(given) - set(names))
-    if lacking:
-        raise PositionError("equity", f"no equity given for account(s) "
-                            f"{', '.join(repr(a) for a in lacking)} of the book"
-                            f"{_leading_zero_hint(lacking, extra)}")
-    if extra:
-        raise PositionError("equity", f"account(s) {', '.join(repr(a) for a in extra)} have an "
-                            "equity but no position in the book")
-    rows, moves = [], []
-    for name in sorted(given):
-        sub = book.part(names == name)
-        account = MarginAccount(sub, _wallet_for(sub, given[name], rule), **rule)
-        rows.append({"account": name, "equity": account.equity(),
-                     "maintenance": account.maintenance_margin(),
-                     "margin_ratio": account.margin_ratio(), "positions": len(sub)})
-        net = sub.by("underlying", measure="delta")["net"]
-        buffers = account.row_buffers()
-        for underlying in sub.underlyings:
-            move = _liquidating_move(account, sub, buffers, underlying)
-            moves.append({"account": name, "underlying": underlying,
-                          "net": float(net[underlying]), "liquidating_move": move,
-                          "warning": bool(np.isfinite(move) and abs(move) < warn)})
-    accounts = pd.DataFrame(rows).set_index("account")
-    return accounts, pd.DataFrame(moves).set_index(["account", "underlying"])
+    labels = _margin_account_labels(book, column)
+    given = _equity_per_label(book, labels, equity, column)
+    whole = MarginAccount(book, 0.0, **rule)
+    ones = np.ones(len(book))
+    value, maintenance = whole._values(ones), whole._maintenance(ones)
+    codes, order = pd.factorize(labels, sort=True)
+    k = len(order)
+    held = np.bincount(codes, weights=value, minlength=k)
+    required = np.bincount(codes, weights=maintenance, minlength=k)
+    total = np.array([given[name] for name in order])
+    wallet = total - held
+    accounts = pd.DataFrame({"equity": wallet + held, "maintenance": required,
+                             "margin_ratio": required / total,
+                             "positions": np.bincount(codes, minlength=k)},
+                            index=pd.Index(order, name="account"))
+    moves = _moves(book, whole, codes, order, wallet + held - required, rule)
+    moves["warning"] = np.isfinite(moves["liquidating_move"]) & (moves["liquidating_move"].abs()
+                                                                  < warn)
+    return accounts, moves
 
 
-def _liquidating_move(account: MarginAccount, book: Book, buffers: np.ndarray,
-                      underlying: str) -> float:
-    """``account.liquidating_move(underlying)``, searched on the rows of ``underlying`` alone:
-    in cross margin the other rows only add a constant (their value less their maintenance) to
-    the wallet, and a search over fewer rows is faster. ``buffers`` is each row's value less its
-    maintenance now. NaN when no move of that asset alone liquidates the account."""
-    rows = (book.rows.frame["underlying"] == underlying).to_numpy()
-    wallet = account.wallet_balance + account.cash_paid + float(buffers[~rows].sum())
-    move = MarginAccount(book.part(rows), wallet).liquidating_move(underlying)
-    return np.nan if move is None else float(move)
+def _moves(book: Book, whole: MarginAccount, codes: np.ndarray, order: np.ndarray,
+           buffer: np.ndarray, rule: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per margin account and underlying: net delta and the liquidating move.
+    ``buffer`` is each account's equity less maintenance now."""
+    frame = book.rows.frame
+    under = frame["underlying"].to_numpy()
+    ones = np.ones(len(book))
+    now = whole._values(ones) - whole._maintenance(ones)
+    later = whole._values(2 * ones) - whole._maintenance(2 * ones)
+    slope = later - now                       # per row: the buffer added by a +100 % move
+    searched = book.rows.option.copy()
+    if whole._brackets is not None:           # tiers are piecewise in the notional
+        searched |= whole._derivative & np.isin(under, whole._brackets["underlying"])
+    net = book.exposures("delta").to_numpy()
+    pairs = pd.DataFrame({"code": codes, "underlying": under, "net": net,
+                          "slope": np.where(searched, 0.0, slope),
+                          "searched": np.where(searched, now, 0.0), "first": np.arange(len(book))})
+    grouped = pairs.groupby(["code", "underlying"], sort=False).agg(
+        net=("net", "sum"), slope=("slope", "sum"), searched=("searched", "sum"),
+        first=("first", "min"))
+    # accounts in label order; within one, underlyings in order of first appearance
+    grouped = grouped.reset_index().sort_values(["code", "first"], kind="stable")
+    c = grouped["code"].to_numpy()
+    base = buffer[c]
+    s = grouped["slope"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        root = np.where(s != 0, -base / np.where(s != 0, s, 1.0), np.nan)
+    inside = ((root < 0) & (root >= -0.999)) | ((root > 0) & (root <= 1000.0))
+    move = np.where(base <= 0, 0.0, np.where(inside, root, np.nan))
+    keys = pd.MultiIndex.from_arrays([c, grouped["underlying"].to_numpy()])
+    group = keys.get_indexer(pd.MultiIndex.from_arrays([codes, under]))
+    active = np.zeros(len(grouped), dtype=bool)
+    active[np.unique(group[searched])] = True
+    active &= base > 0
+    rows = searched & active[group]
+    if rows.any():
+        which = np.flatnonzero(active)
+        local = np.searchsorted(which, group[rows])            # 0..len(which)-1 per row
+        constant = base[which] - grouped["searched"].to_numpy()[which]
+        move[which] = _searched_moves(MarginAccount(book.part(rows), 0.0, **rule), local,
+                                      constant, s[which])
+    return pd.DataFrame({"net": grouped["net"].to_numpy(dtype=float), "liquidating_move": move},
+                        index=pd.MultiIndex.from_arrays(
+                            [np.asarray(order)[c], grouped["underlying"].to_numpy()],
+                            names=["account", "underlying"]))
+
+
+def _searched_moves(part: MarginAccount, group: np.ndarray, constant: np.ndarray,
+                    slope: np.ndarray) -> np.ndarray:
+    """The liquidating move of each group (an account and an asset) whose buffer is not affine
+    in the move: ``constant + slope x m`` from its other rows plus the value less maintenance of
+    its rows in ``part`` (options, tiered rows; ``group`` gives each one's group), all moved by
+    ``m``. Searched as :meth:`MarginAccount.liquidating_move` searches, for every group at once:
+    the same grid of moves down and up, the first point that liquidates, then the bracket
+    halved to a part in 10^11. NaN where no move in -99.9 %..+100,000 % liquidates."""
+    k = len(constant)
+    perm = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(group[perm]) != 0])
+
+    def buffers(moves: np.ndarray) -> np.ndarray:          # moves: (points, k)
+        f = 1.0 + moves[:, group]
+        rows = part._values(f) - part._maintenance(f)
+        return constant + slope * moves + np.add.reduceat(rows[:, perm], starts, axis=1)
+
+    found = []
+    for direction in (-1, 1):
+        top = 0.999 if direction < 0 else 1000.0
+        grid = direction * np.geomspace(1e-4, top, 180 if direction < 0 else 200)
+        hit = buffers(np.repeat(grid[:, None], k, axis=1)) <= 0
+        some = hit.any(axis=0)
+        first = hit.argmax(axis=0)
+        liquid = grid[first]
+        safe = np.where(first == 0, 0.0, grid[np.maximum(first - 1, 0)])
+        for _ in range(200):
+            open_ = some & (np.abs(liquid - safe)
+                            > _ROOT_TOLERANCE * np.maximum(np.abs(liquid), 1e-300))
+            if not open_.any():
+                break
+            mid = np.where(open_, 0.5 * (safe + liquid), liquid)
+            down = open_ & (buffers(mid[None, :])[0] <= 0)
+            liquid = np.where(down, mid, liquid)
+            safe = np.where(open_ & ~down, mid, safe)
+        found.append(np.where(some, liquid, np.nan))
+    down, up = found
+    return np.where(np.isnan(up) | (np.abs(down) <= np.abs(up)), down, up)

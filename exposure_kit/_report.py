@@ -45,7 +45,10 @@ def _pick(row: Mapping[str, Any], names: Sequence[str], number: int, label: str,
 
 
 def _table(path_or_buffer: Any, what: str, key_names: Sequence[str],
-           value_names: Sequence[str], *, positive: bool) -> dict[str, float]:
+           value_names: Sequence[str], *, positive: bool,
+           prefix: str | None = None) -> dict[str, float]:
+    """``{key: value}`` from a CSV or JSON table; a ``prefix`` column, when a row has it, goes
+    before the key (``venue`` and ``account`` give ``"Binance 001"``)."""
     rows, source, label = table_rows(path_or_buffer, what)
     out: dict[str, float] = {}
     for index, row in enumerate(rows, start=1):
@@ -54,6 +57,9 @@ def _table(path_or_buffer: Any, what: str, key_names: Sequence[str],
         if not key:
             raise PositionError(key_names[0], "is empty", row=number, row_label=label,
                                 source=source)
+        first = row.get(prefix) if prefix else None
+        if first is not None and str(first).strip():
+            key = f"{str(first).strip()} {key}"
         raw = _pick(row, (*value_names, "value"), number, label, source)
         try:
             value = number_from_text(value_names[0], raw, positive=positive)
@@ -70,30 +76,36 @@ def _table(path_or_buffer: Any, what: str, key_names: Sequence[str],
 
 
 def read_account_equity(path_or_buffer: Any) -> dict[str, float]:
-    """Equity per account from a CSV (``account,equity``) or JSON file.
+    """Equity per margin account from a CSV (``venue,account,equity``) or JSON file.
 
     Equity is the account's margin balance in USD: its cash, its coin collateral at today's
-    price and the unrealised P&L of its positions.
+    price and the unrealised P&L of its positions. Margin never nets across venues, so an
+    account is given per venue; a file without a ``venue`` column still serves a book whose
+    every account is on one venue (:func:`account_risk` refuses an account that spans venues).
 
     Parameters
     ----------
     path_or_buffer : str, path or file-like
-        CSV with columns ``account`` and ``equity``; or JSON, a list of such objects or one
-        object ``{"001": 900000, ...}``.
+        CSV with columns ``venue`` (optional), ``account`` and ``equity``; or JSON, a list of
+        such objects or one object ``{"Binance 001": 900000, ...}``.
 
     Returns
     -------
     dict
-        Equity per account name (account names are text: ``001`` stays ``001``).
+        Equity per margin account, keyed ``"Binance 001"`` (venue and account) or, without a
+        venue, by the account alone (account names are text: ``001`` stays ``001``).
 
     Examples
     --------
     >>> import io
     >>> read_account_equity(io.StringIO("account,equity\\n001,900000\\n017,400000\\n"))
     {'001': 900000.0, '017': 400000.0}
+    >>> read_account_equity(io.StringIO("venue,account,equity\\nBinance,001,250000\\n"
+    ...                                 "OKX,001,100000\\n"))
+    {'Binance 001': 250000.0, 'OKX 001': 100000.0}
     """
     return _table(path_or_buffer, "equity per account", ("account",), ("equity",),
-                  positive=True)
+                  positive=True, prefix="venue")
 
 
 def read_funding_rates(path_or_buffer: Any) -> dict[str, float]:
@@ -111,12 +123,14 @@ def read_funding_rates(path_or_buffer: Any) -> dict[str, float]:
 
 
 def sample_equity(name: str = "desk_book") -> dict[str, float]:
-    """Equity per account for a sample book: made up, like the book, to practise the report.
+    """Equity per margin account (venue and account) for a sample book: made up, like the
+    book, to practise the report.
 
     Examples
     --------
-    >>> sample_equity("desk_book")
-    {'001': 900000.0, '002': 400000.0, '017': 400000.0}
+    >>> equity = sample_equity("desk_book")
+    >>> len(equity), list(equity)[:3]
+    (15, ['Binance 001', 'Binance 002', 'Binance 017'])
     """
     if name != "desk_book":
         raise PositionError("name", f"{name!r} has no sample equity; only 'desk_book' has")

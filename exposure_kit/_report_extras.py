@@ -27,6 +27,8 @@ PLAUSIBLE_MOVE = 1.0
 
 
 _MARGIN_MODE = "cross margin per account"
+_MARGIN_MODE_VENUES = ("cross margin per account on each venue (margin never nets across venues: "
+                       "\"Binance 001\" is account 001 on Binance)")
 
 def move_text(move: float) -> str:
     """A liquidating move in words: ``"falls 17.4%"``, ``"rises beyond +100 %"``.
@@ -123,6 +125,10 @@ def positions_table(book: Book, day: date, options: Mapping[str, Any]) -> pd.Dat
     return table
 
 
+def _margin_mode(book: Book) -> str:
+    return _MARGIN_MODE_VENUES if "venue" in book.rows.frame.columns else _MARGIN_MODE
+
+
 def assumptions(book: Book, rule: Mapping[str, Any], day: date, day_source: str,
                 measure: str, per_account: Mapping[str, float] | None) -> list[tuple[str, str]]:
     """What the page took as given, in words: the "how this was computed" box."""
@@ -141,12 +147,13 @@ def assumptions(book: Book, rule: Mapping[str, Any], day: date, day_source: str,
                   "options' time to expiry runs from their expiry date"),
         ("prices", "the price column of the positions file (marks as exported); nothing is "
                    "fetched"),
-        ("margin rule", f"{_MARGIN_MODE if per_account else 'not computed (no equity per account)'}; "
+        ("margin rule", f"{_margin_mode(book) if per_account else 'not computed (no equity per account)'}; "
                         f"maintenance {percent(rule['maintenance_margin_rate'], 2)} of notional "
                         f"unless a position has an mmr value or a bracket tier, charged {charged}; "
                         f"bracket table: {table}; options by Deribit's standard rule"),
         ("measure", "options at delta (Black-76 on the forward, r = 0 unless given; "
-                    "coin-settled options premium-adjusted); a long put is short exposure"
+                    "coin-settled options too, their USD value being the Black-76 USD price); "
+                    "a long put is short exposure"
          if measure == "delta" else f"{measure}"),
         ("inverse contracts", "counted at their USD face; in an account, their coin P&L is "
                               "kept in coin" if has_inverse else "none in the book"),

@@ -70,7 +70,8 @@ def _html_options(report: argparse.ArgumentParser) -> None:
     page.add_argument("-o", "--output", metavar="HTML", help="write the page to this file "
                       "(default: standard output)")
     page.add_argument("--equity-file", metavar="FILE", help="equity per account (CSV with "
-                      "columns account,equity, or JSON): margin and liquidating moves per account")
+                      "columns venue,account,equity, or JSON): margin and liquidating moves per "
+                      "account on each venue")
     page.add_argument("--warn-distance", type=_fraction, default=0.20, metavar="FRACTION",
                       help="flag a liquidating move smaller than this (default 0.20: 20 %%)")
     page.add_argument("--funding", action="append", default=[], metavar="ASSET=RATE",

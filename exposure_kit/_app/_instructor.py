@@ -51,7 +51,12 @@ def clean_nickname(text: str) -> str:
 
 
 def learner_of(handler: tornado.web.RequestHandler) -> tuple[str, str]:
-    """The visitor's learner id (set as a cookie when missing) and nickname."""
+    """The visitor's learner id (set as a cookie when missing) and nickname.
+
+    On JupyterHub the server belongs to one hub user, who is the learner (see ``_hub``).
+    """
+    if handler.settings.get("exposure_hub_learner"):
+        return handler.settings["exposure_hub_learner"]
     learner = handler.get_cookie(LEARNER_COOKIE, "")
     if not _LEARNER_ID.fullmatch(learner):
         learner = secrets.token_hex(12)

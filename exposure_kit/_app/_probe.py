@@ -50,18 +50,23 @@ def read_v1_frame(frame: bytes) -> tuple[str, dict, dict, list[bytes]]:
     return (parts[0].decode(), json.loads(parts[1]), json.loads(parts[4]), parts[5:])
 
 
-async def fetch_lesson(base: str, path: str, timeout: float = 120) -> tuple[int, str]:
-    """Status and body of a lesson page (a refusal's page too)."""
+async def fetch_lesson(base: str, path: str, timeout: float = 120,
+                       headers: dict | None = None) -> tuple[int, str]:
+    """Status and body of a lesson page (a refusal's page too); ``headers`` such as a hub
+    login's cookies."""
     response = await AsyncHTTPClient().fetch(HTTPRequest(
-        base + path, request_timeout=timeout, follow_redirects=False), raise_error=False)
+        base + path, request_timeout=timeout, follow_redirects=False, headers=headers),
+        raise_error=False)
     return response.code, response.body.decode("utf-8", "replace")
 
 
-async def open_kernel_socket(base: str, kernel_id: str, v1: bool = True, timeout: float = 10):
+async def open_kernel_socket(base: str, kernel_id: str, v1: bool = True, timeout: float = 10,
+                             headers: dict | None = None):
     """The kernel websocket of a lesson, with or without the v1 subprotocol."""
     ws_base = "ws" + base[4:] if base.startswith("http") else base
     request = HTTPRequest(f"{ws_base}api/kernels/{kernel_id}/channels?session_id=probe",
-                          headers={"Origin": f"http://{urlsplit(base).netloc}"},
+                          headers={"Origin": f"http://{urlsplit(base).netloc}",
+                                   **(headers or {})},
                           request_timeout=timeout)
     return await websocket_connect(request, subprotocols=[V1_PROTOCOL] if v1 else None)
 
@@ -90,16 +95,16 @@ async def widget_states(socket, model_id: str, deadline: float) -> dict:
     raise TimeoutError("no widget state before the deadline")
 
 
-async def visit(base: str, path: str, timeout: float = 120) -> dict:
+async def visit(base: str, path: str, timeout: float = 120, headers: dict | None = None) -> dict:
     """One learner opening a lesson: seconds to the page and to a live dashboard."""
     started = time.monotonic()
-    code, html = await fetch_lesson(base, path, timeout)
+    code, html = await fetch_lesson(base, path, timeout, headers)
     page = time.monotonic() - started
     if code != 200:
         return {"status": code, "page": page, "live": None}
     kernel_id = KERNEL_ID.search(html).group(1)
     model_id = VIEW_MODEL.search(html).group(1)
-    socket = await open_kernel_socket(base, kernel_id)
+    socket = await open_kernel_socket(base, kernel_id, headers=headers)
     try:
         await widget_states(socket, model_id, started + timeout)
     finally:

@@ -228,11 +228,13 @@ def test_adding_books(guide_book):
     assert total.net_exposure() == 0 and len(total) == 3
 
 
-def test_coin_settled_options_count_at_the_premium_adjusted_delta():
+def test_coin_settled_options_are_premium_adjusted_only_in_coin():
     # Black-76 at F = K = 100, T = 1, vol 20 %, r = 0 (Hull's textbook case): d1 = 0.1,
-    # N(0.1) = 0.539828 (normal table), price 100 (N(0.1) - N(-0.1)) = 7.9656. An option settled
-    # in its underlying's coin (Deribit) pays its premium in coin, so its delta is
-    # 0.539828 - 7.9656 / 100 = 0.460172; with a mark (premium) of 8.50 it is 0.539828 - 0.085.
+    # N(0.1) = 0.539828 (normal table), price 100 (N(0.1) - N(-0.1)) = 7.9656. In a USD book an
+    # option settled in its underlying's coin (Deribit) is worth that USD price all the same, so
+    # it counts at the plain delta 0.539828. Counted in coin, its premium is coin already, and
+    # the delta is premium-adjusted: 0.539828 - 7.9656 / 100 = 0.460172 (with a mark of 8.50,
+    # 0.539828 - 0.085), Deribit's "Net Transaction Delta".
     def call(**extra):
         return ek.Book.from_records([{"name": "c", "underlying": "BTC", "kind": "option",
                                       "side": "long", "quantity": 10, "price": 100.0,
@@ -240,9 +242,15 @@ def test_coin_settled_options_count_at_the_premium_adjusted_delta():
                                       "option_type": "call", **extra}])
     assert call().net_exposure() == pytest.approx(10 * 100 * 0.539828, abs=1e-3)
     assert call(settle="USDC").net_exposure() == pytest.approx(539.828, abs=1e-3)
-    assert call(settle="BTC").net_exposure() == pytest.approx(10 * 100 * 0.460172, abs=1e-3)
+    assert call(settle="BTC").net_exposure() == pytest.approx(539.828, abs=1e-3)
+    assert call(settle="USDC").exposures(denomination="coin").iloc[0] == pytest.approx(
+        10 * 0.539828, abs=1e-5)
+    assert call(settle="BTC").exposures(denomination="coin").iloc[0] == pytest.approx(
+        10 * 0.460172, abs=1e-5)
     marked = call(settle="BTC", premium=8.5)
-    assert marked.net_exposure() == pytest.approx(10 * 100 * (0.539828 - 0.085), abs=1e-3)
+    assert marked.net_exposure() == pytest.approx(539.828, abs=1e-3)
+    assert marked.exposures(denomination="coin").iloc[0] == pytest.approx(
+        10 * (0.539828 - 0.085), abs=1e-5)
     # the same at a moved price, without building a book: shock_exposures agrees with shock
     moved = marked.shock({"BTC": 0.1})
     assert ek.shock_exposures(marked, {"BTC": 0.1}).iloc[0] == pytest.approx(

@@ -212,8 +212,13 @@ def test_an_inverse_short():
 def test_a_coin_settled_option():
     # 10 BTC calls at the money, a year, 20 % volatility, no rate: d1 = 0.1, d2 = -0.1,
     # N(0.1) = 0.5398278, N(-0.1) = 0.4601722 (normal table). Black-76 delta N(d1); price per
-    # BTC 60,000 (N(d1) - N(d2)) = 4,779.34; settled in BTC the delta is N(d1) - price / F,
-    # here N(d2), on a face of 10 x 60,000 = $600,000.
+    # BTC 60,000 (N(d1) - N(d2)) = 4,779.34, on a face of 10 x 60,000 = $600,000.
+    # Settled in BTC or in USDC, the option is worth its Black-76 USD price, so in a USD book
+    # its delta is N(d1) either way. Only a coin-denominated view takes the premium in coin off:
+    # N(d1) - price / F = N(d2) here, the "Net Transaction Delta" Deribit sums into its "Delta
+    # Total" (Deribit API v2, account summary: "Net Transaction Delta = Black Scholes Delta -
+    # Mark Price of Options"; "treat your delta as Equity + Delta Total" for USD P&L, i.e. the
+    # premium held in coin adds back the price / F the adjustment took off).
     option = {"name": "call", "underlying": "BTC", "kind": "option", "side": "long",
               "quantity": 10, "price": 60_000.0, "strike": 60_000.0, "years": 1.0,
               "volatility": 0.2, "option_type": "call"}
@@ -221,13 +226,43 @@ def test_a_coin_settled_option():
     coin_settled = _rows({**option, "settle": "BTC"})
     assert usd_settled.model_prices_now.tolist() == pytest.approx([4_779.34], abs=0.01)
     assert usd_settled.exposures_at().tolist() == pytest.approx([600_000 * 0.5398278], abs=0.1)
-    assert coin_settled.exposures_at().tolist() == pytest.approx([600_000 * 0.4601722], abs=0.1)
+    assert coin_settled.exposures_at().tolist() == pytest.approx([600_000 * 0.5398278], abs=0.1)
+    # in coin: USD-settled 10 x N(d1) BTC; coin-settled 10 x N(d2) BTC
+    assert usd_settled.exposures_at(denomination="coin").tolist() == pytest.approx(
+        [10 * 0.5398278], abs=1e-6)
+    assert coin_settled.exposures_at(denomination="coin").tolist() == pytest.approx(
+        [10 * 0.4601722], abs=1e-6)
     assert coin_settled.exposures_at(measure="notional").tolist() == [600_000.0]
     # a 10 % rise: 10 x (Black-76 at 66,000 - 4,779.34). At F = 66,000: d1 = ln(1.1)/0.2 + 0.1
     # = 0.576551, d2 = 0.376551; N = 0.717879 and 0.646746 (normal table):
     # 66,000 x 0.717879 - 60,000 x 0.646746 = 8,575.25 a coin (8,575.21 unrounded)
     assert usd_settled.pnl_at(np.array([1.1])).tolist() == pytest.approx(
         [10 * (8_575.21 - 4_779.34)], abs=1.0)
+    # at the moved price, the USD delta is still plain N(d1) = 0.717879, settled in coin or not
+    assert coin_settled.exposures_at(np.array([1.1])).tolist() == pytest.approx(
+        [660_000 * 0.717879], abs=1.0)
+    # and in coin, N(d1) - price / F = 0.717879 - 8,575.21 / 66,000 = 0.587951 a BTC
+    assert coin_settled.exposures_at(np.array([1.1]), denomination="coin").tolist() == \
+        pytest.approx([10 * 0.587951], abs=1e-5)
+
+
+def test_a_coin_settled_put_out_of_the_money():
+    # A short Deribit-style BTC put, K = 50,000, F = 60,000, half a year, 70 %: by hand,
+    # d1 = (ln(60/50) + 0.7^2 x 0.5 / 2) / (0.7 sqrt(0.5)), N from math.erf written here.
+    def n(x):
+        return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+    sigma_t = 0.7 * math.sqrt(0.5)
+    d1 = (math.log(60_000 / 50_000) + sigma_t ** 2 / 2) / sigma_t
+    d2 = d1 - sigma_t
+    put = 50_000 * n(-d2) - 60_000 * n(-d1)             # Black-76 USD price per BTC
+    rows = _rows({"name": "put", "underlying": "BTC", "kind": "option", "side": "short",
+                  "quantity": 4, "price": 60_000.0, "strike": 50_000.0, "years": 0.5,
+                  "volatility": 0.7, "option_type": "put", "settle": "BTC"})
+    # USD book: short 4 puts of plain delta N(d1) - 1 on $240,000 of face: long exposure
+    assert rows.exposures_at().tolist() == pytest.approx([-240_000 * (n(d1) - 1)], rel=1e-9)
+    # coin view: (N(d1) - 1 - put / F) per BTC, short 4
+    assert rows.exposures_at(denomination="coin").tolist() == pytest.approx(
+        [-4 * (n(d1) - 1 - put / 60_000)], rel=1e-9)
 
 
 def test_subsets_and_sums():

@@ -11,6 +11,7 @@ import html.parser
 import io
 import math
 import re
+from pathlib import Path
 
 import pytest
 
@@ -244,7 +245,9 @@ def test_the_page_numbers_equal_the_engine(desk_page):
         assert dollars(cell) == pytest.approx(expected[column], abs=0.5)
     accounts = {row[0]: row for row in tables["accounts"][1:]}
     _, moves = ek.account_risk(book, ek.sample_equity("desk_book"))
-    assert set(accounts) == {"001", "002", "017"}
+    # margin never nets across venues: one row per venue and account, labelled "Binance 001"
+    assert set(accounts) == {f"{v} {a}" for v in ("Binance", "OKX", "Bybit", "Deribit", "BitMEX")
+                             for a in ("001", "002", "017")}
     flagged = [r for r in tables["account-moves"][1:] if "under 20" in r[3]]
     assert len(flagged) == int(moves["warning"].sum()) >= 1
     venues = {row[0]: dollars(row[2]) for row in tables["funding-venues"][1:]}
@@ -287,13 +290,19 @@ def test_the_page_in_chromium(desk_page, tmp_path, chromium):
 # ----- the command line ---------------------------------------------------------------------------
 def test_cli_writes_the_page(tmp_path, capsys):
     accounts = tmp_path / "accounts.csv"
-    accounts.write_text("account,equity\n001,900000\n002,400000\n017,400000\n")
+    accounts.write_text(DESK_EQUITY)
     out = tmp_path / "desk.html"
     status = main(["report", DESK, "--format", "html", "-o", str(out), "--equity-file",
                    str(accounts), "--funding", "BTC=0.0001", "--as-of", AS_OF])
     assert status == 0 and capsys.readouterr().err == ""
     tables = parsed(out.read_text()).tables
-    assert {row[0] for row in tables["accounts"][1:]} == {"001", "002", "017"}
+    shown = {row[0] for row in tables["accounts"][1:]}
+    assert "Binance 001" in shown and "OKX 017" in shown and "001" not in shown
+
+
+# the sample desk's equity per venue and account, as shipped
+DESK_EQUITY = (Path(DESK).parent / "desk_accounts.csv").read_text()
+_DESK_LINES = DESK_EQUITY.splitlines()
 
 
 @pytest.mark.parametrize("text, message", [
@@ -301,10 +310,12 @@ def test_cli_writes_the_page(tmp_path, capsys):
      r"line 3 of accounts\.csv, field 'equity': 'abc' is not a positive number"),
     ("account,equity\n001,900000\n002,-5\n017,1\n",
      r"line 3 of accounts\.csv, field 'equity'"),
-    ("account,equity\n001,900000\n002,1\n",
-     r"no equity given for account\(s\) '017'"),
-    ("account,equity\n001,1\n002,1\n017,1\n999,1\n",
-     r"account\(s\) '999' have an equity but no position"),
+    ("\n".join(_DESK_LINES[:-1]) + "\n", r"no equity given for account\(s\) 'OKX 017'"),
+    (DESK_EQUITY + "OKX,999,1\n", r"account\(s\) 'OKX 999' have an equity but no position"),
+    # without a venue column, an account on several venues cannot be margined as one
+    ("account,equity\n001,900000\n002,1\n017,1\n",
+     r"account '001' is on 5 venues \(Binance, BitMEX, Bybit, Deribit, OKX\) and margin "
+     r"never nets across venues"),
     ("account,equity\n001,1\n001,2\n", r"line 3 of accounts\.csv, field 'account': '001' is "
                                        r"given twice"),
     ("acct,equity\n001,1\n", r"line 2 of accounts\.csv, field 'account': is missing"),

@@ -10,6 +10,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -66,6 +67,9 @@ def test_desk_book_is_desk_like():
     assert 3 <= (frame["kind"] == "option").sum() <= 10
     assert set(frame["kind"]) == {"spot", "perp", "future", "option", "collateral"}
     assert frame["account"].isin(["001", "002", "017"]).all()   # leading zeros kept
+    # BitMEX and Deribit list inverse contracts for BTC and ETH only
+    inverse_there = frame["inverse"] & frame["venue"].isin(["BitMEX", "Deribit"])
+    assert set(frame.loc[inverse_there, "underlying"]) == {"BTC", "ETH"}
 
 
 def test_desk_book_exposures_match_the_definitions():
@@ -77,13 +81,41 @@ def test_desk_book_exposures_match_the_definitions():
     # line 2 of the file, by hand: SOL linear perp short 440 x 1 SOL x $148.26 = $65,234.40
     assert rows[0]["name"] == "Binance 001 SOL-USDT PERP #001"
     assert book.exposures().iloc[0] == pytest.approx(-65_234.40, abs=1e-9)
-    # line 4: SOL inverse perp long 1042 contracts x $10 face = $10,420, whatever the price
-    assert rows[2]["name"] == "BitMEX 001 SOL-INV PERP #003"
-    assert book.exposures().iloc[2] == pytest.approx(10_420.0)
+    # line 4: BitMEX lists inverse contracts for BTC and ETH only, so its SOL perp is linear:
+    # long 70 x 1 SOL x $148.20 = $10,374.00
+    assert rows[2]["name"] == "BitMEX 001 SOL-USDT PERP #003"
+    assert book.exposures().iloc[2] == pytest.approx(10_374.0, abs=1e-9)
+    # line 11: BTC inverse perp short 903 contracts x $100 face = -$90,300, whatever the price
+    assert rows[9]["name"] == "BitMEX 001 BTC-INV PERP #010"
+    assert book.exposures().iloc[9] == pytest.approx(-90_300.0)
 
 
 def test_desk_book_is_what_its_seeded_script_makes():
     assert ek.sample_path("desk_book").read_text() == make_desk_book.desk_book_csv()
+    accounts = ek.sample_path("desk_book").with_name("desk_accounts.csv")
+    assert accounts.read_text() == make_desk_book.desk_accounts_csv()
+
+
+def test_desk_equity_is_per_venue_and_account_by_its_rule():
+    # One row per (venue, account) the book holds; Deribit 001's equity is its coin and open
+    # P&L plus a wallet of 20 % of its derivatives' face (or what brings the equity to twice its
+    # maintenance, if more), rounded up to $10,000.
+    book = ek.sample_book("desk_book")
+    frame = book.to_frame()
+    equity = ek.sample_equity("desk_book")
+    assert set(equity) == set(frame["venue"] + " " + frame["account"])
+    rows = ((frame["venue"] == "Deribit") & (frame["account"] == "001")).to_numpy()
+    part = book.part(rows)
+    derivative = frame.loc[rows, "kind"].isin(["perp", "future", "option"]).to_numpy()
+    face = float(np.abs(part.exposures("notional").to_numpy()[derivative]).sum())
+    account = ek.MarginAccount(part, 0.0)
+    need = max(0.2 * face, 2 * account.maintenance_margin() - account.equity())
+    wallet = -(-need // 10_000) * 10_000
+    assert wallet >= need > wallet - 10_000
+    assert equity["Deribit 001"] == pytest.approx(wallet + account.equity(), abs=0.5)
+    # every margin account then holds at least twice its maintenance (margin ratio under 50 %)
+    accounts, _ = ek.account_risk(book, equity)
+    assert (accounts["margin_ratio"] < 0.5).all()
 
 
 def test_unknown_sample_is_named():
@@ -266,10 +298,13 @@ def test_ccxt_futures_and_options():
     # future: 20 x 0.1 ETH x $3,000 = $6,000 short; option: 2 BTC x $60,000 at notional
     assert book.exposures("notional").tolist() == [-6_000.0, 120_000.0]
     # at the money, F = K: d1 = 0.6 x sqrt(183/365) / 2 = 0.212422, N(d1) = 0.584111 (erf by
-    # hand). Settled in BTC with a mark of 0.1235 BTC, it counts at the premium-adjusted delta
-    # Deribit reports for coin-settled options: 0.584111 - 0.1235 = 0.460611.
+    # hand). Settled in BTC, it is worth its USD price all the same: in USD it counts at the plain
+    # delta; counted in coin, at the delta less its mark of 0.1235 BTC, the "Net Transaction
+    # Delta" Deribit sums into "Delta Total": 0.584111 - 0.1235 = 0.460611 a BTC.
     assert frame["premium"].iloc[1] == pytest.approx(0.1235 * 60_000)
-    assert book.exposures("delta").iloc[1] == pytest.approx(120_000.0 * 0.460611, abs=0.5)
+    assert book.exposures("delta").iloc[1] == pytest.approx(120_000.0 * 0.584111, abs=0.5)
+    assert book.exposures("delta", denomination="coin").iloc[1] == pytest.approx(
+        2 * 0.460611, abs=1e-5)
 
 
 def test_ccxt_deribit_positions_from_info_size():

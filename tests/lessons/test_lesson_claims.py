@@ -76,16 +76,16 @@ def test_lesson10_month_key_follows_its_rule_and_its_explanation():
 
 
 def test_lesson10_venue_failure_leaves_minus_the_venues_net():
-    # worked by hand: Deribit's net is $632,083 long, BitMEX's $1,741,169 long; the book's
-    # net $3,530,467, so without Deribit 3,530,467 - 632,083 = 2,898,384 and without BitMEX
-    # 3,530,467.03 - 1,741,169.31 = 1,789,297.72, shown as $1,789,298
+    # worked by hand: Deribit's net is $632,039.12 long, BitMEX's $1,741,119.84 long; the book's
+    # net $3,530,373.52, so without Deribit 3,530,373.52 - 632,039.12 = 2,898,334.40 and
+    # without BitMEX 3,530,373.52 - 1,741,119.84 = 1,789,253.68, shown as $1,789,254
     out = printed("10_your_own_book")
     table = out.split("coin collateral lost", 1)[1]
     deribit = next(line for line in table.splitlines() if line.startswith("Deribit "))
     bitmex = next(line for line in table.splitlines() if line.startswith("BitMEX "))
-    assert "-$632,083" in deribit and "$2,898,384" in deribit
-    assert "-$1,741,169" in bitmex and "$1,789,298" in bitmex
-    assert "book net now: $3,530,467" in out
+    assert "-$632,039" in deribit and "$2,898,334" in deribit
+    assert "-$1,741,120" in bitmex and "$1,789,254" in bitmex
+    assert "book net now: $3,530,374" in out
     assert "at risk]" not in out and "of exposure]" in out
 
 

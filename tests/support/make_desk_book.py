@@ -1,7 +1,15 @@
-"""Write exposure_kit/data/desk_book.csv: a made-up desk's book of 200 positions, seeded.
+"""Write exposure_kit/data/desk_book.csv: a made-up desk's book of 200 positions, seeded, and
+exposure_kit/data/desk_accounts.csv: the equity of each of its margin accounts.
 
-Run once (``python tests/support/make_desk_book.py``); tests/inputs/test_io.py checks that the file
-shipped is what this script makes, so the sample never drifts from its recipe.
+Run once (``python tests/support/make_desk_book.py``); tests/inputs/test_io.py checks that the files
+shipped are what this script makes, so the sample never drifts from its recipe.
+
+Margin never nets across venues, so a margin account is a venue and an account together
+("Binance 001"). Its equity follows one rule: the coin it holds (spot, collateral) at market
+and the open P&L of its positions, plus a USD wallet of 20 % of its derivatives' USD face (the
+initial margin of a 5x leverage setting), rounded up to the next $10,000; and more if that leaves
+the equity under twice the maintenance margin (short options on Deribit ask far more than 20 %
+of their face, and owe their mark), so every account starts at a margin ratio under 50 %.
 
 The desk trades five assets on five venues across three accounts: linear perps and dated futures
 (USDT-margined; USDC on Deribit) sized in coin per contract, inverse (coin-margined) perps and
@@ -19,6 +27,10 @@ import pandas as pd
 SEED = 20240611
 COUNT = 200
 OUT = Path(__file__).resolve().parents[2] / "exposure_kit" / "data" / "desk_book.csv"
+ACCOUNTS_OUT = OUT.with_name("desk_accounts.csv")
+#: The USD wallet of a margin account: this share of its derivatives' face, or what brings its
+#: equity to this many times its maintenance margin if more, rounded up to STEP.
+WALLET_SHARE, WALLET_MAINTENANCE, WALLET_STEP = 0.20, 2.0, 10_000.0
 COLUMNS = ["name", "underlying", "kind", "side", "quantity", "price", "contract_size", "inverse",
            "entry_price", "venue", "account", "expiry", "strike", "years", "volatility",
            "option_type", "as_of"]
@@ -42,6 +54,13 @@ OPTIONS = 6
 
 # Deribit margins its linear perps and futures in USDC; the others here in USDT.
 _LINEAR_MARGIN = {"Deribit": "-USDC"}
+# BitMEX and Deribit list inverse (coin-margined) contracts for BTC and ETH only; an alt drawn
+# there as inverse is their linear contract instead (Binance COIN-M lists the alts inverse too).
+_INVERSE_ONLY = {"BitMEX": ("BTC", "ETH"), "Deribit": ("BTC", "ETH")}
+
+
+def _lists_inverse(venue: str, underlying: str) -> bool:
+    return underlying in _INVERSE_ONLY.get(venue, (underlying,))
 
 
 def _mark(rng: np.random.Generator, underlying: str) -> float:
@@ -63,6 +82,7 @@ def _row(rng: np.random.Generator, number: int, mix: str) -> dict:
     row["entry_price"] = round(entry, 1 if entry > 1_000 else 2 if entry > 10 else 4)
     if mix.startswith("inverse"):
         row["venue"] = str(rng.choice(("Deribit", "BitMEX", "Binance")))
+    if mix.startswith("inverse") and _lists_inverse(row["venue"], underlying):
         row.update(inverse=True, contract_size=INVERSE_FACE[underlying],
                    quantity=max(1, round(usd / INVERSE_FACE[underlying])))
     elif kind in ("spot", "collateral"):
@@ -77,7 +97,7 @@ def _row(rng: np.random.Generator, number: int, mix: str) -> dict:
         row["expiry"] = str(rng.choice(list(EXPIRIES)))
     label = {"spot": "spot", "collateral": "collateral", "perp": "PERP"}.get(
         kind, row.get("expiry", ""))
-    margin = "" if kind in ("spot", "collateral") else ("-INV" if mix.startswith("inverse")
+    margin = "" if kind in ("spot", "collateral") else ("-INV" if row["inverse"]
                                                          else _LINEAR_MARGIN.get(row["venue"], "-USDT"))
     row["name"] = f"{row['venue']} {row['account']} {underlying}{margin} {label} #{number:03d}"
     return row
@@ -116,6 +136,31 @@ def desk_book_csv(seed: int = SEED, count: int = COUNT) -> str:
     return desk_book_frame(seed, count).to_csv(index=False, lineterminator="\n")
 
 
+def desk_accounts_frame(seed: int = SEED, count: int = COUNT) -> pd.DataFrame:
+    """Equity per margin account (venue, account), by the rule in this module's docstring."""
+    import exposure_kit as ek
+
+    book = ek.Book.from_frame(desk_book_frame(seed, count))
+    frame = book.to_frame()
+    rows = []
+    for (venue, account), sub in frame.groupby(["venue", "account"], sort=True):
+        part = book.part(frame.index.isin(sub.index))
+        derivative = sub["kind"].isin(("perp", "future", "option")).to_numpy()
+        face = float(np.abs(part.exposures("notional").to_numpy()[derivative]).sum())
+        margin = ek.MarginAccount(part, 0.0)
+        held = margin.equity()                            # coin at market and open P&L
+        need = max(WALLET_SHARE * face, WALLET_MAINTENANCE * margin.maintenance_margin() - held)
+        wallet = np.ceil(need / WALLET_STEP) * WALLET_STEP
+        rows.append({"venue": venue, "account": account, "equity": round(wallet + held)})
+    return pd.DataFrame(rows)
+
+
+def desk_accounts_csv(seed: int = SEED, count: int = COUNT) -> str:
+    """The sample equity file's text."""
+    return desk_accounts_frame(seed, count).to_csv(index=False, lineterminator="\n")
+
+
 if __name__ == "__main__":
     OUT.write_text(desk_book_csv(), encoding="utf-8")
-    print(f"wrote {OUT} ({COUNT} positions)")
+    ACCOUNTS_OUT.write_text(desk_accounts_csv(), encoding="utf-8")
+    print(f"wrote {OUT} ({COUNT} positions) and {ACCOUNTS_OUT}")
