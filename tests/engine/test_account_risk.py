@@ -118,6 +118,7 @@ def _random_book(seed: int = 7, accounts: int = 300) -> tuple[ek.Book, dict[str,
     return book, equity
 
 
+@pytest.mark.slow       # 300 accounts compared one by one with MarginAccount: about 40 s of CPU
 @pytest.mark.parametrize("rule", [{}, {"maintenance_margin_rate": 0.02, "venue": "bybit"},
                                   {"brackets": "example"}])
 def test_all_accounts_at_once_equal_one_margin_account_each(rule):
