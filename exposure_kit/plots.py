@@ -21,7 +21,8 @@ from ._format import usd_short
 
 __all__ = ["COLORS", "new_axes", "money_axis", "exposure_bars", "waterfall", "exposure_by",
            "net_vs_hedge_ratio", "scenario_heatmap", "exposure_path_chart", "delta_curve",
-           "exposure_history_chart", "rolling_beta_chart", "show_in_notebook", "shown_in"]
+           "exposure_history_chart", "net_to_gross_chart", "rolling_beta_chart",
+           "show_in_notebook", "shown_in"]
 
 COLORS = {"long": "#0072B2", "short": "#D55E00", "net": "#009E73", "gross": "#7F7F7F",
           "marker": "#CC79A7", "zero": "#222222", "band": "#F0E442"}
@@ -434,6 +435,50 @@ def exposure_history_chart(history: pd.DataFrame, ax: Axes | None = None,
               borderaxespad=0.2)
     _date_axis(ax)
     return money_axis(ax)
+
+
+def net_to_gross_chart(history: pd.DataFrame, band: float = 0.05, ax: Axes | None = None,
+                       title: str = "Net as a share of gross") -> Axes:
+    """Net / gross by date, in percent, with the neutral band shaded and the days outside it
+    marked: a swing that a money scale the size of the gross flattens.
+
+    ``history`` has a ``net_to_gross`` column indexed by date (see
+    :func:`exposure_kit.exposure_history`).
+
+    Examples
+    --------
+    >>> history = pd.DataFrame({"net_to_gross": [0.02, -0.07]},
+    ...                        index=pd.date_range("2024-06-01", periods=2, name="date"))
+    >>> ax = net_to_gross_chart(history, band=0.05)
+    >>> [line.get_label() for line in ax.get_lines()[:2]]
+    ['net / gross', 'outside the band']
+    """
+    from matplotlib.dates import DateFormatter, DayLocator
+    from matplotlib.ticker import MultipleLocator
+
+    ax = new_axes(ax, figsize=(7.0, 3.4))
+    ratio = history["net_to_gross"] * 100
+    outside = ratio[ratio.abs() > band * 100]
+    ax.axhspan(-band * 100, band * 100, color=COLORS["gross"], alpha=0.12,
+               label=f"neutral band (±{band:.0%})")
+    ax.plot(history.index, ratio, color=COLORS["net"], linewidth=2.2, marker="o", markersize=3,
+            label="net / gross")
+    ax.plot(outside.index, outside, "o", color=COLORS["short"], markersize=7,
+            label="outside the band")
+    ax.axhline(0, color=COLORS["zero"], linewidth=0.8)
+    span = max(band * 100 * 1.6, float(ratio.abs().max()) * 1.2)
+    ax.set_ylim(-span, span)
+    ax.yaxis.set_major_locator(MultipleLocator(band * 100 / 2))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+g}%" if v else "0%"))
+    ax.set_ylabel("net / gross")
+    ax.xaxis.set_major_locator(DayLocator(interval=max(1, len(history) // 8)))
+    ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    ax.set_title(plain_label(title), pad=22)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, ncols=3, frameon=False,
+              borderaxespad=0.2)
+    ax.grid(alpha=0.25)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
 
 
 def _date_axis(ax: Axes) -> None:

@@ -249,10 +249,15 @@ class QuestionCard:
         self.widget.add_class("ek-quiz-question")
 
     def answer(self):
-        """The learner's answer as the question's check takes it."""
+        """The learner's answer as the question's check takes it: "12.75x" is 12.75, and where
+        the question asks for a fraction, "86.2%" is 0.862 (the sign says it is a percent)."""
         if isinstance(self.question, ChoiceQuestion):
             return self.input.value
-        return parse_number_as_typed(self.input.value)
+        text = str(self.input.value).strip()
+        if getattr(self.question, "percent", False) and text.endswith("%"):
+            number = parse_number_as_typed(text)
+            return None if number is None else number / 100
+        return parse_number_as_typed(text)
 
     def check(self) -> Result:
         value = self.answer()
@@ -269,7 +274,7 @@ class QuestionCard:
             result = self.question.check(value)
         self.feedback.value = _result_html(result)
         record_quiz(self.question, "check", self.input.value, result)
-        if self.status != CORRECT or result.correct:
+        if result.status != NOT_ATTEMPTED:          # progress counts the latest answer
             self.status = result.status
         self._on_status()
         return result
@@ -296,6 +301,8 @@ def parse_number_as_typed(text: str) -> float | None:
     """The number typed, with a percent sign only dropped (so "12.8 %" is 12.8 and the check can
     say it looks like a percentage); None when it is not a number."""
     cleaned = str(text).strip().rstrip("%").strip()
+    if cleaned[-1:] in ("x", "X", "×"):           # a leverage as traders write it: 12.75x
+        cleaned = cleaned[:-1].strip()
     return parse_number(cleaned) if cleaned else None
 
 
@@ -326,9 +333,10 @@ class Quiz:
             else:
                 parts.append(widgets.HTML(
                     f"<div class='tex2jax_ignore' style='margin:8px 0;color:#555'><b>Question "
-                    f"{number}: {html.escape(in_words(question.title))}</b>: you write code for "
-                    f"this one, "
-                    f"so it is for JupyterLab (exercises/{module.STEM}.ipynb).</div>"))
+                    f"{number}: {html.escape(in_words(question.title))}</b>: a question where "
+                    f"you write code, so it cannot be answered on this page and is not in its "
+                    f"count; it is in the JupyterLab exercises (exercises/{module.STEM}.ipynb)."
+                    f"</div>"))
         self._bottom = widgets.HTML("")   # the same progress line under the last question
         top: list[widgets.Widget] = [self.progress]
         self.switch = None

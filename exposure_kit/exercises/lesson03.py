@@ -92,8 +92,9 @@ q3 = ChoiceQuestion(
 
 COLLATERAL = {"name": "BTC-COLLATERAL", "underlying": "BTC", "kind": "collateral", "side": "long",
               "quantity": 0.6, "price": PRICE}
+# sized to the spot in coins: its USD size is question 1's answer, not printed on this card
 NEUTRAL_PERP = {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",
-                "notional": _SPOT_USD}
+                "quantity": SPOT["quantity"], "price": PRICE}
 _COLL_BOOK = _b.Book.from_records([SPOT, COLLATERAL, NEUTRAL_PERP])
 _COLL_USD = _b.Book.from_records([COLLATERAL]).long_exposure()
 q4 = NumberQuestion(

@@ -62,7 +62,8 @@ _Q, _EP, _WB, _MMR = (LONG[k] for k in ("quantity", "entry_price", "wallet_balan
                                         "maintenance_margin_rate"))
 q3 = NumberQuestion(
     "Liquidation price of an isolated long",
-    f"An isolated-margin long of {LONG['quantity']:g} BTC on a Binance USDS-M perp, entered at "
+    f"An isolated-margin long of {LONG['quantity']:g} BTC on a Binance USDS-M perp (margined "
+    f"in dollar stablecoins), entered at "
     f"{usd(LONG['entry_price'])} with {usd(LONG['wallet_balance'])} of margin; the maintenance "
     f"margin rate is {LONG['maintenance_margin_rate']:.1%}. Binance charges the maintenance "
     "margin at the liquidation price itself. At what price is it liquidated?",
@@ -111,7 +112,7 @@ q4 = NumberQuestion(
     f"{BTC_QTY:g} BTC at {usd(BTC_PRICE)} and a short of {ETH_QTY:g} ETH at {usd(ETH_PRICE)}. "
     "If BTC alone moves, what move (a fraction to 3 decimals, negative for a fall) "
     "liquidates the account? Take the maintenance margin as 0.5 % of the positions' value "
-    "**at the moved price**, recomputed as BTC moves (Binance's way; lesson 05).",
+    "**at the moved price**, recomputed as BTC moves (Binance's way, as the lesson shows).",
     _MOVE, percent=True, abs_tol=5e-4,
     setup=data_code(records=PAIR, wallet=WALLET) +
     "\naccount = ek.MarginAccount(ek.Book.from_records(records), wallet)",

@@ -8,6 +8,7 @@ from .. import _book as _b
 from .._format import usd
 from .._hedging import hedge_notional
 from .._instruments import black76_delta
+from .._periods import DAYS_PER_YEAR
 from ._framework import ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion, data_code, register
 
 STEM = "08_options_and_delta"
@@ -16,7 +17,7 @@ INTRO = ("An option's notional overstates its direction: a call on 10 BTC moves 
          "BTC. Delta-adjusted exposure puts options on the same scale as perps, and it changes "
          "as the price moves.")
 
-OPTION = dict(forward=60_000, strike=66_000, years=45 / 365, vol=0.62)
+OPTION = dict(forward=60_000, strike=66_000, years=73 / DAYS_PER_YEAR, vol=0.62)   # 73 days = 0.20 y
 _DELTA = black76_delta(**OPTION, option_type="call")
 _SQRT_T = OPTION["vol"] * math.sqrt(OPTION["years"])
 _D1 = (math.log(OPTION["forward"] / OPTION["strike"]) + _SQRT_T ** 2 / 2) / _SQRT_T
@@ -26,15 +27,19 @@ _DELTA_TOL = 5e-4
 _USD_TOL = _DELTA_TOL * 12 * OPTION["forward"]
 q1 = NumberQuestion(
     "Delta of a call",
-    f"A BTC call struck at {usd(OPTION['strike'])} expires in 45 days; the BTC forward is "
-    f"{usd(OPTION['forward'])} and implied volatility {OPTION['vol']:.0%}. Take rates as zero. "
-    "What is its Black-76 delta (a fraction per BTC)?",
+    f"A BTC call struck at {usd(OPTION['strike'])} expires in 73 days (0.20 of a year); the BTC "
+    f"forward is {usd(OPTION['forward'])} and implied volatility {OPTION['vol']:.0%}. Take rates "
+    "as zero. What is its Black-76 delta (a fraction per BTC, three decimals are enough)? Work "
+    "it out with lesson 08's formula, or set lesson 08's dashboard to these inputs and read "
+    "its call delta.",
     _DELTA, percent=True, abs_tol=_DELTA_TOL, setup=data_code(option=OPTION),
     hints=["Black-76 call delta is N(d1), d1 = (ln(F/K) + vol^2 T / 2) / (vol sqrt T).",
-           "T is in years (45 / 365). Work out d1, then look it up in the standard normal "
-           "distribution: N(d1) is the share of the curve below d1."],
+           "T is in years (73 / 365 = 0.20). Work out d1, then look it up in a standard normal "
+           "table: N(d1) is the share of the curve below d1. Or set lesson 08's dashboard to "
+           "BTC price 60,000, strike 66,000, volatility 62 % and 0.20 years: its call delta is "
+           "N(d1)."],
     solution='answer = ek.black76_delta(**option, option_type="call")',
-    working=(f"T = 45 / 365 = {OPTION['years']:.4f}; vol sqrt T = {OPTION['vol']:g} x "
+    working=(f"T = 73 / 365 = {OPTION['years']:.4f}; vol sqrt T = {OPTION['vol']:g} x "
              f"sqrt({OPTION['years']:.4f}) = {_SQRT_T:.4f}\n"
              f"d1 = (ln({OPTION['forward']:,} / {OPTION['strike']:,}) + {_SQRT_T:.4f}^2 / 2) / "
              f"{_SQRT_T:.4f}\n"
@@ -105,7 +110,10 @@ q4 = NumberQuestion(
     mistakes=[Mistake(-hedge_notional(BOOK, measure="notional"),
                       "you hedged the notional: the calls move by their delta, not their full size."),
               Mistake(_CALLS.net_exposure(measure="delta"), "the perp already sold counts: "
-                                                            "hedge only what is left.")])
+                                                            "hedge only what is left."),
+              Mistake(hedge_notional(BOOK, measure="delta"),
+                      "right size, wrong sign: the question asks how much to sell, as a positive "
+                      "number (a negative one would mean buying perps back).")])
 
 
 
@@ -121,7 +129,7 @@ def _sign(side):
     return 1.0 if side == "long" else -1.0
 
 
-_HOUR = 1 / (365 * 24)
+_HOUR = 1 / (DAYS_PER_YEAR * 24)
 q5 = FunctionQuestion(
     "Write delta_exposure",
     "Write `delta_exposure(side, option_type, quantity, forward, strike, years, vol)`: the "
@@ -173,9 +181,10 @@ q6 = ChoiceQuestion(
      "b": "net long: the calls' delta rose with the price",
      "c": "net short: the perp shorts grew with the price"},
     "b" if _AFTER > 0 else ("c" if _AFTER < 0 else "a"),
-    setup=_BOOK_SETUP + "\nhedge = {'name': 'hedge', 'underlying': 'BTC', 'kind': 'perp', "
-    "'side': 'short',\n         'notional': -ek.hedge_notional(book, measure='delta'), "
-    "'price': 60_000}\nhedged = book + ek.Book.from_records([hedge])",
+    # the hedge is built in the setup, not listed as data: its size is question 4's answer
+    setup=_BOOK_SETUP + "\nhedged = book + ek.Book.from_records([{'name': 'hedge', "
+    "'underlying': 'BTC', 'kind': 'perp', 'side': 'short',\n    'notional': "
+    "-ek.hedge_notional(book, measure='delta'), 'price': 60_000}])",
     hints=["A long call's delta rises as the price rises (gamma).",
            "Recompute the calls' delta at a forward 10 % higher, value both the calls and the "
            "perps at the new price, and add them."],

@@ -76,6 +76,7 @@ q1 = NumberQuestion(
 
 _BIGGEST = str(BY_VENUE["gross"].idxmax())
 _VENUES = {v.lower()[-1]: v for v in BY_VENUE.index}
+_LARGEST_NET = BY_VENUE["net"].abs().idxmax()
 q2 = ChoiceQuestion(
     "Where is the book concentrated?",
     "Which venue carries the largest **gross** exposure?",
@@ -87,8 +88,12 @@ q2 = ChoiceQuestion(
     working=("\n".join(f"{v}: gross {usd(float(g))}" for v, g in BY_VENUE["gross"].items())
              + f"\nLargest: {_BIGGEST}. Answer ({_BIGGEST.lower()[-1]})."),
     solution='answer = book.by("venue")["gross"].idxmax()[-1].lower()',
-    mistakes=[Mistake(str(BY_VENUE["net"].abs().idxmax()).lower()[-1],
-                      "that venue has the largest net, not the largest gross.")]
+    mistakes=[Mistake(str(_LARGEST_NET).lower()[-1],
+                      "that venue has the largest net in size"
+                      + (", and its positions all point one way, so its gross is no larger "
+                         "than that net" if BY_VENUE.loc[_LARGEST_NET, ["long", "short"]].min() == 0
+                         else "")
+                      + "; add every venue's positions, long and short, as sizes, and compare.")]
     if str(BY_VENUE["net"].abs().idxmax()) != _BIGGEST else
     [Mistake(k, "compare the gross column of `book.by(\"venue\")`.") for k in _VENUES
      if _VENUES[k] != _BIGGEST])

@@ -18,6 +18,7 @@ from ._base import (
     finding_items,
     readout_table,
 )
+from ._typed import amount_box
 
 __all__ = ["BookExplorer"]
 
@@ -69,7 +70,7 @@ class BookExplorer(Dashboard):
         super().__init__()
 
     def _details(self):
-        return [("Warnings", self.findings)]
+        return [("Findings", self.findings)]
 
     @property
     def book(self) -> Book:
@@ -99,6 +100,11 @@ class BookExplorer(Dashboard):
                 "equity": widgets.FloatText(value=self._equity or 0.0,
                                             description="Equity $ (0: none)", **look)}
 
+    def _layout(self):
+        # the equity is typed as a trader writes it (2,000,000, 2m, 1.7M), read by amount_box
+        self.rows["equity"] = amount_box(self.controls["equity"], self.refuse)
+        return super()._layout()
+
     def _draw(self) -> None:
         self.ax = self.figure.add_subplot()
         self._chart_key = None
@@ -122,10 +128,10 @@ class BookExplorer(Dashboard):
         findings = diagnose(self.book, equity=equity or None, betas=self.betas)
         items = finding_items(findings)
         count = f"{len(findings)} finding{'' if len(findings) == 1 else 's'}"
-        self.findings.value = (f"<div><b>Warnings: {count}</b></div>"
+        self.findings.value = (f"<div><b>Findings: {count}</b></div>"
                                f"<ul style='margin-top:2px'>{items}</ul>" if findings else
-                               "<div><b>Warnings</b>: no warnings</div>")
+                               "<div><b>Findings</b>: none</div>")
         if self.details is not None:
-            self.details.set_title(0, f"Warnings ({len(findings)})")
+            self.details.set_title(0, f"Findings ({len(findings)})")
         rows.append(("Findings (open the panel below)", str(len(findings))))
         return readout_table(rows, headline=f"{fmt.describe_net(summary.net)} ({measure})")

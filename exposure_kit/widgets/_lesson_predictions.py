@@ -284,7 +284,10 @@ def _liquidating_move(account, equity) -> Prediction:
         answer="less" if smallest < 0.10 else "more", reveal=liquidating_moves,
         explain="The net says the book barely cares about direction, yet a move that crypto "
                 "sees often enough, in one leg only, ends the account. Leverage works on the "
-                "gross.")
+                "gross.",
+        # a liquidating move printed anywhere (e.g. "BTC alone liquidates at -8.5%")
+        gives_away=tuple(f"liquidates at {move:+.1%}" for move in moves.values())
+        + tuple(f"{coin} alone liquidates at {move:+.1%}" for coin, move in moves.items()))
 
 
 # ----- 06 drift after price moves --------------------------------------------------------------
@@ -371,7 +374,9 @@ def _flat_by_delta(book) -> Prediction:
                 "perp moves fully. Hedged by notional, the book is a large bet on a fall. The "
                 "fix is to resize the perp to the calls' delta, not to their notional: the last "
                 "line is the trade that does it.",
-        gives_away=("buy back", "buying back", "sell more"))
+        # the calls' delta in dollars: set beside the perp's size, it is the answer
+        gives_away=("buy back", "buying back", "sell more",
+                    f"delta hedge {fmt.usd(book.exposures(measure='delta').iloc[0])}"))
 
 
 # ----- 09 relative value and funding -----------------------------------------------------------
@@ -420,8 +425,9 @@ def _month(month, band=0.05) -> Prediction:
     from .. import plots
 
     def the_month() -> list:
-        ax = plots.exposure_history_chart(month,
-                                          title="The desk over a month (options at delta)")
+        # net / gross on its own scale: on the gross's $10M scale the net's swing looks flat
+        ax = plots.net_to_gross_chart(
+            month, band, title="The desk's net as a share of its gross (options at delta)")
         return [ax.figure,
                 f"largest net long : {fmt.usd(month['net'].max())} on "
                 f"{month['net'].idxmax():%Y-%m-%d}\n"

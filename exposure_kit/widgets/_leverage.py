@@ -144,8 +144,10 @@ class LeverageDashboard(Dashboard):
             arrow = ax.annotate("", xy=(price, 0.5), xytext=(price, 0.5),
                                 arrowprops={"arrowstyle": "->", "color": COLORS["short"],
                                             "linewidth": 1.5})
+            # on a white ground: over the yellow band, text alone is hard to read
             distance = ax.text(price, 0.62, "", ha="center", va="bottom", fontsize=10,
-                               fontweight="bold")
+                               fontweight="bold",
+                               bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
             where = ax.text(price, 0.88, "", va="center", fontsize=9, color=COLORS["short"],
                             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
             self.ladders[coin] = (ax, price, band, gone, line, arrow, distance, where)

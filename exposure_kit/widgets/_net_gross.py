@@ -81,7 +81,9 @@ class NetGrossDashboard(Dashboard):
             label.set_text(fmt.usd_short(value))
             label.set_va("bottom" if value >= 0 else "top")
             label.xyann = (0, 3 if value >= 0 else -3)
-        self.fit_y(self.ax, heights)
+        # room under the lowest bar for its label, clear of the tick labels below the axes
+        room = min(heights) - 0.12 * (max(heights) - min(heights)) if min(heights) < 0 else 0.0
+        self.fit_y(self.ax, [*heights, room])
         return readout_table([
             ("Long exposure", fmt.usd(s.long)), ("Short exposure", fmt.usd(s.short)),
             ("Net = long - short", fmt.usd(s.net)), ("Gross = long + short", fmt.usd(s.gross)),

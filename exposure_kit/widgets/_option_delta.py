@@ -99,7 +99,7 @@ class OptionDeltaDashboard(Dashboard):
                                      minimum=PRICES[0]),
                 "strike": money_slider("Strike $", strike, PRICES[1], step=1_000,
                                        minimum=PRICES[0]),
-                "vol": fraction_slider("Volatility", vol, 0.1, 1.5, 0.05),
+                "vol": fraction_slider("Volatility", vol, 0.1, 1.5, 0.01),
                 "years": fraction_slider("Years to expiry", years, 0.02, 1.0, 0.01, ".2f"),
                 "hedge": fraction_slider("Perp (BTC, − short)", hedge, -top, top, 0.01,
                                          "+.2f")}
@@ -118,8 +118,6 @@ class OptionDeltaDashboard(Dashboard):
         ax.set_ylim(-1.1, 1.1)
         ax.axhline(0, color=COLORS["zero"], linewidth=0.8)
         ax.set_ylabel("delta per BTC")
-        self.follow_legend(ax, loc="lower left", fontsize=7, frameon=True, framealpha=0.85,
-                           ncols=3)
         ax.grid(alpha=0.25)
         ax.spines[["top", "right"]].set_visible(False)
         self.delta_title = ax.set_title("", fontsize=10)
@@ -133,8 +131,11 @@ class OptionDeltaDashboard(Dashboard):
         pnl.set_xlabel("BTC price")
         pnl.set_xlim(*PRICES)
         money_axis(pnl)
-        self.strike_lines = [a.axvline(0, color=COLORS["gross"], linestyle=":")
+        self.strike_lines = [a.axvline(0, color=COLORS["gross"], linestyle=":",
+                                       label="strike" if a is ax else None)
                              for a in (ax, pnl)]
+        self.follow_legend(ax, loc="lower left", fontsize=7, frameon=True, framealpha=0.85,
+                           ncols=2)
         self.moving(self.curve, self.hedge_line, self.marker, self.pnl_curve, self.pnl_marker,
                     *self.strike_lines)
 

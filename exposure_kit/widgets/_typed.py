@@ -8,7 +8,8 @@ hedge-ratio box, ``100`` or ``100%`` is read as 100 (that is 10,000 %) and silen
   it lies in the control's range as one** (``1`` is 100 %, ``0.75`` is 75 %), **and otherwise a
   number of percent** (``100`` is 100 %, ``75`` is 75 %). The box then shows the value as read, so a
   learner sees how a bare number was taken; type the ``%`` sign to leave no doubt;
-- a dollar control takes ``150000``, ``150,000``, ``$150,000``, ``150k``, ``1.5m``;
+- a dollar control takes ``150000``, ``150,000``, ``$150,000``, ``150k``, ``1.5m``, ``1.5M``,
+  ``2bn``;
 - any control takes a minus sign as ``-`` or ``−``; a whole-number control (a path's seed) only
   whole numbers;
 - a value between two of the slider's steps is set to the nearest step, and the dashboard says
@@ -23,11 +24,12 @@ import re
 
 import ipywidgets as widgets
 
-__all__ = ["TypedValueError", "read_typed", "shown_value", "typed_box"]
+__all__ = ["TypedValueError", "amount_box", "read_amount", "read_typed", "shown_value",
+           "typed_box"]
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
-_SCALE = {"k": 1e3, "m": 1e6}
+_SCALE = {"k": 1e3, "m": 1e6, "bn": 1e9, "b": 1e9}
 
 
 class TypedValueError(ValueError):
@@ -62,8 +64,10 @@ def _number(text: str, money: bool) -> float | None:
     scale = 1.0
     if money:
         body = body.replace("$", "").removesuffix("usd").removesuffix("USD")
-        if body[-1:].lower() in _SCALE:
-            scale, body = _SCALE[body[-1].lower()], body[:-1]
+        suffix = next((k for k in _SCALE if body.lower().endswith(k) and len(body) > len(k)),
+                      None)
+        if suffix:
+            scale, body = _SCALE[suffix], body[:-len(suffix)]
     if "," in body:
         if not _THOUSANDS.match(body):
             return None                      # 0,5 or 40,00: a decimal comma is not guessed at
@@ -175,4 +179,76 @@ def typed_box(slider: widgets.FloatSlider, on_refused) -> widgets.HBox:
     box.observe(take, names="value")
     row = widgets.HBox([slider, box], layout=widgets.Layout(align_items="center"))
     row.add_class("ek-typed-row")
+    return row
+
+
+def read_amount(text: str, name: str = "Equity") -> float:
+    """A dollar amount typed by a trader: ``2,000,000``, ``$2m``, ``1.7M``, ``2bn``; blank is 0.
+
+    Parameters
+    ----------
+    text : str
+        What was typed.
+    name : str
+        The box's label, for the message.
+
+    Returns
+    -------
+    float
+        The amount in dollars, zero or more.
+
+    Examples
+    --------
+    >>> [read_amount(t) for t in ("1.7M", "2,000,000", "$250k", "1.5bn", "")]
+    [1700000.0, 2000000.0, 250000.0, 1500000000.0, 0.0]
+    >>> read_amount("-5")
+    Traceback (most recent call last):
+    ...
+    exposure_kit.widgets._typed.TypedValueError: Equity cannot be negative (you typed -5): type what the account is worth in dollars, e.g. 2,000,000 or 2m, or 0 for none. The value was not changed.
+    """
+    typed = text.strip()
+    if not typed:
+        return 0.0
+    number = _number(typed, money=True)
+    if number is None:
+        raise TypedValueError(f"{name}: {typed!r} is not an amount in dollars; type e.g. "
+                              "2,000,000 or 2m (k for thousands, m for millions, bn for "
+                              "billions). The value was not changed.")
+    if number < 0:
+        raise TypedValueError(f"{name} cannot be negative (you typed {typed}): type what the "
+                              "account is worth in dollars, e.g. 2,000,000 or 2m, or 0 for "
+                              "none. The value was not changed.")
+    return number
+
+
+def amount_box(control: widgets.FloatText, on_refused, name: str = "Equity") -> widgets.HBox:
+    """A text box for a dollar amount that sets ``control`` through :func:`read_amount`, or
+    calls ``on_refused(message)`` and shows the amount again. The row holds the box only:
+    ``control`` keeps the value for the kernel and is not put on the page."""
+    box = widgets.Text(value=shown_value(control.value, ",.0f"), description=control.description,
+                       continuous_update=False,
+                       style={"description_width": control.style.description_width},
+                       layout=widgets.Layout(width=control.layout.width))
+    box.add_class("ek-typed")
+
+    def show(_change=None) -> None:
+        box.value = shown_value(control.value, ",.0f")
+
+    def take(change) -> None:
+        if change["new"] == shown_value(control.value, ",.0f"):
+            return
+        try:
+            value = read_amount(change["new"], name)
+        except TypedValueError as refused:
+            on_refused(str(refused))
+            show()
+            return
+        if value == control.value:
+            show()
+        control.value = value
+
+    control.observe(show, names="value")
+    box.observe(take, names="value")
+    row = widgets.HBox([box], layout=widgets.Layout(align_items="center"))
+    row.add_class("ek-amount-row")
     return row

@@ -109,17 +109,17 @@ def _l10_flat_book():
 
 
 # ----- lesson 08's option, by hand ------------------------------------------------------------------
-# F = $60,000, K = $66,000, T = 45 / 365 = 0.123288, vol = 62 %:
-#   vol sqrt T = 0.62 x 0.351124 = 0.217697
-#   d1 = (ln(60,000 / 66,000) + 0.217697^2 / 2) / 0.217697 = (-0.095310 + 0.023696) / 0.217697
-#      = -0.328963;  N(d1) = 0.3711
-L08_DELTA = call_delta(60_000, 66_000, 45 / 365, 0.62)
-L08_CALLS = L08_DELTA * 12 * 60_000                 # 0.3711 x 12 x $60,000 = about $267,186
-L08_NET = L08_CALLS - 150_000                       # calls - $150,000 perp short = about $117,186
+# F = $60,000, K = $66,000, T = 73 / 365 = 0.2, vol = 62 %:
+#   vol sqrt T = 0.62 x 0.447214 = 0.277272
+#   d1 = (ln(60,000 / 66,000) + 0.277272^2 / 2) / 0.277272 = (-0.095310 + 0.038440) / 0.277272
+#      = -0.205106;  N(d1) = 0.4187
+L08_DELTA = call_delta(60_000, 66_000, 73 / 365, 0.62)
+L08_CALLS = L08_DELTA * 12 * 60_000                 # 0.4187 x 12 x $60,000 = about $301,496
+L08_NET = L08_CALLS - 150_000                       # calls - $150,000 perp short = about $151,496
 # After the delta hedge (sell L08_NET more perps at $60,000) BTC rallies 10 %: the calls' delta at
-# F = $66,000 = K is N(0.023696 / 0.217697) = N(0.108848) = 0.5433, so
-#   12 x 0.5433 x $66,000 - ($150,000 + $117,186) x 1.1 = $430,324 - $293,904 = about +$136,420
-L08_AFTER = (12 * call_delta(66_000, 66_000, 45 / 365, 0.62) * 66_000
+# F = $66,000 = K is N(0.038440 / 0.277272) = N(0.138636) = 0.5551, so
+#   12 x 0.5551 x $66,000 - ($150,000 + $151,496) x 1.1 = $439,664 - $331,646 = about +$108,018
+L08_AFTER = (12 * call_delta(66_000, 66_000, 73 / 365, 0.62) * 66_000
              - (150_000 + L08_NET) * 1.1)
 
 _HOUR = 1 / (365 * 24)
@@ -228,9 +228,9 @@ PINS: dict[str, Number | Choice | Function | Built] = {
                           "low-net-high-gross", "cross-asset-offset")),
 
     # Lesson 08 (see the option worked above)
-    "08-q1": Number(L08_DELTA, f"{L08_DELTA:.4f}"),                    # N(-0.328963) = 0.3711
-    "08-q2": Number(L08_CALLS, dollars(L08_CALLS), usd=True),          # about $267,186
-    "08-q3": Number(L08_NET, dollars(L08_NET), usd=True),              # about $117,186
+    "08-q1": Number(L08_DELTA, f"{L08_DELTA:.4f}"),                    # N(-0.205106) = 0.4187
+    "08-q2": Number(L08_CALLS, dollars(L08_CALLS), usd=True),          # about $301,496
+    "08-q3": Number(L08_NET, dollars(L08_NET), usd=True),              # about $151,496
     "08-q4": Number(L08_NET, dollars(L08_NET), usd=True),              # sell the net's worth
     "08-q5": Function((
         # +1 x N(d1) x 12 x $60,000: 0.3711 x 720,000 = about +$267,186
@@ -253,7 +253,7 @@ PINS: dict[str, Number | Choice | Function | Built] = {
         # the put an hour out, deep in the money: delta -1; short 4: -4 x $60,000 x -1
         (("short", "put", 4, 60_000, 90_000, _HOUR, 0.50), 240_000.0),
     )),
-    "08-q6": Choice("b", (f"{L08_DELTA:.4f}", "0.5433", dollars(L08_AFTER), "net long")),
+    "08-q6": Choice("b", (f"{L08_DELTA:.4f}", "0.5551", dollars(L08_AFTER), "net long")),
 
     # Lesson 09
     # long $250,000 x 0.00015 = $37.50, paid by the long: received -$37.50

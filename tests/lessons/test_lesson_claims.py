@@ -140,16 +140,18 @@ def test_lesson07_states_the_stress_horizon():
 
 # ----- exercises ------------------------------------------------------------------------------------
 def test_exercise08_accepts_a_delta_worked_by_hand_to_three_decimals():
-    # d1 = (ln(60,000 / 66,000) + 0.62^2 x 0.12329 / 2) / (0.62 x sqrt(0.12329))
-    #    = (-0.09531 + 0.02370) / 0.21770 = -0.3290; N(-0.329) = 0.371 from a normal table
-    delta = 0.371
+    # 73 days = 0.2 years: d1 = (ln(60,000 / 66,000) + 0.62^2 x 0.2 / 2) / (0.62 x sqrt(0.2))
+    #    = (-0.09531 + 0.03844) / 0.27727 = -0.2051; a normal table: N(-0.20) = 0.4207,
+    #    N(-0.21) = 0.4168, so N(-0.2051) = 0.4187, 0.419 to three decimals (the dashboard's
+    #    readout at those inputs)
+    delta = 0.419
     assert lesson08.q1.check(delta).correct
-    calls = delta * 12 * 60_000                      # 267,120
+    calls = delta * 12 * 60_000                      # 301,680
     assert lesson08.q2.check(calls).correct
-    assert lesson08.q3.check(calls - 150_000).correct   # 117,120
+    assert lesson08.q3.check(calls - 150_000).correct   # 151,680
     assert lesson08.q4.check(calls - 150_000).correct
     # a delta off by 0.001 more than q1 allows is off in q2 too
-    assert not lesson08.q1.check(0.369).correct and not lesson08.q2.check(0.369 * 720_000).correct
+    assert not lesson08.q1.check(0.417).correct and not lesson08.q2.check(0.417 * 720_000).correct
 
 
 def test_exercise05_q4_names_the_fixed_maintenance_answer():
