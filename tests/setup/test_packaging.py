@@ -82,13 +82,16 @@ def test_make_builds_the_venv_from_the_lock():
 
 # ----- the parts: each module imports only what its part declares --------------------------------
 
-PARTS = {"core": ["core"], "lessons": ["core", "lessons"], "app": ["core", "lessons", "app"]}
+PARTS = {"core": ["core"], "lessons": ["core", "lessons"], "app": ["core", "lessons", "app"],
+         "hub": ["core", "lessons", "app", "hub"]}
 # IPython is imported inside the functions that only run in a notebook (plots' PNG display).
 IN_NOTEBOOK_ONLY = {"IPython"}
 
 
 def part_of(module: Path) -> str:
     relative = module.relative_to(ROOT / "exposure_kit").as_posix()
+    if relative == "_app/_hub.py":       # the single-user server JupyterHub starts (make hub)
+        return "hub"
     if relative.startswith("_app/") or relative == "app_server.py":
         return "app"
     if relative.startswith(("widgets/", "exercises/")):
