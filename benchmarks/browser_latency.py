@@ -82,15 +82,8 @@ def cpu_seconds(process) -> float:
     """CPU time used so far by a server and everything it started (its kernels)."""
     import psutil
 
-    total = 0.0
     root = psutil.Process(process.pid)
-    for proc in [root, *root.children(recursive=True)]:
-        try:
-            times = proc.cpu_times()
-            total += times.user + times.system
-        except psutil.Error:
-            pass
-    return total
+    return bs.cpu_seconds([root, *root.children(recursive=True)])
 
 
 def time_moves(page, label: str, forward: str, back: str, server) -> dict:

@@ -81,18 +81,6 @@ def memory_of(processes: list[psutil.Process]) -> tuple[float, float]:
     return pss, rss
 
 
-def cpu_seconds(processes: list[psutil.Process]) -> float:
-    """CPU time (user + system) the processes have used since they started."""
-    total = 0.0
-    for p in processes:
-        try:
-            times = p.cpu_times()
-            total += times.user + times.system
-        except psutil.Error:
-            pass
-    return total
-
-
 def percentile(values: list[float], share: float) -> float:
     return classroom.percentile(values, share)
 
@@ -165,7 +153,7 @@ def measure_hub() -> dict:
         servers = learner_servers(hub)
         per_learner = [memory_of(tree(pid)) for pid in servers.values()]
         server_only = [memory_of([psutil.Process(pid)]) for pid in servers.values()]
-        cpu = [cpu_seconds(tree(pid)) for pid in servers.values()]
+        cpu = [bs.cpu_seconds(tree(pid)) for pid in servers.values()]
         shared = [psutil.Process(pid) for pid in hub.processes()
                   if not any(pid in {p.pid for p in tree(s)} for s in servers.values())]
         infrastructure = memory_of(shared)

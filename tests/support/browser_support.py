@@ -313,3 +313,18 @@ def number(text: str) -> float:
     """A number as a widget shows it: ``150,000``, ``$-5,000``, ``45%`` (as 0.45)."""
     cleaned = text.replace(",", "").replace("$", "").strip()
     return float(cleaned[:-1]) / 100 if cleaned.endswith("%") else float(cleaned)
+
+
+def cpu_seconds(processes) -> float:
+    """CPU time (user + system) the processes have used since they started; one that has ended
+    counts nothing (the benchmarks time servers and the kernels they start)."""
+    import psutil
+
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
