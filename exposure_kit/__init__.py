@@ -1,66 +1,85 @@
 """exposure_kit: net exposure in crypto derivatives, for learners and desks.
 
-The public names live in private modules, one job each, and are gathered here. The heavier
-front-end modules (``plots``, ``widgets``, ``exercises``) load on first use, so that
-``import exposure_kit`` stays quick.
+The public names live in private modules, one job each, and are gathered here. Every name loads
+on first use (PEP 562), so ``import exposure_kit`` is cheap and a process that needs one module
+(the classroom server needs only ``_errors``) does not load numpy, pandas and matplotlib.
+``tests/engine/test_public_api.py`` checks that the table below lists each module's ``__all__``.
 """
 
 import importlib
-
-from . import (
-    _book,
-    _brackets,
-    _changes,
-    _diagnostics,
-    _errors,
-    _estimates,
-    _expiries,
-    _format,
-    _funding,
-    _hedging,
-    _instruments,
-    _io,
-    _limits,
-    _margin,
-    _paths,
-    _prices,
-    _replay,
-    _report,
-    _scenarios,
-    _snapshots,
-)
-from ._book import *  # noqa: F401,F403
-from ._brackets import *  # noqa: F401,F403
-from ._changes import *  # noqa: F401,F403
-from ._diagnostics import *  # noqa: F401,F403
-from ._errors import *  # noqa: F401,F403
-from ._estimates import *  # noqa: F401,F403
-from ._expiries import *  # noqa: F401,F403
-from ._format import *  # noqa: F401,F403
-from ._funding import *  # noqa: F401,F403
-from ._hedging import *  # noqa: F401,F403
-from ._instruments import *  # noqa: F401,F403
-from ._io import *  # noqa: F401,F403
-from ._limits import *  # noqa: F401,F403
-from ._margin import *  # noqa: F401,F403
-from ._paths import *  # noqa: F401,F403
-from ._prices import *  # noqa: F401,F403
-from ._replay import *  # noqa: F401,F403
-from ._report import *  # noqa: F401,F403
-from ._scenarios import *  # noqa: F401,F403
-from ._snapshots import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
 _SUBMODULES = ("plots", "widgets", "exercises")
 
-_PUBLIC_MODULES = (_book, _brackets, _changes, _diagnostics, _errors, _estimates, _expiries, _format,
-                   _funding, _hedging, _instruments, _io, _limits, _margin, _paths, _prices, _replay,
-                   _report, _scenarios, _snapshots)
-__all__ = sorted({name for module in _PUBLIC_MODULES for name in module.__all__})
+# Each private module and the public names it owns (``VENUES`` is owned by ``_margin``, which
+# takes it from ``_brackets``).
+_PUBLIC_NAMES = {
+    "_book": (
+        "Book", "DEFAULT_MEASURE", "ExposureSummary", "MEASURES", "Position", "STABLECOINS",
+        "check_equity"
+    ),
+    "_brackets": ("bracket_maintenance", "maintenance_amounts", "read_brackets"),
+    "_changes": ("changes_since", "pnl_explain"),
+    "_diagnostics": (
+        "FINDING_CODES", "Finding", "SEVERITIES", "diagnose", "findings_frame", "ranked_findings"
+    ),
+    "_errors": (
+        "InputError", "PositionError", "checked_fraction", "checked_integer", "checked_number",
+        "number_from_text"
+    ),
+    "_estimates": (
+        "Estimate", "HedgeEstimates", "RETURN_METHODS", "hedge_estimates", "price_returns",
+        "rolling_hedge_estimates"
+    ),
+    "_expiries": ("EXPIRY_BUCKETS", "dated_book", "delta_ladder", "expiry_buckets"),
+    "_format": ("book_table", "describe_net", "percent", "usd", "usd_short"),
+    "_funding": (
+        "MAX_FUNDING_RATE", "annualised_funding", "checked_funding", "funding_payment",
+        "funding_rate", "funding_table"
+    ),
+    "_hedging": (
+        "HEDGE_STATUSES", "hedge_contracts", "hedge_effectiveness", "hedge_notional", "hedge_ratio",
+        "hedge_status", "min_variance_hedge_ratio", "optimal_hedge_ratio", "residual_risk_usd",
+        "residual_volatility", "with_hedge"
+    ),
+    "_instruments": ("black76_delta", "black76_price", "norm_cdf"),
+    "_io": (
+        "SAMPLES", "from_ccxt_positions", "read_positions", "sample_book", "sample_path",
+        "write_positions"
+    ),
+    "_limits": ("LIMIT_METRICS", "LIMIT_SCOPES", "NEAR_LIMIT", "check_limits", "read_limits"),
+    "_margin": (
+        "MARGIN_MODES", "MarginAccount", "VENUES", "account_risk", "coin_margined_liquidation_price",
+        "initial_margin", "liquidation_price"
+    ),
+    "_paths": ("RebalanceResult", "exposure_path", "price_paths", "rebalance_path"),
+    "_prices": ("PERIODS_PER_YEAR", "read_prices", "sample_prices"),
+    "_replay": ("HOLD_MODES", "ReplayResult", "replay_book"),
+    "_report": (
+        "ReportPage", "read_account_equity", "read_funding_rates", "report", "report_data",
+        "sample_equity"
+    ),
+    "_scenarios": (
+        "ScenarioGrid", "ScenarioResult", "scenario_grid", "shock_exposures", "shock_pnl",
+        "stress_grid", "stress_scenarios", "stress_test"
+    ),
+    "_snapshots": ("exposure_history",),
+}
+
+_HOME = {name: module for module, names in _PUBLIC_NAMES.items() for name in names}
+__all__ = sorted(_HOME)
 
 
 def __getattr__(name: str):
+    if name in _HOME:
+        value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+        globals()[name] = value
+        return value
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))

@@ -10,3 +10,11 @@ The instructor's view of the class's answers: ``_instructor`` (handlers, learner
 as a browser does (``benchmarks/class_answers.py``). The store is ``_store``.
 Start the server with ``python -m exposure_kit.app_server``.
 """
+
+import sys
+
+# rfc3987-syntax 1.1.0 compiles an Earley grammar when it is imported (about 0.9 s of CPU), and
+# jsonschema imports it only to check the "iri" formats, which no Jupyter or Voila schema uses.
+# Marked absent before Jupyter loads, jsonschema skips that one format and every classroom or hub
+# server starts that much sooner (benchmarks/hub.py).
+sys.modules.setdefault("rfc3987_syntax", None)
