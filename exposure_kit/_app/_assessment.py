@@ -50,6 +50,17 @@ td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-num
 .wrong { color: #b3261e; font-weight: 600; }
 .muted { color: #5b6475; }
 .ek-quiz-data td, .ek-quiz-data th { padding: 2px 10px; }
+.scores { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6px; margin: 0 0 10px; }
+.score { background: #fff; border: 1px solid #d5d9e0; border-radius: 6px; padding: 4px 8px;
+         display: flex; justify-content: space-between; gap: 6px; }
+.report main { max-width: 1100px; padding-top: 16px; }
+.report h1 { font-size: 1.4rem; }
+.report h2 { font-size: 1.05rem; margin: 10px 0 4px; }
+.report table { font-size: .86rem; }
+.report p { margin: 4px 0 8px; }
+.report td.v { white-space: nowrap; }
+.report td.q { width: 38%; }
+.score b { white-space: nowrap; }
 """
 
 PAPER_SCRIPT = """
@@ -94,14 +105,15 @@ PAPER_SCRIPT = """
 
 
 def _page(title: str, body: str, script: str = "", printable: bool = False) -> str:
-    extra = ("@media print { body { background: #fff; font-size: 10.5pt; } main { padding: 0; "
-             "max-width: none; } .noprint { display: none; } } @page { size: A4; margin: 12mm; }"
+    extra = ("@media print { body { background: #fff; font-size: 9pt; } main { padding: 0; "
+             "max-width: none; } .report table { font-size: 8pt; } td, th { padding: 2px 5px; } "
+             ".noprint { display: none; } } @page { size: A4; margin: 10mm; }"
              if printable else "")
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<meta name="referrer" content="no-referrer">'
             f"<title>{e(title)}</title><link rel=\"icon\" href=\"data:,\">"
-            f"<style>{STYLE}{extra}</style></head><body><main>{body}</main>"
+            f"<style>{STYLE}{extra}</style></head>"
+            f"<body{' class=report' if printable else ''}><main>{body}</main>"
             + (f"<script>{script}</script>" if script else "") + "</body></html>\n")
 
 
@@ -111,10 +123,12 @@ def minutes_and_seconds(seconds: float) -> str:
     Examples
     --------
     >>> minutes_and_seconds(1390), minutes_and_seconds(42), minutes_and_seconds(3720)
-    ('23 min 10 s', '42 s', '62 min 0 s')
+    ('23 min 10 s', '42 s', '62 min')
     """
     seconds = int(round(seconds))
-    return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
+    if seconds < 60:
+        return f"{seconds} s"
+    return f"{seconds // 60} min" + (f" {seconds % 60} s" if seconds % 60 else "")
 
 
 # ----- what the candidate sees -----------------------------------------------------------------
@@ -173,10 +187,11 @@ def paper_page(candidate_paper, sitting: dict, xsrf_form: str, action: str) -> s
 
 
 def score_table(result: dict) -> str:
-    rows = "".join(
-        f"<tr><td>{e(topic)}</td><td class='n'>{right} of {asked}</td></tr>"
+    """The score per topic, four topics a row."""
+    cells = "".join(
+        f"<div class='score'><span>{e(topic)}</span> <b>{right} of {asked}</b></div>"
         for topic, (right, asked) in result["by_topic"].items())
-    return f"<table><tr><th>Topic</th><th>Right</th></tr>{rows}</table>"
+    return f"<div class='scores' aria-label='Score per topic'>{cells}</div>"
 
 
 def done_page(sitting: dict, result: dict, base_url: str) -> str:
@@ -234,10 +249,10 @@ def sittings_html(sittings: list[dict], report_url) -> str:
 
 def _verdict_cell(answer: dict) -> str:
     if answer["verdict"] == "correct":
-        return "<td class='correct'>correct</td>"
+        return "<td class='v correct'>correct</td>"
     if answer["verdict"] == "not answered":
-        return "<td class='muted'>not answered</td>"
-    return f"<td class='wrong'>{e(answer['verdict'])}</td>"
+        return "<td class='v muted'>not answered</td>"
+    return f"<td class='v wrong'>{e(answer['verdict'])}</td>"
 
 
 def report_page(sitting: dict, result: dict) -> str:
@@ -247,8 +262,8 @@ def report_page(sitting: dict, result: dict) -> str:
              else "untimed")
     late = "" if result["on_time"] else " <b class='wrong'>Over the time limit: not scored.</b>"
     rows = "".join(
-        f"<tr><td class='n'>{a['number']}</td><td>{e(a['topic'])}</td><td>{e(a['title'])}"
-        f"<br><span class='muted'>{e(a['source'])}, "
+        f"<tr><td class='n'>{a['number']}</td><td class='q'>{e(a['title'])}<br><span class='muted'>"
+        f"{e(a['topic'])}; {e(a['source'])}, "
         f"{'numbers of seed ' + str(a['variant_seed']) if a['variant_seed'] else 'fixed numbers'}"
         f"</span></td><td class='n'>{e(a['typed'])}</td>{_verdict_cell(a)}"
         f"<td>{e(a['message'])}</td><td class='n'>{e(a['expected'])}</td></tr>"
@@ -260,7 +275,7 @@ def report_page(sitting: dict, result: dict) -> str:
             f"{e(_when(sitting['started']))}, handed in {e(_when(sitting['submitted']))}; "
             f"seed {e(sitting['seed'])}.{late}</p>"
             f"{score_table(result)}<h2>Answers</h2>"
-            "<table><tr><th>#</th><th>Topic</th><th>Question</th><th>Typed</th><th>Verdict</th>"
+            "<table><tr><th>#</th><th>Question</th><th>Typed</th><th>Verdict</th>"
             f"<th>The slip the check named</th><th>Expected</th></tr>{rows}</table>"
             "<p class='muted'>The exact paper with its worked answers: <code>make assessment "
             f"SEED={e(sitting['seed'])} CANDIDATE='{e(candidate)}'</code>. What this shows: "
@@ -293,6 +308,12 @@ class _Candidate(JupyterHandler):
     @property
     def store(self):
         return self.settings["exposure_answers"]
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        error = kwargs.get("exc_info", (None, None))[1]
+        reason = getattr(error, "log_message", None) or self._reason
+        self.finish(f"{status_code}: {reason}\n")
 
     def write_html(self, text: str) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
