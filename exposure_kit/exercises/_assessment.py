@@ -4,9 +4,9 @@ A paper is built from a candidate's id and the sitting's seed: the same pair alw
 same paper, so an instructor or a desk can rebuild any candidate's exact questions to discuss
 them (:func:`paper`, ``python -m exposure_kit.exercises.assessment``). It takes one or two
 number questions per topic of the series (:data:`TOPICS`), fourteen in all, in lesson order,
-so a question that says "the same book" follows the one that set the book. A question whose numbers can be drawn (issue 28:
-``question.variant(seed)``) is asked with numbers drawn from a seed of the candidate's own; the
-others are asked with their fixed numbers, and the paper says which.
+so a question that says "the same book" follows the one that set the book. A question whose
+numbers can be drawn (issue 28: ``question.variant(seed)``) is asked with numbers drawn from a
+seed of the candidate's own; the others keep their fixed numbers, and the paper says which.
 
 Marking (:func:`mark`) reads the typed answers with the quizzes' rules (``1.7M``, ``12.5%``,
 ``$40,000``, ``12.75x``), checks each with the question's own check and keeps the named slip it
