@@ -9,7 +9,7 @@
 The sitting's seed is the server's (``--ClassroomVoila.assessment_seed``, random at start when
 0) and is never shown to a candidate: with it and a candidate's id the package prints the worked
 answers. The papers are built and marked on a thread of their own (the first use imports the
-exercise modules, pandas included, into the server: about a second and some 100 MB once).
+exercise modules, pandas included, into the server: 1.3 s of CPU and 80 MB once).
 """
 
 from __future__ import annotations
@@ -233,7 +233,8 @@ def sittings_html(sittings: list[dict], report_url) -> str:
     rows = []
     for s in sittings:
         if s["submitted"] is None:
-            state, score, link = "in progress", "-", ""
+            over = s["time_limit"] and time.time() > s["started"] + s["time_limit"] + 30
+            state, score, link = "time up, not handed in" if over else "in progress", "-", ""
         else:
             result = json.loads(s["result"])
             right, asked = result["score"]
