@@ -209,10 +209,11 @@ def typed_value(question: Question, text: str) -> float | None:
 
     Examples
     --------
-    >>> from exposure_kit.exercises import lesson05
-    >>> typed_value(lesson05.q1, "12.75x"), typed_value(lesson05.q1, "1,275%")
+    >>> leverage = NumberQuestion("Gross leverage", "Gross over equity?", 12.75, percent=True,
+    ...                           hints=[], solution="answer = 12.75")
+    >>> typed_value(leverage, "12.75x"), typed_value(leverage, "1,275%")
     (12.75, 12.75)
-    >>> typed_value(lesson05.q1, "1.7M"), typed_value(lesson05.q1, "twelve")
+    >>> typed_value(leverage, "1.7M"), typed_value(leverage, "twelve")
     (1700000.0, None)
     """
     from ._quiz import parse_number_as_typed  # the quiz's reading of a typed box
