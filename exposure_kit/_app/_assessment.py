@@ -137,8 +137,8 @@ def start_page(xsrf_form: str, action: str, minutes: float, problem: str = "") -
               "the paper is handed in when it reaches zero." if minutes else
               "There is no time limit; the time you take is noted on the report.")
     body = ("<h1>Assessment: net exposure in crypto derivatives</h1>"
-            "<p class='lead'>Fourteen questions across the series, with numbers of your own: no "
-            "two candidates get the same ones. There are no hints and no worked solutions; "
+            "<p class='lead'>Fourteen questions across the series, most with numbers drawn for you "
+            "alone. There are no hints and no worked solutions; "
             f"your answers are marked when you hand the paper in, once. {e(timing)}</p>"
             + (f"<p class='wrong'>{e(problem)}</p>" if problem else "")
             + f"<form method='post' action=\"{e(action)}\">{xsrf_form}"
