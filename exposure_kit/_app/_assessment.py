@@ -161,7 +161,7 @@ def question_html(item, value: str = "") -> str:
             f"{_markdown_html(in_words(question.prompt))}{data_html(question)}"
             f"<label>Your answer <input class='answer' name='a{item.number}' "
             f"value=\"{e(value)}\" autocomplete='off' inputmode='decimal' "
-            f"placeholder='e.g. 40,000 or 1.7M or 12.5%'></label></section>")
+            f"placeholder='a number, e.g. 12,345 or 7.5%'></label></section>")
 
 
 def paper_page(candidate_paper, sitting: dict, xsrf_form: str, action: str) -> str:
@@ -172,8 +172,8 @@ def paper_page(candidate_paper, sitting: dict, xsrf_form: str, action: str) -> s
                  f"</span></span>")
     questions = "".join(question_html(item) for item in candidate_paper.questions)
     body = (f"<h1>Assessment: {e(sitting['candidate'])}</h1>"
-            "<p class='lead'>Type each answer as a number: <b>40,000</b>, <b>$40k</b>, "
-            "<b>1.7M</b>, <b>-1500</b>, <b>12.5%</b> or <b>0.125</b>, <b>12.75x</b>. Enter "
+            "<p class='lead'>Type each answer as a number: <b>12,345</b>, <b>$12.3k</b>, "
+            "<b>1.7M</b>, <b>-1,234.5</b>, <b>7.5%</b> or <b>0.075</b>, <b>3.25x</b>. Enter "
             "takes you to the next question; your answers are kept in this browser if the page "
             "reloads. Hand the paper in once, at the end.</p>"
             f"<form id='paper' method='post' action=\"{e(action)}\" "
