@@ -20,7 +20,7 @@ import hashlib
 import importlib
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .._errors import InputError
@@ -251,7 +251,6 @@ class MarkedPaper:
     submitted: float
     time_limit: float = 0.0              # seconds; 0: untimed
     grace: float = 30.0                  # seconds a submission may arrive after the limit
-    extra: dict = field(default_factory=dict)
 
     @property
     def seconds(self) -> float:
