@@ -309,3 +309,26 @@ def test_lesson05_liquidation_venues_and_the_isolated_pair_say_what_desks_see():
     assert "isolated ETH perp: margin $24,603; the fall, had it stayed open: $27,900" in out
     assert "the pair together: -$900" in out
     assert "gone for good" in source and "unrealised" in source
+
+
+def test_lesson10_funding_rate_and_the_20_percent_flag_are_explained():
+    # 0.0001 per 8 hours x 3 a day x 365 days = 0.1095: 10.95 % a year
+    assert "0.01% per 8 hours, 3 payments a day: 10.95% a year of the perp's size" in \
+        printed("10_your_own_book")
+    source = (REPO / "lessons" / "10_your_own_book.md").read_text()
+    assert "under 20 % (the package's default, a choice and not a market rule" in source
+
+
+def test_lesson08_long_gamma_pays_theta():
+    # the 10 calls (F 60,000, K 90,000, T 0.25, vol 60 %): d1 = (ln(2/3) + 0.045) / 0.3 =
+    # -1.20155, N'(d1) = 0.193822; theta = -60,000 x 0.193822 x 0.6 / (2 x 0.5) = -6,977.6 a
+    # year per BTC, x 10 / 365 = -191.17 a day. Break-even day's move: 0.6 x 60,000 / sqrt(365)
+    # = 1,884.33, 3.14 % of the price, the implied volatility per day.
+    out = printed("08_options_and_delta")
+    assert "theta: the calls lose $191 a day, the price unchanged" in out
+    assert "a day's move that earns it back: $1,884, 3.14% of the price" in out
+    assert "the implied volatility per day: 60% / sqrt(365) = 3.14%" in out
+    source = (REPO / "lessons" / "08_options_and_delta.md").read_text()
+    assert "a gap between re-hedges pays a long-options book and costs" not in source
+    assert "realised volatility beats the implied" in source
+    assert "F is the futures (or forward) price" not in source and "basis risk" in source
