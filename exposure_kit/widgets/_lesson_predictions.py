@@ -433,6 +433,7 @@ def month_table(month) -> str:
     table = month[["long", "short", "net", "gross"]].map(fmt.usd)
     table["net / gross"] = month["net_to_gross"].map("{:+.1%}".format)
     table["gross leverage"] = month["gross_leverage"].map("{:.2f}x".format)
+    table.index.name = None            # no "date" line under the header
     return table.to_string()
 
 
