@@ -61,7 +61,7 @@ def hand_exposure(row: dict[str, str]) -> float:
 def test_desk_book_is_desk_like():
     book = ek.sample_book("desk_book")
     frame = book.to_frame()
-    assert len(book) == 200
+    assert len(book) == 217        # 200 drawn, then a collateral row per coin-margined pool
     assert set(frame["venue"]) >= {"Binance", "OKX", "Bybit", "Deribit", "BitMEX"}
     assert frame["inverse"].sum() > 20 and (~frame["inverse"]).sum() > 100
     assert 3 <= (frame["kind"] == "option").sum() <= 10
@@ -96,24 +96,41 @@ def test_desk_book_is_what_its_seeded_script_makes():
     assert accounts.read_text() == make_desk_book.desk_accounts_csv()
 
 
-def test_desk_equity_is_per_venue_and_account_by_its_rule():
-    # One row per (venue, account) the book holds; Deribit 001's equity is its coin and open
-    # P&L plus a wallet of 20 % of its derivatives' face (or what brings the equity to twice its
-    # maintenance, if more), rounded up to $10,000.
+def test_desk_equity_is_per_margin_pool_by_its_rule():
+    # One row per margin pool: Binance, BitMEX and Deribit margin coin-margined contracts in a
+    # wallet per coin apart from the USD one; a Bybit (unified) or OKX account here is one pool.
     book = ek.sample_book("desk_book")
     frame = book.to_frame()
     equity = ek.sample_equity("desk_book")
-    assert set(equity) == set(frame["venue"] + " " + frame["account"])
-    rows = ((frame["venue"] == "Deribit") & (frame["account"] == "001")).to_numpy()
-    part = book.part(rows)
-    derivative = frame.loc[rows, "kind"].isin(["perp", "future", "option"]).to_numpy()
+    assert set(equity) == set(ek.margin_pools(book))
+    assert {"Bybit 001", "Deribit 001 USD-margined", "Deribit 001 BTC-margined"} <= set(equity)
+    # Deribit 001's USD pool: its linear contracts, spot and options (no BTC collateral: that
+    # sits in its BTC pool); equity = what they hold + 20 % of their face (or twice the
+    # maintenance less what they hold, if more), rounded up to $10,000.
+    deribit = ((frame["venue"] == "Deribit") & (frame["account"] == "001")).to_numpy()
+    usd = deribit & ~frame["inverse"].to_numpy() & (frame["kind"] != "collateral").to_numpy()
+    part = book.part(usd)
+    derivative = frame.loc[usd, "kind"].isin(["perp", "future", "option"]).to_numpy()
     face = float(np.abs(part.exposures("notional").to_numpy()[derivative]).sum())
     account = ek.MarginAccount(part, 0.0)
     need = max(0.2 * face, 2 * account.maintenance_margin() - account.equity())
     wallet = -(-need // 10_000) * 10_000
     assert wallet >= need > wallet - 10_000
-    assert equity["Deribit 001"] == pytest.approx(wallet + account.equity(), abs=0.5)
-    # every margin account then holds at least twice its maintenance (margin ratio under 50 %)
+    assert equity["Deribit 001 USD-margined"] == pytest.approx(wallet + account.equity(), abs=0.5)
+    # its BTC pool holds its wallet in BTC, as a collateral row of whole tenths of a BTC: the
+    # pool's equity is what its rows hold, and the collateral is at least 20 % of the face
+    btc = deribit & (frame["underlying"] == "BTC").to_numpy() & (
+        frame["inverse"].to_numpy() | (frame["kind"] == "collateral").to_numpy())
+    rows = frame[btc]
+    collateral = rows[rows["kind"] == "collateral"]
+    assert len(collateral) == 1 and collateral["name"].iloc[0].endswith("#212")
+    coin = float(collateral["quantity"].iloc[0])
+    assert round(coin * 10) == pytest.approx(coin * 10)
+    inverse_face = float((rows["quantity"] * rows["contract_size"])[rows["inverse"]].sum())
+    assert coin * float(collateral["price"].iloc[0]) >= 0.2 * inverse_face
+    pool = ek.MarginAccount(book.part(btc), 0.0)
+    assert equity["Deribit 001 BTC-margined"] == pytest.approx(pool.equity(), abs=0.5)
+    # every pool then holds at least twice its maintenance (margin ratio under 50 %)
     accounts, _ = ek.account_risk(book, equity)
     assert (accounts["margin_ratio"] < 0.5).all()
 
