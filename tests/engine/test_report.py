@@ -494,8 +494,8 @@ def test_the_assumptions_box_states_the_margin_rule():
     page = ek.report(_stable_book(), equity={"A": 250_000}, as_of=AS_OF,
                      maintenance_margin_rate=0.004, venue="bybit", brackets="example")
     box = page[page.index('id="how"'):page.index('id="headline"')]
-    for text in ("0.40%", "Bybit", "example table", "cross margin per account", "2024-06-11",
-                 "price column"):
+    for text in ("0.40%", "Bybit", "example table", "cross margin per margin pool", "2024-06-11",
+                 "price column", "inverse ones in their coin's wallet", "read 2026-12"):
         assert text in box
 
 
