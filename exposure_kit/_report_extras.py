@@ -76,7 +76,8 @@ def move_findings(moves: pd.DataFrame | None, accounts: pd.DataFrame | None,
         equity = accounts.loc[account, "equity"]
         out.append(Finding(
             "high", "liquidation-distance",
-            f"Account {account} is liquidated if {underlying} {move_text(row['liquidating_move'])}"
+            f"Margin pool {account} is liquidated if {underlying} "
+            f"{move_text(row['liquidating_move'])}"
             f", all else unchanged: under the {percent(warn, 0)} warning level. It holds "
             f"{usd(row['net'])} of {underlying} (delta) on {usd(equity)} of equity.",
             (f"{account}/{underlying}",), abs(float(row["net"]))))

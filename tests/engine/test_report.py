@@ -495,7 +495,7 @@ def test_the_assumptions_box_states_the_margin_rule():
                      maintenance_margin_rate=0.004, venue="bybit", brackets="example")
     box = page[page.index('id="how"'):page.index('id="headline"')]
     for text in ("0.40%", "Bybit", "example table", "cross margin per margin pool", "2024-06-11",
-                 "price column", "inverse ones in their coin's wallet", "read 2026-12"):
+                 "price column", "inverse ones in their coin", "read 2026-12"):
         assert text in box
 
 
