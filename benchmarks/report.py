@@ -56,10 +56,9 @@ def desk_like(n: int, seed: int = 11):
 def equity_of(book) -> dict[str, float]:
     """A quarter of each margin pool's gross (4x gross leverage), keyed by pool ("Binance 001
     USD-margined", "Binance 001 BTC-margined", "Bybit 001": ``ek.margin_pools``)."""
-    label = ek.margin_pools(book)
-    gross = np.abs(book.exposures().to_numpy())
-    return {a: float(g) / 4 for a, g in
-            frame.assign(g=gross).groupby(label.to_numpy())["g"].sum().items()}
+    label = ek.margin_pools(book).to_numpy()
+    gross = pd.Series(np.abs(book.exposures().to_numpy()))
+    return {a: float(g) / 4 for a, g in gross.groupby(label).sum().items()}
 
 
 def many_accounts(n: int, accounts: int, seed: int = 13):
