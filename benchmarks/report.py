@@ -55,10 +55,16 @@ def desk_like(n: int, seed: int = 11):
 
 def equity_of(book) -> dict[str, float]:
     """A quarter of each margin pool's gross (4x gross leverage), keyed by pool ("Binance 001
-    USD-margined", "Binance 001 BTC-margined", "Bybit 001": ``ek.margin_pools``)."""
+    USD-margined", "Binance 001 BTC-margined", "Bybit 001": ``ek.margin_pools``); a
+    coin-margined pool holds that on top of what its rows are worth, so its coin wallet is
+    long (a short coin wallet, borrowed coin, has no one-account form to compare with)."""
     label = ek.margin_pools(book).to_numpy()
-    gross = pd.Series(np.abs(book.exposures().to_numpy()))
-    return {a: float(g) / 4 for a, g in gross.groupby(label).sum().items()}
+    gross = pd.Series(np.abs(book.exposures().to_numpy())).groupby(label).sum() / 4
+    rows = ek.MarginAccount(book, 0.0)._values(np.ones(len(book)))   # each row's value now
+    held = pd.Series(rows).groupby(label).sum()
+    coin = [p.endswith("-margined") and not p.endswith("USD-margined") for p in gross.index]
+    return {p: float(g + (max(held[p], 0.0) if c else 0.0))
+            for (p, g), c in zip(gross.items(), coin)}
 
 
 def many_accounts(n: int, accounts: int, seed: int = 13):

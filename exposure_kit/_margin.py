@@ -817,8 +817,9 @@ def margin_pools(book: Book, column: str = "account",
     account's USD wallet (Binance USDS-M, OKX's and Deribit's USDT/USDC margin, BitMEX's USDT
     wallet), an inverse (coin-margined) one in its coin's wallet, one per coin (Binance COIN-M,
     BitMEX's XBT wallet, Deribit's BTC and ETH), coin collateral in the coin's wallet where the
-    account trades that coin inverse, and spot with the USD wallet. A Bybit account is one pool (its unified trading account
-    2.0 shares margin among all trades) and so is an account in portfolio margin.
+    account trades that coin inverse, and spot with the USD wallet. A Bybit account is one
+    pool (its unified trading account 2.0 shares margin among all trades) and so is an account
+    in portfolio margin.
 
     Parameters
     ----------
