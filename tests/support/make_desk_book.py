@@ -1,5 +1,6 @@
-"""Write exposure_kit/data/desk_book.csv: a made-up desk's book of 200 positions, seeded, and
-exposure_kit/data/desk_accounts.csv: the equity of each of its margin accounts.
+"""Write exposure_kit/data/desk_book.csv: a made-up desk's book of 200 positions, seeded (then a
+collateral row per coin-margined pool), and
+exposure_kit/data/desk_accounts.csv: the equity of each of its margin pools.
 
 Run once (``python tests/support/make_desk_book.py``); tests/inputs/test_io.py checks that the files
 shipped are what this script makes, so the sample never drifts from its recipe.
