@@ -204,6 +204,12 @@ def initial_margin(notional: float, leverage: float) -> float:
 class MarginAccount:
     """An account valued in USD: a wallet, coin collateral and positions with maintenance margin.
 
+    It is one margin pool: every position given nets with every other. Venues margin an
+    account's wallets apart (linear contracts in a USD wallet, inverse ones in a wallet per
+    coin: :func:`margin_pools`), so give it one pool's positions (``book.part(...)``), as
+    :func:`account_risk` does for every pool of a book; a book that mixes wallets here is read
+    as one portfolio-margin pool.
+
     Equity (the margin balance) is ``wallet + value of coin held (collateral and spot) +
     unrealised P&L of futures and perps + mark value of options`` (a long option adds its
     value, a short one owes it). The account is liquidated when equity falls to the maintenance
