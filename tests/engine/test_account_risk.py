@@ -258,3 +258,23 @@ def test_account_limits_cover_the_account_on_every_venue():
     assert rows[("Binance 001", "liquidation_distance")]["figure"] == pytest.approx(
         14_400 / 119_400)
     assert rows[("001", "net_leverage")]["figure"] == pytest.approx(0.0)
+
+
+def test_account_limits_cover_every_wallet_of_the_account():
+    # The linear long and inverse short of Binance 001 in two wallets: the account's nearest
+    # liquidation is its USDS-M wallet's fall of 11,400 / 119,400 = 9.548 %, under a 20 %
+    # floor. Over both wallets the account is long BTC by the BTC wallet's 0.2 BTC ($12,000):
+    # +120,000 in the USD wallet, -120,000 + 12,000 = -108,000 in the BTC one.
+    book = _linear_long_inverse_short()
+    equity = {("Binance", "001", "USD"): 12_000, ("Binance", "001", "BTC"): 12_000}
+    accounts, moves = ek.account_risk(book, equity)
+    per_pool = accounts["equity"].to_dict()
+    table = ek.check_limits(book, io.StringIO(
+        "scope,key,metric,limit\naccount,001,liquidation_distance,0.2\n"
+        "account,Binance 001,liquidation_distance,0.2\n"), equity=24_000,
+        per_account=per_pool, moves=moves)
+    figures = table.set_index("key")["figure"]
+    assert figures["001"] == pytest.approx(11_400 / 119_400)
+    assert figures["Binance 001"] == pytest.approx(11_400 / 119_400)
+    assert (table["status"] == "breach").all()
+    assert moves.groupby(level="underlying")["net"].sum()["BTC"] == pytest.approx(12_000)
