@@ -138,14 +138,14 @@ def read_funding_rates(path_or_buffer: Any) -> dict[str, float]:
 
 
 def sample_equity(name: str = "desk_book") -> dict[str, float]:
-    """Equity per margin account (venue and account) for a sample book: made up, like the
+    """Equity per margin pool (venue, account and wallet) for a sample book: made up, like the
     book, to practise the report.
 
     Examples
     --------
     >>> equity = sample_equity("desk_book")
-    >>> len(equity), list(equity)[:3]
-    (15, ['Binance 001', 'Binance 002', 'Binance 017'])
+    >>> len(equity), list(equity)[:2], list(equity)[17]
+    (32, ['Binance 001 BTC-margined', 'Binance 001 ETH-margined'], 'Bybit 001')
     """
     if name != "desk_book":
         raise PositionError("name", f"{name!r} has no sample equity; only 'desk_book' has")
