@@ -77,16 +77,21 @@ def test_lesson10_month_key_follows_its_rule_and_its_explanation():
 
 
 def test_lesson10_venue_failure_leaves_minus_the_venues_net():
-    # worked by hand: Deribit's net is $632,039.12 long, BitMEX's $1,741,119.84 long; the book's
-    # net $3,530,373.52, so without Deribit 3,530,373.52 - 632,039.12 = 2,898,334.40 and
-    # without BitMEX 3,530,373.52 - 1,741,119.84 = 1,789,253.68, shown as $1,789,254
+    # worked by hand: the 200 drawn rows give Deribit a net of $632,039.12 long, BitMEX
+    # $1,741,119.84, the book $3,530,373.52. Each coin-margined wallet is then a collateral row
+    # (quantity x price): Deribit 0.4 x 61,245.3 + 5 x 3,040.2 + 0.2 x 61,211.5 + 22 x 3,040.8
+    # + 0.4 x 61,248.3 + 3 x 3,040.7 = 152,460.44; BitMEX 0.7 x 61,242.5 + 6 x 3,041
+    # + 0.3 x 61,255.9 + 0.3 x 61,241.5 + 4 x 3,042 = 110,032.97; Binance 0.5 x 61,217.5
+    # + 8 x 3,040 + 80 x 148.26 + 0.2 x 61,245.9 + 0.3 x 61,225.8 + 1 x 3,038.6 = 100,445.07.
+    # Deribit 784,499.56, BitMEX 1,851,152.81, the book 3,530,373.52 + 362,938.48
+    # = 3,893,312.00; without Deribit 3,108,812.44, without BitMEX 2,042,159.19.
     out = printed("10_your_own_book")
     table = out.split("coin collateral lost", 1)[1]
     deribit = next(line for line in table.splitlines() if line.startswith("Deribit "))
     bitmex = next(line for line in table.splitlines() if line.startswith("BitMEX "))
-    assert "-$632,039" in deribit and "$2,898,334" in deribit
-    assert "-$1,741,120" in bitmex and "$1,789,254" in bitmex
-    assert "book net now: $3,530,374" in out
+    assert "-$784,500" in deribit and "$3,108,812" in deribit
+    assert "-$1,851,153" in bitmex and "$2,042,159" in bitmex
+    assert "book net now: $3,893,312" in out
     assert "at risk]" not in out and "of exposure]" in out
 
 
