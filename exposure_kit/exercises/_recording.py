@@ -140,7 +140,7 @@ def record_prediction(prediction: Any) -> None:
     labels = prediction.options or {}     # a choice is recorded by its words, not its key
     _write(question=prompt_of(prediction), kind="prediction",
            answer="" if guess is None else labels.get(guess, guess), verdict=verdict,
-           expected=labels.get(prediction.answer, prediction.answer))
+           expected=prediction.answer_text())    # as the learner reads it: $30,000
 
 
 def restore_prediction(prediction: Any) -> None:

@@ -225,7 +225,7 @@ class Prediction:
 
     def show(self) -> None:
         """Show the answer without a guess."""
-        self._show(f"The answer: {self._answer_text()}." + self._why())
+        self._show(f"The answer: {self.answer_text()}." + self._why())
 
     # ----- what the widget says -------------------------------------------------------------------
     def _read_guess(self) -> Any:
@@ -233,7 +233,9 @@ class Prediction:
             return self.input.value
         return parse_number(self.input.value) if str(self.input.value).strip() else None
 
-    def _answer_text(self) -> str:
+    def answer_text(self) -> str:
+        """The answer as the learner reads it: the right choice's words, or the number
+        formatted (``$30,000``)."""
         if self.options is not None:
             return self.options[self.answer]
         return self._describe(float(self.answer))
@@ -252,11 +254,11 @@ class Prediction:
         """The sentence that compares the guess with the answer."""
         said = self.options[guess] if self.options is not None else self._describe(guess)
         if self.is_right(guess):
-            verdict = f"You said {said}: right, it is {self._answer_text()}."
+            verdict = f"You said {said}: right, it is {self.answer_text()}."
         elif self.options is not None:
-            verdict = f"You said {said}; it is {self._answer_text()}."
+            verdict = f"You said {said}; it is {self.answer_text()}."
         else:
-            verdict = f"You said {said}; it is {self._answer_text()}, {self._how_far(guess)}."
+            verdict = f"You said {said}; it is {self.answer_text()}, {self._how_far(guess)}."
         return verdict + self._why()
 
     def _how_far(self, guess: float) -> str:
@@ -311,7 +313,7 @@ class Prediction:
         items = items if isinstance(items, (list, tuple)) else [items]
         found: list[str] = list(self.gives_away)
         if self.options is None:
-            found.append(self._answer_text())
+            found.append(self.answer_text())
         for item in items:
             if isinstance(item, (str, numbers.Real)):      # tables and charts are the data
                 for line in str(item).splitlines():

@@ -160,7 +160,7 @@ def test_a_prediction_is_recorded_with_the_guess_and_the_answer(class_store):
     q.choose("s")
     events = class_store.events()
     assert [(e["question"], e["answer"], e["verdict"], e["expected"]) for e in events] == [
-        ("Net exposure of the book?", "50000.0", "incorrect", "30000"),
+        ("Net exposure of the book?", "50000.0", "incorrect", "30,000"),
         ("Which side?", "", "shown", "net long"),
         ("Which side?", "net short", "incorrect", "net long")]
 
@@ -205,6 +205,26 @@ def test_the_spread_of_guesses_marks_the_answer():
     assert svg.count("<circle") == 4 and "answer 30,000" in svg
     # quartiles of 31k, 40k, 50k, 60k (inclusive): 37,750 and 52,500
     assert "middle half guessed 37,750 to 52,500; the answer is 30,000" in \
+        _class_pages.prediction_summary(figures)
+
+
+def test_a_dollar_answer_is_spread_in_dollars(class_store):
+    from exposure_kit import usd
+    from exposure_kit.widgets import Prediction
+
+    p = Prediction("Net exposure in USD?", answer=30_000, describe=usd, reveal=lambda: "")
+    p.choose("$50k")
+    event = class_store.events()[0]
+    assert (event["answer"], event["expected"]) == ("50000.0", "$30,000")   # as the card said
+    figures = _class_view.prediction_figures([
+        dict(event, learner=w, answer=g, verdict="incorrect")
+        for w, g in [("a", "40000"), ("b", "60000"), ("c", "50000"), ("d", "-10000")]])[0]
+    svg = _class_pages.spread_svg(figures)
+    # the axis ends are the lowest and highest value shown, -10,000 and 60,000, in dollars
+    assert "answer $30,000" in svg and ">-$10,000</text>" in svg and ">$60,000</text>" in svg
+    assert "<title>$40,000</title>" in svg and ">30,000<" not in svg
+    # quartiles of -10k, 40k, 50k, 60k (inclusive): 27,500 and 52,500
+    assert "middle half guessed $27,500 to $52,500; the answer is $30,000" in \
         _class_pages.prediction_summary(figures)
 
 
