@@ -21,6 +21,7 @@ import ipywidgets as widgets
 import mistune
 
 from ..widgets._predict import parse_number
+from ..widgets._typed import after_edits, answer_on_enter
 from ._framework import (
     _COLOURS,
     CORRECT,
@@ -233,7 +234,11 @@ class QuestionCard:
         self.check_button = widgets.Button(description="Check", button_style="primary")
         self.hint_button = widgets.Button(description="Hint")
         self.solution_button = widgets.Button(description="Worked solution")
-        self.check_button.on_click(lambda _: self.check())
+        if isinstance(self.input, widgets.Text):     # Enter checks; a click waits for the text
+            answer_on_enter(self.input, self.check)
+            self.check_button.on_click(lambda _: after_edits(self.check, self.input))
+        else:
+            self.check_button.on_click(lambda _: self.check())
         self.hint_button.on_click(lambda _: self.hint())
         self.solution_button.on_click(lambda _: self.solution())
         self.feedback = widgets.HTML("")

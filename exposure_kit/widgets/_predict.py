@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..exercises._recording import record_prediction, restore_prediction
+from ._typed import after_edits, answer_on_enter
 
 __all__ = ["Prediction", "HeldBack", "parse_number"]
 
@@ -125,7 +126,7 @@ class Prediction:
             self.input = widgets.RadioButtons(options=[(v, k) for k, v in self.options.items()],
                                               value=None, layout=widgets.Layout(width="auto"))
         else:
-            self.input = widgets.Text(placeholder="type a number", continuous_update=False,
+            self.input = widgets.Text(placeholder="type a number, then Enter", continuous_update=False,
                                       layout=widgets.Layout(width="180px"))
         self.check_button = widgets.Button(description="Check my prediction",
                                            button_style="primary",
@@ -134,7 +135,11 @@ class Prediction:
                                           layout=widgets.Layout(width="auto"))
         self.result = widgets.HTML("")
         self.shown = widgets.VBox([])
-        self.check_button.on_click(lambda _: self._on_check())
+        if self.options is None:          # Enter checks; a click waits for the typed text
+            answer_on_enter(self.input, self._on_check)
+            self.check_button.on_click(lambda _: after_edits(self._on_check, self.input))
+        else:
+            self.check_button.on_click(lambda _: self._on_check())
         self.show_button.on_click(lambda _: self.show())
         self.widget = widgets.VBox(
             [self.prompt, self.input, widgets.HBox([self.check_button, self.show_button]),
