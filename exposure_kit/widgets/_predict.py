@@ -126,8 +126,9 @@ class Prediction:
             self.input = widgets.RadioButtons(options=[(v, k) for k, v in self.options.items()],
                                               value=None, layout=widgets.Layout(width="auto"))
         else:
-            self.input = widgets.Text(placeholder="type a number, then Enter", continuous_update=False,
-                                      layout=widgets.Layout(width="180px"))
+            self.input = widgets.Text(placeholder="type a number, then Enter",
+                                      continuous_update=False,
+                                      layout=widgets.Layout(width="200px"))
         self.check_button = widgets.Button(description="Check my prediction",
                                            button_style="primary",
                                            layout=widgets.Layout(width="auto"))
