@@ -192,15 +192,20 @@ class Prediction:
         >>> content.layout.visibility, note.layout.display
         ('visible', 'none')
         """
-        # hidden, its room kept: what follows stays where it would be (off the question's
-        # screen when the lesson placed it there)
+        # Hidden, its room kept, so what follows stays where it would be (off the question's
+        # screen when the lesson placed it there); the note fills that room, framed, its words
+        # in the middle, so the room reads as the place the dashboard opens, not a blank.
         content = widgets.VBox([getattr(item, "widget", item) for item in items],
                                layout=widgets.Layout(
-                                   visibility="visible" if self.revealed else "hidden"))
+                                   visibility="visible" if self.revealed else "hidden",
+                                   grid_area="1 / 1 / 2 / 2"))
         show = widgets.Button(description="Show it now", layout=widgets.Layout(width="auto"))
         note = widgets.HBox(
             [widgets.HTML(f"<i>{HeldBack.NOTE}, or</i>"), show],
-            layout=widgets.Layout(display="none" if self.revealed else "", align_items="center"))
+            layout=widgets.Layout(display="none" if self.revealed else "flex",
+                                  grid_area="1 / 1 / 2 / 2", align_items="center",
+                                  justify_content="center", min_height="72px",
+                                  border="1px dashed #9fb0cc", padding="0 12px"))
         note.add_class("ek-held-back")
 
         def open_(_=None) -> None:
@@ -208,7 +213,9 @@ class Prediction:
 
         show.on_click(open_)
         self._held.append(open_)
-        return HeldBack(widgets.VBox([note, content]))
+        # one grid cell for both: the note lies over the hidden content, as tall as it
+        return HeldBack(widgets.GridBox([note, content], layout=widgets.Layout(
+            grid_template_columns="minmax(0, 1fr)", grid_template_rows="auto")))
 
     # ----- what the learner does ------------------------------------------------------------------
     def choose(self, value: Any) -> None:
@@ -363,9 +370,10 @@ class HeldBack:
     """What a prediction holds back (see :meth:`Prediction.then`): shown as its ``widget``; a
     page that will not draw widgets shows the note alone, never what is held back."""
 
-    NOTE = "This part shows the answer to the prediction above: answer it there first"
+    NOTE = ("What opens here shows the answer to the prediction above: answer it there "
+            "first")
 
-    def __init__(self, widget: widgets.VBox) -> None:
+    def __init__(self, widget: widgets.Box) -> None:
         self.widget = widget
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
