@@ -27,10 +27,10 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from ._catalogue import lessons_in
 from ._frames import V1_PROTOCOL, BadFrame, check_incoming_frame, incoming_msg_id, outgoing_header
 from ._instructor import bind_kernel, learner_of
+from ._listen import ThrottledLog
 from ._pages import front_page, full_page
 from ._sanitize import cleaned_message
 from ._seats import ClassFull
-from ._listen import ThrottledLog
 from ._sockets import SocketLimits, SocketMeter, give_memory_back
 
 #: Seconds a lesson kernel may stay without a connection before it is stopped.
