@@ -300,3 +300,42 @@ def test_a_notebook_run_outside_jupyterlab_keeps_nothing(tmp_path):
     _kernel("from exposure_kit.exercises import lesson01 as ex; ex.q1.check(40_000)", store,
             notebook=None)
     assert not store.exists()
+
+
+def test_after_a_reload_the_quiz_cards_show_the_learners_earlier_answers(class_store,
+                                                                          monkeypatch):
+    from exposure_kit.exercises import lesson01 as ex
+    from exposure_kit.exercises._quiz import quiz
+
+    # exercise 01: long 220,000, short 180,000: the net (q1) 40,000 and the gross (q2) 400,000
+    net, gross = ex.q1.expected(), ex.q2.expected()
+    assert (net, gross) == (40_000, 400_000)
+    first = quiz("01")                               # kernel-1, handed to learner-a
+    for card, typed in ((first.cards[0], f"{gross:,.0f}"), (first.cards[0], f"{net:,.0f}"),
+                        (first.cards[1], "12")):
+        card.input.value = typed
+        card.check()
+    recorded = len(class_store.events())
+
+    # the page reloaded: a new kernel, handed to the same learner
+    class_store.bind("kernel-2", "learner-a", "Ada", "01")
+    monkeypatch.setattr(_recording, "kernel_id", lambda: "kernel-2")
+    again = quiz("01")
+    q1, q2, q3 = again.cards[:3]
+    assert (q1.input.value, q1.status) == (f"{net:,.0f}", "correct")      # the latest answer
+    assert "before the page was reloaded" in q1.feedback.value
+    assert "Correct" in q1.feedback.value
+    assert (q2.input.value, q2.status) == ("12", "incorrect")
+    assert (q3.input.value, q3.status, q3.feedback.value) == (None, "not attempted", "")
+    assert again.progress_text() == "Your progress: 1 of 4 correct, 1 to retry, 2 not attempted"
+    assert len(class_store.events()) == recorded     # what comes back is not recorded again
+
+    # another learner starts clean; a kernel not yet handed out waits for its learner
+    class_store.bind("kernel-3", "learner-b", "", "01")
+    monkeypatch.setattr(_recording, "kernel_id", lambda: "kernel-3")
+    assert all(c.status == "not attempted" for c in quiz("01").cards)
+    monkeypatch.setattr(_recording, "kernel_id", lambda: "kernel-4")
+    waiting = quiz("01")
+    assert not waiting.restore_earlier() and waiting.cards[0].input.value == ""
+    class_store.bind("kernel-4", "learner-a", "Ada", "01")
+    assert waiting.restore_earlier() and waiting.cards[0].status == "correct"
