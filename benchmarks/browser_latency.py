@@ -87,6 +87,8 @@ def cpu_seconds(process) -> float:
 
 
 def time_moves(page, label: str, forward: str, back: str, server) -> dict:
+    # a dashboard that answers a prediction is held back until it is answered: open it
+    bs.show_held_dashboards(page)
     control = main_control(page, label)
     control.wait_for(timeout=90_000)
     control.scroll_into_view_if_needed()
