@@ -57,11 +57,20 @@ class PredictionFigures:
             all(_number(g) is not None for g in self.guesses)
 
     @property
+    def money(self) -> bool:
+        """Whether the answer is an amount in dollars (recorded as the learner read it,
+        ``$30,000``): the spread's labels then carry the dollar sign."""
+        return "$" in str(self.answer)
+
+    @property
     def key(self) -> str:
         return f"{self.lesson}/p/{self.prompt}"
 
 
 def _number(text: Any) -> float | None:
+    """A recorded number: ``50000.0``, or an answer as shown (``$30,000``, ``-$1,250``)."""
+    if isinstance(text, str):
+        text = text.replace("$", "").replace(",", "")
     try:
         value = float(text)
     except (TypeError, ValueError):

@@ -15,12 +15,15 @@ import importlib
 import io
 import numbers
 import re
+import threading
+import time
 from typing import Any
 
 import ipywidgets as widgets
 import mistune
 
 from ..widgets._predict import parse_number
+from ..widgets._typed import after_edits, answer_on_enter
 from ._framework import (
     _COLOURS,
     CORRECT,
@@ -31,7 +34,16 @@ from ._framework import (
     Question,
     Result,
 )
-from ._recording import record_quiz
+from ._recording import earlier_checks, record_quiz, recording
+
+#: Seconds a quiz waits for its kernel to be handed to a learner before it stops looking for
+#: the learner's earlier answers (a warm kernel may wait in the pool longer: it then starts clean).
+RESTORE_WAIT = 900.0
+
+
+def lesson_number_of(lesson: str) -> str:
+    """``"01"`` for ``"lesson01"``."""
+    return f"{int(lesson.removeprefix('lesson')):02d}"
 
 __all__ = ["quiz", "Quiz", "QuestionCard"]
 
@@ -233,7 +245,11 @@ class QuestionCard:
         self.check_button = widgets.Button(description="Check", button_style="primary")
         self.hint_button = widgets.Button(description="Hint")
         self.solution_button = widgets.Button(description="Worked solution")
-        self.check_button.on_click(lambda _: self.check())
+        if isinstance(self.input, widgets.Text):     # Enter checks; a click waits for the text
+            answer_on_enter(self.input, self.check)
+            self.check_button.on_click(lambda _: after_edits(self.check, self.input))
+        else:
+            self.check_button.on_click(lambda _: self.check())
         self.hint_button.on_click(lambda _: self.hint())
         self.solution_button.on_click(lambda _: self.solution())
         self.feedback = widgets.HTML("")
@@ -259,7 +275,9 @@ class QuestionCard:
             return None if number is None else number / 100
         return parse_number_as_typed(text)
 
-    def check(self) -> Result:
+    def check(self, record: bool = True, lead: str = "") -> Result:
+        """Check the answer in the box, show the verdict (after ``lead``, HTML) and record it
+        (not when ``record`` is False: a restored answer was recorded when it was given)."""
         value = self.answer()
         if value is None:
             text = self.input.value if isinstance(self.question, NumberQuestion) else None
@@ -272,12 +290,23 @@ class QuestionCard:
                                 else "type your answer in the box first.")
         else:
             result = self.question.check(value)
-        self.feedback.value = _result_html(result)
-        record_quiz(self.question, "check", self.input.value, result)
+        self.feedback.value = lead + _result_html(result)
+        if record:
+            record_quiz(self.question, "check", self.input.value, result)
         if result.status != NOT_ATTEMPTED:          # progress counts the latest answer
             self.status = result.status
         self._on_status()
         return result
+
+    def restore(self, answer: str) -> None:
+        """Put back the answer this learner checked before the page was reloaded, with its
+        verdict as the card gave it then."""
+        if isinstance(self.question, ChoiceQuestion) and answer not in self.question.options:
+            return
+        self.input.value = answer
+        self.check(record=False, lead="<div class='ek-quiz-restored' style='color:#555;"
+                                      "font-size:0.9em'>Your answer from before the page was "
+                                      "reloaded:</div>")
 
     def hint(self) -> Result:
         self.hints_shown = min(self.hints_shown + 1, max(len(self.question.hints), 1))
@@ -348,6 +377,27 @@ class Quiz:
         self.widget = widgets.VBox(top + parts + [self._bottom])
         self.widget.add_class("ek-quiz")
         self._update()
+        # the app: a reload starts a new kernel; the learner's answers come back (at once when
+        # the kernel is already handed out, else once it is: a warm kernel runs the lesson first)
+        if recording() and not self.restore_earlier():
+            threading.Thread(target=self._restore_when_handed, daemon=True).start()
+
+    def restore_earlier(self) -> bool:
+        """Put back this learner's latest answer to each question, checked before the page
+        was reloaded (the app only); False while the kernel is not yet handed to a learner."""
+        earlier = earlier_checks(lesson_number_of(self.lesson))
+        if earlier is None:
+            return False
+        for card in self.cards:
+            if card.question.name in earlier and card.status == NOT_ATTEMPTED:
+                card.restore(earlier[card.question.name][0])
+        self._update()
+        return True
+
+    def _restore_when_handed(self, wait: float = RESTORE_WAIT, every: float = 1.0) -> None:
+        deadline = time.monotonic() + wait
+        while not self.restore_earlier() and time.monotonic() < deadline:
+            time.sleep(every)
 
     def _on_switch(self, change: dict) -> None:
         # the label says what pressing it will do next
