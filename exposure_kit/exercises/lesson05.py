@@ -6,7 +6,7 @@ from .. import _book as _b
 from .._format import usd
 from .._margin import MarginAccount, liquidation_price
 from .._scenarios import shock_pnl
-from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
+from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, drawable, register
 
 STEM = "05_leverage_and_margin"
 TITLE = "Exercises 05: leverage and margin"
@@ -14,46 +14,90 @@ INTRO = ("Leverage is exposure over equity. Gross leverage measures how big the 
          "capital, net leverage how much direction it carries; a book can be nearly flat and "
          "still heavily levered. Margin decides when the venue closes it for you.")
 
-RECORDS = [
-    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 420_000},
-    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 345_000},
-]
+def _records(long: float = 420_000, short: float = 345_000) -> list[dict]:
+    return [
+        {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long",
+         "notional": long},
+        {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short",
+         "notional": short},
+    ]
+
+
+RECORDS = _records()
 EQUITY = 60_000
 BOOK = _b.Book.from_records(RECORDS)
 SUMMARY = BOOK.summary(equity=EQUITY)
-_SETUP = data_code(records=RECORDS, equity=EQUITY) + "\nbook = ek.Book.from_records(records)"
-_STATED = (f"A cross-margin account with {usd(EQUITY)} of equity is long {usd(420_000)} of BTC "
-           f"perps and short {usd(345_000)} of ETH perps.")
 
-q1 = NumberQuestion(
-    "Gross leverage",
-    _STATED + " What is its **gross leverage** (a multiple, e.g. 2.5 for 2.5x)?",
-    SUMMARY.gross_leverage, abs_tol=0.005, setup=_SETUP,
-    hints=["Gross leverage = gross exposure / equity.",
-           "Add the two legs as sizes (that is the gross), then divide by the equity."],
-    solution="answer = book.summary(equity=equity).gross_leverage",
-    working=(f"Gross = {usd(420_000)} + {usd(345_000)} = {usd(SUMMARY.gross)}\n"
-             f"Gross leverage = gross / equity = {usd(SUMMARY.gross)} / {usd(EQUITY)} = "
-             f"{SUMMARY.gross_leverage:.2f}x"),
-    percent=True, equity=EQUITY,
-    mistakes=[Mistake(SUMMARY.net_leverage, "that is leverage on the net, not the gross: the "
-                                            "venue margins both legs."),
-              Mistake(EQUITY / SUMMARY.gross, "upside down: leverage is exposure over equity."),
-              Mistake(420_000 / EQUITY, "that counts only the long leg; gross adds both.")])
 
-q2 = NumberQuestion(
-    "Net leverage",
-    "For the same account, what is its **net leverage**?",
-    SUMMARY.net_leverage, abs_tol=0.005, setup=_SETUP,
-    hints=["Net leverage = net exposure / equity.",
-           "Take the short leg from the long one (that is the net), then divide by the equity."],
-    solution="answer = book.summary(equity=equity).net_leverage",
-    working=(f"Net = {usd(420_000)} - {usd(345_000)} = {usd(SUMMARY.net)}\n"
-             f"Net leverage = net / equity = {usd(SUMMARY.net)} / {usd(EQUITY)} = "
-             f"{SUMMARY.net_leverage:.2f}x"),
-    percent=True, equity=EQUITY,
-    mistakes=[Mistake(SUMMARY.gross_leverage, "that is the gross leverage; net leverage uses "
-                                              "the net exposure.")])
+def _draw_account(rng) -> dict:
+    """Equity of $20k-$200k (in $5k steps), a long of 3x-10x it and a short of 55 %-90 % of
+    the long (in $5k steps): a near-flat pair that is heavily levered, net leverage at least
+    0.25x, so gross, net, the long alone and equity over gross never coincide."""
+    while True:
+        equity = 5_000.0 * int(rng.integers(4, 41))
+        long = 5_000.0 * round(equity * float(rng.uniform(3, 10)) / 5_000)
+        short = 5_000.0 * round(long * float(rng.uniform(0.55, 0.9)) / 5_000)
+        if (long - short) / equity >= 0.25:
+            return {"long": long, "short": short, "equity": equity}
+
+
+def _stated(long: float, short: float, equity: float) -> str:
+    return (f"A cross-margin account with {usd(equity)} of equity is long {usd(long)} of BTC "
+            f"perps and short {usd(short)} of ETH perps.")
+
+
+def _q1(long: float = 420_000, short: float = 345_000, equity: float = EQUITY) -> NumberQuestion:
+    summary = _b.Book.from_records(_records(long, short)).summary(equity=equity)
+    question = NumberQuestion(
+        "Gross leverage",
+        _stated(long, short, equity) + " What is its **gross leverage** (a multiple, e.g. 2.5 "
+        "for 2.5x)?",
+        summary.gross_leverage, abs_tol=0.005,
+        setup=data_code(records=_records(long, short), equity=equity)
+        + "\nbook = ek.Book.from_records(records)",
+        hints=["Gross leverage = gross exposure / equity.",
+               "Add the two legs as sizes (that is the gross), then divide by the equity."],
+        solution="answer = book.summary(equity=equity).gross_leverage",
+        working=(f"Gross = {usd(long)} + {usd(short)} = {usd(summary.gross)}\n"
+                 f"Gross leverage = gross / equity = {usd(summary.gross)} / {usd(equity)} = "
+                 f"{summary.gross_leverage:.2f}x"),
+        percent=True, equity=equity,
+        mistakes=[Mistake(summary.net_leverage, "that is leverage on the net, not the gross: the "
+                                                "venue margins both legs."),
+                  Mistake(equity / summary.gross, "upside down: leverage is exposure over equity."),
+                  Mistake(long / equity, "that counts only the long leg; gross adds both.")])
+    question.limits = (1.0, 25.0)
+    return question
+
+
+q1 = drawable(_q1, _draw_account)
+
+
+def _q2(long: float = 420_000, short: float = 345_000, equity: float = EQUITY) -> NumberQuestion:
+    summary = _b.Book.from_records(_records(long, short)).summary(equity=equity)
+    same = (long, short, equity) == (420_000, 345_000, EQUITY)
+    question = NumberQuestion(
+        "Net leverage",
+        "For the same account, what is its **net leverage**?" if same else
+        _stated(long, short, equity) + " What is its **net leverage**?",
+        summary.net_leverage, abs_tol=0.005,
+        setup=data_code(records=_records(long, short), equity=equity)
+        + "\nbook = ek.Book.from_records(records)",
+        hints=["Net leverage = net exposure / equity.",
+               "Take the short leg from the long one (that is the net), then divide by the "
+               "equity."],
+        solution="answer = book.summary(equity=equity).net_leverage",
+        working=(f"Net = {usd(long)} - {usd(short)} = {usd(summary.net)}\n"
+                 f"Net leverage = net / equity = {usd(summary.net)} / {usd(equity)} = "
+                 f"{summary.net_leverage:.2f}x"),
+        percent=True, equity=equity,
+        mistakes=[Mistake(summary.gross_leverage, "that is the gross leverage; net leverage uses "
+                                                  "the net exposure.")])
+    question.limits = (0.25, 10.0)
+    return question
+
+
+q2 = drawable(_q2, _draw_account)
 
 LONG = dict(side="long", quantity=2.0, entry_price=62_000, wallet_balance=9_000,
             maintenance_margin_rate=0.005)

@@ -6,7 +6,7 @@ from .. import _book as _b
 from .._diagnostics import diagnose
 from .._format import usd
 from .._scenarios import shock_pnl
-from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
+from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, drawable, register
 
 STEM = "07_stress_and_false_neutrality"
 TITLE = "Exercises 07: stress and false neutrality"
@@ -22,27 +22,53 @@ BREAK = {"BTC": -0.15, "ETH": 0.10}
 _PAIR = _b.Book.from_records(PAIR)
 _PAIR_SETUP = data_code(records=PAIR, moves=BREAK) + "\nbook = ek.Book.from_records(records)"
 
-_BREAK_PNL = shock_pnl(_PAIR, BREAK)
-_BTC_LEG, _ETH_LEG = 350_000 * BREAK["BTC"], -340_000 * BREAK["ETH"]
-q1 = NumberQuestion(
-    "Correlation break",
-    f"A book is long {usd(350_000)} of BTC perps and short {usd(340_000)} of ETH perps. In a "
-    "correlation break BTC falls 15 % while ETH rises 10 %. What is the book's profit or loss "
-    "in USD (negative for a loss)?",
-    _BREAK_PNL, setup=_PAIR_SETUP,
-    hints=["Each leg's P&L is its signed exposure times its move.",
-           "The long is +350,000 and the short -340,000: multiply each by its own coin's move "
-           "and add the two."],
-    solution="answer = ek.shock_pnl(book, moves)",
-    working=(f"BTC long: {usd(350_000)} x -15 % = {usd(_BTC_LEG)}\n"
-             f"ETH short: -{usd(340_000)} x +10 % = {usd(_ETH_LEG)}\n"
-             f"P&L = {usd(_BTC_LEG)} + ({usd(_ETH_LEG)}) = {usd(_BREAK_PNL)}"),
-    unit="usd",
-    mistakes=[Mistake(_PAIR.net_exposure() * BREAK["BTC"],
-                      "you applied one move to the net: the legs moved in opposite directions, "
-                      "so price each leg on its own."),
-              Mistake(350_000 * BREAK["BTC"] + 340_000 * BREAK["ETH"],
-                      "the short's sign is lost: a short loses when its price rises.")])
+
+
+def _pair(long: float, short: float) -> list[dict]:
+    return [dict(PAIR[0], notional=long), dict(PAIR[1], notional=short)]
+
+
+def _draw_break(rng) -> dict:
+    """A pair within 10 % of neutral ($100k-$600k a leg, in $10k steps) and a break in which
+    BTC falls 5 %-25 % while ETH rises 3 %-15 % (whole percents, never the same size: then
+    pricing the net at BTC's move and losing the short's sign would give the same number)."""
+    long = 10_000.0 * int(rng.integers(10, 61))
+    short = min(10_000.0 * round(long * float(rng.uniform(0.9, 1.0)) / 10_000), long - 10_000)
+    btc = int(rng.integers(5, 26))
+    eth = int(rng.choice([m for m in range(3, 16) if m != btc]))
+    return {"long": long, "short": short, "btc": -btc / 100, "eth": eth / 100}
+
+
+def _q1(long: float = 350_000, short: float = 340_000, btc: float = BREAK["BTC"],
+        eth: float = BREAK["ETH"]) -> NumberQuestion:
+    pair, moves = _pair(long, short), {"BTC": btc, "ETH": eth}
+    book = _b.Book.from_records(pair)
+    pnl = shock_pnl(book, moves)
+    btc_leg, eth_leg = long * btc, -short * eth
+    question = NumberQuestion(
+        "Correlation break",
+        f"A book is long {usd(long)} of BTC perps and short {usd(short)} of ETH perps. In a "
+        f"correlation break BTC falls {-btc:.0%} while ETH rises {eth:.0%}. What is the book's "
+        "profit or loss in USD (negative for a loss)?".replace("%", " %"),
+        pnl, setup=data_code(records=pair, moves=moves) + "\nbook = ek.Book.from_records(records)",
+        hints=["Each leg's P&L is its signed exposure times its move.",
+               f"The long is +{long:,.0f} and the short -{short:,.0f}: multiply each by its own "
+               "coin's move and add the two."],
+        solution="answer = ek.shock_pnl(book, moves)",
+        working=(f"BTC long: {usd(long)} x -{-btc:.0%} = {usd(btc_leg)}\n"
+                 f"ETH short: -{usd(short)} x +{eth:.0%} = {usd(eth_leg)}\n"
+                 f"P&L = {usd(btc_leg)} + ({usd(eth_leg)}) = {usd(pnl)}").replace("%", " %"),
+        unit="usd",
+        mistakes=[Mistake(book.net_exposure() * btc,
+                          "you applied one move to the net: the legs moved in opposite "
+                          "directions, so price each leg on its own."),
+                  Mistake(long * btc + short * eth,
+                          "the short's sign is lost: a short loses when its price rises.")])
+    question.limits = (-float("inf"), -1.0)
+    return question
+
+
+q1 = drawable(_q1, _draw_break)
 
 BASIS = [
     {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "notional": 500_000},

@@ -5,7 +5,15 @@ from __future__ import annotations
 from .. import _book as _b
 from .._format import usd
 from .._margin import funding_payment
-from ._framework import ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion, data_code, register
+from ._framework import (
+    ChoiceQuestion,
+    FunctionQuestion,
+    Mistake,
+    NumberQuestion,
+    data_code,
+    drawable,
+    register,
+)
 
 STEM = "09_relative_value_and_funding"
 TITLE = "Exercises 09: relative value and funding"
@@ -15,29 +23,51 @@ INTRO = ("Basis and funding trades aim to earn a spread, not a direction. Perpet
 
 LONG_PERP, RATE = 250_000, 0.00015
 _RATE_PCT = f"{RATE * 100:g} %"   # 0.015 %
-q1 = NumberQuestion(
-    "One funding payment",
-    f"You are long {usd(LONG_PERP)} of BTC perps. The 8-hour funding rate is {_RATE_PCT}. "
-    "What do you **receive** for one period, in USD (negative if you pay)?",
-    funding_payment(LONG_PERP, RATE), abs_tol=0.005,
-    setup=data_code(notional=LONG_PERP, rate=RATE),
-    hints=["When the rate is positive, longs pay shorts.",
-           "Payment = notional x rate, with the rate as a fraction (the percent over 100); a "
-           "long paying means a negative amount received."],
-    solution="answer = ek.funding_payment(notional, rate)",
-    working=(f"Rate = {_RATE_PCT} = {RATE:g}\n"
-             f"Payment = {usd(LONG_PERP)} x {RATE:g} = {usd(LONG_PERP * RATE, cents=True)}, "
-             f"paid by the long\n"
-             f"Received = {usd(funding_payment(LONG_PERP, RATE), cents=True)}"),
-    unit="usd",
-    mistakes=[Mistake(-funding_payment(LONG_PERP, RATE), "the sign is flipped: with a positive "
-                                                         "rate a long pays, so it receives a "
-                                                         "negative amount."),
-              Mistake(funding_payment(LONG_PERP, 100 * RATE),
-                      f"{_RATE_PCT} is {RATE:g} as a fraction: the percent was used as a "
-                      "fraction."),
-              Mistake(LONG_PERP * 100 * RATE, f"{_RATE_PCT} is {RATE:g}, and a long pays when "
-                                              "the rate is positive.")])
+
+
+def _fraction(rate: float) -> str:
+    """A small rate as a plain decimal (0.00005, not 5e-05)."""
+    return f"{rate:.8f}".rstrip("0").rstrip(".")
+
+
+def _draw_funding(rng) -> dict:
+    """A long of $50k-$2m (in $10k steps) and an 8-hour rate of 0.001 %-0.050 % (in steps of
+    0.001 %), the range venues' funding spends most of its time in."""
+    return {"notional": 10_000.0 * int(rng.integers(5, 201)),
+            "rate": round(int(rng.integers(1, 51)) * 1e-5, 5)}
+
+
+def _q1(notional: float = LONG_PERP, rate: float = RATE) -> NumberQuestion:
+    pct = f"{rate * 100:g} %"
+    payment = funding_payment(notional, rate)
+    question = NumberQuestion(
+        "One funding payment",
+        f"You are long {usd(notional)} of BTC perps. The 8-hour funding rate is {pct}. "
+        "What do you **receive** for one period, in USD (negative if you pay)?",
+        payment, abs_tol=0.005,
+        setup=data_code(notional=notional, rate=rate),
+        hints=["When the rate is positive, longs pay shorts.",
+               "Payment = notional x rate, with the rate as a fraction (the percent over 100); a "
+               "long paying means a negative amount received."],
+        solution="answer = ek.funding_payment(notional, rate)",
+        working=(f"Rate = {pct} = {_fraction(rate)}\n"
+                 f"Payment = {usd(notional)} x {_fraction(rate)} = {usd(notional * rate, cents=True)}, "
+                 f"paid by the long\n"
+                 f"Received = {usd(payment, cents=True)}"),
+        unit="usd",
+        mistakes=[Mistake(-payment, "the sign is flipped: with a positive "
+                                    "rate a long pays, so it receives a "
+                                    "negative amount."),
+                  Mistake(funding_payment(notional, 100 * rate),
+                          f"{pct} is {_fraction(rate)} as a fraction: the percent was used as a "
+                          "fraction."),
+                  Mistake(notional * 100 * rate, f"{pct} is {_fraction(rate)}, and a long pays when "
+                                                 "the rate is positive.")])
+    question.limits = (-float("inf"), -0.1)
+    return question
+
+
+q1 = drawable(_q1, _draw_funding)
 
 CARRY = [
     {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 5,
