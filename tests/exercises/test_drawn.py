@@ -274,3 +274,50 @@ def test_another_names_the_questions_that_share_its_data():
     progress.seeds = {n: 0 for n in progress.questions}
     message = q1.another(seed=3, notebook=False).message
     assert "q2, q3 read the same names (book, records)" in message
+
+
+# ----- the app's quiz card: "Try another" --------------------------------------------------------
+@pytest.fixture
+def lesson09_q1():
+    """Lesson 09's q1 as the app's quiz shows it, put back to its fixed numbers afterwards (the
+    card changes the module's question, as it does in a learner's kernel)."""
+    question = _lesson("09").q1
+    kept = dict(question.__dict__)
+    yield question
+    question.__dict__.clear()
+    question.__dict__.update(kept)
+
+
+def test_try_another_comes_after_a_wrong_answer_and_mastery_needs_new_numbers(lesson09_q1):
+    from exposure_kit.exercises._quiz import quiz
+
+    page = quiz("09")
+    card = next(c for c in page.cards if c.question is lesson09_q1)
+    assert card.another_button.layout.display == "none"          # nothing to retry yet
+    card.input.value = "37.5"                                       # 250,000 x 0.00015, unsigned
+    assert not card.check().correct
+    assert card.another_button.layout.display != "none"
+    card.another(seed=5)
+    five = lesson09_q1.variant(5)
+    notional, rate = five.values["notional"], five.values["rate"]
+    assert f"${notional:,.0f}" in card.prompt.value and "seed 5" in card.prompt.value
+    assert (card.input.value, card.feedback.value, card.worked.value) == ("", "", "")
+    assert card.another_button.layout.display == "none"
+    assert "0 mastered" in page.progress_text()
+    card.input.value = f"{-notional * rate:.2f}"                    # received: minus what is paid
+    assert card.check().correct
+    assert "1 of" in page.progress_text() and "1 mastered" in page.progress_text()
+    card.solution()                                                 # a solution: try another again
+    assert card.another_button.layout.display != "none"
+
+
+def test_new_numbers_after_their_solution_are_not_mastery(lesson09_q1):
+    from exposure_kit.exercises._quiz import quiz
+
+    page = quiz("09")
+    card = next(c for c in page.cards if c.question is lesson09_q1)
+    card.another(seed=6)
+    card.solution()
+    card.input.value = str(lesson09_q1.expected())
+    assert card.check().correct
+    assert "0 mastered" in page.progress_text()
