@@ -67,7 +67,8 @@ _, _E, _LINES, _STATED = _stated(RECORDS)
 def _draw_book(rng) -> dict:
     """New quantities and prices for the four positions: BTC $30k-$110k (in $500 steps) with
     the quarterly future $100-$1,500 above it, SOL $50-$300, ETH $1,500-$5,000 (in $50 steps);
-    quantities in round steps, kept where the net is at least $1,000 away from zero."""
+    quantities in round steps, kept where the net, BTC's net, the net without BTC and the net
+    less BTC's gross are each at least $1,000 away from zero (no two answers or slips coincide)."""
     while True:
         btc_price = 500.0 * int(rng.integers(60, 221))
         values = {"btc": int(rng.integers(5, 51)) / 10, "btc_price": btc_price,
@@ -75,7 +76,9 @@ def _draw_book(rng) -> dict:
                   "eth": int(rng.integers(5, 61)), "eth_price": 50 * int(rng.integers(30, 101)),
                   "qtr": int(rng.integers(2, 21)) / 10,
                   "qtr_price": btc_price + 100 * int(rng.integers(1, 16))}
-        if abs(_b.Book.from_records(_records(**values)).net_exposure()) >= 1_000:
+        net, btc = _b.Book.from_records(_records(**values)).net_exposure(), \
+            _b.Book.from_records(_records(**values)[0::3]).by("underlying").loc["BTC"]
+        if min(abs(net), abs(btc["net"]), abs(net - btc["net"]), abs(net - btc["gross"])) >= 1_000:
             return values
 
 
@@ -105,22 +108,32 @@ def _q1(**values: float) -> NumberQuestion:
 _q1.__signature__ = inspect.signature(_records)
 q1 = drawable(_q1, _draw_book)
 
-q2 = NumberQuestion(
-    "The short side",
-    "For the same book, what is the size of its **short** side in USD? Give it as a positive "
-    "number, the way `short_exposure()` reports it.",
-    SHORT, setup=_SETUP,
-    hints=["Two positions are short: the ETH future and the BTC quarterly future.",
-           "Quantity x price for each, added, and reported as a positive size."],
-    solution="answer = book.short_exposure()",
-    working=(f"ETH-FUT: {_LINES['ETH-FUT']}\nBTC-QTR: {_LINES['BTC-QTR']}\n"
-             f"Short = {usd(-_E['ETH-FUT'])} + {usd(-_E['BTC-QTR'])} = {usd(SHORT)}"),
-    unit="usd",
-    mistakes=[Mistake(-SHORT, "the short side is reported as a size, a positive number; the "
-                              "minus sign comes in when you take it from the long side."),
-              Mistake(-float(EXPOSURES["ETH-FUT"]), "that is the ETH future alone; the BTC "
-                                                     "quarterly future is a short too.")])
+def _q2(**values: float) -> NumberQuestion:
+    records = _records(**values)
+    book, e, lines, stated = _stated(records)
+    short = book.short_exposure()
+    ask = ("what is the size of its **short** side in USD? Give it as a positive number, the way "
+           "`short_exposure()` reports it.")
+    question = NumberQuestion(
+        "The short side",
+        "For the same book, " + ask if records == RECORDS else f"{stated}\n\nFor this book, {ask}",
+        short, setup=_setup(records),
+        hints=["Two positions are short: the ETH future and the BTC quarterly future.",
+               "Quantity x price for each, added, and reported as a positive size."],
+        solution="answer = book.short_exposure()",
+        working=(f"ETH-FUT: {lines['ETH-FUT']}\nBTC-QTR: {lines['BTC-QTR']}\n"
+                 f"Short = {usd(-e['ETH-FUT'])} + {usd(-e['BTC-QTR'])} = {usd(short)}"),
+        unit="usd",
+        mistakes=[Mistake(-short, "the short side is reported as a size, a positive number; the "
+                                  "minus sign comes in when you take it from the long side."),
+                  Mistake(-e["ETH-FUT"], "that is the ETH future alone; the BTC "
+                                         "quarterly future is a short too.")])
+    question.limits = (1.0, float("inf"))
+    return question
 
+
+_q2.__signature__ = inspect.signature(_records)
+q2 = drawable(_q2, _draw_book)
 
 
 def _q3(**values: float) -> NumberQuestion:
@@ -159,24 +172,38 @@ _q3.__signature__ = inspect.signature(_records)
 q3 = drawable(_q3, _draw_book)
 
 _BY = BOOK.by("underlying")
-q4 = NumberQuestion(
-    "Net on BTC alone",
-    "The BTC perp and the BTC quarterly future are on the same coin. What is the net exposure "
-    "to **BTC alone**, in USD?",
-    float(_BY.loc["BTC", "net"]), setup=_SETUP,
-    hints=["Keep only the two BTC positions and take the short from the long.",
-           "The BTC perp (long) is 2.5 x its price, the quarterly (short) 0.8 x its price: "
-           "subtract the second from the first."],
-    solution='answer = book.by("underlying").loc["BTC", "net"]',
-    working=(f"BTC-PERP (long): {_LINES['BTC-PERP']}\nBTC-QTR (short): {_LINES['BTC-QTR']}\n"
-             f"BTC net = {usd(_E['BTC-PERP'])} - {usd(-_E['BTC-QTR'])} = "
-             f"{usd(float(_BY.loc['BTC', 'net']))}"),
-    unit="usd",
-    mistakes=[Mistake(BOOK.net_exposure(), "that is the whole book's net; keep only the BTC "
-                                           "positions."),
-              Mistake(float(_BY.loc["BTC", "gross"]), "that is BTC's gross: the quarterly "
-                                                      "future was added, not subtracted.")])
 
+
+def _q4(**values: float) -> NumberQuestion:
+    records = _records(**values)
+    book, e, lines, stated = _stated(records)
+    by = book.by("underlying")
+    btc_net = float(by.loc["BTC", "net"])
+    ask = ("The BTC perp and the BTC quarterly future are on the same coin. What is the net "
+           "exposure to **BTC alone**, in USD?")
+    question = NumberQuestion(
+        "Net on BTC alone",
+        ask if records == RECORDS else f"{stated}\n\n{ask}",
+        btc_net, setup=_setup(records),
+        hints=["Keep only the two BTC positions and take the short from the long.",
+               f"The BTC perp (long) is {records[0]['quantity']:g} x its price, the quarterly "
+               f"(short) {records[3]['quantity']:g} x its price: subtract the second from the "
+               "first."],
+        solution='answer = book.by("underlying").loc["BTC", "net"]',
+        working=(f"BTC-PERP (long): {lines['BTC-PERP']}\nBTC-QTR (short): {lines['BTC-QTR']}\n"
+                 f"BTC net = {usd(e['BTC-PERP'])} - {usd(-e['BTC-QTR'])} = "
+                 f"{usd(btc_net)}"),
+        unit="usd",
+        mistakes=[Mistake(book.net_exposure(), "that is the whole book's net; keep only the BTC "
+                                               "positions."),
+                  Mistake(float(by.loc["BTC", "gross"]), "that is BTC's gross: the quarterly "
+                                                         "future was added, not subtracted.")])
+    question.limits = (-float("inf"), float("inf"))
+    return question
+
+
+_q4.__signature__ = inspect.signature(_records)
+q4 = drawable(_q4, _draw_book)
 
 def _net_of(positions):
     records = [{"underlying": "X", "kind": "perp", "side": side, "notional": size}

@@ -102,42 +102,65 @@ q2 = drawable(_q2, _draw_account)
 LONG = dict(side="long", quantity=2.0, entry_price=62_000, wallet_balance=9_000,
             maintenance_margin_rate=0.005)
 _LIQ = liquidation_price(**LONG)
-_Q, _EP, _WB, _MMR = (LONG[k] for k in ("quantity", "entry_price", "wallet_balance",
-                                        "maintenance_margin_rate"))
-q3 = NumberQuestion(
-    "Liquidation price of an isolated long",
-    f"An isolated-margin long of {LONG['quantity']:g} BTC on a Binance USDS-M perp (margined "
-    f"in dollar stablecoins), entered at "
-    f"{usd(LONG['entry_price'])} with {usd(LONG['wallet_balance'])} of margin; the maintenance "
-    f"margin rate is {LONG['maintenance_margin_rate']:.1%}. Binance charges the maintenance "
-    "margin at the liquidation price itself. At what price is it liquidated?",
-    _LIQ, abs_tol=0.01, setup=data_code(position=LONG),
-    hints=["Liquidation comes when margin + P&L falls to the maintenance margin "
-           "q x P x mmr, not to zero.",
-           "Write margin + q (P - entry) = q x P x mmr and solve it for the price P."],
-    solution="answer = ek.liquidation_price(**position)",
-    working=(f"At the liquidation price P: margin + P&L = maintenance margin\n"
-             f"  {usd(_WB)} + {_Q:g} x (P - {usd(_EP)}) = {_Q:g} x P x {_MMR:g}\n"
-             f"  {_Q:g} x P x (1 - {_MMR:g}) = {_Q:g} x {usd(_EP)} - {usd(_WB)} = "
-             f"{usd(_Q * _EP - _WB)}\n"
-             f"  P = {usd(_Q * _EP - _WB)} / {_Q * (1 - _MMR):g} = {usd(_LIQ, cents=True)}"),
-    unit="usd",
-    mistakes=[Mistake(LONG["entry_price"] - LONG["wallet_balance"] / LONG["quantity"],
-                      "that is where the margin is used up entirely; the venue liquidates "
-                      "earlier, when what is left reaches the maintenance margin."),
-              Mistake(liquidation_price(**dict(LONG, side="short")),
-                      "that is the price for a short; a long is liquidated below its entry."),
-              Mistake(liquidation_price(**LONG, venue="bybit"),
-                      "that is Bybit's convention, maintenance charged on the value at entry; "
-                      "this position is on Binance, which charges it at the liquidation price "
-                      "(venue=\"binance\", the default)."),
-              Mistake(liquidation_price(**dict(LONG, quantity=1.0)),
-                      "that treats the position as 1 BTC: the margin is spread over the whole "
-                      "quantity, so divide it by the number of coins."),
-              Mistake(LONG["entry_price"] - LONG["wallet_balance"],
-                      "the margin was taken from the price as if the position were 1 BTC, and "
-                      "the maintenance margin was left out: divide the margin by the quantity "
-                      "and solve with the maintenance margin.")])
+
+
+def _draw_long(rng) -> dict:
+    """0.5 to 5 BTC (in tenths, never exactly 1) entered at $30k-$110k (in $500 steps), with
+    the margin of 3x to 20x leverage (to $100) and a maintenance rate of 0.4 %-1 %: the
+    liquidation price stays above zero and below the entry."""
+    quantity = round(float(rng.choice([q for q in range(5, 51) if q != 10])) / 10, 1)
+    entry = 500.0 * int(rng.integers(60, 221))
+    wallet = 100.0 * max(1, round(quantity * entry / float(rng.uniform(3, 20)) / 100))
+    rate = float(rng.choice([0.004, 0.005, 0.006, 0.008, 0.01]))
+    return {"quantity": quantity, "entry_price": entry, "wallet_balance": wallet,
+            "maintenance_margin_rate": rate}
+
+
+def _q3(quantity: float = 2.0, entry_price: float = 62_000, wallet_balance: float = 9_000,
+        maintenance_margin_rate: float = 0.005) -> NumberQuestion:
+    long = dict(side="long", quantity=quantity, entry_price=entry_price,
+                wallet_balance=wallet_balance, maintenance_margin_rate=maintenance_margin_rate)
+    liq = liquidation_price(**long)
+    q, ep, wb, mmr = quantity, entry_price, wallet_balance, maintenance_margin_rate
+    question = NumberQuestion(
+        "Liquidation price of an isolated long",
+        f"An isolated-margin long of {q:g} BTC on a Binance USDS-M perp (margined "
+        f"in dollar stablecoins), entered at "
+        f"{usd(ep)} with {usd(wb)} of margin; the maintenance "
+        f"margin rate is {mmr:.1%}. Binance charges the maintenance "
+        "margin at the liquidation price itself. At what price is it liquidated?",
+        liq, abs_tol=0.01, setup=data_code(position=long),
+        hints=["Liquidation comes when margin + P&L falls to the maintenance margin "
+               "q x P x mmr, not to zero.",
+               "Write margin + q (P - entry) = q x P x mmr and solve it for the price P."],
+        solution="answer = ek.liquidation_price(**position)",
+        working=(f"At the liquidation price P: margin + P&L = maintenance margin\n"
+                 f"  {usd(wb)} + {q:g} x (P - {usd(ep)}) = {q:g} x P x {mmr:g}\n"
+                 f"  {q:g} x P x (1 - {mmr:g}) = {q:g} x {usd(ep)} - {usd(wb)} = "
+                 f"{usd(q * ep - wb)}\n"
+                 f"  P = {usd(q * ep - wb)} / {q * (1 - mmr):g} = {usd(liq, cents=True)}"),
+        unit="usd",
+        mistakes=[Mistake(ep - wb / q,
+                          "that is where the margin is used up entirely; the venue liquidates "
+                          "earlier, when what is left reaches the maintenance margin."),
+                  Mistake(liquidation_price(**dict(long, side="short")),
+                          "that is the price for a short; a long is liquidated below its entry."),
+                  Mistake(liquidation_price(**long, venue="bybit"),
+                          "that is Bybit's convention, maintenance charged on the value at "
+                          "entry; this position is on Binance, which charges it at the "
+                          "liquidation price (venue=\"binance\", the default)."),
+                  Mistake(liquidation_price(**dict(long, quantity=1.0)),
+                          "that treats the position as 1 BTC: the margin is spread over the "
+                          "whole quantity, so divide it by the number of coins."),
+                  Mistake(ep - wb,
+                          "the margin was taken from the price as if the position were 1 BTC, "
+                          "and the maintenance margin was left out: divide the margin by the "
+                          "quantity and solve with the maintenance margin.")])
+    question.limits = (1.0, ep)
+    return question
+
+
+q3 = drawable(_q3, _draw_long)
 
 WALLET = 25_000.0
 BTC_QTY, BTC_PRICE, ETH_QTY, ETH_PRICE = 3.0, 61_000, 50.0, 3_050

@@ -1,6 +1,6 @@
 """Questions with drawn numbers: many seeds per question, and one seed per question by hand.
 
-For every drawable question and every seed in ``SEEDS`` (200 per question): the same seed gives
+For every drawable question and every seed in ``SEEDS`` (100 per question): the same seed gives
 the same question; the prompt or its data states every drawn number; the expected value is
 finite, not zero and within the question's own limits; the stored solution code, run on the
 drawn data, gets "Correct"; every ``a op b = c`` step of the worked solution is right and its
@@ -18,7 +18,7 @@ import pytest
 
 from exposure_kit.exercises import NumberQuestion
 
-SEEDS = range(1, 201)
+SEEDS = range(1, 101)
 # lessons 04 and 06 are being split and renumbered in this wave: their questions come after
 WAVE = ("01", "02", "03", "05", "07", "08", "09", "10")
 
@@ -39,7 +39,7 @@ def test_every_lesson_of_the_wave_has_a_drawable_number_question():
     lessons = {number for number, _ in DRAWABLE}
     assert lessons == set(WAVE)
     assert all(isinstance(_question(*key), NumberQuestion) for key in DRAWABLE)
-    assert len(DRAWABLE) >= 12
+    assert len(DRAWABLE) >= 15
 
 
 # ----- what the text states ------------------------------------------------------------------
