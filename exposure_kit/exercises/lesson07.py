@@ -76,43 +76,80 @@ BASIS = [
 ]
 WIDEN = {"BTC-QTR": 0.04}
 _BASIS = _b.Book.from_records(BASIS)
-q2 = NumberQuestion(
-    "Basis widens",
-    f"A cash-and-carry book holds {usd(500_000)} of BTC spot against a {usd(500_000)} short of "
-    "the quarterly future: net zero. The spot stays put while the future rises 4 % (the basis "
-    "widens). What is the P&L in USD?",
-    shock_pnl(_BASIS, WIDEN, on="name"),
-    setup=data_code(records=BASIS, moves=WIDEN) + "\nbook = ek.Book.from_records(records)",
-    hints=["Only the future moved; it is short.",
-           "A short's P&L is minus its size times the move; the spot's move is zero."],
-    solution='answer = ek.shock_pnl(book, moves, on="name")',
-    working=(f"Spot: {usd(500_000)} x 0 % = $0\n"
-             f"Future short: -{usd(500_000)} x +4 % = {usd(shock_pnl(_BASIS, WIDEN, on='name'))}\n"
-             f"P&L = {usd(shock_pnl(_BASIS, WIDEN, on='name'))}, marked today\n"
-             "The future converges to spot at expiry, so held to expiry this loss comes back; "
-             "the risk until then is the margin call on the short (lesson 07, the basis at "
-             "expiry)."),
-    unit="usd",
-    mistakes=[Mistake(0.0, "a zero net covers the coin's price, not the gap between future and "
-                           "spot: only one leg moved.")])
+
+
+def _draw_basis(rng) -> dict:
+    """$100k to $1m a leg (in $50k steps) and the future rising 1 %-8 % (whole percents)."""
+    return {"size": 50_000.0 * int(rng.integers(2, 21)), "widen": int(rng.integers(1, 9)) / 100}
+
+
+def _q2(size: float = 500_000, widen: float = WIDEN["BTC-QTR"]) -> NumberQuestion:
+    records = [dict(BASIS[0], notional=size), dict(BASIS[1], notional=size)]
+    moves = {"BTC-QTR": widen}
+    pnl = shock_pnl(_b.Book.from_records(records), moves, on="name")
+    question = NumberQuestion(
+        "Basis widens",
+        f"A cash-and-carry book holds {usd(size)} of BTC spot against a {usd(size)} short of "
+        f"the quarterly future: net zero. The spot stays put while the future rises {widen:.0%} "
+        "(the basis widens). What is the P&L in USD?".replace("%", " %"),
+        pnl,
+        setup=data_code(records=records, moves=moves) + "\nbook = ek.Book.from_records(records)",
+        hints=["Only the future moved; it is short.",
+               "A short's P&L is minus its size times the move; the spot's move is zero."],
+        solution='answer = ek.shock_pnl(book, moves, on="name")',
+        working=(f"Spot: {usd(size)} x 0 % = $0\n"
+                 + f"Future short: -{usd(size)} x +{widen:.0%} = {usd(pnl)}\n".replace("%", " %")
+                 + f"P&L = {usd(pnl)}, marked today\n"
+                 "The future converges to spot at expiry, so held to expiry this loss comes back; "
+                 "the risk until then is the margin call on the short (lesson 07, the basis at "
+                 "expiry)."),
+        unit="usd",
+        mistakes=[Mistake(0.0, "a zero net covers the coin's price, not the gap between future "
+                               "and spot: only one leg moved.")])
+    question.limits = (-size, -1.0)
+    return question
+
+
+q2 = drawable(_q2, _draw_basis)
 
 GAP = {"ETH": 0.30}
 _GAP_PNL = shock_pnl(_PAIR, GAP)
-q3 = NumberQuestion(
-    "One leg gaps",
-    "Back to the BTC/ETH book of question 1. Overnight ETH gaps up 30 % and BTC does not move. "
-    "What is the P&L in USD?",
-    _GAP_PNL, setup=data_code(records=PAIR, gap=GAP) + "\nbook = ek.Book.from_records(records)",
-    hints=["Only the ETH short moves.",
-           "A short loses when its price rises: minus its size times the move."],
-    solution="answer = ek.shock_pnl(book, gap)",
-    working=(f"BTC long: no move, $0\n"
-             f"ETH short: -{usd(340_000)} x +30 % = {usd(_GAP_PNL)}\n"
-             f"P&L = {usd(_GAP_PNL)}"),
-    unit="usd",
-    mistakes=[Mistake(_PAIR.net_exposure() * 0.30, "the net does not gap; one leg does: price "
-                                                   "the ETH short alone."),
-              Mistake(0.0, "the book's small net does not protect it when only one leg moves.")])
+
+
+def _draw_gap(rng) -> dict:
+    """A pair drawn as in question 1 and ETH gapping up 10 %-40 % (whole percents)."""
+    pair = _draw_break(rng)
+    return {"long": pair["long"], "short": pair["short"], "gap": int(rng.integers(10, 41)) / 100}
+
+
+def _q3(long: float = 350_000, short: float = 340_000, gap: float = GAP["ETH"]) -> NumberQuestion:
+    pair, moves = _pair(long, short), {"ETH": gap}
+    book = _b.Book.from_records(pair)
+    pnl = shock_pnl(book, moves)
+    same = (long, short) == (350_000, 340_000)
+    where = ("Back to the BTC/ETH book of question 1." if same else
+             f"A book is long {usd(long)} of BTC perps and short {usd(short)} of ETH perps.")
+    question = NumberQuestion(
+        "One leg gaps",
+        f"{where} Overnight ETH gaps up {gap:.0%} and BTC does not move. ".replace("%", " %")
+        + "What is the P&L in USD?",
+        pnl, setup=data_code(records=pair, gap=moves) + "\nbook = ek.Book.from_records(records)",
+        hints=["Only the ETH short moves.",
+               "A short loses when its price rises: minus its size times the move."],
+        solution="answer = ek.shock_pnl(book, gap)",
+        working=(f"BTC long: no move, $0\n"
+                 f"ETH short: -{usd(short)} x +{gap:.0%} = {usd(pnl)}\n".replace("%", " %")
+                 + f"P&L = {usd(pnl)}"),
+        unit="usd",
+        mistakes=[Mistake(book.net_exposure() * gap, "the net does not gap; one leg does: price "
+                                                     "the ETH short alone."),
+                  Mistake(0.0, "the book's small net does not protect it when only one leg "
+                               "moves.")])
+    question.limits = (-short, -1.0)
+    return question
+
+
+q3 = drawable(_q3, _draw_gap)
 
 _SCENARIOS = {"a": {"BTC": -0.20, "ETH": -0.20}, "b": BREAK, "c": GAP}
 _WORST = min(_SCENARIOS, key=lambda k: shock_pnl(_PAIR, _SCENARIOS[k]))
