@@ -1082,6 +1082,8 @@ def register(module_globals: dict[str, Any], lesson: str) -> Progress:
         module_globals[name].name = name
         progress.add(module_globals[name])
     _selfstudy.restore(progress)     # a self-study learner's place, kept across restarts
+    progress._unseen -= {n for n, s in progress.status.items() if s != NOT_ATTEMPTED}
+    progress._unseen -= progress.solution_seen       # answers already met are not fresh
     module_globals.setdefault("reset", progress.reset)
     return progress
 
