@@ -113,6 +113,14 @@ class Result:
         if self.status == "solution":
             body = (f"<pre style='margin:4px 0 0 0;font-family:monospace;line-height:1.35'>"
                     f"{html.escape(self.message)}</pre>")
+        elif self.status == "another" and "\n\nIts data" in self.message:
+            prompt, _, data = self.message.partition("\n\nIts data")
+            head, _, code = data.partition(":\n")
+            code, _, note = code.partition("\n\n")
+            prompt = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(prompt))
+            body = (f"{prompt}<br>Its data{html.escape(head)}:"
+                    f"<pre style='margin:4px 0;font-family:monospace;line-height:1.35'>"
+                    f"{html.escape(code)}</pre>{html.escape(note)}")
         text = f"<b>{html.escape(self._heading())}</b>" + (f": {body}" if self.message else "")
         # MathJax must not read "$30,000 ... $50,000" as mathematics
         return (f"<div class='{NO_MATHS}' style='border-left:4px solid {colour};background:{background};"
