@@ -78,32 +78,50 @@ CARRY = [
 CARRY_RATE, PERIODS = 0.00012, 3 * 30
 _CARRY = _b.Book.from_records(CARRY)
 _PERP_SIGNED = float(_CARRY.exposures()["BTC-PERP"])
-q2 = NumberQuestion(
-    "A month of carry",
-    "A cash-and-carry trade holds 5 BTC of spot at $64,000 against a short of 5 BTC of perps. "
-    "Funding stays at +0.012 % per 8 hours for 30 days (3 payments a day). Prices do not move. "
-    "What funding does the trade **receive** in total, in USD?",
-    PERIODS * funding_payment(_PERP_SIGNED, CARRY_RATE), abs_tol=0.005,
-    setup=data_code(records=CARRY, rate=CARRY_RATE, periods=PERIODS) +
-    "\nbook = ek.Book.from_records(records)",
-    hints=["Only the perp pays or receives funding; spot does not.",
-           "One payment is the perp's notional (5 x $64,000) x the rate, received by the "
-           "short; multiply by the number of payments in 30 days."],
-    solution='answer = periods * ek.funding_payment(book.exposures()["BTC-PERP"], rate)',
-    working=(f"Perp notional = 5 x {usd(64_000)} = {usd(-_PERP_SIGNED)} (short)\n"
-             f"One payment = {usd(-_PERP_SIGNED)} x {CARRY_RATE:g} = "
-             f"{usd(funding_payment(_PERP_SIGNED, CARRY_RATE), cents=True)}, received by the short\n"
-             f"30 days x 3 = {PERIODS} payments: {PERIODS} x "
-             f"{usd(funding_payment(_PERP_SIGNED, CARRY_RATE), cents=True)} = "
-             f"{usd(PERIODS * funding_payment(_PERP_SIGNED, CARRY_RATE), cents=True)}"),
-    unit="usd",
-    mistakes=[Mistake(-PERIODS * funding_payment(_PERP_SIGNED, CARRY_RATE),
-                      "the sign is flipped: the short perp receives when the rate is positive."),
-              Mistake(funding_payment(_PERP_SIGNED, CARRY_RATE), "that is one payment; the "
-                                                                 "month has 90."),
-              Mistake(0.0, "spot and perp cancel in direction, but only the perp receives "
-                           "funding: the two do not cancel in cash.")])
 
+
+def _draw_carry(rng) -> dict:
+    """1 to 20 BTC at $30k-$110k (in $1,000 steps, so a payment is whole cents) and a rate of
+    0.001 %-0.030 % per 8 hours (in steps of 0.001 %)."""
+    return {"quantity": int(rng.integers(1, 21)), "price": 1_000 * int(rng.integers(30, 111)),
+            "rate": round(int(rng.integers(1, 31)) * 1e-5, 5)}
+
+
+def _q2(quantity: float = 5, price: float = 64_000, rate: float = CARRY_RATE) -> NumberQuestion:
+    carry = [dict(CARRY[0], quantity=quantity, price=price),
+             dict(CARRY[1], quantity=quantity, price=price)]
+    perp = float(_b.Book.from_records(carry).exposures()["BTC-PERP"])
+    one = funding_payment(perp, rate)
+    question = NumberQuestion(
+        "A month of carry",
+        f"A cash-and-carry trade holds {quantity:g} BTC of spot at {usd(price)} against a short of "
+        f"{quantity:g} BTC of perps. Funding stays at +{rate * 100:g} % per 8 hours for 30 days "
+        "(3 payments a day). Prices do not move. "
+        "What funding does the trade **receive** in total, in USD?",
+        PERIODS * one, abs_tol=0.005,
+        setup=data_code(records=carry, rate=rate, periods=PERIODS) +
+        "\nbook = ek.Book.from_records(records)",
+        hints=["Only the perp pays or receives funding; spot does not.",
+               f"One payment is the perp's notional ({quantity:g} x {usd(price)}) x the rate, "
+               "received by the short; multiply by the number of payments in 30 days."],
+        solution='answer = periods * ek.funding_payment(book.exposures()["BTC-PERP"], rate)',
+        working=(f"Perp notional = {quantity:g} x {usd(price)} = {usd(-perp)} (short)\n"
+                 f"One payment = {usd(-perp)} x {_fraction(rate)} = "
+                 f"{usd(one, cents=True)}, received by the short\n"
+                 f"30 days x 3 = {PERIODS} payments: {PERIODS} x "
+                 f"{usd(one, cents=True)} = "
+                 f"{usd(PERIODS * one, cents=True)}"),
+        unit="usd",
+        mistakes=[Mistake(-PERIODS * one,
+                          "the sign is flipped: the short perp receives when the rate is positive."),
+                  Mistake(one, "that is one payment; the month has 90."),
+                  Mistake(0.0, "spot and perp cancel in direction, but only the perp receives "
+                               "funding: the two do not cancel in cash.")])
+    question.limits = (0.01, float("inf"))
+    return question
+
+
+q2 = drawable(_q2, _draw_carry)
 
 def _received(signed_notional, rate):
     return funding_payment(signed_notional, rate)

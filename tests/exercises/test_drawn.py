@@ -40,7 +40,7 @@ def test_every_lesson_of_the_wave_has_a_drawable_number_question():
     lessons = {number for number, _ in DRAWABLE}
     assert lessons == set(WAVE)
     assert all(isinstance(_question(*key), NumberQuestion) for key in DRAWABLE)
-    assert len(DRAWABLE) >= 17
+    assert len(DRAWABLE) >= 18
 
 
 # ----- what the text states ------------------------------------------------------------------
@@ -220,6 +220,9 @@ def test_seed_1_worked_by_hand_lessons_07_to_10():
     q = _variant("09", "q1")           # long $970,000, rate 0.026 % per 8 h
     assert q.values == {"notional": 970_000, "rate": 0.00026}
     assert q.check(-252.20).correct    # 970,000 x 0.00026 = 252.20, paid by the long
+    q = _variant("09", "q2")           # 10 BTC spot against 10 BTC perp short at $71,000
+    assert q.values == {"quantity": 10, "price": 71_000, "rate": 0.00023}
+    assert q.check(14_697).correct     # 710,000 x 0.00023 = 163.30 a payment, x 90 payments
     q = _variant("10", "q1")
     assert q.values["prices"] == {"BTC": 96_000, "ETH": 4_850, "SOL": 112}
     assert q.values["quantities"] == {"btc-perp-a": 10.5, "btc-spot-b": 3.0, "btc-inv-c": 8000,
