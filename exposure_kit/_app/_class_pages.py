@@ -109,13 +109,21 @@ def slips_list(figures: QuestionFigures) -> str:
     return f"<ul class='slips'>{''.join(items)}</ul>" if items else "<span class='muted'>-</span>"
 
 
+def new_numbers(figures: QuestionFigures) -> str:
+    """Learners who took new numbers ("Try another"), and how many got them right first time."""
+    if not figures.tried_another:
+        return ""
+    return (f"<br><span class='muted'>{figures.mastered_another} of {figures.tried_another} "
+            f"right first time on new numbers</span>")
+
+
 def question_rows(questions: list[QuestionFigures], link) -> str:
     rows = []
     for q in questions:
         rows.append(
             f"<tr><td>{e(q.lesson)}</td><td>{e(q.question.upper())}: {e(q.title)}</td>"
             f"<td class='n'>{q.answered} of {q.present}</td>{share_cell(q)}"
-            f"<td class='n'>{q.correct_now}</td><td>{slips_list(q)}</td>"
+            f"<td class='n'>{q.correct_now}{new_numbers(q)}</td><td>{slips_list(q)}</td>"
             f"<td class='n'>{q.hints}</td><td class='n'>{q.solutions}</td>"
             f"<td><a href=\"{e(link(q.key))}\" target=\"_blank\" rel=\"noopener\">project</a>"
             f"</td></tr>")

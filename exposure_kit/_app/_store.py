@@ -27,7 +27,7 @@ __all__ = ["AnswerStore", "open_store", "default_store_path", "VERDICTS", "EVENT
 
 #: What a recorded answer can be found to be.
 VERDICTS = ("correct", "slip", "close", "incorrect", "not attempted", "hint", "solution",
-            "shown")
+            "shown", "another")
 #: The columns of one event as :meth:`AnswerStore.events` returns it (and the CSV export).
 EVENT_FIELDS = ("session", "at", "learner", "nickname", "lesson", "question", "title", "kind",
                 "answer", "verdict", "slip", "expected")

@@ -232,9 +232,12 @@ class QuestionCard:
         self.status = NOT_ATTEMPTED
         self.hints_shown = 0
         self._on_status = on_status
+        self.mastered = False           # right at the first check of numbers not yet solved
+        self._unseen = True             # this variant not yet checked nor solved
+        self._wrong_here = False        # a wrong answer on this variant
         heading = widgets.HTML(f"<h3 style='margin:4px 0'>Question {number}: "
                                f"{html.escape(question.title)}</h3>")
-        prompt = widgets.HTML(_markdown_html(in_words(question.prompt)) + data_html(question))
+        self.prompt = prompt = widgets.HTML(self._prompt_html())
         if isinstance(question, ChoiceQuestion):
             self.input = widgets.RadioButtons(
                 options=[(f"{key}) {text}", key) for key, text in question.options.items()],
@@ -252,6 +255,11 @@ class QuestionCard:
             self.check_button.on_click(lambda _: self.check())
         self.hint_button.on_click(lambda _: self.hint())
         self.solution_button.on_click(lambda _: self.solution())
+        self.another_button = widgets.Button(
+            description="Try another", icon="refresh",
+            tooltip="the same question with new numbers", layout=widgets.Layout(display="none"))
+        self.another_button.add_class("ek-quiz-another")
+        self.another_button.on_click(lambda _: self.another())
         self.feedback = widgets.HTML("")
         self.hints = widgets.HTML("")
         self.worked = widgets.HTML("")
@@ -260,7 +268,8 @@ class QuestionCard:
             part.add_class(f"ek-quiz-{name}")
         self.widget = widgets.VBox(
             [heading, prompt, self.input,
-             widgets.HBox([self.check_button, self.hint_button, self.solution_button]),
+             widgets.HBox([self.check_button, self.hint_button, self.solution_button,
+                           self.another_button]),
              self.feedback, self.hints, self.worked], layout=_CARD)
         self.widget.add_class("ek-quiz-question")
 
@@ -295,6 +304,11 @@ class QuestionCard:
             record_quiz(self.question, "check", self.input.value, result)
         if result.status != NOT_ATTEMPTED:          # progress counts the latest answer
             self.status = result.status
+            self._wrong_here = self._wrong_here or result.status == INCORRECT
+            if self._unseen:
+                self.mastered = self.mastered or result.status == CORRECT
+                self._unseen = False
+        self._show_another()
         self._on_status()
         return result
 
@@ -324,6 +338,32 @@ class QuestionCard:
         self.worked.value = _result_html(worked_in_words(self.question))
         if record:      # the instructor's "Show all solutions" is not a learner's view
             record_quiz(self.question, "solution")
+            self._unseen = False
+            self._show_another()
+
+    def _prompt_html(self) -> str:
+        seed = (f"<div class='ek-quiz-seed' style='color:#555;font-size:90%'>New numbers "
+                f"(seed {self.question.seed})</div>" if self.question.seed else "")
+        return seed + _markdown_html(in_words(self.question.prompt)) + data_html(self.question)
+
+    def _show_another(self) -> None:
+        """"Try another" appears after a wrong answer or a worked solution, on a question whose
+        numbers can be drawn."""
+        wanted = self.question.drawable and (self._wrong_here or bool(self.worked.value))
+        self.another_button.layout.display = "" if wanted else "none"
+
+    def another(self, seed: int | None = None) -> None:
+        """The same question with new numbers: prompt, data and answer box start afresh; the
+        store records the new seed (an event of kind "another" whose answer is the seed)."""
+        self.question.another(seed, notebook=False)
+        self.prompt.value = self._prompt_html()
+        self.input.value = None if isinstance(self.question, ChoiceQuestion) else ""
+        self.feedback.value = self.hints.value = self.worked.value = ""
+        self.hints_shown = 0
+        self._unseen, self._wrong_here = True, False
+        record_quiz(self.question, "another", self.question.seed)
+        self._show_another()
+        self._on_status()
 
 
 def parse_number_as_typed(text: str) -> float | None:
@@ -411,8 +451,10 @@ class Quiz:
 
     def progress_text(self) -> str:
         n = self.counts()
+        mastered = sum(card.mastered for card in self.cards)
         return (f"Your progress: {n[CORRECT]} of {len(self.cards)} correct, {n[INCORRECT]} to "
-                f"retry, {n[NOT_ATTEMPTED]} not attempted")
+                f"retry, {n[NOT_ATTEMPTED]} not attempted; {mastered} mastered (right first "
+                f"time on numbers not yet solved)")
 
     def _update(self) -> None:
         colour = _COLOURS[CORRECT if self.counts()[CORRECT] == len(self.cards) else "info"][0]
@@ -453,7 +495,7 @@ def quiz(lesson, instructor: bool = False) -> Quiz:
     >>> q.cards[0].input.value = "400,000"
     >>> str(q.cards[0].check())
     'Incorrect: that is the gross exposure (long + short): the short was added, not subtracted.'
-    >>> q.progress_text()
+    >>> q.progress_text().split("; ")[0]
     'Your progress: 0 of 4 correct, 1 to retry, 3 not attempted'
     """
     return Quiz(lesson, instructor)

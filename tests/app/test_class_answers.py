@@ -194,6 +194,31 @@ def test_question_figures_count_learners_first_tries_slips_and_hints():
     assert (q3.answered, q3.first_try_share) == (2, 1.0)   # most missed first: q1 before q3
 
 
+def test_try_another_is_recorded_with_its_seed_and_counted_as_new_numbers(class_store):
+    from exposure_kit.exercises import lesson01
+    from exposure_kit.exercises._quiz import quiz
+
+    kept = dict(lesson01.q1.__dict__)
+    try:
+        card = quiz("01").cards[0]
+        card.input.value = "400,000"                 # the gross: a slip
+        card.check()
+        card.another(seed=3)                         # long $345,000, short $90,000
+        card.input.value = "255,000"                 # 345,000 - 90,000, right first time
+        card.check()
+    finally:
+        lesson01.q1.__dict__.clear()
+        lesson01.q1.__dict__.update(kept)
+    events = class_store.events()
+    assert [(e["kind"], e["verdict"], e["answer"]) for e in events] == [
+        ("check", "slip", "400,000"), ("another", "another", "3"),
+        ("check", "correct", "255,000")]
+    figures = _class_view.question_figures(events)[0]
+    # the first try was a slip; the new numbers were right first time
+    assert (figures.first_try_correct, figures.tried_another, figures.mastered_another) == (0, 1, 1)
+    assert "1 of 1 right first time on new numbers" in _class_pages.new_numbers(figures)
+
+
 def test_the_spread_of_guesses_marks_the_answer():
     figures = _class_view.prediction_figures([
         dict(lesson="01", question="Net?", kind="prediction", learner=w, answer=g, verdict=v,
