@@ -352,7 +352,8 @@ def test_after_a_reload_the_quiz_cards_show_the_learners_earlier_answers(class_s
     assert "Correct" in q1.feedback.value
     assert (q2.input.value, q2.status) == ("12", "incorrect")
     assert (q3.input.value, q3.status, q3.feedback.value) == (None, "not attempted", "")
-    assert again.progress_text() == "Your progress: 1 of 4 correct, 1 to retry, 2 not attempted"
+    assert again.progress_text() == ("Your progress: 1 of 4 correct, 1 to retry, 2 not attempted; "
+                                     "1 mastered (right first time on numbers not yet solved)")
     assert len(class_store.events()) == recorded     # what comes back is not recorded again
 
     # another learner starts clean; a kernel not yet handed out waits for its learner
