@@ -65,6 +65,7 @@ lab: $(STAMP)
 		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 APP_IDLE ?= 300
+APP_CULL_INTERVAL ?= 60
 APP_ABANDON ?= 30
 APP_MAX_KERNELS ?= 0
 APP_PER_CLIENT ?= 4
@@ -81,7 +82,8 @@ ASSESSMENT_MINUTES ?= 0
 # per lesson plus APP_CLASS_POOL for the lessons a class opens together (e.g. 01=30), a kernel
 # whose page went away without stopping it (browser quit) stopped APP_ABANDON s after its last
 # connection closed, a kernel whose page never connected stopped a minute after the page was sent,
-# and any kernel idle for APP_IDLE s stopped. The class's answers are kept in APP_STORE (an SQLite
+# and any kernel idle for APP_IDLE s stopped (looked for every APP_CULL_INTERVAL s; a warm kernel's
+# idle time counts from when a visitor is handed it, not from when the pool filled it). The class's answers are kept in APP_STORE (an SQLite
 # file, default under Jupyter's data folder, or an SQLAlchemy URL); the instructor's link is
 # printed at start.
 VOILA_OPTIONS := --VoilaConfiguration.strip_sources=True --VoilaConfiguration.show_tracebacks=False \
@@ -89,7 +91,7 @@ VOILA_OPTIONS := --VoilaConfiguration.strip_sources=True --VoilaConfiguration.sh
 	--ClassroomVoila.class_pool=$(APP_CLASS_POOL) --ClassroomVoila.max_kernels=$(APP_MAX_KERNELS) \
 	--ClassroomVoila.max_kernels_per_client=$(APP_PER_CLIENT) \
 	--ClassroomVoila.abandon_grace=$(APP_ABANDON) --ClassroomVoila.answer_store=$(APP_STORE) \
-	--MappingKernelManager.cull_idle_timeout=$(APP_IDLE) --MappingKernelManager.cull_interval=60 \
+	--MappingKernelManager.cull_idle_timeout=$(APP_IDLE) --MappingKernelManager.cull_interval=$(APP_CULL_INTERVAL) \
 	--ClassroomVoila.assessment_seed=$(ASSESSMENT_SEED) \
 	--ClassroomVoila.assessment_minutes=$(ASSESSMENT_MINUTES)
 app: $(STAMP)

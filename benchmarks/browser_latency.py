@@ -87,7 +87,10 @@ def cpu_seconds(process) -> float:
 
 
 def time_moves(page, label: str, forward: str, back: str, server) -> dict:
+    # a dashboard that answers a prediction is held back until it is answered: open it
     control = main_control(page, label)
+    control.wait_for(state="attached", timeout=90_000)
+    bs.show_held_dashboards(page)
     control.wait_for(timeout=90_000)
     control.scroll_into_view_if_needed()
     control.focus()

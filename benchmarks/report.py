@@ -54,12 +54,17 @@ def desk_like(n: int, seed: int = 11):
 
 
 def equity_of(book) -> dict[str, float]:
-    """A quarter of each margin account's gross (4x gross leverage), keyed "Binance 001"."""
-    frame = book.to_frame()
-    label = frame["venue"] + " " + frame["account"]
-    gross = np.abs(book.exposures().to_numpy())
-    return {a: float(g) / 4 for a, g in
-            frame.assign(g=gross).groupby(label.to_numpy())["g"].sum().items()}
+    """A quarter of each margin pool's gross (4x gross leverage), keyed by pool ("Binance 001
+    USD-margined", "Binance 001 BTC-margined", "Bybit 001": ``ek.margin_pools``); a
+    coin-margined pool holds that on top of what its rows are worth, so its coin wallet is
+    long (a short coin wallet, borrowed coin, has no one-account form to compare with)."""
+    label = ek.margin_pools(book).to_numpy()
+    gross = pd.Series(np.abs(book.exposures().to_numpy())).groupby(label).sum() / 4
+    rows = ek.MarginAccount(book, 0.0)._values(np.ones(len(book)))   # each row's value now
+    held = pd.Series(rows).groupby(label).sum()
+    coin = [p.endswith("-margined") and not p.endswith("USD-margined") for p in gross.index]
+    return {p: float(g + (max(held[p], 0.0) if c else 0.0))
+            for (p, g), c in zip(gross.items(), coin)}
 
 
 def many_accounts(n: int, accounts: int, seed: int = 13):
@@ -77,26 +82,32 @@ def many_accounts(n: int, accounts: int, seed: int = 13):
 
 
 def account_risk_one_by_one(book, equity, warn_distance=0.20):
-    """The old way: one MarginAccount per margin account, then a search per asset on that
-    asset's rows with the account's other rows as a constant."""
-    from exposure_kit._margin import _margin_account_labels
-    labels = _margin_account_labels(book)
-    under = book.to_frame()["underlying"].to_numpy()
+    """The old way: one MarginAccount per margin pool (a coin-margined pool's wallet held as
+    its coin), then a search per asset on that asset's rows with the pool's other rows as a
+    constant."""
+    labels = ek.margin_pools(book).to_numpy()
     rows, moves = [], []
     for name in sorted(equity):
         sub = book.part(labels == name)
-        account = ek.MarginAccount(sub, equity[name] - ek.MarginAccount(sub, 0.0).equity())
+        wallet = equity[name] - ek.MarginAccount(sub, 0.0).equity()
+        coin = name.rsplit(" ", 1)[-1].removesuffix("-margined")
+        if name.endswith("-margined") and coin != "USD":
+            price = float(sub.to_frame().query("underlying == @coin")["price"].iloc[0])
+            account = ek.MarginAccount(sub, 0.0, collateral={coin: wallet / price})
+        else:
+            account = ek.MarginAccount(sub, wallet)
+        held = account.book
         rows.append({"account": name, "equity": account.equity(),
                      "maintenance": account.maintenance_margin(),
                      "margin_ratio": account.margin_ratio(), "positions": len(sub)})
-        net = sub.by("underlying", measure="delta")["net"]
+        net = held.by("underlying", measure="delta")["net"]
         buffers = account.row_buffers()
-        sub_under = under[labels == name]
+        held_under = held.to_frame()["underlying"].to_numpy()
         for underlying in sub.underlyings:
-            mine = sub_under == underlying
-            wallet = account.wallet_balance + float(buffers[~mine].sum())
+            mine = held_under == underlying
+            rest = account.wallet_balance + float(buffers[~mine].sum())
             move = (0.0 if account.is_liquidated() else
-                    ek.MarginAccount(sub.part(mine), wallet).liquidating_move(underlying))
+                    ek.MarginAccount(held.part(mine), rest).liquidating_move(underlying))
             move = np.nan if move is None else float(move)
             moves.append({"account": name, "underlying": underlying,
                           "net": float(net[underlying]), "liquidating_move": move,
@@ -112,7 +123,7 @@ def accounts_case(n: int, accounts: int, skip_old_above: int) -> None:
     start = time.perf_counter(), time.process_time()
     new_accounts, new_moves = ek.account_risk(book, equity)
     new_s = time.perf_counter() - start[0], time.process_time() - start[1]
-    print(f"{n:,} positions, {len(equity):,} margin accounts")
+    print(f"{n:,} positions, {len(equity):,} margin pools")
     print(f"  account_risk, all accounts at once: {new_s[0]:7.2f} s wall, {new_s[1]:7.2f} s CPU")
     if len(equity) <= skip_old_above:
         start = time.perf_counter(), time.process_time()

@@ -43,7 +43,7 @@ _PUBLIC_NAMES = {
         "hedge_status", "min_variance_hedge_ratio", "optimal_hedge_ratio", "residual_risk_usd",
         "residual_volatility", "with_hedge"
     ),
-    "_instruments": ("black76_delta", "black76_price", "norm_cdf"),
+    "_instruments": ("black76_delta", "black76_gamma", "black76_price", "black76_theta", "norm_cdf"),
     "_io": (
         "SAMPLES", "from_ccxt_positions", "read_positions", "sample_book", "sample_path",
         "write_positions"
@@ -51,7 +51,7 @@ _PUBLIC_NAMES = {
     "_limits": ("LIMIT_METRICS", "LIMIT_SCOPES", "NEAR_LIMIT", "check_limits", "read_limits"),
     "_margin": (
         "MARGIN_MODES", "MarginAccount", "VENUES", "account_risk", "coin_margined_liquidation_price",
-        "initial_margin", "liquidation_price"
+        "initial_margin", "liquidation_price", "margin_pools", "wallet_name"
     ),
     "_paths": ("RebalanceResult", "exposure_path", "price_paths", "rebalance_path"),
     "_prices": ("PERIODS_PER_YEAR", "read_prices", "sample_prices"),

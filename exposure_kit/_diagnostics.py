@@ -1,7 +1,8 @@
 """False neutrality: the ways a book can look hedged on its net number and not be.
 
-:func:`diagnose` runs every check and returns the findings ranked by the dollars they put at
-risk, largest first; :func:`ranked_findings` orders them severity first, as the risk page does.
+:func:`diagnose` runs every check and returns the findings in the order a head of risk reads
+them: severity first, then the size of the exposure each is about (:func:`ranked_findings`, which
+the risk page also applies to its own findings merged in).
 Exposure is counted at delta (options in the direction they move). Each check has its threshold
 as a keyword argument. A book with nothing to report returns an empty list.
 """
@@ -21,7 +22,7 @@ from ._format import describe_net, percent, usd
 __all__ = ["Finding", "diagnose", "findings_frame", "ranked_findings", "SEVERITIES", "FINDING_CODES"]
 
 SEVERITIES = ("high", "medium", "low")
-FINDING_CODES = ("concentration", "low-net-high-gross", "cross-asset-offset", "basis-offset",
+FINDING_CODES = ("directional", "concentration", "low-net-high-gross", "cross-asset-offset", "basis-offset",
                  "collateral-unhedged", "beta-gap", "option-delta-gap", "venue-concentration",
                  "stablecoin", "expired", "liquidation-distance", "limit-breach", "limit-near")
 
@@ -40,8 +41,9 @@ class Finding:
     positions : tuple of str
         Names of the positions involved.
     usd_at_risk : float
-        The USD exposure the finding is about (a 10 % move against it costs a tenth of that);
-        :func:`diagnose` ranks findings by it.
+        The USD exposure the finding is about (a 10 % move against it costs about a tenth of
+        that), not an estimate of a loss; each finding's message says which exposure it is.
+        Within a severity, :func:`diagnose` ranks findings by it.
     """
 
     severity: str
@@ -157,6 +159,8 @@ def _beta_gap(book, signed, betas, reference, beta_gap_share):
 
 
 def _option_delta_gap(book, signed, option_gap_share):
+    """Options whose delta exposure differs from their face; ranked by the options' delta
+    exposure (what they add to the figures), the net's gap between the two readings said too."""
     option = (book.rows.frame["kind"] == "option").to_numpy()
     if not option.any():
         return []
@@ -164,13 +168,43 @@ def _option_delta_gap(book, signed, option_gap_share):
     gap = np.abs(face - signed)[option].sum()
     if gap == 0 or gap < option_gap_share * np.abs(signed).sum():
         return []
+    delta = float(np.abs(signed[option]).sum())
+    net_gap = abs(face.sum() - signed.sum())
     return [Finding("medium", "option-delta-gap",
-                    f"The options cover {usd(np.abs(face[option]).sum())} of the underlying at "
-                    f"face but move like {usd(np.abs(signed[option]).sum())} of it (delta), and "
-                    f"the figures here count them at delta: the book is "
-                    f"{describe_net(signed.sum())} by delta, {describe_net(face.sum())} counting "
-                    "options at face. The delta changes as prices move, so re-measure after a "
-                    "move.", _names(book, option), float(gap))]
+                    f"The options' delta exposure is {usd(delta)} (the size this finding is "
+                    f"ranked by): they cover {usd(np.abs(face[option]).sum())} of the underlying "
+                    f"at face but move like {usd(delta)} of it, and the figures here count them "
+                    f"at delta. The book is {describe_net(signed.sum())} by delta, "
+                    f"{describe_net(face.sum())} counting options at face: the reading moves "
+                    f"the net by {usd(net_gap)}. The delta changes as prices move, so "
+                    "re-measure after a move.", _names(book, option), delta)]
+
+
+def _directional(book, signed, under, equity, directional_leverage, concentration_share):
+    """The whole book net long (or short) in every asset it holds: crypto assets fall
+    together, so the net across them is one directional bet; the joint move is priced."""
+    if equity is None:
+        return []
+    nets = pd.Series(signed).groupby(under).sum()
+    nets = nets[nets.abs() > 1e-9 * max(np.abs(signed).sum(), 1.0)]
+    net = float(nets.sum())
+    if (len(nets) < 2 or not ((nets > 0).all() or (nets < 0).all())
+            or abs(net) < directional_leverage * equity
+            or nets.abs().max() >= concentration_share * abs(net)):
+        return []
+    from ._scenarios import shock_pnl
+
+    move = -0.20 if net > 0 else 0.20
+    loss = -shock_pnl(book, {u: move for u in nets.index})
+    side = "long" if net > 0 else "short"
+    return [Finding("high" if abs(net) >= equity else "medium", "directional",
+                    f"The book is net {side} in every asset it holds ({', '.join(nets.index)}): "
+                    f"{describe_net(net)} in all, {abs(net) / equity:.2f} times the equity of "
+                    f"{usd(equity)}. Crypto assets tend to move together, so this is one "
+                    f"directional bet: if every one {'falls' if net > 0 else 'rises'} 20 % at "
+                    f"once, the book loses {usd(loss)}, {percent(loss / equity, 1)} of equity "
+                    "(options revalued). Hedges inside one asset do not reduce it.",
+                    _names(book, signed != 0), abs(net))]
 
 
 def _concentration(book, signed, under, equity, concentration_leverage):
@@ -245,11 +279,16 @@ def diagnose(book: Book, equity: float | None = None, *,
              collateral_share: float = 0.5, beta_gap_share: float = 0.10,
              option_gap_share: float = 0.05, venue_share: float = 0.75,
              concentration_leverage: float = 1.0, stablecoin_share: float = 0.25,
-             depeg_tolerance: float = 0.005) -> list[Finding]:
+             depeg_tolerance: float = 0.005, directional_leverage: float = 0.5
+             ) -> list[Finding]:
     """Look for false neutrality: what a small net number can hide.
 
     Checks, with the keyword that sets each threshold:
 
+    - ``"directional"``: the book is net long (or short) in every asset it holds, in all at least
+      ``directional_leverage`` times ``equity`` ("high" from 1x; only when equity is given and
+      no single asset carries 90 % of that net, which ``"concentration"`` then says); the
+      message prices every asset moving 20 % against the book at once;
     - ``"concentration"``: the largest single-asset net is at least ``concentration_leverage``
       times ``equity`` ("high" from 2x; only when equity is given);
     - ``"low-net-high-gross"``: ``|net| <= neutral_share x gross`` while gross is at least
@@ -266,7 +305,7 @@ def diagnose(book: Book, equity: float | None = None, *,
     - ``"beta-gap"``: beta-weighted net and notional net differ by at least ``beta_gap_share`` of
       the gross (only with ``betas`` or a ``beta`` column);
     - ``"option-delta-gap"``: options whose delta exposure differs from their face notional by at
-      least ``option_gap_share`` of the gross;
+      least ``option_gap_share`` of the gross; its size is the options' delta exposure;
     - ``"venue-concentration"``: one venue holds at least ``venue_share`` of the gross (only when
       the book has a ``venue`` column);
     - ``"stablecoin"``: a stablecoin held as cash (:data:`STABLECOINS`) worth at least
@@ -287,8 +326,8 @@ def diagnose(book: Book, equity: float | None = None, *,
     Returns
     -------
     list of Finding
-        Ranked by ``usd_at_risk``, largest first (severity breaks ties); empty for a clean book.
-        :func:`ranked_findings` puts them severity first.
+        Severity first ("high", "medium", "low"), then by ``usd_at_risk``, largest first (the
+        order of :func:`ranked_findings`); empty for a clean book.
 
     Examples
     --------
@@ -310,12 +349,14 @@ def diagnose(book: Book, equity: float | None = None, *,
         ("collateral_share", collateral_share), ("beta_gap_share", beta_gap_share),
         ("option_gap_share", option_gap_share), ("venue_share", venue_share),
         ("concentration_leverage", concentration_leverage),
-        ("stablecoin_share", stablecoin_share), ("depeg_tolerance", depeg_tolerance))}
+        ("stablecoin_share", stablecoin_share), ("depeg_tolerance", depeg_tolerance),
+        ("directional_leverage", directional_leverage))}
     if len(book) == 0:
         return []
     signed = book.exposures().to_numpy()
     under = book.rows.frame["underlying"].to_numpy()
     findings = [
+        *_directional(book, signed, under, equity, shares["directional_leverage"], 0.9),
         *_concentration(book, signed, under, equity, shares["concentration_leverage"]),
         *_low_net_high_gross(book, signed, equity, shares["neutral_share"],
                              shares["gross_leverage"]),
@@ -327,7 +368,7 @@ def diagnose(book: Book, equity: float | None = None, *,
         *_venue_concentration(book, signed, shares["venue_share"]),
         *_stablecoin(book, equity, shares["stablecoin_share"], shares["depeg_tolerance"]),
     ]
-    return sorted(findings, key=lambda f: (-f.usd_at_risk, SEVERITIES.index(f.severity)))
+    return ranked_findings(findings)
 
 
 def ranked_findings(findings: list[Finding]) -> list[Finding]:

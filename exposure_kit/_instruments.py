@@ -8,7 +8,7 @@ import numpy as np
 
 from ._errors import PositionError
 
-__all__ = ["black76_delta", "black76_price", "norm_cdf"]
+__all__ = ["black76_delta", "black76_gamma", "black76_price", "black76_theta", "norm_cdf"]
 
 _erfc = np.vectorize(math.erfc, otypes=[float])
 
@@ -107,3 +107,68 @@ def black76_price(forward, strike, years: float, vol: float, option_type: str = 
     else:
         price = disc * (k * norm_cdf(-d2) - f * norm_cdf(-d1))
     return price if np.ndim(price) else float(price)
+
+
+def _norm_pdf(x):
+    return np.exp(-0.5 * np.asarray(x, dtype=float) ** 2) / math.sqrt(2.0 * math.pi)
+
+
+def black76_gamma(forward, strike, years: float, vol: float, rate: float = 0.0):
+    """Gamma of a European option on a forward (Black-76): how fast its delta changes per unit
+    move of the forward. The same for a call and a put of the same strike.
+
+    Parameters
+    ----------
+    forward, strike, years, vol, rate
+        As in :func:`black76_delta`.
+
+    Returns
+    -------
+    float or ndarray
+        ``exp(-rT) N'(d1) / (F vol sqrt(T))``, per unit of underlying per unit of price.
+
+    Examples
+    --------
+    At the money, a year, 20 %: d1 = 0.1, N'(0.1) = 0.39695, so 0.39695 / (100 x 0.2) = 0.01985:
+
+    >>> round(float(black76_gamma(100.0, 100.0, 1.0, 0.2)), 5)
+    0.01985
+    """
+    _check_option_inputs(forward, strike, years, vol, rate, "call")
+    f, t = np.asarray(forward, float), np.asarray(years, float)
+    d1, _ = _d1_d2(f, np.asarray(strike, float), t, np.asarray(vol, float))
+    gamma = np.exp(-np.asarray(rate, float) * t) * _norm_pdf(d1) / (f * vol * np.sqrt(t))
+    return gamma if np.ndim(gamma) else float(gamma)
+
+
+def black76_theta(forward, strike, years: float, vol: float, option_type: str = "call",
+                  rate: float = 0.0):
+    """Theta of a European option on a forward (Black-76): the change in its price per year
+    that passes, the forward unchanged (Hull's theta for an option on a futures price). Divide
+    by 365 for a calendar day, crypto trading every day.
+
+    Parameters
+    ----------
+    forward, strike, years, vol, option_type, rate
+        As in :func:`black76_delta`.
+
+    Returns
+    -------
+    float or ndarray
+        ``-exp(-rT) F N'(d1) vol / (2 sqrt(T)) + r x price``, in quote currency per unit of
+        underlying per year: negative for a long option at r = 0 (it loses value as time passes).
+
+    Examples
+    --------
+    At the money, a year, 20 %, r = 0: -100 x 0.39695 x 0.2 / 2 = -3.9695 a year:
+
+    >>> round(float(black76_theta(100.0, 100.0, 1.0, 0.2)), 4)
+    -3.9695
+    """
+    _check_option_inputs(forward, strike, years, vol, rate, option_type)
+    f, t = np.asarray(forward, float), np.asarray(years, float)
+    d1, _ = _d1_d2(f, np.asarray(strike, float), t, np.asarray(vol, float))
+    r = np.asarray(rate, float)
+    decay = -np.exp(-r * t) * f * _norm_pdf(d1) * vol / (2.0 * np.sqrt(t))
+    theta = decay + r * black76_price(forward, strike, years, vol, option_type, rate)
+    return theta if np.ndim(theta) else float(theta)

@@ -484,7 +484,7 @@ def sample_path(name: str) -> Path:
 
     ``"guide_example_1"``: the guide's $150,000 BTC perp long against $100,000 of ETH futures
     short. ``"guide_example_2"``: its three-position book ($30,000 net long).
-    ``"desk_book"``: a desk-like book of 200 positions across venues and accounts: linear and
+    ``"desk_book"``: a desk-like book of 217 positions across venues and accounts: linear and
     inverse perps and futures, spot, coin collateral and a few options. ``"desk_snapshots"``: a
     month of daily snapshots of a smaller desk (a ``date`` and an ``equity`` column), for
     :func:`exposure_history`.

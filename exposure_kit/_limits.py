@@ -20,6 +20,7 @@ is a breach, from 80 % it is near.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 import numpy as np
@@ -240,7 +241,10 @@ def _shown(metric: str, value: float) -> str:
 
 
 def _matches(labels: np.ndarray, key: str) -> np.ndarray:
-    """Margin account labels that are ``key``, or account ``key`` on any venue
-    (``"001"`` matches ``"Binance 001"`` and ``"OKX 001"``)."""
+    """Margin pool labels that are ``key``, or account ``key`` on any venue and in any of its
+    wallets (``"001"`` matches ``"Binance 001"``, ``"OKX 001"`` and ``"Binance 001
+    BTC-margined"``; ``"Binance 001"`` matches every pool of that account)."""
     labels = np.asarray(labels, dtype=str)
-    return (labels == key) | np.char.endswith(labels, " " + key)
+    accounts = np.array([re.sub(r" (\S+-margined|portfolio)$", "", label) for label in labels],
+                        dtype=str)
+    return ((labels == key) | (accounts == key) | np.char.endswith(accounts, " " + key))

@@ -17,7 +17,8 @@ from ._funding import funding_payment  # noqa: F401  (lessons' exercises import 
 from ._scenarios import stress_scenarios
 
 __all__ = ["liquidation_price", "coin_margined_liquidation_price", "MarginAccount",
-           "MARGIN_MODES", "VENUES", "initial_margin", "account_risk"]
+           "MARGIN_MODES", "VENUES", "initial_margin", "account_risk", "margin_pools",
+           "wallet_name"]
 
 MARGIN_MODES = ("cross", "isolated")
 _DERIVATIVES = ("perp", "future", "option")
@@ -202,6 +203,12 @@ def initial_margin(notional: float, leverage: float) -> float:
 
 class MarginAccount:
     """An account valued in USD: a wallet, coin collateral and positions with maintenance margin.
+
+    It is one margin pool: every position given nets with every other. Venues margin an
+    account's wallets apart (linear contracts in a USD wallet, inverse ones in a wallet per
+    coin: :func:`margin_pools`), so give it one pool's positions (``book.part(...)``), as
+    :func:`account_risk` does for every pool of a book; a book that mixes wallets here is read
+    as one portfolio-margin pool.
 
     Equity (the margin balance) is ``wallet + value of coin held (collateral and spot) +
     unrealised P&L of futures and perps + mark value of options`` (a long option adds its
@@ -721,53 +728,214 @@ def _text(values: pd.Series) -> np.ndarray:
     return values.map(lambda v: "" if pd.isna(v) else str(v).strip()).to_numpy()
 
 
-def _margin_account_labels(book: Book, column: str = "account") -> np.ndarray:
-    """The margin account of each row: ``"Binance 001"`` (venue and account) when the book has
-    a ``venue`` column, since margin never nets across venues; else the account alone.
+#: The wallet of a stablecoin-margined (linear) position: USDT, USDC, ... counted as one.
+USD_WALLET = "USD"
+#: The wallet named for an account in portfolio margin: every position in one pool.
+PORTFOLIO = "portfolio"
+#: Venues whose default account margins every contract in one pool: Bybit's unified trading
+#: account 2.0 (inverse contracts joined it from 13 Sep 2024; "in cross margin and portfolio
+#: margin modes, margin is shared among all trades", Bybit v5 docs "Different Account Modes",
+#: read 2026-12). Under Bybit's UTA 1.0 inverse contracts sit apart: give that account's equity
+#: per wallet and it is split.
+_UNIFIED_VENUES = ("bybit",)
+
+
+def wallet_name(text: Any) -> str:
+    """A wallet as the equity file may name it, in the form the pools use: ``"USD"`` for
+    stablecoin-margined (USDT, USDC, ..., "linear", "USD-margined"), a coin (``"BTC"``, also
+    "BTC-margined"), or ``"portfolio"`` (portfolio margin: one pool).
 
     Examples
     --------
-    >>> book = Book.from_records([
-    ...     {"underlying": "BTC", "kind": "perp", "side": "long", "notional": 1, "account": "001",
-    ...      "venue": "Binance"},
-    ...     {"underlying": "BTC", "kind": "perp", "side": "short", "notional": 1, "account": "001",
-    ...      "venue": "OKX"}])
-    >>> _margin_account_labels(book).tolist()
-    ['Binance 001', 'OKX 001']
+    >>> [wallet_name(w) for w in ("USDT", "linear", "btc-margined", "PM", "Portfolio margin")]
+    ['USD', 'USD', 'BTC', 'portfolio', 'portfolio']
     """
+    word = str(text).strip()
+    upper = re.sub(r"[\s_-]*MARGINED$", "", word.upper()).strip()
+    if upper in ("PM", "PORTFOLIO", "PORTFOLIO MARGIN", "PORTFOLIO-MARGIN", "UNIFIED"):
+        return PORTFOLIO
+    if upper in (*STABLECOINS, "LINEAR", "USD"):
+        return USD_WALLET
+    if not re.fullmatch(r"[A-Z0-9]{2,12}", upper):
+        raise PositionError("wallet", f"{word!r} is not a wallet: give USD (or USDT, USDC) for "
+                            "stablecoin-margined contracts, the coin (BTC) for coin-margined "
+                            "ones, or portfolio")
+    return upper
+
+
+def _pool_suffix(wallet: str) -> str:
+    return PORTFOLIO if wallet == PORTFOLIO else f"{wallet}-margined"
+
+
+def _row_wallets(book: Book, bases: np.ndarray, venues: np.ndarray,
+                 modes: Mapping[str, str]) -> np.ndarray:
+    """Each row's wallet by the settle coin: inverse contracts (and options settled in their
+    coin) in their coin's wallet, other contracts and spot in the USD one; coin collateral in its
+    coin's wallet where the account has one, else with the USD one; every row of an
+    account that pools (portfolio margin, a unified venue) in one pool."""
+    frame = book.rows.frame
+    under = frame["underlying"].astype(str).str.strip().str.upper().to_numpy()
+    coin = np.asarray(book.rows.inverse, dtype=bool) | book.rows.coin_settled
+    wallets = np.where(coin, under, USD_WALLET).astype(object)
+    held = (frame["kind"].to_numpy() == "collateral") & ~np.asarray(book.rows.cash, bool)
+    if held.any() and coin.any():
+        pools = pd.MultiIndex.from_arrays([bases[coin], under[coin]]).unique()
+        inside = pd.MultiIndex.from_arrays([bases[held], under[held]]).isin(pools)
+        wallets[np.flatnonzero(held)[inside]] = under[held][inside]
+    unified = np.array([any(u in v.lower() for u in _UNIFIED_VENUES) for v in venues])
+    mode = pd.Series(bases).map(modes).to_numpy()
+    pooled = np.where(pd.isna(mode), unified, mode == PORTFOLIO).astype(bool)
+    wallets[pooled] = PORTFOLIO
+    return wallets
+
+
+def _account_bases(book: Book, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """``"Binance 001"`` (venue and account) per row, and the venues."""
     frame = book.rows.frame
     if column not in frame.columns:
         raise PositionError(column, "the book has no such column: per-account margin needs "
                             "one account per position")
     names = _text(frame[column])
     if "venue" not in frame.columns:
-        return names
+        return names, np.full(len(names), "", dtype=object)
     venues = _text(frame["venue"])
-    return np.array([f"{v} {a}" if v else a for v, a in zip(venues, names)], dtype=object)
+    return (np.array([f"{v} {a}" if v else a for v, a in zip(venues, names)], dtype=object),
+            venues)
 
 
-def _equity_per_label(book: Book, labels: np.ndarray, equity: Mapping[Any, float],
-                      column: str) -> dict[str, float]:
-    """``equity`` keyed by margin account label: keys ``(venue, account)``, a label
-    ``"Binance 001"``, or an account that is on one venue only (refused, naming its venues,
-    when it spans several)."""
-    known = set(labels)
-    frame = book.rows.frame
-    names = _text(frame[column])
-    venues = _text(frame["venue"]) if "venue" in frame.columns else np.full(len(names), "")
-    out: dict[str, float] = {}
+def _pool_labels(bases: np.ndarray, wallets: np.ndarray) -> np.ndarray:
+    """``"Binance 001"`` for an account that is one USD-margined (or unified) pool;
+    ``"Binance 001 USD-margined"`` and ``"Binance 001 BTC-margined"`` for one whose wallets are
+    margined apart; a coin-margined pool always says its coin (its wallet is held in it)."""
+    pairs = pd.DataFrame({"base": bases, "wallet": wallets}).drop_duplicates()
+    many = set(pairs["base"][pairs.duplicated("base", keep=False)])
+    named = {(b, w): f"{b} {_pool_suffix(w)}" if b in many or w not in (USD_WALLET, PORTFOLIO)
+             else b for b, w in pairs.itertuples(index=False)}
+    return np.array([named[(b, w)] for b, w in zip(bases, wallets)], dtype=object)
+
+
+def margin_pools(book: Book, column: str = "account",
+                 portfolio_margin: Sequence[Any] = ()) -> pd.Series:
+    """The margin pool of each position: where its margin nets with other positions'.
+
+    Margin nets only inside one pool: one venue, one account and, where the venue margins them
+    apart, one wallet. Read from each row: a stablecoin-margined (linear) contract sits in the
+    account's USD wallet (Binance USDS-M, OKX's and Deribit's USDT/USDC margin, BitMEX's USDT
+    wallet), an inverse (coin-margined) one in its coin's wallet, one per coin (Binance COIN-M,
+    BitMEX's XBT wallet, Deribit's BTC and ETH), coin collateral in the coin's wallet where the
+    account trades that coin inverse, and spot with the USD wallet. A Bybit account is one
+    pool (its unified trading account 2.0 shares margin among all trades) and so is an account
+    in portfolio margin.
+
+    Parameters
+    ----------
+    book : Book
+        With an ``account`` column (and usually ``venue``).
+    column : str, default "account"
+    portfolio_margin : sequence
+        Accounts in portfolio margin: ``"Binance 001"`` or ``("Binance", "001")``.
+
+    Returns
+    -------
+    Series of str
+        Per position: ``"Binance 001"`` for an account that is one pool, else
+        ``"Binance 001 USD-margined"``, ``"Binance 001 BTC-margined"``, ...
+
+    Examples
+    --------
+    >>> book = Book.from_records([
+    ...     {"underlying": "BTC", "kind": "perp", "side": "long", "notional": 120_000,
+    ...      "account": "001", "venue": "Binance"},
+    ...     {"underlying": "BTC", "kind": "perp", "side": "short", "quantity": 1_200,
+    ...      "contract_size": 100, "inverse": True, "price": 60_000, "account": "001",
+    ...      "venue": "Binance"}])
+    >>> margin_pools(book).tolist()
+    ['Binance 001 USD-margined', 'Binance 001 BTC-margined']
+    >>> margin_pools(book, portfolio_margin=["Binance 001"]).tolist()
+    ['Binance 001', 'Binance 001']
+    """
+    modes = {_key_base(k): PORTFOLIO for k in portfolio_margin}
+    return pd.Series(_margin_account_labels(book, column, modes), index=book.exposures().index,
+                     name="pool")
+
+
+def _key_base(key: Any) -> str:
+    if isinstance(key, tuple):
+        return " ".join(str(k).strip() for k in key if str(k).strip())
+    return str(key).strip()
+
+
+def _margin_account_labels(book: Book, column: str = "account",
+                           modes: Mapping[str, str] | None = None) -> np.ndarray:
+    """The margin pool of each row (see :func:`margin_pools`); ``modes`` maps an account
+    (``"Binance 001"``) to ``"portfolio"`` (one pool) or ``"split"`` (by wallet)."""
+    bases, venues = _account_bases(book, column)
+    return _pool_labels(bases, _row_wallets(book, bases, venues, modes or {}))
+
+
+def _equity_keys(equity: Mapping[Any, float]) -> list[tuple[str, str | None, float]]:
+    """``(account, wallet or None, amount)`` per key: ``(venue, account)``, ``(venue, account,
+    wallet)``, a label ``"Binance 001"`` / ``"Binance 001 BTC-margined"`` / ``"Binance 001
+    portfolio"``, or an account alone."""
+    out = []
     for key, value in equity.items():
+        if isinstance(key, tuple) and len(key) == 3:
+            out.append((_key_base(key[:2]), wallet_name(key[2]), value))
+            continue
         if isinstance(key, tuple) and len(key) == 2:
-            label = f"{str(key[0]).strip()} {str(key[1]).strip()}".strip()
+            out.append((_key_base(key), None, value))
+            continue
+        label = str(key).strip()
+        match = re.fullmatch(r"(?P<base>.+?)\s+(?P<wallet>portfolio|\S+-margined)", label,
+                             flags=re.IGNORECASE)
+        if match:
+            out.append((match["base"], wallet_name(match["wallet"]), value))
         else:
-            label = str(key)
-            if label not in known and (names == label).any():
-                on = sorted(set(venues[names == label]))
-                if len(on) > 1:
-                    raise PositionError("equity", f"account {label!r} is on {len(on)} venues "
-                                        f"({', '.join(on)}) and margin never nets across "
-                                        "venues: give its equity per venue (venue,account,equity)")
-                label = f"{on[0]} {label}" if on[0] else label
+            out.append((label, None, value))
+    return out
+
+
+def _equity_per_label(book: Book, equity: Mapping[Any, float],
+                      column: str) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+    """The pool of each row and ``equity`` keyed by pool label. An account is given one
+    equity (it is one pool), one per wallet (its wallets margined apart) or one marked
+    portfolio (all its wallets pooled); an account alone serves when it is on one venue
+    (refused, naming its venues, when it spans several)."""
+    bases, venues = _account_bases(book, column)
+    names = _text(book.rows.frame[column])
+    known_bases = set(bases)
+    keys = []
+    for base, wallet, value in _equity_keys(equity):
+        if base not in known_bases and (names == base).any():
+            on = sorted(set(venues[names == base]))
+            if len(on) > 1:
+                raise PositionError("equity", f"account {base!r} is on {len(on)} venues "
+                                    f"({', '.join(on)}) and margin never nets across "
+                                    "venues: give its equity per venue (venue,account,equity)")
+            base = f"{on[0]} {base}" if on[0] else base
+        keys.append((base, wallet, value))
+    modes = {b: PORTFOLIO if w == PORTFOLIO else "split" for b, w, _ in keys if w is not None}
+    wallets = _row_wallets(book, bases, venues, modes)
+    labels = _pool_labels(bases, wallets)
+    known = set(labels)
+    pools_of: dict[str, dict[str, str]] = {}
+    for b, w, label in pd.DataFrame({"b": bases, "w": wallets, "l": labels}).drop_duplicates(
+            ["b", "w"]).itertuples(index=False):
+        pools_of.setdefault(b, {})[w] = label
+    out: dict[str, float] = {}
+    for base, wallet, value in keys:
+        pools = pools_of.get(base, {})
+        if wallet is None or wallet == PORTFOLIO:
+            if len(pools) > 1:
+                said = ", ".join(_pool_suffix(w) for w in sorted(pools))
+                raise PositionError("equity", f"{base!r} margins its positions in "
+                                    f"{len(pools)} pools ({said}), which never net: "
+                                    "give an equity per wallet (venue,account,wallet,equity) "
+                                    "or mark the account's one equity as portfolio margin "
+                                    "(wallet portfolio)")
+            label = next(iter(pools.values())) if pools else base
+        else:
+            label = pools.get(wallet, f"{base} {_pool_suffix(wallet)}")   # unknown: named below
         if label in out:
             raise PositionError("equity", f"{label!r} is given twice")
         out[label] = check_equity(value)
@@ -780,28 +948,35 @@ def _equity_per_label(book: Book, labels: np.ndarray, equity: Mapping[Any, float
     if extra:
         raise PositionError("equity", f"account(s) {', '.join(repr(a) for a in extra)} have an "
                             "equity but no position in the book")
-    return out
+    return labels, wallets, out
 
 
 def account_risk(book: Book, equity: Mapping[Any, float], *, warn_distance: float = 0.20,
                  column: str = "account", maintenance_margin_rate: float = 0.005,
                  venue: str = "binance", brackets: Any = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each margin account's margin (cross margin) and, per underlying, the move that
+    """Each margin pool's margin (cross margin) and, per underlying, the move that
     liquidates it.
 
-    Margin never nets across venues: when the book has a ``venue`` column, a margin account is
-    a venue and an account together, labelled ``"Binance 001"``.
+    Margin nets only inside one pool (:func:`margin_pools`): never across venues (when the book
+    has a ``venue`` column, ``"Binance 001"`` is account 001 on Binance), nor across the wallets
+    a venue margins apart: ``"Binance 001 USD-margined"`` holds the linear contracts,
+    ``"Binance 001 BTC-margined"`` the BTC inverse ones. A coin-margined pool's wallet is held
+    in its coin: what its equity holds beyond its rows' value moves with that coin (and counts
+    in its ``net``).
 
     Parameters
     ----------
     book : Book
         A book with an ``account`` column (and usually a ``venue`` one).
     equity : dict
-        Equity (margin balance, USD) per margin account, keyed by ``(venue, account)``, by the
-        label ``"Binance 001"``, or by the account alone when that account is on one venue (an
-        account on several venues is refused, naming them). Every account of the book must have
-        one and every account given must be in the book: a mismatch is named, never ignored.
+        Equity (margin balance, USD today) per margin pool, keyed by ``(venue, account)``,
+        ``(venue, account, wallet)`` (wallet ``"USD"``, a coin, or ``"portfolio"`` for an
+        account in portfolio margin: one pool), a label (``"Binance 001"``, ``"Binance 001
+        BTC-margined"``), or the account alone when that account is on one venue (an account
+        on several venues is refused, naming them, and so is one equity for an account whose
+        positions sit in several pools). Every pool of the book must have one and every pool
+        given must be in the book: a mismatch is named, never ignored.
     warn_distance : float, default 0.20
         A liquidating move smaller than this (20 %) is flagged.
     maintenance_margin_rate, venue, brackets
@@ -814,7 +989,7 @@ def account_risk(book: Book, equity: Mapping[Any, float], *, warn_distance: floa
     -------
     (accounts, moves) : tuple of DataFrame
         ``accounts``: ``equity``, ``maintenance``, ``margin_ratio``, ``positions`` per margin
-        account. ``moves``: one row per account and underlying: ``net`` (delta),
+        pool. ``moves``: one row per pool and underlying: ``net`` (delta),
         ``liquidating_move`` (signed fraction, NaN when no move of that asset alone liquidates)
         and ``warning``. Each is what :class:`MarginAccount` gives for that account's positions;
         it is computed for all accounts at once (see Notes).
@@ -841,8 +1016,7 @@ def account_risk(book: Book, equity: Mapping[Any, float], *, warn_distance: floa
     warn = checked_number("warn_distance", warn_distance, positive=True)
     rule = {"maintenance_margin_rate": maintenance_margin_rate, "venue": venue,
             "brackets": brackets}
-    labels = _margin_account_labels(book, column)
-    given = _equity_per_label(book, labels, equity, column)
+    labels, wallets, given = _equity_per_label(book, equity, column)
     whole = MarginAccount(book, 0.0, **rule)
     ones = np.ones(len(book))
     value, maintenance = whole._values(ones), whole._maintenance(ones)
@@ -856,16 +1030,24 @@ def account_risk(book: Book, equity: Mapping[Any, float], *, warn_distance: floa
                              "margin_ratio": required / total,
                              "positions": np.bincount(codes, minlength=k)},
                             index=pd.Index(order, name="account"))
-    moves = _moves(book, whole, codes, order, wallet + held - required, rule)
+    # a coin-margined pool's wallet is coin: beyond its rows' value it moves with its coin
+    first = np.zeros(k, dtype=int)
+    first[codes[::-1]] = np.arange(len(book))[::-1]
+    coin = np.asarray(wallets, dtype=object)[first] if len(book) else np.array([], dtype=object)
+    coin = np.where(np.isin(coin, (USD_WALLET, PORTFOLIO)), "", coin)
+    moves = _moves(book, whole, codes, order, wallet + held - required, rule,
+                   np.where(coin != "", wallet, 0.0), coin)
     moves["warning"] = np.isfinite(moves["liquidating_move"]) & (moves["liquidating_move"].abs()
                                                                   < warn)
     return accounts, moves
 
 
 def _moves(book: Book, whole: MarginAccount, codes: np.ndarray, order: np.ndarray,
-           buffer: np.ndarray, rule: Mapping[str, Any]) -> pd.DataFrame:
+           buffer: np.ndarray, rule: Mapping[str, Any], coin_wallet: np.ndarray,
+           pool_coin: np.ndarray) -> pd.DataFrame:
     """One row per margin account and underlying: net delta and the liquidating move.
-    ``buffer`` is each account's equity less maintenance now."""
+    ``buffer`` is each account's equity less maintenance now; ``coin_wallet`` the USD value of
+    the wallet a coin-margined pool holds in ``pool_coin`` beyond its rows (long that coin)."""
     frame = book.rows.frame
     under = frame["underlying"].to_numpy()
     ones = np.ones(len(book))
@@ -886,7 +1068,8 @@ def _moves(book: Book, whole: MarginAccount, codes: np.ndarray, order: np.ndarra
     grouped = grouped.reset_index().sort_values(["code", "first"], kind="stable")
     c = grouped["code"].to_numpy()
     base = buffer[c]
-    s = grouped["slope"].to_numpy()
+    held = np.where(grouped["underlying"].to_numpy() == pool_coin[c], coin_wallet[c], 0.0)
+    s = grouped["slope"].to_numpy() + held
     with np.errstate(divide="ignore", invalid="ignore"):
         root = np.where(s != 0, -base / np.where(s != 0, s, 1.0), np.nan)
     inside = ((root < 0) & (root >= -0.999)) | ((root > 0) & (root <= 1000.0))
@@ -903,7 +1086,8 @@ def _moves(book: Book, whole: MarginAccount, codes: np.ndarray, order: np.ndarra
         constant = base[which] - grouped["searched"].to_numpy()[which]
         move[which] = _searched_moves(MarginAccount(book.part(rows), 0.0, **rule), local,
                                       constant, s[which])
-    return pd.DataFrame({"net": grouped["net"].to_numpy(dtype=float), "liquidating_move": move},
+    return pd.DataFrame({"net": grouped["net"].to_numpy(dtype=float) + held,
+                         "liquidating_move": move},
                         index=pd.MultiIndex.from_arrays(
                             [np.asarray(order)[c], grouped["underlying"].to_numpy()],
                             names=["account", "underlying"]))

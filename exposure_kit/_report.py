@@ -25,7 +25,7 @@ from ._diagnostics import diagnose
 from ._errors import PositionError, number_from_text
 from ._expiries import as_of_date, dated_book, delta_ladder
 from ._funding import checked_funding, funding_table
-from ._margin import account_risk
+from ._margin import _pool_suffix, account_risk, wallet_name
 from ._readers import table_rows
 from ._scenarios import stress_grid, stress_test
 
@@ -46,9 +46,10 @@ def _pick(row: Mapping[str, Any], names: Sequence[str], number: int, label: str,
 
 def _table(path_or_buffer: Any, what: str, key_names: Sequence[str],
            value_names: Sequence[str], *, positive: bool,
-           prefix: str | None = None) -> dict[str, float]:
+           prefix: str | None = None, suffix: str | None = None) -> dict[str, float]:
     """``{key: value}`` from a CSV or JSON table; a ``prefix`` column, when a row has it, goes
-    before the key (``venue`` and ``account`` give ``"Binance 001"``)."""
+    before the key (``venue`` and ``account`` give ``"Binance 001"``), a ``suffix`` (wallet)
+    column after it (``"Binance 001 BTC-margined"``)."""
     rows, source, label = table_rows(path_or_buffer, what)
     out: dict[str, float] = {}
     for index, row in enumerate(rows, start=1):
@@ -60,6 +61,13 @@ def _table(path_or_buffer: Any, what: str, key_names: Sequence[str],
         first = row.get(prefix) if prefix else None
         if first is not None and str(first).strip():
             key = f"{str(first).strip()} {key}"
+        last = row.get(suffix) if suffix else None
+        if last is not None and str(last).strip():
+            try:
+                key = f"{key} {_pool_suffix(wallet_name(last))}"
+            except PositionError as error:
+                raise PositionError(suffix, error.problem, row=number,
+                                    row_label=label, source=source) from None
         raw = _pick(row, (*value_names, "value"), number, label, source)
         try:
             value = number_from_text(value_names[0], raw, positive=positive)
@@ -76,18 +84,22 @@ def _table(path_or_buffer: Any, what: str, key_names: Sequence[str],
 
 
 def read_account_equity(path_or_buffer: Any) -> dict[str, float]:
-    """Equity per margin account from a CSV (``venue,account,equity``) or JSON file.
+    """Equity per margin pool from a CSV (``venue,account,wallet,equity``) or JSON file.
 
-    Equity is the account's margin balance in USD: its cash, its coin collateral at today's
+    Equity is the pool's margin balance in USD: its cash, its coin collateral at today's
     price and the unrealised P&L of its positions. Margin never nets across venues, so an
     account is given per venue; a file without a ``venue`` column still serves a book whose
     every account is on one venue (:func:`account_risk` refuses an account that spans venues).
+    Where a venue margins wallets apart (Binance USDS-M and COIN-M per coin, see
+    :func:`margin_pools`), give a line per wallet: ``wallet`` is ``USD`` (or USDT, USDC) for
+    stablecoin-margined contracts, the coin (``BTC``) for coin-margined ones, whose wallet is
+    held in that coin, or ``portfolio`` for an account in portfolio margin (one pool).
 
     Parameters
     ----------
     path_or_buffer : str, path or file-like
-        CSV with columns ``venue`` (optional), ``account`` and ``equity``; or JSON, a list of
-        such objects or one object ``{"Binance 001": 900000, ...}``.
+        CSV with columns ``venue`` and ``wallet`` (optional), ``account`` and ``equity``; or
+        JSON, a list of such objects or one object ``{"Binance 001": 900000, ...}``.
 
     Returns
     -------
@@ -103,9 +115,12 @@ def read_account_equity(path_or_buffer: Any) -> dict[str, float]:
     >>> read_account_equity(io.StringIO("venue,account,equity\\nBinance,001,250000\\n"
     ...                                 "OKX,001,100000\\n"))
     {'Binance 001': 250000.0, 'OKX 001': 100000.0}
+    >>> read_account_equity(io.StringIO("venue,account,wallet,equity\\nBinance,001,USDT,12000\\n"
+    ...                                 "Binance,001,BTC,12000\\n"))
+    {'Binance 001 USD-margined': 12000.0, 'Binance 001 BTC-margined': 12000.0}
     """
     return _table(path_or_buffer, "equity per account", ("account",), ("equity",),
-                  positive=True, prefix="venue")
+                  positive=True, prefix="venue", suffix="wallet")
 
 
 def read_funding_rates(path_or_buffer: Any) -> dict[str, float]:
@@ -123,14 +138,14 @@ def read_funding_rates(path_or_buffer: Any) -> dict[str, float]:
 
 
 def sample_equity(name: str = "desk_book") -> dict[str, float]:
-    """Equity per margin account (venue and account) for a sample book: made up, like the
+    """Equity per margin pool (venue, account and wallet) for a sample book: made up, like the
     book, to practise the report.
 
     Examples
     --------
     >>> equity = sample_equity("desk_book")
-    >>> len(equity), list(equity)[:3]
-    (15, ['Binance 001', 'Binance 002', 'Binance 017'])
+    >>> len(equity), list(equity)[:2], list(equity)[17]
+    (32, ['Binance 001 BTC-margined', 'Binance 001 ETH-margined'], 'Bybit 001')
     """
     if name != "desk_book":
         raise PositionError("name", f"{name!r} has no sample equity; only 'desk_book' has")

@@ -26,9 +26,15 @@ __all__: list[str] = []   # report_data's helpers; the public names are in _limi
 PLAUSIBLE_MOVE = 1.0
 
 
-_MARGIN_MODE = "cross margin per account"
-_MARGIN_MODE_VENUES = ("cross margin per account on each venue (margin never nets across venues: "
-                       "\"Binance 001\" is account 001 on Binance)")
+_POOLS = ("; inside an account, wallets the venues margin apart are pools of their own, read "
+          "from each position: linear contracts in the USD wallet, inverse ones in their coin's "
+          "wallet (one per coin, held in that coin: \"Binance 001 BTC-margined\"), coin "
+          "collateral with its coin's inverse contracts; a Bybit account (its unified account "
+          "2.0, Bybit's docs read 2026-12) and an account whose equity is marked portfolio are "
+          "one pool")
+_MARGIN_MODE = "cross margin per margin pool" + _POOLS
+_MARGIN_MODE_VENUES = ("cross margin per margin pool (margin never nets across venues: "
+                       "\"Binance 001\" is account 001 on Binance)" + _POOLS)
 
 def move_text(move: float) -> str:
     """A liquidating move in words: ``"falls 17.4%"``, ``"rises beyond +100 %"``.
@@ -70,7 +76,8 @@ def move_findings(moves: pd.DataFrame | None, accounts: pd.DataFrame | None,
         equity = accounts.loc[account, "equity"]
         out.append(Finding(
             "high", "liquidation-distance",
-            f"Account {account} is liquidated if {underlying} {move_text(row['liquidating_move'])}"
+            f"Margin pool {account} is liquidated if {underlying} "
+            f"{move_text(row['liquidating_move'])}"
             f", all else unchanged: under the {percent(warn, 0)} warning level. It holds "
             f"{usd(row['net'])} of {underlying} (delta) on {usd(equity)} of equity.",
             (f"{account}/{underlying}",), abs(float(row["net"]))))

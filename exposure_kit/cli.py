@@ -69,9 +69,9 @@ def _html_options(report: argparse.ArgumentParser) -> None:
     page = report.add_argument_group("the HTML page (--format html)")
     page.add_argument("-o", "--output", metavar="HTML", help="write the page to this file "
                       "(default: standard output)")
-    page.add_argument("--equity-file", metavar="FILE", help="equity per account (CSV with "
-                      "columns venue,account,equity, or JSON): margin and liquidating moves per "
-                      "account on each venue")
+    page.add_argument("--equity-file", metavar="FILE", help="equity per margin pool (CSV with "
+                      "columns venue,account,wallet,equity, wallet optional, or JSON): margin "
+                      "and liquidating moves per account on each venue and wallet")
     page.add_argument("--warn-distance", type=_fraction, default=0.20, metavar="FRACTION",
                       help="flag a liquidating move smaller than this (default 0.20: 20 %%)")
     page.add_argument("--funding", action="append", default=[], metavar="ASSET=RATE",

@@ -11,6 +11,7 @@ import statistics
 import time
 from urllib.parse import quote, urlencode
 
+from .._format import usd
 from ._class_view import LearnerFigures, PredictionFigures, QuestionFigures, _number
 
 STYLE = """
@@ -69,8 +70,11 @@ def e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def describe(value: float) -> str:
-    """A number for the charts: thousands separated, small ones to 4 significant figures."""
+def describe(value: float, money: bool = False) -> str:
+    """A number for the charts: thousands separated, small ones to 4 significant figures; in
+    dollars (``-$30,000``) when ``money``."""
+    if money:
+        return usd(value)
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
 
 
@@ -105,13 +109,21 @@ def slips_list(figures: QuestionFigures) -> str:
     return f"<ul class='slips'>{''.join(items)}</ul>" if items else "<span class='muted'>-</span>"
 
 
+def new_numbers(figures: QuestionFigures) -> str:
+    """Learners who took new numbers ("Try another"), and how many got them right first time."""
+    if not figures.tried_another:
+        return ""
+    return (f"<br><span class='muted'>{figures.mastered_another} of {figures.tried_another} "
+            f"right first time on new numbers</span>")
+
+
 def question_rows(questions: list[QuestionFigures], link) -> str:
     rows = []
     for q in questions:
         rows.append(
             f"<tr><td>{e(q.lesson)}</td><td>{e(q.question.upper())}: {e(q.title)}</td>"
             f"<td class='n'>{q.answered} of {q.present}</td>{share_cell(q)}"
-            f"<td class='n'>{q.correct_now}</td><td>{slips_list(q)}</td>"
+            f"<td class='n'>{q.correct_now}{new_numbers(q)}</td><td>{slips_list(q)}</td>"
             f"<td class='n'>{q.hints}</td><td class='n'>{q.solutions}</td>"
             f"<td><a href=\"{e(link(q.key))}\" target=\"_blank\" rel=\"noopener\">project</a>"
             f"</td></tr>")
@@ -125,11 +137,12 @@ def spread_svg(prediction: PredictionFigures, width: int = 560, height: int = 15
     """The class's guesses against the answer: stacked dots on a number line, or bars."""
     if prediction.numeric:
         return _dots_svg([_number(g) for g in prediction.guesses], _number(prediction.answer),
-                         width, height)
+                         width, height, prediction.money)
     return _bars_svg(prediction.guesses, prediction.answer, width)
 
 
-def _dots_svg(guesses: list[float], answer: float, width: int, height: int) -> str:
+def _dots_svg(guesses: list[float], answer: float, width: int, height: int,
+              money: bool = False) -> str:
     lo, hi = min(guesses + [answer]), max(guesses + [answer])
     pad = (hi - lo) * 0.06 or abs(answer) * 0.1 or 1.0
     lo, hi = lo - pad, hi + pad
@@ -147,19 +160,20 @@ def _dots_svg(guesses: list[float], answer: float, width: int, height: int) -> s
         cy = base - 6 - 11 * level
         if cy > 8:
             dots.append(f"<circle cx='{column * 10:.0f}' cy='{cy:.0f}' r='5' fill='#1f5fbf' "
-                        f"fill-opacity='.75'><title>{e(describe(value))}</title></circle>")
+                        f"fill-opacity='.75'><title>{e(describe(value, money))}</title></circle>")
     ax = x(answer)
     marks = (f"<line x1='{left}' x2='{right}' y1='{base}' y2='{base}' stroke='#5b6475'/>"
              f"<line x1='{ax:.0f}' x2='{ax:.0f}' y1='6' y2='{base + 4}' stroke='#b3261e' "
              f"stroke-width='3'/>"
-             f"<text x='{left}' y='{base + 18}' font-size='12' fill='#5b6475'>{e(describe(lo + pad))}</text>"
+             f"<text x='{left}' y='{base + 18}' font-size='12' fill='#5b6475'>"
+             f"{e(describe(lo + pad, money))}</text>"
              f"<text x='{right}' y='{base + 18}' font-size='12' fill='#5b6475' "
-             f"text-anchor='end'>{e(describe(hi - pad))}</text>"
+             f"text-anchor='end'>{e(describe(hi - pad, money))}</text>"
              f"<text x='{min(max(ax, left + 60), right - 60):.0f}' y='{base + 30}' font-size='13' "
              f"font-weight='700' fill='#b3261e' text-anchor='middle'>answer "
-             f"{e(describe(answer))}</text>")
+             f"{e(describe(answer, money))}</text>")
     label = (f"The class's guesses (one dot a learner) against the answer "
-             f"{describe(answer)}")
+             f"{describe(answer, money)}")
     return (f"<svg role='img' aria-label='{e(label)}' viewBox='0 0 {width} {height}' "
             f"width='100%' style='max-width:{width * 2}px'>{marks}{''.join(dots)}</svg>")
 
@@ -194,8 +208,8 @@ def prediction_summary(p: PredictionFigures) -> str:
     numbers = [_number(g) for g in p.guesses] if p.numeric else []
     if len(numbers) >= 2:
         q1, _, q3 = statistics.quantiles(numbers, n=4, method="inclusive")
-        text += (f". The middle half guessed {describe(q1)} to {describe(q3)}; the answer is "
-                 f"{describe(_number(p.answer))}")
+        text += (f". The middle half guessed {describe(q1, p.money)} to "
+                 f"{describe(q3, p.money)}; the answer is {describe(_number(p.answer), p.money)}")
     elif not p.numeric:
         text += f". The answer: {p.answer}"
     return e(text) + "."

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-QUIZ_KINDS = ("check", "hint", "solution")
+QUIZ_KINDS = ("check", "hint", "solution", "another")
 
 
 @dataclass
@@ -30,6 +30,8 @@ class QuestionFigures:
     other_wrong: int = 0              # learners with an unnamed wrong answer
     hints: int = 0                    # learners who took at least one hint
     solutions: int = 0                # learners who opened the worked solution
+    tried_another: int = 0            # learners who asked for new numbers ("Try another")
+    mastered_another: int = 0         # ... and were right at the first check of new numbers
 
     @property
     def first_try_share(self) -> float | None:
@@ -57,11 +59,20 @@ class PredictionFigures:
             all(_number(g) is not None for g in self.guesses)
 
     @property
+    def money(self) -> bool:
+        """Whether the answer is an amount in dollars (recorded as the learner read it,
+        ``$30,000``): the spread's labels then carry the dollar sign."""
+        return "$" in str(self.answer)
+
+    @property
     def key(self) -> str:
         return f"{self.lesson}/p/{self.prompt}"
 
 
 def _number(text: Any) -> float | None:
+    """A recorded number: ``50000.0``, or an answer as shown (``$30,000``, ``-$1,250``)."""
+    if isinstance(text, str):
+        text = text.replace("$", "").replace(",", "")
     try:
         value = float(text)
     except (TypeError, ValueError):
@@ -115,8 +126,26 @@ def _count(figures: QuestionFigures, by_learner: dict[str, list[dict]]) -> None:
             figures.other_wrong += any(e["verdict"] == "incorrect" for e in checks)
             for slip in {e["slip"] for e in checks if e["verdict"] == "slip"}:
                 figures.slips[slip] += 1
+        tried, mastered = _new_numbers(events)
+        figures.tried_another += tried
+        figures.mastered_another += mastered
         figures.hints += any(e["kind"] == "hint" for e in events)
         figures.solutions += any(e["kind"] == "solution" for e in events)
+
+
+def _new_numbers(events: list[dict]) -> tuple[bool, bool]:
+    """Whether a learner asked for new numbers, and was right at the first check of a set of
+    new numbers (before its worked solution)."""
+    tried = mastered = unseen = False
+    for event in events:
+        if event["kind"] == "another":
+            tried = unseen = True
+        elif event["kind"] == "solution":
+            unseen = False
+        elif event["kind"] == "check" and event["verdict"] != "not attempted" and unseen:
+            mastered = mastered or event["verdict"] == "correct"
+            unseen = False
+    return tried, mastered
 
 
 def _most_missed_first(figures: QuestionFigures) -> tuple:

@@ -27,6 +27,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from ._catalogue import lessons_in
 from ._frames import V1_PROTOCOL, BadFrame, check_incoming_frame, incoming_msg_id, outgoing_header
 from ._instructor import bind_kernel, learner_of
+from ._listen import ThrottledLog
 from ._pages import front_page, full_page
 from ._sanitize import cleaned_message
 from ._seats import ClassFull
@@ -38,6 +39,8 @@ ABANDON_GRACE = 30.0
 CONNECT_GRACE = 60.0
 #: Message ids remembered per kernel websocket, to drop replayed messages.
 SEEN_IDS = 10_000
+# a client retrying a refused websocket in a loop gets one log line every 10 s, not one a try
+_REFUSALS = ThrottledLog(every=10.0, emit=app_log.warning)
 
 
 class FrontPageHandler(JupyterHandler):
@@ -190,11 +193,22 @@ class GuardedKernelWebsocketHandler(_BoundToVisitor, VoilaKernelWebsocketHandler
                              self.request.remote_ip)
             self.set_status(400)
             return self.finish(f"This server speaks only the {V1_PROTOCOL} protocol.")
+        sockets = self.settings.get("exposure_websockets")
+        if sockets is not None and not sockets.may_open(self.request.remote_ip):
+            _REFUSALS(f"refused kernel websockets from {self.request.remote_ip}: "
+                      f"{sockets.cap} open, the most one address may hold "
+                      "(--ClassroomVoila.max_websockets_per_client)")
+            self.set_status(429)
+            return self.finish(sockets.refusal())
         self._meter = SocketMeter(self.settings.get("exposure_socket_limits", SocketLimits()))
         return await super().get(kernel_id)
 
     def open(self, kernel_id):
         self.settings["exposure_seats"].connected.add(kernel_id)
+        sockets = self.settings.get("exposure_websockets")
+        if sockets is not None:
+            sockets.opened(self.request.remote_ip)
+            self._counted = True
         return super().open(kernel_id)
 
     def select_subprotocol(self, subprotocols):
@@ -202,6 +216,8 @@ class GuardedKernelWebsocketHandler(_BoundToVisitor, VoilaKernelWebsocketHandler
 
     def on_close(self):
         kernel_id = getattr(self, "kernel_id", None)
+        if self.__dict__.pop("_counted", False):
+            self.settings["exposure_websockets"].closed(self.request.remote_ip)
         super().on_close()
         if self._dropped:
             give_memory_back()

@@ -33,7 +33,7 @@ from ._handlers import (
 from ._instructor import instructor_handlers
 from ._listen import GuardedHTTPServer, raised_open_files_limit
 from ._seats import Seats, default_max_kernels, machine_memory_mb
-from ._sockets import SocketLimits
+from ._sockets import SocketLimits, SocketsPerAddress, websockets_cap
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -89,6 +89,11 @@ class ClassroomVoila(Voila):
     max_connections_per_client = Int(32, config=True, help="Most HTTP connections one client "
                                      "address may hold open at once (a browser uses about six); "
                                      "0 for no limit.")
+    max_websockets_per_client = Int(-1, config=True, help="Most kernel websockets one client "
+                                    "address may hold open at once (a lesson page holds one); "
+                                    "-1: twice max_kernels_per_client, so a classroom behind "
+                                    "one shared address raises both with APP_PER_CLIENT; 0 "
+                                    "for no limit. Past it a new one is refused (429).")
     max_send_backlog_mb = Float(8.0, config=True, help="MB of kernel messages that may wait to "
                                 "be sent to one websocket client that does not read them; past "
                                 "this the socket is closed.")
@@ -202,6 +207,8 @@ class ClassroomVoila(Voila):
         settings["exposure_connect_grace"] = self.connect_grace
         settings["exposure_socket_limits"] = SocketLimits(
             int(self.max_send_backlog_mb * 2**20), self.max_messages_per_second)
+        settings["exposure_websockets"] = SocketsPerAddress(websockets_cap(
+            self.max_websockets_per_client, self.max_kernels_per_client))
         settings["kernel_websocket_connection_class"] = GuardedConnection
         self.log.info("Seats: %d lesson kernels at most (%s), %s per client address; "
                       "warm pool: %d kernels a lesson, class pools %r", total,

@@ -83,3 +83,58 @@ def give_memory_back() -> None:
         ctypes.CDLL(name).malloc_trim(0)
     except (OSError, AttributeError, TypeError):
         pass
+
+
+class SocketsPerAddress:
+    """The kernel websockets each client address holds open, against a cap (0: no cap).
+
+    A lesson page holds one kernel websocket; a reload holds two for a moment (the new page's
+    and the old one's, not yet seen closed). Past the cap a new socket is refused with
+    :meth:`refusal`; the sockets already open are left alone.
+
+    Examples
+    --------
+    >>> sockets = SocketsPerAddress(cap=2)
+    >>> sockets.opened("10.0.0.7"); sockets.opened("10.0.0.7")
+    >>> sockets.may_open("10.0.0.7"), sockets.may_open("10.0.0.8")
+    (False, True)
+    >>> sockets.closed("10.0.0.7"); sockets.may_open("10.0.0.7")
+    True
+    """
+
+    def __init__(self, cap: int) -> None:
+        self.cap = max(int(cap), 0)
+        self.open: dict[str, int] = {}
+
+    def may_open(self, address: str) -> bool:
+        return not self.cap or self.open.get(address, 0) < self.cap
+
+    def opened(self, address: str) -> None:
+        self.open[address] = self.open.get(address, 0) + 1
+
+    def closed(self, address: str) -> None:
+        left = self.open.get(address, 0) - 1
+        if left > 0:
+            self.open[address] = left
+        else:
+            self.open.pop(address, None)
+
+    def refusal(self) -> str:
+        """What a refused socket is told (its HTTP 429's text)."""
+        return (f"Too many live lessons from this computer: {self.cap} lesson connections are "
+                "open from its address, the most one address may hold. Close lesson tabs you "
+                "no longer use, then reload this page. (In a classroom where every computer "
+                "shares one address, the instructor raises APP_PER_CLIENT.)")
+
+
+def websockets_cap(setting: int, kernels_per_client: int) -> int:
+    """The cap on kernel websockets per address: ``setting``, or when it is -1 twice the
+    lesson kernels one address may hold (each page one socket, a reload briefly two); 0 when
+    kernels per address are not capped either.
+
+    Examples
+    --------
+    >>> websockets_cap(-1, 4), websockets_cap(-1, 0), websockets_cap(10, 4), websockets_cap(0, 4)
+    (8, 0, 10, 0)
+    """
+    return 2 * max(kernels_per_client, 0) if setting < 0 else setting

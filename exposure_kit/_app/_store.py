@@ -27,7 +27,7 @@ __all__ = ["AnswerStore", "open_store", "default_store_path", "VERDICTS", "EVENT
 
 #: What a recorded answer can be found to be.
 VERDICTS = ("correct", "slip", "close", "incorrect", "not attempted", "hint", "solution",
-            "shown")
+            "shown", "another")
 #: The columns of one event as :meth:`AnswerStore.events` returns it (and the CSV export).
 EVENT_FIELDS = ("session", "at", "learner", "nickname", "lesson", "question", "title", "kind",
                 "answer", "verdict", "slip", "expected")
@@ -234,6 +234,22 @@ class AnswerStore:
             "SELECT id, kernel_id, session, at, lesson, question, title, kind, answer, verdict, "
             "slip, expected FROM events WHERE session = :s AND id > :a ORDER BY id",
             {"s": int(session), "a": int(after)})
+
+    def earlier_checks(self, kernel_id: str, lesson: str) -> dict[str, tuple[str, str]] | None:
+        """The latest check of each question of ``lesson`` in this session by the learner the
+        kernel ``kernel_id`` was handed to, from any of their kernels (a reload starts a new
+        one): question -> (answer as typed, verdict). None while the kernel is not handed out.
+        """
+        bound = self._db.rows("SELECT learner FROM learners WHERE kernel_id = :k",
+                              {"k": _fitted("learner", kernel_id)})
+        if not bound:
+            return None
+        rows = self._db.rows(
+            "SELECT e.question, e.answer, e.verdict FROM events e JOIN learners l "
+            f"ON l.kernel_id = e.kernel_id WHERE e.session = {_CURRENT} AND e.kind = 'check' "
+            "AND e.lesson = :s AND l.learner = :l AND e.verdict <> 'not attempted' "
+            "ORDER BY e.id", {"s": lesson, "l": bound[0][0]})
+        return {question: (answer, verdict) for question, answer, verdict in rows}
 
     def bindings(self) -> dict[str, tuple[str, str, str]]:
         """Every kernel the server handed out: kernel id -> (learner, nickname, lesson)."""

@@ -7,6 +7,7 @@ In a notebook::
     ex.q1.check(answer)    # Correct / Incorrect: <the mistake> / Not attempted
     ex.q1.hint()           # one more hint at each call
     ex.q1.solution()       # the worked solution: the arithmetic, then the code
+    ex.q1.another()        # the same question with new numbers (a drawable question)
     ex.progress            # which questions of the lesson are done
 
 In the Voila app, where nobody types code, ``quiz("03")`` shows the lesson's number and choice
@@ -32,13 +33,14 @@ from ._framework import (
     Requirement,
     Result,
     ____,
+    drawable,
 )
 
 LESSONS = tuple(f"lesson{n:02d}" for n in range(1, 11))
 
 __all__ = ["____", "Placeholder", "Result", "Mistake", "Question", "NumberQuestion",
            "ChoiceQuestion", "FunctionQuestion", "BookQuestion", "Requirement", "Progress",
-           "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "LESSONS", "quiz"]
+           "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "LESSONS", "quiz", "drawable"]
 
 
 def __getattr__(name: str):

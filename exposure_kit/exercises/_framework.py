@@ -12,8 +12,11 @@ import copy
 import ctypes
 import decimal
 import html
+import inspect
 import math
 import numbers
+import re
+import secrets
 import signal
 import threading
 import time
@@ -30,7 +33,7 @@ from .._markdown import NO_MATHS
 
 __all__ = ["____", "Placeholder", "Result", "Mistake", "Question", "NumberQuestion",
            "ChoiceQuestion", "FunctionQuestion", "BookQuestion", "Requirement", "Progress",
-           "CORRECT", "INCORRECT", "NOT_ATTEMPTED"]
+           "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "drawable"]
 
 CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not attempted"
 _COLOURS = {CORRECT: ("#1b7f3b", "#e8f6ec"), INCORRECT: ("#b3261e", "#fdecea"),
@@ -110,6 +113,14 @@ class Result:
         if self.status == "solution":
             body = (f"<pre style='margin:4px 0 0 0;font-family:monospace;line-height:1.35'>"
                     f"{html.escape(self.message)}</pre>")
+        elif self.status == "another" and "\n\nIts data" in self.message:
+            prompt, _, data = self.message.partition("\n\nIts data")
+            head, _, code = data.partition(":\n")
+            code, _, note = code.partition("\n\n")
+            prompt = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(prompt))
+            body = (f"{prompt}<br>Its data{html.escape(head)}:"
+                    f"<pre style='margin:4px 0;font-family:monospace;line-height:1.35'>"
+                    f"{html.escape(code)}</pre>{html.escape(note)}")
         text = f"<b>{html.escape(self._heading())}</b>" + (f": {body}" if self.message else "")
         # MathJax must not read "$30,000 ... $50,000" as mathematics
         return (f"<div class='{NO_MATHS}' style='border-left:4px solid {colour};background:{background};"
@@ -262,8 +273,169 @@ class Question:
 
     answer_name = "answer"
 
+    # ----- drawn numbers (see :func:`drawable`) ----------------------------------------------------
+    seed = 0
+    """The seed the question's numbers were drawn from; 0 for the fixed numbers."""
+    limits: tuple[float, float] | None = None
+    """Where a drawn question's expected value must lie (its own limits, for the tests)."""
+    _recipe: tuple[Callable[..., "Question"], Callable[[np.random.Generator], dict]] | None = None
+
+    @property
+    def drawable(self) -> bool:
+        """Whether the question can be asked again with other numbers."""
+        return self._recipe is not None
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The numbers this variant was built from (its defaults for seed 0)."""
+        return dict(getattr(self, "_values", {}))
+
+    def variant(self, seed: int) -> "Question":
+        """The same question with its numbers drawn from ``seed``: a new question object.
+
+        The same seed always gives the same numbers; seed 0 gives the fixed numbers the
+        exercise notebook shows. A set of ``(question, seed)`` pairs is enough to rebuild a
+        paper of questions exactly.
+
+        Parameters
+        ----------
+        seed : int
+            A non-negative integer (``numpy.random.default_rng(seed)`` draws the numbers).
+
+        Returns
+        -------
+        Question
+            Its prompt, setup, expected value, worked solution and named slips all follow the
+            drawn numbers.
+
+        Examples
+        --------
+        >>> from exposure_kit.exercises import lesson01 as ex
+        >>> ex.q1.variant(0).expected() == ex.q1.expected()
+        True
+        >>> ex.q1.variant(7).expected() == ex.q1.variant(7).expected()
+        True
+        """
+        if self._recipe is None:
+            raise ValueError(f"question {self.name or self.title!r} has fixed numbers: it "
+                             "cannot be drawn")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        return _build_variant(self._recipe, int(seed), self.name)
+
+    def another(self, seed: int | None = None, notebook: bool = True) -> Result:
+        """Ask this question again with new numbers (a fresh seed unless one is given).
+
+        The question itself changes: ``check``, ``hint`` and ``solution`` follow the new
+        numbers. In a notebook the question's data (``book``, ``records``, ...) is set again in
+        the notebook with the new numbers (``notebook=False``: left alone, as the app's quiz
+        does). Returns the new prompt and its data, to read.
+
+        Examples
+        --------
+        >>> from exposure_kit.exercises import lesson09 as ex
+        >>> ex.q1.another(seed=4).title
+        'New numbers (seed 4)'
+        >>> ex.q1.seed, ex.q1.another(seed=0) and ex.q1.seed
+        (4, 0)
+        """
+        fresh = self.variant(_fresh_seed() if seed is None else seed)
+        keep = {"name": self.name, "progress": self.progress}
+        self.__dict__.update(fresh.__dict__)
+        self.__dict__.update(keep)
+        self._hints_shown = 0
+        if self.progress is not None:
+            self.progress.record_variant(self.name, self.seed)
+        where = _set_data_in_notebook(self.setup) if notebook else ""
+        data = f"\n\nIts data, as code{where}:\n{self.setup}" if self.setup else ""
+        return Result("another", f"{self.prompt}{data}{self._sharing_note()}",
+                      title=f"New numbers (seed {self.seed})")
+
+    def _sharing_note(self) -> str:
+        """Which other questions of the lesson read the names this question's data sets."""
+        names = _assigned(self.setup)
+        others = [name for name, q in (self.progress.questions.items() if self.progress else ())
+                  if name != self.name and names & _assigned(q.setup)]
+        if not others:
+            return ""
+        listed = ", ".join(sorted(names & set().union(*(
+            _assigned(self.progress.questions[n].setup) for n in others))))
+        return (f"\n\n{', '.join(others)} read the same names ({listed}) with their own "
+                "numbers: run their data cell again before you answer them.")
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name or ''}: {self.title}>"
+
+
+def _build_variant(recipe, seed: int, name: str) -> Question:
+    build, draw = recipe
+    values = {k: p.default for k, p in inspect.signature(build).parameters.items()
+              if p.default is not inspect.Parameter.empty}
+    if seed:
+        values.update(draw(np.random.default_rng(seed)))
+    question = build(**values)
+    question._recipe, question.seed, question.name = recipe, seed, name
+    question._values = values
+    return question
+
+
+def drawable(build: Callable[..., Question],
+             draw: Callable[[np.random.Generator], dict[str, Any]]) -> Question:
+    """A question whose numbers can be drawn afresh from a seed.
+
+    Parameters
+    ----------
+    build : callable
+        Builds the question from its numbers, given as keyword arguments whose defaults are
+        the fixed numbers (seed 0). Prompt, setup, expected value, worked solution and
+        mistakes are all computed from the arguments.
+    draw : callable
+        ``draw(rng) -> dict`` of those keyword arguments, drawn with ``rng`` (a
+        ``numpy.random.Generator``) from ranges that keep the question meaningful.
+
+    Returns
+    -------
+    Question
+        The question with its fixed numbers (seed 0); ``variant(seed)`` and ``another()``
+        draw others.
+
+    Examples
+    --------
+    >>> def build(long=200, short=150):
+    ...     return NumberQuestion("Net", f"Long {long}, short {short}: net?", long - short,
+    ...                           hints=[], solution="answer = 0")
+    >>> q = drawable(build, lambda rng: {"long": int(rng.integers(300, 400))})
+    >>> q.expected(), q.variant(3).expected() == q.variant(3).expected()
+    (50.0, True)
+    """
+    return _build_variant((build, draw), 0, "")
+
+
+def _assigned(setup: str) -> set[str]:
+    """The names a question's data code assigns at the start of a line."""
+    return set(re.findall(r"^(\w+)\s*=", setup or "", flags=re.MULTILINE))
+
+
+def _fresh_seed() -> int:
+    """A new seed for "try another": short enough to read out and type back (1 to 999,999)."""
+    return secrets.randbelow(999_999) + 1
+
+
+def _set_data_in_notebook(setup: str) -> str:
+    """Run a question's data code in the notebook's namespace (in a kernel); say so."""
+    if not setup:
+        return ""
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is None or not hasattr(shell, "user_ns"):
+        return ""
+    import exposure_kit as ek
+    shell.user_ns.setdefault("ek", ek)
+    exec(setup, shell.user_ns)  # noqa: S102  (the package's own question data)
+    return " (already set in this notebook: use the names below)"
 
 
 # ----- a time limit on the learner's code ----------------------------------------------------------
@@ -785,22 +957,37 @@ class Progress:
         self.questions: dict[str, Question] = {}
         self.status: dict[str, str] = {}
         self.solution_seen: set[str] = set()
+        self.seeds: dict[str, int] = {}       # the seed of the variant each question now shows
+        self.mastered: set[str] = set()       # right at the first check of a variant
+        self._unseen: set[str] = set()        # variants not yet checked nor solved
         for question in questions:
             self.add(question)
 
     def add(self, question: Question) -> None:
         self.questions[question.name] = question
         self.status.setdefault(question.name, NOT_ATTEMPTED)
+        self.seeds.setdefault(question.name, question.seed)
+        self._unseen.add(question.name)
         question.progress = self
 
     def record(self, name: str, status: str) -> None:
+        if status != NOT_ATTEMPTED and name in self._unseen:   # the variant's first check
+            self._unseen.discard(name)
+            if status == CORRECT:
+                self.mastered.add(name)
         if self.status.get(name) != CORRECT or status == CORRECT:
             self.status[name] = status
         _selfstudy.remember(self.lesson, name, self.status[name], name in self.solution_seen)
 
     def record_solution(self, name: str) -> None:
+        self._unseen.discard(name)
         self.solution_seen.add(name)
         _selfstudy.remember(self.lesson, name, self.status[name], True)
+
+    def record_variant(self, name: str, seed: int) -> None:
+        """The question now shows the numbers of ``seed``: a fresh variant to master."""
+        self.seeds[name] = seed
+        self._unseen.add(name)
 
     def reset(self) -> "Progress":
         """Start the lesson afresh: every question not attempted, the remembered place (and the
@@ -808,6 +995,8 @@ class Progress:
         for name in self.status:
             self.status[name] = NOT_ATTEMPTED
         self.solution_seen.clear()
+        self.mastered.clear()
+        self._unseen = set(self.status)
         _selfstudy.forget(self.lesson)
         return self
 
@@ -820,13 +1009,15 @@ class Progress:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{"question": name, "title": q.title, "status": self.status[name],
-                              "solution seen": name in self.solution_seen}
+                              "solution seen": name in self.solution_seen,
+                              "mastered": name in self.mastered, "seed": self.seeds[name]}
                              for name, q in self.questions.items()]).set_index("question")
 
     def _headline(self) -> str:
         n = self.counts()
         return (f"{self.lesson}: {n[CORRECT]} of {len(self.questions)} correct, "
-                f"{n[INCORRECT]} to retry, {n[NOT_ATTEMPTED]} not attempted")
+                f"{n[INCORRECT]} to retry, {n[NOT_ATTEMPTED]} not attempted; "
+                f"{len(self.mastered)} mastered (right first time on numbers not yet solved)")
 
     def __repr__(self) -> str:
         lines = [self._headline()]
@@ -899,6 +1090,8 @@ def register(module_globals: dict[str, Any], lesson: str) -> Progress:
         module_globals[name].name = name
         progress.add(module_globals[name])
     _selfstudy.restore(progress)     # a self-study learner's place, kept across restarts
+    progress._unseen -= {n for n, s in progress.status.items() if s != NOT_ATTEMPTED}
+    progress._unseen -= progress.solution_seen       # answers already met are not fresh
     module_globals.setdefault("reset", progress.reset)
     return progress
 

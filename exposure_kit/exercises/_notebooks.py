@@ -73,7 +73,10 @@ def _question_cells(question: Question, solutions: bool, setup_above: bool) -> l
         cells.append(new_code_cell(f"{value}   # the expected {question.kind}",
                                    metadata={"exercise": {"question": question.name,
                                                           "role": "value"}}))
-    cells.append(new_code_cell(f"# ex.{question.name}.hint()\n# ex.{question.name}.solution()",
+    more = (f"\n# ex.{question.name}.another()   # the same question with new numbers"
+            if question.drawable else "")
+    cells.append(new_code_cell(f"# ex.{question.name}.hint()\n# ex.{question.name}.solution()"
+                               + more,
                                metadata={"exercise": {"question": question.name,
                                                       "role": "help"}}))
     return cells

@@ -15,12 +15,15 @@ import importlib
 import io
 import numbers
 import re
+import threading
+import time
 from typing import Any
 
 import ipywidgets as widgets
 import mistune
 
 from ..widgets._predict import parse_number
+from ..widgets._typed import after_edits, answer_on_enter
 from ._framework import (
     _COLOURS,
     CORRECT,
@@ -31,7 +34,16 @@ from ._framework import (
     Question,
     Result,
 )
-from ._recording import record_quiz
+from ._recording import earlier_checks, record_quiz, recording
+
+#: Seconds a quiz waits for its kernel to be handed to a learner before it stops looking for
+#: the learner's earlier answers (a warm kernel may wait in the pool longer: it then starts clean).
+RESTORE_WAIT = 900.0
+
+
+def lesson_number_of(lesson: str) -> str:
+    """``"01"`` for ``"lesson01"``."""
+    return f"{int(lesson.removeprefix('lesson')):02d}"
 
 __all__ = ["quiz", "Quiz", "QuestionCard"]
 
@@ -220,9 +232,12 @@ class QuestionCard:
         self.status = NOT_ATTEMPTED
         self.hints_shown = 0
         self._on_status = on_status
+        self.mastered = False           # right at the first check of numbers not yet solved
+        self._unseen = True             # this variant not yet checked nor solved
+        self._wrong_here = False        # a wrong answer on this variant
         heading = widgets.HTML(f"<h3 style='margin:4px 0'>Question {number}: "
                                f"{html.escape(question.title)}</h3>")
-        prompt = widgets.HTML(_markdown_html(in_words(question.prompt)) + data_html(question))
+        self.prompt = prompt = widgets.HTML(self._prompt_html())
         if isinstance(question, ChoiceQuestion):
             self.input = widgets.RadioButtons(
                 options=[(f"{key}) {text}", key) for key, text in question.options.items()],
@@ -233,9 +248,18 @@ class QuestionCard:
         self.check_button = widgets.Button(description="Check", button_style="primary")
         self.hint_button = widgets.Button(description="Hint")
         self.solution_button = widgets.Button(description="Worked solution")
-        self.check_button.on_click(lambda _: self.check())
+        if isinstance(self.input, widgets.Text):     # Enter checks; a click waits for the text
+            answer_on_enter(self.input, self.check)
+            self.check_button.on_click(lambda _: after_edits(self.check, self.input))
+        else:
+            self.check_button.on_click(lambda _: self.check())
         self.hint_button.on_click(lambda _: self.hint())
         self.solution_button.on_click(lambda _: self.solution())
+        self.another_button = widgets.Button(
+            description="Try another", icon="refresh",
+            tooltip="the same question with new numbers", layout=widgets.Layout(display="none"))
+        self.another_button.add_class("ek-quiz-another")
+        self.another_button.on_click(lambda _: self.another())
         self.feedback = widgets.HTML("")
         self.hints = widgets.HTML("")
         self.worked = widgets.HTML("")
@@ -244,7 +268,8 @@ class QuestionCard:
             part.add_class(f"ek-quiz-{name}")
         self.widget = widgets.VBox(
             [heading, prompt, self.input,
-             widgets.HBox([self.check_button, self.hint_button, self.solution_button]),
+             widgets.HBox([self.check_button, self.hint_button, self.solution_button,
+                           self.another_button]),
              self.feedback, self.hints, self.worked], layout=_CARD)
         self.widget.add_class("ek-quiz-question")
 
@@ -259,7 +284,9 @@ class QuestionCard:
             return None if number is None else number / 100
         return parse_number_as_typed(text)
 
-    def check(self) -> Result:
+    def check(self, record: bool = True, lead: str = "") -> Result:
+        """Check the answer in the box, show the verdict (after ``lead``, HTML) and record it
+        (not when ``record`` is False: a restored answer was recorded when it was given)."""
         value = self.answer()
         if value is None:
             text = self.input.value if isinstance(self.question, NumberQuestion) else None
@@ -272,12 +299,28 @@ class QuestionCard:
                                 else "type your answer in the box first.")
         else:
             result = self.question.check(value)
-        self.feedback.value = _result_html(result)
-        record_quiz(self.question, "check", self.input.value, result)
+        self.feedback.value = lead + _result_html(result)
+        if record:
+            record_quiz(self.question, "check", self.input.value, result)
         if result.status != NOT_ATTEMPTED:          # progress counts the latest answer
             self.status = result.status
+            self._wrong_here = self._wrong_here or result.status == INCORRECT
+            if self._unseen:
+                self.mastered = self.mastered or result.status == CORRECT
+                self._unseen = False
+        self._show_another()
         self._on_status()
         return result
+
+    def restore(self, answer: str) -> None:
+        """Put back the answer this learner checked before the page was reloaded, with its
+        verdict as the card gave it then."""
+        if isinstance(self.question, ChoiceQuestion) and answer not in self.question.options:
+            return
+        self.input.value = answer
+        self.check(record=False, lead="<div class='ek-quiz-restored' style='color:#555;"
+                                      "font-size:0.9em'>Your answer from before the page was "
+                                      "reloaded:</div>")
 
     def hint(self) -> Result:
         self.hints_shown = min(self.hints_shown + 1, max(len(self.question.hints), 1))
@@ -295,6 +338,32 @@ class QuestionCard:
         self.worked.value = _result_html(worked_in_words(self.question))
         if record:      # the instructor's "Show all solutions" is not a learner's view
             record_quiz(self.question, "solution")
+            self._unseen = False
+            self._show_another()
+
+    def _prompt_html(self) -> str:
+        seed = (f"<div class='ek-quiz-seed' style='color:#555;font-size:90%'>New numbers "
+                f"(seed {self.question.seed})</div>" if self.question.seed else "")
+        return seed + _markdown_html(in_words(self.question.prompt)) + data_html(self.question)
+
+    def _show_another(self) -> None:
+        """"Try another" appears after a wrong answer or a worked solution, on a question whose
+        numbers can be drawn."""
+        wanted = self.question.drawable and (self._wrong_here or bool(self.worked.value))
+        self.another_button.layout.display = "" if wanted else "none"
+
+    def another(self, seed: int | None = None) -> None:
+        """The same question with new numbers: prompt, data and answer box start afresh; the
+        store records the new seed (an event of kind "another" whose answer is the seed)."""
+        self.question.another(seed, notebook=False)
+        self.prompt.value = self._prompt_html()
+        self.input.value = None if isinstance(self.question, ChoiceQuestion) else ""
+        self.feedback.value = self.hints.value = self.worked.value = ""
+        self.hints_shown = 0
+        self._unseen, self._wrong_here = True, False
+        record_quiz(self.question, "another", self.question.seed)
+        self._show_another()
+        self._on_status()
 
 
 def parse_number_as_typed(text: str) -> float | None:
@@ -348,6 +417,27 @@ class Quiz:
         self.widget = widgets.VBox(top + parts + [self._bottom])
         self.widget.add_class("ek-quiz")
         self._update()
+        # the app: a reload starts a new kernel; the learner's answers come back (at once when
+        # the kernel is already handed out, else once it is: a warm kernel runs the lesson first)
+        if recording() and not self.restore_earlier():
+            threading.Thread(target=self._restore_when_handed, daemon=True).start()
+
+    def restore_earlier(self) -> bool:
+        """Put back this learner's latest answer to each question, checked before the page
+        was reloaded (the app only); False while the kernel is not yet handed to a learner."""
+        earlier = earlier_checks(lesson_number_of(self.lesson))
+        if earlier is None:
+            return False
+        for card in self.cards:
+            if card.question.name in earlier and card.status == NOT_ATTEMPTED:
+                card.restore(earlier[card.question.name][0])
+        self._update()
+        return True
+
+    def _restore_when_handed(self, wait: float = RESTORE_WAIT, every: float = 1.0) -> None:
+        deadline = time.monotonic() + wait
+        while not self.restore_earlier() and time.monotonic() < deadline:
+            time.sleep(every)
 
     def _on_switch(self, change: dict) -> None:
         # the label says what pressing it will do next
@@ -361,8 +451,10 @@ class Quiz:
 
     def progress_text(self) -> str:
         n = self.counts()
+        mastered = sum(card.mastered for card in self.cards)
         return (f"Your progress: {n[CORRECT]} of {len(self.cards)} correct, {n[INCORRECT]} to "
-                f"retry, {n[NOT_ATTEMPTED]} not attempted")
+                f"retry, {n[NOT_ATTEMPTED]} not attempted; {mastered} mastered (right first "
+                f"time on numbers not yet solved)")
 
     def _update(self) -> None:
         colour = _COLOURS[CORRECT if self.counts()[CORRECT] == len(self.cards) else "info"][0]
@@ -403,7 +495,7 @@ def quiz(lesson, instructor: bool = False) -> Quiz:
     >>> q.cards[0].input.value = "400,000"
     >>> str(q.cards[0].check())
     'Incorrect: that is the gross exposure (long + short): the short was added, not subtracted.'
-    >>> q.progress_text()
+    >>> q.progress_text().split("; ")[0]
     'Your progress: 0 of 4 correct, 1 to retry, 3 not attempted'
     """
     return Quiz(lesson, instructor)

@@ -122,6 +122,19 @@ def record_quiz(question: Question, kind: str, answer: Any = "",
            kind=kind, answer=answer, verdict=verdict, slip=slip)
 
 
+def earlier_checks(lesson: str) -> dict[str, tuple[str, str]] | None:
+    """In the app, this learner's latest check of each question of ``lesson`` made before the
+    page was reloaded (question -> (answer as typed, verdict)); None while the server has not
+    yet handed this kernel to a learner, and outside the app or when the store cannot be read.
+    """
+    if not recording():
+        return None
+    try:
+        return _the_store().earlier_checks(kernel_id(), lesson)
+    except Exception:       # a store that cannot be read leaves the cards as they are
+        return None
+
+
 def prompt_of(prediction: Any) -> str:
     """A prediction's question as plain text (its prompt widget, without the bold lead-in)."""
     text = re.sub(r"<[^>]+>", "", prediction.prompt.value)
@@ -140,7 +153,7 @@ def record_prediction(prediction: Any) -> None:
     labels = prediction.options or {}     # a choice is recorded by its words, not its key
     _write(question=prompt_of(prediction), kind="prediction",
            answer="" if guess is None else labels.get(guess, guess), verdict=verdict,
-           expected=labels.get(prediction.answer, prediction.answer))
+           expected=prediction.answer_text())    # as the learner reads it: $30,000
 
 
 def restore_prediction(prediction: Any) -> None:

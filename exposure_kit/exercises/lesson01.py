@@ -5,7 +5,15 @@ from __future__ import annotations
 from .. import _book as _b
 from .._format import usd
 from .._scenarios import shock_pnl
-from ._framework import ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion, data_code, register
+from ._framework import (
+    ChoiceQuestion,
+    FunctionQuestion,
+    Mistake,
+    NumberQuestion,
+    data_code,
+    drawable,
+    register,
+)
 
 STEM = "01_net_vs_gross"
 TITLE = "Exercises 01: net versus gross"
@@ -14,52 +22,87 @@ INTRO = ("Net exposure is what is left of a book's direction once its shorts are
          "numbers, not the lesson's.")
 
 # ----- the data ----------------------------------------------------------------------------------
-RECORDS = [
-    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 220_000},
-    {"name": "ETH-FUT", "underlying": "ETH", "kind": "future", "side": "short", "notional": 180_000},
-]
+def _records(long: float = 220_000, short: float = 180_000) -> list[dict]:
+    return [
+        {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": long},
+        {"name": "ETH-FUT", "underlying": "ETH", "kind": "future", "side": "short",
+         "notional": short},
+    ]
+
+
+RECORDS = _records()
 BOOK = _b.Book.from_records(RECORDS)
 LONG, SHORT = BOOK.long_exposure(), BOOK.short_exposure()
 _SETUP = data_code(records=RECORDS) + "\nbook = ek.Book.from_records(records)"
 
-q1 = NumberQuestion(
-    "Net exposure of a two-leg book",
-    f"A trader is long {usd(LONG)} of BTC perpetuals and short {usd(SHORT)} of ETH futures. "
-    "What is the book's **net exposure** in USD (positive for net long, negative for net short)?",
-    BOOK.net_exposure(),
-    setup=_SETUP,
-    hints=["Net exposure sets the short side against the long side.",
-           "Net = total long - total short, with the short side counted as a size.",
-           "Write down the two sides' sizes and take the short from the long: a positive "
-           "result means the book leans long."],
-    solution="answer = book.net_exposure()   # long - short",
-    working=(f"Net = long - short\n"
-             f"    = {usd(LONG)} - {usd(SHORT)}\n"
-             f"    = {usd(BOOK.net_exposure())} (positive: the book is net long)"),
-    unit="usd",
-    mistakes=[Mistake(LONG + SHORT, "that is the gross exposure (long + short): the short was "
-                                    "added, not subtracted."),
-              Mistake(LONG, "that is the long side alone; the short side offsets part of it."),
-              Mistake(SHORT - LONG, "you took the long from the short: net is long minus short, "
-                                    "so a book with the bigger long side is net positive.")])
 
-q2 = NumberQuestion(
-    "Gross exposure of the same book",
-    "For the same book, what is its **gross exposure** in USD?",
-    BOOK.gross_exposure(),
-    setup=_SETUP,
-    hints=["Gross exposure ignores direction: every position counts at its size.",
-           "Gross = long + short, with the short counted as a positive size: add the two "
-           "sides."],
-    solution="answer = book.gross_exposure()   # long + short",
-    working=(f"Gross = long + short (both as sizes)\n"
-             f"      = {usd(LONG)} + {usd(SHORT)}\n"
-             f"      = {usd(BOOK.gross_exposure())}"),
-    unit="usd",
-    mistakes=[Mistake(LONG - SHORT, "that is the net exposure, not the gross: gross adds the "
-                                    "sides instead of offsetting them."),
-              Mistake(LONG, "that counts only the long side; the short is part of the book's "
-                            "size too.")])
+def _draw_sides(rng) -> dict:
+    """A long of $100k-$400k and a short 20-90 % of it (in $5k steps): the book stays net long
+    by at least $10k, so net, gross, the long alone and a flipped sign are all far apart."""
+    long = 5_000 * int(rng.integers(20, 81))
+    short = 5_000 * int(rng.integers(round(0.2 * long / 5_000), round(0.9 * long / 5_000) + 1))
+    return {"long": float(long), "short": float(min(short, long - 10_000))}
+
+
+def _q1(long: float = 220_000, short: float = 180_000) -> NumberQuestion:
+    book = _b.Book.from_records(_records(long, short))
+    long, short = book.long_exposure(), book.short_exposure()
+    question = NumberQuestion(
+        "Net exposure of a two-leg book",
+        f"A trader is long {usd(long)} of BTC perpetuals and short {usd(short)} of ETH futures. "
+        "What is the book's **net exposure** in USD (positive for net long, negative for net "
+        "short)?",
+        book.net_exposure(),
+        setup=data_code(records=_records(long, short)) + "\nbook = ek.Book.from_records(records)",
+        hints=["Net exposure sets the short side against the long side.",
+               "Net = total long - total short, with the short side counted as a size.",
+               "Write down the two sides' sizes and take the short from the long: a positive "
+               "result means the book leans long."],
+        solution="answer = book.net_exposure()   # long - short",
+        working=(f"Net = long - short\n"
+                 f"    = {usd(long)} - {usd(short)}\n"
+                 f"    = {usd(book.net_exposure())} (positive: the book is net long)"),
+        unit="usd",
+        mistakes=[Mistake(long + short, "that is the gross exposure (long + short): the short was "
+                                        "added, not subtracted."),
+                  Mistake(long, "that is the long side alone; the short side offsets part of it."),
+                  Mistake(short - long, "you took the long from the short: net is long minus "
+                                        "short, so a book with the bigger long side is net "
+                                        "positive.")])
+    question.limits = (1.0, long)
+    return question
+
+
+q1 = drawable(_q1, _draw_sides)
+
+
+def _q2(long: float = 220_000, short: float = 180_000) -> NumberQuestion:
+    book = _b.Book.from_records(_records(long, short))
+    long, short = book.long_exposure(), book.short_exposure()
+    question = NumberQuestion(
+        "Gross exposure of the same book",
+        "For the same book, what is its **gross exposure** in USD?"
+        + ("" if (long, short) == (LONG, SHORT) else
+           f" (Long {usd(long)} of BTC perpetuals, short {usd(short)} of ETH futures.)"),
+        book.gross_exposure(),
+        setup=data_code(records=_records(long, short)) + "\nbook = ek.Book.from_records(records)",
+        hints=["Gross exposure ignores direction: every position counts at its size.",
+               "Gross = long + short, with the short counted as a positive size: add the two "
+               "sides."],
+        solution="answer = book.gross_exposure()   # long + short",
+        working=(f"Gross = long + short (both as sizes)\n"
+                 f"      = {usd(long)} + {usd(short)}\n"
+                 f"      = {usd(book.gross_exposure())}"),
+        unit="usd",
+        mistakes=[Mistake(long - short, "that is the net exposure, not the gross: gross adds the "
+                                        "sides instead of offsetting them."),
+                  Mistake(long, "that counts only the long side; the short is part of the book's "
+                                "size too.")])
+    question.limits = (long, 2 * long)
+    return question
+
+
+q2 = drawable(_q2, _draw_sides)
 
 _BIAS = BOOK.summary().bias
 q3 = ChoiceQuestion(

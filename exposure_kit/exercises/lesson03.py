@@ -12,6 +12,7 @@ from ._framework import (
     NumberQuestion,
     Requirement,
     data_code,
+    drawable,
     register,
 )
 
@@ -22,51 +23,105 @@ INTRO = ("A short perpetual sized against spot removes its direction; too small 
          "exposure too, and is the hedge most often forgotten.")
 
 PRICE = 58_000
-SPOT = {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long",
-        "quantity": 3.0, "price": PRICE}
+
+
+def _spot(quantity: float = 3.0, price: float = PRICE) -> dict:
+    return {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long",
+            "quantity": quantity, "price": price}
+
+
+def _perp(short: float = 150_000.0) -> dict:
+    return {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",
+            "notional": short}
+
+
+SPOT = _spot()
 SPOT_BOOK = _b.Book.from_records([SPOT])
 _SPOT_USD = SPOT_BOOK.long_exposure()
 
-q1 = NumberQuestion(
-    "Size of a neutral hedge",
-    f"You hold {SPOT['quantity']:g} BTC of spot at {usd(PRICE)}. How many USD of BTC perpetuals "
-    "must you **sell short** to be flat? Give the size of the short as a positive number.",
-    -hedge_notional(SPOT_BOOK), setup=data_code(spot=SPOT) + "\nbook = ek.Book.from_records([spot])",
-    hints=["A flat book has net exposure 0: the short must match the spot's USD value.",
-           "The spot's USD value is quantity x price; a short of the same USD size cancels it."],
-    solution="answer = -ek.hedge_notional(book)   # hedge_notional is signed: negative = short",
-    working=(f"Spot value = quantity x price = {SPOT['quantity']:g} x {usd(PRICE)} = "
-             f"{usd(_SPOT_USD)}\n"
-             f"Flat means net = spot - short = 0, so short = spot value = "
-             f"{usd(-hedge_notional(SPOT_BOOK))}"),
-    unit="usd", quantity=SPOT["quantity"],
-    mistakes=[Mistake(SPOT["quantity"], "that is the hedge in BTC; the question asks for USD."),
-              Mistake(hedge_notional(SPOT_BOOK), "the question already says it is a short: give "
-                                                 "its size as a positive number.")])
+
+def _draw_spot(rng) -> dict:
+    """0.5 to 12 BTC (in tenths, never exactly 1) at $20,000 to $120,000 (in $500 steps)."""
+    quantity = round(float(rng.choice([q for q in range(5, 121) if q != 10])) / 10, 1)
+    return {"quantity": quantity, "price": 500.0 * int(rng.integers(40, 241))}
+
+
+def _q1(quantity: float = 3.0, price: float = PRICE) -> NumberQuestion:
+    spot = _spot(quantity, price)
+    book = _b.Book.from_records([spot])
+    value = book.long_exposure()
+    question = NumberQuestion(
+        "Size of a neutral hedge",
+        f"You hold {quantity:g} BTC of spot at {usd(price)}. How many USD of BTC perpetuals "
+        "must you **sell short** to be flat? Give the size of the short as a positive number.",
+        -hedge_notional(book), setup=data_code(spot=spot) + "\nbook = ek.Book.from_records([spot])",
+        hints=["A flat book has net exposure 0: the short must match the spot's USD value.",
+               "The spot's USD value is quantity x price; a short of the same USD size cancels "
+               "it."],
+        solution="answer = -ek.hedge_notional(book)   # hedge_notional is signed: negative = short",
+        working=(f"Spot value = quantity x price = {quantity:g} x {usd(price)} = "
+                 f"{usd(value)}\n"
+                 f"Flat means net = spot - short = 0, so short = spot value = "
+                 f"{usd(-hedge_notional(book))}"),
+        unit="usd", quantity=quantity,
+        mistakes=[Mistake(quantity, "that is the hedge in BTC; the question asks for USD."),
+                  Mistake(hedge_notional(book), "the question already says it is a short: give "
+                                                "its size as a positive number.")])
+    question.limits = (1.0, float("inf"))
+    return question
+
+
+q1 = drawable(_q1, _draw_spot)
 
 PERP_SHORT = 150_000.0
-PERP = {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",
-        "notional": PERP_SHORT}
+PERP = _perp(PERP_SHORT)
 _RATIO_BOOK = _b.Book.from_records([SPOT, PERP])
 _RATIO = hedge_ratio(_RATIO_BOOK, "BTC")
-q2 = NumberQuestion(
-    "The hedge ratio",
-    f"Against the same spot you sell {usd(PERP_SHORT)} of BTC perps. What is the **hedge "
-    "ratio** (size of the short over size of the long), as a fraction to 3 decimals?",
-    _RATIO, percent=True, abs_tol=5e-4,
-    setup=data_code(spot=SPOT, perp=PERP) + "\nbook = ek.Book.from_records([spot, perp])",
-    hints=["Hedge ratio = short / long on the same coin.",
-           "The long is the spot's USD value from question 1; divide the short's USD size by "
-           "it. A ratio below 1 hedges less than all of it."],
-    solution='answer = ek.hedge_ratio(book, "BTC")',
-    working=(f"Long = {SPOT['quantity']:g} x {usd(PRICE)} = {usd(_SPOT_USD)}\n"
-             f"Hedge ratio = short / long = {usd(PERP_SHORT)} / {usd(_SPOT_USD)} = "
-             f"{_RATIO:.4f} (about {_RATIO:.1%})"),
-    mistakes=[Mistake(1 / _RATIO, "you divided the long by the short: the ratio is short over "
-                                  "long."),
-              Mistake(lambda v: abs(v - 100 * _RATIO) < 0.05,
-                      "that is a percent: give the ratio as a fraction (the percent over a hundred).",
-                      example=100 * _RATIO)])
+
+
+def _draw_ratio(rng) -> dict:
+    """A spot as in question 1 and a short of 40 % to 160 % of it, rounded to $1,000 and kept
+    at least 5 % away from 100 % (so the ratio and its inverse stay far apart)."""
+    spot = _draw_spot(rng)
+    value = spot["quantity"] * spot["price"]
+    while True:
+        ratio = float(rng.uniform(0.4, 1.6))
+        short = 1_000.0 * max(1, round(ratio * value / 1_000))
+        if abs(short / value - 1) >= 0.05:
+            return {**spot, "short": short}
+
+
+def _q2(quantity: float = 3.0, price: float = PRICE, short: float = PERP_SHORT) -> NumberQuestion:
+    spot, perp = _spot(quantity, price), _perp(short)
+    book = _b.Book.from_records([spot, perp])
+    value, ratio = book.long_exposure(), hedge_ratio(book, "BTC")
+    same = "the same spot" if (quantity, price) == (SPOT["quantity"], PRICE) else \
+        f"{quantity:g} BTC of spot at {usd(price)}"
+    question = NumberQuestion(
+        "The hedge ratio",
+        f"Against {same} you sell {usd(short)} of BTC perps. What is the **hedge "
+        "ratio** (size of the short over size of the long), as a fraction to 3 decimals?",
+        ratio, percent=True, abs_tol=5e-4,
+        setup=data_code(spot=spot, perp=perp) + "\nbook = ek.Book.from_records([spot, perp])",
+        hints=["Hedge ratio = short / long on the same coin.",
+               ("The long is the spot's USD value from question 1" if same == "the same spot"
+                else "The long is the spot's USD value (quantity x price)")
+               + "; divide the short's USD size by it. A ratio below 1 hedges less than all of "
+                 "it."],
+        solution='answer = ek.hedge_ratio(book, "BTC")',
+        working=(f"Long = {quantity:g} x {usd(price)} = {usd(value)}\n"
+                 f"Hedge ratio = short / long = {usd(short)} / {usd(value)} = "
+                 f"{ratio:.4f} (about {ratio:.1%})"),
+        mistakes=[Mistake(1 / ratio, "you divided the long by the short: the ratio is short over "
+                                     "long."),
+                  Mistake(lambda v: abs(v - 100 * ratio) < 0.05,
+                          "that is a percent: give the ratio as a fraction (the percent over a "
+                          "hundred).", example=100 * ratio)])
+    question.limits = (0.3, 1.7)
+    return question
+
+
+q2 = drawable(_q2, _draw_ratio)
 
 _STATUS = hedge_status(_RATIO)
 q3 = ChoiceQuestion(

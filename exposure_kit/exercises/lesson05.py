@@ -6,7 +6,7 @@ from .. import _book as _b
 from .._format import usd
 from .._margin import MarginAccount, liquidation_price
 from .._scenarios import shock_pnl
-from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
+from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, drawable, register
 
 STEM = "05_leverage_and_margin"
 TITLE = "Exercises 05: leverage and margin"
@@ -14,86 +14,153 @@ INTRO = ("Leverage is exposure over equity. Gross leverage measures how big the 
          "capital, net leverage how much direction it carries; a book can be nearly flat and "
          "still heavily levered. Margin decides when the venue closes it for you.")
 
-RECORDS = [
-    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 420_000},
-    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 345_000},
-]
+def _records(long: float = 420_000, short: float = 345_000) -> list[dict]:
+    return [
+        {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long",
+         "notional": long},
+        {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short",
+         "notional": short},
+    ]
+
+
+RECORDS = _records()
 EQUITY = 60_000
 BOOK = _b.Book.from_records(RECORDS)
 SUMMARY = BOOK.summary(equity=EQUITY)
-_SETUP = data_code(records=RECORDS, equity=EQUITY) + "\nbook = ek.Book.from_records(records)"
-_STATED = (f"A cross-margin account with {usd(EQUITY)} of equity is long {usd(420_000)} of BTC "
-           f"perps and short {usd(345_000)} of ETH perps.")
 
-q1 = NumberQuestion(
-    "Gross leverage",
-    _STATED + " What is its **gross leverage** (a multiple, e.g. 2.5 for 2.5x)?",
-    SUMMARY.gross_leverage, abs_tol=0.005, setup=_SETUP,
-    hints=["Gross leverage = gross exposure / equity.",
-           "Add the two legs as sizes (that is the gross), then divide by the equity."],
-    solution="answer = book.summary(equity=equity).gross_leverage",
-    working=(f"Gross = {usd(420_000)} + {usd(345_000)} = {usd(SUMMARY.gross)}\n"
-             f"Gross leverage = gross / equity = {usd(SUMMARY.gross)} / {usd(EQUITY)} = "
-             f"{SUMMARY.gross_leverage:.2f}x"),
-    percent=True, equity=EQUITY,
-    mistakes=[Mistake(SUMMARY.net_leverage, "that is leverage on the net, not the gross: the "
-                                            "venue margins both legs."),
-              Mistake(EQUITY / SUMMARY.gross, "upside down: leverage is exposure over equity."),
-              Mistake(420_000 / EQUITY, "that counts only the long leg; gross adds both.")])
 
-q2 = NumberQuestion(
-    "Net leverage",
-    "For the same account, what is its **net leverage**?",
-    SUMMARY.net_leverage, abs_tol=0.005, setup=_SETUP,
-    hints=["Net leverage = net exposure / equity.",
-           "Take the short leg from the long one (that is the net), then divide by the equity."],
-    solution="answer = book.summary(equity=equity).net_leverage",
-    working=(f"Net = {usd(420_000)} - {usd(345_000)} = {usd(SUMMARY.net)}\n"
-             f"Net leverage = net / equity = {usd(SUMMARY.net)} / {usd(EQUITY)} = "
-             f"{SUMMARY.net_leverage:.2f}x"),
-    percent=True, equity=EQUITY,
-    mistakes=[Mistake(SUMMARY.gross_leverage, "that is the gross leverage; net leverage uses "
-                                              "the net exposure.")])
+def _draw_account(rng) -> dict:
+    """Equity of $20k-$200k (in $5k steps), a long of 3x-10x it and a short of 55 %-90 % of
+    the long (in $5k steps): a near-flat pair that is heavily levered, net leverage at least
+    0.25x, so gross, net, the long alone and equity over gross never coincide."""
+    while True:
+        equity = 5_000.0 * int(rng.integers(4, 41))
+        long = 5_000.0 * round(equity * float(rng.uniform(3, 10)) / 5_000)
+        short = 5_000.0 * round(long * float(rng.uniform(0.55, 0.9)) / 5_000)
+        if (long - short) / equity >= 0.25:
+            return {"long": long, "short": short, "equity": equity}
+
+
+def _stated(long: float, short: float, equity: float) -> str:
+    return (f"A cross-margin account with {usd(equity)} of equity is long {usd(long)} of BTC "
+            f"perps and short {usd(short)} of ETH perps.")
+
+
+def _q1(long: float = 420_000, short: float = 345_000, equity: float = EQUITY) -> NumberQuestion:
+    summary = _b.Book.from_records(_records(long, short)).summary(equity=equity)
+    question = NumberQuestion(
+        "Gross leverage",
+        _stated(long, short, equity) + " What is its **gross leverage** (a multiple, e.g. 2.5 "
+        "for 2.5x)?",
+        summary.gross_leverage, abs_tol=0.005,
+        setup=data_code(records=_records(long, short), equity=equity)
+        + "\nbook = ek.Book.from_records(records)",
+        hints=["Gross leverage = gross exposure / equity.",
+               "Add the two legs as sizes (that is the gross), then divide by the equity."],
+        solution="answer = book.summary(equity=equity).gross_leverage",
+        working=(f"Gross = {usd(long)} + {usd(short)} = {usd(summary.gross)}\n"
+                 f"Gross leverage = gross / equity = {usd(summary.gross)} / {usd(equity)} = "
+                 f"{summary.gross_leverage:.2f}x"),
+        percent=True, equity=equity,
+        mistakes=[Mistake(summary.net_leverage, "that is leverage on the net, not the gross: the "
+                                                "venue margins both legs."),
+                  Mistake(equity / summary.gross, "upside down: leverage is exposure over equity."),
+                  Mistake(long / equity, "that counts only the long leg; gross adds both.")])
+    question.limits = (1.0, 25.0)
+    return question
+
+
+q1 = drawable(_q1, _draw_account)
+
+
+def _q2(long: float = 420_000, short: float = 345_000, equity: float = EQUITY) -> NumberQuestion:
+    summary = _b.Book.from_records(_records(long, short)).summary(equity=equity)
+    same = (long, short, equity) == (420_000, 345_000, EQUITY)
+    question = NumberQuestion(
+        "Net leverage",
+        "For the same account, what is its **net leverage**?" if same else
+        _stated(long, short, equity) + " What is its **net leverage**?",
+        summary.net_leverage, abs_tol=0.005,
+        setup=data_code(records=_records(long, short), equity=equity)
+        + "\nbook = ek.Book.from_records(records)",
+        hints=["Net leverage = net exposure / equity.",
+               "Take the short leg from the long one (that is the net), then divide by the "
+               "equity."],
+        solution="answer = book.summary(equity=equity).net_leverage",
+        working=(f"Net = {usd(long)} - {usd(short)} = {usd(summary.net)}\n"
+                 f"Net leverage = net / equity = {usd(summary.net)} / {usd(equity)} = "
+                 f"{summary.net_leverage:.2f}x"),
+        percent=True, equity=equity,
+        mistakes=[Mistake(summary.gross_leverage, "that is the gross leverage; net leverage uses "
+                                                  "the net exposure.")])
+    question.limits = (0.25, 10.0)
+    return question
+
+
+q2 = drawable(_q2, _draw_account)
 
 LONG = dict(side="long", quantity=2.0, entry_price=62_000, wallet_balance=9_000,
             maintenance_margin_rate=0.005)
 _LIQ = liquidation_price(**LONG)
-_Q, _EP, _WB, _MMR = (LONG[k] for k in ("quantity", "entry_price", "wallet_balance",
-                                        "maintenance_margin_rate"))
-q3 = NumberQuestion(
-    "Liquidation price of an isolated long",
-    f"An isolated-margin long of {LONG['quantity']:g} BTC on a Binance USDS-M perp (margined "
-    f"in dollar stablecoins), entered at "
-    f"{usd(LONG['entry_price'])} with {usd(LONG['wallet_balance'])} of margin; the maintenance "
-    f"margin rate is {LONG['maintenance_margin_rate']:.1%}. Binance charges the maintenance "
-    "margin at the liquidation price itself. At what price is it liquidated?",
-    _LIQ, abs_tol=0.01, setup=data_code(position=LONG),
-    hints=["Liquidation comes when margin + P&L falls to the maintenance margin "
-           "q x P x mmr, not to zero.",
-           "Write margin + q (P - entry) = q x P x mmr and solve it for the price P."],
-    solution="answer = ek.liquidation_price(**position)",
-    working=(f"At the liquidation price P: margin + P&L = maintenance margin\n"
-             f"  {usd(_WB)} + {_Q:g} x (P - {usd(_EP)}) = {_Q:g} x P x {_MMR:g}\n"
-             f"  {_Q:g} x P x (1 - {_MMR:g}) = {_Q:g} x {usd(_EP)} - {usd(_WB)} = "
-             f"{usd(_Q * _EP - _WB)}\n"
-             f"  P = {usd(_Q * _EP - _WB)} / {_Q * (1 - _MMR):g} = {usd(_LIQ, cents=True)}"),
-    unit="usd",
-    mistakes=[Mistake(LONG["entry_price"] - LONG["wallet_balance"] / LONG["quantity"],
-                      "that is where the margin is used up entirely; the venue liquidates "
-                      "earlier, when what is left reaches the maintenance margin."),
-              Mistake(liquidation_price(**dict(LONG, side="short")),
-                      "that is the price for a short; a long is liquidated below its entry."),
-              Mistake(liquidation_price(**LONG, venue="bybit"),
-                      "that is Bybit's convention, maintenance charged on the value at entry; "
-                      "this position is on Binance, which charges it at the liquidation price "
-                      "(venue=\"binance\", the default)."),
-              Mistake(liquidation_price(**dict(LONG, quantity=1.0)),
-                      "that treats the position as 1 BTC: the margin is spread over the whole "
-                      "quantity, so divide it by the number of coins."),
-              Mistake(LONG["entry_price"] - LONG["wallet_balance"],
-                      "the margin was taken from the price as if the position were 1 BTC, and "
-                      "the maintenance margin was left out: divide the margin by the quantity "
-                      "and solve with the maintenance margin.")])
+
+
+def _draw_long(rng) -> dict:
+    """0.5 to 5 BTC (in tenths, never exactly 1) entered at $30k-$110k (in $500 steps), with
+    the margin of 3x to 20x leverage (to $100) and a maintenance rate of 0.4 %-1 %: the
+    liquidation price stays above zero and below the entry."""
+    quantity = round(float(rng.choice([q for q in range(5, 51) if q != 10])) / 10, 1)
+    entry = 500.0 * int(rng.integers(60, 221))
+    wallet = 100.0 * max(1, round(quantity * entry / float(rng.uniform(3, 20)) / 100))
+    rate = float(rng.choice([0.004, 0.005, 0.006, 0.008, 0.01]))
+    return {"quantity": quantity, "entry_price": entry, "wallet_balance": wallet,
+            "maintenance_margin_rate": rate}
+
+
+def _q3(quantity: float = 2.0, entry_price: float = 62_000, wallet_balance: float = 9_000,
+        maintenance_margin_rate: float = 0.005) -> NumberQuestion:
+    long = dict(side="long", quantity=quantity, entry_price=entry_price,
+                wallet_balance=wallet_balance, maintenance_margin_rate=maintenance_margin_rate)
+    liq = liquidation_price(**long)
+    q, ep, wb, mmr = quantity, entry_price, wallet_balance, maintenance_margin_rate
+    question = NumberQuestion(
+        "Liquidation price of an isolated long",
+        f"An isolated-margin long of {q:g} BTC on a Binance USDS-M perp (margined "
+        f"in dollar stablecoins), entered at "
+        f"{usd(ep)} with {usd(wb)} of margin; the maintenance "
+        f"margin rate is {mmr:.1%}. Binance charges the maintenance "
+        "margin at the liquidation price itself. At what price is it liquidated?",
+        liq, abs_tol=0.01, setup=data_code(position=long),
+        hints=["Liquidation comes when margin + P&L falls to the maintenance margin "
+               "q x P x mmr, not to zero.",
+               "Write margin + q (P - entry) = q x P x mmr and solve it for the price P."],
+        solution="answer = ek.liquidation_price(**position)",
+        working=(f"At the liquidation price P: margin + P&L = maintenance margin\n"
+                 f"  {usd(wb)} + {q:g} x (P - {usd(ep)}) = {q:g} x P x {mmr:g}\n"
+                 f"  {q:g} x P x (1 - {mmr:g}) = {q:g} x {usd(ep)} - {usd(wb)} = "
+                 f"{usd(q * ep - wb)}\n"
+                 f"  P = {usd(q * ep - wb)} / {q * (1 - mmr):g} = {usd(liq, cents=True)}"),
+        unit="usd",
+        mistakes=[Mistake(ep - wb / q,
+                          "that is where the margin is used up entirely; the venue liquidates "
+                          "earlier, when what is left reaches the maintenance margin."),
+                  Mistake(liquidation_price(**dict(long, side="short")),
+                          "that is the price for a short; a long is liquidated below its entry."),
+                  Mistake(liquidation_price(**long, venue="bybit"),
+                          "that is Bybit's convention, maintenance charged on the value at "
+                          "entry; this position is on Binance, which charges it at the "
+                          "liquidation price (venue=\"binance\", the default)."),
+                  Mistake(liquidation_price(**dict(long, quantity=1.0)),
+                          "that treats the position as 1 BTC: the margin is spread over the "
+                          "whole quantity, so divide it by the number of coins."),
+                  Mistake(ep - wb,
+                          "the margin was taken from the price as if the position were 1 BTC, "
+                          "and the maintenance margin was left out: divide the margin by the "
+                          "quantity and solve with the maintenance margin.")])
+    question.limits = (1.0, ep)
+    return question
+
+
+q3 = drawable(_q3, _draw_long)
 
 WALLET = 25_000.0
 BTC_QTY, BTC_PRICE, ETH_QTY, ETH_PRICE = 3.0, 61_000, 50.0, 3_050

@@ -6,7 +6,7 @@ from .. import _book as _b
 from .._diagnostics import diagnose
 from .._format import usd
 from .._scenarios import shock_pnl
-from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
+from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, drawable, register
 
 STEM = "07_stress_and_false_neutrality"
 TITLE = "Exercises 07: stress and false neutrality"
@@ -22,27 +22,53 @@ BREAK = {"BTC": -0.15, "ETH": 0.10}
 _PAIR = _b.Book.from_records(PAIR)
 _PAIR_SETUP = data_code(records=PAIR, moves=BREAK) + "\nbook = ek.Book.from_records(records)"
 
-_BREAK_PNL = shock_pnl(_PAIR, BREAK)
-_BTC_LEG, _ETH_LEG = 350_000 * BREAK["BTC"], -340_000 * BREAK["ETH"]
-q1 = NumberQuestion(
-    "Correlation break",
-    f"A book is long {usd(350_000)} of BTC perps and short {usd(340_000)} of ETH perps. In a "
-    "correlation break BTC falls 15 % while ETH rises 10 %. What is the book's profit or loss "
-    "in USD (negative for a loss)?",
-    _BREAK_PNL, setup=_PAIR_SETUP,
-    hints=["Each leg's P&L is its signed exposure times its move.",
-           "The long is +350,000 and the short -340,000: multiply each by its own coin's move "
-           "and add the two."],
-    solution="answer = ek.shock_pnl(book, moves)",
-    working=(f"BTC long: {usd(350_000)} x -15 % = {usd(_BTC_LEG)}\n"
-             f"ETH short: -{usd(340_000)} x +10 % = {usd(_ETH_LEG)}\n"
-             f"P&L = {usd(_BTC_LEG)} + ({usd(_ETH_LEG)}) = {usd(_BREAK_PNL)}"),
-    unit="usd",
-    mistakes=[Mistake(_PAIR.net_exposure() * BREAK["BTC"],
-                      "you applied one move to the net: the legs moved in opposite directions, "
-                      "so price each leg on its own."),
-              Mistake(350_000 * BREAK["BTC"] + 340_000 * BREAK["ETH"],
-                      "the short's sign is lost: a short loses when its price rises.")])
+
+
+def _pair(long: float, short: float) -> list[dict]:
+    return [dict(PAIR[0], notional=long), dict(PAIR[1], notional=short)]
+
+
+def _draw_break(rng) -> dict:
+    """A pair within 10 % of neutral ($100k-$600k a leg, in $10k steps) and a break in which
+    BTC falls 5 %-25 % while ETH rises 3 %-15 % (whole percents, never the same size: then
+    pricing the net at BTC's move and losing the short's sign would give the same number)."""
+    long = 10_000.0 * int(rng.integers(10, 61))
+    short = min(10_000.0 * round(long * float(rng.uniform(0.9, 1.0)) / 10_000), long - 10_000)
+    btc = int(rng.integers(5, 26))
+    eth = int(rng.choice([m for m in range(3, 16) if m != btc]))
+    return {"long": long, "short": short, "btc": -btc / 100, "eth": eth / 100}
+
+
+def _q1(long: float = 350_000, short: float = 340_000, btc: float = BREAK["BTC"],
+        eth: float = BREAK["ETH"]) -> NumberQuestion:
+    pair, moves = _pair(long, short), {"BTC": btc, "ETH": eth}
+    book = _b.Book.from_records(pair)
+    pnl = shock_pnl(book, moves)
+    btc_leg, eth_leg = long * btc, -short * eth
+    question = NumberQuestion(
+        "Correlation break",
+        f"A book is long {usd(long)} of BTC perps and short {usd(short)} of ETH perps. In a "
+        f"correlation break BTC falls {-btc:.0%} while ETH rises {eth:.0%}. What is the book's "
+        "profit or loss in USD (negative for a loss)?".replace("%", " %"),
+        pnl, setup=data_code(records=pair, moves=moves) + "\nbook = ek.Book.from_records(records)",
+        hints=["Each leg's P&L is its signed exposure times its move.",
+               f"The long is +{long:,.0f} and the short -{short:,.0f}: multiply each by its own "
+               "coin's move and add the two."],
+        solution="answer = ek.shock_pnl(book, moves)",
+        working=(f"BTC long: {usd(long)} x -{-btc:.0%} = {usd(btc_leg)}\n"
+                 f"ETH short: -{usd(short)} x +{eth:.0%} = {usd(eth_leg)}\n"
+                 f"P&L = {usd(btc_leg)} + ({usd(eth_leg)}) = {usd(pnl)}").replace("%", " %"),
+        unit="usd",
+        mistakes=[Mistake(book.net_exposure() * btc,
+                          "you applied one move to the net: the legs moved in opposite "
+                          "directions, so price each leg on its own."),
+                  Mistake(long * btc + short * eth,
+                          "the short's sign is lost: a short loses when its price rises.")])
+    question.limits = (-float("inf"), -1.0)
+    return question
+
+
+q1 = drawable(_q1, _draw_break)
 
 BASIS = [
     {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "notional": 500_000},
@@ -50,43 +76,80 @@ BASIS = [
 ]
 WIDEN = {"BTC-QTR": 0.04}
 _BASIS = _b.Book.from_records(BASIS)
-q2 = NumberQuestion(
-    "Basis widens",
-    f"A cash-and-carry book holds {usd(500_000)} of BTC spot against a {usd(500_000)} short of "
-    "the quarterly future: net zero. The spot stays put while the future rises 4 % (the basis "
-    "widens). What is the P&L in USD?",
-    shock_pnl(_BASIS, WIDEN, on="name"),
-    setup=data_code(records=BASIS, moves=WIDEN) + "\nbook = ek.Book.from_records(records)",
-    hints=["Only the future moved; it is short.",
-           "A short's P&L is minus its size times the move; the spot's move is zero."],
-    solution='answer = ek.shock_pnl(book, moves, on="name")',
-    working=(f"Spot: {usd(500_000)} x 0 % = $0\n"
-             f"Future short: -{usd(500_000)} x +4 % = {usd(shock_pnl(_BASIS, WIDEN, on='name'))}\n"
-             f"P&L = {usd(shock_pnl(_BASIS, WIDEN, on='name'))}, marked today\n"
-             "The future converges to spot at expiry, so held to expiry this loss comes back; "
-             "the risk until then is the margin call on the short (lesson 07, the basis at "
-             "expiry)."),
-    unit="usd",
-    mistakes=[Mistake(0.0, "a zero net covers the coin's price, not the gap between future and "
-                           "spot: only one leg moved.")])
+
+
+def _draw_basis(rng) -> dict:
+    """$100k to $1m a leg (in $50k steps) and the future rising 1 %-8 % (whole percents)."""
+    return {"size": 50_000.0 * int(rng.integers(2, 21)), "widen": int(rng.integers(1, 9)) / 100}
+
+
+def _q2(size: float = 500_000, widen: float = WIDEN["BTC-QTR"]) -> NumberQuestion:
+    records = [dict(BASIS[0], notional=size), dict(BASIS[1], notional=size)]
+    moves = {"BTC-QTR": widen}
+    pnl = shock_pnl(_b.Book.from_records(records), moves, on="name")
+    question = NumberQuestion(
+        "Basis widens",
+        f"A cash-and-carry book holds {usd(size)} of BTC spot against a {usd(size)} short of "
+        f"the quarterly future: net zero. The spot stays put while the future rises {widen:.0%} "
+        "(the basis widens). What is the P&L in USD?".replace("%", " %"),
+        pnl,
+        setup=data_code(records=records, moves=moves) + "\nbook = ek.Book.from_records(records)",
+        hints=["Only the future moved; it is short.",
+               "A short's P&L is minus its size times the move; the spot's move is zero."],
+        solution='answer = ek.shock_pnl(book, moves, on="name")',
+        working=(f"Spot: {usd(size)} x 0 % = $0\n"
+                 + f"Future short: -{usd(size)} x +{widen:.0%} = {usd(pnl)}\n".replace("%", " %")
+                 + f"P&L = {usd(pnl)}, marked today\n"
+                 "The future converges to spot at expiry, so held to expiry this loss comes back; "
+                 "the risk until then is the margin call on the short (lesson 07, the basis at "
+                 "expiry)."),
+        unit="usd",
+        mistakes=[Mistake(0.0, "a zero net covers the coin's price, not the gap between future "
+                               "and spot: only one leg moved.")])
+    question.limits = (-size, -1.0)
+    return question
+
+
+q2 = drawable(_q2, _draw_basis)
 
 GAP = {"ETH": 0.30}
 _GAP_PNL = shock_pnl(_PAIR, GAP)
-q3 = NumberQuestion(
-    "One leg gaps",
-    "Back to the BTC/ETH book of question 1. Overnight ETH gaps up 30 % and BTC does not move. "
-    "What is the P&L in USD?",
-    _GAP_PNL, setup=data_code(records=PAIR, gap=GAP) + "\nbook = ek.Book.from_records(records)",
-    hints=["Only the ETH short moves.",
-           "A short loses when its price rises: minus its size times the move."],
-    solution="answer = ek.shock_pnl(book, gap)",
-    working=(f"BTC long: no move, $0\n"
-             f"ETH short: -{usd(340_000)} x +30 % = {usd(_GAP_PNL)}\n"
-             f"P&L = {usd(_GAP_PNL)}"),
-    unit="usd",
-    mistakes=[Mistake(_PAIR.net_exposure() * 0.30, "the net does not gap; one leg does: price "
-                                                   "the ETH short alone."),
-              Mistake(0.0, "the book's small net does not protect it when only one leg moves.")])
+
+
+def _draw_gap(rng) -> dict:
+    """A pair drawn as in question 1 and ETH gapping up 10 %-40 % (whole percents)."""
+    pair = _draw_break(rng)
+    return {"long": pair["long"], "short": pair["short"], "gap": int(rng.integers(10, 41)) / 100}
+
+
+def _q3(long: float = 350_000, short: float = 340_000, gap: float = GAP["ETH"]) -> NumberQuestion:
+    pair, moves = _pair(long, short), {"ETH": gap}
+    book = _b.Book.from_records(pair)
+    pnl = shock_pnl(book, moves)
+    same = (long, short) == (350_000, 340_000)
+    where = ("Back to the BTC/ETH book of question 1." if same else
+             f"A book is long {usd(long)} of BTC perps and short {usd(short)} of ETH perps.")
+    question = NumberQuestion(
+        "One leg gaps",
+        f"{where} Overnight ETH gaps up {gap:.0%} and BTC does not move. ".replace("%", " %")
+        + "What is the P&L in USD?",
+        pnl, setup=data_code(records=pair, gap=moves) + "\nbook = ek.Book.from_records(records)",
+        hints=["Only the ETH short moves.",
+               "A short loses when its price rises: minus its size times the move."],
+        solution="answer = ek.shock_pnl(book, gap)",
+        working=(f"BTC long: no move, $0\n"
+                 f"ETH short: -{usd(short)} x +{gap:.0%} = {usd(pnl)}\n".replace("%", " %")
+                 + f"P&L = {usd(pnl)}"),
+        unit="usd",
+        mistakes=[Mistake(book.net_exposure() * gap, "the net does not gap; one leg does: price "
+                                                     "the ETH short alone."),
+                  Mistake(0.0, "the book's small net does not protect it when only one leg "
+                               "moves.")])
+    question.limits = (-short, -1.0)
+    return question
+
+
+q3 = drawable(_q3, _draw_gap)
 
 _SCENARIOS = {"a": {"BTC": -0.20, "ETH": -0.20}, "b": BREAK, "c": GAP}
 _WORST = min(_SCENARIOS, key=lambda k: shock_pnl(_PAIR, _SCENARIOS[k]))

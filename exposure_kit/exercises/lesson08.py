@@ -9,7 +9,15 @@ from .._format import usd
 from .._hedging import hedge_notional
 from .._instruments import black76_delta
 from .._periods import DAYS_PER_YEAR
-from ._framework import ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion, data_code, register
+from ._framework import (
+    ChoiceQuestion,
+    FunctionQuestion,
+    Mistake,
+    NumberQuestion,
+    data_code,
+    drawable,
+    register,
+)
 
 STEM = "08_options_and_delta"
 TITLE = "Exercises 08: options and delta"
@@ -25,30 +33,59 @@ _D1 = (math.log(OPTION["forward"] / OPTION["strike"]) + _SQRT_T ** 2 / 2) / _SQR
 # delta times 12 calls times the forward, so they accept the same error in dollars.
 _DELTA_TOL = 5e-4
 _USD_TOL = _DELTA_TOL * 12 * OPTION["forward"]
-q1 = NumberQuestion(
-    "Delta of a call",
-    f"A BTC call struck at {usd(OPTION['strike'])} expires in 73 days (0.20 of a year); the BTC "
-    f"forward is {usd(OPTION['forward'])} and implied volatility {OPTION['vol']:.0%}. Take rates "
-    "as zero. What is its Black-76 delta (a fraction per BTC, three decimals are enough)? Work "
-    "it out with lesson 08's formula, or set lesson 08's dashboard to these inputs and read "
-    "its call delta.",
-    _DELTA, percent=True, abs_tol=_DELTA_TOL, setup=data_code(option=OPTION),
-    hints=["Black-76 call delta is N(d1), d1 = (ln(F/K) + vol^2 T / 2) / (vol sqrt T).",
-           "T is in years (73 / 365 = 0.20). Work out d1, then look it up in a standard normal "
-           "table: N(d1) is the share of the curve below d1. Or set lesson 08's dashboard to "
-           "BTC price 60,000, strike 66,000, volatility 62 % and 0.20 years: its call delta is "
-           "N(d1)."],
-    solution='answer = ek.black76_delta(**option, option_type="call")',
-    working=(f"T = 73 / 365 = {OPTION['years']:.4f}; vol sqrt T = {OPTION['vol']:g} x "
-             f"sqrt({OPTION['years']:.4f}) = {_SQRT_T:.4f}\n"
-             f"d1 = (ln({OPTION['forward']:,} / {OPTION['strike']:,}) + {_SQRT_T:.4f}^2 / 2) / "
-             f"{_SQRT_T:.4f}\n"
-             f"   = ({math.log(OPTION['forward'] / OPTION['strike']):.4f} + "
-             f"{_SQRT_T ** 2 / 2:.4f}) / {_SQRT_T:.4f} = {_D1:.4f}\n"
-             f"Delta = N(d1) = N({_D1:.4f}) = {_DELTA:.4f}"),
-    mistakes=[Mistake(_DELTA - 1, "that is the put's delta; a call's delta lies between 0 and 1."),
-              Mistake(0.5, "0.5 is the delta of an option near the money; this one is struck "
-                           "above the forward.")])
+
+
+def _draw_option(rng) -> dict:
+    """A BTC forward and a strike 3 %-30 % above it, both in $1,000 steps within the lesson's
+    dashboard ($20k-$120k), 73, 146, 219 or 292 days (0.2 to 0.8 of a year: the dashboard's
+    steps) and a volatility of 35 %-110 % (whole percents), kept where the call's delta lies in
+    0.05-0.95 and at least 0.02 away from the at-the-money 0.5."""
+    while True:
+        forward = 1_000 * int(rng.integers(20, 116))
+        strike = 1_000 * round(forward * float(rng.uniform(1.03, 1.30)) / 1_000)
+        days, vol = 73 * int(rng.integers(1, 5)), int(rng.integers(35, 111)) / 100
+        delta = black76_delta(forward, strike, days / DAYS_PER_YEAR, vol, option_type="call")
+        if forward < strike <= 120_000 and 0.05 <= delta <= 0.95 and abs(delta - 0.5) >= 0.02:
+            return {"forward": forward, "strike": strike, "days": days, "vol": vol}
+
+
+def _q1(forward: float = 60_000, strike: float = 66_000, days: int = 73,
+        vol: float = 0.62) -> NumberQuestion:
+    option = dict(forward=forward, strike=strike, years=days / DAYS_PER_YEAR, vol=vol)
+    delta = black76_delta(**option, option_type="call")
+    sqrt_t = vol * math.sqrt(option["years"])
+    d1 = (math.log(forward / strike) + sqrt_t ** 2 / 2) / sqrt_t
+    years = f"{option['years']:.2f}"
+    question = NumberQuestion(
+        "Delta of a call",
+        f"A BTC call struck at {usd(strike)} expires in {days} days ({years} of a year); the BTC "
+        f"forward is {usd(forward)} and implied volatility {vol:.0%}. Take rates "
+        "as zero. What is its Black-76 delta (a fraction per BTC, three decimals are enough)? Work "
+        "it out with lesson 08's formula, or set lesson 08's dashboard to these inputs and read "
+        "its call delta.",
+        delta, percent=True, abs_tol=_DELTA_TOL, setup=data_code(option=option),
+        hints=["Black-76 call delta is N(d1), d1 = (ln(F/K) + vol^2 T / 2) / (vol sqrt T).",
+               f"T is in years ({days} / 365 = {years}). Work out d1, then look it up in a "
+               "standard normal table: N(d1) is the share of the curve below d1. Or set lesson "
+               f"08's dashboard to BTC price {forward:,}, strike {strike:,}, volatility "
+               f"{vol:.0%} and {years} years: its call delta is N(d1).".replace("%", " %")],
+        solution='answer = ek.black76_delta(**option, option_type="call")',
+        working=(f"T = {days} / 365 = {option['years']:.4f}; vol sqrt T = {vol:g} x "
+                 f"sqrt({option['years']:.4f}) = {sqrt_t:.4f}\n"
+                 f"d1 = (ln({forward:,} / {strike:,}) + {sqrt_t:.4f}^2 / 2) / "
+                 f"{sqrt_t:.4f}\n"
+                 f"   = ({math.log(forward / strike):.4f} + "
+                 f"{sqrt_t ** 2 / 2:.4f}) / {sqrt_t:.4f} = {d1:.4f}\n"
+                 f"Delta = N(d1) = N({d1:.4f}) = {delta:.4f}"),
+        mistakes=[Mistake(delta - 1, "that is the put's delta; a call's delta lies between 0 and "
+                                     "1."),
+                  Mistake(0.5, "0.5 is the delta of an option near the money; this one is struck "
+                               "above the forward.")])
+    question.limits = (0.05, 0.95)
+    return question
+
+
+q1 = drawable(_q1, _draw_option)
 
 CALLS = {"name": "BTC-C66K", "underlying": "BTC", "kind": "option", "side": "long",
          "quantity": 12, "price": OPTION["forward"], "strike": OPTION["strike"],

@@ -5,7 +5,15 @@ from __future__ import annotations
 from .. import _book as _b
 from .._format import usd
 from .._margin import funding_payment
-from ._framework import ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion, data_code, register
+from ._framework import (
+    ChoiceQuestion,
+    FunctionQuestion,
+    Mistake,
+    NumberQuestion,
+    data_code,
+    drawable,
+    register,
+)
 
 STEM = "09_relative_value_and_funding"
 TITLE = "Exercises 09: relative value and funding"
@@ -15,29 +23,51 @@ INTRO = ("Basis and funding trades aim to earn a spread, not a direction. Perpet
 
 LONG_PERP, RATE = 250_000, 0.00015
 _RATE_PCT = f"{RATE * 100:g} %"   # 0.015 %
-q1 = NumberQuestion(
-    "One funding payment",
-    f"You are long {usd(LONG_PERP)} of BTC perps. The 8-hour funding rate is {_RATE_PCT}. "
-    "What do you **receive** for one period, in USD (negative if you pay)?",
-    funding_payment(LONG_PERP, RATE), abs_tol=0.005,
-    setup=data_code(notional=LONG_PERP, rate=RATE),
-    hints=["When the rate is positive, longs pay shorts.",
-           "Payment = notional x rate, with the rate as a fraction (the percent over 100); a "
-           "long paying means a negative amount received."],
-    solution="answer = ek.funding_payment(notional, rate)",
-    working=(f"Rate = {_RATE_PCT} = {RATE:g}\n"
-             f"Payment = {usd(LONG_PERP)} x {RATE:g} = {usd(LONG_PERP * RATE, cents=True)}, "
-             f"paid by the long\n"
-             f"Received = {usd(funding_payment(LONG_PERP, RATE), cents=True)}"),
-    unit="usd",
-    mistakes=[Mistake(-funding_payment(LONG_PERP, RATE), "the sign is flipped: with a positive "
-                                                         "rate a long pays, so it receives a "
-                                                         "negative amount."),
-              Mistake(funding_payment(LONG_PERP, 100 * RATE),
-                      f"{_RATE_PCT} is {RATE:g} as a fraction: the percent was used as a "
-                      "fraction."),
-              Mistake(LONG_PERP * 100 * RATE, f"{_RATE_PCT} is {RATE:g}, and a long pays when "
-                                              "the rate is positive.")])
+
+
+def _fraction(rate: float) -> str:
+    """A small rate as a plain decimal (0.00005, not 5e-05)."""
+    return f"{rate:.8f}".rstrip("0").rstrip(".")
+
+
+def _draw_funding(rng) -> dict:
+    """A long of $50k-$2m (in $10k steps) and an 8-hour rate of 0.001 %-0.050 % (in steps of
+    0.001 %), the range venues' funding spends most of its time in."""
+    return {"notional": 10_000.0 * int(rng.integers(5, 201)),
+            "rate": round(int(rng.integers(1, 51)) * 1e-5, 5)}
+
+
+def _q1(notional: float = LONG_PERP, rate: float = RATE) -> NumberQuestion:
+    pct = f"{rate * 100:g} %"
+    payment = funding_payment(notional, rate)
+    question = NumberQuestion(
+        "One funding payment",
+        f"You are long {usd(notional)} of BTC perps. The 8-hour funding rate is {pct}. "
+        "What do you **receive** for one period, in USD (negative if you pay)?",
+        payment, abs_tol=0.005,
+        setup=data_code(notional=notional, rate=rate),
+        hints=["When the rate is positive, longs pay shorts.",
+               "Payment = notional x rate, with the rate as a fraction (the percent over 100); a "
+               "long paying means a negative amount received."],
+        solution="answer = ek.funding_payment(notional, rate)",
+        working=(f"Rate = {pct} = {_fraction(rate)}\n"
+                 f"Payment = {usd(notional)} x {_fraction(rate)} = {usd(notional * rate, cents=True)}, "
+                 f"paid by the long\n"
+                 f"Received = {usd(payment, cents=True)}"),
+        unit="usd",
+        mistakes=[Mistake(-payment, "the sign is flipped: with a positive "
+                                    "rate a long pays, so it receives a "
+                                    "negative amount."),
+                  Mistake(funding_payment(notional, 100 * rate),
+                          f"{pct} is {_fraction(rate)} as a fraction: the percent was used as a "
+                          "fraction."),
+                  Mistake(notional * 100 * rate, f"{pct} is {_fraction(rate)}, and a long pays when "
+                                                 "the rate is positive.")])
+    question.limits = (-float("inf"), -0.1)
+    return question
+
+
+q1 = drawable(_q1, _draw_funding)
 
 CARRY = [
     {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 5,
@@ -48,32 +78,50 @@ CARRY = [
 CARRY_RATE, PERIODS = 0.00012, 3 * 30
 _CARRY = _b.Book.from_records(CARRY)
 _PERP_SIGNED = float(_CARRY.exposures()["BTC-PERP"])
-q2 = NumberQuestion(
-    "A month of carry",
-    "A cash-and-carry trade holds 5 BTC of spot at $64,000 against a short of 5 BTC of perps. "
-    "Funding stays at +0.012 % per 8 hours for 30 days (3 payments a day). Prices do not move. "
-    "What funding does the trade **receive** in total, in USD?",
-    PERIODS * funding_payment(_PERP_SIGNED, CARRY_RATE), abs_tol=0.005,
-    setup=data_code(records=CARRY, rate=CARRY_RATE, periods=PERIODS) +
-    "\nbook = ek.Book.from_records(records)",
-    hints=["Only the perp pays or receives funding; spot does not.",
-           "One payment is the perp's notional (5 x $64,000) x the rate, received by the "
-           "short; multiply by the number of payments in 30 days."],
-    solution='answer = periods * ek.funding_payment(book.exposures()["BTC-PERP"], rate)',
-    working=(f"Perp notional = 5 x {usd(64_000)} = {usd(-_PERP_SIGNED)} (short)\n"
-             f"One payment = {usd(-_PERP_SIGNED)} x {CARRY_RATE:g} = "
-             f"{usd(funding_payment(_PERP_SIGNED, CARRY_RATE), cents=True)}, received by the short\n"
-             f"30 days x 3 = {PERIODS} payments: {PERIODS} x "
-             f"{usd(funding_payment(_PERP_SIGNED, CARRY_RATE), cents=True)} = "
-             f"{usd(PERIODS * funding_payment(_PERP_SIGNED, CARRY_RATE), cents=True)}"),
-    unit="usd",
-    mistakes=[Mistake(-PERIODS * funding_payment(_PERP_SIGNED, CARRY_RATE),
-                      "the sign is flipped: the short perp receives when the rate is positive."),
-              Mistake(funding_payment(_PERP_SIGNED, CARRY_RATE), "that is one payment; the "
-                                                                 "month has 90."),
-              Mistake(0.0, "spot and perp cancel in direction, but only the perp receives "
-                           "funding: the two do not cancel in cash.")])
 
+
+def _draw_carry(rng) -> dict:
+    """1 to 20 BTC at $30k-$110k (in $1,000 steps, so a payment is whole cents) and a rate of
+    0.001 %-0.030 % per 8 hours (in steps of 0.001 %)."""
+    return {"quantity": int(rng.integers(1, 21)), "price": 1_000 * int(rng.integers(30, 111)),
+            "rate": round(int(rng.integers(1, 31)) * 1e-5, 5)}
+
+
+def _q2(quantity: float = 5, price: float = 64_000, rate: float = CARRY_RATE) -> NumberQuestion:
+    carry = [dict(CARRY[0], quantity=quantity, price=price),
+             dict(CARRY[1], quantity=quantity, price=price)]
+    perp = float(_b.Book.from_records(carry).exposures()["BTC-PERP"])
+    one = funding_payment(perp, rate)
+    question = NumberQuestion(
+        "A month of carry",
+        f"A cash-and-carry trade holds {quantity:g} BTC of spot at {usd(price)} against a short of "
+        f"{quantity:g} BTC of perps. Funding stays at +{rate * 100:g} % per 8 hours for 30 days "
+        "(3 payments a day). Prices do not move. "
+        "What funding does the trade **receive** in total, in USD?",
+        PERIODS * one, abs_tol=0.005,
+        setup=data_code(records=carry, rate=rate, periods=PERIODS) +
+        "\nbook = ek.Book.from_records(records)",
+        hints=["Only the perp pays or receives funding; spot does not.",
+               f"One payment is the perp's notional ({quantity:g} x {usd(price)}) x the rate, "
+               "received by the short; multiply by the number of payments in 30 days."],
+        solution='answer = periods * ek.funding_payment(book.exposures()["BTC-PERP"], rate)',
+        working=(f"Perp notional = {quantity:g} x {usd(price)} = {usd(-perp)} (short)\n"
+                 f"One payment = {usd(-perp)} x {_fraction(rate)} = "
+                 f"{usd(one, cents=True)}, received by the short\n"
+                 f"30 days x 3 = {PERIODS} payments: {PERIODS} x "
+                 f"{usd(one, cents=True)} = "
+                 f"{usd(PERIODS * one, cents=True)}"),
+        unit="usd",
+        mistakes=[Mistake(-PERIODS * one,
+                          "the sign is flipped: the short perp receives when the rate is positive."),
+                  Mistake(one, "that is one payment; the month has 90."),
+                  Mistake(0.0, "spot and perp cancel in direction, but only the perp receives "
+                               "funding: the two do not cancel in cash.")])
+    question.limits = (0.01, float("inf"))
+    return question
+
+
+q2 = drawable(_q2, _draw_carry)
 
 def _received(signed_notional, rate):
     return funding_payment(signed_notional, rate)

@@ -16,6 +16,7 @@ from ._framework import (
     NumberQuestion,
     Requirement,
     data_code,
+    drawable,
     register,
 )
 
@@ -24,14 +25,26 @@ TITLE = "Exercises 10: your own book"
 INTRO = ("A desk's positions arrive as a CSV export across venues and instruments. Load it, "
          "break it down by venue and by underlying, and judge what the headline net hides.")
 
-CSV = """name,venue,underlying,kind,side,quantity,price,contract_size,inverse
-btc-perp-a,VenueA,BTC,perp,long,12,62000,1,False
-btc-spot-b,VenueB,BTC,spot,long,2.5,62000,1,False
-btc-inv-c,VenueC,BTC,perp,short,5000,62000,100,True
-eth-fut-a,VenueA,ETH,future,short,120,3050,1,False
-eth-perp-b,VenueB,ETH,perp,long,40,3050,1,False
-sol-perp-c,VenueC,SOL,perp,short,900,145,1,False
-"""
+_QUANTITIES = {"btc-perp-a": 12, "btc-spot-b": 2.5, "btc-inv-c": 5000, "eth-fut-a": 120,
+               "eth-perp-b": 40, "sol-perp-c": 900}
+_PRICES = {"BTC": 62_000, "ETH": 3_050, "SOL": 145}
+_LAYOUT = [("btc-perp-a", "VenueA", "BTC", "perp", "long", 1, False),
+           ("btc-spot-b", "VenueB", "BTC", "spot", "long", 1, False),
+           ("btc-inv-c", "VenueC", "BTC", "perp", "short", 100, True),
+           ("eth-fut-a", "VenueA", "ETH", "future", "short", 1, False),
+           ("eth-perp-b", "VenueB", "ETH", "perp", "long", 1, False),
+           ("sol-perp-c", "VenueC", "SOL", "perp", "short", 1, False)]
+
+
+def _csv(quantities: dict = _QUANTITIES, prices: dict = _PRICES) -> str:
+    """The desk's export with these quantities (per row) and prices (per coin)."""
+    lines = ["name,venue,underlying,kind,side,quantity,price,contract_size,inverse"]
+    lines += [f"{name},{venue},{coin},{kind},{side},{quantities[name]:g},{prices[coin]:g},"
+              f"{size},{inverse}" for name, venue, coin, kind, side, size, inverse in _LAYOUT]
+    return "\n".join(lines) + "\n"
+
+
+CSV = _csv()
 BOOK = _b.Book.from_frame(pd.read_csv(io.StringIO(CSV)))
 BY_VENUE = BOOK.by("venue")
 BY_UNDERLYING = BOOK.by("underlying")
@@ -41,38 +54,69 @@ _EXP = {name: float(v) for name, v in BOOK.exposures().items()}
 _ROWS = pd.read_csv(io.StringIO(CSV)).set_index("name")
 
 
-def _row_text(name):
-    row = _ROWS.loc[name]
+def _row_text(name, rows=None, exposures=None):
+    row = (_ROWS if rows is None else rows).loc[name]
     size = (f"{row['quantity']:,g} x ${row['contract_size']:,g} face" if row["inverse"] else
             f"{row['quantity']:,g} x {usd(row['price'])}")
-    return f"  {name} ({row['side']}): {size} = {usd(_EXP[name])}"
+    return f"  {name} ({row['side']}): {size} = {usd((exposures or _EXP)[name])}"
 
 
-def _lines(names):
-    return "\n".join(_row_text(n) for n in names)
+def _lines(names, rows=None, exposures=None):
+    return "\n".join(_row_text(n, rows, exposures) for n in names)
 
 
-_SETUP = (data_code(csv=CSV) +
-          "\nimport io\nimport pandas as pd\n"
-          "book = ek.Book.from_frame(pd.read_csv(io.StringIO(csv)))\nbook")
+def _setup(csv: str) -> str:
+    return (data_code(csv=csv) +
+            "\nimport io\nimport pandas as pd\n"
+            "book = ek.Book.from_frame(pd.read_csv(io.StringIO(csv)))\nbook")
 
-q1 = NumberQuestion(
-    "The desk's net",
-    "Load the CSV export below into a book. What is its net exposure in USD (inverse contracts "
-    "at their USD face)?",
-    BOOK.net_exposure(), setup=_SETUP,
-    hints=["An inverse contract's `contract_size` is its USD face: its exposure is quantity x "
-           "contract_size, not times the price.",
-           "Work out each row (quantity x price for linear rows, quantity x contract size for "
-           "the inverse one), give the shorts a minus sign, and add them all."],
-    solution="answer = book.net_exposure()",
-    working=(f"Signed exposure of each row:\n{_lines(_EXP)}\n"
-             f"Net = sum = {usd(BOOK.net_exposure())}"),
-    unit="usd",
-    mistakes=[Mistake(BOOK.gross_exposure(), "that is the gross: the shorts were added."),
-              Mistake(BOOK.net_exposure() - 5000 * 100 * (62_000 - 1),
-                      "the inverse contracts were valued as linear ones (quantity x size x "
-                      "price): their contract size is already USD.")])
+
+_SETUP = _setup(CSV)
+
+def _draw_desk(rng) -> dict:
+    """New quantities for every row and new prices per coin (BTC $30k-$110k in $500 steps, ETH
+    $1,500-$5,000 in $50 steps, SOL $50-$300), kept where the desk's net is at least $1,000
+    away from zero; the rows, sides and venues stay those of the export."""
+    steps = {"btc-perp-a": (0.5, 4, 40), "btc-spot-b": (0.5, 1, 10), "btc-inv-c": (500, 2, 20),
+             "eth-fut-a": (5, 4, 40), "eth-perp-b": (5, 2, 20), "sol-perp-c": (50, 4, 40)}
+    while True:
+        quantities = {n: step * int(rng.integers(lo, hi + 1)) for n, (step, lo, hi) in steps.items()}
+        prices = {"BTC": 500 * int(rng.integers(60, 221)), "ETH": 50 * int(rng.integers(30, 101)),
+                  "SOL": int(rng.integers(50, 301))}
+        book = _b.Book.from_frame(pd.read_csv(io.StringIO(_csv(quantities, prices))))
+        if abs(book.net_exposure()) >= 1_000:
+            return {"quantities": quantities, "prices": prices}
+
+
+def _q1(quantities: dict = _QUANTITIES, prices: dict = _PRICES) -> NumberQuestion:
+    csv = _csv(quantities, prices)
+    rows = pd.read_csv(io.StringIO(csv))
+    book = _b.Book.from_frame(rows)
+    exposures = {name: float(v) for name, v in book.exposures().items()}
+    inverse = quantities["btc-inv-c"] * 100 * (prices["BTC"] - 1)
+    question = NumberQuestion(
+        "The desk's net",
+        "Load the CSV export below into a book. What is its net exposure in USD (inverse "
+        "contracts at their USD face)?",
+        book.net_exposure(), setup=_setup(csv),
+        hints=["An inverse contract's `contract_size` is its USD face: its exposure is quantity x "
+               "contract_size, not times the price.",
+               "Work out each row (quantity x price for linear rows, quantity x contract size for "
+               "the inverse one), give the shorts a minus sign, and add them all."],
+        solution="answer = book.net_exposure()",
+        working=(f"Signed exposure of each row:\n"
+                 f"{_lines(exposures, rows.set_index('name'), exposures)}\n"
+                 f"Net = sum = {usd(book.net_exposure())}"),
+        unit="usd",
+        mistakes=[Mistake(book.gross_exposure(), "that is the gross: the shorts were added."),
+                  Mistake(book.net_exposure() - inverse,
+                          "the inverse contracts were valued as linear ones (quantity x size x "
+                          "price): their contract size is already USD.")])
+    question.limits = (-book.gross_exposure(), book.gross_exposure())
+    return question
+
+
+q1 = drawable(_q1, _draw_desk)
 
 _BIGGEST = str(BY_VENUE["gross"].idxmax())
 _VENUES = {v.lower()[-1]: v for v in BY_VENUE.index}

@@ -107,9 +107,12 @@ def _hedged(book) -> Prediction:
          "long": "not hedged: it still leans long",
          "short": "not hedged: it leans short"},
         answer={"neutral": "hedged"}.get(summary.bias, summary.bias), reveal=totals,
-        explain="Having a short does not make a book flat: the short cancels only as much of "
-                "the long as its own size, and the rest stays a bet on direction. The gross is "
-                "much larger than the net: the book is big, and only part of it is that bet.",
+        explain="Having a short does not make a book flat. Even counted generously, as if the "
+                "short's coin moved one-for-one with the long's, the short cancels only as much "
+                "of the long as its own size, and the rest stays a bet on direction. Between two "
+                "different coins that cancelling is itself a bet: the matched part gains or loses "
+                "whenever one coin outruns the other. The gross is much larger than the net: the "
+                "book is big, and only part of it is the net bet.",
         gives_away=("leans long", f"net / gross: {fmt.percent(summary.net_to_gross)}"))
 
 
@@ -183,9 +186,14 @@ def _margin_flat(with_margin) -> Prediction:
         explain="Coin held as margin rises and falls with its price exactly like coin held on "
                 "purpose, so it is long exposure: a long nobody chose. Traders who size the "
                 "hedge on their holding alone leave it out. The last line is the extra short "
-                "that brings the whole account, margin included, back to flat.",
+                "that brings the whole account, margin included, back to flat. On the dashboard "
+                "below, the readout's hedge ratio on all BTC divides the short by all the BTC the "
+                "account holds, collateral included: with collateral it is the lower of its two "
+                "ratios, and it is the one that must reach 100 % for the book to be flat.",
         gives_away=("extra short that brings", "back to flat", "long again",
-                    "collateral is long exposure"))
+                    "collateral is long exposure",
+                    # a ratio on all the BTC, under the slider's: the 100 % hedge is short of flat
+                    "the lower of the two", "the one that must reach 100 %"))
 
 
 # ----- 04 imperfect hedges ---------------------------------------------------------------------
@@ -420,6 +428,15 @@ def _biggest_venue(book) -> Prediction:
                 "next section works that out.")
 
 
+def month_table(month) -> str:
+    """Every day of an exposure history: long, short, net, gross, net / gross, gross leverage."""
+    table = month[["long", "short", "net", "gross"]].map(fmt.usd)
+    table["net / gross"] = month["net_to_gross"].map("{:+.1%}".format)
+    table["gross leverage"] = month["gross_leverage"].map("{:.2f}x".format)
+    table.index.name = None            # no "date" line under the header
+    return table.to_string()
+
+
 @_entry("10", "month")
 def _month(month, band=0.05) -> Prediction:
     from .. import plots
@@ -438,7 +455,8 @@ def _month(month, band=0.05) -> Prediction:
                 f"net leverage from {month['net_leverage'].min():+.2f}x to "
                 f"{month['net_leverage'].max():+.2f}x\n"
                 f"gross leverage from {month['gross_leverage'].min():.2f}x to "
-                f"{month['gross_leverage'].max():.2f}x"]
+                f"{month['gross_leverage'].max():.2f}x",
+                "Every day:\n" + month_table(month)]
 
     near = stays_near_zero(month, band)
     return Prediction(

@@ -165,14 +165,18 @@ class OptionDeltaDashboard(Dashboard):
         by_delta = book.exposures(measure="delta")
         flat_hedge = -sign * delta * self.coins
         net_delta = book.net_exposure(measure="delta")
+        held = f"{side} {option_type}s"
         return readout_table([
-            (f"{option_type.capitalize()} delta (Black-76)", f"{delta:.3f}"),
+            # the same signed delta, in the same words, as the upper chart's title and curve
+            (f"Delta of the {held}, per BTC", f"{sign * delta:+.3f}"),
+            (f"Black-76 delta of one bought {option_type}", f"{delta:+.3f}"),
             ("Options' notional", fmt.usd(exposures.iloc[0])),
             ("Options' delta exposure", fmt.usd(by_delta.iloc[0])),
             ("Perp hedge", fmt.usd(exposures.iloc[1]) if len(exposures) > 1 else "none"),
             ("Net, counting notional", fmt.describe_net(book.net_exposure(measure="notional"))),
             ("Net, counting delta", fmt.describe_net(net_delta)),
-            ("Delta hedge (flat by delta)", f"{flat_hedge:+.2f} BTC perp"),
+            ("Delta hedge (flat by delta)", f"{flat_hedge:+.2f} BTC perp "
+             f"({'long' if flat_hedge > 0 else 'short'})" if flat_hedge else "none needed"),
             ("P&L if BTC -10% / +10%", " / ".join(
                 fmt.usd(float(np.interp(spot * f, self.spots, pnl))) for f in (0.9, 1.1))),
         ], headline=f"delta-adjusted: {fmt.describe_net(net_delta)}")

@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..exercises._recording import record_prediction, restore_prediction
+from ._typed import after_edits, answer_on_enter
 
 __all__ = ["Prediction", "HeldBack", "parse_number"]
 
@@ -125,8 +126,9 @@ class Prediction:
             self.input = widgets.RadioButtons(options=[(v, k) for k, v in self.options.items()],
                                               value=None, layout=widgets.Layout(width="auto"))
         else:
-            self.input = widgets.Text(placeholder="type a number", continuous_update=False,
-                                      layout=widgets.Layout(width="180px"))
+            self.input = widgets.Text(placeholder="type a number, then Enter",
+                                      continuous_update=False,
+                                      layout=widgets.Layout(width="200px"))
         self.check_button = widgets.Button(description="Check my prediction",
                                            button_style="primary",
                                            layout=widgets.Layout(width="auto"))
@@ -134,7 +136,11 @@ class Prediction:
                                           layout=widgets.Layout(width="auto"))
         self.result = widgets.HTML("")
         self.shown = widgets.VBox([])
-        self.check_button.on_click(lambda _: self._on_check())
+        if self.options is None:          # Enter checks; a click waits for the typed text
+            answer_on_enter(self.input, self._on_check)
+            self.check_button.on_click(lambda _: after_edits(self._on_check, self.input))
+        else:
+            self.check_button.on_click(lambda _: self._on_check())
         self.show_button.on_click(lambda _: self.show())
         self.widget = widgets.VBox(
             [self.prompt, self.input, widgets.HBox([self.check_button, self.show_button]),
@@ -186,15 +192,20 @@ class Prediction:
         >>> content.layout.visibility, note.layout.display
         ('visible', 'none')
         """
-        # hidden, its room kept: what follows stays where it would be (off the question's
-        # screen when the lesson placed it there)
+        # Hidden, its room kept, so what follows stays where it would be (off the question's
+        # screen when the lesson placed it there); the note fills that room, framed, its words
+        # in the middle, so the room reads as the place the dashboard opens, not a blank.
         content = widgets.VBox([getattr(item, "widget", item) for item in items],
                                layout=widgets.Layout(
-                                   visibility="visible" if self.revealed else "hidden"))
+                                   visibility="visible" if self.revealed else "hidden",
+                                   grid_area="1 / 1 / 2 / 2"))
         show = widgets.Button(description="Show it now", layout=widgets.Layout(width="auto"))
         note = widgets.HBox(
             [widgets.HTML(f"<i>{HeldBack.NOTE}, or</i>"), show],
-            layout=widgets.Layout(display="none" if self.revealed else "", align_items="center"))
+            layout=widgets.Layout(display="none" if self.revealed else "flex",
+                                  grid_area="1 / 1 / 2 / 2", align_items="center",
+                                  justify_content="center", min_height="72px",
+                                  border="1px dashed #9fb0cc", padding="0 12px"))
         note.add_class("ek-held-back")
 
         def open_(_=None) -> None:
@@ -202,7 +213,9 @@ class Prediction:
 
         show.on_click(open_)
         self._held.append(open_)
-        return HeldBack(widgets.VBox([note, content]))
+        # one grid cell for both: the note lies over the hidden content, as tall as it
+        return HeldBack(widgets.GridBox([note, content], layout=widgets.Layout(
+            grid_template_columns="minmax(0, 1fr)", grid_template_rows="auto")))
 
     # ----- what the learner does ------------------------------------------------------------------
     def choose(self, value: Any) -> None:
@@ -225,7 +238,7 @@ class Prediction:
 
     def show(self) -> None:
         """Show the answer without a guess."""
-        self._show(f"The answer: {self._answer_text()}." + self._why())
+        self._show(f"The answer: {self.answer_text()}." + self._why())
 
     # ----- what the widget says -------------------------------------------------------------------
     def _read_guess(self) -> Any:
@@ -233,7 +246,9 @@ class Prediction:
             return self.input.value
         return parse_number(self.input.value) if str(self.input.value).strip() else None
 
-    def _answer_text(self) -> str:
+    def answer_text(self) -> str:
+        """The answer as the learner reads it: the right choice's words, or the number
+        formatted (``$30,000``)."""
         if self.options is not None:
             return self.options[self.answer]
         return self._describe(float(self.answer))
@@ -252,11 +267,11 @@ class Prediction:
         """The sentence that compares the guess with the answer."""
         said = self.options[guess] if self.options is not None else self._describe(guess)
         if self.is_right(guess):
-            verdict = f"You said {said}: right, it is {self._answer_text()}."
+            verdict = f"You said {said}: right, it is {self.answer_text()}."
         elif self.options is not None:
-            verdict = f"You said {said}; it is {self._answer_text()}."
+            verdict = f"You said {said}; it is {self.answer_text()}."
         else:
-            verdict = f"You said {said}; it is {self._answer_text()}, {self._how_far(guess)}."
+            verdict = f"You said {said}; it is {self.answer_text()}, {self._how_far(guess)}."
         return verdict + self._why()
 
     def _how_far(self, guess: float) -> str:
@@ -311,7 +326,7 @@ class Prediction:
         items = items if isinstance(items, (list, tuple)) else [items]
         found: list[str] = list(self.gives_away)
         if self.options is None:
-            found.append(self._answer_text())
+            found.append(self.answer_text())
         for item in items:
             if isinstance(item, (str, numbers.Real)):      # tables and charts are the data
                 for line in str(item).splitlines():
@@ -355,9 +370,10 @@ class HeldBack:
     """What a prediction holds back (see :meth:`Prediction.then`): shown as its ``widget``; a
     page that will not draw widgets shows the note alone, never what is held back."""
 
-    NOTE = "This part shows the answer to the prediction above: answer it there first"
+    NOTE = ("What opens here shows the answer to the prediction above: answer it there "
+            "first")
 
-    def __init__(self, widget: widgets.VBox) -> None:
+    def __init__(self, widget: widgets.Box) -> None:
         self.widget = widget
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:

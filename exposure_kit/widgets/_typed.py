@@ -20,12 +20,20 @@ hedge-ratio box, ``100`` or ``100%`` is read as 100 (that is 10,000 %) and silen
 
 from __future__ import annotations
 
+import asyncio
 import re
+from typing import Any, Callable
 
 import ipywidgets as widgets
 
-__all__ = ["TypedValueError", "amount_box", "read_amount", "read_typed", "shown_value",
-           "typed_box"]
+__all__ = ["TypedValueError", "after_edits", "amount_box", "answer_on_enter", "read_amount",
+           "read_typed", "shown_value", "typed_box"]
+
+# How long a Check waits for the box's last edit to reach the kernel. The page sends a text box's
+# value on Enter or when the box loses focus, but its Enter message before that value, and a
+# widget that is still waiting for the kernel holds its next value back until the kernel is
+# idle; a button's click is never held. A check run at once could read the text before the edit.
+SETTLE_SECONDS = 0.3
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
@@ -180,6 +188,66 @@ def typed_box(slider: widgets.FloatSlider, on_refused) -> widgets.HBox:
     row = widgets.HBox([slider, box], layout=widgets.Layout(align_items="center"))
     row.add_class("ek-typed-row")
     return row
+
+
+def after_edits(action: Callable[[], None], *boxes: widgets.Text) -> None:
+    """Run ``action`` once the edits the page made to ``boxes`` before it have arrived.
+
+    In a kernel (a running event loop) the action waits :data:`SETTLE_SECONDS`, and waits
+    again whenever one of ``boxes`` changes meanwhile; outside one (a test driving the
+    widgets from Python, where every change arrives at once) it runs now.
+
+    Examples
+    --------
+    >>> seen = []
+    >>> after_edits(lambda: seen.append("checked"))
+    >>> seen
+    ['checked']
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        action()
+        return
+    state: dict[str, Any] = {}
+
+    def run() -> None:
+        for box in boxes:
+            box.unobserve(again, names="value")
+        action()
+
+    def again(_change=None) -> None:
+        if state.get("timer") is not None:
+            state["timer"].cancel()
+        state["timer"] = loop.call_later(SETTLE_SECONDS, run)
+
+    for box in boxes:
+        box.observe(again, names="value")
+    again()
+
+
+def answer_on_enter(box: widgets.Text, check: Callable[[], None]) -> widgets.Text:
+    """Make Enter in ``box`` run ``check`` (as its Check button does), on the text as typed.
+
+    The box sends its value when Enter is pressed or it loses focus (``continuous_update``
+    off, so no value is held back behind one sent per keystroke), and the check waits for that
+    value (:func:`after_edits`).
+
+    Examples
+    --------
+    >>> box = answer_on_enter(widgets.Text(), lambda: print("checked", box.value))
+    >>> box.value = "40,000"
+    >>> box._handle_custom_msg({"event": "submit"}, [])
+    checked 40,000
+    """
+    box.continuous_update = False
+
+    def on_message(_widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("event") == "submit":
+            after_edits(check, box)
+
+    box.on_msg(on_message)
+    return box
 
 
 def read_amount(text: str, name: str = "Equity") -> float:

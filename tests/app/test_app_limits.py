@@ -462,3 +462,51 @@ def test_a_recurring_error_is_logged_once_in_a_while():
     say("Too many open files")
     assert lines == ["Too many open files",
                      "Too many open files (9999 more times in the last 0.2 s)"]
+
+
+def test_kernel_websockets_are_capped_per_address_with_a_clear_refusal(tmp_path):
+    """Websockets per address were bounded only by the 32 connections an address may hold. The
+    cap is twice the lesson kernels an address may hold by default (APP_PER_CLIENT=2: 4); past it
+    a new one gets a 429 saying what to do, another address is not affected, and a socket closed
+    makes room again."""
+    with classroom(tmp_path, APP_PER_CLIENT="2", APP_MAX_KERNELS="4") as (base, log, _):
+        kernel = run(lesson_kernel(base))
+        status, page = get(base, f"voila/render/{LESSONS[1]}", source="127.0.0.2")
+        assert status == 200
+        other = _probe.KERNEL_ID.search(page).group(1)
+        url = urlsplit(base)
+
+        async def attach(kernel_id: str, source: str = "127.0.0.1"):
+            from tornado.websocket import websocket_connect
+            # a session id of its own each (a second socket of one session replaces the first)
+            session = os.urandom(8).hex()
+            request = HTTPRequest(f"ws{base[4:]}api/kernels/{kernel_id}/channels?"
+                                  f"session_id={session}",
+                                  headers={"Origin": f"http://{url.netloc}"},
+                                  network_interface=source, request_timeout=10)
+            try:
+                return await websocket_connect(request, subprotocols=[V1_PROTOCOL])
+            except HTTPClientError as refused:
+                return refused
+
+        async def scenario():
+            held = [await attach(kernel) for _ in range(4)]
+            assert all(not isinstance(s, HTTPClientError) for s in held), held
+            refused = await attach(kernel)
+            elsewhere = await attach(other, "127.0.0.2")
+            held[0].close()
+            await asyncio.sleep(1.0)                 # the server sees the close
+            again = await attach(kernel)
+            for s in [*held[1:], elsewhere, again]:
+                if not isinstance(s, HTTPClientError):
+                    s.close()
+            return refused, elsewhere, again
+
+        refused, elsewhere, again = run(scenario(), timeout=90)
+        assert isinstance(refused, HTTPClientError) and refused.code == 429
+        text = refused.response.body.decode()
+        assert "Too many live lessons from this computer: 4 lesson connections" in text
+        assert "Close lesson tabs you no longer use" in text
+        assert not isinstance(elsewhere, HTTPClientError)      # another computer's socket
+        assert not isinstance(again, HTTPClientError)          # room again after a close
+        assert "refused kernel websockets from 127.0.0.1: 4 open" in log.read_text()

@@ -264,6 +264,30 @@ def test_make_app_keeps_warm_kernels_sized_by_make_options(server):
     assert result["status"] == 200 and result["live"] is not None
 
 
+def test_a_kernel_that_waited_in_the_pool_is_not_culled_once_handed_out(tmp_path):
+    """A warm kernel's idle clock ran from when the pool filled it: one that waited longer than the
+    idle cull in the pool was stopped within a minute of being handed to a visitor, before the page
+    connected. Here the cull looks every second for kernels idle 6 s; the pool's kernel waits 10 s,
+    then a visitor takes it and connects 3 s later: the lesson still goes live."""
+    async def take_then_connect_late(base: str) -> dict:
+        code, html = await _probe.fetch_lesson(base, f"voila/render/{LESSONS[1]}", timeout=30)
+        assert code == 200
+        await asyncio.sleep(3)
+        kernel_id = _probe.KERNEL_ID.search(html).group(1)
+        assert get(base, f"api/kernels/{kernel_id}")[0] == 200, "culled before the page connected"
+        socket = await _probe.open_kernel_socket(base, kernel_id)
+        try:
+            await _probe.widget_states(socket, _probe.VIEW_MODEL.search(html).group(1),
+                                       time.monotonic() + 30)
+        finally:
+            socket.close()
+        return {"kernel_id": kernel_id}
+
+    with app_server(tmp_path, APP_IDLE="6", APP_CULL_INTERVAL="1") as (base, _):
+        time.sleep(10)
+        run(take_then_connect_late(base))
+
+
 # ----- XSRF: kept on, and a page that closes still stops its kernel ---------------------------
 def test_xsrf_checks_stay_on_and_closing_a_page_still_stops_its_kernel(server, tmp_path, chromium):
     """The Makefile switched XSRF checks off (voila#1458) so a page opened straight at a

@@ -160,7 +160,7 @@ def test_a_prediction_is_recorded_with_the_guess_and_the_answer(class_store):
     q.choose("s")
     events = class_store.events()
     assert [(e["question"], e["answer"], e["verdict"], e["expected"]) for e in events] == [
-        ("Net exposure of the book?", "50000.0", "incorrect", "30000"),
+        ("Net exposure of the book?", "50000.0", "incorrect", "30,000"),
         ("Which side?", "", "shown", "net long"),
         ("Which side?", "net short", "incorrect", "net long")]
 
@@ -194,6 +194,31 @@ def test_question_figures_count_learners_first_tries_slips_and_hints():
     assert (q3.answered, q3.first_try_share) == (2, 1.0)   # most missed first: q1 before q3
 
 
+def test_try_another_is_recorded_with_its_seed_and_counted_as_new_numbers(class_store):
+    from exposure_kit.exercises import lesson01
+    from exposure_kit.exercises._quiz import quiz
+
+    kept = dict(lesson01.q1.__dict__)
+    try:
+        card = quiz("01").cards[0]
+        card.input.value = "400,000"                 # the gross: a slip
+        card.check()
+        card.another(seed=3)                         # long $345,000, short $90,000
+        card.input.value = "255,000"                 # 345,000 - 90,000, right first time
+        card.check()
+    finally:
+        lesson01.q1.__dict__.clear()
+        lesson01.q1.__dict__.update(kept)
+    events = class_store.events()
+    assert [(e["kind"], e["verdict"], e["answer"]) for e in events] == [
+        ("check", "slip", "400,000"), ("another", "another", "3"),
+        ("check", "correct", "255,000")]
+    figures = _class_view.question_figures(events)[0]
+    # the first try was a slip; the new numbers were right first time
+    assert (figures.first_try_correct, figures.tried_another, figures.mastered_another) == (0, 1, 1)
+    assert "1 of 1 right first time on new numbers" in _class_pages.new_numbers(figures)
+
+
 def test_the_spread_of_guesses_marks_the_answer():
     figures = _class_view.prediction_figures([
         dict(lesson="01", question="Net?", kind="prediction", learner=w, answer=g, verdict=v,
@@ -205,6 +230,26 @@ def test_the_spread_of_guesses_marks_the_answer():
     assert svg.count("<circle") == 4 and "answer 30,000" in svg
     # quartiles of 31k, 40k, 50k, 60k (inclusive): 37,750 and 52,500
     assert "middle half guessed 37,750 to 52,500; the answer is 30,000" in \
+        _class_pages.prediction_summary(figures)
+
+
+def test_a_dollar_answer_is_spread_in_dollars(class_store):
+    from exposure_kit import usd
+    from exposure_kit.widgets import Prediction
+
+    p = Prediction("Net exposure in USD?", answer=30_000, describe=usd, reveal=lambda: "")
+    p.choose("$50k")
+    event = class_store.events()[0]
+    assert (event["answer"], event["expected"]) == ("50000.0", "$30,000")   # as the card said
+    figures = _class_view.prediction_figures([
+        dict(event, learner=w, answer=g, verdict="incorrect")
+        for w, g in [("a", "40000"), ("b", "60000"), ("c", "50000"), ("d", "-10000")]])[0]
+    svg = _class_pages.spread_svg(figures)
+    # the axis ends are the lowest and highest value shown, -10,000 and 60,000, in dollars
+    assert "answer $30,000" in svg and ">-$10,000</text>" in svg and ">$60,000</text>" in svg
+    assert "<title>$40,000</title>" in svg and ">30,000<" not in svg
+    # quartiles of -10k, 40k, 50k, 60k (inclusive): 27,500 and 52,500
+    assert "middle half guessed $27,500 to $52,500; the answer is $30,000" in \
         _class_pages.prediction_summary(figures)
 
 
@@ -280,3 +325,43 @@ def test_a_notebook_run_outside_jupyterlab_keeps_nothing(tmp_path):
     _kernel("from exposure_kit.exercises import lesson01 as ex; ex.q1.check(40_000)", store,
             notebook=None)
     assert not store.exists()
+
+
+def test_after_a_reload_the_quiz_cards_show_the_learners_earlier_answers(class_store,
+                                                                          monkeypatch):
+    from exposure_kit.exercises import lesson01 as ex
+    from exposure_kit.exercises._quiz import quiz
+
+    # exercise 01: long 220,000, short 180,000: the net (q1) 40,000 and the gross (q2) 400,000
+    net, gross = ex.q1.expected(), ex.q2.expected()
+    assert (net, gross) == (40_000, 400_000)
+    first = quiz("01")                               # kernel-1, handed to learner-a
+    for card, typed in ((first.cards[0], f"{gross:,.0f}"), (first.cards[0], f"{net:,.0f}"),
+                        (first.cards[1], "12")):
+        card.input.value = typed
+        card.check()
+    recorded = len(class_store.events())
+
+    # the page reloaded: a new kernel, handed to the same learner
+    class_store.bind("kernel-2", "learner-a", "Ada", "01")
+    monkeypatch.setattr(_recording, "kernel_id", lambda: "kernel-2")
+    again = quiz("01")
+    q1, q2, q3 = again.cards[:3]
+    assert (q1.input.value, q1.status) == (f"{net:,.0f}", "correct")      # the latest answer
+    assert "before the page was reloaded" in q1.feedback.value
+    assert "Correct" in q1.feedback.value
+    assert (q2.input.value, q2.status) == ("12", "incorrect")
+    assert (q3.input.value, q3.status, q3.feedback.value) == (None, "not attempted", "")
+    assert again.progress_text() == ("Your progress: 1 of 4 correct, 1 to retry, 2 not attempted; "
+                                     "1 mastered (right first time on numbers not yet solved)")
+    assert len(class_store.events()) == recorded     # what comes back is not recorded again
+
+    # another learner starts clean; a kernel not yet handed out waits for its learner
+    class_store.bind("kernel-3", "learner-b", "", "01")
+    monkeypatch.setattr(_recording, "kernel_id", lambda: "kernel-3")
+    assert all(c.status == "not attempted" for c in quiz("01").cards)
+    monkeypatch.setattr(_recording, "kernel_id", lambda: "kernel-4")
+    waiting = quiz("01")
+    assert not waiting.restore_earlier() and waiting.cards[0].input.value == ""
+    class_store.bind("kernel-4", "learner-a", "Ada", "01")
+    assert waiting.restore_earlier() and waiting.cards[0].status == "correct"

@@ -3,7 +3,10 @@ once exactly as :class:`MarginAccount` computes each."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
+import pandas as pd
 import pytest
 
 import exposure_kit as ek
@@ -44,6 +47,77 @@ def test_margin_never_nets_across_venues():
     assert netted.maintenance_margin() == pytest.approx(1_020.0)
     assert not netted.is_liquidated()                 # what netting across venues would hide
     assert ek.MarginAccount(book, 30_000).liquidating_move("BTC") == pytest.approx(24.0)
+
+
+def _linear_long_inverse_short():
+    # Binance account 001: long 2 BTC of the USDS-M perp and short $120,000 of the COIN-M perp
+    # (1,200 contracts of $100), both entered at 60,000 where BTC is now.
+    return ek.Book.from_records([
+        {"name": "BTCUSDT", "underlying": "BTC", "kind": "perp", "side": "long", "quantity": 2,
+         "price": 60_000, "entry_price": 60_000, "venue": "Binance", "account": "001"},
+        {"name": "BTCUSD_PERP", "underlying": "BTC", "kind": "perp", "side": "short",
+         "quantity": 1_200, "contract_size": 100, "inverse": True, "price": 60_000,
+         "entry_price": 60_000, "venue": "Binance", "account": "001"}])
+
+
+def test_a_linear_long_and_an_inverse_short_are_margined_in_two_wallets():
+    # By hand, maintenance 0.5 %, $12,000 in each wallet: the USD one holds 12,000 USDT, the
+    # BTC one 0.2 BTC (12,000 / 60,000). A move m of BTC:
+    # USDS-M wallet (long 2 BTC, maintenance charged at the moved price):
+    #   12,000 + 120,000 m = 600 (1 + m)  ->  m = -11,400 / 119,400 = -9.548 %
+    # COIN-M BTC wallet (short $120,000 face; 0.2 BTC worth 12,000 (1 + m); the short's coin
+    # P&L 120,000 (1/60,000 - 1/P) BTC is -120,000 m in USD; maintenance 0.5 % of the face in
+    # coin, 600 in USD at any price):
+    #   12,000 (1 + m) - 120,000 m = 600  ->  m = 11,400 / 108,000 = +10.556 %
+    # Pooled (portfolio margin, $24,000) the pair is flat: 24,000 = 600 (1 + m) + 600 only at
+    # m = +38 (a 3,800 % rise): the hedge hides both liquidations.
+    book = _linear_long_inverse_short()
+    assert ek.margin_pools(book).tolist() == ["Binance 001 USD-margined",
+                                              "Binance 001 BTC-margined"]
+    equity = ek.read_account_equity(io.StringIO(
+        "venue,account,wallet,equity\nBinance,001,USDT,12000\nBinance,001,BTC,12000\n"))
+    accounts, moves = ek.account_risk(book, equity)
+    assert accounts["maintenance"].tolist() == pytest.approx([600.0, 600.0])
+    up = moves.loc[("Binance 001 BTC-margined", "BTC"), "liquidating_move"]
+    down = moves.loc[("Binance 001 USD-margined", "BTC"), "liquidating_move"]
+    assert up == pytest.approx(11_400 / 108_000) and down == pytest.approx(-11_400 / 119_400)
+    assert moves["warning"].all()
+    # the COIN-M wallet is long its 0.2 BTC and short the $120,000 face: net -$108,000
+    assert moves.loc[("Binance 001 BTC-margined", "BTC"), "net"] == pytest.approx(-108_000)
+    # the same prices from the venues' one-position formulas: Binance COIN-M and USDS-M
+    assert ek.coin_margined_liquidation_price("short", 120_000, 60_000, 0.2, 0.005) == \
+        pytest.approx(60_000 * (1 + up))
+    assert ek.liquidation_price("long", 2, 60_000, 12_000, 0.005) == \
+        pytest.approx(60_000 * (1 + down))
+    # pooled: one equity marked portfolio margin
+    accounts, moves = ek.account_risk(book, {("Binance", "001", "portfolio"): 24_000})
+    assert accounts.index.tolist() == ["Binance 001"]
+    assert moves.loc[("Binance 001", "BTC"), "liquidating_move"] == pytest.approx(38.0)
+    assert not moves["warning"].any()
+    # one equity for the account without saying portfolio margin is refused, naming the pools
+    with pytest.raises(ValueError, match=r"'Binance 001' margins its positions in 2 pools "
+                                         r"\(BTC-margined, USD-margined\)"):
+        ek.account_risk(book, {("Binance", "001"): 24_000})
+
+
+def test_a_bybit_account_is_one_unified_pool_unless_split():
+    # Bybit's unified trading account 2.0 shares margin across linear and inverse contracts;
+    # an account given per wallet (UTA 1.0: inverse apart) is split.
+    book = ek.Book.from_frame(_linear_long_inverse_short().to_frame().assign(venue="Bybit"))
+    assert set(ek.margin_pools(book)) == {"Bybit 001"}
+    _, moves = ek.account_risk(book, {"Bybit 001": 24_000})
+    assert moves.loc[("Bybit 001", "BTC"), "liquidating_move"] == pytest.approx(38.0)
+    _, moves = ek.account_risk(book, {("Bybit", "001", "USD"): 12_000,
+                                      ("Bybit", "001", "BTC"): 12_000})
+    assert moves.loc[("Bybit 001 BTC-margined", "BTC"), "liquidating_move"] == pytest.approx(
+        11_400 / 108_000)
+
+
+def test_a_wallet_that_is_no_wallet_is_named():
+    with pytest.raises(ValueError, match=r"line 2 of .*field 'wallet': 'US Dollar' is not a "
+                                         r"wallet"):
+        ek.read_account_equity(io.StringIO("venue,account,wallet,equity\n"
+                                           "Binance,001,US Dollar,1\n"))
 
 
 def test_equity_keys_label_tuple_or_single_venue_account():
@@ -111,10 +185,15 @@ def _random_book(seed: int = 7, accounts: int = 300) -> tuple[ek.Book, dict[str,
                 row.update(side="long", entry_price=None)
         records.append(row)
     book = ek.Book.from_records(records)
-    frame = book.to_frame()
-    labels = (frame["venue"] + " " + frame["account"].astype(str)).unique()
-    # equity from tight (a few % of a position) to ample, so some accounts sit near liquidation
-    equity = {label: float(np.exp(rng.normal(np.log(8_000), 1.0))) for label in labels}
+    pools = ek.margin_pools(book).to_numpy()
+    # equity from tight (a few % of a position) to ample, so some pools sit near liquidation;
+    # a coin-margined pool's wallet (beyond what its rows hold) is its coin, so at least 0 there
+    equity = {}
+    for pool in pd.unique(pools):
+        wallet = float(np.exp(rng.normal(np.log(8_000), 1.0)))
+        coin = pool.endswith("-margined") and not pool.endswith("USD-margined")
+        held = ek.MarginAccount(book.part(pools == pool), 0.0).equity() if coin else 0.0
+        equity[pool] = wallet + max(held, 0.0)
     return book, equity
 
 
@@ -124,20 +203,28 @@ def _random_book(seed: int = 7, accounts: int = 300) -> tuple[ek.Book, dict[str,
 def test_all_accounts_at_once_equal_one_margin_account_each(rule):
     book, equity = _random_book()
     accounts, moves = ek.account_risk(book, equity, **rule)
-    frame = book.to_frame()
-    labels = (frame["venue"] + " " + frame["account"].astype(str)).to_numpy()
+    labels = ek.margin_pools(book).to_numpy()
     assert len(accounts) == len(equity) >= 300
+    coin_pools = {p for p in labels if p.endswith("-margined") and not p.endswith("USD-margined")}
+    assert len(coin_pools) > 50          # the coin-wallet case is compared too, not only USD
     liquidating = 0
     for label in accounts.index:
         sub = book.part(labels == label)
         wallet = equity[label] - ek.MarginAccount(sub, 0.0, **rule).equity()
-        account = ek.MarginAccount(sub, wallet, **rule)
+        coin = label.rsplit(" ", 1)[-1].removesuffix("-margined")
+        if label.endswith("-margined") and coin != "USD":     # that wallet is held in the coin
+            price = float(sub.to_frame().query("underlying == @coin")["price"].iloc[0])
+            account = ek.MarginAccount(sub, 0.0, collateral={coin: wallet / price}, **rule)
+        else:
+            account = ek.MarginAccount(sub, wallet, **rule)
         row = accounts.loc[label]
         assert row["equity"] == pytest.approx(account.equity(), rel=1e-9)
         assert row["maintenance"] == pytest.approx(account.maintenance_margin(), rel=1e-9)
         assert row["margin_ratio"] == pytest.approx(account.margin_ratio(), rel=1e-9)
         assert row["positions"] == len(sub)
         net = sub.by("underlying", measure="delta")["net"]
+        if label.endswith("-margined") and coin != "USD":
+            net[coin] += wallet                  # the coin wallet is long its coin
         for underlying in sub.underlyings:
             expected = account.liquidating_move(underlying)
             got = moves.loc[(label, underlying), "liquidating_move"]
@@ -171,3 +258,23 @@ def test_account_limits_cover_the_account_on_every_venue():
     assert rows[("Binance 001", "liquidation_distance")]["figure"] == pytest.approx(
         14_400 / 119_400)
     assert rows[("001", "net_leverage")]["figure"] == pytest.approx(0.0)
+
+
+def test_account_limits_cover_every_wallet_of_the_account():
+    # The linear long and inverse short of Binance 001 in two wallets: the account's nearest
+    # liquidation is its USDS-M wallet's fall of 11,400 / 119,400 = 9.548 %, under a 20 %
+    # floor. Over both wallets the account is long BTC by the BTC wallet's 0.2 BTC ($12,000):
+    # +120,000 in the USD wallet, -120,000 + 12,000 = -108,000 in the BTC one.
+    book = _linear_long_inverse_short()
+    equity = {("Binance", "001", "USD"): 12_000, ("Binance", "001", "BTC"): 12_000}
+    accounts, moves = ek.account_risk(book, equity)
+    per_pool = accounts["equity"].to_dict()
+    table = ek.check_limits(book, io.StringIO(
+        "scope,key,metric,limit\naccount,001,liquidation_distance,0.2\n"
+        "account,Binance 001,liquidation_distance,0.2\n"), equity=24_000,
+        per_account=per_pool, moves=moves)
+    figures = table.set_index("key")["figure"]
+    assert figures["001"] == pytest.approx(11_400 / 119_400)
+    assert figures["Binance 001"] == pytest.approx(11_400 / 119_400)
+    assert (table["status"] == "breach").all()
+    assert moves.groupby(level="underlying")["net"].sum()["BTC"] == pytest.approx(12_000)

@@ -22,9 +22,28 @@ def codes(findings):
 
 
 def test_a_clean_book_has_no_findings():
-    # long only, two venues (67 % on A, below the 75 % default), 1.2x gross leverage
-    assert ek.diagnose(CLEAN, equity=50_000, betas={"ETH": 1.0}) == []
+    # long only, two venues (67 % on A, below the 75 % default), 0.3x gross leverage
+    assert ek.diagnose(CLEAN, equity=200_000, betas={"ETH": 1.0}) == []
     assert ek.diagnose(ek.Book()) == []
+
+
+def test_a_book_net_long_in_every_asset_is_one_directional_bet():
+    # The same long-only book on $50,000: $60,000 net long in BTC and ETH, 1.20 times equity.
+    # Both falling 20 % at once loses 0.2 x 60,000 = $12,000, 24.0 % of equity.
+    found = ek.diagnose(CLEAN, equity=50_000)
+    assert codes(found) == ["directional"]
+    top = found[0]
+    assert top.severity == "high" and top.usd_at_risk == 60_000
+    assert "1.20 times" in top.message and "$12,000" in top.message and "24.0%" in top.message
+    # on $100,000 it is 0.60 times: "medium" (0.5x to 1x); on $200,000 (0.3x) nothing
+    assert [f.severity for f in ek.diagnose(CLEAN, equity=100_000)] == ["medium"]
+    assert ek.diagnose(CLEAN, equity=200_000) == []
+    # one asset carrying 90 % or more of the net is the concentration finding's, not this one
+    mostly_btc = book(row("BTC", "spot", "long", 95_000), row("ETH", "spot", "long", 5_000))
+    assert "directional" not in codes(ek.diagnose(mostly_btc, equity=50_000))
+    # a short in any asset: not net one way in every asset (cross-asset offset says the rest)
+    mixed = book(row("BTC", "spot", "long", 95_000), row("ETH", "perp", "short", 30_000))
+    assert "directional" not in codes(ek.diagnose(mixed, equity=50_000))
 
 
 def test_low_net_high_gross():
@@ -93,6 +112,11 @@ def test_option_delta_gap():
                        option_type="call"))
     found = [f for f in ek.diagnose(options) if f.code == "option-delta-gap"]
     assert len(found) == 1 and "$18,000" in found[0].message and "$60,000" in found[0].message
+    # ranked by the options' delta exposure (18,000), not face minus delta (42,000); the net
+    # moves by 60,000 - 18,000 = 42,000 between the two readings, and the message says so
+    assert found[0].usd_at_risk == 18_000
+    assert "delta exposure is $18,000" in found[0].message
+    assert "moves the net by $42,000" in found[0].message
     deep = book(row("BTC", "option", "long", 60_000, price=60_000, delta=0.99,
                     option_type="call"))
     assert "option-delta-gap" not in codes(ek.diagnose(deep))
@@ -106,18 +130,21 @@ def test_venue_concentration():
     assert "venue-concentration" not in codes(ek.diagnose(one_venue, venue_share=0.95))
 
 
-def test_findings_come_ranked_by_dollars_at_risk_and_as_a_table():
+def test_findings_come_severity_first_then_by_size_and_as_a_table():
     # gross 795k (low-net-high-gross), BTC alone 400k net long = 20x equity (concentration),
-    # 395k set against ETH (cross-asset offset), all 795k on venue X (venue concentration)
+    # 395k set against ETH (cross-asset offset), all 795k on venue X (venue concentration).
+    # A head of risk reads the two "high" first, then the "medium", then the "low" one.
     messy = book(row("BTC", "spot", "long", 400_000, venue="X"),
                  row("ETH", "perp", "short", 395_000, venue="X"))
     findings = ek.diagnose(messy, equity=20_000)
-    assert codes(findings) == ["low-net-high-gross", "venue-concentration", "concentration",
-                               "cross-asset-offset"]
-    assert [f.usd_at_risk for f in findings] == [795_000, 795_000, 400_000, 395_000]
+    assert codes(findings) == ["low-net-high-gross", "concentration", "cross-asset-offset",
+                               "venue-concentration"]
+    assert [f.severity for f in findings] == ["high", "high", "medium", "low"]
+    assert [f.usd_at_risk for f in findings] == [795_000, 400_000, 395_000, 795_000]
+    assert ek.ranked_findings(findings) == findings
     table = ek.findings_frame(findings)
     assert list(table["code"]) == codes(findings)
-    assert list(table["usd_at_risk"]) == [795_000, 795_000, 400_000, 395_000]
+    assert list(table["usd_at_risk"]) == [795_000, 400_000, 395_000, 795_000]
     assert str(findings[0]).startswith("[high] low-net-high-gross:")
 
 

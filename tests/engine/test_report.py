@@ -245,9 +245,12 @@ def test_the_page_numbers_equal_the_engine(desk_page):
         assert dollars(cell) == pytest.approx(expected[column], abs=0.5)
     accounts = {row[0]: row for row in tables["accounts"][1:]}
     _, moves = ek.account_risk(book, ek.sample_equity("desk_book"))
-    # margin never nets across venues: one row per venue and account, labelled "Binance 001"
-    assert set(accounts) == {f"{v} {a}" for v in ("Binance", "OKX", "Bybit", "Deribit", "BitMEX")
-                             for a in ("001", "002", "017")}
+    # margin nets only inside a pool: one row per venue, account and (where the venue margins
+    # them apart) wallet; a Bybit or OKX account is one pool, Binance 001 four
+    assert set(accounts) == set(ek.margin_pools(book)) == set(moves.index.get_level_values(0))
+    assert {"Bybit 001", "OKX 017", "Binance 001 USD-margined", "Binance 001 BTC-margined",
+            "Binance 001 ETH-margined", "Binance 001 SOL-margined"} <= set(accounts)
+    assert "Binance 001" not in accounts
     flagged = [r for r in tables["account-moves"][1:] if "under 20" in r[3]]
     assert len(flagged) == int(moves["warning"].sum()) >= 1
     venues = {row[0]: dollars(row[2]) for row in tables["funding-venues"][1:]}
@@ -297,7 +300,7 @@ def test_cli_writes_the_page(tmp_path, capsys):
     assert status == 0 and capsys.readouterr().err == ""
     tables = parsed(out.read_text()).tables
     shown = {row[0] for row in tables["accounts"][1:]}
-    assert "Binance 001" in shown and "OKX 017" in shown and "001" not in shown
+    assert "Binance 001 BTC-margined" in shown and "OKX 017" in shown and "001" not in shown
 
 
 # the sample desk's equity per venue and account, as shipped
@@ -311,7 +314,7 @@ _DESK_LINES = DESK_EQUITY.splitlines()
     ("account,equity\n001,900000\n002,-5\n017,1\n",
      r"line 3 of accounts\.csv, field 'equity'"),
     ("\n".join(_DESK_LINES[:-1]) + "\n", r"no equity given for account\(s\) 'OKX 017'"),
-    (DESK_EQUITY + "OKX,999,1\n", r"account\(s\) 'OKX 999' have an equity but no position"),
+    (DESK_EQUITY + "OKX,999,,1\n", r"account\(s\) 'OKX 999' have an equity but no position"),
     # without a venue column, an account on several venues cannot be margined as one
     ("account,equity\n001,900000\n002,1\n017,1\n",
      r"account '001' is on 5 venues \(Binance, BitMEX, Bybit, Deribit, OKX\) and margin "
@@ -491,8 +494,8 @@ def test_the_assumptions_box_states_the_margin_rule():
     page = ek.report(_stable_book(), equity={"A": 250_000}, as_of=AS_OF,
                      maintenance_margin_rate=0.004, venue="bybit", brackets="example")
     box = page[page.index('id="how"'):page.index('id="headline"')]
-    for text in ("0.40%", "Bybit", "example table", "cross margin per account", "2024-06-11",
-                 "price column"):
+    for text in ("0.40%", "Bybit", "example table", "cross margin per margin pool", "2024-06-11",
+                 "price column", "inverse ones in their coin", "read 2026-12"):
         assert text in box
 
 

@@ -6,6 +6,7 @@ import csv
 import errno
 import io
 import json
+import math
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -61,7 +62,7 @@ def hand_exposure(row: dict[str, str]) -> float:
 def test_desk_book_is_desk_like():
     book = ek.sample_book("desk_book")
     frame = book.to_frame()
-    assert len(book) == 200
+    assert len(book) == 217        # 200 drawn, then a collateral row per coin-margined pool
     assert set(frame["venue"]) >= {"Binance", "OKX", "Bybit", "Deribit", "BitMEX"}
     assert frame["inverse"].sum() > 20 and (~frame["inverse"]).sum() > 100
     assert 3 <= (frame["kind"] == "option").sum() <= 10
@@ -96,24 +97,41 @@ def test_desk_book_is_what_its_seeded_script_makes():
     assert accounts.read_text() == make_desk_book.desk_accounts_csv()
 
 
-def test_desk_equity_is_per_venue_and_account_by_its_rule():
-    # One row per (venue, account) the book holds; Deribit 001's equity is its coin and open
-    # P&L plus a wallet of 20 % of its derivatives' face (or what brings the equity to twice its
-    # maintenance, if more), rounded up to $10,000.
+def test_desk_equity_is_per_margin_pool_by_its_rule():
+    # One row per margin pool: Binance, BitMEX and Deribit margin coin-margined contracts in a
+    # wallet per coin apart from the USD one; a Bybit (unified) or OKX account here is one pool.
     book = ek.sample_book("desk_book")
     frame = book.to_frame()
     equity = ek.sample_equity("desk_book")
-    assert set(equity) == set(frame["venue"] + " " + frame["account"])
-    rows = ((frame["venue"] == "Deribit") & (frame["account"] == "001")).to_numpy()
-    part = book.part(rows)
-    derivative = frame.loc[rows, "kind"].isin(["perp", "future", "option"]).to_numpy()
+    assert set(equity) == set(ek.margin_pools(book))
+    assert {"Bybit 001", "Deribit 001 USD-margined", "Deribit 001 BTC-margined"} <= set(equity)
+    # Deribit 001's USD pool: its linear contracts, spot and options (no BTC collateral: that
+    # sits in its BTC pool); equity = what they hold + 20 % of their face (or twice the
+    # maintenance less what they hold, if more), rounded up to $10,000.
+    deribit = ((frame["venue"] == "Deribit") & (frame["account"] == "001")).to_numpy()
+    usd = deribit & ~frame["inverse"].to_numpy() & (frame["kind"] != "collateral").to_numpy()
+    part = book.part(usd)
+    derivative = frame.loc[usd, "kind"].isin(["perp", "future", "option"]).to_numpy()
     face = float(np.abs(part.exposures("notional").to_numpy()[derivative]).sum())
     account = ek.MarginAccount(part, 0.0)
     need = max(0.2 * face, 2 * account.maintenance_margin() - account.equity())
     wallet = -(-need // 10_000) * 10_000
     assert wallet >= need > wallet - 10_000
-    assert equity["Deribit 001"] == pytest.approx(wallet + account.equity(), abs=0.5)
-    # every margin account then holds at least twice its maintenance (margin ratio under 50 %)
+    assert equity["Deribit 001 USD-margined"] == pytest.approx(wallet + account.equity(), abs=0.5)
+    # its BTC pool holds its wallet in BTC, as a collateral row of whole tenths of a BTC: the
+    # pool's equity is what its rows hold, and the collateral is at least 20 % of the face
+    btc = deribit & (frame["underlying"] == "BTC").to_numpy() & (
+        frame["inverse"].to_numpy() | (frame["kind"] == "collateral").to_numpy())
+    rows = frame[btc]
+    collateral = rows[rows["kind"] == "collateral"]
+    assert len(collateral) == 1 and collateral["name"].iloc[0].endswith("#212")
+    coin = float(collateral["quantity"].iloc[0])
+    assert round(coin * 10) == pytest.approx(coin * 10)
+    inverse_face = float((rows["quantity"] * rows["contract_size"])[rows["inverse"]].sum())
+    assert coin * float(collateral["price"].iloc[0]) >= 0.2 * inverse_face
+    pool = ek.MarginAccount(book.part(btc), 0.0)
+    assert equity["Deribit 001 BTC-margined"] == pytest.approx(pool.equity(), abs=0.5)
+    # every pool then holds at least twice its maintenance (margin ratio under 50 %)
     accounts, _ = ek.account_risk(book, equity)
     assert (accounts["margin_ratio"] < 0.5).all()
 
@@ -450,6 +468,71 @@ def test_ccxt_a_missing_mark_price_is_given_or_refused_for_that_position_only():
     # with the price given: -849 x 2.3468 = -1,992.4332 (Binance's notional: -1,992.46)
     priced = from_ccxt_positions(positions, underlying_prices={"WLD": 2.3468})
     assert priced.exposures().tolist() == [pytest.approx(11.978), pytest.approx(-1_992.4332)]
+
+
+def test_ccxt_bybit_inverse_matches_its_position_value():
+    # Bybit's published inverse example: short 300 BTCUSD contracts of $1 each, $300 of face.
+    # In coin at the mark: 300 / 28,224.50 = 0.01062906 BTC (ccxt's notional); in the coin-P&L
+    # reading, at entry: 300 / 27,464.50441675 = 0.01092319 BTC, Bybit's own positionValue.
+    book = from_ccxt_positions(ccxt_parsed("bybit_inverse.json"), venue="Bybit")
+    assert book.exposures().tolist() == [pytest.approx(-300.0)]
+    assert book.exposures(denomination="coin").tolist() == [pytest.approx(-300 / 28_224.50)]
+    assert book.exposures(inverse="coin_pnl", denomination="coin").tolist() == [
+        pytest.approx(-0.01092319, abs=5e-9)]
+    assert book.to_frame()["inverse"].tolist() == [True]
+    # its margin pool: Bybit's unified account 2.0 margins inverse contracts with the rest,
+    # one pool; on Binance the same position would sit in a BTC-margined wallet of its own
+    with_account = book.to_frame().assign(account="1")
+    assert ek.margin_pools(ek.Book.from_frame(with_account)).tolist() == ["Bybit 1"]
+    assert ek.margin_pools(ek.Book.from_frame(with_account.assign(venue="Binance"))
+                           ).tolist() == ["Binance 1 BTC-margined"]
+
+
+def test_ccxt_okx_swap_matches_its_notional_usd():
+    # OKX XRP-USDT-SWAP long pos 3 contracts x 100 XRP (ctVal) x 0.5451 markPx = $163.53;
+    # OKX's notionalUsd 163.5333 (valued a hair differently); imr 54.51 = 163.53 / lever 3
+    book = from_ccxt_positions(ccxt_parsed("okx_swap.json"), venue="OKX")
+    assert book.exposures().tolist() == [pytest.approx(163.53)]
+    assert book.exposures().iloc[0] == pytest.approx(163.53327059999998, abs=0.01)
+    assert book.exposures().iloc[0] / 3 == pytest.approx(54.51)
+
+
+def _black76_call(forward: float, strike: float, years: float, vol: float) -> tuple[float, float]:
+    """The call's price and delta N(d1), from the formula (not the package)."""
+    n = lambda x: 0.5 * (1 + math.erf(x / math.sqrt(2)))  # noqa: E731
+    d1 = (math.log(forward / strike) + 0.5 * vol * vol * years) / (vol * math.sqrt(years))
+    return forward * n(d1) - strike * n(d1 - vol * math.sqrt(years)), n(d1)
+
+
+def test_ccxt_deribit_option_delta_matches_deribits_own():
+    # Long 1 ETH-9JAN22-3200-C at 2022-01-08 09:28:46.185 UTC, 81,073.815 s before its expiry
+    # (08:00 UTC), T = 81,073.815 / (365 x 86,400) years; ETH index 3,220.99. Its mark,
+    # 0.016574 ETH = $53.3847, is a Black-76 price at the volatility solved for below (about
+    # 64.8 %), where N(d1) is 0.5853: Deribit's own delta is 0.5848 (its forward differs a hair
+    # from the index). USD delta exposure: 0.5853 x 1 ETH x 3,220.99 = $1,885.3 long; in coin
+    # the premium-adjusted 0.5853 - 0.016574 = 0.5687 ETH (Deribit's Net Transaction Delta).
+    as_of = datetime(2022, 1, 8, 9, 28, 46, 185_000, tzinfo=timezone.utc)
+    years = 81_073.815 / (365 * 86_400)
+    premium = 0.016574 * 3_220.99
+    low, high = 0.05, 3.0
+    for _ in range(100):
+        mid = (low + high) / 2
+        low, high = (mid, high) if _black76_call(3_220.99, 3_200, years, mid)[0] < premium \
+            else (low, mid)
+    vol = (low + high) / 2
+    delta = _black76_call(3_220.99, 3_200, years, vol)[1]
+    assert vol == pytest.approx(0.648, abs=0.001) and delta == pytest.approx(0.5848, abs=0.001)
+    book = from_ccxt_positions(ccxt_parsed("deribit_option.json"), venue="Deribit",
+                               as_of=as_of, volatility=vol)
+    frame = book.to_frame()
+    assert frame["years"].iloc[0] == pytest.approx(years)
+    assert frame["premium"].iloc[0] == pytest.approx(premium)
+    assert frame["venue_delta"].iloc[0] == 0.5848
+    assert book.exposures().iloc[0] == pytest.approx(delta * 3_220.99, rel=1e-6)
+    assert book.exposures().iloc[0] == pytest.approx(0.5848 * 3_220.99, abs=2.0)
+    assert book.exposures("notional").iloc[0] == pytest.approx(3_220.99)
+    assert book.exposures(denomination="coin").iloc[0] == pytest.approx(delta - 0.016574,
+                                                                        rel=1e-6)
 
 
 # ----- atomic writes ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ question asks for. The hand computations are written out beside each assert.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -76,16 +77,21 @@ def test_lesson10_month_key_follows_its_rule_and_its_explanation():
 
 
 def test_lesson10_venue_failure_leaves_minus_the_venues_net():
-    # worked by hand: Deribit's net is $632,039.12 long, BitMEX's $1,741,119.84 long; the book's
-    # net $3,530,373.52, so without Deribit 3,530,373.52 - 632,039.12 = 2,898,334.40 and
-    # without BitMEX 3,530,373.52 - 1,741,119.84 = 1,789,253.68, shown as $1,789,254
+    # worked by hand: the 200 drawn rows give Deribit a net of $632,039.12 long, BitMEX
+    # $1,741,119.84, the book $3,530,373.52. Each coin-margined wallet is then a collateral row
+    # (quantity x price): Deribit 0.4 x 61,245.3 + 5 x 3,040.2 + 0.2 x 61,211.5 + 22 x 3,040.8
+    # + 0.4 x 61,248.3 + 3 x 3,040.7 = 152,460.44; BitMEX 0.7 x 61,242.5 + 6 x 3,041
+    # + 0.3 x 61,255.9 + 0.3 x 61,241.5 + 4 x 3,042 = 110,032.97; Binance 0.5 x 61,217.5
+    # + 8 x 3,040 + 80 x 148.26 + 0.2 x 61,245.9 + 0.3 x 61,225.8 + 1 x 3,038.6 = 100,445.07.
+    # Deribit 784,499.56, BitMEX 1,851,152.81, the book 3,530,373.52 + 362,938.48
+    # = 3,893,312.00; without Deribit 3,108,812.44, without BitMEX 2,042,159.19.
     out = printed("10_your_own_book")
     table = out.split("coin collateral lost", 1)[1]
     deribit = next(line for line in table.splitlines() if line.startswith("Deribit "))
     bitmex = next(line for line in table.splitlines() if line.startswith("BitMEX "))
-    assert "-$632,039" in deribit and "$2,898,334" in deribit
-    assert "-$1,741,120" in bitmex and "$1,789,254" in bitmex
-    assert "book net now: $3,530,374" in out
+    assert "-$784,500" in deribit and "$3,108,812" in deribit
+    assert "-$1,851,153" in bitmex and "$2,042,159" in bitmex
+    assert "book net now: $3,893,312" in out
     assert "at risk]" not in out and "of exposure]" in out
 
 
@@ -243,3 +249,91 @@ def test_lesson06_funding_left_out_of_the_replay_cost():
     # the ETH perp short is 100,000 at entry; 0.01 % x 3 x 365 = 10.95 % of it = 10,950 received
     assert ("not in it: a year of funding on the ETH perp short at 0.01 % per 8h (lesson 09), "
             "at entry size: $10,950") in out
+
+
+# ----- the head of risk's read (deskread findings 1, 9, 5) ------------------------------------------
+def test_lesson01_net_across_coins_is_a_net_bet_plus_a_spread():
+    # long BTC 150,000, short ETH 100,000: a $50,000 net if ETH tracks BTC, and a matched
+    # $100,000 long BTC / short ETH. Both +10 %: 15,000 - 10,000 = +5,000 (10 % of the net);
+    # ETH +20 %: 15,000 - 20,000 = -5,000, a loss in a rally; BTC -10 %, ETH flat: -15,000.
+    out = printed("01_net_vs_gross")
+    assert "spread: long BTC and short ETH of $100,000 each" in out
+    assert "BTC +10%, ETH +10%: P&L $5,000" in out
+    assert "BTC +10%, ETH +20%: P&L -$5,000" in out
+    assert "BTC -10%, ETH +0%: P&L -$15,000" in out
+    source = (REPO / "lessons" / "01_net_vs_gross.md").read_text()
+    assert "only their sizes decide" not in source
+    assert "net bet plus a BTC-versus-ETH spread bet" in source
+    assert "not a market standard" in source            # the 5 % neutral band is ours
+    p = lesson_namespace("01_net_vs_gross", "predict_hedged")["predict_hedged"]
+    assert "one coin outruns the other" in answered(p)
+
+
+def test_lesson03_ratio_on_all_btc_is_behind_the_answer():
+    # the old Try-it text, visible before the dashboard: it said the 100 % spot hedge is short
+    # of 100 % on all the BTC, i.e. the account is net long, the second prediction's answer
+    old = ("the readout's *hedge ratio on all BTC* is the same short over all the BTC the "
+           "account holds, collateral included, so with collateral it is the lower of the two, "
+           "and it is the one that must reach 100 % for the book to be flat.")
+    p = lesson_namespace("03_hedging_spot_with_perps", "predict_flat")["predict_flat"]
+    assert p.answer == "under-hedged"
+    assert [t for t in p.tells() if t in old]           # the sweep now catches that sentence
+    source = (REPO / "lessons" / "03_hedging_spot_with_perps.md").read_text()
+    before = source[:source.index("predict_flat.then(")]
+    assert not [t for t in p.tells() if t in before]
+    assert "must reach 100 %" in answered(p)            # said once the learner has answered
+
+
+def test_lesson10_month_is_asked_before_the_days_are_shown():
+    source = (REPO / "lessons" / "10_your_own_book.md").read_text()
+    asked = source.index("predict_month = ")
+    assert "Read down the net / gross column" not in source
+    assert "print(table.to_string())" not in source[:asked]
+    p = lesson_namespace("10_your_own_book", "predict_month")["predict_month"]
+    # the reveal carries the table: the last day, 2022-05-15, at -7.1 % of the gross
+    # (-441,251 / 6,172,810 = -7.15 %, read off the snapshots by hand)
+    assert re.search(r"^2022-05-15\s+\$2,865,780\s+\$3,307,031\s+-\$441,251\s+\$6,172,810\s+-7\.1%",
+                     answered(p), re.M)
+
+
+def test_lesson05_liquidation_venues_and_the_isolated_pair_say_what_desks_see():
+    source = (REPO / "lessons" / "05_leverage_and_margin.md").read_text()
+    # deskread 7: portfolio margin on Binance, OKX, Bybit (a mode, not the default) and Deribit
+    assert "(Bybit's unified account and Deribit offer it" not in source
+    for venue in ("Binance with its Portfolio Margin program", "OKX", "Deribit",
+                  "the default is regular cross margin"):
+        assert venue in source
+    # deskread 8: partial liquidation for large positions, and a fee
+    assert "the exchange closes the positions: **liquidation**" not in source
+    assert "cut in steps" in source and "liquidation fee" in source
+    # deskread 12: the isolated split and what is left after the fall. BTC 480,000 and ETH
+    # 465,000 of a 945,000 gross: 50,000 x 480 / 945 = 25,396.83 and 50,000 x 465 / 945 =
+    # 24,603.17; the 6 % fall: -0.06 x 480,000 = -28,800 and +0.06 x 465,000 = +27,900.
+    out = printed("05_leverage_and_margin")
+    assert "isolated BTC perp: margin $25,397; the fall, had it stayed open: -$28,800" in out
+    assert "isolated ETH perp: margin $24,603; the fall, had it stayed open: $27,900" in out
+    assert "the pair together: -$900" in out
+    assert "gone for good" in source and "unrealised" in source
+
+
+def test_lesson10_funding_rate_and_the_20_percent_flag_are_explained():
+    # 0.0001 per 8 hours x 3 a day x 365 days = 0.1095: 10.95 % a year
+    assert "0.01% per 8 hours, 3 payments a day: 10.95% a year of the perp's size" in \
+        printed("10_your_own_book")
+    source = (REPO / "lessons" / "10_your_own_book.md").read_text()
+    assert "under 20 % (the package's default, a choice and not a market rule" in source
+
+
+def test_lesson08_long_gamma_pays_theta():
+    # the 10 calls (F 60,000, K 90,000, T 0.25, vol 60 %): d1 = (ln(2/3) + 0.045) / 0.3 =
+    # -1.20155, N'(d1) = 0.193822; theta = -60,000 x 0.193822 x 0.6 / (2 x 0.5) = -6,977.6 a
+    # year per BTC, x 10 / 365 = -191.17 a day. Break-even day's move: 0.6 x 60,000 / sqrt(365)
+    # = 1,884.33, 3.14 % of the price, the implied volatility per day.
+    out = printed("08_options_and_delta")
+    assert "theta: the calls lose $191 a day, the price unchanged" in out
+    assert "a day's move that earns it back: $1,884, 3.14% of the price" in out
+    assert "the implied volatility per day: 60% / sqrt(365) = 3.14%" in out
+    source = (REPO / "lessons" / "08_options_and_delta.md").read_text()
+    assert "a gap between re-hedges pays a long-options book and costs" not in source
+    assert "realised volatility beats the implied" in source
+    assert "F is the futures (or forward) price" not in source and "basis risk" in source

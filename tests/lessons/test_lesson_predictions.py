@@ -22,7 +22,6 @@ NOTEBOOKS = REPO / "notebooks"
 if str(REPO / "lessons") not in sys.path:
     sys.path.insert(0, str(REPO / "lessons"))
 import build  # noqa: E402
-
 import sweep_support as sw  # noqa: E402
 
 PREDICTING = [stem for stem in build.STEMS if not stem.startswith("00")]

@@ -1,7 +1,7 @@
-"""Lesson 10's month prediction can be reasoned from the table above it (learner read finding
-6: the table showed every fifth day, without the net, and stopped before the days that decide
-the key). Read from the stored notebook: every row's net and net / gross agree with its own long,
-short and gross, and the key agrees with the table."""
+"""Lesson 10's month prediction (learner read finding 6, desk read finding 5): the day-by-day
+table is the answer, so it is shown only once the learner has predicted, inside the
+prediction's reveal; before the question the page prints no day of the month. Every row's net
+and net / gross agree with its own long, short and gross, and the key agrees with the table."""
 
 from __future__ import annotations
 
@@ -10,19 +10,37 @@ from pathlib import Path
 
 import nbformat
 
+import exposure_kit as ek
+
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "10_your_own_book.ipynb"
+DAY = re.compile(r"^2022-\d\d-\d\d\s+-?\$", re.M)     # a table row: a date, then a dollar figure
 
 
-def month_rows():
-    cells = nbformat.read(NOTEBOOK, as_version=4).cells
-    index = next(i for i, c in enumerate(cells) if "for_lesson('10', 'month'" in c.source)
-    table = next(c for c in reversed(cells[:index]) if c.cell_type == "code" and c.outputs)
-    text = "".join(o.get("text", "") for o in table.outputs)
+def revealed_month() -> str:
+    month = ek.exposure_history(ek.sample_path("desk_snapshots"), equity="equity",
+                                measure="delta")
+    p = ek.widgets.Prediction.for_lesson("10", "month", month=month)
+    p.choose("near")
+    return p.shown_text()
+
+
+def month_rows(text: str | None = None):
+    text = revealed_month() if text is None else text
     money = r"(-?\$[\d,]+)"
     row = re.compile(rf"^(\d{{4}}-\d\d-\d\d)\s+{money}\s+{money}\s+{money}\s+{money}\s+"
                      r"([+-]\d+\.\d)%", re.M)
     return [(d, *(float(v.replace("$", "").replace(",", "")) for v in vs[:4]), float(vs[4]))
             for d, *vs in row.findall(text)]
+
+
+def test_no_day_of_the_month_is_printed_before_the_question():
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    index = next(i for i, c in enumerate(cells) if "for_lesson('10', 'month'" in c.source)
+    above = "".join(o.get("text", "") for c in cells[:index] if c.cell_type == "code"
+                    for o in c.outputs)
+    assert "first three weeks" in above          # what the learner is told before choosing
+    assert not DAY.search(above), DAY.search(above)
+    assert not month_rows(above)
 
 
 def test_the_table_shows_every_day_with_net_and_net_to_gross():

@@ -11,7 +11,10 @@ def test_table_lists_every_module_all_exactly():
     for module_name, names in ek._PUBLIC_NAMES.items():
         module = importlib.import_module(f"exposure_kit.{module_name}")
         owned_elsewhere = {name for name in module.__all__ if ek._HOME[name] != module_name}
-        assert set(names) | owned_elsewhere == set(module.__all__), module_name
+        missing, stale = set(module.__all__) - owned_elsewhere - set(names), set(names) - set(module.__all__)
+        assert not missing and not stale, (
+            f"_PUBLIC_NAMES[{module_name!r}] in exposure_kit/__init__.py: add {sorted(missing)}, "
+            f"remove {sorted(stale)}")
         for name in owned_elsewhere:
             assert getattr(module, name) is getattr(ek, name), name
 

@@ -1,15 +1,20 @@
-"""Write exposure_kit/data/desk_book.csv: a made-up desk's book of 200 positions, seeded, and
-exposure_kit/data/desk_accounts.csv: the equity of each of its margin accounts.
+"""Write exposure_kit/data/desk_book.csv: a made-up desk's book of 200 positions, seeded (then a
+collateral row per coin-margined pool), and
+exposure_kit/data/desk_accounts.csv: the equity of each of its margin pools.
 
 Run once (``python tests/support/make_desk_book.py``); tests/inputs/test_io.py checks that the files
 shipped are what this script makes, so the sample never drifts from its recipe.
 
-Margin never nets across venues, so a margin account is a venue and an account together
-("Binance 001"). Its equity follows one rule: the coin it holds (spot, collateral) at market
-and the open P&L of its positions, plus a USD wallet of 20 % of its derivatives' USD face (the
-initial margin of a 5x leverage setting), rounded up to the next $10,000; and more if that leaves
-the equity under twice the maintenance margin (short options on Deribit ask far more than 20 %
-of their face, and owe their mark), so every account starts at a margin ratio under 50 %.
+Margin nets only inside one margin pool (``ek.margin_pools``): a venue, an account and, where
+the venue margins them apart, a wallet ("Binance 001 USD-margined", "Binance 001 BTC-margined";
+a Bybit account is one unified pool). Each pool's equity follows one rule: the coin it holds
+(spot, collateral) at market and the open P&L of its positions, plus a wallet of 20 % of its
+derivatives' USD face (the initial margin of a 5x leverage setting), rounded up to the next
+$10,000; and more if that leaves the equity under twice the maintenance margin (short options on
+Deribit ask far more than 20 % of their face, and owe their mark), so every pool starts at a
+margin ratio under 50 %. A coin-margined pool's wallet is its coin: it is written into the book
+as a collateral row (rows 201 on, whole tenths of a BTC or ETH, whole SOL), so the book counts
+it as the long exposure it is, and the pool's equity is then what its rows hold.
 
 The desk trades five assets on five venues across three accounts: linear perps and dated futures
 (USDT-margined; USDC on Deribit) sized in coin per contract, inverse (coin-margined) perps and
@@ -121,8 +126,7 @@ def _option(rng: np.random.Generator, number: int) -> dict:
     return row
 
 
-def desk_book_frame(seed: int = SEED, count: int = COUNT) -> pd.DataFrame:
-    """The desk's positions, one row each, in the sample's column order."""
+def _drawn_frame(seed: int, count: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     mixes = rng.choice(list(MIX), size=count - OPTIONS, p=list(MIX.values()))
     rows = [_row(rng, n, str(mix)) for n, mix in enumerate(mixes, start=1)]
@@ -131,27 +135,78 @@ def desk_book_frame(seed: int = SEED, count: int = COUNT) -> pd.DataFrame:
     return frame.reindex(columns=COLUMNS)
 
 
+def _pool_wallets(frame: pd.DataFrame) -> list[tuple[str, pd.Index, float]]:
+    """Each margin pool, its rows and its wallet in USD by the module's rule."""
+    import exposure_kit as ek
+
+    book = ek.Book.from_frame(frame)
+    pools = ek.margin_pools(book).to_numpy()
+    out = []
+    for pool in sorted(set(pools)):
+        rows = pools == pool
+        part = book.part(rows)
+        derivative = frame.loc[rows, "kind"].isin(("perp", "future", "option")).to_numpy()
+        face = float(np.abs(part.exposures("notional").to_numpy()[derivative]).sum())
+        margin = ek.MarginAccount(part, 0.0)
+        need = max(WALLET_SHARE * face, WALLET_MAINTENANCE * margin.maintenance_margin()
+                   - margin.equity())
+        out.append((pool, frame.index[rows], need))
+    return out
+
+
+#: A coin wallet is held in whole steps of its coin.
+COIN_STEP = {"BTC": 0.1, "ETH": 1.0, "SOL": 10.0, "XRP": 1_000.0, "DOGE": 10_000.0}
+
+
+def _coin_collateral(frame: pd.DataFrame) -> pd.DataFrame:
+    """A collateral row per coin-margined pool: its wallet, in its coin."""
+    rows = []
+    for pool, index, need in _pool_wallets(frame):
+        if not pool.endswith("-margined") or pool.endswith("USD-margined"):
+            continue
+        first = frame.loc[index[0]]
+        coin = pool.rsplit(" ", 1)[1].removesuffix("-margined")
+        price = float(frame.loc[index][frame.loc[index, "underlying"] == coin]["price"].iloc[0])
+        step = COIN_STEP[coin]
+        quantity = round(float(np.ceil(need / price / step)) * step, 4)
+        number = len(frame) + len(rows) + 1
+        rows.append({"name": f"{first['venue']} {first['account']} {coin} collateral #{number:03d}",
+                     "underlying": coin, "kind": "collateral", "side": "long",
+                     "quantity": quantity, "price": price, "contract_size": 1.0,
+                     "inverse": False, "entry_price": np.nan, "venue": first["venue"],
+                     "account": first["account"], "as_of": AS_OF})
+    return pd.DataFrame.from_records(rows).reindex(columns=COLUMNS)
+
+
+def desk_book_frame(seed: int = SEED, count: int = COUNT) -> pd.DataFrame:
+    """The desk's positions, one row each, in the sample's column order: ``count`` drawn, then
+    a collateral row per coin-margined pool."""
+    drawn = _drawn_frame(seed, count)
+    return pd.concat([drawn, _coin_collateral(drawn)], ignore_index=True)
+
+
 def desk_book_csv(seed: int = SEED, count: int = COUNT) -> str:
     """The sample file's text."""
     return desk_book_frame(seed, count).to_csv(index=False, lineterminator="\n")
 
 
 def desk_accounts_frame(seed: int = SEED, count: int = COUNT) -> pd.DataFrame:
-    """Equity per margin account (venue, account), by the rule in this module's docstring."""
+    """Equity per margin pool (venue, account, wallet), by the rule in this module's
+    docstring: a USD pool's wallet on top of what its rows hold; a coin pool's wallet is in the
+    book already (its collateral row), so its equity is what its rows hold."""
     import exposure_kit as ek
 
-    book = ek.Book.from_frame(desk_book_frame(seed, count))
-    frame = book.to_frame()
+    frame = desk_book_frame(seed, count)
+    book = ek.Book.from_frame(frame)
     rows = []
-    for (venue, account), sub in frame.groupby(["venue", "account"], sort=True):
-        part = book.part(frame.index.isin(sub.index))
-        derivative = sub["kind"].isin(("perp", "future", "option")).to_numpy()
-        face = float(np.abs(part.exposures("notional").to_numpy()[derivative]).sum())
-        margin = ek.MarginAccount(part, 0.0)
-        held = margin.equity()                            # coin at market and open P&L
-        need = max(WALLET_SHARE * face, WALLET_MAINTENANCE * margin.maintenance_margin() - held)
-        wallet = np.ceil(need / WALLET_STEP) * WALLET_STEP
-        rows.append({"venue": venue, "account": account, "equity": round(wallet + held)})
+    for pool, index, need in _pool_wallets(frame):
+        held = ek.MarginAccount(book.part(frame.index.isin(index)), 0.0).equity()
+        first = frame.loc[index[0]]
+        wallet = pool.rsplit(" ", 1)[1].removesuffix("-margined") if pool.endswith(
+            "-margined") else ""
+        cash = 0.0 if wallet not in ("", "USD") else np.ceil(need / WALLET_STEP) * WALLET_STEP
+        rows.append({"venue": first["venue"], "account": first["account"], "wallet": wallet,
+                     "equity": round(cash + held)})
     return pd.DataFrame(rows)
 
 
@@ -163,4 +218,4 @@ def desk_accounts_csv(seed: int = SEED, count: int = COUNT) -> str:
 if __name__ == "__main__":
     OUT.write_text(desk_book_csv(), encoding="utf-8")
     ACCOUNTS_OUT.write_text(desk_accounts_csv(), encoding="utf-8")
-    print(f"wrote {OUT} ({COUNT} positions) and {ACCOUNTS_OUT}")
+    print(f"wrote {OUT} ({len(desk_book_frame())} positions) and {ACCOUNTS_OUT}")

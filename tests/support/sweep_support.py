@@ -526,8 +526,9 @@ def lesson_tells(stem: str) -> list[dict]:
     matplotlib.use("Agg")
     if str(bs.REPO / "lessons") not in sys.path:
         sys.path.insert(0, str(bs.REPO / "lessons"))
-    import build
     from exposure_kit.widgets import Prediction
+
+    import build
 
     cells = [source for kind, source in build.cells_for(stem) if kind == "code"]
     marked = [i for i, source in enumerate(cells) if "Prediction" in source]

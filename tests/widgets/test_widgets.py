@@ -478,10 +478,10 @@ def test_option_puts_short_and_the_delta_hedge():
     dash.controls["option_type"].value = "put"
     # At the money, vol 60 %, 3 months: put delta = N(0.15) - 1 = -0.4404 (table, 0.5596).
     assert dash.marker.get_ydata()[0] == pytest.approx(-0.4404, abs=0.0005)
-    assert "Put delta (Black-76) -0.440" in text(dash)
+    assert "Delta of the long puts, per BTC -0.440" in text(dash)
     # A long put is short exposure: 600,000 x -0.4404 = about 264,200 net short.
     assert re.search(r"Net, counting delta \$264,\d{3} net short", text(dash))
-    assert "Delta hedge (flat by delta) +4.40 BTC perp" in text(dash)
+    assert "Delta hedge (flat by delta) +4.40 BTC perp (long)" in text(dash)
     dash.controls["side"].value = "short"          # a short put is long exposure
     assert dash.marker.get_ydata()[0] == pytest.approx(0.4404, abs=0.0005)
     dash.controls["hedge"].value = -4.4            # short 4.4 BTC of perp: flat by delta
