@@ -9,7 +9,7 @@
 The sitting's seed is the server's (``--ClassroomVoila.assessment_seed``, random at start when
 0) and is never shown to a candidate: with it and a candidate's id the package prints the worked
 answers. The papers are built and marked on a thread of their own (the first use imports the
-exercise modules, pandas included, into the server: 1.3 s of CPU and 80 MB once).
+exercise modules, pandas included, into the server: about 1.1 s of CPU and 80 MB once).
 """
 
 from __future__ import annotations
