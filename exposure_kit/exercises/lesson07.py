@@ -1,146 +1,159 @@
-"""Exercises for lesson 07: stress and false neutrality."""
+"""Exercises for lesson 06: drift after price moves, rebalancing, inverse contracts."""
 
 from __future__ import annotations
 
 from .. import _book as _b
-from .._diagnostics import diagnose
 from .._format import usd
-from .._scenarios import shock_pnl
+from .._hedging import hedge_notional
 from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
 
-STEM = "07_stress_and_false_neutrality"
-TITLE = "Exercises 07: stress and false neutrality"
-INTRO = ("A book with a small net can still lose a lot: when correlation breaks, when the basis "
-         "between a future and its spot widens, or when one leg gaps alone. Price the stress "
-         "rather than trusting the net.")
+STEM = "06_drift_after_price_moves"
+TITLE = "Exercises 06: drift after price moves"
+INTRO = ("A hedge is balanced only at the prices it was sized at. When the legs move by "
+         "different amounts the net drifts, and an inverse (coin-margined) contract whose USD face "
+         "stays fixed drifts against spot whose value does not.")
 
 PAIR = [
-    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 350_000},
-    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 340_000},
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 160_000},
+    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 160_000},
 ]
-BREAK = {"BTC": -0.15, "ETH": 0.10}
+MOVES = {"BTC": 0.18, "ETH": 0.04}
 _PAIR = _b.Book.from_records(PAIR)
-_PAIR_SETUP = data_code(records=PAIR, moves=BREAK) + "\nbook = ek.Book.from_records(records)"
+_MOVED = _PAIR.shock(MOVES)
+_LEG_BTC = 160_000 * (1 + MOVES["BTC"])
+_LEG_ETH = 160_000 * (1 + MOVES["ETH"])
+_PAIR_SETUP = (data_code(records=PAIR, moves=MOVES) +
+               "\nbook = ek.Book.from_records(records)")
 
-_BREAK_PNL = shock_pnl(_PAIR, BREAK)
-_BTC_LEG, _ETH_LEG = 350_000 * BREAK["BTC"], -340_000 * BREAK["ETH"]
 q1 = NumberQuestion(
-    "Correlation break",
-    f"A book is long {usd(350_000)} of BTC perps and short {usd(340_000)} of ETH perps. In a "
-    "correlation break BTC falls 15 % while ETH rises 10 %. What is the book's profit or loss "
-    "in USD (negative for a loss)?",
-    _BREAK_PNL, setup=_PAIR_SETUP,
-    hints=["Each leg's P&L is its signed exposure times its move.",
-           "The long is +350,000 and the short -340,000: multiply each by its own coin's move "
-           "and add the two."],
-    solution="answer = ek.shock_pnl(book, moves)",
-    working=(f"BTC long: {usd(350_000)} x -15 % = {usd(_BTC_LEG)}\n"
-             f"ETH short: -{usd(340_000)} x +10 % = {usd(_ETH_LEG)}\n"
-             f"P&L = {usd(_BTC_LEG)} + ({usd(_ETH_LEG)}) = {usd(_BREAK_PNL)}"),
+    "A balanced pair drifts",
+    f"A book is long {usd(160_000)} of BTC perps and short {usd(160_000)} of ETH perps: net zero. "
+    "BTC then rises 18 % and ETH 4 %. What is the net exposure now, in USD?",
+    _MOVED.net_exposure(), setup=_PAIR_SETUP,
+    hints=["Linear positions scale with their price: each leg's new exposure is the old one x "
+           "(1 + move).",
+           "Grow each leg by its own move, then take the new short from the new long."],
+    solution="answer = book.shock(moves).net_exposure()",
+    working=(f"BTC long: {usd(160_000)} x 1.18 = {usd(_LEG_BTC)}\n"
+             f"ETH short: {usd(160_000)} x 1.04 = {usd(_LEG_ETH)}\n"
+             f"Net = {usd(_LEG_BTC)} - {usd(_LEG_ETH)} = {usd(_MOVED.net_exposure())}"),
     unit="usd",
-    mistakes=[Mistake(_PAIR.net_exposure() * BREAK["BTC"],
-                      "you applied one move to the net: the legs moved in opposite directions, "
-                      "so price each leg on its own."),
-              Mistake(350_000 * BREAK["BTC"] + 340_000 * BREAK["ETH"],
-                      "the short's sign is lost: a short loses when its price rises.")])
+    mistakes=[Mistake(0.0, "the hedge was balanced at entry, but the legs moved by different "
+                           "amounts: the net has drifted."),
+              Mistake(160_000 * MOVES["BTC"], "the ETH short moved too: its exposure grew by "
+                                              "ETH's move.")])
 
-BASIS = [
-    {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "notional": 500_000},
-    {"name": "BTC-QTR", "underlying": "BTC", "kind": "future", "side": "short", "notional": 500_000},
-]
-WIDEN = {"BTC-QTR": 0.04}
-_BASIS = _b.Book.from_records(BASIS)
 q2 = NumberQuestion(
-    "Basis widens",
-    f"A cash-and-carry book holds {usd(500_000)} of BTC spot against a {usd(500_000)} short of "
-    "the quarterly future: net zero. The spot stays put while the future rises 4 % (the basis "
-    "widens). What is the P&L in USD?",
-    shock_pnl(_BASIS, WIDEN, on="name"),
-    setup=data_code(records=BASIS, moves=WIDEN) + "\nbook = ek.Book.from_records(records)",
-    hints=["Only the future moved; it is short.",
-           "A short's P&L is minus its size times the move; the spot's move is zero."],
-    solution='answer = ek.shock_pnl(book, moves, on="name")',
-    working=(f"Spot: {usd(500_000)} x 0 % = $0\n"
-             f"Future short: -{usd(500_000)} x +4 % = {usd(shock_pnl(_BASIS, WIDEN, on='name'))}\n"
-             f"P&L = {usd(shock_pnl(_BASIS, WIDEN, on='name'))}, marked today\n"
-             "The future converges to spot at expiry, so held to expiry this loss comes back; "
-             "the risk until then is the margin call on the short (lesson 07, the basis at "
-             "expiry)."),
+    "Rebalance",
+    "To bring that book back to a zero net by adding to the ETH short, how many more USD of ETH "
+    "perps must you sell? (A positive size.)",
+    -hedge_notional(_MOVED), setup=_PAIR_SETUP,
+    hints=["The extra short must cancel the drifted net.",
+           "Work out the net after the moves (question 1): an ETH short of that size brings it "
+           "back to zero."],
+    solution="answer = -ek.hedge_notional(book.shock(moves))",
+    working=(f"Net after the moves = {usd(_LEG_BTC)} - {usd(_LEG_ETH)} = "
+             f"{usd(_MOVED.net_exposure())}\n"
+             f"Sell {usd(-hedge_notional(_MOVED))} more ETH perps: net = "
+             f"{usd(_MOVED.net_exposure())} - {usd(-hedge_notional(_MOVED))} = $0"),
     unit="usd",
-    mistakes=[Mistake(0.0, "a zero net covers the coin's price, not the gap between future and "
-                           "spot: only one leg moved.")])
+    mistakes=[Mistake(160_000 * MOVES["BTC"], "that covers the BTC gain only; the ETH short "
+                                              "grew as well, so less is needed."),
+              Mistake(_MOVED.gross_exposure(), "that is the whole gross; you need only the "
+                                               "net's worth.")])
 
-GAP = {"ETH": 0.30}
-_GAP_PNL = shock_pnl(_PAIR, GAP)
+ENTRY, NOW = 60_000, 75_000
+INVERSE = {"name": "BTCUSD-INV", "underlying": "BTC", "kind": "perp", "side": "short",
+           "quantity": 1_200, "contract_size": 100, "inverse": True, "price": NOW,
+           "entry_price": ENTRY}
+COLLATERAL = {"name": "BTC-COLLATERAL", "underlying": "BTC", "kind": "collateral",
+              "side": "long", "quantity": 2.0, "price": NOW}
+_INV = _b.Book.from_records([INVERSE])
+_ACCOUNT = _b.Book.from_records([COLLATERAL, INVERSE])
+_FACE = float(_INV.exposures(inverse="face").iloc[0])
+_PNL = float(_INV.exposures(inverse="coin_pnl").iloc[0])
 q3 = NumberQuestion(
-    "One leg gaps",
-    "Back to the BTC/ETH book of question 1. Overnight ETH gaps up 30 % and BTC does not move. "
-    "What is the P&L in USD?",
-    _GAP_PNL, setup=data_code(records=PAIR, gap=GAP) + "\nbook = ek.Book.from_records(records)",
-    hints=["Only the ETH short moves.",
-           "A short loses when its price rises: minus its size times the move."],
-    solution="answer = ek.shock_pnl(book, gap)",
-    working=(f"BTC long: no move, $0\n"
-             f"ETH short: -{usd(340_000)} x +30 % = {usd(_GAP_PNL)}\n"
-             f"P&L = {usd(_GAP_PNL)}"),
-    unit="usd",
-    mistakes=[Mistake(_PAIR.net_exposure() * 0.30, "the net does not gap; one leg does: price "
-                                                   "the ETH short alone."),
-              Mistake(0.0, "the book's small net does not protect it when only one leg moves.")])
+    "An inverse short, counted by its coin P&L",
+    f"A short of 1,200 inverse BTCUSD contracts ($100 face each) was opened at {usd(ENTRY)}; "
+    f"BTC is now {usd(NOW)}. The account keeps the contract's P&L in BTC, so its coin exposure "
+    "stays at face / entry price. What is the position's USD exposure in this **coin-P&L "
+    "view** (negative: it is short)?",
+    _PNL, setup=data_code(position=INVERSE) + "\nbook = ek.Book.from_records([position])",
+    hints=["In the coin-P&L view the position is worth face / entry BTC, valued at today's price.",
+           "Face = contracts x $100; divide by the entry price for the BTC, multiply by today's "
+           "price for the USD, and keep the minus sign of a short."],
+    solution='answer = book.net_exposure(inverse="coin_pnl")',
+    working=(f"Face = 1,200 x $100 = {usd(-_FACE)}\n"
+             f"Coin = face / entry = {usd(-_FACE)} / {usd(ENTRY)} = {-_FACE / ENTRY:g} BTC\n"
+             f"USD now = -{-_FACE / ENTRY:g} x {usd(NOW)} = {usd(_PNL)}"),
+    unit="usd", contract_size=100,
+    mistakes=[Mistake(_FACE, "that is the face view (the USD face, fixed); the coin-P&L view "
+                             "values face / entry BTC at today's price."),
+              Mistake(_FACE * NOW / ENTRY * NOW / ENTRY, "you applied the price move twice.")])
 
-_SCENARIOS = {"a": {"BTC": -0.20, "ETH": -0.20}, "b": BREAK, "c": GAP}
-_WORST = min(_SCENARIOS, key=lambda k: shock_pnl(_PAIR, _SCENARIOS[k]))
-_DAYS = {k: shock_pnl(_PAIR, m) for k, m in _SCENARIOS.items()}
-q4 = ChoiceQuestion(
-    "Which stress hurts most?",
-    "For the BTC/ETH book, which of these days loses the most?",
-    {"a": "a crash: BTC and ETH both fall 20 %",
-     "b": "the correlation break: BTC -15 %, ETH +10 %",
-     "c": "the gap: ETH +30 %, BTC unchanged"},
-    _WORST,
-    setup=data_code(records=PAIR, scenarios=_SCENARIOS) + "\nbook = ek.Book.from_records(records)",
-    hints=["A crash of both coins together barely touches a book that is nearly flat.",
-           "Price each day: every leg's P&L is its signed exposure x its own move; add the "
-           "legs and compare the three totals."],
-    working=(f"(a) crash: {usd(350_000)} x -20 % - {usd(340_000)} x -20 % = {usd(_DAYS['a'])}\n"
-             f"(b) break: {usd(350_000)} x -15 % - {usd(340_000)} x +10 % = {usd(_DAYS['b'])}\n"
-             f"(c) gap:   {usd(350_000)} x 0 % - {usd(340_000)} x +30 % = {usd(_DAYS['c'])}\n"
-             f"The worst is ({_WORST})."),
-    solution="answer = min(scenarios, key=lambda k: ek.shock_pnl(book, scenarios[k]))",
-    mistakes={k: ("the crash moves both legs together, which is exactly what the hedge covers."
-                  if k == "a" else "price it: another of the three days loses more.")
-              for k in _SCENARIOS if k != _WORST})
+_ACCOUNT_FACE = _ACCOUNT.net_exposure(denomination="coin", inverse="face")
+_ACCOUNT_PNL = _ACCOUNT.net_exposure(denomination="coin", inverse="coin_pnl")
+q4 = NumberQuestion(
+    "The coin-margined account in the face view",
+    f"The same short sits in an account holding {COLLATERAL['quantity']:g} BTC of collateral. "
+    f"At entry ({usd(ENTRY)}) the short's face was worth exactly that many BTC. Now, at "
+    f"{usd(NOW)}, read the account as one that settles the short's coin P&L in USD as it "
+    "goes (a coin gain sold for dollars, a coin loss paid with coin bought for dollars), the "
+    "**face** reading (`inverse=\"face\"`: the short counts as face / today's price "
+    "in BTC). What is the account's net exposure **in BTC** in that reading?",
+    _ACCOUNT_FACE, abs_tol=1e-4,
+    setup=data_code(records=[COLLATERAL, INVERSE]) + "\nbook = ek.Book.from_records(records)",
+    hints=["The face is fixed in USD, so in BTC it shrinks as the price rises.",
+           "The short in BTC is its USD face divided by today's price; add the collateral "
+           "(long) and the short (negative)."],
+    solution='answer = book.net_exposure(denomination="coin", inverse="face")',
+    working=(f"Short = -(face / today's price) = -({usd(-_FACE)} / {usd(NOW)}) = "
+             f"{_FACE / NOW:.4f} BTC\n"
+             f"Net = {COLLATERAL['quantity']:g} + ({_FACE / NOW:.4f}) = {_ACCOUNT_FACE:.4f} BTC"),
+    unit="coin", price=NOW,
+    mistakes=[Mistake(_ACCOUNT_PNL, "that is the coin-P&L view, where the short stays at face / "
+                                    "entry; the question counts it at face / today's price."),
+              Mistake(COLLATERAL["quantity"], "the short was left out: only the collateral "
+                                              "was counted."),
+              Mistake(_b.Book.from_records([COLLATERAL, INVERSE]).net_exposure(inverse="face"),
+                      "that is in USD; the question asks for BTC.")])
 
-DESK = [
-    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 600_000},
-    {"name": "SOL-PERP", "underlying": "SOL", "kind": "perp", "side": "short", "notional": 590_000},
-]
-DESK_EQUITY = 80_000
-_FINDINGS = [f.code for f in diagnose(_b.Book.from_records(DESK), DESK_EQUITY)]
+SPOT_2 = {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long",
+          "quantity": 2.0, "price": ENTRY}
+LINEAR_SHORT = {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",
+                "quantity": 2.0, "price": ENTRY}
+INVERSE_SHORT = dict(INVERSE, price=ENTRY)
+RISE = NOW / ENTRY - 1
+_DRIFT_LINEAR = _b.Book.from_records([SPOT_2, LINEAR_SHORT]).shock({"BTC": RISE}).net_exposure()
+_DRIFT_INVERSE = _b.Book.from_records([SPOT_2, INVERSE_SHORT]).shock({"BTC": RISE}).net_exposure()
 q5 = ChoiceQuestion(
-    "False neutrality",
-    f"A desk reports: \"net exposure {usd(10_000)}, about 1 % of gross: we are neutral\". The "
-    f"book is long {usd(600_000)} of BTC perps and short {usd(590_000)} of SOL perps on "
-    f"{usd(DESK_EQUITY)} of equity. Run `ek.diagnose(book, equity)`. Which is the right reply?",
-    {"a": "agreed: a net of 1 % of the gross is neutral for any purpose",
-     "b": "not neutral: a move of the two coins apart could take the equity",
-     "c": "not neutral: the SOL short outweighs the BTC long, so it is short"},
-    "b" if {"low-net-high-gross", "cross-asset-offset"} <= set(_FINDINGS) else "a",
-    setup=data_code(records=DESK, equity=DESK_EQUITY) + "\nbook = ek.Book.from_records(records)",
-    hints=["Compare the gross with the equity: how many times the equity does the book hold?",
-           "The hedge is SOL against BTC: what happens to equity if BTC falls 10 % while SOL "
-           "rises 10 %?"],
-    working=(f"Gross = {usd(600_000)} + {usd(590_000)} = {usd(1_190_000)}, "
-             f"{1_190_000 / DESK_EQUITY:.1f}x the equity of {usd(DESK_EQUITY)}\n"
-             f"BTC -10 % with SOL +10 %: "
-             f"{usd(shock_pnl(_b.Book.from_records(DESK), {'BTC': -0.1, 'SOL': 0.1}))}, "
-             f"{-shock_pnl(_b.Book.from_records(DESK), {'BTC': -0.1, 'SOL': 0.1}) / DESK_EQUITY:.0%} "
-             f"of the equity\n"
-             f"The diagnosis finds: {', '.join(_FINDINGS)}. Answer "
-             f"({'b' if {'low-net-high-gross', 'cross-asset-offset'} <= set(_FINDINGS) else 'a'})."),
-    solution=('codes = {f.code for f in ek.diagnose(book, equity)}\n'
-              'answer = "b" if {"low-net-high-gross", "cross-asset-offset"} <= codes else "a"'),
-    mistakes={"a": "a small net hides a large gross on a thin equity, hedged with another coin.",
-              "c": "the long side is the bigger one."})
+    "Which hedge drifts?",
+    f"Two traders each hold 2 BTC of spot bought at {usd(ENTRY)}. One hedges with a short of 2 "
+    "BTC of linear (USDT-margined) perps, the other with 1,200 inverse contracts of $100 face. "
+    f"BTC rises to {usd(NOW)}. Counting the inverse short at its face, whose USD net has drifted "
+    "away from zero?",
+    {"a": "the linear hedge's, because a perp's exposure grows with the price",
+     "b": "the inverse hedge's, because its USD face stays at its entry value",
+     "c": "neither, because both hedges were sized to the same 2 BTC"},
+    "b" if abs(_DRIFT_INVERSE) > 1 and abs(_DRIFT_LINEAR) < 1 else "c",
+    setup=(data_code(spot=SPOT_2, linear=LINEAR_SHORT, inverse=INVERSE_SHORT, rise=RISE) +
+           "\nwith_linear = ek.Book.from_records([spot, linear])"
+           "\nwith_inverse = ek.Book.from_records([spot, inverse])"),
+    hints=["A linear perp of 2 BTC is worth 2 x price, like the spot.",
+           "An inverse contract's USD face is quantity x $100 whatever the price.",
+           "Value each leg at the new price (the inverse short at its fixed face) and take the "
+           "short from the spot, for each trader."],
+    working=(f"Spot: 2 x {usd(NOW)} = {usd(2 * NOW)}\n"
+             f"Linear short: 2 x {usd(NOW)} = {usd(2 * NOW)}; net {usd(_DRIFT_LINEAR)}\n"
+             f"Inverse short: 1,200 x $100 = {usd(120_000)} (fixed); net "
+             f"{usd(2 * NOW)} - {usd(120_000)} = {usd(_DRIFT_INVERSE)}\n"
+             f"Only the inverse hedge has drifted. Answer "
+             f"({'b' if abs(_DRIFT_INVERSE) > 1 and abs(_DRIFT_LINEAR) < 1 else 'c'})."),
+    solution=('linear_net = with_linear.shock({"BTC": rise}).net_exposure()\n'
+              'inverse_net = with_inverse.shock({"BTC": rise}).net_exposure()\n'
+              'answer = "b" if abs(inverse_net) > 1 and abs(linear_net) < 1 else "c"'),
+    mistakes={"a": "the linear perp grows exactly as the spot does, so their net stays at zero.",
+              "c": "sized to 2 BTC at entry, yes, but an inverse contract is fixed in USD, not "
+                   "in BTC."})
 
-progress = register(globals(), "Lesson 07")
+progress = register(globals(), "Lesson 06")

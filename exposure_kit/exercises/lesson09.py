@@ -1,156 +1,146 @@
-"""Exercises for lesson 09: relative value and funding."""
+"""Exercises for lesson 07: stress and false neutrality."""
 
 from __future__ import annotations
 
 from .. import _book as _b
+from .._diagnostics import diagnose
 from .._format import usd
-from .._margin import funding_payment
-from ._framework import ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion, data_code, register
+from .._scenarios import shock_pnl
+from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
 
-STEM = "09_relative_value_and_funding"
-TITLE = "Exercises 09: relative value and funding"
-INTRO = ("Basis and funding trades aim to earn a spread, not a direction. Perpetual funding "
-         "moves cash between longs and shorts (a long pays when the rate is positive), and a "
-         "hedge fixed in the wrong units drifts the trade into a directional bet.")
+STEM = "07_stress_and_false_neutrality"
+TITLE = "Exercises 07: stress and false neutrality"
+INTRO = ("A book with a small net can still lose a lot: when correlation breaks, when the basis "
+         "between a future and its spot widens, or when one leg gaps alone. Price the stress "
+         "rather than trusting the net.")
 
-LONG_PERP, RATE = 250_000, 0.00015
-_RATE_PCT = f"{RATE * 100:g} %"   # 0.015 %
+PAIR = [
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 350_000},
+    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 340_000},
+]
+BREAK = {"BTC": -0.15, "ETH": 0.10}
+_PAIR = _b.Book.from_records(PAIR)
+_PAIR_SETUP = data_code(records=PAIR, moves=BREAK) + "\nbook = ek.Book.from_records(records)"
+
+_BREAK_PNL = shock_pnl(_PAIR, BREAK)
+_BTC_LEG, _ETH_LEG = 350_000 * BREAK["BTC"], -340_000 * BREAK["ETH"]
 q1 = NumberQuestion(
-    "One funding payment",
-    f"You are long {usd(LONG_PERP)} of BTC perps. The 8-hour funding rate is {_RATE_PCT}. "
-    "What do you **receive** for one period, in USD (negative if you pay)?",
-    funding_payment(LONG_PERP, RATE), abs_tol=0.005,
-    setup=data_code(notional=LONG_PERP, rate=RATE),
-    hints=["When the rate is positive, longs pay shorts.",
-           "Payment = notional x rate, with the rate as a fraction (the percent over 100); a "
-           "long paying means a negative amount received."],
-    solution="answer = ek.funding_payment(notional, rate)",
-    working=(f"Rate = {_RATE_PCT} = {RATE:g}\n"
-             f"Payment = {usd(LONG_PERP)} x {RATE:g} = {usd(LONG_PERP * RATE, cents=True)}, "
-             f"paid by the long\n"
-             f"Received = {usd(funding_payment(LONG_PERP, RATE), cents=True)}"),
+    "Correlation break",
+    f"A book is long {usd(350_000)} of BTC perps and short {usd(340_000)} of ETH perps. In a "
+    "correlation break BTC falls 15 % while ETH rises 10 %. What is the book's profit or loss "
+    "in USD (negative for a loss)?",
+    _BREAK_PNL, setup=_PAIR_SETUP,
+    hints=["Each leg's P&L is its signed exposure times its move.",
+           "The long is +350,000 and the short -340,000: multiply each by its own coin's move "
+           "and add the two."],
+    solution="answer = ek.shock_pnl(book, moves)",
+    working=(f"BTC long: {usd(350_000)} x -15 % = {usd(_BTC_LEG)}\n"
+             f"ETH short: -{usd(340_000)} x +10 % = {usd(_ETH_LEG)}\n"
+             f"P&L = {usd(_BTC_LEG)} + ({usd(_ETH_LEG)}) = {usd(_BREAK_PNL)}"),
     unit="usd",
-    mistakes=[Mistake(-funding_payment(LONG_PERP, RATE), "the sign is flipped: with a positive "
-                                                         "rate a long pays, so it receives a "
-                                                         "negative amount."),
-              Mistake(funding_payment(LONG_PERP, 100 * RATE),
-                      f"{_RATE_PCT} is {RATE:g} as a fraction: the percent was used as a "
-                      "fraction."),
-              Mistake(LONG_PERP * 100 * RATE, f"{_RATE_PCT} is {RATE:g}, and a long pays when "
-                                              "the rate is positive.")])
+    mistakes=[Mistake(_PAIR.net_exposure() * BREAK["BTC"],
+                      "you applied one move to the net: the legs moved in opposite directions, "
+                      "so price each leg on its own."),
+              Mistake(350_000 * BREAK["BTC"] + 340_000 * BREAK["ETH"],
+                      "the short's sign is lost: a short loses when its price rises.")])
 
-CARRY = [
-    {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 5,
-     "price": 64_000},
-    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short", "quantity": 5,
-     "price": 64_000},
+BASIS = [
+    {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "notional": 500_000},
+    {"name": "BTC-QTR", "underlying": "BTC", "kind": "future", "side": "short", "notional": 500_000},
 ]
-CARRY_RATE, PERIODS = 0.00012, 3 * 30
-_CARRY = _b.Book.from_records(CARRY)
-_PERP_SIGNED = float(_CARRY.exposures()["BTC-PERP"])
+WIDEN = {"BTC-QTR": 0.04}
+_BASIS = _b.Book.from_records(BASIS)
 q2 = NumberQuestion(
-    "A month of carry",
-    "A cash-and-carry trade holds 5 BTC of spot at $64,000 against a short of 5 BTC of perps. "
-    "Funding stays at +0.012 % per 8 hours for 30 days (3 payments a day). Prices do not move. "
-    "What funding does the trade **receive** in total, in USD?",
-    PERIODS * funding_payment(_PERP_SIGNED, CARRY_RATE), abs_tol=0.005,
-    setup=data_code(records=CARRY, rate=CARRY_RATE, periods=PERIODS) +
-    "\nbook = ek.Book.from_records(records)",
-    hints=["Only the perp pays or receives funding; spot does not.",
-           "One payment is the perp's notional (5 x $64,000) x the rate, received by the "
-           "short; multiply by the number of payments in 30 days."],
-    solution='answer = periods * ek.funding_payment(book.exposures()["BTC-PERP"], rate)',
-    working=(f"Perp notional = 5 x {usd(64_000)} = {usd(-_PERP_SIGNED)} (short)\n"
-             f"One payment = {usd(-_PERP_SIGNED)} x {CARRY_RATE:g} = "
-             f"{usd(funding_payment(_PERP_SIGNED, CARRY_RATE), cents=True)}, received by the short\n"
-             f"30 days x 3 = {PERIODS} payments: {PERIODS} x "
-             f"{usd(funding_payment(_PERP_SIGNED, CARRY_RATE), cents=True)} = "
-             f"{usd(PERIODS * funding_payment(_PERP_SIGNED, CARRY_RATE), cents=True)}"),
+    "Basis widens",
+    f"A cash-and-carry book holds {usd(500_000)} of BTC spot against a {usd(500_000)} short of "
+    "the quarterly future: net zero. The spot stays put while the future rises 4 % (the basis "
+    "widens). What is the P&L in USD?",
+    shock_pnl(_BASIS, WIDEN, on="name"),
+    setup=data_code(records=BASIS, moves=WIDEN) + "\nbook = ek.Book.from_records(records)",
+    hints=["Only the future moved; it is short.",
+           "A short's P&L is minus its size times the move; the spot's move is zero."],
+    solution='answer = ek.shock_pnl(book, moves, on="name")',
+    working=(f"Spot: {usd(500_000)} x 0 % = $0\n"
+             f"Future short: -{usd(500_000)} x +4 % = {usd(shock_pnl(_BASIS, WIDEN, on='name'))}\n"
+             f"P&L = {usd(shock_pnl(_BASIS, WIDEN, on='name'))}, marked today\n"
+             "The future converges to spot at expiry, so held to expiry this loss comes back; "
+             "the risk until then is the margin call on the short (lesson 07, the basis at "
+             "expiry)."),
     unit="usd",
-    mistakes=[Mistake(-PERIODS * funding_payment(_PERP_SIGNED, CARRY_RATE),
-                      "the sign is flipped: the short perp receives when the rate is positive."),
-              Mistake(funding_payment(_PERP_SIGNED, CARRY_RATE), "that is one payment; the "
-                                                                 "month has 90."),
-              Mistake(0.0, "spot and perp cancel in direction, but only the perp receives "
-                           "funding: the two do not cancel in cash.")])
+    mistakes=[Mistake(0.0, "a zero net covers the coin's price, not the gap between future and "
+                           "spot: only one leg moved.")])
 
+GAP = {"ETH": 0.30}
+_GAP_PNL = shock_pnl(_PAIR, GAP)
+q3 = NumberQuestion(
+    "One leg gaps",
+    "Back to the BTC/ETH book of question 1. Overnight ETH gaps up 30 % and BTC does not move. "
+    "What is the P&L in USD?",
+    _GAP_PNL, setup=data_code(records=PAIR, gap=GAP) + "\nbook = ek.Book.from_records(records)",
+    hints=["Only the ETH short moves.",
+           "A short loses when its price rises: minus its size times the move."],
+    solution="answer = ek.shock_pnl(book, gap)",
+    working=(f"BTC long: no move, $0\n"
+             f"ETH short: -{usd(340_000)} x +30 % = {usd(_GAP_PNL)}\n"
+             f"P&L = {usd(_GAP_PNL)}"),
+    unit="usd",
+    mistakes=[Mistake(_PAIR.net_exposure() * 0.30, "the net does not gap; one leg does: price "
+                                                   "the ETH short alone."),
+              Mistake(0.0, "the book's small net does not protect it when only one leg moves.")])
 
-def _received(signed_notional, rate):
-    return funding_payment(signed_notional, rate)
+_SCENARIOS = {"a": {"BTC": -0.20, "ETH": -0.20}, "b": BREAK, "c": GAP}
+_WORST = min(_SCENARIOS, key=lambda k: shock_pnl(_PAIR, _SCENARIOS[k]))
+_DAYS = {k: shock_pnl(_PAIR, m) for k, m in _SCENARIOS.items()}
+q4 = ChoiceQuestion(
+    "Which stress hurts most?",
+    "For the BTC/ETH book, which of these days loses the most?",
+    {"a": "a crash: BTC and ETH both fall 20 %",
+     "b": "the correlation break: BTC -15 %, ETH +10 %",
+     "c": "the gap: ETH +30 %, BTC unchanged"},
+    _WORST,
+    setup=data_code(records=PAIR, scenarios=_SCENARIOS) + "\nbook = ek.Book.from_records(records)",
+    hints=["A crash of both coins together barely touches a book that is nearly flat.",
+           "Price each day: every leg's P&L is its signed exposure x its own move; add the "
+           "legs and compare the three totals."],
+    working=(f"(a) crash: {usd(350_000)} x -20 % - {usd(340_000)} x -20 % = {usd(_DAYS['a'])}\n"
+             f"(b) break: {usd(350_000)} x -15 % - {usd(340_000)} x +10 % = {usd(_DAYS['b'])}\n"
+             f"(c) gap:   {usd(350_000)} x 0 % - {usd(340_000)} x +30 % = {usd(_DAYS['c'])}\n"
+             f"The worst is ({_WORST})."),
+    solution="answer = min(scenarios, key=lambda k: ek.shock_pnl(book, scenarios[k]))",
+    mistakes={k: ("the crash moves both legs together, which is exactly what the hedge covers."
+                  if k == "a" else "price it: another of the three days loses more.")
+              for k in _SCENARIOS if k != _WORST})
 
-
-q3 = FunctionQuestion(
-    "Write funding_received",
-    "Write `funding_received(signed_notional, rate)`: the funding a position's holder receives "
-    "for one period. `signed_notional` is positive for a long, negative for a short; `rate` is "
-    "a fraction. A long pays when the rate is positive, and a negative rate turns it round.",
-    "funding_received", _received,
-    cases=[(250_000, 0.0001), (-250_000, 0.0001), (100_000, -0.0003), (-40_000, -0.0002),
-           (0.0, 0.0005), (75_000, 0.0)],
-    signature="signed_notional, rate", abs_tol=1e-9,
-    hints=["The holder of a long with a positive rate pays: the result is negative.",
-           "One product and one minus sign."],
-    solution=("def funding_received(signed_notional, rate):\n"
-              "    return -signed_notional * rate"),
-    mistakes=[Mistake(lambda n, r: n * r, "the sign is flipped: a long pays when the rate is "
-                                          "positive."),
-              Mistake(lambda n, r: -abs(n) * r, "the side was lost: a short receives what a "
-                                                "long pays.")])
-
-ENTRY, RALLY = 64_000, 0.30
-INVERSE_CARRY = [
-    {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 5,
-     "price": ENTRY},
-    {"name": "BTCUSD-QTR", "underlying": "BTC", "kind": "future", "side": "short",
-     "quantity": 3_200, "contract_size": 100, "inverse": True, "price": ENTRY},
+DESK = [
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 600_000},
+    {"name": "SOL-PERP", "underlying": "SOL", "kind": "perp", "side": "short", "notional": 590_000},
 ]
-_INV = _b.Book.from_records(INVERSE_CARRY)
-q4 = NumberQuestion(
-    "A basis trade drifts directional",
-    f"A basis trade buys 5 BTC of spot at {usd(ENTRY)} and sells 3,200 inverse quarterly "
-    "contracts of $100 face, flat at entry. BTC then rallies 30 %. The account settles the "
-    "future's coin P&L in USD as it comes in (here a loss, paid with BTC bought for dollars), "
-    "so read the inverse short at its USD face "
-    "(`inverse=\"face\"`). What is the trade's net exposure in USD now?",
-    _INV.shock({"BTC": RALLY}).net_exposure(),
-    setup=data_code(records=INVERSE_CARRY, rally=RALLY) + "\nbook = ek.Book.from_records(records)",
-    hints=["The spot's USD value rises with the price; the inverse future's USD face does not.",
-           "Value the spot at the new price (5 x price x 1.3) and the short at its face "
-           "(contracts x $100); take one from the other."],
-    solution='answer = book.shock({"BTC": rally}).net_exposure()',
-    working=(f"Spot after the rally: 5 x {usd(ENTRY)} x 1.3 = {usd(5 * ENTRY * 1.3)}\n"
-             f"Inverse short: 3,200 x $100 = {usd(320_000)} (fixed)\n"
-             f"Net = {usd(5 * ENTRY * 1.3)} - {usd(320_000)} = "
-             f"{usd(_INV.shock({'BTC': RALLY}).net_exposure())}"),
-    unit="usd",
-    mistakes=[Mistake(0.0, "that is the reading of an account that keeps the coin P&L; this one "
-                           "settles it in USD, so the inverse short stays fixed in USD while the "
-                           "spot grows."),
-              Mistake(-_INV.shock({"BTC": RALLY}).net_exposure(), "the sign is flipped: the "
-                                                                  "spot grew, so the book "
-                                                                  "leans long.")])
-
+DESK_EQUITY = 80_000
+_FINDINGS = [f.code for f in diagnose(_b.Book.from_records(DESK), DESK_EQUITY)]
 q5 = ChoiceQuestion(
-    "Who pays?",
-    "Funding has turned to -0.05 % per 8 hours after a crash. A fund runs the cash-and-carry "
-    "trade of question 2 (long spot, short perp). What happens to its funding?",
-    {"a": "it keeps receiving funding, as carry trades do",
-     "b": "it now pays funding on its perp short",
-     "c": "nothing changes, since the trade is delta-neutral"},
-    "b" if funding_payment(_PERP_SIGNED, -0.0005) < 0 else "a",
-    setup=data_code(records=CARRY) + "\nbook = ek.Book.from_records(records)",
-    hints=["Which way does funding flow when the rate is negative: from longs to shorts, or "
-           "from shorts to longs?",
-           "The trade's perp is the short and the spot earns nothing: what does the short "
-           "receive at -0.05 %?"],
-    working=(f"Perp short {usd(-_PERP_SIGNED)} x -0.0005: received = "
-             f"{usd(funding_payment(_PERP_SIGNED, -0.0005), cents=True)} each 8 hours\n"
-             f"Negative: the fund now pays. Answer "
-             f"({'b' if funding_payment(_PERP_SIGNED, -0.0005) < 0 else 'a'})."),
-    solution=('received = ek.funding_payment(book.exposures()["BTC-PERP"], -0.0005)\n'
-              'answer = "b" if received < 0 else "a"'),
-    mistakes={"a": "the carry earns only while funding is positive; a negative rate makes the "
-                   "short perp pay.",
-              "c": "being flat in direction does not stop funding cash flowing."})
+    "False neutrality",
+    f"A desk reports: \"net exposure {usd(10_000)}, about 1 % of gross: we are neutral\". The "
+    f"book is long {usd(600_000)} of BTC perps and short {usd(590_000)} of SOL perps on "
+    f"{usd(DESK_EQUITY)} of equity. Run `ek.diagnose(book, equity)`. Which is the right reply?",
+    {"a": "agreed: a net of 1 % of the gross is neutral for any purpose",
+     "b": "not neutral: a move of the two coins apart could take the equity",
+     "c": "not neutral: the SOL short outweighs the BTC long, so it is short"},
+    "b" if {"low-net-high-gross", "cross-asset-offset"} <= set(_FINDINGS) else "a",
+    setup=data_code(records=DESK, equity=DESK_EQUITY) + "\nbook = ek.Book.from_records(records)",
+    hints=["Compare the gross with the equity: how many times the equity does the book hold?",
+           "The hedge is SOL against BTC: what happens to equity if BTC falls 10 % while SOL "
+           "rises 10 %?"],
+    working=(f"Gross = {usd(600_000)} + {usd(590_000)} = {usd(1_190_000)}, "
+             f"{1_190_000 / DESK_EQUITY:.1f}x the equity of {usd(DESK_EQUITY)}\n"
+             f"BTC -10 % with SOL +10 %: "
+             f"{usd(shock_pnl(_b.Book.from_records(DESK), {'BTC': -0.1, 'SOL': 0.1}))}, "
+             f"{-shock_pnl(_b.Book.from_records(DESK), {'BTC': -0.1, 'SOL': 0.1}) / DESK_EQUITY:.0%} "
+             f"of the equity\n"
+             f"The diagnosis finds: {', '.join(_FINDINGS)}. Answer "
+             f"({'b' if {'low-net-high-gross', 'cross-asset-offset'} <= set(_FINDINGS) else 'a'})."),
+    solution=('codes = {f.code for f in ek.diagnose(book, equity)}\n'
+              'answer = "b" if {"low-net-high-gross", "cross-asset-offset"} <= codes else "a"'),
+    mistakes={"a": "a small net hides a large gross on a thin equity, hedged with another coin.",
+              "c": "the long side is the bigger one."})
 
-progress = register(globals(), "Lesson 09")
+progress = register(globals(), "Lesson 07")
