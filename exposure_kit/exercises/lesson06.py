@@ -1,4 +1,4 @@
-"""Exercises for lesson 05: leverage and margin."""
+"""Exercises for lesson 06: leverage and margin."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from .._margin import MarginAccount, liquidation_price
 from .._scenarios import shock_pnl
 from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
 
-STEM = "05_leverage_and_margin"
-TITLE = "Exercises 05: leverage and margin"
+STEM = "06_leverage_and_margin"
+TITLE = "Exercises 06: leverage and margin"
 INTRO = ("Leverage is exposure over equity. Gross leverage measures how big the book is for its "
          "capital, net leverage how much direction it carries; a book can be nearly flat and "
          "still heavily levered. Margin decides when the venue closes it for you.")
@@ -167,4 +167,4 @@ q5 = ChoiceQuestion(
                    "legs diverge, gross leverage is what hurts.",
               "c": "the ETH short in A loses too when ETH rises."})
 
-progress = register(globals(), "Lesson 05")
+progress = register(globals(), "Lesson 06")

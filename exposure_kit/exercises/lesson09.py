@@ -1,4 +1,4 @@
-"""Exercises for lesson 07: stress and false neutrality."""
+"""Exercises for lesson 09: stress and false neutrality."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from .._format import usd
 from .._scenarios import shock_pnl
 from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
 
-STEM = "07_stress_and_false_neutrality"
-TITLE = "Exercises 07: stress and false neutrality"
+STEM = "09_stress_and_false_neutrality"
+TITLE = "Exercises 09: stress and false neutrality"
 INTRO = ("A book with a small net can still lose a lot: when correlation breaks, when the basis "
          "between a future and its spot widens, or when one leg gaps alone. Price the stress "
          "rather than trusting the net.")
@@ -64,7 +64,7 @@ q2 = NumberQuestion(
              f"Future short: -{usd(500_000)} x +4 % = {usd(shock_pnl(_BASIS, WIDEN, on='name'))}\n"
              f"P&L = {usd(shock_pnl(_BASIS, WIDEN, on='name'))}, marked today\n"
              "The future converges to spot at expiry, so held to expiry this loss comes back; "
-             "the risk until then is the margin call on the short (lesson 07, the basis at "
+             "the risk until then is the margin call on the short (lesson 09, the basis at "
              "expiry)."),
     unit="usd",
     mistakes=[Mistake(0.0, "a zero net covers the coin's price, not the gap between future and "
@@ -143,4 +143,4 @@ q5 = ChoiceQuestion(
     mistakes={"a": "a small net hides a large gross on a thin equity, hedged with another coin.",
               "c": "the long side is the bigger one."})
 
-progress = register(globals(), "Lesson 07")
+progress = register(globals(), "Lesson 09")

@@ -1,4 +1,4 @@
-"""Exercises for lesson 08: options and delta."""
+"""Exercises for lesson 10: options and delta."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from .._instruments import black76_delta
 from .._periods import DAYS_PER_YEAR
 from ._framework import ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion, data_code, register
 
-STEM = "08_options_and_delta"
-TITLE = "Exercises 08: options and delta"
+STEM = "10_options_and_delta"
+TITLE = "Exercises 10: options and delta"
 INTRO = ("An option's notional overstates its direction: a call on 10 BTC moves like delta x 10 "
          "BTC. Delta-adjusted exposure puts options on the same scale as perps, and it changes "
          "as the price moves.")
@@ -30,12 +30,12 @@ q1 = NumberQuestion(
     f"A BTC call struck at {usd(OPTION['strike'])} expires in 73 days (0.20 of a year); the BTC "
     f"forward is {usd(OPTION['forward'])} and implied volatility {OPTION['vol']:.0%}. Take rates "
     "as zero. What is its Black-76 delta (a fraction per BTC, three decimals are enough)? Work "
-    "it out with lesson 08's formula, or set lesson 08's dashboard to these inputs and read "
+    "it out with lesson 10's formula, or set lesson 10's dashboard to these inputs and read "
     "its call delta.",
     _DELTA, percent=True, abs_tol=_DELTA_TOL, setup=data_code(option=OPTION),
     hints=["Black-76 call delta is N(d1), d1 = (ln(F/K) + vol^2 T / 2) / (vol sqrt T).",
            "T is in years (73 / 365 = 0.20). Work out d1, then look it up in a standard normal "
-           "table: N(d1) is the share of the curve below d1. Or set lesson 08's dashboard to "
+           "table: N(d1) is the share of the curve below d1. Or set lesson 10's dashboard to "
            "BTC price 60,000, strike 66,000, volatility 62 % and 0.20 years: its call delta is "
            "N(d1)."],
     solution='answer = ek.black76_delta(**option, option_type="call")',
@@ -198,4 +198,4 @@ q6 = ChoiceQuestion(
     mistakes={"a": "a delta hedge holds only at the price it was set: the calls' delta moves.",
               "c": "the perps do grow, but the calls' delta grows faster: compute it."})
 
-progress = register(globals(), "Lesson 08")
+progress = register(globals(), "Lesson 10")

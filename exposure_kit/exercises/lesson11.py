@@ -1,4 +1,4 @@
-"""Exercises for lesson 09: relative value and funding."""
+"""Exercises for lesson 11: relative value and funding."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from .._format import usd
 from .._margin import funding_payment
 from ._framework import ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion, data_code, register
 
-STEM = "09_relative_value_and_funding"
-TITLE = "Exercises 09: relative value and funding"
+STEM = "11_relative_value_and_funding"
+TITLE = "Exercises 11: relative value and funding"
 INTRO = ("Basis and funding trades aim to earn a spread, not a direction. Perpetual funding "
          "moves cash between longs and shorts (a long pays when the rate is positive), and a "
          "hedge fixed in the wrong units drifts the trade into a directional bet.")
@@ -153,4 +153,4 @@ q5 = ChoiceQuestion(
                    "short perp pay.",
               "c": "being flat in direction does not stop funding cash flowing."})
 
-progress = register(globals(), "Lesson 09")
+progress = register(globals(), "Lesson 11")

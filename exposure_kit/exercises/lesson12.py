@@ -1,4 +1,4 @@
-"""Exercises for lesson 10: your own book (a desk's CSV, tables by venue and underlying)."""
+"""Exercises for lesson 12: your own book (a desk's CSV, tables by venue and underlying)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from ._framework import (
     register,
 )
 
-STEM = "10_your_own_book"
-TITLE = "Exercises 10: your own book"
+STEM = "12_your_own_book"
+TITLE = "Exercises 12: your own book"
 INTRO = ("A desk's positions arrive as a CSV export across venues and instruments. Load it, "
          "break it down by venue and by underlying, and judge what the headline net hides.")
 
@@ -187,4 +187,4 @@ q5 = ChoiceQuestion(
     mistakes={"a": "the findings list offsets that the single net number hides.",
               "c": "check BTC's row of `book.by(\"underlying\")`: which side is bigger?"})
 
-progress = register(globals(), "Lesson 10")
+progress = register(globals(), "Lesson 12")

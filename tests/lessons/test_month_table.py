@@ -1,4 +1,4 @@
-"""Lesson 10's month prediction can be reasoned from the table above it (learner read finding
+"""Lesson 12's month prediction can be reasoned from the table above it (learner read finding
 6: the table showed every fifth day, without the net, and stopped before the days that decide
 the key). Read from the stored notebook: every row's net and net / gross agree with its own long,
 short and gross, and the key agrees with the table."""
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import nbformat
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "10_your_own_book.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "12_your_own_book.ipynb"
 
 
 def month_rows():
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
-    index = next(i for i, c in enumerate(cells) if "for_lesson('10', 'month'" in c.source)
+    index = next(i for i, c in enumerate(cells) if "for_lesson('12', 'month'" in c.source)
     table = next(c for c in reversed(cells[:index]) if c.cell_type == "code" and c.outputs)
     text = "".join(o.get("text", "") for o in table.outputs)
     money = r"(-?\$[\d,]+)"
