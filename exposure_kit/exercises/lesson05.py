@@ -85,4 +85,26 @@ q3 = ChoiceQuestion(
               "c": "every estimate differs a little from the truth by luck: the band of two "
                    "standard errors is how far luck alone goes about 95 times in 100."})
 
+SE_YEAR, DAYS_YEAR, DAYS_FOUR = 0.04, 365, 1_460
+_SE_FOUR = SE_YEAR * math.sqrt(DAYS_YEAR / DAYS_FOUR)
+q4 = NumberQuestion(
+    "More days, a smaller standard error",
+    f"A beta estimated on {DAYS_YEAR} days of returns has a standard error of {SE_YEAR:g}. If the "
+    f"relation and the day-to-day noise stay the same, roughly what standard error would "
+    f"{DAYS_FOUR:,} days (four times as many) give? Give it to 3 decimals.",
+    _SE_FOUR, abs_tol=5e-4, setup=data_code(se_year=SE_YEAR, days_year=DAYS_YEAR,
+                                            days_four=DAYS_FOUR),
+    hints=["A standard error shrinks with the square root of the number of observations, not "
+           "with the number itself.",
+           "Four times the days divides the standard error by the square root of 4."],
+    solution="import math\n\nanswer = se_year * math.sqrt(days_year / days_four)",
+    working=(f"Standard error scales as 1 / sqrt(n): {SE_YEAR:g} x sqrt({DAYS_YEAR} / "
+             f"{DAYS_FOUR:,}) = {SE_YEAR:g} / sqrt(4) = {SE_YEAR:g} / 2 = {_SE_FOUR:.3f}\n"
+             "(only if the relation holds still: over four years it may not, which is what the "
+             "rolling betas check)"),
+    mistakes=[Mistake(SE_YEAR / 4, "divided by four: the standard error shrinks with the "
+                                   "square root of the number of days."),
+              Mistake(SE_YEAR, "more data does narrow an estimate: by the square root of how "
+                               "many times more.")])
+
 progress = register(globals(), "Lesson 05")

@@ -107,4 +107,34 @@ q3 = ChoiceQuestion(
               "c": "sized to 2 BTC at entry, yes, but an inverse contract is fixed in USD, not "
                    "in BTC."})
 
+FALL_FROM, FALL_TO = 50_000, 40_000
+SHORT_50K = {"name": "BTCUSD-INV", "underlying": "BTC", "kind": "perp", "side": "short",
+             "quantity": 1_000, "contract_size": 100, "inverse": True, "price": FALL_TO,
+             "entry_price": FALL_FROM}
+_FACE_50K = 1_000 * 100
+_EARNED = _FACE_50K / FALL_TO - _FACE_50K / FALL_FROM
+q4 = NumberQuestion(
+    "The coin an inverse short earns",
+    f"A short of 1,000 inverse BTCUSD contracts ($100 face each) was opened at {usd(FALL_FROM)}. "
+    f"BTC falls to {usd(FALL_TO)}. The contract pays its P&L in BTC: how many BTC has the short "
+    "earned? Give it to 4 decimals.",
+    _EARNED, abs_tol=5e-5,
+    setup=data_code(position=SHORT_50K) + "\nbook = ek.Book.from_records([position])",
+    hints=["The face is fixed in USD; in BTC it is worth face / price.",
+           "The short owes face / today's price in BTC and was opened for face / entry price: "
+           "the difference is its profit in BTC."],
+    solution=('answer = (book.net_exposure(denomination="coin", inverse="coin_pnl")\n'
+              '          - book.net_exposure(denomination="coin", inverse="face"))'),
+    working=(f"Face = 1,000 x $100 = {usd(_FACE_50K)}\n"
+             f"At entry: {usd(_FACE_50K)} / {usd(FALL_FROM)} = {_FACE_50K / FALL_FROM:g} BTC; now: "
+             f"{usd(_FACE_50K)} / {usd(FALL_TO)} = {_FACE_50K / FALL_TO:g} BTC\n"
+             f"Earned = {_FACE_50K / FALL_TO:g} - {_FACE_50K / FALL_FROM:g} = {_EARNED:.4f} BTC "
+             f"(worth {usd(_EARNED * FALL_TO)} at {usd(FALL_TO)})"),
+    unit="coin", price=FALL_TO,
+    mistakes=[Mistake(_FACE_50K * (1 - FALL_TO / FALL_FROM) / FALL_FROM,
+                      "that values the dollar gain at the entry price; the coin the short earns "
+                      "is face / today's price less face / entry price."),
+              Mistake(-_EARNED, "a short gains when the price falls: the BTC earned is "
+                                "positive.")])
+
 progress = register(globals(), "Lesson 08")

@@ -197,6 +197,8 @@ PINS: dict[str, Number | Choice | Function | Built] = {
     "05-q2": Number(1.4, "1.40"),
     # |1.35 - 1.20| = 0.15 < 2 x 0.08 = 0.16: inside the band
     "05-q3": Choice("a", ("0.15", "0.16")),
+    # a standard error scales as 1 / sqrt(n): 0.04 x sqrt(365 / 1,460) = 0.04 / 2 = 0.02
+    "05-q4": Number(0.04 / 2, "0.020"),
 
     # Lesson 06: $60,000 equity, long $420,000 BTC perps, short $345,000 ETH perps
     "06-q1": Number(765_000 / 60_000, "12.75x"),                       # gross / equity = 12.75
@@ -216,6 +218,11 @@ PINS: dict[str, Number | Choice | Function | Built] = {
     # $160,000 x 1.18 = $188,800; $160,000 x 1.04 = $166,400
     "07-q1": Number(188_800 - 166_400, "$22,400", usd=True),
     "07-q2": Number(188_800 - 166_400, "$22,400", usd=True),          # sell the drift's worth
+    # $200,000 each way; day 1 BTC +3 %, ETH -1 %: 206,000 - 198,000 = 8,000, inside $10,000;
+    # day 2 BTC +2 %: 206,000 x 1.02 = 210,120 - 198,000 = 12,120, past it: sell $12,120 of ETH
+    "07-q3": Number(210_120 - 198_000, "$12,120", usd=True),
+    # checked only at the close: the net carried between closes is bounded, not a day's move
+    "07-q4": Choice("b", ("$10,000",)),
 
     # Lesson 08: a short of 1,200 inverse BTCUSD contracts ($100 face) opened at $60,000; BTC $75,000
     # face 1,200 x $100 = $120,000; / $60,000 entry = 2 BTC; x $75,000 today, short: -$150,000
@@ -225,6 +232,8 @@ PINS: dict[str, Number | Choice | Function | Built] = {
     # at $75,000: spot 2 x $75,000 = $150,000; linear short the same, net $0; inverse short fixed
     # at $120,000, net $150,000 - $120,000 = $30,000. Only the inverse hedge drifts.
     "08-q3": Choice("b", ("$150,000", "$120,000", "$30,000")),
+    # face $100,000: 100,000 / 40,000 - 100,000 / 50,000 = 2.5 - 2 = 0.5 BTC earned
+    "08-q4": Number(100_000 / 40_000 - 100_000 / 50_000, "0.5000 BTC"),
 
     # Lesson 09: long $350,000 BTC perps, short $340,000 ETH perps
     # $350,000 x -15 % = -$52,500; -$340,000 x +10 % = -$34,000; P&L -$86,500
