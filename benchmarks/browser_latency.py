@@ -39,12 +39,14 @@ CONTROLS = {
     "02": ("BTC perpetual $", "ArrowRight", "ArrowLeft"),
     "03": ("Hedge ratio", "ArrowRight", "ArrowLeft"),
     "04": ("Correlation", "ArrowRight", "ArrowLeft"),
-    "05": ("ETH perp short $", "ArrowRight", "ArrowLeft"),
-    "06": ("BTC move", "ArrowRight", "ArrowLeft"),
-    "07": ("Largest move", "ArrowRight", "ArrowLeft"),
-    "08": ("BTC price $", "ArrowRight", "ArrowLeft"),
-    "09": ("BTC move", "ArrowRight", "ArrowLeft"),
-    "10": ("select:Measure", "notional", "delta"),      # a choice: picked, not keyed
+    "05": ("Correlation", "ArrowRight", "ArrowLeft"),
+    "06": ("ETH perp short $", "ArrowRight", "ArrowLeft"),
+    "07": ("BTC move", "ArrowRight", "ArrowLeft"),
+    "08": ("BTC move", "ArrowRight", "ArrowLeft"),
+    "09": ("Largest move", "ArrowRight", "ArrowLeft"),
+    "10": ("BTC price $", "ArrowRight", "ArrowLeft"),
+    "11": ("BTC move", "ArrowRight", "ArrowLeft"),
+    "12": ("select:Measure", "notional", "delta"),      # a choice: picked, not keyed
 }
 
 # Arm a timer: resolved when the dashboard's chart next gets a new picture, drawn.

@@ -36,7 +36,7 @@ from ._framework import (
     drawable,
 )
 
-LESSONS = tuple(f"lesson{n:02d}" for n in range(1, 11))
+LESSONS = tuple(f"lesson{n:02d}" for n in range(1, 13))
 
 __all__ = ["____", "Placeholder", "Result", "Mistake", "Question", "NumberQuestion",
            "ChoiceQuestion", "FunctionQuestion", "BookQuestion", "Requirement", "Progress",

@@ -31,17 +31,17 @@ __all__ = ["TOPICS", "CANDIDATE_LENGTH", "PaperQuestion", "Paper", "MarkedAnswer
 
 #: Topic -> (exercise module, its questions), in the order of the series. The one table to
 #: change when lessons are renumbered. A question that refers to "the same" numbers comes right
-#: after the one that gives them, and never keeps fixed numbers after a drawn one (lesson 08's
+#: after the one that gives them, and never keeps fixed numbers after a drawn one (lesson 10's
 #: q2 to q4 read q1's option, so only q1 is asked).
 TOPICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "net vs gross": ("lesson01", ("q1", "q2")),
     "hedging": ("lesson03", ("q1", "q2")),
     "cross hedges and beta": ("lesson04", ("q1", "q3")),
-    "margin and leverage": ("lesson05", ("q1", "q3")),
-    "inverse contracts": ("lesson06", ("q3", "q4")),
-    "stress and false neutrality": ("lesson07", ("q1",)),
-    "options delta": ("lesson08", ("q1",)),
-    "funding and basis": ("lesson09", ("q1", "q4")),
+    "margin and leverage": ("lesson06", ("q1", "q3")),
+    "inverse contracts": ("lesson08", ("q1", "q2")),
+    "stress and false neutrality": ("lesson09", ("q1",)),
+    "options delta": ("lesson10", ("q1",)),
+    "funding and basis": ("lesson11", ("q1", "q4")),
 }
 CANDIDATE_LENGTH = 60
 _NO_HINT = (" Try a hint for a nudge.", "Try a hint for a nudge.")

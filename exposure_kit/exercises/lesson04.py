@@ -1,4 +1,4 @@
-"""Exercises for lesson 04: imperfect hedges (beta, correlation, residual risk)."""
+"""Exercises for lesson 04: beta and correlation (beta, the minimum-variance ratio, residual risk)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from .._format import percent, usd
 from .._hedging import hedge_notional, optimal_hedge_ratio, residual_risk_usd, residual_volatility
 from ._framework import ChoiceQuestion, FunctionQuestion, Mistake, NumberQuestion, data_code, register
 
-STEM = "04_imperfect_hedges"
-TITLE = "Exercises 04: imperfect hedges"
+STEM = "04_beta_and_correlation"
+TITLE = "Exercises 04: beta and correlation"
 INTRO = ("Hedging one coin with another leaves risk behind: how much depends on the two "
          "volatilities and their correlation, sqrt(sE^2 + h^2 sH^2 - 2 h rho sE sH), and a coin "
          "with a higher beta moves more than the one it hedges.")

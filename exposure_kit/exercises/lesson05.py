@@ -1,237 +1,110 @@
-"""Exercises for lesson 05: leverage and margin."""
+"""Exercises for lesson 05: hedges from price history (log returns, a beta measured on returns,
+standard errors)."""
 
 from __future__ import annotations
 
-from .. import _book as _b
-from .._format import usd
-from .._margin import MarginAccount, liquidation_price
-from .._scenarios import shock_pnl
-from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, drawable, register
+import math
 
-STEM = "05_leverage_and_margin"
-TITLE = "Exercises 05: leverage and margin"
-INTRO = ("Leverage is exposure over equity. Gross leverage measures how big the book is for its "
-         "capital, net leverage how much direction it carries; a book can be nearly flat and "
-         "still heavily levered. Margin decides when the venue closes it for you.")
+from .._hedging import min_variance_hedge_ratio
+from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
 
-def _records(long: float = 420_000, short: float = 345_000) -> list[dict]:
-    return [
-        {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long",
-         "notional": long},
-        {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short",
-         "notional": short},
-    ]
+STEM = "05_hedges_from_price_history"
+TITLE = "Exercises 05: hedges from price history"
+INTRO = ("A hedge ratio measured on past prices is an estimate: it comes from returns (here log "
+         "returns), it is the covariance of the two coins' returns over the hedge's variance, and "
+         "it carries a standard error that says how far luck could have moved it.")
 
+CLOSE_1, CLOSE_2 = 60_000, 63_000
+_LOG = math.log(CLOSE_2 / CLOSE_1)
+q1 = NumberQuestion(
+    "A day's log return",
+    f"BTC closes at {CLOSE_1:,} USD one day and {CLOSE_2:,} USD the next. What is the day's log "
+    "return, as a fraction? Give it to 4 decimals.",
+    _LOG, abs_tol=5e-5, percent=True, setup=data_code(close_1=CLOSE_1, close_2=CLOSE_2),
+    hints=["A log return is the natural logarithm of today's close divided by yesterday's.",
+           "Divide the second close by the first, then take `math.log` of the result (not "
+           "`math.log10`)."],
+    solution="import math\n\nanswer = math.log(close_2 / close_1)",
+    working=(f"Log return = ln({CLOSE_2:,} / {CLOSE_1:,}) = ln({CLOSE_2 / CLOSE_1:g}) = {_LOG:.4f}\n"
+             f"(the percentage change is {CLOSE_2 / CLOSE_1 - 1:.4f}: for a small move the two "
+             "are close, and the log return is the smaller one on a rise)"),
+    mistakes=[Mistake(CLOSE_2 / CLOSE_1 - 1, "that is the percentage change; the log return is "
+                                              "ln(P1 / P0), a little smaller on a rise."),
+              Mistake(math.log10(CLOSE_2 / CLOSE_1), "that is the base-10 logarithm; returns "
+                                                     "use the natural log.")])
 
-RECORDS = _records()
-EQUITY = 60_000
-BOOK = _b.Book.from_records(RECORDS)
-SUMMARY = BOOK.summary(equity=EQUITY)
+# five days of returns, worked so that the numbers stay round (BTC's returns average zero)
+BTC_RETURNS = [0.02, -0.01, 0.01, -0.02, 0.00]
+ETH_RETURNS = [0.03, -0.01, 0.01, -0.03, 0.01]
+_BETA = min_variance_hedge_ratio(ETH_RETURNS, BTC_RETURNS)
+_UPSIDE_DOWN = min_variance_hedge_ratio(BTC_RETURNS, ETH_RETURNS)
+q2 = NumberQuestion(
+    "A beta measured on returns",
+    "Five days of daily returns, BTC: 2 %, -1 %, 1 %, -2 %, 0 %; ETH: 3 %, -1 %, 1 %, -3 %, 1 %. "
+    "You hold ETH and hedge it with BTC. What is the minimum-variance hedge ratio (ETH's beta to "
+    "BTC): dollars of BTC per dollar of ETH? Give it to 2 decimals.",
+    _BETA, abs_tol=5e-3, setup=data_code(btc=BTC_RETURNS, eth=ETH_RETURNS),
+    hints=["The ratio is the covariance of the two returns divided by the variance of the "
+           "hedge's (BTC's) returns.",
+           "BTC's returns average zero, so the covariance sum is just the sum of the products "
+           "BTC x ETH day by day; the variance sum is the sum of BTC's squares. The 1 / (n - 1) "
+           "cancels."],
+    solution="answer = ek.min_variance_hedge_ratio(eth, btc)   # hedged first, the hedge second",
+    working=("BTC's mean is 0, ETH's 0.002.\n"
+             "Covariance sum = sum of BTC x ETH = 0.0006 + 0.0001 + 0.0001 + 0.0006 + 0 = 0.0014\n"
+             "BTC variance sum = 0.0004 + 0.0001 + 0.0001 + 0.0004 + 0 = 0.0010\n"
+             f"Ratio = 0.0014 / 0.0010 = {_BETA:.2f} dollars of BTC per dollar of ETH"),
+    mistakes=[Mistake(_UPSIDE_DOWN, "that divides by ETH's variance: it is the ratio for hedging "
+                                    "BTC with ETH. The hedge's (BTC's) variance goes below."),
+              Mistake(1.0, "a dollar for a dollar is the notional hedge; ETH moved more than BTC "
+                           "on these days.")])
 
+WINDOW_BETA, WINDOW_SE, WHOLE_BETA = 1.35, 0.08, 1.20
+_OUTSIDE = abs(WINDOW_BETA - WHOLE_BETA) > 2 * WINDOW_SE
+q3 = ChoiceQuestion(
+    "Inside the band or not?",
+    f"A 90-day window gives ETH a beta of {WINDOW_BETA:g} to BTC, with a standard error of "
+    f"{WINDOW_SE:g}. Over four years the beta is {WHOLE_BETA:g}. Is this window's beta more than "
+    "two standard errors away from the four-year one?",
+    {"a": "no: the gap is within two standard errors, so luck alone could explain it",
+     "b": "yes: the gap is more than two standard errors, so the relation has changed",
+     "c": "yes: any window whose beta differs from the four-year one is outside"},
+    "b" if _OUTSIDE else "a",
+    setup=data_code(window_beta=WINDOW_BETA, window_se=WINDOW_SE, whole_beta=WHOLE_BETA),
+    hints=["Compare the gap between the two betas with twice the window's standard error.",
+           f"The gap is {WINDOW_BETA:g} - {WHOLE_BETA:g}; the band is 2 x {WINDOW_SE:g} either "
+           "side."],
+    working=(f"Gap = |{WINDOW_BETA:g} - {WHOLE_BETA:g}| = {abs(WINDOW_BETA - WHOLE_BETA):.2f}\n"
+             f"Two standard errors = 2 x {WINDOW_SE:g} = {2 * WINDOW_SE:.2f}\n"
+             f"{abs(WINDOW_BETA - WHOLE_BETA):.2f} is "
+             f"{'more' if _OUTSIDE else 'less'} than {2 * WINDOW_SE:.2f}. "
+             f"Answer ({'b' if _OUTSIDE else 'a'})."),
+    solution=("gap = abs(window_beta - whole_beta)\n"
+              'answer = "b" if gap > 2 * window_se else "a"'),
+    mistakes={"b": "that compares the gap with one standard error; the band is two either side.",
+              "c": "every estimate differs a little from the truth by luck: the band of two "
+                   "standard errors is how far luck alone goes about 95 times in 100."})
 
-def _draw_account(rng) -> dict:
-    """Equity of $20k-$200k (in $5k steps), a long of 3x-10x it and a short of 55 %-90 % of
-    the long (in $5k steps): a near-flat pair that is heavily levered, net leverage at least
-    0.25x, so gross, net, the long alone and equity over gross never coincide."""
-    while True:
-        equity = 5_000.0 * int(rng.integers(4, 41))
-        long = 5_000.0 * round(equity * float(rng.uniform(3, 10)) / 5_000)
-        short = 5_000.0 * round(long * float(rng.uniform(0.55, 0.9)) / 5_000)
-        if (long - short) / equity >= 0.25:
-            return {"long": long, "short": short, "equity": equity}
-
-
-def _stated(long: float, short: float, equity: float) -> str:
-    return (f"A cross-margin account with {usd(equity)} of equity is long {usd(long)} of BTC "
-            f"perps and short {usd(short)} of ETH perps.")
-
-
-def _q1(long: float = 420_000, short: float = 345_000, equity: float = EQUITY) -> NumberQuestion:
-    summary = _b.Book.from_records(_records(long, short)).summary(equity=equity)
-    question = NumberQuestion(
-        "Gross leverage",
-        _stated(long, short, equity) + " What is its **gross leverage** (a multiple, e.g. 2.5 "
-        "for 2.5x)?",
-        summary.gross_leverage, abs_tol=0.005,
-        setup=data_code(records=_records(long, short), equity=equity)
-        + "\nbook = ek.Book.from_records(records)",
-        hints=["Gross leverage = gross exposure / equity.",
-               "Add the two legs as sizes (that is the gross), then divide by the equity."],
-        solution="answer = book.summary(equity=equity).gross_leverage",
-        working=(f"Gross = {usd(long)} + {usd(short)} = {usd(summary.gross)}\n"
-                 f"Gross leverage = gross / equity = {usd(summary.gross)} / {usd(equity)} = "
-                 f"{summary.gross_leverage:.2f}x"),
-        percent=True, equity=equity,
-        mistakes=[Mistake(summary.net_leverage, "that is leverage on the net, not the gross: the "
-                                                "venue margins both legs."),
-                  Mistake(equity / summary.gross, "upside down: leverage is exposure over equity."),
-                  Mistake(long / equity, "that counts only the long leg; gross adds both.")])
-    question.limits = (1.0, 25.0)
-    return question
-
-
-q1 = drawable(_q1, _draw_account)
-
-
-def _q2(long: float = 420_000, short: float = 345_000, equity: float = EQUITY) -> NumberQuestion:
-    summary = _b.Book.from_records(_records(long, short)).summary(equity=equity)
-    same = (long, short, equity) == (420_000, 345_000, EQUITY)
-    question = NumberQuestion(
-        "Net leverage",
-        "For the same account, what is its **net leverage**?" if same else
-        _stated(long, short, equity) + " What is its **net leverage**?",
-        summary.net_leverage, abs_tol=0.005,
-        setup=data_code(records=_records(long, short), equity=equity)
-        + "\nbook = ek.Book.from_records(records)",
-        hints=["Net leverage = net exposure / equity.",
-               "Take the short leg from the long one (that is the net), then divide by the "
-               "equity."],
-        solution="answer = book.summary(equity=equity).net_leverage",
-        working=(f"Net = {usd(long)} - {usd(short)} = {usd(summary.net)}\n"
-                 f"Net leverage = net / equity = {usd(summary.net)} / {usd(equity)} = "
-                 f"{summary.net_leverage:.2f}x"),
-        percent=True, equity=equity,
-        mistakes=[Mistake(summary.gross_leverage, "that is the gross leverage; net leverage uses "
-                                                  "the net exposure.")])
-    question.limits = (0.25, 10.0)
-    return question
-
-
-q2 = drawable(_q2, _draw_account)
-
-LONG = dict(side="long", quantity=2.0, entry_price=62_000, wallet_balance=9_000,
-            maintenance_margin_rate=0.005)
-_LIQ = liquidation_price(**LONG)
-
-
-def _draw_long(rng) -> dict:
-    """0.5 to 5 BTC (in tenths, never exactly 1) entered at $30k-$110k (in $500 steps), with
-    the margin of 3x to 20x leverage (to $100) and a maintenance rate of 0.4 %-1 %: the
-    liquidation price stays above zero and below the entry."""
-    quantity = round(float(rng.choice([q for q in range(5, 51) if q != 10])) / 10, 1)
-    entry = 500.0 * int(rng.integers(60, 221))
-    wallet = 100.0 * max(1, round(quantity * entry / float(rng.uniform(3, 20)) / 100))
-    rate = float(rng.choice([0.004, 0.005, 0.006, 0.008, 0.01]))
-    return {"quantity": quantity, "entry_price": entry, "wallet_balance": wallet,
-            "maintenance_margin_rate": rate}
-
-
-def _q3(quantity: float = 2.0, entry_price: float = 62_000, wallet_balance: float = 9_000,
-        maintenance_margin_rate: float = 0.005) -> NumberQuestion:
-    long = dict(side="long", quantity=quantity, entry_price=entry_price,
-                wallet_balance=wallet_balance, maintenance_margin_rate=maintenance_margin_rate)
-    liq = liquidation_price(**long)
-    q, ep, wb, mmr = quantity, entry_price, wallet_balance, maintenance_margin_rate
-    question = NumberQuestion(
-        "Liquidation price of an isolated long",
-        f"An isolated-margin long of {q:g} BTC on a Binance USDS-M perp (margined "
-        f"in dollar stablecoins), entered at "
-        f"{usd(ep)} with {usd(wb)} of margin; the maintenance "
-        f"margin rate is {mmr:.1%}. Binance charges the maintenance "
-        "margin at the liquidation price itself. At what price is it liquidated?",
-        liq, abs_tol=0.01, setup=data_code(position=long),
-        hints=["Liquidation comes when margin + P&L falls to the maintenance margin "
-               "q x P x mmr, not to zero.",
-               "Write margin + q (P - entry) = q x P x mmr and solve it for the price P."],
-        solution="answer = ek.liquidation_price(**position)",
-        working=(f"At the liquidation price P: margin + P&L = maintenance margin\n"
-                 f"  {usd(wb)} + {q:g} x (P - {usd(ep)}) = {q:g} x P x {mmr:g}\n"
-                 f"  {q:g} x P x (1 - {mmr:g}) = {q:g} x {usd(ep)} - {usd(wb)} = "
-                 f"{usd(q * ep - wb)}\n"
-                 f"  P = {usd(q * ep - wb)} / {q * (1 - mmr):g} = {usd(liq, cents=True)}"),
-        unit="usd",
-        mistakes=[Mistake(ep - wb / q,
-                          "that is where the margin is used up entirely; the venue liquidates "
-                          "earlier, when what is left reaches the maintenance margin."),
-                  Mistake(liquidation_price(**dict(long, side="short")),
-                          "that is the price for a short; a long is liquidated below its entry."),
-                  Mistake(liquidation_price(**long, venue="bybit"),
-                          "that is Bybit's convention, maintenance charged on the value at "
-                          "entry; this position is on Binance, which charges it at the "
-                          "liquidation price (venue=\"binance\", the default)."),
-                  Mistake(liquidation_price(**dict(long, quantity=1.0)),
-                          "that treats the position as 1 BTC: the margin is spread over the "
-                          "whole quantity, so divide it by the number of coins."),
-                  Mistake(ep - wb,
-                          "the margin was taken from the price as if the position were 1 BTC, "
-                          "and the maintenance margin was left out: divide the margin by the "
-                          "quantity and solve with the maintenance margin.")])
-    question.limits = (1.0, ep)
-    return question
-
-
-q3 = drawable(_q3, _draw_long)
-
-WALLET = 25_000.0
-BTC_QTY, BTC_PRICE, ETH_QTY, ETH_PRICE = 3.0, 61_000, 50.0, 3_050
-PAIR = [
-    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long",
-     "quantity": BTC_QTY, "price": BTC_PRICE, "entry_price": BTC_PRICE},
-    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short",
-     "quantity": ETH_QTY, "price": ETH_PRICE, "entry_price": ETH_PRICE},
-]
-_ACCOUNT = MarginAccount(_b.Book.from_records(PAIR), WALLET)
-_MOVE = _ACCOUNT.liquidating_move("BTC")
-_BTC_USD, _ETH_USD, _MM = BTC_QTY * BTC_PRICE, ETH_QTY * ETH_PRICE, 0.005
+SE_YEAR, DAYS_YEAR, DAYS_FOUR = 0.04, 365, 1_460
+_SE_FOUR = SE_YEAR * math.sqrt(DAYS_YEAR / DAYS_FOUR)
 q4 = NumberQuestion(
-    "How far can BTC fall?",
-    f"A cross-margin account with a {usd(WALLET)} wallet (0.5 % maintenance) holds a long of "
-    f"{BTC_QTY:g} BTC at {usd(BTC_PRICE)} and a short of {ETH_QTY:g} ETH at {usd(ETH_PRICE)}. "
-    "If BTC alone moves, what move (a fraction to 3 decimals, negative for a fall) "
-    "liquidates the account? Take the maintenance margin as 0.5 % of the positions' value "
-    "**at the moved price**, recomputed as BTC moves (Binance's way, as the lesson shows).",
-    _MOVE, percent=True, abs_tol=5e-4,
-    setup=data_code(records=PAIR, wallet=WALLET) +
-    "\naccount = ek.MarginAccount(ek.Book.from_records(records), wallet)",
-    hints=["In cross margin the ETH short's maintenance margin uses the same wallet.",
-           "Let BTC move by m: equity = wallet + BTC long x m; maintenance = 0.5 % of "
-           "(BTC long x (1 + m) + ETH short). Set them equal and solve for m."],
-    solution='answer = account.liquidating_move("BTC")',
-    working=(f"BTC long = {BTC_QTY:g} x {usd(BTC_PRICE)} = {usd(_BTC_USD)}; ETH short = "
-             f"{ETH_QTY:g} x {usd(ETH_PRICE)} = {usd(_ETH_USD)}\n"
-             f"After a BTC move m: equity = {usd(WALLET)} + {usd(_BTC_USD)} x m\n"
-             f"  maintenance = {_MM:g} x ({usd(_BTC_USD)} x (1 + m) + {usd(_ETH_USD)})\n"
-             f"Equal when m x ({usd(_BTC_USD)} - {usd(_MM * _BTC_USD)}) = "
-             f"{usd(_MM * (_BTC_USD + _ETH_USD), cents=True)} - {usd(WALLET)}\n"
-             f"  m = {usd(_MM * (_BTC_USD + _ETH_USD) - WALLET, cents=True)} / "
-             f"{usd(_BTC_USD * (1 - _MM))} = {_MOVE:.4f} (a fall of about {-_MOVE:.1%})"),
-    mistakes=[Mistake((_MM * (_BTC_USD + _ETH_USD) - WALLET) / _BTC_USD,
-                      "the maintenance margin was held at its value at entry prices (Bybit's "
-                      "way); the question recomputes it at the moved BTC price."),
-              Mistake(-WALLET / (BTC_QTY * BTC_PRICE),
-                      "that lets the wallet run to zero and ignores the maintenance margin of "
-                      "both legs."),
-              Mistake(-_MOVE, "a long is hurt by a fall: the move is negative.")])
-
-_A = [{"name": "A BTC", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 500_000},
-      {"name": "A ETH", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 480_000}]
-_B = [{"name": "B BTC", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 150_000}]
-_EQ = 100_000
-_LOSS_A = shock_pnl(_b.Book.from_records(_A), {"BTC": -0.12, "ETH": 0.08}) / _EQ
-_LOSS_B = shock_pnl(_b.Book.from_records(_B), {"BTC": -0.12}) / _EQ
-q5 = ChoiceQuestion(
-    "Which account is fragile?",
-    f"Two accounts have {usd(_EQ)} of equity each. A is long {usd(500_000)} BTC and short "
-    f"{usd(480_000)} ETH. B is long {usd(150_000)} BTC only. BTC falls 12 % while ETH rises "
-    "8 %. Which loses the larger share of its equity?",
-    {"a": "account A loses the larger share",
-     "b": "account B loses the larger share",
-     "c": "both lose the same share: both are long BTC"},
-    "a" if _LOSS_A < _LOSS_B else "b",
-    setup=data_code(book_a=_A, book_b=_B, equity=_EQ),
-    hints=["Each leg loses: the BTC long on the fall, the ETH short on the rise.",
-           "Each leg's P&L is its signed exposure x its move; add A's two legs, then divide each "
-           "account's loss by its equity."],
-    working=(f"A: {usd(500_000)} x -12 % + {usd(-480_000)} x +8 % = {usd(_LOSS_A * _EQ)}, "
-             f"{_LOSS_A:.1%} of equity\n"
-             f"B: {usd(150_000)} x -12 % = {usd(_LOSS_B * _EQ)}, {_LOSS_B:.1%} of equity\n"
-             f"A's gross leverage ({usd(980_000)} / {usd(_EQ)}) turns the legs' divergence into "
-             f"the larger loss. Answer ({'a' if _LOSS_A < _LOSS_B else 'b'})."),
-    solution=('loss_a = ek.shock_pnl(ek.Book.from_records(book_a), {"BTC": -0.12, "ETH": 0.08})\n'
-              'loss_b = ek.shock_pnl(ek.Book.from_records(book_b), {"BTC": -0.12})\n'
-              'answer = "a" if loss_a < loss_b else "b"'),
-    mistakes={"b": "net leverage only covers a move of the whole market together; when the "
-                   "legs diverge, gross leverage is what hurts.",
-              "c": "the ETH short in A loses too when ETH rises."})
+    "More days, a smaller standard error",
+    f"A beta estimated on {DAYS_YEAR} days of returns has a standard error of {SE_YEAR:g}. If the "
+    f"relation and the day-to-day noise stay the same, roughly what standard error would "
+    f"{DAYS_FOUR:,} days (four times as many) give? Give it to 3 decimals.",
+    _SE_FOUR, abs_tol=5e-4, setup=data_code(se_year=SE_YEAR, days_year=DAYS_YEAR,
+                                            days_four=DAYS_FOUR),
+    hints=["A standard error shrinks with the square root of the number of observations, not "
+           "with the number itself.",
+           "Four times the days divides the standard error by the square root of 4."],
+    solution="import math\n\nanswer = se_year * math.sqrt(days_year / days_four)",
+    working=(f"Standard error scales as 1 / sqrt(n): {SE_YEAR:g} x sqrt({DAYS_YEAR} / "
+             f"{DAYS_FOUR:,}) = {SE_YEAR:g} / sqrt(4) = {SE_YEAR:g} / 2 = {_SE_FOUR:.3f}\n"
+             "(only if the relation holds still: over four years it may not, which is what the "
+             "rolling betas check)"),
+    mistakes=[Mistake(SE_YEAR / 4, "divided by four: the standard error shrinks with the "
+                                   "square root of the number of days."),
+              Mistake(SE_YEAR, "more data does narrow an estimate: by the square root of how "
+                               "many times more.")])
 
 progress = register(globals(), "Lesson 05")

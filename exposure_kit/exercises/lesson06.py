@@ -1,159 +1,237 @@
-"""Exercises for lesson 06: drift after price moves, rebalancing, inverse contracts."""
+"""Exercises for lesson 06: leverage and margin."""
 
 from __future__ import annotations
 
 from .. import _book as _b
 from .._format import usd
-from .._hedging import hedge_notional
-from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
+from .._margin import MarginAccount, liquidation_price
+from .._scenarios import shock_pnl
+from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, drawable, register
 
-STEM = "06_drift_after_price_moves"
-TITLE = "Exercises 06: drift after price moves"
-INTRO = ("A hedge is balanced only at the prices it was sized at. When the legs move by "
-         "different amounts the net drifts, and an inverse (coin-margined) contract whose USD face "
-         "stays fixed drifts against spot whose value does not.")
+STEM = "06_leverage_and_margin"
+TITLE = "Exercises 06: leverage and margin"
+INTRO = ("Leverage is exposure over equity. Gross leverage measures how big the book is for its "
+         "capital, net leverage how much direction it carries; a book can be nearly flat and "
+         "still heavily levered. Margin decides when the venue closes it for you.")
 
+def _records(long: float = 420_000, short: float = 345_000) -> list[dict]:
+    return [
+        {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long",
+         "notional": long},
+        {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short",
+         "notional": short},
+    ]
+
+
+RECORDS = _records()
+EQUITY = 60_000
+BOOK = _b.Book.from_records(RECORDS)
+SUMMARY = BOOK.summary(equity=EQUITY)
+
+
+def _draw_account(rng) -> dict:
+    """Equity of $20k-$200k (in $5k steps), a long of 3x-10x it and a short of 55 %-90 % of
+    the long (in $5k steps): a near-flat pair that is heavily levered, net leverage at least
+    0.25x, so gross, net, the long alone and equity over gross never coincide."""
+    while True:
+        equity = 5_000.0 * int(rng.integers(4, 41))
+        long = 5_000.0 * round(equity * float(rng.uniform(3, 10)) / 5_000)
+        short = 5_000.0 * round(long * float(rng.uniform(0.55, 0.9)) / 5_000)
+        if (long - short) / equity >= 0.25:
+            return {"long": long, "short": short, "equity": equity}
+
+
+def _stated(long: float, short: float, equity: float) -> str:
+    return (f"A cross-margin account with {usd(equity)} of equity is long {usd(long)} of BTC "
+            f"perps and short {usd(short)} of ETH perps.")
+
+
+def _q1(long: float = 420_000, short: float = 345_000, equity: float = EQUITY) -> NumberQuestion:
+    summary = _b.Book.from_records(_records(long, short)).summary(equity=equity)
+    question = NumberQuestion(
+        "Gross leverage",
+        _stated(long, short, equity) + " What is its **gross leverage** (a multiple, e.g. 2.5 "
+        "for 2.5x)?",
+        summary.gross_leverage, abs_tol=0.005,
+        setup=data_code(records=_records(long, short), equity=equity)
+        + "\nbook = ek.Book.from_records(records)",
+        hints=["Gross leverage = gross exposure / equity.",
+               "Add the two legs as sizes (that is the gross), then divide by the equity."],
+        solution="answer = book.summary(equity=equity).gross_leverage",
+        working=(f"Gross = {usd(long)} + {usd(short)} = {usd(summary.gross)}\n"
+                 f"Gross leverage = gross / equity = {usd(summary.gross)} / {usd(equity)} = "
+                 f"{summary.gross_leverage:.2f}x"),
+        percent=True, equity=equity,
+        mistakes=[Mistake(summary.net_leverage, "that is leverage on the net, not the gross: the "
+                                                "venue margins both legs."),
+                  Mistake(equity / summary.gross, "upside down: leverage is exposure over equity."),
+                  Mistake(long / equity, "that counts only the long leg; gross adds both.")])
+    question.limits = (1.0, 25.0)
+    return question
+
+
+q1 = drawable(_q1, _draw_account)
+
+
+def _q2(long: float = 420_000, short: float = 345_000, equity: float = EQUITY) -> NumberQuestion:
+    summary = _b.Book.from_records(_records(long, short)).summary(equity=equity)
+    same = (long, short, equity) == (420_000, 345_000, EQUITY)
+    question = NumberQuestion(
+        "Net leverage",
+        "For the same account, what is its **net leverage**?" if same else
+        _stated(long, short, equity) + " What is its **net leverage**?",
+        summary.net_leverage, abs_tol=0.005,
+        setup=data_code(records=_records(long, short), equity=equity)
+        + "\nbook = ek.Book.from_records(records)",
+        hints=["Net leverage = net exposure / equity.",
+               "Take the short leg from the long one (that is the net), then divide by the "
+               "equity."],
+        solution="answer = book.summary(equity=equity).net_leverage",
+        working=(f"Net = {usd(long)} - {usd(short)} = {usd(summary.net)}\n"
+                 f"Net leverage = net / equity = {usd(summary.net)} / {usd(equity)} = "
+                 f"{summary.net_leverage:.2f}x"),
+        percent=True, equity=equity,
+        mistakes=[Mistake(summary.gross_leverage, "that is the gross leverage; net leverage uses "
+                                                  "the net exposure.")])
+    question.limits = (0.25, 10.0)
+    return question
+
+
+q2 = drawable(_q2, _draw_account)
+
+LONG = dict(side="long", quantity=2.0, entry_price=62_000, wallet_balance=9_000,
+            maintenance_margin_rate=0.005)
+_LIQ = liquidation_price(**LONG)
+
+
+def _draw_long(rng) -> dict:
+    """0.5 to 5 BTC (in tenths, never exactly 1) entered at $30k-$110k (in $500 steps), with
+    the margin of 3x to 20x leverage (to $100) and a maintenance rate of 0.4 %-1 %: the
+    liquidation price stays above zero and below the entry."""
+    quantity = round(float(rng.choice([q for q in range(5, 51) if q != 10])) / 10, 1)
+    entry = 500.0 * int(rng.integers(60, 221))
+    wallet = 100.0 * max(1, round(quantity * entry / float(rng.uniform(3, 20)) / 100))
+    rate = float(rng.choice([0.004, 0.005, 0.006, 0.008, 0.01]))
+    return {"quantity": quantity, "entry_price": entry, "wallet_balance": wallet,
+            "maintenance_margin_rate": rate}
+
+
+def _q3(quantity: float = 2.0, entry_price: float = 62_000, wallet_balance: float = 9_000,
+        maintenance_margin_rate: float = 0.005) -> NumberQuestion:
+    long = dict(side="long", quantity=quantity, entry_price=entry_price,
+                wallet_balance=wallet_balance, maintenance_margin_rate=maintenance_margin_rate)
+    liq = liquidation_price(**long)
+    q, ep, wb, mmr = quantity, entry_price, wallet_balance, maintenance_margin_rate
+    question = NumberQuestion(
+        "Liquidation price of an isolated long",
+        f"An isolated-margin long of {q:g} BTC on a Binance USDS-M perp (margined "
+        f"in dollar stablecoins), entered at "
+        f"{usd(ep)} with {usd(wb)} of margin; the maintenance "
+        f"margin rate is {mmr:.1%}. Binance charges the maintenance "
+        "margin at the liquidation price itself. At what price is it liquidated?",
+        liq, abs_tol=0.01, setup=data_code(position=long),
+        hints=["Liquidation comes when margin + P&L falls to the maintenance margin "
+               "q x P x mmr, not to zero.",
+               "Write margin + q (P - entry) = q x P x mmr and solve it for the price P."],
+        solution="answer = ek.liquidation_price(**position)",
+        working=(f"At the liquidation price P: margin + P&L = maintenance margin\n"
+                 f"  {usd(wb)} + {q:g} x (P - {usd(ep)}) = {q:g} x P x {mmr:g}\n"
+                 f"  {q:g} x P x (1 - {mmr:g}) = {q:g} x {usd(ep)} - {usd(wb)} = "
+                 f"{usd(q * ep - wb)}\n"
+                 f"  P = {usd(q * ep - wb)} / {q * (1 - mmr):g} = {usd(liq, cents=True)}"),
+        unit="usd",
+        mistakes=[Mistake(ep - wb / q,
+                          "that is where the margin is used up entirely; the venue liquidates "
+                          "earlier, when what is left reaches the maintenance margin."),
+                  Mistake(liquidation_price(**dict(long, side="short")),
+                          "that is the price for a short; a long is liquidated below its entry."),
+                  Mistake(liquidation_price(**long, venue="bybit"),
+                          "that is Bybit's convention, maintenance charged on the value at "
+                          "entry; this position is on Binance, which charges it at the "
+                          "liquidation price (venue=\"binance\", the default)."),
+                  Mistake(liquidation_price(**dict(long, quantity=1.0)),
+                          "that treats the position as 1 BTC: the margin is spread over the "
+                          "whole quantity, so divide it by the number of coins."),
+                  Mistake(ep - wb,
+                          "the margin was taken from the price as if the position were 1 BTC, "
+                          "and the maintenance margin was left out: divide the margin by the "
+                          "quantity and solve with the maintenance margin.")])
+    question.limits = (1.0, ep)
+    return question
+
+
+q3 = drawable(_q3, _draw_long)
+
+WALLET = 25_000.0
+BTC_QTY, BTC_PRICE, ETH_QTY, ETH_PRICE = 3.0, 61_000, 50.0, 3_050
 PAIR = [
-    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 160_000},
-    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 160_000},
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long",
+     "quantity": BTC_QTY, "price": BTC_PRICE, "entry_price": BTC_PRICE},
+    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short",
+     "quantity": ETH_QTY, "price": ETH_PRICE, "entry_price": ETH_PRICE},
 ]
-MOVES = {"BTC": 0.18, "ETH": 0.04}
-_PAIR = _b.Book.from_records(PAIR)
-_MOVED = _PAIR.shock(MOVES)
-_LEG_BTC = 160_000 * (1 + MOVES["BTC"])
-_LEG_ETH = 160_000 * (1 + MOVES["ETH"])
-_PAIR_SETUP = (data_code(records=PAIR, moves=MOVES) +
-               "\nbook = ek.Book.from_records(records)")
-
-q1 = NumberQuestion(
-    "A balanced pair drifts",
-    f"A book is long {usd(160_000)} of BTC perps and short {usd(160_000)} of ETH perps: net zero. "
-    "BTC then rises 18 % and ETH 4 %. What is the net exposure now, in USD?",
-    _MOVED.net_exposure(), setup=_PAIR_SETUP,
-    hints=["Linear positions scale with their price: each leg's new exposure is the old one x "
-           "(1 + move).",
-           "Grow each leg by its own move, then take the new short from the new long."],
-    solution="answer = book.shock(moves).net_exposure()",
-    working=(f"BTC long: {usd(160_000)} x 1.18 = {usd(_LEG_BTC)}\n"
-             f"ETH short: {usd(160_000)} x 1.04 = {usd(_LEG_ETH)}\n"
-             f"Net = {usd(_LEG_BTC)} - {usd(_LEG_ETH)} = {usd(_MOVED.net_exposure())}"),
-    unit="usd",
-    mistakes=[Mistake(0.0, "the hedge was balanced at entry, but the legs moved by different "
-                           "amounts: the net has drifted."),
-              Mistake(160_000 * MOVES["BTC"], "the ETH short moved too: its exposure grew by "
-                                              "ETH's move.")])
-
-q2 = NumberQuestion(
-    "Rebalance",
-    "To bring that book back to a zero net by adding to the ETH short, how many more USD of ETH "
-    "perps must you sell? (A positive size.)",
-    -hedge_notional(_MOVED), setup=_PAIR_SETUP,
-    hints=["The extra short must cancel the drifted net.",
-           "Work out the net after the moves (question 1): an ETH short of that size brings it "
-           "back to zero."],
-    solution="answer = -ek.hedge_notional(book.shock(moves))",
-    working=(f"Net after the moves = {usd(_LEG_BTC)} - {usd(_LEG_ETH)} = "
-             f"{usd(_MOVED.net_exposure())}\n"
-             f"Sell {usd(-hedge_notional(_MOVED))} more ETH perps: net = "
-             f"{usd(_MOVED.net_exposure())} - {usd(-hedge_notional(_MOVED))} = $0"),
-    unit="usd",
-    mistakes=[Mistake(160_000 * MOVES["BTC"], "that covers the BTC gain only; the ETH short "
-                                              "grew as well, so less is needed."),
-              Mistake(_MOVED.gross_exposure(), "that is the whole gross; you need only the "
-                                               "net's worth.")])
-
-ENTRY, NOW = 60_000, 75_000
-INVERSE = {"name": "BTCUSD-INV", "underlying": "BTC", "kind": "perp", "side": "short",
-           "quantity": 1_200, "contract_size": 100, "inverse": True, "price": NOW,
-           "entry_price": ENTRY}
-COLLATERAL = {"name": "BTC-COLLATERAL", "underlying": "BTC", "kind": "collateral",
-              "side": "long", "quantity": 2.0, "price": NOW}
-_INV = _b.Book.from_records([INVERSE])
-_ACCOUNT = _b.Book.from_records([COLLATERAL, INVERSE])
-_FACE = float(_INV.exposures(inverse="face").iloc[0])
-_PNL = float(_INV.exposures(inverse="coin_pnl").iloc[0])
-q3 = NumberQuestion(
-    "An inverse short, counted by its coin P&L",
-    f"A short of 1,200 inverse BTCUSD contracts ($100 face each) was opened at {usd(ENTRY)}; "
-    f"BTC is now {usd(NOW)}. The account keeps the contract's P&L in BTC, so its coin exposure "
-    "stays at face / entry price. What is the position's USD exposure in this **coin-P&L "
-    "view** (negative: it is short)?",
-    _PNL, setup=data_code(position=INVERSE) + "\nbook = ek.Book.from_records([position])",
-    hints=["In the coin-P&L view the position is worth face / entry BTC, valued at today's price.",
-           "Face = contracts x $100; divide by the entry price for the BTC, multiply by today's "
-           "price for the USD, and keep the minus sign of a short."],
-    solution='answer = book.net_exposure(inverse="coin_pnl")',
-    working=(f"Face = 1,200 x $100 = {usd(-_FACE)}\n"
-             f"Coin = face / entry = {usd(-_FACE)} / {usd(ENTRY)} = {-_FACE / ENTRY:g} BTC\n"
-             f"USD now = -{-_FACE / ENTRY:g} x {usd(NOW)} = {usd(_PNL)}"),
-    unit="usd", contract_size=100,
-    mistakes=[Mistake(_FACE, "that is the face view (the USD face, fixed); the coin-P&L view "
-                             "values face / entry BTC at today's price."),
-              Mistake(_FACE * NOW / ENTRY * NOW / ENTRY, "you applied the price move twice.")])
-
-_ACCOUNT_FACE = _ACCOUNT.net_exposure(denomination="coin", inverse="face")
-_ACCOUNT_PNL = _ACCOUNT.net_exposure(denomination="coin", inverse="coin_pnl")
+_ACCOUNT = MarginAccount(_b.Book.from_records(PAIR), WALLET)
+_MOVE = _ACCOUNT.liquidating_move("BTC")
+_BTC_USD, _ETH_USD, _MM = BTC_QTY * BTC_PRICE, ETH_QTY * ETH_PRICE, 0.005
 q4 = NumberQuestion(
-    "The coin-margined account in the face view",
-    f"The same short sits in an account holding {COLLATERAL['quantity']:g} BTC of collateral. "
-    f"At entry ({usd(ENTRY)}) the short's face was worth exactly that many BTC. Now, at "
-    f"{usd(NOW)}, read the account as one that settles the short's coin P&L in USD as it "
-    "goes (a coin gain sold for dollars, a coin loss paid with coin bought for dollars), the "
-    "**face** reading (`inverse=\"face\"`: the short counts as face / today's price "
-    "in BTC). What is the account's net exposure **in BTC** in that reading?",
-    _ACCOUNT_FACE, abs_tol=1e-4,
-    setup=data_code(records=[COLLATERAL, INVERSE]) + "\nbook = ek.Book.from_records(records)",
-    hints=["The face is fixed in USD, so in BTC it shrinks as the price rises.",
-           "The short in BTC is its USD face divided by today's price; add the collateral "
-           "(long) and the short (negative)."],
-    solution='answer = book.net_exposure(denomination="coin", inverse="face")',
-    working=(f"Short = -(face / today's price) = -({usd(-_FACE)} / {usd(NOW)}) = "
-             f"{_FACE / NOW:.4f} BTC\n"
-             f"Net = {COLLATERAL['quantity']:g} + ({_FACE / NOW:.4f}) = {_ACCOUNT_FACE:.4f} BTC"),
-    unit="coin", price=NOW,
-    mistakes=[Mistake(_ACCOUNT_PNL, "that is the coin-P&L view, where the short stays at face / "
-                                    "entry; the question counts it at face / today's price."),
-              Mistake(COLLATERAL["quantity"], "the short was left out: only the collateral "
-                                              "was counted."),
-              Mistake(_b.Book.from_records([COLLATERAL, INVERSE]).net_exposure(inverse="face"),
-                      "that is in USD; the question asks for BTC.")])
+    "How far can BTC fall?",
+    f"A cross-margin account with a {usd(WALLET)} wallet (0.5 % maintenance) holds a long of "
+    f"{BTC_QTY:g} BTC at {usd(BTC_PRICE)} and a short of {ETH_QTY:g} ETH at {usd(ETH_PRICE)}. "
+    "If BTC alone moves, what move (a fraction to 3 decimals, negative for a fall) "
+    "liquidates the account? Take the maintenance margin as 0.5 % of the positions' value "
+    "**at the moved price**, recomputed as BTC moves (Binance's way, as the lesson shows).",
+    _MOVE, percent=True, abs_tol=5e-4,
+    setup=data_code(records=PAIR, wallet=WALLET) +
+    "\naccount = ek.MarginAccount(ek.Book.from_records(records), wallet)",
+    hints=["In cross margin the ETH short's maintenance margin uses the same wallet.",
+           "Let BTC move by m: equity = wallet + BTC long x m; maintenance = 0.5 % of "
+           "(BTC long x (1 + m) + ETH short). Set them equal and solve for m."],
+    solution='answer = account.liquidating_move("BTC")',
+    working=(f"BTC long = {BTC_QTY:g} x {usd(BTC_PRICE)} = {usd(_BTC_USD)}; ETH short = "
+             f"{ETH_QTY:g} x {usd(ETH_PRICE)} = {usd(_ETH_USD)}\n"
+             f"After a BTC move m: equity = {usd(WALLET)} + {usd(_BTC_USD)} x m\n"
+             f"  maintenance = {_MM:g} x ({usd(_BTC_USD)} x (1 + m) + {usd(_ETH_USD)})\n"
+             f"Equal when m x ({usd(_BTC_USD)} - {usd(_MM * _BTC_USD)}) = "
+             f"{usd(_MM * (_BTC_USD + _ETH_USD), cents=True)} - {usd(WALLET)}\n"
+             f"  m = {usd(_MM * (_BTC_USD + _ETH_USD) - WALLET, cents=True)} / "
+             f"{usd(_BTC_USD * (1 - _MM))} = {_MOVE:.4f} (a fall of about {-_MOVE:.1%})"),
+    mistakes=[Mistake((_MM * (_BTC_USD + _ETH_USD) - WALLET) / _BTC_USD,
+                      "the maintenance margin was held at its value at entry prices (Bybit's "
+                      "way); the question recomputes it at the moved BTC price."),
+              Mistake(-WALLET / (BTC_QTY * BTC_PRICE),
+                      "that lets the wallet run to zero and ignores the maintenance margin of "
+                      "both legs."),
+              Mistake(-_MOVE, "a long is hurt by a fall: the move is negative.")])
 
-SPOT_2 = {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long",
-          "quantity": 2.0, "price": ENTRY}
-LINEAR_SHORT = {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",
-                "quantity": 2.0, "price": ENTRY}
-INVERSE_SHORT = dict(INVERSE, price=ENTRY)
-RISE = NOW / ENTRY - 1
-_DRIFT_LINEAR = _b.Book.from_records([SPOT_2, LINEAR_SHORT]).shock({"BTC": RISE}).net_exposure()
-_DRIFT_INVERSE = _b.Book.from_records([SPOT_2, INVERSE_SHORT]).shock({"BTC": RISE}).net_exposure()
+_A = [{"name": "A BTC", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 500_000},
+      {"name": "A ETH", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 480_000}]
+_B = [{"name": "B BTC", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 150_000}]
+_EQ = 100_000
+_LOSS_A = shock_pnl(_b.Book.from_records(_A), {"BTC": -0.12, "ETH": 0.08}) / _EQ
+_LOSS_B = shock_pnl(_b.Book.from_records(_B), {"BTC": -0.12}) / _EQ
 q5 = ChoiceQuestion(
-    "Which hedge drifts?",
-    f"Two traders each hold 2 BTC of spot bought at {usd(ENTRY)}. One hedges with a short of 2 "
-    "BTC of linear (USDT-margined) perps, the other with 1,200 inverse contracts of $100 face. "
-    f"BTC rises to {usd(NOW)}. Counting the inverse short at its face, whose USD net has drifted "
-    "away from zero?",
-    {"a": "the linear hedge's, because a perp's exposure grows with the price",
-     "b": "the inverse hedge's, because its USD face stays at its entry value",
-     "c": "neither, because both hedges were sized to the same 2 BTC"},
-    "b" if abs(_DRIFT_INVERSE) > 1 and abs(_DRIFT_LINEAR) < 1 else "c",
-    setup=(data_code(spot=SPOT_2, linear=LINEAR_SHORT, inverse=INVERSE_SHORT, rise=RISE) +
-           "\nwith_linear = ek.Book.from_records([spot, linear])"
-           "\nwith_inverse = ek.Book.from_records([spot, inverse])"),
-    hints=["A linear perp of 2 BTC is worth 2 x price, like the spot.",
-           "An inverse contract's USD face is quantity x $100 whatever the price.",
-           "Value each leg at the new price (the inverse short at its fixed face) and take the "
-           "short from the spot, for each trader."],
-    working=(f"Spot: 2 x {usd(NOW)} = {usd(2 * NOW)}\n"
-             f"Linear short: 2 x {usd(NOW)} = {usd(2 * NOW)}; net {usd(_DRIFT_LINEAR)}\n"
-             f"Inverse short: 1,200 x $100 = {usd(120_000)} (fixed); net "
-             f"{usd(2 * NOW)} - {usd(120_000)} = {usd(_DRIFT_INVERSE)}\n"
-             f"Only the inverse hedge has drifted. Answer "
-             f"({'b' if abs(_DRIFT_INVERSE) > 1 and abs(_DRIFT_LINEAR) < 1 else 'c'})."),
-    solution=('linear_net = with_linear.shock({"BTC": rise}).net_exposure()\n'
-              'inverse_net = with_inverse.shock({"BTC": rise}).net_exposure()\n'
-              'answer = "b" if abs(inverse_net) > 1 and abs(linear_net) < 1 else "c"'),
-    mistakes={"a": "the linear perp grows exactly as the spot does, so their net stays at zero.",
-              "c": "sized to 2 BTC at entry, yes, but an inverse contract is fixed in USD, not "
-                   "in BTC."})
+    "Which account is fragile?",
+    f"Two accounts have {usd(_EQ)} of equity each. A is long {usd(500_000)} BTC and short "
+    f"{usd(480_000)} ETH. B is long {usd(150_000)} BTC only. BTC falls 12 % while ETH rises "
+    "8 %. Which loses the larger share of its equity?",
+    {"a": "account A loses the larger share",
+     "b": "account B loses the larger share",
+     "c": "both lose the same share: both are long BTC"},
+    "a" if _LOSS_A < _LOSS_B else "b",
+    setup=data_code(book_a=_A, book_b=_B, equity=_EQ),
+    hints=["Each leg loses: the BTC long on the fall, the ETH short on the rise.",
+           "Each leg's P&L is its signed exposure x its move; add A's two legs, then divide each "
+           "account's loss by its equity."],
+    working=(f"A: {usd(500_000)} x -12 % + {usd(-480_000)} x +8 % = {usd(_LOSS_A * _EQ)}, "
+             f"{_LOSS_A:.1%} of equity\n"
+             f"B: {usd(150_000)} x -12 % = {usd(_LOSS_B * _EQ)}, {_LOSS_B:.1%} of equity\n"
+             f"A's gross leverage ({usd(980_000)} / {usd(_EQ)}) turns the legs' divergence into "
+             f"the larger loss. Answer ({'a' if _LOSS_A < _LOSS_B else 'b'})."),
+    solution=('loss_a = ek.shock_pnl(ek.Book.from_records(book_a), {"BTC": -0.12, "ETH": 0.08})\n'
+              'loss_b = ek.shock_pnl(ek.Book.from_records(book_b), {"BTC": -0.12})\n'
+              'answer = "a" if loss_a < loss_b else "b"'),
+    mistakes={"b": "net leverage only covers a move of the whole market together; when the "
+                   "legs diverge, gross leverage is what hurts.",
+              "c": "the ETH short in A loses too when ETH rises."})
 
 progress = register(globals(), "Lesson 06")

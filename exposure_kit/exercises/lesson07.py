@@ -1,209 +1,125 @@
-"""Exercises for lesson 07: stress and false neutrality."""
+"""Exercises for lesson 07: drift after price moves and rebalancing."""
 
 from __future__ import annotations
 
 from .. import _book as _b
-from .._diagnostics import diagnose
 from .._format import usd
-from .._scenarios import shock_pnl
-from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, drawable, register
+from .._hedging import hedge_notional
+from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, register
 
-STEM = "07_stress_and_false_neutrality"
-TITLE = "Exercises 07: stress and false neutrality"
-INTRO = ("A book with a small net can still lose a lot: when correlation breaks, when the basis "
-         "between a future and its spot widens, or when one leg gaps alone. Price the stress "
-         "rather than trusting the net.")
+STEM = "07_drift_after_price_moves"
+TITLE = "Exercises 07: drift after price moves"
+INTRO = ("A hedge is balanced only at the prices it was sized at. When the legs move by "
+         "different amounts the net drifts, and a rebalancing trade brings it back.")
 
 PAIR = [
-    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 350_000},
-    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 340_000},
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 160_000},
+    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 160_000},
 ]
-BREAK = {"BTC": -0.15, "ETH": 0.10}
+MOVES = {"BTC": 0.18, "ETH": 0.04}
 _PAIR = _b.Book.from_records(PAIR)
-_PAIR_SETUP = data_code(records=PAIR, moves=BREAK) + "\nbook = ek.Book.from_records(records)"
+_MOVED = _PAIR.shock(MOVES)
+_LEG_BTC = 160_000 * (1 + MOVES["BTC"])
+_LEG_ETH = 160_000 * (1 + MOVES["ETH"])
+_PAIR_SETUP = (data_code(records=PAIR, moves=MOVES) +
+               "\nbook = ek.Book.from_records(records)")
 
+q1 = NumberQuestion(
+    "A balanced pair drifts",
+    f"A book is long {usd(160_000)} of BTC perps and short {usd(160_000)} of ETH perps: net zero. "
+    "BTC then rises 18 % and ETH 4 %. What is the net exposure now, in USD?",
+    _MOVED.net_exposure(), setup=_PAIR_SETUP,
+    hints=["Linear positions scale with their price: each leg's new exposure is the old one x "
+           "(1 + move).",
+           "Grow each leg by its own move, then take the new short from the new long."],
+    solution="answer = book.shock(moves).net_exposure()",
+    working=(f"BTC long: {usd(160_000)} x 1.18 = {usd(_LEG_BTC)}\n"
+             f"ETH short: {usd(160_000)} x 1.04 = {usd(_LEG_ETH)}\n"
+             f"Net = {usd(_LEG_BTC)} - {usd(_LEG_ETH)} = {usd(_MOVED.net_exposure())}"),
+    unit="usd",
+    mistakes=[Mistake(0.0, "the hedge was balanced at entry, but the legs moved by different "
+                           "amounts: the net has drifted."),
+              Mistake(160_000 * MOVES["BTC"], "the ETH short moved too: its exposure grew by "
+                                              "ETH's move.")])
 
+q2 = NumberQuestion(
+    "Rebalance",
+    "To bring that book back to a zero net by adding to the ETH short, how many more USD of ETH "
+    "perps must you sell? (A positive size.)",
+    -hedge_notional(_MOVED), setup=_PAIR_SETUP,
+    hints=["The extra short must cancel the drifted net.",
+           "Work out the net after the moves (question 1): an ETH short of that size brings it "
+           "back to zero."],
+    solution="answer = -ek.hedge_notional(book.shock(moves))",
+    working=(f"Net after the moves = {usd(_LEG_BTC)} - {usd(_LEG_ETH)} = "
+             f"{usd(_MOVED.net_exposure())}\n"
+             f"Sell {usd(-hedge_notional(_MOVED))} more ETH perps: net = "
+             f"{usd(_MOVED.net_exposure())} - {usd(-hedge_notional(_MOVED))} = $0"),
+    unit="usd",
+    mistakes=[Mistake(160_000 * MOVES["BTC"], "that covers the BTC gain only; the ETH short "
+                                              "grew as well, so less is needed."),
+              Mistake(_MOVED.gross_exposure(), "that is the whole gross; you need only the "
+                                               "net's worth.")])
 
-def _pair(long: float, short: float) -> list[dict]:
-    return [dict(PAIR[0], notional=long), dict(PAIR[1], notional=short)]
-
-
-def _draw_break(rng) -> dict:
-    """A pair within 10 % of neutral ($100k-$600k a leg, in $10k steps) and a break in which
-    BTC falls 5 %-25 % while ETH rises 3 %-15 % (whole percents, never the same size: then
-    pricing the net at BTC's move and losing the short's sign would give the same number)."""
-    long = 10_000.0 * int(rng.integers(10, 61))
-    short = min(10_000.0 * round(long * float(rng.uniform(0.9, 1.0)) / 10_000), long - 10_000)
-    btc = int(rng.integers(5, 26))
-    eth = int(rng.choice([m for m in range(3, 16) if m != btc]))
-    return {"long": long, "short": short, "btc": -btc / 100, "eth": eth / 100}
-
-
-def _q1(long: float = 350_000, short: float = 340_000, btc: float = BREAK["BTC"],
-        eth: float = BREAK["ETH"]) -> NumberQuestion:
-    pair, moves = _pair(long, short), {"BTC": btc, "ETH": eth}
-    book = _b.Book.from_records(pair)
-    pnl = shock_pnl(book, moves)
-    btc_leg, eth_leg = long * btc, -short * eth
-    question = NumberQuestion(
-        "Correlation break",
-        f"A book is long {usd(long)} of BTC perps and short {usd(short)} of ETH perps. In a "
-        f"correlation break BTC falls {-btc:.0%} while ETH rises {eth:.0%}. What is the book's "
-        "profit or loss in USD (negative for a loss)?".replace("%", " %"),
-        pnl, setup=data_code(records=pair, moves=moves) + "\nbook = ek.Book.from_records(records)",
-        hints=["Each leg's P&L is its signed exposure times its move.",
-               f"The long is +{long:,.0f} and the short -{short:,.0f}: multiply each by its own "
-               "coin's move and add the two."],
-        solution="answer = ek.shock_pnl(book, moves)",
-        working=(f"BTC long: {usd(long)} x -{-btc:.0%} = {usd(btc_leg)}\n"
-                 f"ETH short: -{usd(short)} x +{eth:.0%} = {usd(eth_leg)}\n"
-                 f"P&L = {usd(btc_leg)} + ({usd(eth_leg)}) = {usd(pnl)}").replace("%", " %"),
-        unit="usd",
-        mistakes=[Mistake(book.net_exposure() * btc,
-                          "you applied one move to the net: the legs moved in opposite "
-                          "directions, so price each leg on its own."),
-                  Mistake(long * btc + short * eth,
-                          "the short's sign is lost: a short loses when its price rises.")])
-    question.limits = (-float("inf"), -1.0)
-    return question
-
-
-q1 = drawable(_q1, _draw_break)
-
-BASIS = [
-    {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "notional": 500_000},
-    {"name": "BTC-QTR", "underlying": "BTC", "kind": "future", "side": "short", "notional": 500_000},
+RULE_PAIR = [
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 200_000},
+    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 200_000},
 ]
-WIDEN = {"BTC-QTR": 0.04}
-_BASIS = _b.Book.from_records(BASIS)
+THRESHOLD = 10_000
+DAY_1, DAY_2 = {"BTC": 0.03, "ETH": -0.01}, {"BTC": 0.02, "ETH": 0.0}
+_DAY_1 = _b.Book.from_records(RULE_PAIR).shock(DAY_1)
+_DAY_2 = _DAY_1.shock(DAY_2)
+_SOLD = -hedge_notional(_DAY_2) if abs(_DAY_2.net_exposure()) > THRESHOLD else 0.0
+q3 = NumberQuestion(
+    "A threshold rule at the close",
+    f"A pair is long {usd(200_000)} of BTC perps and short {usd(200_000)} of ETH perps. A rule "
+    f"looks at each daily close and, when the net is more than {usd(THRESHOLD)} from zero, sells "
+    "or buys ETH perps to bring it back to zero. Day 1: BTC +3 %, ETH -1 %. Day 2: BTC +2 %, ETH "
+    "unchanged. How many USD of ETH perps does the rule sell at the close of day 2? (0 if it "
+    "does not trade.)",
+    _SOLD, setup=(data_code(records=RULE_PAIR, threshold=THRESHOLD, day_1=DAY_1, day_2=DAY_2) +
+                  "\nbook = ek.Book.from_records(records)"),
+    hints=["Move each leg by its own day 1 move and look at the net: does it pass the "
+           "threshold?",
+           "No trade on day 1 leaves the legs where day 1 put them: move them again by day 2's "
+           "moves. A trade brings the whole net back to zero, not just the part above the "
+           "threshold."],
+    solution=("day_2_book = book.shock(day_1).shock(day_2)\n"
+              "net = day_2_book.net_exposure()\n"
+              "answer = net if abs(net) > threshold else 0.0"),
+    working=(f"Day 1: BTC {usd(200_000)} x 1.03 = {usd(206_000)}, ETH {usd(200_000)} x 0.99 = "
+             f"{usd(198_000)}; net {usd(_DAY_1.net_exposure())}, within {usd(THRESHOLD)}: no trade\n"
+             f"Day 2: BTC {usd(206_000)} x 1.02 = {usd(210_120)}, ETH stays {usd(198_000)}; net "
+             f"{usd(_DAY_2.net_exposure())}, past {usd(THRESHOLD)}\n"
+             f"The rule sells {usd(_SOLD)} of ETH perps: the net goes back to $0"),
+    unit="usd",
+    mistakes=[Mistake(_DAY_2.net_exposure() - THRESHOLD, "that trades only the part above the "
+                                                         "threshold; the rule brings the net "
+                                                         "back to zero."),
+              Mistake(_DAY_1.net_exposure(), "that is the net after day 1, when the rule did "
+                                             "not trade."),
+              Mistake(200_000 * DAY_2["BTC"], "day 2's BTC move was on the leg as day 1 left "
+                                              "it, not on its entry size.")])
 
-
-def _draw_basis(rng) -> dict:
-    """$100k to $1m a leg (in $50k steps) and the future rising 1 %-8 % (whole percents)."""
-    return {"size": 50_000.0 * int(rng.integers(2, 21)), "widen": int(rng.integers(1, 9)) / 100}
-
-
-def _q2(size: float = 500_000, widen: float = WIDEN["BTC-QTR"]) -> NumberQuestion:
-    records = [dict(BASIS[0], notional=size), dict(BASIS[1], notional=size)]
-    moves = {"BTC-QTR": widen}
-    pnl = shock_pnl(_b.Book.from_records(records), moves, on="name")
-    question = NumberQuestion(
-        "Basis widens",
-        f"A cash-and-carry book holds {usd(size)} of BTC spot against a {usd(size)} short of "
-        f"the quarterly future: net zero. The spot stays put while the future rises {widen:.0%} "
-        "(the basis widens). What is the P&L in USD?".replace("%", " %"),
-        pnl,
-        setup=data_code(records=records, moves=moves) + "\nbook = ek.Book.from_records(records)",
-        hints=["Only the future moved; it is short.",
-               "A short's P&L is minus its size times the move; the spot's move is zero."],
-        solution='answer = ek.shock_pnl(book, moves, on="name")',
-        working=(f"Spot: {usd(size)} x 0 % = $0\n"
-                 + f"Future short: -{usd(size)} x +{widen:.0%} = {usd(pnl)}\n".replace("%", " %")
-                 + f"P&L = {usd(pnl)}, marked today\n"
-                 "The future converges to spot at expiry, so held to expiry this loss comes back; "
-                 "the risk until then is the margin call on the short (lesson 07, the basis at "
-                 "expiry)."),
-        unit="usd",
-        mistakes=[Mistake(0.0, "a zero net covers the coin's price, not the gap between future "
-                               "and spot: only one leg moved.")])
-    question.limits = (-size, -1.0)
-    return question
-
-
-q2 = drawable(_q2, _draw_basis)
-
-GAP = {"ETH": 0.30}
-_GAP_PNL = shock_pnl(_PAIR, GAP)
-
-
-def _draw_gap(rng) -> dict:
-    """A pair drawn as in question 1 and ETH gapping up 10 %-40 % (whole percents)."""
-    pair = _draw_break(rng)
-    return {"long": pair["long"], "short": pair["short"], "gap": int(rng.integers(10, 41)) / 100}
-
-
-def _q3(long: float = 350_000, short: float = 340_000, gap: float = GAP["ETH"]) -> NumberQuestion:
-    pair, moves = _pair(long, short), {"ETH": gap}
-    book = _b.Book.from_records(pair)
-    pnl = shock_pnl(book, moves)
-    same = (long, short) == (350_000, 340_000)
-    where = ("Back to the BTC/ETH book of question 1." if same else
-             f"A book is long {usd(long)} of BTC perps and short {usd(short)} of ETH perps.")
-    question = NumberQuestion(
-        "One leg gaps",
-        f"{where} Overnight ETH gaps up {gap:.0%} and BTC does not move. ".replace("%", " %")
-        + "What is the P&L in USD?",
-        pnl, setup=data_code(records=pair, gap=moves) + "\nbook = ek.Book.from_records(records)",
-        hints=["Only the ETH short moves.",
-               "A short loses when its price rises: minus its size times the move."],
-        solution="answer = ek.shock_pnl(book, gap)",
-        working=(f"BTC long: no move, $0\n"
-                 f"ETH short: -{usd(short)} x +{gap:.0%} = {usd(pnl)}\n".replace("%", " %")
-                 + f"P&L = {usd(pnl)}"),
-        unit="usd",
-        mistakes=[Mistake(book.net_exposure() * gap, "the net does not gap; one leg does: price "
-                                                     "the ETH short alone."),
-                  Mistake(0.0, "the book's small net does not protect it when only one leg "
-                               "moves.")])
-    question.limits = (-short, -1.0)
-    return question
-
-
-q3 = drawable(_q3, _draw_gap)
-
-_SCENARIOS = {"a": {"BTC": -0.20, "ETH": -0.20}, "b": BREAK, "c": GAP}
-_WORST = min(_SCENARIOS, key=lambda k: shock_pnl(_PAIR, _SCENARIOS[k]))
-_DAYS = {k: shock_pnl(_PAIR, m) for k, m in _SCENARIOS.items()}
 q4 = ChoiceQuestion(
-    "Which stress hurts most?",
-    "For the BTC/ETH book, which of these days loses the most?",
-    {"a": "a crash: BTC and ETH both fall 20 %",
-     "b": "the correlation break: BTC -15 %, ETH +10 %",
-     "c": "the gap: ETH +30 %, BTC unchanged"},
-    _WORST,
-    setup=data_code(records=PAIR, scenarios=_SCENARIOS) + "\nbook = ek.Book.from_records(records)",
-    hints=["A crash of both coins together barely touches a book that is nearly flat.",
-           "Price each day: every leg's P&L is its signed exposure x its own move; add the "
-           "legs and compare the three totals."],
-    working=(f"(a) crash: {usd(350_000)} x -20 % - {usd(340_000)} x -20 % = {usd(_DAYS['a'])}\n"
-             f"(b) break: {usd(350_000)} x -15 % - {usd(340_000)} x +10 % = {usd(_DAYS['b'])}\n"
-             f"(c) gap:   {usd(350_000)} x 0 % - {usd(340_000)} x +30 % = {usd(_DAYS['c'])}\n"
-             f"The worst is ({_WORST})."),
-    solution="answer = min(scenarios, key=lambda k: ek.shock_pnl(book, scenarios[k]))",
-    mistakes={k: ("the crash moves both legs together, which is exactly what the hedge covers."
-                  if k == "a" else "price it: another of the three days loses more.")
-              for k in _SCENARIOS if k != _WORST})
-
-DESK = [
-    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 600_000},
-    {"name": "SOL-PERP", "underlying": "SOL", "kind": "perp", "side": "short", "notional": 590_000},
-]
-DESK_EQUITY = 80_000
-_FINDINGS = [f.code for f in diagnose(_b.Book.from_records(DESK), DESK_EQUITY)]
-q5 = ChoiceQuestion(
-    "False neutrality",
-    f"A desk reports: \"net exposure {usd(10_000)}, about 1 % of gross: we are neutral\". The "
-    f"book is long {usd(600_000)} of BTC perps and short {usd(590_000)} of SOL perps on "
-    f"{usd(DESK_EQUITY)} of equity. Run `ek.diagnose(book, equity)`. Which is the right reply?",
-    {"a": "agreed: a net of 1 % of the gross is neutral for any purpose",
-     "b": "not neutral: a move of the two coins apart could take the equity",
-     "c": "not neutral: the SOL short outweighs the BTC long, so it is short"},
-    "b" if {"low-net-high-gross", "cross-asset-offset"} <= set(_FINDINGS) else "a",
-    setup=data_code(records=DESK, equity=DESK_EQUITY) + "\nbook = ek.Book.from_records(records)",
-    hints=["Compare the gross with the equity: how many times the equity does the book hold?",
-           "The hedge is SOL against BTC: what happens to equity if BTC falls 10 % while SOL "
-           "rises 10 %?"],
-    working=(f"Gross = {usd(600_000)} + {usd(590_000)} = {usd(1_190_000)}, "
-             f"{1_190_000 / DESK_EQUITY:.1f}x the equity of {usd(DESK_EQUITY)}\n"
-             f"BTC -10 % with SOL +10 %: "
-             f"{usd(shock_pnl(_b.Book.from_records(DESK), {'BTC': -0.1, 'SOL': 0.1}))}, "
-             f"{-shock_pnl(_b.Book.from_records(DESK), {'BTC': -0.1, 'SOL': 0.1}) / DESK_EQUITY:.0%} "
-             f"of the equity\n"
-             f"The diagnosis finds: {', '.join(_FINDINGS)}. Answer "
-             f"({'b' if {'low-net-high-gross', 'cross-asset-offset'} <= set(_FINDINGS) else 'a'})."),
-    solution=('codes = {f.code for f in ek.diagnose(book, equity)}\n'
-              'answer = "b" if {"low-net-high-gross", "cross-asset-offset"} <= codes else "a"'),
-    mistakes={"a": "a small net hides a large gross on a thin equity, hedged with another coin.",
-              "c": "the long side is the bigger one."})
+    "What a threshold rule bounds",
+    f"The rule of question 3 looks once a day, at the close, and trades the net back to zero "
+    f"when it is more than {usd(THRESHOLD)} from zero. What does its {usd(THRESHOLD)} bound?",
+    {"a": f"the net at every moment: never more than {usd(THRESHOLD)} from zero, day or night",
+     "b": "the net carried from one close to the next; a day's move or a gap can pass it",
+     "c": "less than that: the net stays at exactly zero, as every drift is traded away"},
+    "b",
+    hints=["When does the rule look at the net, and what happens between two looks?",
+           "Between two closes the legs keep moving with their prices; the rule acts only at "
+           "the next close."],
+    working=("The rule trades only at the close, so what it bounds is the net carried after "
+             "each close's trade.\n"
+             "During the day, and across a gap in prices, the net drifts freely; a large day "
+             f"can take it well past {usd(THRESHOLD)} before the close.\n"
+             "Answer (b)."),
+    solution='answer = "b"',
+    mistakes={"a": "only at the closes: between two of them a move or a gap can take the net "
+                   "well past the threshold.",
+              "c": "the rule lets the net drift up to the threshold before it trades."})
 
 progress = register(globals(), "Lesson 07")

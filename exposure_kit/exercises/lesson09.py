@@ -1,204 +1,209 @@
-"""Exercises for lesson 09: relative value and funding."""
+"""Exercises for lesson 09: stress and false neutrality."""
 
 from __future__ import annotations
 
 from .. import _book as _b
+from .._diagnostics import diagnose
 from .._format import usd
-from .._margin import funding_payment
-from ._framework import (
-    ChoiceQuestion,
-    FunctionQuestion,
-    Mistake,
-    NumberQuestion,
-    data_code,
-    drawable,
-    register,
-)
+from .._scenarios import shock_pnl
+from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, drawable, register
 
-STEM = "09_relative_value_and_funding"
-TITLE = "Exercises 09: relative value and funding"
-INTRO = ("Basis and funding trades aim to earn a spread, not a direction. Perpetual funding "
-         "moves cash between longs and shorts (a long pays when the rate is positive), and a "
-         "hedge fixed in the wrong units drifts the trade into a directional bet.")
+STEM = "09_stress_and_false_neutrality"
+TITLE = "Exercises 09: stress and false neutrality"
+INTRO = ("A book with a small net can still lose a lot: when correlation breaks, when the basis "
+         "between a future and its spot widens, or when one leg gaps alone. Price the stress "
+         "rather than trusting the net.")
 
-LONG_PERP, RATE = 250_000, 0.00015
-_RATE_PCT = f"{RATE * 100:g} %"   # 0.015 %
+PAIR = [
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 350_000},
+    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 340_000},
+]
+BREAK = {"BTC": -0.15, "ETH": 0.10}
+_PAIR = _b.Book.from_records(PAIR)
+_PAIR_SETUP = data_code(records=PAIR, moves=BREAK) + "\nbook = ek.Book.from_records(records)"
 
 
-def _fraction(rate: float) -> str:
-    """A small rate as a plain decimal (0.00005, not 5e-05)."""
-    return f"{rate:.8f}".rstrip("0").rstrip(".")
+
+def _pair(long: float, short: float) -> list[dict]:
+    return [dict(PAIR[0], notional=long), dict(PAIR[1], notional=short)]
 
 
-def _draw_funding(rng) -> dict:
-    """A long of $50k-$2m (in $10k steps) and an 8-hour rate of 0.001 %-0.050 % (in steps of
-    0.001 %), the range venues' funding spends most of its time in."""
-    return {"notional": 10_000.0 * int(rng.integers(5, 201)),
-            "rate": round(int(rng.integers(1, 51)) * 1e-5, 5)}
+def _draw_break(rng) -> dict:
+    """A pair within 10 % of neutral ($100k-$600k a leg, in $10k steps) and a break in which
+    BTC falls 5 %-25 % while ETH rises 3 %-15 % (whole percents, never the same size: then
+    pricing the net at BTC's move and losing the short's sign would give the same number)."""
+    long = 10_000.0 * int(rng.integers(10, 61))
+    short = min(10_000.0 * round(long * float(rng.uniform(0.9, 1.0)) / 10_000), long - 10_000)
+    btc = int(rng.integers(5, 26))
+    eth = int(rng.choice([m for m in range(3, 16) if m != btc]))
+    return {"long": long, "short": short, "btc": -btc / 100, "eth": eth / 100}
 
 
-def _q1(notional: float = LONG_PERP, rate: float = RATE) -> NumberQuestion:
-    pct = f"{rate * 100:g} %"
-    payment = funding_payment(notional, rate)
+def _q1(long: float = 350_000, short: float = 340_000, btc: float = BREAK["BTC"],
+        eth: float = BREAK["ETH"]) -> NumberQuestion:
+    pair, moves = _pair(long, short), {"BTC": btc, "ETH": eth}
+    book = _b.Book.from_records(pair)
+    pnl = shock_pnl(book, moves)
+    btc_leg, eth_leg = long * btc, -short * eth
     question = NumberQuestion(
-        "One funding payment",
-        f"You are long {usd(notional)} of BTC perps. The 8-hour funding rate is {pct}. "
-        "What do you **receive** for one period, in USD (negative if you pay)?",
-        payment, abs_tol=0.005,
-        setup=data_code(notional=notional, rate=rate),
-        hints=["When the rate is positive, longs pay shorts.",
-               "Payment = notional x rate, with the rate as a fraction (the percent over 100); a "
-               "long paying means a negative amount received."],
-        solution="answer = ek.funding_payment(notional, rate)",
-        working=(f"Rate = {pct} = {_fraction(rate)}\n"
-                 f"Payment = {usd(notional)} x {_fraction(rate)} = {usd(notional * rate, cents=True)}, "
-                 f"paid by the long\n"
-                 f"Received = {usd(payment, cents=True)}"),
+        "Correlation break",
+        f"A book is long {usd(long)} of BTC perps and short {usd(short)} of ETH perps. In a "
+        f"correlation break BTC falls {-btc:.0%} while ETH rises {eth:.0%}. What is the book's "
+        "profit or loss in USD (negative for a loss)?".replace("%", " %"),
+        pnl, setup=data_code(records=pair, moves=moves) + "\nbook = ek.Book.from_records(records)",
+        hints=["Each leg's P&L is its signed exposure times its move.",
+               f"The long is +{long:,.0f} and the short -{short:,.0f}: multiply each by its own "
+               "coin's move and add the two."],
+        solution="answer = ek.shock_pnl(book, moves)",
+        working=(f"BTC long: {usd(long)} x -{-btc:.0%} = {usd(btc_leg)}\n"
+                 f"ETH short: -{usd(short)} x +{eth:.0%} = {usd(eth_leg)}\n"
+                 f"P&L = {usd(btc_leg)} + ({usd(eth_leg)}) = {usd(pnl)}").replace("%", " %"),
         unit="usd",
-        mistakes=[Mistake(-payment, "the sign is flipped: with a positive "
-                                    "rate a long pays, so it receives a "
-                                    "negative amount."),
-                  Mistake(funding_payment(notional, 100 * rate),
-                          f"{pct} is {_fraction(rate)} as a fraction: the percent was used as a "
-                          "fraction."),
-                  Mistake(notional * 100 * rate, f"{pct} is {_fraction(rate)}, and a long pays when "
-                                                 "the rate is positive.")])
-    question.limits = (-float("inf"), -0.1)
+        mistakes=[Mistake(book.net_exposure() * btc,
+                          "you applied one move to the net: the legs moved in opposite "
+                          "directions, so price each leg on its own."),
+                  Mistake(long * btc + short * eth,
+                          "the short's sign is lost: a short loses when its price rises.")])
+    question.limits = (-float("inf"), -1.0)
     return question
 
 
-q1 = drawable(_q1, _draw_funding)
+q1 = drawable(_q1, _draw_break)
 
-CARRY = [
-    {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 5,
-     "price": 64_000},
-    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short", "quantity": 5,
-     "price": 64_000},
+BASIS = [
+    {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "notional": 500_000},
+    {"name": "BTC-QTR", "underlying": "BTC", "kind": "future", "side": "short", "notional": 500_000},
 ]
-CARRY_RATE, PERIODS = 0.00012, 3 * 30
-_CARRY = _b.Book.from_records(CARRY)
-_PERP_SIGNED = float(_CARRY.exposures()["BTC-PERP"])
+WIDEN = {"BTC-QTR": 0.04}
+_BASIS = _b.Book.from_records(BASIS)
 
 
-def _draw_carry(rng) -> dict:
-    """1 to 20 BTC at $30k-$110k (in $1,000 steps, so a payment is whole cents) and a rate of
-    0.001 %-0.030 % per 8 hours (in steps of 0.001 %)."""
-    return {"quantity": int(rng.integers(1, 21)), "price": 1_000 * int(rng.integers(30, 111)),
-            "rate": round(int(rng.integers(1, 31)) * 1e-5, 5)}
+def _draw_basis(rng) -> dict:
+    """$100k to $1m a leg (in $50k steps) and the future rising 1 %-8 % (whole percents)."""
+    return {"size": 50_000.0 * int(rng.integers(2, 21)), "widen": int(rng.integers(1, 9)) / 100}
 
 
-def _q2(quantity: float = 5, price: float = 64_000, rate: float = CARRY_RATE) -> NumberQuestion:
-    carry = [dict(CARRY[0], quantity=quantity, price=price),
-             dict(CARRY[1], quantity=quantity, price=price)]
-    perp = float(_b.Book.from_records(carry).exposures()["BTC-PERP"])
-    one = funding_payment(perp, rate)
+def _q2(size: float = 500_000, widen: float = WIDEN["BTC-QTR"]) -> NumberQuestion:
+    records = [dict(BASIS[0], notional=size), dict(BASIS[1], notional=size)]
+    moves = {"BTC-QTR": widen}
+    pnl = shock_pnl(_b.Book.from_records(records), moves, on="name")
     question = NumberQuestion(
-        "A month of carry",
-        f"A cash-and-carry trade holds {quantity:g} BTC of spot at {usd(price)} against a short of "
-        f"{quantity:g} BTC of perps. Funding stays at +{rate * 100:g} % per 8 hours for 30 days "
-        "(3 payments a day). Prices do not move. "
-        "What funding does the trade **receive** in total, in USD?",
-        PERIODS * one, abs_tol=0.005,
-        setup=data_code(records=carry, rate=rate, periods=PERIODS) +
-        "\nbook = ek.Book.from_records(records)",
-        hints=["Only the perp pays or receives funding; spot does not.",
-               f"One payment is the perp's notional ({quantity:g} x {usd(price)}) x the rate, "
-               "received by the short; multiply by the number of payments in 30 days."],
-        solution='answer = periods * ek.funding_payment(book.exposures()["BTC-PERP"], rate)',
-        working=(f"Perp notional = {quantity:g} x {usd(price)} = {usd(-perp)} (short)\n"
-                 f"One payment = {usd(-perp)} x {_fraction(rate)} = "
-                 f"{usd(one, cents=True)}, received by the short\n"
-                 f"30 days x 3 = {PERIODS} payments: {PERIODS} x "
-                 f"{usd(one, cents=True)} = "
-                 f"{usd(PERIODS * one, cents=True)}"),
+        "Basis widens",
+        f"A cash-and-carry book holds {usd(size)} of BTC spot against a {usd(size)} short of "
+        f"the quarterly future: net zero. The spot stays put while the future rises {widen:.0%} "
+        "(the basis widens). What is the P&L in USD?".replace("%", " %"),
+        pnl,
+        setup=data_code(records=records, moves=moves) + "\nbook = ek.Book.from_records(records)",
+        hints=["Only the future moved; it is short.",
+               "A short's P&L is minus its size times the move; the spot's move is zero."],
+        solution='answer = ek.shock_pnl(book, moves, on="name")',
+        working=(f"Spot: {usd(size)} x 0 % = $0\n"
+                 + f"Future short: -{usd(size)} x +{widen:.0%} = {usd(pnl)}\n".replace("%", " %")
+                 + f"P&L = {usd(pnl)}, marked today\n"
+                 "The future converges to spot at expiry, so held to expiry this loss comes back; "
+                 "the risk until then is the margin call on the short (lesson 09, the basis at "
+                 "expiry)."),
         unit="usd",
-        mistakes=[Mistake(-PERIODS * one,
-                          "the sign is flipped: the short perp receives when the rate is positive."),
-                  Mistake(one, "that is one payment; the month has 90."),
-                  Mistake(0.0, "spot and perp cancel in direction, but only the perp receives "
-                               "funding: the two do not cancel in cash.")])
-    question.limits = (0.01, float("inf"))
+        mistakes=[Mistake(0.0, "a zero net covers the coin's price, not the gap between future "
+                               "and spot: only one leg moved.")])
+    question.limits = (-size, -1.0)
     return question
 
 
-q2 = drawable(_q2, _draw_carry)
+q2 = drawable(_q2, _draw_basis)
 
-def _received(signed_notional, rate):
-    return funding_payment(signed_notional, rate)
+GAP = {"ETH": 0.30}
+_GAP_PNL = shock_pnl(_PAIR, GAP)
 
 
-q3 = FunctionQuestion(
-    "Write funding_received",
-    "Write `funding_received(signed_notional, rate)`: the funding a position's holder receives "
-    "for one period. `signed_notional` is positive for a long, negative for a short; `rate` is "
-    "a fraction. A long pays when the rate is positive, and a negative rate turns it round.",
-    "funding_received", _received,
-    cases=[(250_000, 0.0001), (-250_000, 0.0001), (100_000, -0.0003), (-40_000, -0.0002),
-           (0.0, 0.0005), (75_000, 0.0)],
-    signature="signed_notional, rate", abs_tol=1e-9,
-    hints=["The holder of a long with a positive rate pays: the result is negative.",
-           "One product and one minus sign."],
-    solution=("def funding_received(signed_notional, rate):\n"
-              "    return -signed_notional * rate"),
-    mistakes=[Mistake(lambda n, r: n * r, "the sign is flipped: a long pays when the rate is "
-                                          "positive."),
-              Mistake(lambda n, r: -abs(n) * r, "the side was lost: a short receives what a "
-                                                "long pays.")])
+def _draw_gap(rng) -> dict:
+    """A pair drawn as in question 1 and ETH gapping up 10 %-40 % (whole percents)."""
+    pair = _draw_break(rng)
+    return {"long": pair["long"], "short": pair["short"], "gap": int(rng.integers(10, 41)) / 100}
 
-ENTRY, RALLY = 64_000, 0.30
-INVERSE_CARRY = [
-    {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 5,
-     "price": ENTRY},
-    {"name": "BTCUSD-QTR", "underlying": "BTC", "kind": "future", "side": "short",
-     "quantity": 3_200, "contract_size": 100, "inverse": True, "price": ENTRY},
+
+def _q3(long: float = 350_000, short: float = 340_000, gap: float = GAP["ETH"]) -> NumberQuestion:
+    pair, moves = _pair(long, short), {"ETH": gap}
+    book = _b.Book.from_records(pair)
+    pnl = shock_pnl(book, moves)
+    same = (long, short) == (350_000, 340_000)
+    where = ("Back to the BTC/ETH book of question 1." if same else
+             f"A book is long {usd(long)} of BTC perps and short {usd(short)} of ETH perps.")
+    question = NumberQuestion(
+        "One leg gaps",
+        f"{where} Overnight ETH gaps up {gap:.0%} and BTC does not move. ".replace("%", " %")
+        + "What is the P&L in USD?",
+        pnl, setup=data_code(records=pair, gap=moves) + "\nbook = ek.Book.from_records(records)",
+        hints=["Only the ETH short moves.",
+               "A short loses when its price rises: minus its size times the move."],
+        solution="answer = ek.shock_pnl(book, gap)",
+        working=(f"BTC long: no move, $0\n"
+                 f"ETH short: -{usd(short)} x +{gap:.0%} = {usd(pnl)}\n".replace("%", " %")
+                 + f"P&L = {usd(pnl)}"),
+        unit="usd",
+        mistakes=[Mistake(book.net_exposure() * gap, "the net does not gap; one leg does: price "
+                                                     "the ETH short alone."),
+                  Mistake(0.0, "the book's small net does not protect it when only one leg "
+                               "moves.")])
+    question.limits = (-short, -1.0)
+    return question
+
+
+q3 = drawable(_q3, _draw_gap)
+
+_SCENARIOS = {"a": {"BTC": -0.20, "ETH": -0.20}, "b": BREAK, "c": GAP}
+_WORST = min(_SCENARIOS, key=lambda k: shock_pnl(_PAIR, _SCENARIOS[k]))
+_DAYS = {k: shock_pnl(_PAIR, m) for k, m in _SCENARIOS.items()}
+q4 = ChoiceQuestion(
+    "Which stress hurts most?",
+    "For the BTC/ETH book, which of these days loses the most?",
+    {"a": "a crash: BTC and ETH both fall 20 %",
+     "b": "the correlation break: BTC -15 %, ETH +10 %",
+     "c": "the gap: ETH +30 %, BTC unchanged"},
+    _WORST,
+    setup=data_code(records=PAIR, scenarios=_SCENARIOS) + "\nbook = ek.Book.from_records(records)",
+    hints=["A crash of both coins together barely touches a book that is nearly flat.",
+           "Price each day: every leg's P&L is its signed exposure x its own move; add the "
+           "legs and compare the three totals."],
+    working=(f"(a) crash: {usd(350_000)} x -20 % - {usd(340_000)} x -20 % = {usd(_DAYS['a'])}\n"
+             f"(b) break: {usd(350_000)} x -15 % - {usd(340_000)} x +10 % = {usd(_DAYS['b'])}\n"
+             f"(c) gap:   {usd(350_000)} x 0 % - {usd(340_000)} x +30 % = {usd(_DAYS['c'])}\n"
+             f"The worst is ({_WORST})."),
+    solution="answer = min(scenarios, key=lambda k: ek.shock_pnl(book, scenarios[k]))",
+    mistakes={k: ("the crash moves both legs together, which is exactly what the hedge covers."
+                  if k == "a" else "price it: another of the three days loses more.")
+              for k in _SCENARIOS if k != _WORST})
+
+DESK = [
+    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 600_000},
+    {"name": "SOL-PERP", "underlying": "SOL", "kind": "perp", "side": "short", "notional": 590_000},
 ]
-_INV = _b.Book.from_records(INVERSE_CARRY)
-q4 = NumberQuestion(
-    "A basis trade drifts directional",
-    f"A basis trade buys 5 BTC of spot at {usd(ENTRY)} and sells 3,200 inverse quarterly "
-    "contracts of $100 face, flat at entry. BTC then rallies 30 %. The account settles the "
-    "future's coin P&L in USD as it comes in (here a loss, paid with BTC bought for dollars), "
-    "so read the inverse short at its USD face "
-    "(`inverse=\"face\"`). What is the trade's net exposure in USD now?",
-    _INV.shock({"BTC": RALLY}).net_exposure(),
-    setup=data_code(records=INVERSE_CARRY, rally=RALLY) + "\nbook = ek.Book.from_records(records)",
-    hints=["The spot's USD value rises with the price; the inverse future's USD face does not.",
-           "Value the spot at the new price (5 x price x 1.3) and the short at its face "
-           "(contracts x $100); take one from the other."],
-    solution='answer = book.shock({"BTC": rally}).net_exposure()',
-    working=(f"Spot after the rally: 5 x {usd(ENTRY)} x 1.3 = {usd(5 * ENTRY * 1.3)}\n"
-             f"Inverse short: 3,200 x $100 = {usd(320_000)} (fixed)\n"
-             f"Net = {usd(5 * ENTRY * 1.3)} - {usd(320_000)} = "
-             f"{usd(_INV.shock({'BTC': RALLY}).net_exposure())}"),
-    unit="usd",
-    mistakes=[Mistake(0.0, "that is the reading of an account that keeps the coin P&L; this one "
-                           "settles it in USD, so the inverse short stays fixed in USD while the "
-                           "spot grows."),
-              Mistake(-_INV.shock({"BTC": RALLY}).net_exposure(), "the sign is flipped: the "
-                                                                  "spot grew, so the book "
-                                                                  "leans long.")])
-
+DESK_EQUITY = 80_000
+_FINDINGS = [f.code for f in diagnose(_b.Book.from_records(DESK), DESK_EQUITY)]
 q5 = ChoiceQuestion(
-    "Who pays?",
-    "Funding has turned to -0.05 % per 8 hours after a crash. A fund runs the cash-and-carry "
-    "trade of question 2 (long spot, short perp). What happens to its funding?",
-    {"a": "it keeps receiving funding, as carry trades do",
-     "b": "it now pays funding on its perp short",
-     "c": "nothing changes, since the trade is delta-neutral"},
-    "b" if funding_payment(_PERP_SIGNED, -0.0005) < 0 else "a",
-    setup=data_code(records=CARRY) + "\nbook = ek.Book.from_records(records)",
-    hints=["Which way does funding flow when the rate is negative: from longs to shorts, or "
-           "from shorts to longs?",
-           "The trade's perp is the short and the spot earns nothing: what does the short "
-           "receive at -0.05 %?"],
-    working=(f"Perp short {usd(-_PERP_SIGNED)} x -0.0005: received = "
-             f"{usd(funding_payment(_PERP_SIGNED, -0.0005), cents=True)} each 8 hours\n"
-             f"Negative: the fund now pays. Answer "
-             f"({'b' if funding_payment(_PERP_SIGNED, -0.0005) < 0 else 'a'})."),
-    solution=('received = ek.funding_payment(book.exposures()["BTC-PERP"], -0.0005)\n'
-              'answer = "b" if received < 0 else "a"'),
-    mistakes={"a": "the carry earns only while funding is positive; a negative rate makes the "
-                   "short perp pay.",
-              "c": "being flat in direction does not stop funding cash flowing."})
+    "False neutrality",
+    f"A desk reports: \"net exposure {usd(10_000)}, about 1 % of gross: we are neutral\". The "
+    f"book is long {usd(600_000)} of BTC perps and short {usd(590_000)} of SOL perps on "
+    f"{usd(DESK_EQUITY)} of equity. Run `ek.diagnose(book, equity)`. Which is the right reply?",
+    {"a": "agreed: a net of 1 % of the gross is neutral for any purpose",
+     "b": "not neutral: a move of the two coins apart could take the equity",
+     "c": "not neutral: the SOL short outweighs the BTC long, so it is short"},
+    "b" if {"low-net-high-gross", "cross-asset-offset"} <= set(_FINDINGS) else "a",
+    setup=data_code(records=DESK, equity=DESK_EQUITY) + "\nbook = ek.Book.from_records(records)",
+    hints=["Compare the gross with the equity: how many times the equity does the book hold?",
+           "The hedge is SOL against BTC: what happens to equity if BTC falls 10 % while SOL "
+           "rises 10 %?"],
+    working=(f"Gross = {usd(600_000)} + {usd(590_000)} = {usd(1_190_000)}, "
+             f"{1_190_000 / DESK_EQUITY:.1f}x the equity of {usd(DESK_EQUITY)}\n"
+             f"BTC -10 % with SOL +10 %: "
+             f"{usd(shock_pnl(_b.Book.from_records(DESK), {'BTC': -0.1, 'SOL': 0.1}))}, "
+             f"{-shock_pnl(_b.Book.from_records(DESK), {'BTC': -0.1, 'SOL': 0.1}) / DESK_EQUITY:.0%} "
+             f"of the equity\n"
+             f"The diagnosis finds: {', '.join(_FINDINGS)}. Answer "
+             f"({'b' if {'low-net-high-gross', 'cross-asset-offset'} <= set(_FINDINGS) else 'a'})."),
+    solution=('codes = {f.code for f in ek.diagnose(book, equity)}\n'
+              'answer = "b" if {"low-net-high-gross", "cross-asset-offset"} <= codes else "a"'),
+    mistakes={"a": "a small net hides a large gross on a thin equity, hedged with another coin.",
+              "c": "the long side is the bigger one."})
 
 progress = register(globals(), "Lesson 09")

@@ -24,11 +24,11 @@ __all__ = [
     "BookDashboard",           # lesson 02
     "HedgeRatioDashboard",     # lesson 03
     "CrossHedgeDashboard",     # lesson 04
-    "LeverageDashboard",       # lesson 05
-    "DriftDashboard",          # lesson 06
-    "StressDashboard",         # lesson 07
-    "OptionDeltaDashboard",    # lesson 08
-    "FundingBasisDashboard",   # lesson 09
-    "BookExplorer",            # lesson 10
+    "LeverageDashboard",       # lesson 06
+    "DriftDashboard",          # lesson 07
+    "StressDashboard",         # lesson 09
+    "OptionDeltaDashboard",    # lesson 10
+    "FundingBasisDashboard",   # lesson 11
+    "BookExplorer",            # lesson 12
     "Prediction",              # a guess before the answer, in any lesson
 ]

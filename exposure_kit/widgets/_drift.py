@@ -1,4 +1,4 @@
-"""Lesson 06: a hedge balanced at entry drifts as prices move."""
+"""Lesson 07: a hedge balanced at entry drifts as prices move."""
 
 from __future__ import annotations
 

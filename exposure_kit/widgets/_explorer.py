@@ -1,4 +1,4 @@
-"""Lesson 10: the dashboard on a desk's own book."""
+"""Lesson 12: the dashboard on a desk's own book."""
 
 from __future__ import annotations
 

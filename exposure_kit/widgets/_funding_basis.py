@@ -1,4 +1,4 @@
-"""Lesson 09: a cash-and-carry trade: funding and basis, and when it turns directional."""
+"""Lesson 11: a cash-and-carry trade: funding and basis, and when it turns directional."""
 
 from __future__ import annotations
 

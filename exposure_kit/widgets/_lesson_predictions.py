@@ -196,7 +196,7 @@ def _margin_flat(with_margin) -> Prediction:
                     "the lower of the two", "the one that must reach 100 %"))
 
 
-# ----- 04 imperfect hedges ---------------------------------------------------------------------
+# ----- 04 beta and correlation -----------------------------------------------------------------
 @_entry("04", "risk")
 def _risk_left(book, long_vol, short_vol, correlations=(0.8, 0.3)) -> Prediction:
     from .._hedging import residual_risk_usd
@@ -236,7 +236,8 @@ def stays_near_zero(history, band: float = 0.05) -> bool:
     return bool((history["net_to_gross"].abs() <= band).all())
 
 
-@_entry("04", "band")
+# ----- 05 hedges from price history ----------------------------------------------------------
+@_entry("05", "band")
 def _beta_band(prices, window=90) -> Prediction:
     from .. import plots
     from .._estimates import hedge_estimates, rolling_hedge_estimates
@@ -271,8 +272,8 @@ def _beta_band(prices, window=90) -> Prediction:
                 "months is a guess about a crash.")
 
 
-# ----- 05 leverage and margin ------------------------------------------------------------------
-@_entry("05", "move")
+# ----- 06 leverage and margin ------------------------------------------------------------------
+@_entry("06", "move")
 def _liquidating_move(account, equity) -> Prediction:
     tight = account.book
     moves = {coin: account.liquidating_move(coin) for coin in ("BTC", "ETH")}
@@ -298,8 +299,8 @@ def _liquidating_move(account, equity) -> Prediction:
         + tuple(f"{coin} alone liquidates at {move:+.1%}" for coin, move in moves.items()))
 
 
-# ----- 06 drift after price moves --------------------------------------------------------------
-@_entry("06", "lean")
+# ----- 07 drift after price moves --------------------------------------------------------------
+@_entry("07", "lean")
 def _lean_after(pair, moves) -> Prediction:
     moved = pair.shock(moves)
     return Prediction(
@@ -311,7 +312,8 @@ def _lean_after(pair, moves) -> Prediction:
                 "price, so the hedge sized at entry no longer matches.")
 
 
-@_entry("06", "reading")
+# ----- 08 inverse contracts ------------------------------------------------------------------
+@_entry("08", "reading")
 def _two_readings(linear_hedge, inverse_hedge, moves) -> Prediction:
     after = inverse_hedge.shock(moves)
     face, kept = after.net_exposure(inverse="face"), after.net_exposure(inverse="coin_pnl")
@@ -336,8 +338,8 @@ def _two_readings(linear_hedge, inverse_hedge, moves) -> Prediction:
                     "coin kept: flat"))
 
 
-# ----- 07 stress -------------------------------------------------------------------------------
-@_entry("07", "loss")
+# ----- 09 stress -------------------------------------------------------------------------------
+@_entry("09", "loss")
 def _btc_alone(book, moves) -> Prediction:
     from .._scenarios import shock_pnl
 
@@ -354,8 +356,8 @@ def _btc_alone(book, moves) -> Prediction:
                 "the rest does not move at all.")
 
 
-# ----- 08 options and delta --------------------------------------------------------------------
-@_entry("08", "delta")
+# ----- 10 options and delta --------------------------------------------------------------------
+@_entry("10", "delta")
 def _flat_by_delta(book) -> Prediction:
     from .._hedging import hedge_notional
 
@@ -387,8 +389,8 @@ def _flat_by_delta(book) -> Prediction:
                     f"delta hedge {fmt.usd(book.exposures(measure='delta').iloc[0])}"))
 
 
-# ----- 09 relative value and funding -----------------------------------------------------------
-@_entry("09", "flat")
+# ----- 11 relative value and funding -----------------------------------------------------------
+@_entry("11", "flat")
 def _carry_after_fall(linear, inverse, moves) -> Prediction:
     moved = inverse.shock(moves)
     face, kept = moved.net_exposure(inverse="face"), moved.net_exposure(inverse="coin_pnl")
@@ -407,7 +409,7 @@ def _carry_after_fall(linear, inverse, moves) -> Prediction:
          ("flat", "short"): "flat if the coin profit is kept, net short if it is swept to dollars",
          ("moved", "short"): "net short, whichever the reading"},
         answer=readings, reveal=after_the_fall,
-        explain="The answer depends on the reading of lesson 06. An account that keeps the "
+        explain="The answer depends on the reading of lesson 08. An account that keeps the "
                 "inverse short's profit in BTC, the usual way on a coin-margined venue, is still "
                 "flat: the coins it earned replace the value the spot lost, and the carry goes "
                 "on earning funding. An account that sweeps that profit into dollars holds the "
@@ -415,8 +417,8 @@ def _carry_after_fall(linear, inverse, moves) -> Prediction:
                 "bet that BTC falls until it is resized.")
 
 
-# ----- 10 your own book ------------------------------------------------------------------------
-@_entry("10", "venue")
+# ----- 12 your own book ------------------------------------------------------------------------
+@_entry("12", "venue")
 def _biggest_venue(book) -> Prediction:
     venues = book.by("venue")
     return Prediction(
@@ -437,7 +439,7 @@ def month_table(month) -> str:
     return table.to_string()
 
 
-@_entry("10", "month")
+@_entry("12", "month")
 def _month(month, band=0.05) -> Prediction:
     from .. import plots
 

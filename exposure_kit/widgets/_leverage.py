@@ -1,4 +1,4 @@
-"""Lesson 05: equity and size sliders; leverage, margin and how far liquidation is."""
+"""Lesson 06: equity and size sliders; leverage, margin and how far liquidation is."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ class LeverageDashboard(Dashboard):
         USD in the wallet.
     long, short : float
         USD sizes of the BTC perp long and the ETH perp short (both sliders reach $1,000,000,
-        so lesson 05's tight book, 480,000 against 465,000, is on them).
+        so lesson 06's tight book, 480,000 against 465,000, is on them).
     maintenance_margin_rate : float
         The venue's maintenance rate on every position.
 

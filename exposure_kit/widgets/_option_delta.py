@@ -1,4 +1,4 @@
-"""Lesson 08: an option's delta, how far delta exposure is from notional, and why a delta hedge
+"""Lesson 10: an option's delta, how far delta exposure is from notional, and why a delta hedge
 must be re-struck as the price moves."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Lesson 07: a grid of BTC and ETH moves, the named stresses and the warnings."""
+"""Lesson 09: a grid of BTC and ETH moves, the named stresses and the warnings."""
 
 from __future__ import annotations
 

@@ -34,9 +34,9 @@ def test_the_paper_page_shows_no_answer_hint_or_solution():
     sitting = {"candidate": "ana", "sitting": "tok", "started": 1_000.0, "time_limit": 600.0}
     text = pages.paper_page(p, sitting, "<input type='hidden' name='_xsrf' value='x'>",
                             "/assessment/paper")
-    visible = "".join(re.findall(r"<section class='question'.*?</section>", text, flags=re.S))
-    assert visible.count("<section") == 14
-    for item in p.questions:
+    sections = re.findall(r"<section class='question'.*?</section>", text, flags=re.S)
+    assert len(sections) == 14
+    for item, visible in zip(p.questions, sections):      # each question's own box and data
         expected = item.question.expected()
         forms = {f"{expected:,.2f}", a._expected_text(item.question)}
         if abs(expected) >= 1_000:

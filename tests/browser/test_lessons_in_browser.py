@@ -128,7 +128,7 @@ def test_lesson03_as_voila_app_hedge_crosses_from_long_to_short(tmp_path):
     # served as `make app` serves it: no code on the page, no link to an exercise notebook
     assert "import exposure_kit" not in result["text"] and "with_hedge(" not in result["text"]
     assert not [link for link in result["links"] if "/exercises/" in link]
-    assert any(link.endswith("04_imperfect_hedges.ipynb") for link in result["links"])
+    assert any(link.endswith("04_beta_and_correlation.ipynb") for link in result["links"])
 
 
 def test_missing_chromium_skips_but_fails_under_ci(monkeypatch, tmp_path):

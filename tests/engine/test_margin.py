@@ -314,7 +314,7 @@ def test_liquidation_price_rejects_bad_inputs(kwargs, field):
 
 # ----- initial margin from a leverage setting ---------------------------------------------------
 def test_initial_margin_is_notional_over_the_leverage_setting():
-    # lesson 05's isolated long: 1 BTC at 60,000 with 6,000 posted is a 10x setting
+    # lesson 06's isolated long: 1 BTC at 60,000 with 6,000 posted is a 10x setting
     assert ek.initial_margin(60_000, 10) == pytest.approx(6_000)
     assert ek.initial_margin(-150_000, 20) == pytest.approx(7_500)   # a short: its size
     assert ek.initial_margin(60_000, 1) == pytest.approx(60_000)

@@ -47,7 +47,7 @@ def test_another_candidate_or_another_sitting_gets_other_numbers():
     ana, ben, later = a.paper("ana", 7), a.paper("ben", 7), a.paper("ana", 8)
     drawn = [i for i, q in enumerate(ana.questions) if q.drawn]
     # Drawn numbers in six of the eight topics; cross hedges (lesson 04) and inverse contracts
-    # (lesson 06) have no drawable question yet, so they keep their fixed numbers.
+    # (lesson 08) have no drawable question yet, so they keep their fixed numbers.
     assert {ana.questions[i].topic for i in drawn} == set(ana.topics()) - {
         "cross hedges and beta", "inverse contracts"}
     assert len(drawn) == 9

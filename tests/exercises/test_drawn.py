@@ -21,7 +21,7 @@ from exposure_kit.exercises import NumberQuestion
 
 SEEDS = range(1, 101)
 # lessons 04 and 06 are being split and renumbered in this wave: their questions come after
-WAVE = ("01", "02", "03", "05", "07", "08", "09", "10")
+WAVE = ("01", "02", "03", "06", "09", "10", "11", "12")
 
 
 def _lesson(number: str):
@@ -201,29 +201,29 @@ def test_seed_1_worked_by_hand_lessons_01_to_05():
     assert q.values == {"quantity": 6.0, "price": 71_000} and q.check(426_000).correct
     q = _variant("03", "q2")                         # a $656,000 short against it
     assert q.values["short"] == 656_000 and q.check(1.540).correct    # 656 / 426 = 1.5399
-    q = _variant("05", "q1")           # equity $105,000, long $1,015,000, short $610,000
+    q = _variant("06", "q1")           # equity $105,000, long $1,015,000, short $610,000
     assert q.values == {"long": 1_015_000, "short": 610_000, "equity": 105_000}
     assert q.check(15.476).correct                   # 1,625,000 / 105,000 = 15.476
-    assert _variant("05", "q2").check(3.857).correct  # 405,000 / 105,000 = 3.857
+    assert _variant("06", "q2").check(3.857).correct  # 405,000 / 105,000 = 3.857
 
 
 def test_seed_1_worked_by_hand_lessons_07_to_10():
-    q = _variant("07", "q1")           # long $340,000, short $330,000; BTC -15 %, ETH +3 %
+    q = _variant("09", "q1")           # long $340,000, short $330,000; BTC -15 %, ETH +3 %
     assert q.values == {"long": 340_000, "short": 330_000, "btc": -0.15, "eth": 0.03}
     assert q.check(-60_900).correct    # 340,000 x -0.15 = -51,000; -330,000 x 0.03 = -9,900
-    q = _variant("08", "q1")           # F 65,000, K 84,000, 219 days (0.6 y), vol 37 %
+    q = _variant("10", "q1")           # F 65,000, K 84,000, 219 days (0.6 y), vol 37 %
     assert q.values == {"forward": 65_000, "strike": 84_000, "days": 219, "vol": 0.37}
     # vol sqrt T = 0.37 x 0.7746 = 0.2866; ln(65/84) = -0.2564; vol^2 T / 2 = 0.0411
     # d1 = (-0.2564 + 0.0411) / 0.2866 = -0.7514; a normal table: N(0.75) = 0.7734,
     # N(0.76) = 0.7764, so N(-0.7514) = 1 - 0.7738 = 0.2262
     assert q.check(0.2262).correct
-    q = _variant("09", "q1")           # long $970,000, rate 0.026 % per 8 h
+    q = _variant("11", "q1")           # long $970,000, rate 0.026 % per 8 h
     assert q.values == {"notional": 970_000, "rate": 0.00026}
     assert q.check(-252.20).correct    # 970,000 x 0.00026 = 252.20, paid by the long
-    q = _variant("09", "q2")           # 10 BTC spot against 10 BTC perp short at $71,000
+    q = _variant("11", "q2")           # 10 BTC spot against 10 BTC perp short at $71,000
     assert q.values == {"quantity": 10, "price": 71_000, "rate": 0.00023}
     assert q.check(14_697).correct     # 710,000 x 0.00023 = 163.30 a payment, x 90 payments
-    q = _variant("10", "q1")
+    q = _variant("12", "q1")
     assert q.values["prices"] == {"BTC": 96_000, "ETH": 4_850, "SOL": 112}
     assert q.values["quantities"] == {"btc-perp-a": 10.5, "btc-spot-b": 3.0, "btc-inv-c": 8000,
                                       "eth-fut-a": 195, "eth-perp-b": 10, "sol-perp-c": 450}
@@ -236,8 +236,8 @@ def test_seed_1_worked_by_hand_lessons_07_to_10():
 def test_another_changes_the_question_in_place_and_mastery_needs_a_first_time_right():
     from exposure_kit.exercises import _framework
 
-    module = _lesson("09")
-    progress = _framework.Progress("Lesson 09")
+    module = _lesson("11")
+    progress = _framework.Progress("Lesson 11")
     q = module.q1.variant(0)
     q.name = "q1"
     progress.add(q)
@@ -283,27 +283,27 @@ def test_another_names_the_questions_that_share_its_data():
 
 # ----- the app's quiz card: "Try another" --------------------------------------------------------
 @pytest.fixture
-def lesson09_q1():
-    """Lesson 09's q1 as the app's quiz shows it, put back to its fixed numbers afterwards (the
+def lesson11_q1():
+    """Lesson 11's q1 as the app's quiz shows it, put back to its fixed numbers afterwards (the
     card changes the module's question, as it does in a learner's kernel)."""
-    question = _lesson("09").q1
+    question = _lesson("11").q1
     kept = dict(question.__dict__)
     yield question
     question.__dict__.clear()
     question.__dict__.update(kept)
 
 
-def test_try_another_comes_after_a_wrong_answer_and_mastery_needs_new_numbers(lesson09_q1):
+def test_try_another_comes_after_a_wrong_answer_and_mastery_needs_new_numbers(lesson11_q1):
     from exposure_kit.exercises._quiz import quiz
 
-    page = quiz("09")
-    card = next(c for c in page.cards if c.question is lesson09_q1)
+    page = quiz("11")
+    card = next(c for c in page.cards if c.question is lesson11_q1)
     assert card.another_button.layout.display == "none"          # nothing to retry yet
     card.input.value = "37.5"                                       # 250,000 x 0.00015, unsigned
     assert not card.check().correct
     assert card.another_button.layout.display != "none"
     card.another(seed=5)
-    five = lesson09_q1.variant(5)
+    five = lesson11_q1.variant(5)
     notional, rate = five.values["notional"], five.values["rate"]
     assert f"${notional:,.0f}" in card.prompt.value and "seed 5" in card.prompt.value
     assert (card.input.value, card.feedback.value, card.worked.value) == ("", "", "")
@@ -316,13 +316,13 @@ def test_try_another_comes_after_a_wrong_answer_and_mastery_needs_new_numbers(le
     assert card.another_button.layout.display != "none"
 
 
-def test_new_numbers_after_their_solution_are_not_mastery(lesson09_q1):
+def test_new_numbers_after_their_solution_are_not_mastery(lesson11_q1):
     from exposure_kit.exercises._quiz import quiz
 
-    page = quiz("09")
-    card = next(c for c in page.cards if c.question is lesson09_q1)
+    page = quiz("11")
+    card = next(c for c in page.cards if c.question is lesson11_q1)
     card.another(seed=6)
     card.solution()
-    card.input.value = str(lesson09_q1.expected())
+    card.input.value = str(lesson11_q1.expected())
     assert card.check().correct
     assert "0 mastered" in page.progress_text()

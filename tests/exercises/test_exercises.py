@@ -103,9 +103,10 @@ def test_unrecognised_wrong_number_keeps_the_answer_secret(question):
 
 def test_questions_are_named_in_order_and_notebook_stems_match_the_lessons():
     stems = ["01_net_vs_gross", "02_net_formula", "03_hedging_spot_with_perps",
-             "04_imperfect_hedges", "05_leverage_and_margin", "06_drift_after_price_moves",
-             "07_stress_and_false_neutrality", "08_options_and_delta",
-             "09_relative_value_and_funding", "10_your_own_book"]
+             "04_beta_and_correlation", "05_hedges_from_price_history", "06_leverage_and_margin",
+             "07_drift_after_price_moves", "08_inverse_contracts", "09_stress_and_false_neutrality",
+             "10_options_and_delta",
+             "11_relative_value_and_funding", "12_your_own_book"]
     assert [lesson_module(name).STEM for name in LESSONS] == stems
     for lesson in LESSONS:
         names = [q.name for q in questions(lesson_module(lesson))]
@@ -225,7 +226,7 @@ def test_data_code_writes_readable_literals():
 
 
 def test_book_question_takes_a_list_of_books_and_dicts():
-    from exposure_kit.exercises import lesson10 as ex
+    from exposure_kit.exercises import lesson12 as ex
     hedge = {"name": "h", "venue": "VenueA", "underlying": "BTC", "kind": "perp",
              "side": "short", "notional": ex.BY_UNDERLYING.loc["BTC", "net"]}
     assert ex.q4.check([ex.BOOK, hedge]).correct
@@ -428,7 +429,7 @@ def test_the_generic_slips_each_have_their_message():
 
 
 def test_the_issues_slips_on_lesson_05():
-    from exposure_kit.exercises import _framework as fw, lesson05 as ex
+    from exposure_kit.exercises import _framework as fw, lesson06 as ex
     assert ex.q1.check(765_000).message == fw.FORGOT_EQUITY
     assert ex.q1.check(1_275).message == fw.PERCENT_FOR_FRACTION
     assert ex.q4.check(-12.8).message == fw.PERCENT_FOR_FRACTION

@@ -91,36 +91,36 @@ def _l03_flat_book():
     return [L03_SPOT, L03_COLLATERAL, perp]
 
 
-# lesson 10's CSV, row by row (quantity x price; the inverse row quantity x $100 face):
+# lesson 12's CSV, row by row (quantity x price; the inverse row quantity x $100 face):
 #   btc-perp-a  long  12 x $62,000    = +$744,000     (VenueA)
 #   btc-spot-b  long  2.5 x $62,000   = +$155,000     (VenueB)
 #   btc-inv-c   short 5,000 x $100    = -$500,000     (VenueC)
 #   eth-fut-a   short 120 x $3,050    = -$366,000     (VenueA)
 #   eth-perp-b  long  40 x $3,050     = +$122,000     (VenueB)
 #   sol-perp-c  short 900 x $145      = -$130,500     (VenueC)
-L10_BTC_NET = 744_000 + 155_000 - 500_000          # = $399,000, so hedge with a short of it
+L12_BTC_NET = 744_000 + 155_000 - 500_000          # = $399,000, so hedge with a short of it
 
 
-def _l10_flat_book():
-    book = lesson_module("10").BOOK        # the desk's book as the question loads it
+def _l12_flat_book():
+    book = lesson_module("12").BOOK        # the desk's book as the question loads it
     hedge = {"name": "btc-hedge", "venue": "VenueA", "underlying": "BTC", "kind": "perp",
-             "side": "short", "notional": L10_BTC_NET}
+             "side": "short", "notional": L12_BTC_NET}
     return [book, hedge]
 
 
-# ----- lesson 08's option, by hand ------------------------------------------------------------------
+# ----- lesson 10's option, by hand ------------------------------------------------------------------
 # F = $60,000, K = $66,000, T = 73 / 365 = 0.2, vol = 62 %:
 #   vol sqrt T = 0.62 x 0.447214 = 0.277272
 #   d1 = (ln(60,000 / 66,000) + 0.277272^2 / 2) / 0.277272 = (-0.095310 + 0.038440) / 0.277272
 #      = -0.205106;  N(d1) = 0.4187
-L08_DELTA = call_delta(60_000, 66_000, 73 / 365, 0.62)
-L08_CALLS = L08_DELTA * 12 * 60_000                 # 0.4187 x 12 x $60,000 = about $301,496
-L08_NET = L08_CALLS - 150_000                       # calls - $150,000 perp short = about $151,496
-# After the delta hedge (sell L08_NET more perps at $60,000) BTC rallies 10 %: the calls' delta at
+L10_DELTA = call_delta(60_000, 66_000, 73 / 365, 0.62)
+L10_CALLS = L10_DELTA * 12 * 60_000                 # 0.4187 x 12 x $60,000 = about $301,496
+L10_NET = L10_CALLS - 150_000                       # calls - $150,000 perp short = about $151,496
+# After the delta hedge (sell L10_NET more perps at $60,000) BTC rallies 10 %: the calls' delta at
 # F = $66,000 = K is N(0.038440 / 0.277272) = N(0.138636) = 0.5551, so
 #   12 x 0.5551 x $66,000 - ($150,000 + $151,496) x 1.1 = $439,664 - $331,646 = about +$108,018
-L08_AFTER = (12 * call_delta(66_000, 66_000, 73 / 365, 0.62) * 66_000
-             - (150_000 + L08_NET) * 1.1)
+L10_AFTER = (12 * call_delta(66_000, 66_000, 73 / 365, 0.62) * 66_000
+             - (150_000 + L10_NET) * 1.1)
 
 _HOUR = 1 / (365 * 24)
 
@@ -189,50 +189,70 @@ PINS: dict[str, Number | Choice | Function | Built] = {
     # $300,000 x 0.371484 = $111,445 a year
     "04-q5": Choice("b", ("-$24,000", "$111,445")),
 
-    # Lesson 05: $60,000 equity, long $420,000 BTC perps, short $345,000 ETH perps
-    "05-q1": Number(765_000 / 60_000, "12.75x"),                       # gross / equity = 12.75
-    "05-q2": Number(75_000 / 60_000, "1.25x"),                         # net / equity = 1.25
+    # Lesson 05: closes 60,000 then 63,000: ln(1.05) = 0.048790
+    "05-q1": Number(math.log(63_000 / 60_000), "0.0488"),
+    # BTC 2, -1, 1, -2, 0 % (mean 0); ETH 3, -1, 1, -3, 1 %: sum BTC x ETH = 0.0006 + 0.0001 +
+    # 0.0001 + 0.0006 + 0 = 0.0014 (BTC's mean is 0, so ETH's mean drops out); sum of BTC squares
+    # 0.0004 + 0.0001 + 0.0001 + 0.0004 = 0.0010; beta = 0.0014 / 0.0010 = 1.4
+    "05-q2": Number(1.4, "1.40"),
+    # |1.35 - 1.20| = 0.15 < 2 x 0.08 = 0.16: inside the band
+    "05-q3": Choice("a", ("0.15", "0.16")),
+    # a standard error scales as 1 / sqrt(n): 0.04 x sqrt(365 / 1,460) = 0.04 / 2 = 0.02
+    "05-q4": Number(0.04 / 2, "0.020"),
+
+    # Lesson 06: $60,000 equity, long $420,000 BTC perps, short $345,000 ETH perps
+    "06-q1": Number(765_000 / 60_000, "12.75x"),                       # gross / equity = 12.75
+    "06-q2": Number(75_000 / 60_000, "1.25x"),                         # net / equity = 1.25
     # Binance isolated long: 9,000 + 2 (P - 62,000) = 2 P x 0.005, so
     # P = (2 x 62,000 - 9,000) / (2 x 0.995) = 115,000 / 1.99 = $57,788.94
-    "05-q3": Number(115_000 / 1.99, "$57,788.94", usd=True),
+    "06-q3": Number(115_000 / 1.99, "$57,788.94", usd=True),
     # BTC 3 x $61,000 = $183,000 long, ETH 50 x $3,050 = $152,500 short, wallet $25,000:
     #   25,000 + 183,000 m = 0.005 x (183,000 (1 + m) + 152,500)
     #   m (183,000 - 915) = 1,677.50 - 25,000, m = -23,322.5 / 182,085 = -0.128086
-    "05-q4": Number(-23_322.5 / 182_085, "-0.1281"),
+    "06-q4": Number(-23_322.5 / 182_085, "-0.1281"),
     # A: $500,000 x -12 % - $480,000 x +8 % = -$60,000 - $38,400 = -$98,400, 98.4 % of $100,000;
     # B: $150,000 x -12 % = -$18,000, 18 % of equity. A loses the larger share.
-    "05-q5": Choice("a", ("-$98,400", "-98.4%", "-$18,000", "-18.0%")),
+    "06-q5": Choice("a", ("-$98,400", "-98.4%", "-$18,000", "-18.0%")),
 
-    # Lesson 06: long $160,000 BTC perps, short $160,000 ETH perps; BTC +18 %, ETH +4 %
+    # Lesson 07: long $160,000 BTC perps, short $160,000 ETH perps; BTC +18 %, ETH +4 %
     # $160,000 x 1.18 = $188,800; $160,000 x 1.04 = $166,400
-    "06-q1": Number(188_800 - 166_400, "$22,400", usd=True),
-    "06-q2": Number(188_800 - 166_400, "$22,400", usd=True),          # sell the drift's worth
+    "07-q1": Number(188_800 - 166_400, "$22,400", usd=True),
+    "07-q2": Number(188_800 - 166_400, "$22,400", usd=True),          # sell the drift's worth
+    # $200,000 each way; day 1 BTC +3 %, ETH -1 %: 206,000 - 198,000 = 8,000, inside $10,000;
+    # day 2 BTC +2 %: 206,000 x 1.02 = 210,120 - 198,000 = 12,120, past it: sell $12,120 of ETH
+    "07-q3": Number(210_120 - 198_000, "$12,120", usd=True),
+    # checked only at the close: the net carried between closes is bounded, not a day's move
+    "07-q4": Choice("b", ("$10,000",)),
+
+    # Lesson 08: a short of 1,200 inverse BTCUSD contracts ($100 face) opened at $60,000; BTC $75,000
     # face 1,200 x $100 = $120,000; / $60,000 entry = 2 BTC; x $75,000 today, short: -$150,000
-    "06-q3": Number(-(1_200 * 100 / 60_000) * 75_000, "-$150,000", usd=True),
+    "08-q1": Number(-(1_200 * 100 / 60_000) * 75_000, "-$150,000", usd=True),
     # 2 BTC collateral - $120,000 / $75,000 = 2 - 1.6 = 0.4 BTC
-    "06-q4": Number(2.0 - 120_000 / 75_000, "0.4000 BTC"),
+    "08-q2": Number(2.0 - 120_000 / 75_000, "0.4000 BTC"),
     # at $75,000: spot 2 x $75,000 = $150,000; linear short the same, net $0; inverse short fixed
     # at $120,000, net $150,000 - $120,000 = $30,000. Only the inverse hedge drifts.
-    "06-q5": Choice("b", ("$150,000", "$120,000", "$30,000")),
+    "08-q3": Choice("b", ("$150,000", "$120,000", "$30,000")),
+    # face $100,000: 100,000 / 40,000 - 100,000 / 50,000 = 2.5 - 2 = 0.5 BTC earned
+    "08-q4": Number(100_000 / 40_000 - 100_000 / 50_000, "0.5000 BTC"),
 
-    # Lesson 07: long $350,000 BTC perps, short $340,000 ETH perps
+    # Lesson 09: long $350,000 BTC perps, short $340,000 ETH perps
     # $350,000 x -15 % = -$52,500; -$340,000 x +10 % = -$34,000; P&L -$86,500
-    "07-q1": Number(-52_500 - 34_000, "-$86,500", usd=True),
-    "07-q2": Number(-500_000 * 0.04, "-$20,000", usd=True),            # future short +4 %
-    "07-q3": Number(-340_000 * 0.30, "-$102,000", usd=True),           # ETH short gaps +30 %
+    "09-q1": Number(-52_500 - 34_000, "-$86,500", usd=True),
+    "09-q2": Number(-500_000 * 0.04, "-$20,000", usd=True),            # future short +4 %
+    "09-q3": Number(-340_000 * 0.30, "-$102,000", usd=True),           # ETH short gaps +30 %
     # (a) 350,000 x -20 % + 340,000 x 20 % = -$2,000; (b) -$86,500; (c) -$102,000: (c) worst
-    "07-q4": Choice("c", ("-$2,000", "-$86,500", "-$102,000")),
+    "09-q4": Choice("c", ("-$2,000", "-$86,500", "-$102,000")),
     # gross $1,190,000 = 14.9 x the $80,000 equity; BTC -10 % with SOL +10 %:
     # -$60,000 - $59,000 = -$119,000, 149 % of the equity
-    "07-q5": Choice("b", ("$1,190,000", "14.9x", "-$119,000", "149%",
+    "09-q5": Choice("b", ("$1,190,000", "14.9x", "-$119,000", "149%",
                           "low-net-high-gross", "cross-asset-offset")),
 
-    # Lesson 08 (see the option worked above)
-    "08-q1": Number(L08_DELTA, f"{L08_DELTA:.4f}"),                    # N(-0.205106) = 0.4187
-    "08-q2": Number(L08_CALLS, dollars(L08_CALLS), usd=True),          # about $301,496
-    "08-q3": Number(L08_NET, dollars(L08_NET), usd=True),              # about $151,496
-    "08-q4": Number(L08_NET, dollars(L08_NET), usd=True),              # sell the net's worth
-    "08-q5": Function((
+    # Lesson 10 (see the option worked above)
+    "10-q1": Number(L10_DELTA, f"{L10_DELTA:.4f}"),                    # N(-0.205106) = 0.4187
+    "10-q2": Number(L10_CALLS, dollars(L10_CALLS), usd=True),          # about $301,496
+    "10-q3": Number(L10_NET, dollars(L10_NET), usd=True),              # about $151,496
+    "10-q4": Number(L10_NET, dollars(L10_NET), usd=True),              # sell the net's worth
+    "10-q5": Function((
         # +1 x N(d1) x 12 x $60,000: 0.3711 x 720,000 = about +$267,186
         (("long", "call", 12, 60_000, 66_000, 45 / 365, 0.62),
          12 * 60_000 * call_delta(60_000, 66_000, 45 / 365, 0.62)),
@@ -253,14 +273,14 @@ PINS: dict[str, Number | Choice | Function | Built] = {
         # the put an hour out, deep in the money: delta -1; short 4: -4 x $60,000 x -1
         (("short", "put", 4, 60_000, 90_000, _HOUR, 0.50), 240_000.0),
     )),
-    "08-q6": Choice("b", (f"{L08_DELTA:.4f}", "0.5551", dollars(L08_AFTER), "net long")),
+    "10-q6": Choice("b", (f"{L10_DELTA:.4f}", "0.5551", dollars(L10_AFTER), "net long")),
 
-    # Lesson 09
+    # Lesson 11
     # long $250,000 x 0.00015 = $37.50, paid by the long: received -$37.50
-    "09-q1": Number(-250_000 * 0.00015, "-$37.50", usd=True),
+    "11-q1": Number(-250_000 * 0.00015, "-$37.50", usd=True),
     # short 5 x $64,000 = $320,000 x 0.00012 = $38.40 received, x 90 payments = $3,456.00
-    "09-q2": Number(320_000 * 0.00012 * 90, "$3,456.00", usd=True),
-    "09-q3": Function((                       # received = -signed notional x rate
+    "11-q2": Number(320_000 * 0.00012 * 90, "$3,456.00", usd=True),
+    "11-q3": Function((                       # received = -signed notional x rate
         ((250_000, 0.0001), -25.0),
         ((-250_000, 0.0001), 25.0),
         ((100_000, -0.0003), 30.0),
@@ -269,22 +289,22 @@ PINS: dict[str, Number | Choice | Function | Built] = {
         ((75_000, 0.0), 0.0),
     )),
     # spot 5 x $64,000 x 1.3 = $416,000; inverse short at its face 3,200 x $100 = $320,000
-    "09-q4": Number(416_000 - 320_000, "$96,000", usd=True),
+    "11-q4": Number(416_000 - 320_000, "$96,000", usd=True),
     # the short perp at -0.05 %: received = -(-$320,000) x -0.0005 = -$160.00: it pays
-    "09-q5": Choice("b", ("-$160.00",)),
+    "11-q5": Choice("b", ("-$160.00",)),
 
-    # Lesson 10 (the rows worked above)
+    # Lesson 12 (the rows worked above)
     # longs 744,000 + 155,000 + 122,000 = 1,021,000; shorts 500,000 + 366,000 + 130,500 = 996,500
-    "10-q1": Number(1_021_000 - 996_500, "$24,500", usd=True),
+    "12-q1": Number(1_021_000 - 996_500, "$24,500", usd=True),
     # gross: VenueA 744,000 + 366,000 = $1,110,000; VenueB 155,000 + 122,000 = $277,000;
     # VenueC 500,000 + 130,500 = $630,500: VenueA
-    "10-q2": Choice("a", ("VenueA: gross $1,110,000", "VenueB: gross $277,000",
+    "12-q2": Choice("a", ("VenueA: gross $1,110,000", "VenueB: gross $277,000",
                           "VenueC: gross $630,500")),
-    "10-q3": Number(L10_BTC_NET, "$399,000", usd=True),
-    "10-q4": Built(L10_BTC_NET, _l10_flat_book, lambda answer: answer[1]),
+    "12-q3": Number(L12_BTC_NET, "$399,000", usd=True),
+    "12-q4": Built(L12_BTC_NET, _l12_flat_book, lambda answer: answer[1]),
     # net by coin: BTC $399,000; ETH -366,000 + 122,000 = -$244,000; SOL -$130,500: a cross-coin
     # offset (ETH and SOL shorts against BTC) and future-against-spot/perp on one coin
-    "10-q5": Choice("b", ("BTC $399,000", "ETH -$244,000", "SOL -$130,500",
+    "12-q5": Choice("b", ("BTC $399,000", "ETH -$244,000", "SOL -$130,500",
                           "cross-asset-offset", "basis-offset")),
 }
 

@@ -168,10 +168,10 @@ def test_every_quiz_card_shows_its_data_and_no_code(lesson):
             assert not sw.code_in(text), f"{card.question!r} {part}: {sw.code_in(text)}"
 
 
-def test_lesson10s_quiz_can_be_answered_from_the_cards_alone():
-    from exposure_kit.exercises import lesson10
-    cards = {card.question.name: card for card in quiz("10").cards}
-    rows = pd.read_csv(io.StringIO(lesson10.CSV))
+def test_lesson12s_quiz_can_be_answered_from_the_cards_alone():
+    from exposure_kit.exercises import lesson12
+    cards = {card.question.name: card for card in quiz("12").cards}
+    rows = pd.read_csv(io.StringIO(lesson12.CSV))
     for name in ("q1", "q2", "q3", "q5"):
         prompt = visible(cards[name].widget.children[1].value)
         for row in rows.itertuples():
@@ -179,7 +179,7 @@ def test_lesson10s_quiz_can_be_answered_from_the_cards_alone():
             assert row.name in prompt and row.venue in prompt
         assert "5,000" in prompt and "62,000" in prompt and "Load the CSV" not in prompt
     findings = visible(cards["q5"].widget.children[1].value)
-    for finding in ek.diagnose(lesson10.BOOK):
+    for finding in ek.diagnose(lesson12.BOOK):
         assert finding.message in findings
 
 

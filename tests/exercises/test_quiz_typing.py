@@ -12,8 +12,8 @@ def card(lesson: str, title: str):
 
 
 def test_a_leverage_typed_with_its_x_is_read():
-    # lesson 05 q1: gross $765,000 over $60,000 of equity = 12.75x
-    _, c = card("05", "Gross leverage")
+    # lesson 06 q1: gross $765,000 over $60,000 of equity = 12.75x
+    _, c = card("06", "Gross leverage")
     c.input.value = "12.75x"
     assert c.check().correct
     c.input.value = "12.75 X"
@@ -42,19 +42,19 @@ def test_progress_counts_the_latest_answer():
 
 
 def test_a_sell_size_given_negative_is_named_as_the_sign_slip():
-    # lesson 08 q4: calls 0.4187 x 12 x $60,000 = $301,496 less the $150,000 perp short: sell
+    # lesson 10 q4: calls 0.4187 x 12 x $60,000 = $301,496 less the $150,000 perp short: sell
     # about $151,496 more; -151,496 is the right size with the wrong sign
-    from exposure_kit.exercises import lesson08
-    result = lesson08.q4.check(-151_496)
+    from exposure_kit.exercises import lesson10
+    result = lesson10.q4.check(-151_496)
     assert not result.correct and "wrong sign" in result.message
-    assert lesson08.q4.check(151_496).correct
+    assert lesson10.q4.check(151_496).correct
 
 
 def test_venue_c_is_named_as_largest_net_with_its_gross_no_larger():
-    # lesson 10's CSV: VenueC holds only shorts, 500,000 + 130,500 = $630,500: its net in size
+    # lesson 12's CSV: VenueC holds only shorts, 500,000 + 130,500 = $630,500: its net in size
     # is its gross; VenueA's gross is 744,000 + 366,000 = $1,110,000, the largest
-    from exposure_kit.exercises import lesson10
-    result = lesson10.q2.check("c")
+    from exposure_kit.exercises import lesson12
+    result = lesson12.q2.check("c")
     assert not result.correct and "largest net" in result.message
     assert "point one way" in result.message
-    assert lesson10.q2.check("a").correct
+    assert lesson12.q2.check("a").correct

@@ -3,7 +3,7 @@
 - After a prediction, until the part of the lesson that the prediction holds back (``.then(``),
   and in any case through the two sections after its own (a screen or so at 1366x768), no cell, in
   source or stored output, in JupyterLab or in the app, states the prediction's answer. Today's
-  lessons 05 ("cross: BTC alone liquidates at -8.5%", two sections under "more or less than 10 %?")
+  lessons 06 ("cross: BTC alone liquidates at -8.5%", two sections under "more or less than 10 %?")
   and 08 ("delta hedge $68,861 of perp short" right under "Is the book flat by delta?") failed it.
 - No quiz card shows the answer of an earlier question of the same quiz in its text or data
   table: lesson 03's question 4 printed the perp short of $174,000 (question 1's answer), lesson
@@ -95,7 +95,7 @@ def answer_forms(question) -> list[str]:
     return [f"{value:,g}", f"{round(value):,}"] if value >= 1_000 else []
 
 
-@pytest.mark.parametrize("lesson", [f"{n:02d}" for n in range(1, 11)])
+@pytest.mark.parametrize("lesson", [f"{n:02d}" for n in range(1, 13)])
 def test_no_quiz_card_shows_an_earlier_questions_answer(lesson):
     questions = [card.question for card in _quiz.quiz(lesson).cards]
     for later, question in enumerate(questions):

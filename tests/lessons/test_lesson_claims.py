@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import exposure_kit as ek
-from exposure_kit.exercises import lesson03, lesson04, lesson05, lesson08
+from exposure_kit.exercises import lesson03, lesson04, lesson06, lesson10
 from exposure_kit.widgets._lesson_predictions import stays_near_zero, windows_outside
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,9 +54,9 @@ def answered(prediction) -> str:
     return prediction.result.value + "\n" + prediction.shown_text()
 
 
-# ----- lesson 10 ------------------------------------------------------------------------------------
-def test_lesson10_month_key_follows_its_rule_and_its_explanation():
-    ns = lesson_namespace("10_your_own_book", "predict_month")
+# ----- lesson 12 ------------------------------------------------------------------------------------
+def test_lesson12_month_key_follows_its_rule_and_its_explanation():
+    ns = lesson_namespace("12_your_own_book", "predict_month")
     rule, month, p = stays_near_zero, ns["month"], ns["predict_month"]
     # a desk whose net stays within 1 % of its gross every day passes the rule ...
     steady = pd.DataFrame({"net": [10_000.0, -20_000.0, 5_000.0],
@@ -76,7 +76,7 @@ def test_lesson10_month_key_follows_its_rule_and_its_explanation():
     assert "outside the neutral band, and short" in p.result.value
 
 
-def test_lesson10_venue_failure_leaves_minus_the_venues_net():
+def test_lesson12_venue_failure_leaves_minus_the_venues_net():
     # worked by hand: the 200 drawn rows give Deribit a net of $632,039.12 long, BitMEX
     # $1,741,119.84, the book $3,530,373.52. Each coin-margined wallet is then a collateral row
     # (quantity x price): Deribit 0.4 x 61,245.3 + 5 x 3,040.2 + 0.2 x 61,211.5 + 22 x 3,040.8
@@ -85,7 +85,7 @@ def test_lesson10_venue_failure_leaves_minus_the_venues_net():
     # + 8 x 3,040 + 80 x 148.26 + 0.2 x 61,245.9 + 0.3 x 61,225.8 + 1 x 3,038.6 = 100,445.07.
     # Deribit 784,499.56, BitMEX 1,851,152.81, the book 3,530,373.52 + 362,938.48
     # = 3,893,312.00; without Deribit 3,108,812.44, without BitMEX 2,042,159.19.
-    out = printed("10_your_own_book")
+    out = printed("12_your_own_book")
     table = out.split("coin collateral lost", 1)[1]
     deribit = next(line for line in table.splitlines() if line.startswith("Deribit "))
     bitmex = next(line for line in table.splitlines() if line.startswith("BitMEX "))
@@ -95,14 +95,14 @@ def test_lesson10_venue_failure_leaves_minus_the_venues_net():
     assert "at risk]" not in out and "of exposure]" in out
 
 
-def test_lesson10_venue_prediction_no_longer_calls_gross_the_loss():
-    p = lesson_namespace("10_your_own_book", "predict_venue")["predict_venue"]
+def test_lesson12_venue_prediction_no_longer_calls_gross_the_loss():
+    p = lesson_namespace("12_your_own_book", "predict_venue")["predict_venue"]
     assert "not what a failure there would cost" in answered(p)
 
 
-# ----- lesson 04 ------------------------------------------------------------------------------------
-def test_lesson04_band_is_compared_with_the_chance_rate():
-    ns = lesson_namespace("04_imperfect_hedges", "predict_band")
+# ----- lesson 05 ------------------------------------------------------------------------------------
+def test_lesson05_band_is_compared_with_the_chance_rate():
+    ns = lesson_namespace("05_hedges_from_price_history", "predict_band")
     p = ns["predict_band"]
     # counted by hand: 84 of 1,371 overlapping 90-day windows outside +-2 s.e. (6.1 %), close
     # to the 5 % chance gives. Counted by the month the window ends: May 2022 9, June 30, July 26,
@@ -114,7 +114,7 @@ def test_lesson04_band_is_compared_with_the_chance_rate():
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_lesson04_rule_keys_a_constant_beta_history_inside(seed):
+def test_lesson05_rule_keys_a_constant_beta_history_inside(seed):
     """Four years of prices with a constant correlation: the old rule (any window outside) keyed
     most of them 'wanders'; the share outside stays near the 5 % of chance."""
     paths = ek.price_paths({"BTC": 60_000, "ETH": 3_000}, {"BTC": 0.6, "ETH": 0.8},
@@ -124,49 +124,49 @@ def test_lesson04_rule_keys_a_constant_beta_history_inside(seed):
     assert windows_outside(rolling, whole).mean() <= 2 * 0.05
 
 
-# ----- lesson 06, 07 --------------------------------------------------------------------------------
-def test_lesson06_shows_the_drift_before_the_days_trade():
+# ----- lesson 07, 09 --------------------------------------------------------------------------------
+def test_lesson07_shows_the_drift_before_the_days_trade():
     # replayed by hand: after each trade the net stays under $9,987; before the trade it
     # reached $49,266, and 124 of 228 trades were larger than $12,000
-    out = printed("06_drift_after_price_moves")
+    out = printed("07_drift_after_price_moves")
     assert "rule, net after trade" in out and "$9,987" in out
     assert "$49,266" in out
     row = next(line for line in out.splitlines() if line.startswith("trades above $12,000"))
     assert row.split()[-1] == "124"
 
 
-def test_lesson07_states_the_stress_horizon():
+def test_lesson09_states_the_stress_horizon():
     # BTC less ETH: sqrt(0.6^2 + 0.9^2 - 2 x 0.8 x 0.6 x 0.9) = sqrt(0.306) = 0.5532 a year;
     # a day: 0.5532 / sqrt(365) = 2.90 %; the 40-point gap: 0.40 / 0.02896 = 13.8 of them;
     # a quarter: 0.5532 x sqrt(91 / 365) = 27.6 %, 1.4 of them
-    out = printed("07_stress_and_false_neutrality")
+    out = printed("09_stress_and_false_neutrality")
     assert "one day: one standard deviation 2.9%; the gap is 13.8 of them" in out
     assert "a quarter: one standard deviation 27.6%; the gap is 1.4 of them" in out
 
 
 # ----- exercises ------------------------------------------------------------------------------------
-def test_exercise08_accepts_a_delta_worked_by_hand_to_three_decimals():
+def test_exercise10_accepts_a_delta_worked_by_hand_to_three_decimals():
     # 73 days = 0.2 years: d1 = (ln(60,000 / 66,000) + 0.62^2 x 0.2 / 2) / (0.62 x sqrt(0.2))
     #    = (-0.09531 + 0.03844) / 0.27727 = -0.2051; a normal table: N(-0.20) = 0.4207,
     #    N(-0.21) = 0.4168, so N(-0.2051) = 0.4187, 0.419 to three decimals (the dashboard's
     #    readout at those inputs)
     delta = 0.419
-    assert lesson08.q1.check(delta).correct
+    assert lesson10.q1.check(delta).correct
     calls = delta * 12 * 60_000                      # 301,680
-    assert lesson08.q2.check(calls).correct
-    assert lesson08.q3.check(calls - 150_000).correct   # 151,680
-    assert lesson08.q4.check(calls - 150_000).correct
+    assert lesson10.q2.check(calls).correct
+    assert lesson10.q3.check(calls - 150_000).correct   # 151,680
+    assert lesson10.q4.check(calls - 150_000).correct
     # a delta off by 0.001 more than q1 allows is off in q2 too
-    assert not lesson08.q1.check(0.417).correct and not lesson08.q2.check(0.417 * 720_000).correct
+    assert not lesson10.q1.check(0.417).correct and not lesson10.q2.check(0.417 * 720_000).correct
 
 
-def test_exercise05_q4_names_the_fixed_maintenance_answer():
+def test_exercise06_q4_names_the_fixed_maintenance_answer():
     # maintenance 0.005 x (3 x 61,000 + 50 x 3,050) = 0.005 x 335,500 = 1,677.50
     # recomputed at the moved price: m = (1,677.50 - 25,000) / (183,000 x 0.995) = -0.128085
     # held fixed (Bybit's way):       m = (1,677.50 - 25,000) / 183,000           = -0.127445
-    assert "recomputed" in lesson05.q4.prompt
-    assert lesson05.q4.check(-0.128085).correct and lesson05.q4.check(-0.128).correct
-    result = lesson05.q4.check(-0.127445)
+    assert "recomputed" in lesson06.q4.prompt
+    assert lesson06.q4.check(-0.128085).correct and lesson06.q4.check(-0.128).correct
+    result = lesson06.q4.check(-0.127445)
     assert not result.correct and "held at its value at entry prices" in str(result)
 
 
@@ -200,8 +200,8 @@ def test_lesson02_layered_book():
     assert "whole book: $105,000 net long on a gross of $285,000" in out
 
 
-def test_lesson05_leverage_setting_and_margin_modes():
-    out = printed("05_leverage_and_margin")
+def test_lesson06_leverage_setting_and_margin_modes():
+    out = printed("06_leverage_and_margin")
     # 60,000 / 10 = 6,000 and 60,000 / 20 = 3,000; 60,000 / 6,000 = 10x, 60,000 / 30,000 = 2x
     assert "setting 10x: initial margin $6,000" in out and "setting 20x: initial margin $3,000" in out
     assert "equity $30,000: book leverage 2x" in out
@@ -215,18 +215,18 @@ def test_lesson05_leverage_setting_and_margin_modes():
     assert "the book left is $437,100 net short" in out
 
 
-def test_lesson09_carry_short_liquidated_alone():
+def test_lesson11_carry_short_liquidated_alone():
     # short 2 BTC at 50,000 with 100,000 / 10 = 10,000 of margin, 0.5 % maintenance at the
     # liquidation price P: 10,000 - 2 (P - 50,000) = 0.005 x 2 P, so P = 110,000 / 2.01 = 54,726
-    out = printed("09_relative_value_and_funding")
+    out = printed("11_relative_value_and_funding")
     assert "short alone, $10,000 of margin: liquidated at $54,726 (+9.5%)" in out
     assert "spot and short in one cross account, coins at full value: no BTC move liquidates it" in out
     # 0.01 % x 3 x 365 = 10.95 % of 100,000 = 10,950
     assert "a year of 0.01 % per 8h on this short: $10,950" in out
 
 
-def test_lesson07_convergence_gives_back_the_basis_locked_in():
-    out = printed("07_stress_and_false_neutrality")
+def test_lesson09_convergence_gives_back_the_basis_locked_in():
+    out = printed("09_stress_and_false_neutrality")
     # the future settles at spot on day 90, so the pair's P&L at expiry is coins x (F0 - S0):
     # the spot legs cancel, (S90 - S0) - (F90 - F0) = F0 - S0 when F90 = S90
     line = next(text for text in out.splitlines() if text.startswith("P&L of the pair at expiry"))
@@ -235,8 +235,8 @@ def test_lesson07_convergence_gives_back_the_basis_locked_in():
     assert "at expiry: $0" in out
 
 
-def test_lesson09_funding_positive_slightly_below_the_index():
-    out = printed("09_relative_value_and_funding")
+def test_lesson11_funding_positive_slightly_below_the_index():
+    out = printed("11_relative_value_and_funding")
     # premium -0.03 %: interest - premium = 0.01 % + 0.03 % = 0.04 %, inside the 0.05 % clamp,
     # so funding is the interest term, +0.01 % per 8h (x 1,095 = 10.95 % a year): still positive
     assert "premium index -0.03%: funding +0.010% per 8h = +11.0% a year" in out
@@ -244,10 +244,10 @@ def test_lesson09_funding_positive_slightly_below_the_index():
     assert "a quoted 0.01 % per hour, for comparison: 87.6% a year" in out
 
 
-def test_lesson06_funding_left_out_of_the_replay_cost():
-    out = printed("06_drift_after_price_moves")
+def test_lesson07_funding_left_out_of_the_replay_cost():
+    out = printed("07_drift_after_price_moves")
     # the ETH perp short is 100,000 at entry; 0.01 % x 3 x 365 = 10.95 % of it = 10,950 received
-    assert ("not in it: a year of funding on the ETH perp short at 0.01 % per 8h (lesson 09), "
+    assert ("not in it: a year of funding on the ETH perp short at 0.01 % per 8h (lesson 11), "
             "at entry size: $10,950") in out
 
 
@@ -284,20 +284,20 @@ def test_lesson03_ratio_on_all_btc_is_behind_the_answer():
     assert "must reach 100 %" in answered(p)            # said once the learner has answered
 
 
-def test_lesson10_month_is_asked_before_the_days_are_shown():
-    source = (REPO / "lessons" / "10_your_own_book.md").read_text()
+def test_lesson12_month_is_asked_before_the_days_are_shown():
+    source = (REPO / "lessons" / "12_your_own_book.md").read_text()
     asked = source.index("predict_month = ")
     assert "Read down the net / gross column" not in source
     assert "print(table.to_string())" not in source[:asked]
-    p = lesson_namespace("10_your_own_book", "predict_month")["predict_month"]
+    p = lesson_namespace("12_your_own_book", "predict_month")["predict_month"]
     # the reveal carries the table: the last day, 2022-05-15, at -7.1 % of the gross
     # (-441,251 / 6,172,810 = -7.15 %, read off the snapshots by hand)
     assert re.search(r"^2022-05-15\s+\$2,865,780\s+\$3,307,031\s+-\$441,251\s+\$6,172,810\s+-7\.1%",
                      answered(p), re.M)
 
 
-def test_lesson05_liquidation_venues_and_the_isolated_pair_say_what_desks_see():
-    source = (REPO / "lessons" / "05_leverage_and_margin.md").read_text()
+def test_lesson06_liquidation_venues_and_the_isolated_pair_say_what_desks_see():
+    source = (REPO / "lessons" / "06_leverage_and_margin.md").read_text()
     # deskread 7: portfolio margin on Binance, OKX, Bybit (a mode, not the default) and Deribit
     assert "(Bybit's unified account and Deribit offer it" not in source
     for venue in ("Binance with its Portfolio Margin program", "OKX", "Deribit",
@@ -309,31 +309,31 @@ def test_lesson05_liquidation_venues_and_the_isolated_pair_say_what_desks_see():
     # deskread 12: the isolated split and what is left after the fall. BTC 480,000 and ETH
     # 465,000 of a 945,000 gross: 50,000 x 480 / 945 = 25,396.83 and 50,000 x 465 / 945 =
     # 24,603.17; the 6 % fall: -0.06 x 480,000 = -28,800 and +0.06 x 465,000 = +27,900.
-    out = printed("05_leverage_and_margin")
+    out = printed("06_leverage_and_margin")
     assert "isolated BTC perp: margin $25,397; the fall, had it stayed open: -$28,800" in out
     assert "isolated ETH perp: margin $24,603; the fall, had it stayed open: $27,900" in out
     assert "the pair together: -$900" in out
     assert "gone for good" in source and "unrealised" in source
 
 
-def test_lesson10_funding_rate_and_the_20_percent_flag_are_explained():
+def test_lesson12_funding_rate_and_the_20_percent_flag_are_explained():
     # 0.0001 per 8 hours x 3 a day x 365 days = 0.1095: 10.95 % a year
     assert "0.01% per 8 hours, 3 payments a day: 10.95% a year of the perp's size" in \
-        printed("10_your_own_book")
-    source = (REPO / "lessons" / "10_your_own_book.md").read_text()
+        printed("12_your_own_book")
+    source = (REPO / "lessons" / "12_your_own_book.md").read_text()
     assert "under 20 % (the package's default, a choice and not a market rule" in source
 
 
-def test_lesson08_long_gamma_pays_theta():
+def test_lesson10_long_gamma_pays_theta():
     # the 10 calls (F 60,000, K 90,000, T 0.25, vol 60 %): d1 = (ln(2/3) + 0.045) / 0.3 =
     # -1.20155, N'(d1) = 0.193822; theta = -60,000 x 0.193822 x 0.6 / (2 x 0.5) = -6,977.6 a
     # year per BTC, x 10 / 365 = -191.17 a day. Break-even day's move: 0.6 x 60,000 / sqrt(365)
     # = 1,884.33, 3.14 % of the price, the implied volatility per day.
-    out = printed("08_options_and_delta")
+    out = printed("10_options_and_delta")
     assert "theta: the calls lose $191 a day, the price unchanged" in out
     assert "a day's move that earns it back: $1,884, 3.14% of the price" in out
     assert "the implied volatility per day: 60% / sqrt(365) = 3.14%" in out
-    source = (REPO / "lessons" / "08_options_and_delta.md").read_text()
+    source = (REPO / "lessons" / "10_options_and_delta.md").read_text()
     assert "a gap between re-hedges pays a long-options book and costs" not in source
     assert "realised volatility beats the implied" in source
     assert "F is the futures (or forward) price" not in source and "basis risk" in source

@@ -71,7 +71,7 @@ def test_lesson02_prediction_reveals_the_guides_second_book():
 
 
 def test_lesson04_prediction_reveals_the_risk_left_at_two_correlations():
-    p = lesson_predictions("04_imperfect_hedges")["predict_risk"]
+    p = lesson_predictions("04_beta_and_correlation")["predict_risk"]
     # 150,000 BTC (vol 60 %) against 100,000 ETH (vol 90 %): variance 90,000^2 + 90,000^2
     # - 2 rho 90,000 x 90,000, so sqrt(3.24e9) = 56,921 at rho 0.8, sqrt(11.34e9) = 106,489 at 0.3;
     # the BTC long alone: 150,000 x 0.6 = 90,000
@@ -81,13 +81,17 @@ def test_lesson04_prediction_reveals_the_risk_left_at_two_correlations():
     assert "risk of the BTC long alone: $90,000" in text
 
 
-def test_lesson06_predictions_reveal_the_drift_and_the_two_readings():
-    found = lesson_predictions("06_drift_after_price_moves")
+def test_lesson07_prediction_reveals_the_drift():
+    found = lesson_predictions("07_drift_after_price_moves")
     # 2 BTC at 50,000 (100,000) against 100,000 of ETH short: BTC -20 % -> 80,000, ETH +10 % ->
     # 110,000 short: 30,000 net short
     lean = found["predict_lean"]
     assert lean.answer == "short"
     assert "$30,000 net short" in reveal_after_a_wrong_guess(lean)
+
+
+def test_lesson08_prediction_reveals_the_two_readings():
+    found = lesson_predictions("08_inverse_contracts")
     # an inverse short of $100,000 face after BTC -20 %: 80,000 - 100,000 = 20,000 net short at
     # face; its profit kept in coin, 100,000 / 40,000 - 100,000 / 50,000 = 0.5 BTC, worth
     # 0.5 x 40,000 = 20,000, makes it flat
@@ -98,8 +102,8 @@ def test_lesson06_predictions_reveal_the_drift_and_the_two_readings():
     assert "inverse, coin kept : flat ($0 net)" in text and "linear short       : flat" in text
 
 
-def test_lesson09_prediction_reveals_the_inverse_carry_drift():
-    found = lesson_predictions("09_relative_value_and_funding")
+def test_lesson11_prediction_reveals_the_inverse_carry_drift():
+    found = lesson_predictions("11_relative_value_and_funding")
     p = found["predict_flat"]
     # 2 BTC at 50,000 against 1,000 inverse contracts of $100: after -30 %, 70,000 - 100,000
     # at face; an account that keeps the short's coin profit (2 BTC x 0.3 / 0.7 more coin, worth
@@ -125,8 +129,8 @@ def test_lesson03_predictions_reveal_the_hedges_and_the_margin_coin():
     assert "$25,000 net long" in text and "extra short needed: $25,000" in text
 
 
-def test_lesson05_prediction_reveals_the_moves_that_liquidate():
-    (p,) = lesson_predictions("05_leverage_and_margin").values()
+def test_lesson06_prediction_reveals_the_moves_that_liquidate():
+    (p,) = lesson_predictions("06_leverage_and_margin").values()
     # BTC 8 x 60,000 = 480,000 long, ETH 155 x 3,000 = 465,000 short, 50,000 equity, mmr 1 %:
     # maintenance 0.01 x 945,000 = 9,450. BTC move m: 50,000 + 480,000 m = 0.01 (480,000 (1 + m)
     # + 465,000), so m = -40,550 / 475,200 = -8.5 %; ETH: m = 40,550 / 469,650 = +8.6 %
@@ -138,8 +142,8 @@ def test_lesson05_prediction_reveals_the_moves_that_liquidate():
     assert "gross leverage: 18.9x" in text
 
 
-def test_lesson07_prediction_reveals_the_loss_of_btc_alone():
-    (p,) = lesson_predictions("07_stress_and_false_neutrality").values()
+def test_lesson09_prediction_reveals_the_loss_of_btc_alone():
+    (p,) = lesson_predictions("09_stress_and_false_neutrality").values()
     # BTC perp 2.5 x 60,000 = 150,000 long loses 30,000; the BTC quarterly short
     # 0.8 x 61,500 = 49,200 gains 9,840: -20,160
     assert p.answer == pytest.approx(-20_160)
@@ -147,8 +151,8 @@ def test_lesson07_prediction_reveals_the_loss_of_btc_alone():
     assert "-$20,160" in text
 
 
-def test_lesson08_prediction_reveals_the_delta_of_far_calls():
-    (p,) = lesson_predictions("08_options_and_delta").values()
+def test_lesson10_prediction_reveals_the_delta_of_far_calls():
+    (p,) = lesson_predictions("10_options_and_delta").values()
     # d1 = (ln(60/90) + 0.6^2 x 0.25 / 2) / (0.6 x 0.5) = -1.2016; N(d1) = 0.115
     d1 = (math.log(60 / 90) + 0.6 ** 2 * 0.25 / 2) / (0.6 * 0.5)
     delta = 0.5 * (1 + math.erf(d1 / math.sqrt(2)))
@@ -159,8 +163,8 @@ def test_lesson08_prediction_reveals_the_delta_of_far_calls():
     assert "net by delta   : $531," in text and "net short" in text
 
 
-def test_lesson10_prediction_reveals_the_venues_by_gross():
-    p = lesson_predictions("10_your_own_book")["predict_venue"]
+def test_lesson12_prediction_reveals_the_venues_by_gross():
+    p = lesson_predictions("12_your_own_book")["predict_venue"]
     text = reveal_after_a_wrong_guess(p)
     venues = ek.sample_book("desk_book").by("venue")
     assert p.answer == venues["gross"].idxmax()
@@ -170,12 +174,12 @@ def test_lesson10_prediction_reveals_the_venues_by_gross():
 
 
 def test_predictions_with_a_chart_reveal_it_only_on_request():
-    band = lesson_predictions("04_imperfect_hedges")["predict_band"]
+    band = lesson_predictions("05_hedges_from_price_history")["predict_band"]
     assert band.shown.children == ()
     text = reveal_after_a_wrong_guess(band)
     assert "90-day beta ranged from" in text and "beta over the whole four years" in text
     assert [type(c).__name__ for c in band.shown.children] == ["Image", "HTML"]
-    month = lesson_predictions("10_your_own_book")["predict_month"]
+    month = lesson_predictions("12_your_own_book")["predict_month"]
     text = reveal_after_a_wrong_guess(month)
     assert "largest net long :" in text and "largest net short:" in text
     assert type(month.shown.children[0]).__name__ == "Image"

@@ -1,4 +1,4 @@
-"""Lesson 10's month prediction (learner read finding 6, desk read finding 5): the day-by-day
+"""Lesson 12's month prediction (learner read finding 6, desk read finding 5): the day-by-day
 table is the answer, so it is shown only once the learner has predicted, inside the
 prediction's reveal; before the question the page prints no day of the month. Every row's net
 and net / gross agree with its own long, short and gross, and the key agrees with the table."""
@@ -12,14 +12,14 @@ import nbformat
 
 import exposure_kit as ek
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "10_your_own_book.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "12_your_own_book.ipynb"
 DAY = re.compile(r"^2022-\d\d-\d\d\s+-?\$", re.M)     # a table row: a date, then a dollar figure
 
 
 def revealed_month() -> str:
     month = ek.exposure_history(ek.sample_path("desk_snapshots"), equity="equity",
                                 measure="delta")
-    p = ek.widgets.Prediction.for_lesson("10", "month", month=month)
+    p = ek.widgets.Prediction.for_lesson("12", "month", month=month)
     p.choose("near")
     return p.shown_text()
 

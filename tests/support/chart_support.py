@@ -36,13 +36,18 @@ def lesson_dashboards() -> dict:
         "02": lambda: widgets.BookDashboard(ek.sample_book("guide_example_2")),
         "03": lambda: widgets.HedgeRatioDashboard(spot_notional=100_000, ratio=0.5),
         "04": lambda: widgets.CrossHedgeDashboard(short_vol=0.90),
-        "05": lambda: widgets.LeverageDashboard.from_book(
+        # lesson 05: the last year's measured correlation 0.81, vols 0.65 and 0.86, to 0.05 steps
+        "05": lambda: widgets.CrossHedgeDashboard.from_book(
+            ek.sample_book("guide_example_1"), correlation=0.8, long_vol=0.65, short_vol=0.85),
+        "06": lambda: widgets.LeverageDashboard.from_book(
             ek.sample_book("guide_example_1"), equity=50_000, maintenance_margin_rate=0.01),
-        "06": lambda: widgets.DriftDashboard(),
-        "07": lambda: widgets.StressDashboard(),
-        "08": lambda: widgets.OptionDeltaDashboard(strike=90_000, hedge_coins=10),
-        "09": lambda: widgets.FundingBasisDashboard(),
-        "10": lambda: widgets.BookExplorer(ek.sample_book("desk_book"), equity=2_000_000),
+        "07": lambda: widgets.DriftDashboard(),
+        "08": lambda: widgets.DriftDashboard(btc=-0.20,
+                                             hedge="BTC inverse perp short, P&L swept to USD"),
+        "09": lambda: widgets.StressDashboard(),
+        "10": lambda: widgets.OptionDeltaDashboard(strike=90_000, hedge_coins=10),
+        "11": lambda: widgets.FundingBasisDashboard(),
+        "12": lambda: widgets.BookExplorer(ek.sample_book("desk_book"), equity=2_000_000),
     }
 
 
@@ -187,7 +192,7 @@ def legend_problems(figure) -> list[str]:
 
 def arrow_problems(figure) -> list[str]:
     """An arrow with no text of its own whose head or tail is at (or past) the edge of its
-    axes: an arrow to nothing (lesson 05's liquidated account once pointed at the edge)."""
+    axes: an arrow to nothing (lesson 06's liquidated account once pointed at the edge)."""
     problems = []
     renderer = figure.canvas.get_renderer()
     for note in figure.findobj(Annotation):

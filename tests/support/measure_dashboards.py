@@ -20,9 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import browser_support as bs  # noqa: E402
 
 LESSONS = ["01_net_vs_gross", "02_net_formula", "03_hedging_spot_with_perps",
-           "04_imperfect_hedges", "05_leverage_and_margin", "06_drift_after_price_moves",
-           "07_stress_and_false_neutrality", "08_options_and_delta",
-           "09_relative_value_and_funding", "10_your_own_book"]
+           "04_beta_and_correlation", "05_hedges_from_price_history", "06_leverage_and_margin",
+           "07_drift_after_price_moves", "08_inverse_contracts", "09_stress_and_false_neutrality",
+           "10_options_and_delta",
+           "11_relative_value_and_funding", "12_your_own_book"]
 LIMIT = 700
 DASHBOARD = ".ek-dashboard"
 

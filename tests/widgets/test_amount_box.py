@@ -1,4 +1,4 @@
-"""Dollar amounts typed as traders write them (issue 23, learner read finding 8): lesson 10's
+"""Dollar amounts typed as traders write them (issue 23, learner read finding 8): lesson 12's
 equity box read "1.7M" as 1.7 (gross leverage 9,085,365.83x) and answered "-5" with
 "field 'equity': must be positive". Every money box takes k, m and bn; refusals are sentences."""
 

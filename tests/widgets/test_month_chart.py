@@ -1,4 +1,4 @@
-"""Lesson 10's month reveal draws net / gross on its own percent scale (learner read finding 6:
+"""Lesson 12's month reveal draws net / gross on its own percent scale (learner read finding 6:
 on the gross's $10M scale the net's swing to -7.6 % looked flat)."""
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ def test_dollars_take_commas_dollar_signs_and_k_or_m(text, meant):
 
 
 def test_signs_fractions_of_a_coin_and_the_unicode_minus():
-    # lesson 08 asks for a -1.15 BTC perp: the slider's step must not round it to -1.1
+    # lesson 10 asks for a -1.15 BTC perp: the slider's step must not round it to -1.1
     assert read_typed("-1.15", -20, 20, "+.2f") == -1.15
     assert read_typed("−1.15", -20, 20, "+.2f") == -1.15
     # the funding rate per 8 h: traders quote 0.01 % and type 0.01
@@ -111,7 +111,7 @@ def test_typed_money_in_lesson_01_gives_the_engines_net():
 
 
 def test_a_value_between_steps_goes_to_the_nearest_step_and_says_so():
-    """Lesson 07's largest move steps by 5 %: 23 % is set to 25 %, with a sentence."""
+    """Lesson 09's largest move steps by 5 %: 23 % is set to 25 %, with a sentence."""
     dash = widgets.StressDashboard()
     dash.rows["max_move"].children[1].value = "23%"
     assert dash.controls["max_move"].value == pytest.approx(0.25)

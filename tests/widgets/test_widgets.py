@@ -182,7 +182,7 @@ def test_leverage_with_the_lessons_one_percent_maintenance():
 def test_leverage_reaches_the_lessons_tight_book_and_its_price_ladder():
     dash = LeverageDashboard(maintenance_margin_rate=0.01)
     assert dash.controls["long"].max >= 480_000 and dash.controls["short"].max >= 465_000
-    dash.controls["long"].value = 480_000          # lesson 05: 8 BTC at 60,000
+    dash.controls["long"].value = 480_000          # lesson 06: 8 BTC at 60,000
     dash.controls["short"].value = 465_000         # against 155 ETH at 3,000
     # gross 945,000 / 50,000 = 18.9x. BTC falls by x until 50,000 + 480,000x =
     # 0.01 (480,000 (1 + x) + 465,000) = 9,450 + 4,800x: x = -40,550 / 475,200 = -8.53 %.
@@ -427,7 +427,7 @@ def test_controls_and_readout_sit_beside_the_chart(make):
     assert dash.readout in side.children and all(
         dash.rows.get(name, c) in side.children[1].children
         for name, c in dash.controls.items())
-    # (an amount typed as text, lesson 10's equity, has its box alone: the number stays in
+    # (an amount typed as text, lesson 12's equity, has its box alone: the number stays in
     # the kernel)
     assert all(dash.controls[name] in row.children or "ek-amount-row" in row._dom_classes
                for name, row in dash.rows.items())
