@@ -34,7 +34,7 @@ main { max-width: 900px; }
             margin: 0 0 12px; }
 .question h3 { margin: 2px 0 6px; font-size: 1.02rem; }
 .topic { color: #5b6475; font-weight: 400; font-size: .9rem; }
-.question input { font: inherit; padding: 4px 8px; width: 240px; }
+.question input { font: inherit; padding: 4px 8px; width: 260px; }
 .bar { position: sticky; top: 0; background: #f5f6f8; padding: 8px 0; display: flex; gap: 16px;
        align-items: center; border-bottom: 1px solid #d5d9e0; margin: 0 0 12px; z-index: 1; }
 #countdown { font-weight: 700; font-variant-numeric: tabular-nums; }
@@ -161,7 +161,7 @@ def question_html(item, value: str = "") -> str:
             f"{_markdown_html(in_words(question.prompt))}{data_html(question)}"
             f"<label>Your answer <input class='answer' name='a{item.number}' "
             f"value=\"{e(value)}\" autocomplete='off' inputmode='decimal' "
-            f"placeholder='a number, e.g. 12,345 or 7.5%'></label></section>")
+            f"placeholder='e.g. 12,345 or 7.5%'></label></section>")
 
 
 def paper_page(candidate_paper, sitting: dict, xsrf_form: str, action: str) -> str:
