@@ -23,6 +23,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         seed = int(args.seed)
+        if seed <= 0:   # the server never sits a paper on seed 0: SEED was left out
+            raise InputError("give the sitting's seed, SEED=... (on the report, and printed "
+                             "by the server at start)")
         print(answer_key(args.candidate, seed))
     except (InputError, ValueError) as error:
         print(f"assessment: {error}", file=sys.stderr)
