@@ -131,3 +131,12 @@ def test_the_answer_key_holds_each_question_with_its_working():
         assert item.question.prompt in text
         assert (item.question.working.splitlines() or [""])[0] in text
     assert text.count("drawn from seed") == sum(q.drawn for q in p.questions)
+
+
+def test_the_command_prints_a_candidates_key_and_wants_the_sittings_seed(capsys):
+    from exposure_kit.exercises.assessment import main
+
+    assert main(["--seed", "2026", "--candidate", " Ana  Ruiz"]) == 0
+    assert capsys.readouterr().out == a.answer_key("ana ruiz", 2026) + "\n"
+    assert main(["--seed", "0", "--candidate", "ana"]) == 2      # SEED left out of make
+    assert "give the sitting's seed" in capsys.readouterr().err
