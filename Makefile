@@ -7,6 +7,9 @@
 #                   it prints the instructor's link: /instructor?token=... (docs/classroom.md)
 #   make app-instructor  the same, each quiz with a "Show all solutions" switch (for a projector),
 #                   opening the instructor's view in this machine's browser
+#   make assessment the classroom server for an onboarding assessment (/assessment; SEED=N fixes
+#                   the sitting's seed, MINUTES=45 a time limit); with CANDIDATE=... SEED=N it
+#                   prints that candidate's exact paper with worked answers instead
 #   make bench      the speed figures
 #   make solutions  exercise notebooks with their solutions filled in, under build/solutions
 #   make lessons    notebooks/ rebuilt (and run) from the lesson sources, lessons/NN_name.md
@@ -26,7 +29,7 @@ APP_IP ?= 127.0.0.1
 APP_PORT ?= 8866
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab app app-instructor test check test-latest bench solutions lessons browser clean venv lock \
+.PHONY: lab app app-instructor assessment test check test-latest bench solutions lessons browser clean venv lock \
 	hub hub-tools test-hub
 
 venv: $(STAMP)
@@ -70,6 +73,8 @@ APP_POOL ?= 1
 APP_CLASS_POOL ?=
 APP_STORE ?=
 APP_DIR  := build/app
+ASSESSMENT_SEED ?= 0
+ASSESSMENT_MINUTES ?= 0
 # The app copies of the lessons (no prose about running code, no links to exercise notebooks it
 # cannot open), served by exposure_kit.app_server: Voila with code and tracebacks hidden, kernel
 # websockets only in the v1 protocol with every frame checked, at most APP_MAX_KERNELS lesson
@@ -86,7 +91,9 @@ VOILA_OPTIONS := --VoilaConfiguration.strip_sources=True --VoilaConfiguration.sh
 	--ClassroomVoila.class_pool=$(APP_CLASS_POOL) --ClassroomVoila.max_kernels=$(APP_MAX_KERNELS) \
 	--ClassroomVoila.max_kernels_per_client=$(APP_PER_CLIENT) \
 	--ClassroomVoila.abandon_grace=$(APP_ABANDON) --ClassroomVoila.answer_store=$(APP_STORE) \
-	--MappingKernelManager.cull_idle_timeout=$(APP_IDLE) --MappingKernelManager.cull_interval=$(APP_CULL_INTERVAL)
+	--MappingKernelManager.cull_idle_timeout=$(APP_IDLE) --MappingKernelManager.cull_interval=$(APP_CULL_INTERVAL) \
+	--ClassroomVoila.assessment_seed=$(ASSESSMENT_SEED) \
+	--ClassroomVoila.assessment_minutes=$(ASSESSMENT_MINUTES)
 app: $(STAMP)
 	$(PY) lessons/build.py --app $(APP_DIR)
 	$(PY) -m exposure_kit.app_server $(APP_DIR) --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
@@ -98,6 +105,19 @@ app-instructor: $(STAMP)
 	$(PY) -m exposure_kit.app_server build/app-instructor --no-browser --Voila.ip=$(APP_IP) \
 		--port=$(APP_PORT) \
 		--Voila.port_retries=0 $(VOILA_OPTIONS) --ClassroomVoila.open_instructor=True
+
+# The onboarding assessment (docs/classroom.md): the classroom server of `make app`, whose
+# /assessment page gives each candidate a paper of their own (its seed printed at start, random
+# unless SEED is given; MINUTES a time limit, 0 untimed); or, with CANDIDATE, that candidate's
+# exact paper with its worked answers, printed for the instructor.
+SEED ?= 0
+MINUTES ?= 0
+assessment: $(STAMP)
+ifdef CANDIDATE
+	$(PY) -m exposure_kit.exercises.assessment --seed "$(SEED)" --candidate "$(CANDIDATE)"
+else
+	$(MAKE) app ASSESSMENT_SEED=$(SEED) ASSESSMENT_MINUTES=$(MINUTES)
+endif
 
 # Debian's chromium for the browser tests, installed with apt when missing and we are allowed to.
 browser:

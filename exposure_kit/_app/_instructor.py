@@ -123,7 +123,12 @@ class _Instructor(JupyterHandler):
                 "project": lambda k: self.url("instructor/projector", session=session, q=k)}
         form = self.xsrf_form_html() + \
             f"<input type='hidden' name='token' value=\"{e(self.get_argument('token'))}\">"
-        return built_view(self.store, session, view, key, urls, form)
+        live = built_view(self.store, session, view, key, urls, form)
+        if view != "main":
+            return live
+        from ._assessment import sittings_html  # the candidates' papers, newest first
+        return live + sittings_html(self.store.sittings(),
+                                    lambda n: self.url("instructor/assessment", id=n))
 
 
 # The store's slow work on threads of its own: writes (which may wait for SQLite's lock) and
@@ -221,6 +226,23 @@ class NewSession(_Instructor):
         self.redirect(self.url("instructor"))
 
 
+class AssessmentReport(_Instructor):
+    """``/instructor/assessment?id=N``: one candidate's report, one printable page."""
+
+    async def get(self) -> None:
+        import json
+
+        from ._assessment import report_page
+
+        self.check_token()
+        wanted = self.get_argument("id", "")
+        found = [s for s in await off_loop(self.store.sittings)
+                 if str(s["id"]) == wanted and s["submitted"] is not None]
+        if not found:
+            raise tornado.web.HTTPError(404, "no paper handed in with that id")
+        self.finish(report_page(found[0], json.loads(found[0]["result"])))
+
+
 class LearnerPage(JupyterHandler):
     """``/learner``: the learner's nickname for the instructor (optional) and what is kept."""
 
@@ -255,5 +277,6 @@ def instructor_handlers(base_url: str) -> list[tuple]:
     """The routes above, under ``base_url``."""
     routes = [("instructor", InstructorPage), ("instructor/projector", ProjectorPage),
               ("instructor/data", LiveData), ("instructor/answers.csv", AnswersCSV),
-              ("instructor/session", NewSession), ("learner", LearnerPage)]
+              ("instructor/session", NewSession), ("learner", LearnerPage),
+              ("instructor/assessment", AssessmentReport)]
     return [(url_path_join(base_url, path), handler) for path, handler in routes]

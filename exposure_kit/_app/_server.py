@@ -22,6 +22,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from .._errors import InputError
+from ._assessment import assessment_handlers
 from ._handlers import (
     FrontPageHandler,
     GuardedConnection,
@@ -115,6 +116,11 @@ class ClassroomVoila(Voila):
                                "random one, printed at start, when empty.")
     open_instructor = Bool(False, config=True, help="Open the instructor's view in this "
                            "machine's browser at start.")
+    assessment_seed = Int(0, config=True, help="The seed of the onboarding assessment's papers "
+                          "(/assessment): with a candidate's id it gives the candidate's paper. "
+                          "Random at start when 0; printed with the instructor's link.")
+    assessment_minutes = Float(0.0, config=True, help="Minutes a candidate has for the "
+                               "assessment; 0 for untimed.")
 
     def start(self):
         """Open the class's store before any kernel starts (kernels record into it)."""
@@ -124,12 +130,19 @@ class ClassroomVoila(Voila):
         store = open_store(self.answer_store or None)
         os.environ[STORE_VARIABLE] = self.answer_store or store.location
         self.instructor_token = self.instructor_token or secrets.token_urlsafe(18)
+        self.assessment_seed = self.assessment_seed or secrets.randbelow(10**6) + 1
         self.tornado_settings = {**self.tornado_settings, "exposure_answers": store,
-                                 "exposure_instructor_token": self.instructor_token}
+                                 "exposure_instructor_token": self.instructor_token,
+                                 "exposure_assessment_seed": self.assessment_seed,
+                                 "exposure_assessment_minutes": max(self.assessment_minutes, 0)}
         link = f"{self.connection_url}instructor?token={self.instructor_token}"
         self.log.info("Answers kept in %s (session %d)", store.location, store.current_session())
         print(f"\n    The instructor's view (keep this link to yourself):\n    {link}\n",
               flush=True)
+        print(f"    The assessment: {self.connection_url}assessment (seed "
+              f"{self.assessment_seed}, keep it to yourself; "
+              f"{f'{self.assessment_minutes:g} minutes' if self.assessment_minutes else 'untimed'})"
+              "\n", flush=True)
         # only a desktop's browser: with no display webbrowser would start a text browser
         # (lynx, w3m) in the terminal the server logs to
         desktop = sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") or \
@@ -229,7 +242,7 @@ class ClassroomVoila(Voila):
             if handler is TornadoVoilaTreeHandler:
                 handler, options = FrontPageHandler, [{"root_dir": self.root_dir}]
             handlers.append((pattern, replaced.get(handler, handler), *options))
-        return instructor_handlers(self.base_url) + handlers
+        return instructor_handlers(self.base_url) + assessment_handlers(self.base_url) + handlers
 
 
 main = ClassroomVoila.launch_instance

@@ -44,6 +44,11 @@ _SCHEMA = (
     "verdict VARCHAR(16) NOT NULL, slip VARCHAR(400) NOT NULL DEFAULT '', "
     "expected VARCHAR(200) NOT NULL DEFAULT '', at {real} NOT NULL)",
     "CREATE INDEX IF NOT EXISTS events_by_session ON events (session)",
+    # one sitting of the onboarding assessment per (seed, candidate); result: the marked paper
+    "CREATE TABLE IF NOT EXISTS assessments (id {serial}, sitting VARCHAR(64) NOT NULL UNIQUE, "
+    "session INTEGER NOT NULL, candidate VARCHAR(80) NOT NULL, seed VARCHAR(24) NOT NULL, "
+    "time_limit {real} NOT NULL DEFAULT 0, started {real} NOT NULL, submitted {real}, "
+    "result TEXT NOT NULL DEFAULT '', UNIQUE (seed, candidate))",
 )
 _DIALECT = {"sqlite": {"serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL"},
             "other": {"serial": "SERIAL PRIMARY KEY", "real": "DOUBLE PRECISION"}}
@@ -278,6 +283,47 @@ class AnswerStore:
     def count(self) -> int:
         """Events in the store, every session."""
         return int(self._db.rows("SELECT COUNT(*) FROM events")[0][0])
+
+    # ----- the onboarding assessment (see exposure_kit.exercises._assessment) -----------------
+    def start_sitting(self, candidate: str, seed: int, time_limit: float = 0.0) -> dict[str, Any]:
+        """The candidate's sitting for ``seed``: begun now, or the one begun before (a reload or
+        a second start resumes it, its clock still running)."""
+        import secrets
+
+        self._db.run(
+            "INSERT INTO assessments (sitting, session, candidate, seed, time_limit, started) "
+            f"VALUES (:t, {_CURRENT}, :c, :s, :l, :now) ON CONFLICT (seed, candidate) DO NOTHING",
+            {"t": secrets.token_urlsafe(18), "c": _fitted("nickname", candidate),
+             "s": str(int(seed)), "l": float(time_limit), "now": time.time()})
+        return self._sittings("seed = :s AND candidate = :c",
+                              {"s": str(int(seed)), "c": _fitted("nickname", candidate)})[0]
+
+    def sitting(self, sitting: str) -> dict[str, Any] | None:
+        """One sitting by its token, or None."""
+        found = self._sittings("sitting = :t", {"t": str(sitting)[:64]})
+        return found[0] if found else None
+
+    def hand_in(self, sitting: str, submitted: float, result: str) -> bool:
+        """Keep the marked paper (JSON text); False when it was handed in already."""
+        before = self.sitting(sitting)
+        if before is None or before["submitted"] is not None:
+            return False
+        self._db.run("UPDATE assessments SET submitted = :at, result = :r WHERE sitting = :t "
+                     "AND submitted IS NULL", {"at": float(submitted), "r": result,
+                                               "t": str(sitting)})
+        after = self.sitting(sitting)
+        return after["submitted"] == float(submitted) and after["result"] == result
+
+    def sittings(self) -> list[dict[str, Any]]:
+        """Every sitting, newest first."""
+        return self._sittings("1 = 1", {})
+
+    def _sittings(self, where: str, params: dict) -> list[dict[str, Any]]:
+        fields = ("id", "sitting", "session", "candidate", "seed", "time_limit", "started",
+                  "submitted", "result")
+        rows = self._db.rows(f"SELECT {', '.join(fields)} FROM assessments WHERE {where} "
+                             "ORDER BY id DESC", params)
+        return [dict(zip(fields, row)) for row in rows]
 
     def close(self) -> None:
         self._db.close()
