@@ -319,23 +319,23 @@ def _two_readings(linear_hedge, inverse_hedge, moves) -> Prediction:
     face, kept = after.net_exposure(inverse="face"), after.net_exposure(inverse="coin_pnl")
 
     def three_readings() -> str:
-        return (f"linear short       : "
+        return (f"linear short                         : "
                 f"{fmt.describe_net(linear_hedge.shock(moves).net_exposure())}\n"
-                f"inverse, face view : {fmt.describe_net(face)}\n"
-                f"inverse, coin kept : {fmt.describe_net(kept)}")
+                f"inverse, coin-P&L reading (held)     : {fmt.describe_net(kept)}\n"
+                f"inverse, face reading (coin left out): {fmt.describe_net(face)}")
 
-    readings = ("short" if face < -0.5 else "flat", "flat" if abs(kept) < 0.5 else "moved")
     return Prediction(
-        "The inverse-hedged book after the fall is...",
-        {("flat", "flat"): "flat, whichever the reading",
-         ("short", "flat"): "net short at face, flat if the coin profit is kept",
-         ("short", "moved"): "net short, whichever the reading"},
-        answer=readings, reveal=three_readings,
-        explain="Counted at its face, the short did not shrink with the price, so the book went "
-                "net short. An account that keeps the short's BTC profit is still flat: the "
-                "coins it earned are exactly the extra long.",
+        "The account, keeping the BTC the short paid it, is after the fall...",
+        {"long": "net long", "flat": "flat", "short": "net short"},
+        answer=_lean(kept), reveal=three_readings,
+        explain="Counted at its face, the short did not shrink with the price: it now covers "
+                "more BTC than the holding, which is what a report that leaves the coin out "
+                "shows. But the short paid its profit in BTC, and the account kept it: those "
+                "coins are exactly the extra long, so what the account holds is flat. The "
+                "short is real only for a desk that sells that BTC for dollars as it arrives.",
         gives_away=("itself long BTC", "never changes", "too big for a holding",
-                    "coin kept: flat"))
+                    "coin-P&L reading: flat", "the account is flat",
+                    "stay equal to the holding", "exactly the difference"))
 
 
 # ----- 09 stress -------------------------------------------------------------------------------
@@ -400,21 +400,22 @@ def _carry_after_fall(linear, inverse, moves) -> Prediction:
         return (f" linear perp after {move:+.0%}: "
                 f"{fmt.describe_net(linear.shock(moves).net_exposure())}\n"
                 f"inverse perp after {move:+.0%}, coin profit kept: {fmt.describe_net(kept)}\n"
-                f"inverse perp after {move:+.0%}, swept to dollars: {fmt.describe_net(face)}")
+                f"inverse perp after {move:+.0%}, coin profit sold for dollars (face reading): "
+                f"{fmt.describe_net(face)}")
 
     readings = ("flat" if abs(kept) < 0.5 else "moved", "short" if face < -0.5 else "flat")
     return Prediction(
         f"With the inverse perp, after BTC falls {abs(move):.0%} the trade is...",
         {("flat", "flat"): "still flat, whichever the reading",
-         ("flat", "short"): "flat if the coin profit is kept, net short if it is swept to dollars",
+         ("flat", "short"): "flat if the coin profit is kept, net short if it is sold for dollars",
          ("moved", "short"): "net short, whichever the reading"},
         answer=readings, reveal=after_the_fall,
         explain="The answer depends on the reading of lesson 08. An account that keeps the "
                 "inverse short's profit in BTC, the usual way on a coin-margined venue, is still "
                 "flat: the coins it earned replace the value the spot lost, and the carry goes "
-                "on earning funding. An account that sweeps that profit into dollars holds the "
-                "face-view book: its short did not shrink with the price, so the trade is now a "
-                "bet that BTC falls until it is resized.")
+                "on earning funding. An account that sells that profit for dollars as it arrives "
+                "holds the face reading: its short did not shrink with the price, so the trade "
+                "now leans short after a fall (and long after a rise) until it is resized.")
 
 
 # ----- 12 your own book ------------------------------------------------------------------------

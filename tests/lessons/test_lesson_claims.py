@@ -337,3 +337,67 @@ def test_lesson10_long_gamma_pays_theta():
     assert "a gap between re-hedges pays a long-options book and costs" not in source
     assert "realised volatility beats the implied" in source
     assert "F is the futures (or forward) price" not in source and "basis risk" in source
+
+
+# ----- the four split lessons, read fresh (splitfix: newdesk / newlearner findings) ---------------
+def lesson_source(stem: str) -> str:
+    return (REPO / "lessons" / f"{stem}.md").read_text()
+
+
+def test_lesson08_coin_kept_is_the_venue_default_and_face_is_what_leaves_it_out():
+    source = lesson_source("08_inverse_contracts")
+    assert "simply not counted" not in source
+    assert "Binance COIN-M" in source and "Deribit" in source
+    assert "lesson 06" in source[:source.index("## One coin")]      # equity comes from 06
+    # "drifts" is said of the short counted at face, never of the account that keeps the coin
+    points = source[source.index("## Key points"):]
+    drift = next(line for line in points.splitlines() if "drifts" in line)
+    assert drift.startswith("- Counted at face")
+
+
+def test_lesson08_readings_are_defined_below_the_prediction():
+    source = lesson_source("08_inverse_contracts")
+    asked = source.index("predict_reading = ")
+    for definition in ("**coin-P&L reading**", "**face reading**", "depends on what happens"):
+        assert definition not in source[:asked]
+    assert "**coin-P&L reading**" in source[asked:]
+
+
+def test_one_name_per_inverse_reading_across_the_series():
+    old = ("swept", "face view", "coin-P&L view", "settled in USD", "P&L settled in dollars",
+           "bet on a fall")
+    texts = {stem: lesson_source(stem) for stem in
+             ("08_inverse_contracts", "11_relative_value_and_funding", "12_your_own_book")}
+    widgets = REPO / "exposure_kit" / "widgets"
+    predictions = (widgets / "_lesson_predictions.py").read_text()
+    texts["widgets"] = "".join([(widgets / "_drift.py").read_text(),
+                                (widgets / "_funding_basis.py").read_text(),
+                                predictions[predictions.index("# ----- 08"):
+                                            predictions.index("# ----- 09")],
+                                predictions[predictions.index("# ----- 11"):
+                                            predictions.index("# ----- 12")]])
+    texts["exercise 08"] = (REPO / "exposure_kit" / "exercises" / "lesson08.py").read_text()
+    assert {k: [w for w in old if w in t] for k, t in texts.items()} == {k: [] for k in texts}
+
+
+def test_lesson08_prints_the_coin_earned_and_the_equity_with_their_arithmetic():
+    out = printed("08_inverse_contracts")
+    # 1,000 x $100 = $100,000 face; 100,000 / 40,000 - 100,000 / 50,000 = 2.5 - 2 = 0.5 BTC;
+    # equity (2 + 0.5) x 40,000 = 100,000 = 2 x 50,000 at entry: the synthetic dollar
+    assert "1,000 x $100 x (1/40,000 - 1/50,000) = 0.50 BTC, worth $20,000" in out
+    assert "(2.00 + 0.50) BTC x $40,000 = $100,000" in out
+    assert "2.00 BTC x $50,000 = $100,000" in out
+
+
+def test_lesson08_face_reading_leans_short_after_a_fall_and_long_after_a_rise():
+    ns = lesson_namespace("08_inverse_contracts", "inverse_hedge = ")
+    book = ns["inverse_hedge"]
+    # face $100,000 fixed: at 40,000 the 2 BTC are 80,000 (-20,000); at 75,000 they are
+    # 150,000 (+50,000). Coin kept: flat both ways
+    assert book.shock({"BTC": -0.20}).net_exposure(inverse="face") == pytest.approx(-20_000)
+    assert book.shock({"BTC": 0.50}).net_exposure(inverse="face") == pytest.approx(50_000)
+    for move in (-0.2, 0.5):
+        assert book.shock({"BTC": move}).net_exposure(inverse="coin_pnl") == pytest.approx(0, abs=1e-6)
+    assert "leans short after a fall and long after a rise" in lesson_source("08_inverse_contracts")
+    assert "leans short after a fall and long after a rise" in lesson_source(
+        "11_relative_value_and_funding")
