@@ -401,3 +401,21 @@ def test_lesson08_face_reading_leans_short_after_a_fall_and_long_after_a_rise():
     assert "leans short after a fall and long after a rise" in lesson_source("08_inverse_contracts")
     assert "leans short after a fall and long after a rise" in lesson_source(
         "11_relative_value_and_funding")
+
+
+def test_lesson07_says_its_flat_is_the_dollar_net_and_what_lesson04_adds():
+    out = printed("07_drift_after_price_moves")
+    # $100,000 of BTC less 1.2 x $100,000 of ETH = -$20,000: equal dollars is beta-short
+    assert "at entry, dollar (notional) net: flat ($0 net)" in out
+    assert "at entry, beta-adjusted net (lesson 04's beta of 1.2): $20,000 net short" in out
+    source = lesson_source("07_drift_after_price_moves")
+    assert "A desk that wants to stay flat" not in source
+    assert "rebalances to that ratio, not to equal dollars" in source
+
+
+def test_lesson07_defines_funding_and_names_its_fee_close_and_12000_row():
+    source = lesson_source("07_drift_after_price_moves")
+    assert source.index("**Funding** is") < source.index("The funding the ETH perp")
+    assert "00:00 UTC" in source and "taker fee" in source
+    # $12,000 = 1.2 x the $10,000 threshold: a fifth past it
+    assert "trades above $12,000 counts" in source and "a fifth past the $10,000" in source
