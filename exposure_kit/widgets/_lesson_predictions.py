@@ -237,6 +237,23 @@ def stays_near_zero(history, band: float = 0.05) -> bool:
 
 
 # ----- 05 hedges from price history ----------------------------------------------------------
+CRASH_MONTHS = ("2022-05-01", "2022-09-30")      # the sample history's crash (ek.sample_prices)
+
+
+def shares_outside(outside, months=CRASH_MONTHS) -> tuple[float, float]:
+    """The share of windows outside their band among those ending outside ``months`` (calm) and
+    among those ending inside them (the crash), as ``(calm, crash)``."""
+    crash = outside.index.to_series().between(*months).to_numpy()
+    return float(outside[~crash].mean()), float(outside[crash].mean())
+
+
+def bunched(calm: float, crash: float, luck: float = 0.05) -> bool:
+    """Whether the windows outside bunch in the crash months: there, at least five times what
+    luck gives and five times the calm months' share. A history whose relation holds still
+    puts about ``luck`` in both, swinging widely because overlapping windows share their days."""
+    return crash >= 5 * luck and crash >= 5 * calm
+
+
 @_entry("05", "band")
 def _beta_band(prices, window=90) -> Prediction:
     from .. import plots
@@ -245,7 +262,8 @@ def _beta_band(prices, window=90) -> Prediction:
     rolling = rolling_hedge_estimates(prices, "ETH", "BTC", window=window)
     whole = hedge_estimates(prices, "ETH", "BTC").beta.value
     outside = windows_outside(rolling, whole)
-    crash = outside[outside].index.to_series().between("2022-05-01", "2022-09-30")
+    in_crash = outside.index.to_series().between(*CRASH_MONTHS).to_numpy()
+    calm, crash = shares_outside(outside)
 
     def beta_over_time() -> list:
         ax = plots.rolling_beta_chart(rolling, full_window=whole)
@@ -256,20 +274,24 @@ def _beta_band(prices, window=90) -> Prediction:
                 f"beta over the whole four years: {whole:.2f}\n"
                 f"windows outside two standard errors: {outside.sum():,} of {len(outside):,} "
                 f"({outside.mean():.1%}; luck alone: about 5%)\n"
-                f"of those, ending May to September 2022 (the crash): {crash.sum():,}"]
+                f"windows ending in calm months, outside: {outside[~in_crash].sum():,} of "
+                f"{(~in_crash).sum():,} ({calm:.1%})\n"
+                f"windows ending May to September 2022 (the crash), outside: "
+                f"{outside[in_crash].sum():,} of {in_crash.sum():,} ({crash:.0%})"]
 
     return Prediction(
-        f"How often is the {window}-day beta outside its band?",
-        {"inside": "about as often as luck alone would put it there (about 5 in 100)",
-         "wanders": "far more often than luck alone (several times 5 in 100)"},
-        answer="wanders" if outside.mean() > 2 * 0.05 else "inside", reveal=beta_over_time,
-        explain="Over the four years the share outside is close to what luck gives (and windows "
-                "one day apart share 89 of their 90 days, so that share swings widely by luck "
-                "alone): most of the time the 90-day beta differs from the long-run one by no "
-                "more than its own noise. The windows outside are not spread evenly, though: "
-                "nearly all end in the months of the crash, when the relation between the two "
-                "coins changed, which is when a hedge matters most. A ratio estimated in calm "
-                "months is a guess about a crash.")
+        f"Where do the {window}-day windows outside their band fall?",
+        {"even": "spread over the four years: about 5 in 100 in calm months and in the crash "
+                 "alike, as luck would put them",
+         "bunched": "bunched: rare in calm months, far more than 5 in 100 in the crash months"},
+        answer="bunched" if bunched(calm, crash) else "even", reveal=beta_over_time,
+        explain="Counted over all four years, the share outside can look like luck, but it "
+                "mixes two regimes and neither looks like luck. In calm months almost no window "
+                "strays: the 90-day beta differs from the long-run one by less than its own "
+                "noise. In the months of the crash, when the relation between the two coins "
+                "changed, a large share of windows stray, which is when a hedge matters most. "
+                "A ratio estimated in calm months is a guess about a crash.",
+        gives_away=("the windows that stray are the crash months", "calm months, outside"))
 
 
 # ----- 06 leverage and margin ------------------------------------------------------------------
@@ -335,7 +357,7 @@ def _two_readings(linear_hedge, inverse_hedge, moves) -> Prediction:
                 "short is real only for a desk that sells that BTC for dollars as it arrives.",
         gives_away=("itself long BTC", "never changes", "too big for a holding",
                     "coin-P&L reading: flat", "the account is flat",
-                    "stay equal to the holding", "exactly the difference"))
+                    "stay equal to the holding", "exactly the value of the BTC"))
 
 
 # ----- 09 stress -------------------------------------------------------------------------------

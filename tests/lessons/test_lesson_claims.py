@@ -17,7 +17,8 @@ import pytest
 
 import exposure_kit as ek
 from exposure_kit.exercises import lesson03, lesson04, lesson06, lesson10
-from exposure_kit.widgets._lesson_predictions import stays_near_zero, windows_outside
+from exposure_kit.widgets._lesson_predictions import (bunched, shares_outside,
+                                                       stays_near_zero, windows_outside)
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
@@ -45,6 +46,10 @@ def printed(stem: str) -> str:
     cells = json.loads((NOTEBOOKS / f"{stem}.ipynb").read_text())["cells"]
     return "".join("".join(o.get("text", "")) for c in cells if c["cell_type"] == "code"
                    for o in c["outputs"])
+
+
+def lesson_source(stem: str) -> str:
+    return (REPO / "lessons" / f"{stem}.md").read_text()
 
 
 def answered(prediction) -> str:
@@ -101,27 +106,53 @@ def test_lesson12_venue_prediction_no_longer_calls_gross_the_loss():
 
 
 # ----- lesson 05 ------------------------------------------------------------------------------------
-def test_lesson05_band_is_compared_with_the_chance_rate():
+def test_lesson05_band_is_keyed_on_calm_against_crash_windows():
     ns = lesson_namespace("05_hedges_from_price_history", "predict_band")
     p = ns["predict_band"]
     # counted by hand: 84 of 1,371 overlapping 90-day windows outside +-2 s.e. (6.1 %), close
-    # to the 5 % chance gives. Counted by the month the window ends: May 2022 9, June 30, July 26,
-    # August 11, September 5 (81), July 2023 3
+    # to the 5 % chance gives over the whole history. Counted by the month the window ends:
+    # May 2022 9, June 30, July 26, August 11, September 5 (81 of the 153 windows ending May to
+    # September 2022, 53 %), July 2023 3 (3 of the other 1,218, 0.2 %): two regimes, neither luck
     text = answered(p)
     assert "windows outside two standard errors: 84 of 1,371 (6.1%" in text
-    assert "ending May to September 2022 (the crash): 81" in text
-    assert p.answer == "inside"
+    assert "windows ending in calm months, outside: 3 of 1,218 (0.2%)" in text
+    assert "windows ending May to September 2022 (the crash), outside: 81 of 153 (53%)" in text
+    assert p.answer == "bunched"
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_lesson05_rule_keys_a_constant_beta_history_inside(seed):
-    """Four years of prices with a constant correlation: the old rule (any window outside) keyed
-    most of them 'wanders'; the share outside stays near the 5 % of chance."""
+@pytest.mark.parametrize("seed", range(8))
+def test_lesson05_rule_keys_a_constant_beta_history_even(seed):
+    """Four years of prices with a constant correlation, on the sample's calendar: the windows
+    ending in the 'crash' months are no different, and the rule keys them 'even'."""
     paths = ek.price_paths({"BTC": 60_000, "ETH": 3_000}, {"BTC": 0.6, "ETH": 0.8},
                            correlation=0.8, steps=1_460, seed=seed)
+    paths.index = pd.date_range("2021-01-01", periods=len(paths), freq="D")
     rolling = ek.rolling_hedge_estimates(paths, "ETH", "BTC", window=90)
     whole = ek.hedge_estimates(paths, "ETH", "BTC").beta.value
-    assert windows_outside(rolling, whole).mean() <= 2 * 0.05
+    assert not bunched(*shares_outside(windows_outside(rolling, whole)))
+
+
+def test_lesson05_bunched_rule_on_hand_made_shares():
+    assert bunched(0.0025, 0.53)            # the sample history: 3 / 1,218 and 81 / 153
+    assert not bunched(0.05, 0.20)          # as much as luck gives, twice over: not bunched
+    assert not bunched(0.10, 0.30)          # crash share high, but calm months as high / 3
+
+
+def test_lesson05_states_how_estimates_are_made_before_the_exercises():
+    source = lesson_source("05_hedges_from_price_history")
+    # exercise 05 q2 (cov / var) and q4 (square root of n) need these on the page
+    assert "**covariance**" in source and "divided by the **variance**" in source
+    assert "square root of the number of days" in source
+    assert "if** the days are independent" in source and "fat tails" in source
+    assert "about 95 times in 100" not in source and "true value lies within" not in source
+    # the made-up prices are said to be made up before the first dated price is printed
+    assert source.index("**made up**") < source.index("prices = ek.sample_prices()")
+    out = printed("05_hedges_from_price_history")
+    # cov / var on the last 365 log returns, and its band 1.0722 +- 2 x 0.0412
+    assert "= 1.0722" in out and "1.07 +- 0.08 (0.99 to 1.15)" in out
+    # (0.6667 - 0.6068) / 0.0233 = 2.6; 1 / 1.0722 = 0.93 against 1 / 1.2 = 0.83
+    assert "2.6 standard errors above the minimum-variance ratio" in out
+    assert "1 / 1.07 = 0.93 (lesson 04 assumed a beta of 1.2: 0.83)" in out
 
 
 # ----- lesson 07, 09 --------------------------------------------------------------------------------
@@ -340,10 +371,6 @@ def test_lesson10_long_gamma_pays_theta():
 
 
 # ----- the four split lessons, read fresh (splitfix: newdesk / newlearner findings) ---------------
-def lesson_source(stem: str) -> str:
-    return (REPO / "lessons" / f"{stem}.md").read_text()
-
-
 def test_lesson08_coin_kept_is_the_venue_default_and_face_is_what_leaves_it_out():
     source = lesson_source("08_inverse_contracts")
     assert "simply not counted" not in source
