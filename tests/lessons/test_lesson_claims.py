@@ -446,3 +446,18 @@ def test_lesson07_defines_funding_and_names_its_fee_close_and_12000_row():
     assert "00:00 UTC" in source and "taker fee" in source
     # $12,000 = 1.2 x the $10,000 threshold: a fifth past it
     assert "trades above $12,000 counts" in source and "a fifth past the $10,000" in source
+
+
+def test_lesson04_r_squared_is_variance_and_the_residual_formula_is_on_the_page():
+    source = lesson_source("04_beta_and_correlation")
+    assert "share of risk a hedge can remove" not in source
+    assert "share of the *variance* the best hedge removes" in source
+    assert "sE² + h² sH² - 2 h ρ sE sH" in source          # exercise 04 q1, q4 need it
+    assert "typical recent values" not in source and "round illustrative values" in source
+    out = printed("04_beta_and_correlation")
+    # h* = 0.8 x 0.6 / 0.9 = 0.5333; 0.36 + 0.2844 x 0.81 - 2 x 0.5333 x 0.432 = 0.1296;
+    # sqrt = 0.36; 1 - 0.36 / 0.60 = 40 % of the volatility against 0.8² = 64 % of the variance
+    assert "= 36.00%" in out
+    assert "volatility removed: 1 - 36% / 60% = 40%, against 64% of the variance" in out
+    # $150,000 x 0.36 = $54,000 a year; / sqrt(365) = 19.105: $2,826 a day
+    assert "one-year risk left $54,000, a day $2,826" in out
