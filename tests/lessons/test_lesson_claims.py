@@ -17,8 +17,7 @@ import pytest
 
 import exposure_kit as ek
 from exposure_kit.exercises import lesson03, lesson04, lesson06, lesson10
-from exposure_kit.widgets._lesson_predictions import (bunched, shares_outside,
-                                                       stays_near_zero, windows_outside)
+from exposure_kit.widgets._lesson_predictions import bunched, shares_outside, stays_near_zero, windows_outside
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
@@ -445,7 +444,7 @@ def test_lesson07_defines_funding_and_names_its_fee_close_and_12000_row():
     assert source.index("**Funding** is") < source.index("The funding the ETH perp")
     assert "00:00 UTC" in source and "taker fee" in source
     # $12,000 = 1.2 x the $10,000 threshold: a fifth past it
-    assert "trades above $12,000 counts" in source and "a fifth past the $10,000" in source
+    assert "trades above 12,000 dollars counts" in source and "a fifth past the rule's 10,000" in source
 
 
 def test_lesson04_r_squared_is_variance_and_the_residual_formula_is_on_the_page():

@@ -35,7 +35,7 @@ def month_rows(text: str | None = None):
 
 def test_no_day_of_the_month_is_printed_before_the_question():
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
-    index = next(i for i, c in enumerate(cells) if "for_lesson('10', 'month'" in c.source)
+    index = next(i for i, c in enumerate(cells) if "for_lesson('12', 'month'" in c.source)
     above = "".join(o.get("text", "") for c in cells[:index] if c.cell_type == "code"
                     for o in c.outputs)
     assert "first three weeks" in above          # what the learner is told before choosing
