@@ -210,8 +210,8 @@ def exposure_path(book: Book, paths: pd.DataFrame, **options: Any) -> pd.DataFra
     Examples
     --------
     One BTC held, hedged with an inverse short of $60,000 face, as BTC falls from 60,000 to
-    48,000: swept to USD the hedge stays $60,000 and the book turns $12,000 net short; an account
-    that keeps the coin P&L stays flat.
+    48,000: in the face reading (the coin P&L sold for dollars) the hedge stays $60,000 and the
+    book turns $12,000 net short; an account that keeps the coin P&L stays flat.
 
     >>> book = Book.from_records([
     ...     {"name": "spot", "underlying": "BTC", "kind": "spot", "side": "long",

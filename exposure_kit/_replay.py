@@ -9,8 +9,8 @@ fixed, as on simulated paths).
 
 P&L is earned day by day on what was held at the previous close: a linear or inverse row makes
 its USD exposure (notional measure, before the day's trade) times the day's return, which is exact
-for linear contracts and for inverse ones in either convention (coin P&L swept to USD at each
-close under ``"face"``, kept under ``"coin_pnl"``); an option row makes the change in its Black-76
+for linear contracts and for inverse ones in either convention (coin P&L sold for dollars at
+each close under ``"face"``, kept under ``"coin_pnl"``); an option row makes the change in its Black-76
 value. A rebalancing trade costs ``cost`` times its notional (fees and slippage). Funding is left
 out.
 """

@@ -430,6 +430,7 @@ def exposure_history_chart(history: pd.DataFrame, ax: Axes | None = None,
                     linewidth=0, label="short")
     ax.plot(dates, history["net"], color=COLORS["net"], linewidth=2.2, label="net")
     ax.plot(dates, history["gross"], color=COLORS["gross"], linestyle="--", label="gross")
+    ax.set_ylabel("exposure (USD)")
     ax.set_title(plain_label(title), pad=22)
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, ncols=4, frameon=False,
               borderaxespad=0.2)

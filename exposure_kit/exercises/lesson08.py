@@ -1,5 +1,5 @@
 """Exercises for lesson 08: inverse contracts (the face and coin-P&L readings, and why an inverse
-short drifts against the coin it hedges)."""
+short counted at face drifts against the coin it hedges)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from ._framework import ChoiceQuestion, Mistake, NumberQuestion, data_code, regi
 
 STEM = "08_inverse_contracts"
 TITLE = "Exercises 08: inverse contracts"
-INTRO = ("An inverse (coin-margined) contract is sized in USD face but pays its P&L in the coin. "
-         "Its USD face stays fixed while the spot it hedges does not, so the hedge drifts, and its "
-         "net depends on the reading: the face, or the coin P&L kept.")
+INTRO = ("An inverse (coin-margined) contract has a fixed USD face per contract ($100 for BTC "
+         "on Binance COIN-M, as here) but pays its P&L in the coin. Counted at its face, the "
+         "hedge drifts as the spot it hedges moves (the face reading); an account that keeps "
+         "the coin P&L, as Binance COIN-M and Deribit do unless it is sold, stays where it was "
+         "(the coin-P&L reading).")
 
 ENTRY, NOW = 60_000, 75_000
 INVERSE = {"name": "BTCUSD-INV", "underlying": "BTC", "kind": "perp", "side": "short",
@@ -28,9 +30,9 @@ q1 = NumberQuestion(
     f"A short of 1,200 inverse BTCUSD contracts ($100 face each) was opened at {usd(ENTRY)}; "
     f"BTC is now {usd(NOW)}. The account keeps the contract's P&L in BTC, so its coin exposure "
     "stays at face / entry price. What is the position's USD exposure in this **coin-P&L "
-    "view** (negative: it is short)?",
+    "reading** (negative: it is short)?",
     _PNL, setup=data_code(position=INVERSE) + "\nbook = ek.Book.from_records([position])",
-    hints=["In the coin-P&L view the position is worth face / entry BTC, valued at today's price.",
+    hints=["In the coin-P&L reading the position is worth face / entry BTC, valued at today's price.",
            "Face = contracts x $100; divide by the entry price for the BTC, multiply by today's "
            "price for the USD, and keep the minus sign of a short."],
     solution='answer = book.net_exposure(inverse="coin_pnl")',
@@ -38,18 +40,18 @@ q1 = NumberQuestion(
              f"Coin = face / entry = {usd(-_FACE)} / {usd(ENTRY)} = {-_FACE / ENTRY:g} BTC\n"
              f"USD now = -{-_FACE / ENTRY:g} x {usd(NOW)} = {usd(_PNL)}"),
     unit="usd", contract_size=100,
-    mistakes=[Mistake(_FACE, "that is the face view (the USD face, fixed); the coin-P&L view "
+    mistakes=[Mistake(_FACE, "that is the face reading (the USD face, fixed); the coin-P&L reading "
                              "values face / entry BTC at today's price."),
               Mistake(_FACE * NOW / ENTRY * NOW / ENTRY, "you applied the price move twice.")])
 
 _ACCOUNT_FACE = _ACCOUNT.net_exposure(denomination="coin", inverse="face")
 _ACCOUNT_PNL = _ACCOUNT.net_exposure(denomination="coin", inverse="coin_pnl")
 q2 = NumberQuestion(
-    "The coin-margined account in the face view",
+    "The coin-margined account in the face reading",
     f"The same short sits in an account holding {COLLATERAL['quantity']:g} BTC of collateral. "
     f"At entry ({usd(ENTRY)}) the short's face was worth exactly that many BTC. Now, at "
-    f"{usd(NOW)}, read the account as one that settles the short's coin P&L in USD as it "
-    "goes (a coin gain sold for dollars, a coin loss paid with coin bought for dollars), the "
+    f"{usd(NOW)}, read the account as one that sells the short's coin P&L for dollars as it "
+    "arrives (a coin gain sold for dollars, a coin loss paid with coin bought for dollars): the "
     "**face** reading (`inverse=\"face\"`: the short counts as face / today's price "
     "in BTC). What is the account's net exposure **in BTC** in that reading?",
     _ACCOUNT_FACE, abs_tol=1e-4,
@@ -62,7 +64,7 @@ q2 = NumberQuestion(
              f"{_FACE / NOW:.4f} BTC\n"
              f"Net = {COLLATERAL['quantity']:g} + ({_FACE / NOW:.4f}) = {_ACCOUNT_FACE:.4f} BTC"),
     unit="coin", price=NOW,
-    mistakes=[Mistake(_ACCOUNT_PNL, "that is the coin-P&L view, where the short stays at face / "
+    mistakes=[Mistake(_ACCOUNT_PNL, "that is the coin-P&L reading, where the short stays at face / "
                                     "entry; the question counts it at face / today's price."),
               Mistake(COLLATERAL["quantity"], "the short was left out: only the collateral "
                                               "was counted."),

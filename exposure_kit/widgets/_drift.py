@@ -18,8 +18,8 @@ VOLS = {"BTC": 0.6, "ETH": 0.8}
 # label -> (hedge instrument, how the inverse contract is counted)
 HEDGES = {
     "ETH perp short (linear)": ("eth", "face"),
-    "BTC inverse perp short, P&L swept to USD": ("inverse", "face"),
-    "BTC inverse perp short, P&L kept in BTC": ("inverse", "coin_pnl"),
+    "BTC inverse perp short, face reading": ("inverse", "face"),
+    "BTC inverse perp short, coin-P&L reading": ("inverse", "coin_pnl"),
 }
 
 
@@ -43,7 +43,7 @@ class DriftDashboard(Dashboard):
     Examples
     --------
     >>> dash = DriftDashboard()
-    >>> dash.controls["hedge"].value = "BTC inverse perp short, P&L swept to USD"
+    >>> dash.controls["hedge"].value = "BTC inverse perp short, face reading"
     >>> dash.controls["btc"].value = -0.2
     >>> "$20,000 net short" in dash.readout.value
     True

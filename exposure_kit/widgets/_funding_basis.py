@@ -42,8 +42,8 @@ class FundingBasisDashboard(Dashboard):
     title = "Funding and basis: a carry trade drifting directional"
     alt = ("Bars in dollars of the spot long, the perp short and the net exposure after the price "
            "and basis moves.")
-    hint = ("switch the perp to inverse and move BTC down 30 %: read at face (coin P&L swept "
-            "to USD), the trade meant to be flat is now net short.")
+    hint = ("switch the perp to inverse and move BTC down 30 %: in the face reading (the coin "
+            "P&L sold for dollars), the trade meant to be flat is now net short.")
 
     def __init__(self, notional: float = 100_000, funding_rate: float = 0.0001,
                  basis: float = 0.0, btc_move: float = 0.0, leg: str = "linear") -> None:
@@ -91,7 +91,7 @@ class FundingBasisDashboard(Dashboard):
             ("Funding per year (3 payments a day x 365)",
              f"the short {verb} {fmt.usd(abs(received) * FUNDING_PERIODS_PER_YEAR)}"),
             ("P&L of the moves (price and basis)", fmt.usd(pnl)),
-            ("Net exposure now" + (" (inverse at face: coin P&L swept to USD)"
+            ("Net exposure now" + (" (inverse, face reading: coin P&L sold for dollars)"
                                    if leg == "inverse" else ""),
              fmt.describe_net(moved.net_exposure())),
         ], headline=f"{fmt.describe_net(moved.net_exposure())}; the short {verb} funding")

@@ -237,6 +237,23 @@ def stays_near_zero(history, band: float = 0.05) -> bool:
 
 
 # ----- 05 hedges from price history ----------------------------------------------------------
+CRASH_MONTHS = ("2022-05-01", "2022-09-30")      # the sample history's crash (ek.sample_prices)
+
+
+def shares_outside(outside, months=CRASH_MONTHS) -> tuple[float, float]:
+    """The share of windows outside their band among those ending outside ``months`` (calm) and
+    among those ending inside them (the crash), as ``(calm, crash)``."""
+    crash = outside.index.to_series().between(*months).to_numpy()
+    return float(outside[~crash].mean()), float(outside[crash].mean())
+
+
+def bunched(calm: float, crash: float, luck: float = 0.05) -> bool:
+    """Whether the windows outside bunch in the crash months: there, at least five times what
+    luck gives and five times the calm months' share. A history whose relation holds still
+    puts about ``luck`` in both, swinging widely because overlapping windows share their days."""
+    return crash >= 5 * luck and crash >= 5 * calm
+
+
 @_entry("05", "band")
 def _beta_band(prices, window=90) -> Prediction:
     from .. import plots
@@ -245,7 +262,8 @@ def _beta_band(prices, window=90) -> Prediction:
     rolling = rolling_hedge_estimates(prices, "ETH", "BTC", window=window)
     whole = hedge_estimates(prices, "ETH", "BTC").beta.value
     outside = windows_outside(rolling, whole)
-    crash = outside[outside].index.to_series().between("2022-05-01", "2022-09-30")
+    in_crash = outside.index.to_series().between(*CRASH_MONTHS).to_numpy()
+    calm, crash = shares_outside(outside)
 
     def beta_over_time() -> list:
         ax = plots.rolling_beta_chart(rolling, full_window=whole)
@@ -256,20 +274,24 @@ def _beta_band(prices, window=90) -> Prediction:
                 f"beta over the whole four years: {whole:.2f}\n"
                 f"windows outside two standard errors: {outside.sum():,} of {len(outside):,} "
                 f"({outside.mean():.1%}; luck alone: about 5%)\n"
-                f"of those, ending May to September 2022 (the crash): {crash.sum():,}"]
+                f"windows ending in calm months, outside: {outside[~in_crash].sum():,} of "
+                f"{(~in_crash).sum():,} ({calm:.1%})\n"
+                f"windows ending May to September 2022 (the crash), outside: "
+                f"{outside[in_crash].sum():,} of {in_crash.sum():,} ({crash:.0%})"]
 
     return Prediction(
-        f"How often is the {window}-day beta outside its band?",
-        {"inside": "about as often as luck alone would put it there (about 5 in 100)",
-         "wanders": "far more often than luck alone (several times 5 in 100)"},
-        answer="wanders" if outside.mean() > 2 * 0.05 else "inside", reveal=beta_over_time,
-        explain="Over the four years the share outside is close to what luck gives (and windows "
-                "one day apart share 89 of their 90 days, so that share swings widely by luck "
-                "alone): most of the time the 90-day beta differs from the long-run one by no "
-                "more than its own noise. The windows outside are not spread evenly, though: "
-                "nearly all end in the months of the crash, when the relation between the two "
-                "coins changed, which is when a hedge matters most. A ratio estimated in calm "
-                "months is a guess about a crash.")
+        f"Where do the {window}-day windows outside their band fall?",
+        {"even": "spread over the four years: about 5 in 100 in calm months and in the crash "
+                 "alike, as luck would put them",
+         "bunched": "bunched: rare in calm months, far more than 5 in 100 in the crash months"},
+        answer="bunched" if bunched(calm, crash) else "even", reveal=beta_over_time,
+        explain="Counted over all four years, the share outside can look like luck, but it "
+                "mixes two regimes and neither looks like luck. In calm months almost no window "
+                "strays: the 90-day beta differs from the long-run one by less than its own "
+                "noise. In the months of the crash, when the relation between the two coins "
+                "changed, a large share of windows stray, which is when a hedge matters most. "
+                "A ratio estimated in calm months is a guess about a crash.",
+        gives_away=("the windows that stray are the crash months", "calm months, outside"))
 
 
 # ----- 06 leverage and margin ------------------------------------------------------------------
@@ -319,23 +341,23 @@ def _two_readings(linear_hedge, inverse_hedge, moves) -> Prediction:
     face, kept = after.net_exposure(inverse="face"), after.net_exposure(inverse="coin_pnl")
 
     def three_readings() -> str:
-        return (f"linear short       : "
+        return (f"linear short                         : "
                 f"{fmt.describe_net(linear_hedge.shock(moves).net_exposure())}\n"
-                f"inverse, face view : {fmt.describe_net(face)}\n"
-                f"inverse, coin kept : {fmt.describe_net(kept)}")
+                f"inverse, coin-P&L reading (held)     : {fmt.describe_net(kept)}\n"
+                f"inverse, face reading (coin left out): {fmt.describe_net(face)}")
 
-    readings = ("short" if face < -0.5 else "flat", "flat" if abs(kept) < 0.5 else "moved")
     return Prediction(
-        "The inverse-hedged book after the fall is...",
-        {("flat", "flat"): "flat, whichever the reading",
-         ("short", "flat"): "net short at face, flat if the coin profit is kept",
-         ("short", "moved"): "net short, whichever the reading"},
-        answer=readings, reveal=three_readings,
-        explain="Counted at its face, the short did not shrink with the price, so the book went "
-                "net short. An account that keeps the short's BTC profit is still flat: the "
-                "coins it earned are exactly the extra long.",
+        "The account, keeping the BTC the short paid it, is after the fall...",
+        {"long": "net long", "flat": "flat", "short": "net short"},
+        answer=_lean(kept), reveal=three_readings,
+        explain="Counted at its face, the short did not shrink with the price: it now covers "
+                "more BTC than the holding, which is what a report that leaves the coin out "
+                "shows. But the short paid its profit in BTC, and the account kept it: those "
+                "coins are exactly the extra long, so what the account holds is flat. The "
+                "short is real only for a desk that sells that BTC for dollars as it arrives.",
         gives_away=("itself long BTC", "never changes", "too big for a holding",
-                    "coin kept: flat"))
+                    "coin-P&L reading: flat", "the account is flat",
+                    "stay equal to the holding", "exactly the value of the BTC"))
 
 
 # ----- 09 stress -------------------------------------------------------------------------------
@@ -400,21 +422,22 @@ def _carry_after_fall(linear, inverse, moves) -> Prediction:
         return (f" linear perp after {move:+.0%}: "
                 f"{fmt.describe_net(linear.shock(moves).net_exposure())}\n"
                 f"inverse perp after {move:+.0%}, coin profit kept: {fmt.describe_net(kept)}\n"
-                f"inverse perp after {move:+.0%}, swept to dollars: {fmt.describe_net(face)}")
+                f"inverse perp after {move:+.0%}, coin profit sold for dollars (face reading): "
+                f"{fmt.describe_net(face)}")
 
     readings = ("flat" if abs(kept) < 0.5 else "moved", "short" if face < -0.5 else "flat")
     return Prediction(
         f"With the inverse perp, after BTC falls {abs(move):.0%} the trade is...",
         {("flat", "flat"): "still flat, whichever the reading",
-         ("flat", "short"): "flat if the coin profit is kept, net short if it is swept to dollars",
+         ("flat", "short"): "flat if the coin profit is kept, net short if it is sold for dollars",
          ("moved", "short"): "net short, whichever the reading"},
         answer=readings, reveal=after_the_fall,
         explain="The answer depends on the reading of lesson 08. An account that keeps the "
                 "inverse short's profit in BTC, the usual way on a coin-margined venue, is still "
                 "flat: the coins it earned replace the value the spot lost, and the carry goes "
-                "on earning funding. An account that sweeps that profit into dollars holds the "
-                "face-view book: its short did not shrink with the price, so the trade is now a "
-                "bet that BTC falls until it is resized.")
+                "on earning funding. An account that sells that profit for dollars as it arrives "
+                "holds the face reading: its short did not shrink with the price, so the trade "
+                "now leans short after a fall (and long after a rise) until it is resized.")
 
 
 # ----- 12 your own book ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import pytest
 
 import exposure_kit as ek
 from exposure_kit.exercises import lesson03, lesson04, lesson06, lesson10
-from exposure_kit.widgets._lesson_predictions import stays_near_zero, windows_outside
+from exposure_kit.widgets._lesson_predictions import bunched, shares_outside, stays_near_zero, windows_outside
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
@@ -45,6 +45,10 @@ def printed(stem: str) -> str:
     cells = json.loads((NOTEBOOKS / f"{stem}.ipynb").read_text())["cells"]
     return "".join("".join(o.get("text", "")) for c in cells if c["cell_type"] == "code"
                    for o in c["outputs"])
+
+
+def lesson_source(stem: str) -> str:
+    return (REPO / "lessons" / f"{stem}.md").read_text()
 
 
 def answered(prediction) -> str:
@@ -101,27 +105,53 @@ def test_lesson12_venue_prediction_no_longer_calls_gross_the_loss():
 
 
 # ----- lesson 05 ------------------------------------------------------------------------------------
-def test_lesson05_band_is_compared_with_the_chance_rate():
+def test_lesson05_band_is_keyed_on_calm_against_crash_windows():
     ns = lesson_namespace("05_hedges_from_price_history", "predict_band")
     p = ns["predict_band"]
     # counted by hand: 84 of 1,371 overlapping 90-day windows outside +-2 s.e. (6.1 %), close
-    # to the 5 % chance gives. Counted by the month the window ends: May 2022 9, June 30, July 26,
-    # August 11, September 5 (81), July 2023 3
+    # to the 5 % chance gives over the whole history. Counted by the month the window ends:
+    # May 2022 9, June 30, July 26, August 11, September 5 (81 of the 153 windows ending May to
+    # September 2022, 53 %), July 2023 3 (3 of the other 1,218, 0.2 %): two regimes, neither luck
     text = answered(p)
     assert "windows outside two standard errors: 84 of 1,371 (6.1%" in text
-    assert "ending May to September 2022 (the crash): 81" in text
-    assert p.answer == "inside"
+    assert "windows ending in calm months, outside: 3 of 1,218 (0.2%)" in text
+    assert "windows ending May to September 2022 (the crash), outside: 81 of 153 (53%)" in text
+    assert p.answer == "bunched"
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_lesson05_rule_keys_a_constant_beta_history_inside(seed):
-    """Four years of prices with a constant correlation: the old rule (any window outside) keyed
-    most of them 'wanders'; the share outside stays near the 5 % of chance."""
+@pytest.mark.parametrize("seed", range(8))
+def test_lesson05_rule_keys_a_constant_beta_history_even(seed):
+    """Four years of prices with a constant correlation, on the sample's calendar: the windows
+    ending in the 'crash' months are no different, and the rule keys them 'even'."""
     paths = ek.price_paths({"BTC": 60_000, "ETH": 3_000}, {"BTC": 0.6, "ETH": 0.8},
                            correlation=0.8, steps=1_460, seed=seed)
+    paths.index = pd.date_range("2021-01-01", periods=len(paths), freq="D")
     rolling = ek.rolling_hedge_estimates(paths, "ETH", "BTC", window=90)
     whole = ek.hedge_estimates(paths, "ETH", "BTC").beta.value
-    assert windows_outside(rolling, whole).mean() <= 2 * 0.05
+    assert not bunched(*shares_outside(windows_outside(rolling, whole)))
+
+
+def test_lesson05_bunched_rule_on_hand_made_shares():
+    assert bunched(0.0025, 0.53)            # the sample history: 3 / 1,218 and 81 / 153
+    assert not bunched(0.05, 0.20)          # as much as luck gives, twice over: not bunched
+    assert not bunched(0.10, 0.30)          # crash share high, but calm months as high / 3
+
+
+def test_lesson05_states_how_estimates_are_made_before_the_exercises():
+    source = lesson_source("05_hedges_from_price_history")
+    # exercise 05 q2 (cov / var) and q4 (square root of n) need these on the page
+    assert "**covariance**" in source and "divided by the **variance**" in source
+    assert "square root of the number of days" in source
+    assert "if** the days are independent" in source and "fat tails" in source
+    assert "about 95 times in 100" not in source and "true value lies within" not in source
+    # the made-up prices are said to be made up before the first dated price is printed
+    assert source.index("**made up**") < source.index("prices = ek.sample_prices()")
+    out = printed("05_hedges_from_price_history")
+    # cov / var on the last 365 log returns, and its band 1.0722 +- 2 x 0.0412
+    assert "= 1.0722" in out and "1.07 +- 0.08 (0.99 to 1.15)" in out
+    # (0.6667 - 0.6068) / 0.0233 = 2.6; 1 / 1.0722 = 0.93 against 1 / 1.2 = 0.83
+    assert "2.6 standard errors above the minimum-variance ratio" in out
+    assert "1 / 1.07 = 0.93 (lesson 04 assumed a beta of 1.2: 0.83)" in out
 
 
 # ----- lesson 07, 09 --------------------------------------------------------------------------------
@@ -337,3 +367,96 @@ def test_lesson10_long_gamma_pays_theta():
     assert "a gap between re-hedges pays a long-options book and costs" not in source
     assert "realised volatility beats the implied" in source
     assert "F is the futures (or forward) price" not in source and "basis risk" in source
+
+
+# ----- the four split lessons, read fresh (splitfix: newdesk / newlearner findings) ---------------
+def test_lesson08_coin_kept_is_the_venue_default_and_face_is_what_leaves_it_out():
+    source = lesson_source("08_inverse_contracts")
+    assert "simply not counted" not in source
+    assert "Binance COIN-M" in source and "Deribit" in source
+    assert "lesson 06" in source[:source.index("## One coin")]      # equity comes from 06
+    # "drifts" is said of the short counted at face, never of the account that keeps the coin
+    points = source[source.index("## Key points"):]
+    drift = next(line for line in points.splitlines() if "drifts" in line)
+    assert drift.startswith("- Counted at face")
+
+
+def test_lesson08_readings_are_defined_below_the_prediction():
+    source = lesson_source("08_inverse_contracts")
+    asked = source.index("predict_reading = ")
+    for definition in ("**coin-P&L reading**", "**face reading**", "depends on what happens"):
+        assert definition not in source[:asked]
+    assert "**coin-P&L reading**" in source[asked:]
+
+
+def test_one_name_per_inverse_reading_across_the_series():
+    old = ("swept", "face view", "coin-P&L view", "settled in USD", "P&L settled in dollars",
+           "bet on a fall")
+    texts = {stem: lesson_source(stem) for stem in
+             ("08_inverse_contracts", "11_relative_value_and_funding", "12_your_own_book")}
+    widgets = REPO / "exposure_kit" / "widgets"
+    predictions = (widgets / "_lesson_predictions.py").read_text()
+    texts["widgets"] = "".join([(widgets / "_drift.py").read_text(),
+                                (widgets / "_funding_basis.py").read_text(),
+                                predictions[predictions.index("# ----- 08"):
+                                            predictions.index("# ----- 09")],
+                                predictions[predictions.index("# ----- 11"):
+                                            predictions.index("# ----- 12")]])
+    texts["exercise 08"] = (REPO / "exposure_kit" / "exercises" / "lesson08.py").read_text()
+    assert {k: [w for w in old if w in t] for k, t in texts.items()} == {k: [] for k in texts}
+
+
+def test_lesson08_prints_the_coin_earned_and_the_equity_with_their_arithmetic():
+    out = printed("08_inverse_contracts")
+    # 1,000 x $100 = $100,000 face; 100,000 / 40,000 - 100,000 / 50,000 = 2.5 - 2 = 0.5 BTC;
+    # equity (2 + 0.5) x 40,000 = 100,000 = 2 x 50,000 at entry: the synthetic dollar
+    assert "1,000 x $100 x (1/40,000 - 1/50,000) = 0.50 BTC, worth $20,000" in out
+    assert "(2.00 + 0.50) BTC x $40,000 = $100,000" in out
+    assert "2.00 BTC x $50,000 = $100,000" in out
+
+
+def test_lesson08_face_reading_leans_short_after_a_fall_and_long_after_a_rise():
+    ns = lesson_namespace("08_inverse_contracts", "inverse_hedge = ")
+    book = ns["inverse_hedge"]
+    # face $100,000 fixed: at 40,000 the 2 BTC are 80,000 (-20,000); at 75,000 they are
+    # 150,000 (+50,000). Coin kept: flat both ways
+    assert book.shock({"BTC": -0.20}).net_exposure(inverse="face") == pytest.approx(-20_000)
+    assert book.shock({"BTC": 0.50}).net_exposure(inverse="face") == pytest.approx(50_000)
+    for move in (-0.2, 0.5):
+        assert book.shock({"BTC": move}).net_exposure(inverse="coin_pnl") == pytest.approx(0, abs=1e-6)
+    assert "leans short after a fall and long after a rise" in lesson_source("08_inverse_contracts")
+    assert "leans short after a fall and long after a rise" in lesson_source(
+        "11_relative_value_and_funding")
+
+
+def test_lesson07_says_its_flat_is_the_dollar_net_and_what_lesson04_adds():
+    out = printed("07_drift_after_price_moves")
+    # $100,000 of BTC less 1.2 x $100,000 of ETH = -$20,000: equal dollars is beta-short
+    assert "at entry, dollar (notional) net: flat ($0 net)" in out
+    assert "at entry, beta-adjusted net (lesson 04's beta of 1.2): $20,000 net short" in out
+    source = lesson_source("07_drift_after_price_moves")
+    assert "A desk that wants to stay flat" not in source
+    assert "rebalances to that ratio, not to equal dollars" in source
+
+
+def test_lesson07_defines_funding_and_names_its_fee_close_and_12000_row():
+    source = lesson_source("07_drift_after_price_moves")
+    assert source.index("**Funding** is") < source.index("The funding the ETH perp")
+    assert "00:00 UTC" in source and "taker fee" in source
+    # $12,000 = 1.2 x the $10,000 threshold: a fifth past it
+    assert "trades above 12,000 dollars counts" in source and "a fifth past the rule's 10,000" in source
+
+
+def test_lesson04_r_squared_is_variance_and_the_residual_formula_is_on_the_page():
+    source = lesson_source("04_beta_and_correlation")
+    assert "share of risk a hedge can remove" not in source
+    assert "share of the *variance* the best hedge removes" in source
+    assert "sE² + h² sH² - 2 h ρ sE sH" in source          # exercise 04 q1, q4 need it
+    assert "typical recent values" not in source and "round illustrative values" in source
+    out = printed("04_beta_and_correlation")
+    # h* = 0.8 x 0.6 / 0.9 = 0.5333; 0.36 + 0.2844 x 0.81 - 2 x 0.5333 x 0.432 = 0.1296;
+    # sqrt = 0.36; 1 - 0.36 / 0.60 = 40 % of the volatility against 0.8² = 64 % of the variance
+    assert "= 36.00%" in out
+    assert "volatility removed: 1 - 36% / 60% = 40%, against 64% of the variance" in out
+    # $150,000 x 0.36 = $54,000 a year; / sqrt(365) = 19.105: $2,826 a day
+    assert "one-year risk left $54,000, a day $2,826" in out

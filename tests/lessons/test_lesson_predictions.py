@@ -95,11 +95,13 @@ def test_lesson08_prediction_reveals_the_two_readings():
     # an inverse short of $100,000 face after BTC -20 %: 80,000 - 100,000 = 20,000 net short at
     # face; its profit kept in coin, 100,000 / 40,000 - 100,000 / 50,000 = 0.5 BTC, worth
     # 0.5 x 40,000 = 20,000, makes it flat
+    # face - 2 BTC held = 2.5 - 2 = 0.5 BTC: the account that keeps it holds what it hedges
     reading = found["predict_reading"]
-    assert reading.answer == ("short", "flat")
-    text = reveal_after_a_wrong_guess(reading)
-    assert "inverse, face view : $20,000 net short" in text
-    assert "inverse, coin kept : flat ($0 net)" in text and "linear short       : flat" in text
+    assert reading.answer == "flat"
+    text = html.unescape(reveal_after_a_wrong_guess(reading))
+    assert "inverse, face reading (coin left out): $20,000 net short" in text
+    assert "inverse, coin-P&L reading (held)     : flat ($0 net)" in text
+    assert "linear short                         : flat" in text
 
 
 def test_lesson11_prediction_reveals_the_inverse_carry_drift():
@@ -110,7 +112,7 @@ def test_lesson11_prediction_reveals_the_inverse_carry_drift():
     # 0.6 x 50,000 = 30,000 at 35,000) is still flat
     assert p.answer == ("flat", "short")
     text = reveal_after_a_wrong_guess(p)
-    assert "inverse perp after -30%, swept to dollars: $30,000 net short" in text
+    assert "inverse perp after -30%, coin profit sold for dollars (face reading): $30,000 net short" in text
     assert "inverse perp after -30%, coin profit kept: flat ($0 net)" in text
     assert " linear perp after -30%: flat ($0 net)" in text
 

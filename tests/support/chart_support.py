@@ -43,7 +43,7 @@ def lesson_dashboards() -> dict:
             ek.sample_book("guide_example_1"), equity=50_000, maintenance_margin_rate=0.01),
         "07": lambda: widgets.DriftDashboard(),
         "08": lambda: widgets.DriftDashboard(btc=-0.20,
-                                             hedge="BTC inverse perp short, P&L swept to USD"),
+                                             hedge="BTC inverse perp short, face reading"),
         "09": lambda: widgets.StressDashboard(),
         "10": lambda: widgets.OptionDeltaDashboard(strike=90_000, hedge_coins=10),
         "11": lambda: widgets.FundingBasisDashboard(),

@@ -247,9 +247,9 @@ def test_drift_three_views():
     # 100,000 of BTC falls to 80,000; the 100,000 ETH short rises to 110,000: 30,000 net short.
     assert "$30,000 net short" in text(dash)
     assert dash.bars[2].get_height() == pytest.approx(-30_000)
-    dash.controls["hedge"].value = "BTC inverse perp short, P&L swept to USD"
+    dash.controls["hedge"].value = "BTC inverse perp short, face reading"
     assert "$20,000 net short" in text(dash)        # 80,000 against a 100,000 face
-    dash.controls["hedge"].value = "BTC inverse perp short, P&L kept in BTC"
+    dash.controls["hedge"].value = "BTC inverse perp short, coin-P&L reading"
     assert "flat" in text(dash)                     # 2 BTC against 100,000 / 50,000 = 2 BTC
     path = ek.exposure_path(ek.widgets._drift.drift_book("inverse"),
                             ek.price_paths(ek.widgets._drift.START, ek.widgets._drift.VOLS,
