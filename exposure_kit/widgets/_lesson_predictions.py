@@ -356,7 +356,7 @@ def _two_readings(linear_hedge, inverse_hedge, moves) -> Prediction:
                 "coins are exactly the extra long, so what the account holds is flat. The "
                 "short is real only for a desk that sells that BTC for dollars as it arrives.",
         gives_away=("itself long BTC", "never changes", "too big for a holding",
-                    "coin-P&L reading: flat", "the account is flat",
+                    "coin-P&L reading: flat", "the account is flat", "earns stays flat",
                     "stay equal to the holding", "exactly the value of the BTC"))
 
 
