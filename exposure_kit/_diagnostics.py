@@ -159,8 +159,9 @@ def _beta_gap(book, signed, betas, reference, beta_gap_share):
 
 
 def _option_delta_gap(book, signed, option_gap_share):
-    """Options whose delta exposure differs from their face; ranked by the options' delta
-    exposure (what they add to the figures), the net's gap between the two readings said too."""
+    """Options whose delta exposure differs from their face; ranked by the options' gross delta
+    exposure (deltas summed without sign), their signed delta (what they add to the net) and the
+    net's gap between the two readings said too."""
     option = (book.rows.frame["kind"] == "option").to_numpy()
     if not option.any():
         return []
@@ -171,10 +172,11 @@ def _option_delta_gap(book, signed, option_gap_share):
     delta = float(np.abs(signed[option]).sum())
     net_gap = abs(face.sum() - signed.sum())
     return [Finding("medium", "option-delta-gap",
-                    f"The options' delta exposure is {usd(delta)} (the size this finding is "
-                    f"ranked by): they cover {usd(np.abs(face[option]).sum())} of the underlying "
-                    f"at face but move like {usd(delta)} of it, and the figures here count them "
-                    f"at delta. The book is {describe_net(signed.sum())} by delta, "
+                    f"The options' gross delta exposure is {usd(delta)} (their deltas summed "
+                    f"without sign, the size this finding is ranked by): they cover "
+                    f"{usd(np.abs(face[option]).sum())} of the underlying at face and add "
+                    f"{usd(float(signed[option].sum()))} to the net by delta, the reading the "
+                    f"figures here use. The book is {describe_net(signed.sum())} by delta, "
                     f"{describe_net(face.sum())} counting options at face: the reading moves "
                     f"the net by {usd(net_gap)}. The delta changes as prices move, so "
                     "re-measure after a move.", _names(book, option), delta)]

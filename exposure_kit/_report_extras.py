@@ -36,19 +36,21 @@ _MARGIN_MODE = "cross margin per margin pool" + _POOLS
 _MARGIN_MODE_VENUES = ("cross margin per margin pool (margin never nets across venues: "
                        "\"Binance 001\" is account 001 on Binance)" + _POOLS)
 
-def move_text(move: float) -> str:
+def move_text(move: float, digits: int = 1) -> str:
     """A liquidating move in words: ``"falls 17.4%"``, ``"rises beyond +100 %"``.
 
     Examples
     --------
     >>> move_text(-0.174), move_text(545.269), move_text(float("nan"))
     ('falls 17.4%', 'rises beyond +100 %', 'no move of this asset alone')
+    >>> move_text(-0.19996, digits=2)
+    'falls 20.00%'
     """
     if not np.isfinite(move):
         return "no move of this asset alone"
     if abs(move) > PLAUSIBLE_MOVE:
         return f"{'falls' if move < 0 else 'rises'} beyond {'-' if move < 0 else '+'}100 %"
-    return f"{'falls' if move < 0 else 'rises'} {percent(abs(move))}"
+    return f"{'falls' if move < 0 else 'rises'} {percent(abs(move), digits)}"
 
 
 def expired_finding(book: Book, expired: np.ndarray, day: date) -> list[Finding]:
@@ -77,7 +79,7 @@ def move_findings(moves: pd.DataFrame | None, accounts: pd.DataFrame | None,
         out.append(Finding(
             "high", "liquidation-distance",
             f"Margin pool {account} is liquidated if {underlying} "
-            f"{move_text(row['liquidating_move'])}"
+            f"{move_text(row['liquidating_move'], digits=2)}"
             f", all else unchanged: under the {percent(warn, 0)} warning level. It holds "
             f"{usd(row['net'])} of {underlying} (delta) on {usd(equity)} of equity.",
             (f"{account}/{underlying}",), abs(float(row["net"]))))

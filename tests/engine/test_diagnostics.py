@@ -122,6 +122,19 @@ def test_option_delta_gap():
     assert "option-delta-gap" not in codes(ek.diagnose(deep))
 
 
+def test_option_delta_gap_says_gross_and_signed_delta():
+    # a long call (delta 0.3) and a short call (delta 0.2), each on 60k of BTC:
+    # +18,000 and -12,000 of delta, so 30,000 without sign and +6,000 added to the net
+    options = book(row("BTC", "option", "long", 60_000, price=60_000, delta=0.3,
+                       option_type="call", name="long call"),
+                   row("BTC", "option", "short", 60_000, price=60_000, delta=0.2,
+                       option_type="call", name="short call"))
+    found = [f for f in ek.diagnose(options) if f.code == "option-delta-gap"]
+    assert len(found) == 1 and found[0].usd_at_risk == 30_000
+    assert "gross delta exposure is $30,000" in found[0].message
+    assert "add $6,000 to the net" in found[0].message
+
+
 def test_venue_concentration():
     one_venue = book(row("BTC", "spot", "long", 90_000, venue="X"),
                      row("ETH", "spot", "long", 10_000, venue="Y"))

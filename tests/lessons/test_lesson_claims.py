@@ -90,7 +90,7 @@ def test_lesson12_venue_failure_leaves_minus_the_venues_net():
     # Deribit 784,499.56, BitMEX 1,851,152.81, the book 3,530,373.52 + 362,938.48
     # = 3,893,312.00; without Deribit 3,108,812.44, without BitMEX 2,042,159.19.
     out = printed("12_your_own_book")
-    table = out.split("coin collateral lost", 1)[1]
+    table = out.split("spot coin held", 1)[1]
     deribit = next(line for line in table.splitlines() if line.startswith("Deribit "))
     bitmex = next(line for line in table.splitlines() if line.startswith("BitMEX "))
     assert "-$784,500" in deribit and "$3,108,812" in deribit
@@ -460,3 +460,49 @@ def test_lesson04_r_squared_is_variance_and_the_residual_formula_is_on_the_page(
     assert "volatility removed: 1 - 36% / 60% = 40%, against 64% of the variance" in out
     # $150,000 x 0.36 = $54,000 a year; / sqrt(365) = 19.105: $2,826 a day
     assert "one-year risk left $54,000, a day $2,826" in out
+
+
+def test_lesson06_portfolio_margin_nets_a_hedge_only_inside_one_coin():
+    # OKX portfolio margin: one risk unit per underlying; Deribit: each settlement currency
+    # apart. A BTC long against an ETH short gets no portfolio-margin relief as a hedge.
+    source = lesson_source("06_leverage_and_margin")
+    assert "portfolio margin is how venues let a real hedge count" not in source
+    bullet = next(line for line in source.splitlines() if line.startswith("- **portfolio margin**"))
+    assert "only a hedge in the same coin" in bullet and "BTC long against an ETH short" in bullet
+
+
+def test_lesson06_works_the_cross_and_isolated_liquidating_moves():
+    # cross: 50,000 + 480,000 m = 1 % x (480,000 (1 + m) + 465,000)
+    #   m = (9,450 - 50,000) / (480,000 x 0.99) = -40,550 / 475,200 = -8.533 %;
+    #   equity then 50,000 - 40,959.6 = 9,040.4 = maintenance 0.01 x (439,040.4 + 465,000)
+    # isolated: the long's margin 50,000 x 480 / 945 = 25,396.83 (5.29 % of 480,000);
+    #   P = (8 x 60,000 - 25,396.83) / (8 x 0.99) = 57,399.39, a move of -4.33 %
+    out = printed("06_leverage_and_margin")
+    assert "cross, BTC -8.53%: equity $9,040, maintenance $9,040; by hand m = -8.53%" in out
+    assert "$25,397 of margin (5.29% of its size): liquidated at $57,399, a move of -4.33%" in out
+
+
+def test_lesson12_options_finding_says_gross_and_signed_delta():
+    # the option table's deltas: -195,455 - 116,427 - 88,058 + 156,250 - 125,039 - 68,337
+    # = -437,066 signed (rounding of the parts: within $3); without sign 749,566
+    out = printed("12_your_own_book")
+    assert "options, gross delta (summed without sign): $749,566" in out
+    signed = next(line for line in out.splitlines() if line.startswith("options, signed delta"))
+    assert abs(float(signed.split("$")[-1].replace(",", "")) - 437_066) <= 3 and "-$" in signed
+    assert "add -$437,06" in out.replace("\n  ", " ")
+    source = lesson_source("12_your_own_book")
+    assert "delta exposure (what they add to the net)" not in source
+    assert "**gross** delta exposure" in source and "**signed** sum" in source
+
+
+def test_lesson12_venue_failure_counts_spot_coin_in_custody():
+    # long spot rows of the sample CSV, quantity x price by venue: BitMEX 545,354.45,
+    # Deribit 253,767.49, Bybit 136,908.68, OKX 106,704.36; Binance has only spot shorts: 0
+    source = lesson_source("12_your_own_book")
+    assert "spot coin kept there in custody" in source
+    out = printed("12_your_own_book")
+    lines = out.splitlines()
+    assert "spot coin held" in next(line for line in lines if "net there" in line)
+    bitmex = next(line for line in lines if line.startswith("BitMEX "))
+    binance = next(line for line in lines if line.startswith("Binance "))
+    assert bitmex.split()[-1] == "$545,354" and binance.split()[-1] == "$0"
