@@ -147,6 +147,7 @@ test-hub: $(STAMP) browser hub-tools
 check: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(PYTEST) -q -n auto -m "not slow and not browser and not notebook and not server"
+	$(PYTEST) -q tests/exercises/test_exercise_notebooks.py::test_stored_notebooks_match_the_lesson_modules
 
 # JupyterHub on this machine (docs/hub.md): configurable-http-proxy from npm in build/chp (no
 # global install), Debian's postgresql with apt when missing and we are allowed to.
