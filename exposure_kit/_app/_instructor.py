@@ -14,7 +14,6 @@ each lesson kernel to that id as it hands the kernel over (:func:`bind_kernel`).
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import re
@@ -126,8 +125,9 @@ class _Instructor(JupyterHandler):
             f"<input type='hidden' name='token' value=\"{e(self.get_argument('token'))}\">"
 
     async def live_html(self, session: int, view: str, key: str) -> tuple[str, str]:
-        """The live part and its version: built off the event loop, only when the store changed
-        (see :class:`LiveViews`); the form's one-time xsrf value put in per request."""
+        """The live part and its version: built again only when the store changed, at most
+        twice a second (see :class:`LiveViews`); the form's one-time xsrf value put in per
+        request, so a built view serves every poll."""
         views = _live_views(self.store)
         html, version = await views.html(session, view, key, self.live_urls(session))
         return html.replace(FORM_MARK, self.live_form()), version
@@ -142,12 +142,12 @@ class _Instructor(JupyterHandler):
         return built.replace(FORM_MARK, self.live_form())
 
 
-# The store's slow work on threads of its own: writes (which may wait for SQLite's lock), the
-# instructor's live view and the CSV export; the server keeps serving meanwhile.
+# The store's slow work on threads of its own: writes (which may wait for SQLite's lock) and
+# the CSV export; the server keeps serving meanwhile.
 _READS = ThreadPoolExecutor(1, thread_name_prefix="class-answers-read")
 _WRITES = ThreadPoolExecutor(1, thread_name_prefix="class-answers-write")
 FORM_MARK = "<!--ek-form-->"     # where a page's form fields go (its xsrf value is per request)
-FRESH_WAIT = 0.25                # s a poll waits for a build in flight before taking the last
+REBUILD_EVERY = 0.5              # s: a view is built at most this often while the class answers
 _BEFORE: dict[int, SessionEvents] = {}
 
 
@@ -159,44 +159,30 @@ async def off_loop(function, *args, worker: ThreadPoolExecutor = _READS):
 class LiveViews:
     """The live part of the instructor's pages for one store, kept built.
 
-    While a class answers, the store changes several times a second and the pages poll every
-    second. A view is built on the store's reading thread, never on the server's event loop
-    (where it held up every learner's kernel messages and page), and again only when the
-    store's version changed. Polls that arrive during a build share it; one that would wait
-    longer than :data:`FRESH_WAIT` gets the last view built (a poll behind at most), so a
-    poll's reply never waits for SQLite or for the CPU the class's kernels take.
+    While a class answers, the store changes several times a second and each open page polls
+    every second. A poll costs one small query (the store's version) and reuses the view built
+    last; the view is built again only when the store changed, and at most once every
+    :data:`REBUILD_EVERY` s, however many pages poll, so a new answer shows within a second.
+
+    Built on the event loop, on purpose: moved to a thread, a build (a few ms of Python) had to
+    win the interpreter's lock back and forth from a loop busy with forty kernels' messages,
+    and a poll's p95 grew from 0.1 s to 1.7 s in ``benchmarks/class_answers.py``.
     """
 
     def __init__(self, store) -> None:
         self.store = store
-        self._reader = SessionEvents(store)        # read only on the reading thread
-        self._built: dict[tuple, tuple[tuple, str]] = {}
-        self._building: dict[tuple, asyncio.Future] = {}
+        self._reader = SessionEvents(store)
+        self._built: dict[tuple, tuple[tuple, str, float]] = {}
 
     async def html(self, session: int, view: str, key: str, urls: dict) -> tuple[str, str]:
         wanted = (session, view, key)
-        job = self._building.get(wanted)
-        if job is None:
-            job = asyncio.ensure_future(off_loop(self._build, wanted, urls))
-            self._building[wanted] = job
-            job.add_done_callback(lambda _: self._building.pop(wanted, None))
-        last = self._built.get(wanted)
-        if last is not None and not job.done():
-            try:
-                return await asyncio.wait_for(asyncio.shield(job), FRESH_WAIT)
-            except asyncio.TimeoutError:
-                return last[1], repr(last[0])
-        return await job
-
-    def _build(self, wanted: tuple, urls: dict) -> tuple[str, str]:
-        """On the reading thread: the view, rebuilt if the store changed since the last."""
-        session, view, key = wanted
         version = self.store.version(session)
         last = self._built.get(wanted)
-        if last is None or last[0] != version:
+        if last is None or last[0] != version and \
+                time.monotonic() - last[2] >= REBUILD_EVERY:
             last = self._built[wanted] = (version, render_live(
-                self.store, self._reader, session, view, key, urls))
-        return last[1], repr(version)
+                self.store, self._reader, session, view, key, urls), time.monotonic())
+        return last[1], repr(last[0])
 
 
 _LIVE: dict[int, LiveViews] = {}
