@@ -12,8 +12,8 @@ Prints:
   question, what, and what the server's log says about its kernel (a failed write, a stop);
   the last answers' kernels are stopped 3 s after their page closes, as an abandoned page's;
 - the instructor view's response times while the class answers (p50, p95; goal p95 < 1 s),
-  side by side with the way before (``way=on-loop``: read and built at each poll) and the front page, polled in turn, with the time each view's reply spent in
-  the server's handler (its ``Server-Timing`` header) and the load average;
+  side by side with the way before (``way=each-poll``: read and built at each poll) and the
+  front page, polled in turn, with the time each view's reply spent in the server's handler (its ``Server-Timing`` header) and the load average;
 - the memory recording adds per learner: a kernel's resident memory after a quiz of 10 checks
   with recording on, against the same without it (median of 3 fresh processes each; goal
   < 5 MB), and the store's bytes per learner;
@@ -97,14 +97,14 @@ async def one_learner(base: str, number: int, gate: asyncio.Semaphore) -> int:
 
 
 WAYS = (("view", f"instructor/data?token={TOKEN}&session=1"),
-        ("before", f"instructor/data?token={TOKEN}&session=1&way=on-loop"),
+        ("before", f"instructor/data?token={TOKEN}&session=1&way=each-poll"),
         ("front", ""))
 
 
 async def watch(base: str, stop: asyncio.Event) -> dict[str, list[float]]:
     """The instructor's page polling its data while the class answers: the view as served now
     (built again only when the store changed, at most twice a second), the way before (read and
-    built at each poll, ``way=on-loop``)
+    built at each poll, ``way=each-poll``)
     and, side by side, the front page (no store behind it): seconds per reply of each, and the
     server's own time for the view's replies (its Server-Timing header)."""
     client = AsyncHTTPClient(force_instance=True)
@@ -281,7 +281,7 @@ def main() -> None:
             print(f"  could not open the lesson: {failure}")
         for name, label in (("view", "instructor view (/instructor/data)"),
                             ("view server", "  of which in the server's handler"),
-                            ("before", "the way before (built on the loop)"),
+                            ("before", "the way before (built at each poll)"),
                             ("before server", "  of which in the server's handler"),
                             ("front", "front page, side by side (no store)")):
             t = view_times[name]
