@@ -13,7 +13,8 @@ Prints:
   the last answers' kernels are stopped 3 s after their page closes, as an abandoned page's;
 - the instructor view's response times while the class answers (p50, p95; goal p95 < 1 s),
   side by side with the way before (``way=each-poll``: read and built at each poll) and the
-  front page, polled in turn, with the time each view's reply spent in the server's handler (its ``Server-Timing`` header) and the load average;
+  front page, polled in turn, with the time each view's reply spent in the server's handler
+  (its ``Server-Timing`` header) and the load average;
 - the memory recording adds per learner: a kernel's resident memory after a quiz of 10 checks
   with recording on, against the same without it (median of 3 fresh processes each; goal
   < 5 MB), and the store's bytes per learner;
