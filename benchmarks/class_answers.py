@@ -111,8 +111,10 @@ async def watch(base: str, stop: asyncio.Event) -> dict[str, list[float]]:
     client = AsyncHTTPClient(force_instance=True)
     times: dict[str, list[float]] = {name: [] for name, _ in WAYS} | {"view server": [],
                                                                       "before server": []}
-    while not stop.is_set():
-        for name, path in WAYS:
+    turn = 0
+    while not stop.is_set():       # each in turn, the first after the pause rotating
+        turn += 1
+        for name, path in WAYS[turn % 3:] + WAYS[:turn % 3]:
             started = time.monotonic()
             reply = await client.fetch(base + path, request_timeout=60)
             times[name].append(time.monotonic() - started)
