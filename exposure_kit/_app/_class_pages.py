@@ -52,7 +52,7 @@ SCRIPT = """
     fetch(box.dataset.src, {cache: "no-store", credentials: "same-origin"})
       .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
       .then(function (d) {
-        if (d.html !== last) { box.innerHTML = d.html; last = d.html; }
+        if (d.version !== last) { box.innerHTML = d.html; last = d.version; }
         stamp.textContent = "updated " + d.updated;
       })
       .catch(function (e) { stamp.textContent = "not updating: " + e.message; })

@@ -113,29 +113,42 @@ class _Instructor(JupyterHandler):
         params = {"token": self.get_argument("token"), **params}
         return query(url_path_join(self.base_url, path), **params)
 
-    async def live_html(self, session: int, view: str, key: str) -> str:
-        """The live part, reused while nothing new was recorded. Read on the event loop: a
-        read never waits for a writer in WAL mode, only new rows are read, and a hop to a
-        thread cost more than the read on a busy server (benchmarks/class_answers.py)."""
-        urls = {"csv": self.url("instructor/answers.csv", session=session),
+    def live_urls(self, session: int) -> dict:
+        return {"csv": self.url("instructor/answers.csv", session=session),
                 "new": url_path_join(self.base_url, "instructor/session"),
                 "session": lambda n: self.url("instructor", session=n),
-                "project": lambda k: self.url("instructor/projector", session=session, q=k)}
-        form = self.xsrf_form_html() + \
+                "project": lambda k: self.url("instructor/projector", session=session, q=k),
+                "report": lambda n: self.url("instructor/assessment", id=n)}
+
+    def live_form(self) -> str:
+        return self.xsrf_form_html() + \
             f"<input type='hidden' name='token' value=\"{e(self.get_argument('token'))}\">"
-        live = built_view(self.store, session, view, key, urls, form)
-        if view != "main":
-            return live
-        from ._assessment import sittings_html  # the candidates' papers, newest first
-        return live + sittings_html(self.store.sittings(),
-                                    lambda n: self.url("instructor/assessment", id=n))
+
+    async def live_html(self, session: int, view: str, key: str) -> tuple[str, str]:
+        """The live part and its version: built again only when the store changed, at most
+        twice a second (see :class:`LiveViews`); the form's one-time xsrf value put in per
+        request, so a built view serves every poll."""
+        views = _live_views(self.store)
+        html, version = await views.html(session, view, key, self.live_urls(session))
+        return html.replace(FORM_MARK, self.live_form()), version
+
+    def live_html_each_poll(self, session: int, view: str, key: str) -> str:
+        """The way before: the live part read and built at each poll. Kept
+        only for ``/instructor/data?way=each-poll``, which ``benchmarks/class_answers.py`` times
+        side by side with the way above."""
+        urls = self.live_urls(session)
+        built = render_live(self.store, _BEFORE.setdefault(id(self.store), SessionEvents(
+            self.store)), session, view, key, urls)
+        return built.replace(FORM_MARK, self.live_form())
 
 
 # The store's slow work on threads of its own: writes (which may wait for SQLite's lock) and
 # the CSV export; the server keeps serving meanwhile.
 _READS = ThreadPoolExecutor(1, thread_name_prefix="class-answers-read")
 _WRITES = ThreadPoolExecutor(1, thread_name_prefix="class-answers-write")
-_VIEWS: dict[tuple, str] = {}
+FORM_MARK = "<!--ek-form-->"     # where a page's form fields go (its xsrf value is per request)
+REBUILD_EVERY = 0.5              # s: a view is built at most this often while the class answers
+_BEFORE: dict[int, SessionEvents] = {}
 
 
 async def off_loop(function, *args, worker: ThreadPoolExecutor = _READS):
@@ -143,20 +156,47 @@ async def off_loop(function, *args, worker: ThreadPoolExecutor = _READS):
     return await IOLoop.current().run_in_executor(worker, function, *args)
 
 
-def built_view(store, session: int, view: str, key: str, urls: dict, form: str) -> str:
-    version = (id(store), session, view, key, form, store.version(session))
-    if version not in _VIEWS:
-        if len(_VIEWS) > 64:
-            _VIEWS.clear()
-        _VIEWS[version] = _render(store, session, view, key, urls, form)
-    return _VIEWS[version]
+class LiveViews:
+    """The live part of the instructor's pages for one store, kept built.
+
+    While a class answers, the store changes several times a second and each open page polls
+    every second. A poll costs one small query (the store's version) and reuses the view built
+    last; the view is built again only when the store changed, and at most once every
+    :data:`REBUILD_EVERY` s, however many pages poll, so a new answer shows within a second.
+
+    Built on the event loop, on purpose: moved to a thread, a build (a few ms of Python) had to
+    win the interpreter's lock back and forth from a loop busy with forty kernels' messages,
+    and a poll's p95 grew from 0.1 s to 1.7 s in ``benchmarks/class_answers.py``.
+    """
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self._reader = SessionEvents(store)
+        self._built: dict[tuple, tuple[tuple, str, float]] = {}
+
+    async def html(self, session: int, view: str, key: str, urls: dict) -> tuple[str, str]:
+        wanted = (session, view, key)
+        version = self.store.version(session)
+        last = self._built.get(wanted)
+        if last is None or last[0] != version and \
+                time.monotonic() - last[2] >= REBUILD_EVERY:
+            last = self._built[wanted] = (version, render_live(
+                self.store, self._reader, session, view, key, urls), time.monotonic())
+        return last[1], repr(last[0])
 
 
-_READERS: dict[int, SessionEvents] = {}
+_LIVE: dict[int, LiveViews] = {}
 
 
-def _render(store, session: int, view: str, key: str, urls: dict, form: str) -> str:
-    reader = _READERS.setdefault(id(store), SessionEvents(store))
+def _live_views(store) -> LiveViews:
+    if id(store) not in _LIVE:
+        _LIVE[id(store)] = LiveViews(store)
+    return _LIVE[id(store)]
+
+
+def render_live(store, reader: SessionEvents, session: int, view: str, key: str,
+                urls: dict) -> str:
+    """The live part of the main or projector view, with :data:`FORM_MARK` for the form."""
     events = reader.events(session)
     present = store.learners_in(session)
     questions = question_figures(events, present)
@@ -164,10 +204,13 @@ def _render(store, session: int, view: str, key: str, urls: dict, form: str) -> 
     if view == "projector":
         found = [x for x in [*questions, *predictions] if x.key == key]
         return projector_view(found[0] if found else None)
+    from ._assessment import sittings_html  # the candidates' papers, newest first
+
     learners = {ev["learner"] for ev in events} | set().union(*present.values())
     return class_view(questions, predictions, learner_figures(events), session=session,
                       sessions=store.sessions(), learners=len(learners), answers=len(events),
-                      urls=urls, xsrf_form=form)
+                      urls=urls, xsrf_form=FORM_MARK) + \
+        sittings_html(store.sittings(), urls["report"])
 
 
 class InstructorPage(_Instructor):
@@ -177,8 +220,8 @@ class InstructorPage(_Instructor):
         self.check_token()
         session = await self.session()
         data = self.url("instructor/data", session=session)
-        self.finish(page("The class: instructor's view",
-                         await self.live_html(session, "main", ""), data))
+        live, _ = await self.live_html(session, "main", "")
+        self.finish(page("The class: instructor's view", live, data))
 
 
 class ProjectorPage(_Instructor):
@@ -188,8 +231,8 @@ class ProjectorPage(_Instructor):
         self.check_token()
         session, key = await self.session(), self.get_argument("q", "")
         data = self.url("instructor/data", session=session, view="projector", q=key)
-        self.finish(page("The class: one question",
-                         await self.live_html(session, "projector", key), data, projector=True))
+        live, _ = await self.live_html(session, "projector", key)
+        self.finish(page("The class: one question", live, data, projector=True))
 
 
 class LiveData(_Instructor):
@@ -198,9 +241,17 @@ class LiveData(_Instructor):
     async def get(self) -> None:
         self.check_token()
         view = "projector" if self.get_argument("view", "") == "projector" else "main"
-        html = await self.live_html(await self.session(), view, self.get_argument("q", ""))
+        session, key = await self.session(), self.get_argument("q", "")
+        started = time.perf_counter()
+        if self.get_argument("way", "") == "each-poll":
+            html = self.live_html_each_poll(session, view, key)
+            version = f"each-poll {time.time()}"
+        else:
+            html, version = await self.live_html(session, view, key)
+        self.set_header("Server-Timing", f"live;dur={(time.perf_counter() - started) * 1000:.1f}")
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps({"html": html, "updated": time.strftime("%H:%M:%S")}))
+        self.finish(json.dumps({"html": html, "version": version,
+                                "updated": time.strftime("%H:%M:%S")}))
 
 
 class AnswersCSV(_Instructor):

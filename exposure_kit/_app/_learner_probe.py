@@ -4,7 +4,7 @@ For ``benchmarks/class_answers.py`` and the tests: open the lesson page with the
 (so the server binds the kernel to that learner), open the kernel websocket (v1), ask for the
 widgets' state, then for each answer set the quiz card's input and press its Check button
 (the ``update`` and ``custom`` comm messages ipywidgets' front end sends), and wait until the
-card's feedback changes.
+kernel has handled the click (the check itself runs a moment later, see :meth:`Learner.answer`).
 """
 
 from __future__ import annotations
@@ -103,7 +103,8 @@ class Learner:
 
     async def answer(self, card: int, answer, timeout: float = 60) -> str:
         """Type (or pick, by option index) ``answer`` on card ``card``, press Check; the
-        feedback the page then shows (its HTML)."""
+        feedback the page shows by the time the kernel is idle (its HTML), usually ``""``: a
+        Check waits ``widgets._typed.SETTLE_SECONDS`` for the box's last edit, then runs."""
         c = self.cards[card]
         state = {"index": int(answer)} if c["choice"] else {"value": str(answer)}
         await self._send(c["input"], {"method": "update", "state": state, "buffer_paths": []})

@@ -274,10 +274,13 @@ class AnswerStore:
         return begin, (min(later) if later else float("inf"))
 
     def version(self, session: int) -> tuple:
-        """Changes whenever something is recorded or bound (a cheap check before a redraw)."""
+        """Changes whenever something is recorded or bound, a session begun, an assessment
+        begun or handed in (a cheap check before a redraw)."""
         return tuple(self._db.rows(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM events WHERE session = :s), "
-            "(SELECT COUNT(*) FROM learners), (SELECT COUNT(*) FROM sessions)", {"s": session}
+            "(SELECT COUNT(*) FROM learners), (SELECT COUNT(*) FROM sessions), "
+            "(SELECT COUNT(*) FROM assessments), "
+            "(SELECT COUNT(*) FROM assessments WHERE submitted IS NOT NULL)", {"s": session}
         )[0])
 
     def count(self) -> int:

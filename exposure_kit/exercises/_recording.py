@@ -6,15 +6,19 @@ in ``EXPOSURE_KIT_CLASS_STORE`` before it starts kernels, and a kernel started a
 kernel writes under its own id (read off its connection file, ``kernel-<id>.json``); the server
 knows which browser that kernel was handed to, so no learner id has to reach the kernel.
 
-A failure to record never reaches the learner: the quiz goes on and the loss is counted in
-:data:`LOST`.
+A failure to record never reaches the learner: the quiz goes on, the event is held and written
+with the next one or at the kernel's exit (:func:`write_unwritten`), and the failure is said on the
+kernel's standard error, which is the classroom server's log.
 """
 
 from __future__ import annotations
 
+import atexit
 import html
 import os
 import re
+import sys
+import time
 from typing import Any
 
 from .. import _selfstudy
@@ -27,7 +31,7 @@ _KERNEL_FILE = re.compile(r"kernel-([0-9a-f-]{36})\.json$")
 _SIGN_FLIPPED = "the size looks right but the sign is flipped"
 _CLOSE = "close, but not within the tolerance"
 _store = None
-LOST = 0   # events that could not be written (the store unreachable): kept for the log
+LOST = 0   # events still unwritten when the kernel exited (the store unreachable)
 
 
 def recording() -> bool:
@@ -57,13 +61,49 @@ def _the_store():
 
 
 def _write(**event: Any) -> None:
-    global LOST
+    """Record ``event`` now, with the events an earlier failure held back (oldest first)."""
     if not recording():
         return
-    try:
-        _the_store().record(kernel_id(), **event)
-    except Exception:      # the learner's page must not break because the store did
-        LOST += 1
+    event.setdefault("at", time.time())      # the time it was answered, even if written later
+    _UNWRITTEN.append(event)
+    write_unwritten()
+
+
+def write_unwritten() -> int:
+    """Write the events held back by a failure to record (the store busy or unreachable);
+    how many are still held back. Run again at each answer and at the kernel's exit.
+
+    A failure never reaches the learner; it is said on the kernel's standard error (the
+    classroom server's log) with its reason, and counted in :data:`LOST` if still unwritten
+    when the kernel exits.
+    """
+    while _UNWRITTEN:
+        try:
+            _the_store().record(kernel_id(), **_UNWRITTEN[0])
+        except Exception as error:     # the learner's page must not break because the store did
+            print(f"exposure-kit: could not record {_UNWRITTEN[0].get('kind')} of "
+                  f"{_UNWRITTEN[0].get('question')!r} in kernel {kernel_id()} (kept, will retry):"
+                  f" {type(error).__name__}: {error}", file=sys.__stderr__, flush=True)
+            return len(_UNWRITTEN)
+        _UNWRITTEN.pop(0)
+    return 0
+
+
+def _at_exit() -> None:
+    global LOST
+    from ..widgets._typed import run_waiting_actions
+    run_waiting_actions()          # a Check pressed just before the page closed
+    for _ in range(3):
+        if not write_unwritten():
+            return
+        time.sleep(1)
+    LOST += len(_UNWRITTEN)
+    print(f"exposure-kit: {len(_UNWRITTEN)} answers could not be recorded before kernel "
+          f"{kernel_id()} stopped", file=sys.__stderr__, flush=True)
+
+
+_UNWRITTEN: list[dict[str, Any]] = []
+atexit.register(_at_exit)
 
 
 def named_slips(question: Question) -> set[str]:

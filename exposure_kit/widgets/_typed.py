@@ -21,6 +21,7 @@ hedge-ratio box, ``100`` or ``100%`` is read as 100 (that is 10,000 %) and silen
 from __future__ import annotations
 
 import asyncio
+import atexit
 import re
 from typing import Any, Callable
 
@@ -212,6 +213,8 @@ def after_edits(action: Callable[[], None], *boxes: widgets.Text) -> None:
     state: dict[str, Any] = {}
 
     def run() -> None:
+        _WAITING.pop(id(state), None)
+        state["timer"].cancel()
         for box in boxes:
             box.unobserve(again, names="value")
         action()
@@ -220,10 +223,26 @@ def after_edits(action: Callable[[], None], *boxes: widgets.Text) -> None:
         if state.get("timer") is not None:
             state["timer"].cancel()
         state["timer"] = loop.call_later(SETTLE_SECONDS, run)
+        _WAITING[id(state)] = run
 
     for box in boxes:
         box.observe(again, names="value")
     again()
+
+
+def run_waiting_actions() -> None:
+    """Run now every action :func:`after_edits` still holds back (at the kernel's exit: a
+    learner who pressed Check and closed the page at once must still have the answer checked,
+    and recorded in the classroom app)."""
+    for run in list(_WAITING.values()):
+        try:
+            run()
+        except Exception:        # one failed action must not keep back the others
+            pass
+
+
+_WAITING: dict[int, Callable[[], None]] = {}
+atexit.register(run_waiting_actions)
 
 
 def answer_on_enter(box: widgets.Text, check: Callable[[], None]) -> widgets.Text:
