@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_lesson_claims import answered, lesson_namespace, lesson_source, printed
 
 import exposure_kit as ek
-from test_lesson_claims import answered, lesson_namespace, lesson_source, printed
 
 
 # ----- 07: one beta, a plain label, one y scale -------------------------------------------------
