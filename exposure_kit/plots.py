@@ -22,7 +22,7 @@ from ._format import usd_short
 __all__ = ["COLORS", "new_axes", "money_axis", "exposure_bars", "waterfall", "exposure_by",
            "net_vs_hedge_ratio", "scenario_heatmap", "exposure_path_chart", "delta_curve",
            "exposure_history_chart", "net_to_gross_chart", "rolling_beta_chart",
-           "show_in_notebook", "shown_in"]
+           "returns_scatter", "show_in_notebook", "shown_in"]
 
 COLORS = {"long": "#0072B2", "short": "#D55E00", "net": "#009E73", "gross": "#7F7F7F",
           "marker": "#CC79A7", "zero": "#222222", "band": "#F0E442"}
@@ -523,6 +523,70 @@ def rolling_beta_chart(rolling: pd.DataFrame, ax: Axes | None = None,
     ax.grid(alpha=0.25)
     ax.spines[["top", "right"]].set_visible(False)
     _date_axis(ax)
+    return ax
+
+
+def returns_scatter(prices: pd.DataFrame, asset: str, reference: str = "BTC", *,
+                    window: int | None = None, method: str = "log",
+                    ax: Axes | None = None) -> Axes:
+    """Each day's return of ``asset`` against ``reference``'s, with the best straight line
+    through the points: its slope is the beta of :func:`exposure_kit.hedge_estimates`.
+
+    Parameters
+    ----------
+    prices : DataFrame
+        Closes by date (:func:`exposure_kit.read_prices`, :func:`exposure_kit.sample_prices`).
+    asset : str
+        Drawn up the side (the y axis).
+    reference : str, default "BTC"
+        Drawn along the bottom (the x axis).
+    window : int, optional
+        The last ``window`` returns; all of them by default.
+    method : {"log", "simple", "change"}, default "log"
+        See :func:`exposure_kit.price_returns`.
+    ax : Axes, optional
+        Where to draw; a new figure when missing.
+
+    Returns
+    -------
+    Axes
+        The points first (``ax.collections[0]``), then the fitted line (``ax.get_lines()[0]``).
+
+    Examples
+    --------
+    >>> prices = pd.DataFrame({"BTC": [100.0, 101.0, 99.0, 102.0, 102.0],
+    ...                        "ETH": [10.0, 10.1, 10.4, 10.3, 10.5]},
+    ...                       index=pd.date_range("2024-01-01", periods=5, name="date"))
+    >>> ax = returns_scatter(prices, "ETH", method="simple")
+    >>> len(ax.collections[0].get_offsets())
+    4
+    """
+    from ._estimates import _check_prices, _pair, hedge_estimates
+
+    estimate = hedge_estimates(prices, asset, reference, window=window, method=method)
+    returns = _pair(_check_prices(prices), asset, reference, method)
+    returns = returns.loc[estimate.start:estimate.end].iloc[-estimate.observations:]
+    x, y = returns["reference"].to_numpy(), returns["asset"].to_numpy()
+    beta = estimate.beta.value
+    ends = np.array([x.min(), x.max()])
+    ax = new_axes(ax, figsize=(6.0, 5.0))
+    ax.scatter(x, y, s=9, color=COLORS["long"], alpha=0.45, linewidth=0, label="one day")
+    ax.plot(ends, y.mean() + beta * (ends - x.mean()), color=COLORS["short"], linewidth=2.2,
+            label=f"best straight line: slope (beta) {beta:.2f}")
+    ax.plot(ends, ends, color=COLORS["gross"], linestyle=":", label="slope 1 (one-for-one)")
+    percent = FuncFormatter(lambda v, _: f"{v:+.0%}" if v else "0%")
+    ax.xaxis.set_major_formatter(percent)
+    ax.yaxis.set_major_formatter(percent)
+    ax.set_xlabel(plain_label(f"{estimate.reference} return that day"))
+    ax.set_ylabel(plain_label(f"{estimate.asset} return that day"))
+    ax.set_title(plain_label(f"Daily returns, {estimate.asset} against {estimate.reference}, "
+                             f"{estimate.start:%d %b %Y} to {estimate.end:%d %b %Y}"), pad=22)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, ncols=3, frameon=False,
+              borderaxespad=0.2)
+    ax.axhline(0, color=COLORS["zero"], linewidth=0.6)
+    ax.axvline(0, color=COLORS["zero"], linewidth=0.6)
+    ax.grid(alpha=0.25)
+    ax.spines[["top", "right"]].set_visible(False)
     return ax
 
 

@@ -199,9 +199,10 @@ def _margin_flat(with_margin) -> Prediction:
 # ----- 04 beta and correlation -----------------------------------------------------------------
 @_entry("04", "risk")
 def _risk_left(book, long_vol, short_vol, correlations=(0.8, 0.3)) -> Prediction:
-    from .._hedging import residual_risk_usd
+    from .._hedging import optimal_hedge_ratio, residual_risk_usd
 
     long, short = book.long_exposure(), book.short_exposure()
+    held = short / long
 
     def risk_left(rho: float) -> float:
         return residual_risk_usd(long, long_vol, short_vol, rho, hedge_ratio=short / long)
@@ -213,6 +214,10 @@ def _risk_left(book, long_vol, short_vol, correlations=(0.8, 0.3)) -> Prediction
         return "\n".join(lines + [f"risk of the BTC long alone: {fmt.usd(alone)}"])
 
     high, low = correlations
+    # the variance left, sE² + h² sH² - 2 h ρ sE sH, is above the long's own sE² when h > 2 h*
+    limit = 2 * optimal_hedge_ratio(long_vol, short_vol, low)
+    verdict = ("so here the 'hedge' adds risk: the book swings more than the BTC long alone"
+               if held > limit else "so here the hedge still removes some risk, if less")
     return Prediction(
         f"Correlation {high} -> {low}: what changes?",
         {"up": "the net stays the same; the risk left goes up",
@@ -220,8 +225,11 @@ def _risk_left(book, long_vol, short_vol, correlations=(0.8, 0.3)) -> Prediction
          "net": "the net changes with the correlation"},
         answer="up" if risk_left(low) > risk_left(high) else "down", reveal=two_correlations,
         explain="The notional net does not see correlation at all. The risk left grows as the "
-                "link between the assets weakens; at low correlation the 'hedge' adds risk "
-                "instead of removing it.",
+                "link between the assets weakens. A short adds risk once it is more than twice "
+                "the minimum-variance ratio (2 x correlation x BTC's volatility / ETH's): at "
+                f"correlation {low} that limit is {limit:.2f} dollars of ETH per dollar of BTC "
+                f"and this book hedges {held:.2f}, {verdict}. A short at the minimum-variance "
+                "ratio never adds risk while the correlation is above zero.",
         gives_away=("risk left grows", "risk left goes up"))
 
 

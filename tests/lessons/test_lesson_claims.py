@@ -159,7 +159,7 @@ def test_lesson07_shows_the_drift_before_the_days_trade():
     # replayed by hand: after each trade the net stays under $9,987; before the trade it
     # reached $49,266, and 124 of 228 trades were larger than $12,000
     out = printed("07_drift_after_price_moves")
-    assert "rule, net after trade" in out and "$9,987" in out
+    assert "rule, just after a daily check" in out and "$9,987" in out
     assert "$49,266" in out
     row = next(line for line in out.splitlines() if line.startswith("trades above $12,000"))
     assert row.split()[-1] == "124"
