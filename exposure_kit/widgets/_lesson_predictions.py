@@ -313,9 +313,11 @@ def _liquidating_move(account, equity) -> Prediction:
         "How large a move of one coin alone liquidates the account?",
         {"less": "less than 10 %", "more": "more than 10 %"},
         answer="less" if smallest < 0.10 else "more", reveal=liquidating_moves,
-        explain="The net says the book barely cares about direction, yet a move that crypto "
-                "sees often enough, in one leg only, ends the account. Leverage works on the "
-                "gross.",
+        explain="The net says the book barely cares about direction, yet a move of one coin "
+                "alone, smaller than 10 %, ends the account: the maintenance margin and the "
+                "losses of a move of one leg scale with the gross, not the net. Leverage works "
+                "on the gross. How often the two coins part that far is worked out further "
+                "down, from the package's price history.",
         # a liquidating move printed anywhere (e.g. "BTC alone liquidates at -8.5%")
         gives_away=tuple(f"liquidates at {move:+.1%}" for move in moves.values())
         + tuple(f"{coin} alone liquidates at {move:+.1%}" for coin, move in moves.items()))
