@@ -162,4 +162,4 @@ def test_lesson12_venue_prediction_has_figures_to_reason_from():
     assert "groupby(venue_of)" in before
     out = printed("12_your_own_book")
     for venue, count in counts.items():
-        assert f"{venue:8}: {count:3} positions; the largest" in out
+        assert f"{venue + ':':9}{count:3} positions; the largest" in out
