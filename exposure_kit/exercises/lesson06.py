@@ -206,32 +206,84 @@ q4 = NumberQuestion(
 _A = [{"name": "A BTC", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 500_000},
       {"name": "A ETH", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 480_000}]
 _B = [{"name": "B BTC", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 150_000}]
-_EQ = 100_000
-_LOSS_A = shock_pnl(_b.Book.from_records(_A), {"BTC": -0.12, "ETH": 0.08}) / _EQ
-_LOSS_B = shock_pnl(_b.Book.from_records(_B), {"BTC": -0.12}) / _EQ
+_EQ, _RATE = 100_000, 0.01
+_MOVES = {"BTC": -0.12, "ETH": 0.08}
+
+
+def _moves(records: list[dict]) -> dict[str, float]:
+    return {coin: move for coin, move in _MOVES.items()
+            if any(r["underlying"] == coin for r in records)}
+
+
+def _account(records: list[dict]) -> MarginAccount:
+    return MarginAccount(_b.Book.from_records(records), _EQ, mode="cross",
+                         maintenance_margin_rate=_RATE)
+
+
+def _share_of_move_that_liquidates(account: MarginAccount, moves: dict[str, float]) -> float:
+    """The share of the whole move, both legs moving in step, at which equity meets the
+    maintenance margin: both are straight lines in that share, so it is where they cross."""
+    room_now = account.equity() - account.maintenance_margin()
+    moved = account.after(moves)
+    room_after = moved.equity() - moved.maintenance_margin()
+    return room_now / (room_now - room_after)
+
+
+_ACC_A, _ACC_B = _account(_A), _account(_B)
+_LIQ_A, _LIQ_B = (_ACC_A.after(_moves(_A)).is_liquidated(),
+                  _ACC_B.after(_moves(_B)).is_liquidated())
+_LOSS_A = shock_pnl(_ACC_A.book, _MOVES)
+_LOSS_B = shock_pnl(_ACC_B.book, {"BTC": _MOVES["BTC"]})
+_MM_A = _ACC_A.after(_MOVES).maintenance_margin()
+_AT = _share_of_move_that_liquidates(_ACC_A, _MOVES)
+_MM_AT = _ACC_A.after({coin: _AT * move for coin, move in _MOVES.items()}).maintenance_margin()
+_KEY = {(True, False): "a", (False, True): "b", (False, False): "c", (True, True): "d"}
 q5 = ChoiceQuestion(
-    "Which account is fragile?",
-    f"Two accounts have {usd(_EQ)} of equity each. A is long {usd(500_000)} BTC and short "
-    f"{usd(480_000)} ETH. B is long {usd(150_000)} BTC only. BTC falls 12 % while ETH rises "
-    "8 %. Which loses the larger share of its equity?",
-    {"a": "account A loses the larger share",
-     "b": "account B loses the larger share",
-     "c": "both lose the same share: both are long BTC"},
-    "a" if _LOSS_A < _LOSS_B else "b",
-    setup=data_code(book_a=_A, book_b=_B, equity=_EQ),
-    hints=["Each leg loses: the BTC long on the fall, the ETH short on the rise.",
-           "Each leg's P&L is its signed exposure x its move; add A's two legs, then divide each "
-           "account's loss by its equity."],
-    working=(f"A: {usd(500_000)} x -12 % + {usd(-480_000)} x +8 % = {usd(_LOSS_A * _EQ)}, "
-             f"{_LOSS_A:.1%} of equity\n"
-             f"B: {usd(150_000)} x -12 % = {usd(_LOSS_B * _EQ)}, {_LOSS_B:.1%} of equity\n"
+    "Which account is liquidated?",
+    f"Two cross-margin accounts have {usd(_EQ)} of equity each and a maintenance margin of "
+    f"{_RATE:.0%} of each position's value at the moved prices. A is long {usd(500_000)} BTC "
+    f"and short {usd(480_000)} ETH. B is long {usd(150_000)} BTC only. Over a week BTC falls "
+    "12 % while ETH rises 8 %, both moving steadily. Which account is liquidated before the "
+    "move ends?",
+    {"a": "account A is liquidated, B is not",
+     "b": "account B is liquidated, A is not",
+     "c": "neither: both still have equity when the move ends",
+     "d": "both: each loses money on the fall"},
+    _KEY[(_LIQ_A, _LIQ_B)],
+    setup=data_code(book_a=_A, book_b=_B, equity=_EQ, rate=_RATE),
+    hints=["Each of A's legs loses: the BTC long on the fall, the ETH short on the rise.",
+           "Work out each account's equity after the whole move (equity + each leg's signed "
+           "exposure x its move), and its maintenance margin there (1 % of each leg's value at "
+           "the moved price). An account whose equity ends below its maintenance margin was "
+           "liquidated on the way."],
+    working=(f"A: P&L {usd(500_000)} x -12 % + {usd(-480_000)} x +8 % = {usd(_LOSS_A)}, so "
+             f"equity would end at {usd(_EQ + _LOSS_A)}\n"
+             f"   maintenance at the moved prices: 1 % x ({usd(500_000 * 0.88)} + "
+             f"{usd(480_000 * 1.08)}) = {usd(_MM_A)}: below it, so A is liquidated\n"
+             f"   equity meets maintenance {_AT:.0%} of the way through the move (BTC "
+             f"{_AT * _MOVES['BTC']:+.1%}, ETH {_AT * _MOVES['ETH']:+.1%}), with "
+             f"{usd(_MM_AT)} left; closed whole, A loses that too (the bankruptcy price and "
+             f"the fee), about its whole {usd(_EQ)}, and the rest of the move no longer "
+             "reaches it\n"
+             f"B: P&L {usd(150_000)} x -12 % = {usd(_LOSS_B)}, equity {usd(_EQ + _LOSS_B)} "
+             f"against a maintenance of {usd(_ACC_B.after(_moves(_B)).maintenance_margin())}: "
+             f"still open\n"
              f"A's gross leverage ({usd(980_000)} / {usd(_EQ)}) turns the legs' divergence into "
-             f"the larger loss. Answer ({'a' if _LOSS_A < _LOSS_B else 'b'})."),
-    solution=('loss_a = ek.shock_pnl(ek.Book.from_records(book_a), {"BTC": -0.12, "ETH": 0.08})\n'
-              'loss_b = ek.shock_pnl(ek.Book.from_records(book_b), {"BTC": -0.12})\n'
-              'answer = "a" if loss_a < loss_b else "b"'),
+             f"the larger loss. Answer ({_KEY[(_LIQ_A, _LIQ_B)]})."),
+    solution=('moves = {"BTC": -0.12, "ETH": 0.08}\n'
+              'def liquidated(records):\n'
+              '    account = ek.MarginAccount(ek.Book.from_records(records), equity, mode="cross",\n'
+              '                               maintenance_margin_rate=rate)\n'
+              '    coins = {r["underlying"] for r in records}\n'
+              '    return account.after({c: m for c, m in moves.items() if c in coins}).is_liquidated()\n'
+              'answer = {(True, False): "a", (False, True): "b", (False, False): "c",\n'
+              '          (True, True): "d"}[(liquidated(book_a), liquidated(book_b))]'),
     mistakes={"b": "net leverage only covers a move of the whole market together; when the "
-                   "legs diverge, gross leverage is what hurts.",
-              "c": "the ETH short in A loses too when ETH rises."})
+                   "legs diverge, gross leverage is what hurts, and B's single leg loses far "
+                   "less than its equity.",
+              "c": "A would still have a little equity at the end, but the venue does not wait "
+                   "for zero: it liquidates when equity falls to the maintenance margin.",
+              "d": "B loses on the fall, but far less than its equity: only A's two legs both "
+                   "lose."})
 
 progress = register(globals(), "Lesson 06")

@@ -321,9 +321,11 @@ def _liquidating_move(account, equity) -> Prediction:
         "How large a move of one coin alone liquidates the account?",
         {"less": "less than 10 %", "more": "more than 10 %"},
         answer="less" if smallest < 0.10 else "more", reveal=liquidating_moves,
-        explain="The net says the book barely cares about direction, yet a move that crypto "
-                "sees often enough, in one leg only, ends the account. Leverage works on the "
-                "gross.",
+        explain="The net says the book barely cares about direction, yet a move of one coin "
+                "alone, smaller than 10 %, ends the account: the maintenance margin and the "
+                "losses of a move of one leg scale with the gross, not the net. Leverage works "
+                "on the gross. How often the two coins part that far is worked out further "
+                "down, from the package's price history.",
         # a liquidating move printed anywhere (e.g. "BTC alone liquidates at -8.5%")
         gives_away=tuple(f"liquidates at {move:+.1%}" for move in moves.values())
         + tuple(f"{coin} alone liquidates at {move:+.1%}" for coin, move in moves.items()))
@@ -400,10 +402,16 @@ def _flat_by_delta(book) -> Prediction:
         delta = black76_delta(option.price, option.strike, option.years, option.volatility,
                               option_type=option.option_type)
         action = "buy back" if hedge > 0 else "sell more"
+        perp = next(p for p in book.positions if p.kind == "perp")
+        now = perp.quantity if perp.side == "long" else -perp.quantity
+        after = now + hedge / perp.price
         return (f"call delta: {delta:.3f}\n"
                 f"net by notional: {fmt.describe_net(book.net_exposure(measure='notional'))}\n"
                 f"net by delta   : {fmt.describe_net(delta_net)}\n"
-                f"to be flat by delta: {action} {fmt.usd(abs(hedge))} of the perp")
+                f"to be flat by delta: {action} {fmt.usd(abs(hedge))} of the perp, "
+                f"{abs(hedge) / perp.price:.2f} BTC at {fmt.usd(perp.price)}\n"
+                f"the perp is then {abs(after):.2f} BTC {'short' if after < 0 else 'long'} "
+                f"(was {abs(now):g} BTC): the dashboard's delta hedge")
 
     return Prediction(
         "Is the book flat by delta?",
@@ -413,7 +421,7 @@ def _flat_by_delta(book) -> Prediction:
         explain="The calls are far from their strike, so they barely move with BTC, while the "
                 "perp moves fully. Hedged by notional, the book is a large bet on a fall. The "
                 "fix is to resize the perp to the calls' delta, not to their notional: the last "
-                "line is the trade that does it.",
+                "two lines are the trade that does it, in dollars and in coins.",
         # the calls' delta in dollars: set beside the perp's size, it is the answer
         gives_away=("buy back", "buying back", "sell more",
                     f"delta hedge {fmt.usd(book.exposures(measure='delta').iloc[0])}"))
