@@ -255,7 +255,7 @@ q6 = ChoiceQuestion(
     working=(f"Net = {usd(BOOK.net_exposure())}; gross = {usd(LONG)} + {usd(SHORT)} = "
              f"{usd(BOOK.gross_exposure())}\n"
              f"Net / gross = {usd(BOOK.net_exposure())} / {usd(BOOK.gross_exposure())} = "
-             f"{_NTG:.1%}: outside the 5 % band, and positive.\n"
+             f"{_NTG:.0%}: outside the 5 % band, and positive.\n"
              f"Counting positions says nothing about their size. Answer ({_KEY})."),
     mistakes={"a": "the number of positions is not their size: weigh each by its exposure.",
               "c": "look at the sign of the net: the long side is the bigger one."})
