@@ -101,8 +101,8 @@ def _q2(size: float = 500_000, widen: float = WIDEN["BTC-QTR"]) -> NumberQuestio
                  + f"Future short: -{usd(size)} x +{widen:.0%} = {usd(pnl)}\n".replace("%", " %")
                  + f"P&L = {usd(pnl)}, marked today\n"
                  "The future converges to spot at expiry, so held to expiry this loss comes back; "
-                 "the risk until then is the short's own margin: it is liquidated if its account runs "
-                 "short (lesson 09, the basis at expiry)."),
+                 "the risk until then is the short's own margin: it is liquidated once its account's "
+                 "equity falls below the maintenance margin (lesson 09, the basis at expiry)."),
         unit="usd",
         mistakes=[Mistake(0.0, "a zero net covers the coin's price, not the gap between future "
                                "and spot: only one leg moved.")])
