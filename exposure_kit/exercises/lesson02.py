@@ -236,25 +236,27 @@ q5 = FunctionQuestion(
                       "positive.")])
 
 _NTG = BOOK.net_to_gross()
+_BIAS = BOOK.summary().bias
+_KEY = {"long": "b", "short": "c"}.get(_BIAS, "a")
 q6 = ChoiceQuestion(
     "Is it 'mostly hedged'?",
     "The trader says: \"two longs and two shorts, so the book is mostly hedged\". Use the book's "
-    "net over gross to judge. Which is right?",
+    "net over gross and lesson 01's rule (a book is neutral when its net is within 5 % of its "
+    "gross). Which is right?",
     {"a": "yes: with as many shorts as longs, the directions roughly cancel",
-     "b": "no: the net is a large share of the gross, so the book still leans long",
+     "b": "no: the net is well outside 5 % of the gross, so the book still leans long",
      "c": "no: the two shorts outweigh the longs, so the book leans short"},
-    "b" if abs(_NTG) > 0.25 and BOOK.net_exposure() > 0 else "a",
+    _KEY,
     setup=_SETUP,
     hints=["Compare the net with the gross, not the number of longs with the number of shorts.",
-           "Net / gross near 0 would mean hedged; near 1 means mostly long, near -1 mostly "
-           "short."],
-    solution='answer = "b" if book.net_to_gross() > 0.25 else "a"',
+           "Net / gross within -5 % to +5 % is neutral; above it the book leans long, below "
+           "it short."],
+    solution='bias = book.summary().bias\nanswer = {"long": "b", "short": "c"}.get(bias, "a")',
     working=(f"Net = {usd(BOOK.net_exposure())}; gross = {usd(LONG)} + {usd(SHORT)} = "
              f"{usd(BOOK.gross_exposure())}\n"
              f"Net / gross = {usd(BOOK.net_exposure())} / {usd(BOOK.gross_exposure())} = "
-             f"{_NTG:.0%}: far from 0, and positive.\n"
-             f"Counting positions says nothing about their size. Answer "
-             f"({'b' if abs(_NTG) > 0.25 and BOOK.net_exposure() > 0 else 'a'})."),
+             f"{_NTG:.0%}: outside the 5 % band, and positive.\n"
+             f"Counting positions says nothing about their size. Answer ({_KEY})."),
     mistakes={"a": "the number of positions is not their size: weigh each by its exposure.",
               "c": "look at the sign of the net: the long side is the bigger one."})
 

@@ -101,8 +101,8 @@ def _q2(size: float = 500_000, widen: float = WIDEN["BTC-QTR"]) -> NumberQuestio
                  + f"Future short: -{usd(size)} x +{widen:.0%} = {usd(pnl)}\n".replace("%", " %")
                  + f"P&L = {usd(pnl)}, marked today\n"
                  "The future converges to spot at expiry, so held to expiry this loss comes back; "
-                 "the risk until then is the margin call on the short (lesson 09, the basis at "
-                 "expiry)."),
+                 "the risk until then is the short's own margin: it is liquidated once its account's "
+                 "equity falls below the maintenance margin (lesson 09, the basis at expiry)."),
         unit="usd",
         mistakes=[Mistake(0.0, "a zero net covers the coin's price, not the gap between future "
                                "and spot: only one leg moved.")])
@@ -131,7 +131,8 @@ def _q3(long: float = 350_000, short: float = 340_000, gap: float = GAP["ETH"]) 
              f"A book is long {usd(long)} of BTC perps and short {usd(short)} of ETH perps.")
     question = NumberQuestion(
         "One leg gaps",
-        f"{where} Overnight ETH gaps up {gap:.0%} and BTC does not move. ".replace("%", " %")
+        f"{where} On news of its own, ETH jumps {gap:.0%} with no trading in between, and "
+        "BTC does not move. ".replace("%", " %")
         + "What is the P&L in USD?",
         pnl, setup=data_code(records=pair, gap=moves) + "\nbook = ek.Book.from_records(records)",
         hints=["Only the ETH short moves.",
@@ -156,7 +157,7 @@ _WORST = min(_SCENARIOS, key=lambda k: shock_pnl(_PAIR, _SCENARIOS[k]))
 _DAYS = {k: shock_pnl(_PAIR, m) for k, m in _SCENARIOS.items()}
 q4 = ChoiceQuestion(
     "Which stress hurts most?",
-    "For the BTC/ETH book, which of these days loses the most?",
+    "For the BTC/ETH book, which of these moves (each taken at once) loses the most?",
     {"a": "a crash: BTC and ETH both fall 20 %",
      "b": "the correlation break: BTC -15 %, ETH +10 %",
      "c": "the gap: ETH +30 %, BTC unchanged"},

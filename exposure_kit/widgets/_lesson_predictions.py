@@ -381,7 +381,7 @@ def _btc_alone(book, moves) -> Prediction:
         f"{said}, the other coins unchanged: the P&L in USD?", answer=pnl, describe=fmt.usd,
         close=0.25, reveal=lambda: f"{said}, the other coins unchanged: {fmt.usd(pnl)}",
         explain="A small net protects only against every coin moving by the same percentage, and "
-                "not even a market-wide fall does that (lesson 04: ETH's beta to BTC is above 1). "
+                "not even a market-wide fall does that (lessons 04 and 05: ETH's beta to BTC is above 1). "
                 "Here only BTC moves: "
                 "the BTC perp long loses a fifth of its size, the BTC quarterly short wins back "
                 "a fifth of its much smaller size, and the ETH short that was meant to offset "
