@@ -988,6 +988,7 @@ class Progress:
             self._unseen.discard(name)
             if status == CORRECT:
                 self.mastered.add(name)
+                _selfstudy.remember_mastery(self.lesson, name)
         if self.status.get(name) != CORRECT or status == CORRECT:
             self.status[name] = status
         _selfstudy.remember(self.lesson, name, self.status[name], name in self.solution_seen)
