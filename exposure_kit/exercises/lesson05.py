@@ -122,10 +122,13 @@ q2 = drawable(_q2, _draw_returns)
 
 WINDOW_BETA, WINDOW_SE, WHOLE_BETA = 1.30, 0.08, 1.20
 _OUTSIDE = abs(WINDOW_BETA - WHOLE_BETA) > 2 * WINDOW_SE
+_READING = ("luck alone is an unlikely explanation (which is not proof that the relation "
+            "changed)" if _OUTSIDE else
+            "luck alone could explain the gap (which is not proof that the two are the same)")
 q3 = ChoiceQuestion(
     "Inside the band or not?",
     f"A 90-day window gives ETH a beta of {WINDOW_BETA:g} to BTC, with a standard error of "
-    f"{WINDOW_SE:g}. Over the four years that include this window the beta is {WHOLE_BETA:g}. "
+    f"{WINDOW_SE:g}. Over the four years that include this window, the beta is {WHOLE_BETA:g}. "
     "Is this window's beta more than two standard errors away from the four-year one?",
     {"a": "no: the gap is within two standard errors, so luck alone could explain it",
      "b": "yes: the gap is more than two standard errors, so luck alone is an unlikely "
@@ -139,11 +142,11 @@ q3 = ChoiceQuestion(
     working=(f"Gap = |{WINDOW_BETA:g} - {WHOLE_BETA:g}| = {abs(WINDOW_BETA - WHOLE_BETA):.2f}\n"
              f"Two standard errors = 2 x {WINDOW_SE:g} = {2 * WINDOW_SE:.2f}\n"
              f"{abs(WINDOW_BETA - WHOLE_BETA):.2f} is "
-             f"{'more' if _OUTSIDE else 'less'} than {2 * WINDOW_SE:.2f}. "
-             f"Answer ({'b' if _OUTSIDE else 'a'}).\n"
+             f"{'more' if _OUTSIDE else 'less'} than {2 * WINDOW_SE:.2f}: "
+             f"{_READING}.\n"
              "(The window is a small part of the four years' data, so the four-year beta "
-             "barely moves with it; inside the band says only that luck could explain the gap, "
-             "not that the two are the same.)"),
+             "barely moves with it.)\n"
+             f"Answer ({'b' if _OUTSIDE else 'a'})."),
     solution=("gap = abs(window_beta - whole_beta)\n"
               'answer = "b" if gap > 2 * window_se else "a"'),
     mistakes={"b": "that compares the gap with one standard error; the band is two either side.",
