@@ -206,8 +206,7 @@ q4 = ChoiceQuestion(
     f"The rule of question 3 looks once a day, at the close, and trades the net back to zero "
     f"when it is more than {usd(THRESHOLD)} from zero. What does its {usd(THRESHOLD)} bound?",
     {"a": f"the net at every moment: never more than {usd(THRESHOLD)} from zero, day or night",
-     "b": "the net measured at each close, after that close's trade; between closes the net "
-          "moves freely, and a day's move or a gap can take it past the threshold",
+     "b": "the net measured at each close, after its trade; between closes it moves freely",
      "c": "less than that: the net stays at exactly zero, as every drift is traded away"},
     "b",
     hints=["When does the rule look at the net, and what happens between two looks?",

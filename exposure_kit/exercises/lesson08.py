@@ -167,7 +167,7 @@ def _draw_fall(rng) -> dict:
             "now": float(100 * round(entry * (1 - fall) / 100))}
 
 
-def _q4(contracts: int = 800, entry: float = 64_000, now: float = 51_200) -> NumberQuestion:
+def _q4(contracts: int = 900, entry: float = 72_000, now: float = 60_000) -> NumberQuestion:
     position = _inverse(contracts, entry, now)
     face = contracts * 100
     earned = face / now - face / entry

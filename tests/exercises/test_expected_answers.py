@@ -232,9 +232,9 @@ PINS: dict[str, Number | Choice | Function | Built] = {
     # at $75,000: spot 2 x $75,000 = $150,000; linear short the same, net $0; inverse short fixed
     # at $120,000, net $150,000 - $120,000 = $30,000. Only the inverse hedge drifts.
     "08-q3": Choice("b", ("$150,000", "$120,000", "$30,000")),
-    # 800 contracts opened at $64,000, BTC falls to $51,200: face 800 x $100 = $80,000;
-    # 80,000 / 51,200 - 80,000 / 64,000 = 1.5625 - 1.25 = 0.3125 BTC earned
-    "08-q4": Number(80_000 / 51_200 - 80_000 / 64_000, "0.3125 BTC"),
+    # 900 contracts opened at $72,000, BTC falls to $60,000: face 900 x $100 = $90,000;
+    # 90,000 / 60,000 - 90,000 / 72,000 = 1.5 - 1.25 = 0.25 BTC earned
+    "08-q4": Number(90_000 / 60_000 - 90_000 / 72_000, "0.2500 BTC"),
 
     # Lesson 09: long $350,000 BTC perps, short $340,000 ETH perps
     # $350,000 x -15 % = -$52,500; -$340,000 x +10 % = -$34,000; P&L -$86,500
