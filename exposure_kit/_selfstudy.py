@@ -6,7 +6,8 @@ for a kernel that JupyterLab (or Notebook) started for a notebook: such a kernel
 ``JPY_SESSION_NAME`` set. A notebook run by nbclient, nbval or a test, and the classroom app
 (whose answers go to the class's store instead), keep nothing. ``EXPOSURE_KIT_PROGRESS=off``
 turns it off; ``EXPOSURE_KIT_PROGRESS=/some/file.sqlite`` turns it on, kept there.
-``ex.reset()`` forgets a lesson's place.
+``ex.reset()`` forgets a lesson's place. Mastery (a question right at the first check of
+numbers not yet solved) is kept in the same file.
 """
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["active", "store_path", "remember", "restore", "forget", "remember_prediction",
-           "saved_prediction"]
+__all__ = ["active", "store_path", "remember", "remember_mastery", "restore", "forget",
+           "remember_prediction", "saved_prediction"]
 
 VARIABLE = "EXPOSURE_KIT_PROGRESS"
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS progress (lesson TEXT NOT NULL, question TEXT NOT NULL, "
            "status TEXT NOT NULL, solution_seen INTEGER NOT NULL DEFAULT 0, "
            "PRIMARY KEY (lesson, question))",
            "CREATE TABLE IF NOT EXISTS predictions (lesson TEXT NOT NULL, prompt TEXT NOT NULL, "
-           "guess TEXT NOT NULL, PRIMARY KEY (lesson, prompt))")
+           "guess TEXT NOT NULL, PRIMARY KEY (lesson, prompt))",
+           "CREATE TABLE IF NOT EXISTS mastery (lesson TEXT NOT NULL, question TEXT NOT NULL, "
+           "PRIMARY KEY (lesson, question))")
 _db: sqlite3.Connection | None = None
 _db_path: Path | None = None
 
@@ -91,8 +94,16 @@ def remember(lesson: str, question: str, status: str, solution_seen: bool) -> No
             (lesson, question, status, int(solution_seen))))
 
 
+def remember_mastery(lesson: str, question: str) -> None:
+    """A question of the lesson mastered: right at the first check of a fresh variant."""
+    if active():
+        _quietly(lambda: _store().execute(
+            "INSERT OR IGNORE INTO mastery VALUES (?, ?)", (lesson, question)))
+
+
 def restore(progress: Any) -> None:
-    """Put the remembered statuses back into a lesson's ``Progress`` (nothing when inactive)."""
+    """Put the remembered statuses and mastery back into a lesson's ``Progress`` (nothing when
+    inactive)."""
     if not active():
         return
     rows = _quietly(lambda: _store().execute(
@@ -103,14 +114,18 @@ def restore(progress: Any) -> None:
             progress.status[question] = status
             if seen:
                 progress.solution_seen.add(question)
+    mastered = _quietly(lambda: _store().execute(
+        "SELECT question FROM mastery WHERE lesson = ?", (progress.lesson,)).fetchall(), [])
+    progress.mastered.update(q for (q,) in mastered if q in progress.status)
 
 
 def forget(lesson: str) -> None:
-    """Forget a lesson's progress and the predictions made in its notebook."""
+    """Forget a lesson's progress, its mastery and the predictions made in its notebook."""
     if not active():
         return
     number = _number(lesson)
     _quietly(lambda: _store().execute("DELETE FROM progress WHERE lesson = ?", (lesson,)))
+    _quietly(lambda: _store().execute("DELETE FROM mastery WHERE lesson = ?", (lesson,)))
     _quietly(lambda: _store().execute("DELETE FROM predictions WHERE lesson = ?", (number,)))
 
 

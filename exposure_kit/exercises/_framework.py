@@ -278,7 +278,8 @@ class Question:
     """The seed the question's numbers were drawn from; 0 for the fixed numbers."""
     limits: tuple[float, float] | None = None
     """Where a drawn question's expected value must lie (its own limits, for the tests)."""
-    _recipe: tuple[Callable[..., "Question"], Callable[[np.random.Generator], dict]] | None = None
+    _recipe: tuple[Callable[..., "Question"], Callable[[np.random.Generator], dict],
+                   Callable[..., Any] | None] | None = None
 
     @property
     def drawable(self) -> bool:
@@ -368,8 +369,8 @@ class Question:
 
 
 def _build_variant(recipe, seed: int, name: str) -> Question:
-    build, draw = recipe
-    values = {k: p.default for k, p in inspect.signature(build).parameters.items()
+    build, draw, numbers = recipe
+    values = {k: p.default for k, p in inspect.signature(numbers or build).parameters.items()
               if p.default is not inspect.Parameter.empty}
     if seed:
         values.update(draw(np.random.default_rng(seed)))
@@ -380,7 +381,8 @@ def _build_variant(recipe, seed: int, name: str) -> Question:
 
 
 def drawable(build: Callable[..., Question],
-             draw: Callable[[np.random.Generator], dict[str, Any]]) -> Question:
+             draw: Callable[[np.random.Generator], dict[str, Any]],
+             numbers: Callable[..., Any] | None = None) -> Question:
     """A question whose numbers can be drawn afresh from a seed.
 
     Parameters
@@ -392,6 +394,10 @@ def drawable(build: Callable[..., Question],
     draw : callable
         ``draw(rng) -> dict`` of those keyword arguments, drawn with ``rng`` (a
         ``numpy.random.Generator``) from ranges that keep the question meaningful.
+    numbers : callable, optional
+        For a ``build`` that takes ``**values``: a function whose keyword arguments and their
+        defaults are the question's numbers (the data's own builder, say). By default the
+        numbers are ``build``'s own keyword arguments.
 
     Returns
     -------
@@ -407,8 +413,15 @@ def drawable(build: Callable[..., Question],
     >>> q = drawable(build, lambda rng: {"long": int(rng.integers(300, 400))})
     >>> q.expected(), q.variant(3).expected() == q.variant(3).expected()
     (50.0, True)
+    >>> def records(long=200, short=150):
+    ...     return [long, -short]
+    >>> def build_net(**values):
+    ...     return NumberQuestion("Net", "Net?", sum(records(**values)), hints=[],
+    ...                           solution="answer = 0")
+    >>> drawable(build_net, lambda rng: {"short": 120}, numbers=records).variant(1).expected()
+    80.0
     """
-    return _build_variant((build, draw), 0, "")
+    return _build_variant((build, draw, numbers), 0, "")
 
 
 def _assigned(setup: str) -> set[str]:
@@ -975,6 +988,7 @@ class Progress:
             self._unseen.discard(name)
             if status == CORRECT:
                 self.mastered.add(name)
+                _selfstudy.remember_mastery(self.lesson, name)
         if self.status.get(name) != CORRECT or status == CORRECT:
             self.status[name] = status
         _selfstudy.remember(self.lesson, name, self.status[name], name in self.solution_seen)

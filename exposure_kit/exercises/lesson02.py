@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-
 from .. import _book as _b
 from .._format import usd
 from ._framework import (
@@ -105,8 +103,7 @@ def _q1(**values: float) -> NumberQuestion:
     return question
 
 
-_q1.__signature__ = inspect.signature(_records)
-q1 = drawable(_q1, _draw_book)
+q1 = drawable(_q1, _draw_book, numbers=_records)
 
 def _q2(**values: float) -> NumberQuestion:
     records = _records(**values)
@@ -132,8 +129,7 @@ def _q2(**values: float) -> NumberQuestion:
     return question
 
 
-_q2.__signature__ = inspect.signature(_records)
-q2 = drawable(_q2, _draw_book)
+q2 = drawable(_q2, _draw_book, numbers=_records)
 
 
 def _q3(**values: float) -> NumberQuestion:
@@ -168,8 +164,7 @@ def _q3(**values: float) -> NumberQuestion:
     return question
 
 
-_q3.__signature__ = inspect.signature(_records)
-q3 = drawable(_q3, _draw_book)
+q3 = drawable(_q3, _draw_book, numbers=_records)
 
 _BY = BOOK.by("underlying")
 
@@ -202,8 +197,7 @@ def _q4(**values: float) -> NumberQuestion:
     return question
 
 
-_q4.__signature__ = inspect.signature(_records)
-q4 = drawable(_q4, _draw_book)
+q4 = drawable(_q4, _draw_book, numbers=_records)
 
 def _net_of(positions):
     records = [{"underlying": "X", "kind": "perp", "side": side, "notional": size}

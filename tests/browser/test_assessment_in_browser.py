@@ -42,7 +42,9 @@ def _answers() -> dict[int, str]:
     p = a.paper(CANDIDATE, SEED)
     book = p.questions[0].question.values
     account = p.questions[6].question.values
-    residual = math.sqrt(0.55 ** 2 + 0.70 ** 2 - 2 * 0.85 * 0.55 * 0.70)   # lesson 04, q1
+    vols = p.questions[4].question.values                                   # lesson 04, q1
+    residual = math.sqrt(vols["vol_btc"] ** 2 + vols["vol_eth"] ** 2
+                         - 2 * vols["correlation"] * vols["vol_btc"] * vols["vol_eth"])
     net = book["long"] - book["short"]
     return {1: f"${net:,.0f}", 2: f"{net:,.0f}", 5: f"{100 * residual:.3f}%",
             7: f"{(account['long'] + account['short']) / account['equity']:.3f}x"}

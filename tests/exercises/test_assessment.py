@@ -46,11 +46,10 @@ def test_no_question_keeps_fixed_numbers_after_a_drawn_one_of_its_lesson():
 def test_another_candidate_or_another_sitting_gets_other_numbers():
     ana, ben, later = a.paper("ana", 7), a.paper("ben", 7), a.paper("ana", 8)
     drawn = [i for i, q in enumerate(ana.questions) if q.drawn]
-    # Drawn numbers in six of the eight topics; cross hedges (lesson 04) and inverse contracts
-    # (lesson 08) have no drawable question yet, so they keep their fixed numbers.
-    assert {ana.questions[i].topic for i in drawn} == set(ana.topics()) - {
-        "cross hedges and beta", "inverse contracts"}
-    assert len(drawn) == 9
+    # Drawn numbers in every topic; only lesson 11's basis trade (q4) keeps its fixed numbers.
+    assert {ana.questions[i].topic for i in drawn} == set(ana.topics())
+    assert [q.source for q in ana.questions if not q.drawn] == ["lesson11.q4"]
+    assert len(drawn) == 13
     for other in (ben, later):
         for i in drawn:
             mine, theirs = ana.questions[i].question, other.questions[i].question
@@ -80,11 +79,13 @@ def test_one_paper_marked_with_its_numbers_worked_by_hand():
     p = a.paper("ana", 2026)
     values = p.questions[0].question.values
     net = values["long"] - values["short"]                     # net = long - short
-    # Lesson 04's one-for-one hedge as its question states it: BTC vol 55 %, ETH vol 70 %,
-    # correlation 0.85; the residual volatility per dollar is sqrt(sE^2 + sH^2 - 2 rho sE sH)
-    # = sqrt(0.3025 + 0.49 - 0.6545) = sqrt(0.138) = 0.37148.
-    assert "volatility 55%" in p.questions[4].question.prompt
-    residual = math.sqrt(0.55 ** 2 + 0.70 ** 2 - 2 * 0.85 * 0.55 * 0.70)
+    # Lesson 04's one-for-one hedge with the numbers its question states (drawn for this
+    # candidate); the residual volatility per dollar is sqrt(sE^2 + sH^2 - 2 rho sE sH)
+    cross = p.questions[4].question.values
+    s_e, s_h, rho = cross["vol_btc"], cross["vol_eth"], cross["correlation"]
+    assert f"volatility {100 * s_e:.0f}%" in p.questions[4].question.prompt
+    assert f"correlation is {rho:g}" in p.questions[4].question.prompt
+    residual = math.sqrt(s_e ** 2 + s_h ** 2 - 2 * rho * s_e * s_h)
     lev_q = p.questions[6]
     assert lev_q.topic == "margin and leverage"
     v = lev_q.question.values

@@ -20,8 +20,7 @@ import pytest
 from exposure_kit.exercises import NumberQuestion
 
 SEEDS = range(1, 101)
-# lessons 04 and 06 are being split and renumbered in this wave: their questions come after
-WAVE = ("01", "02", "03", "06", "09", "10", "11", "12")
+WAVE = ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12")
 
 
 def _lesson(number: str):
@@ -40,7 +39,7 @@ def test_every_lesson_of_the_wave_has_a_drawable_number_question():
     lessons = {number for number, _ in DRAWABLE}
     assert lessons == set(WAVE)
     assert all(isinstance(_question(*key), NumberQuestion) for key in DRAWABLE)
-    assert len(DRAWABLE) >= 18
+    assert len(DRAWABLE) >= 30
 
 
 # ----- what the text states ------------------------------------------------------------------
@@ -52,7 +51,12 @@ def _plain(value: float) -> str:
 def _flat(values: dict) -> list[float]:
     out = []
     for value in values.values():
-        out += _flat(value) if isinstance(value, dict) else [float(value)]
+        if isinstance(value, dict):
+            out += _flat(value)
+        elif isinstance(value, (list, tuple)):
+            out += _flat(dict(enumerate(value)))
+        else:
+            out.append(float(value))
     return out
 
 
@@ -232,6 +236,56 @@ def test_seed_1_worked_by_hand_lessons_07_to_10():
     assert q.check(-451_650).correct
 
 
+def test_seed_1_worked_by_hand_lessons_04_05_07_08():
+    q = _variant("04", "q1")           # BTC vol 60 %, ETH vol 80 %, correlation 0.8
+    assert q.values == {"vol_btc": 0.6, "vol_eth": 0.8, "correlation": 0.8}
+    # 0.36 + 0.64 - 2 x 0.8 x 0.6 x 0.8 = 1.00 - 0.768 = 0.232; sqrt(0.232) = 0.4817
+    assert q.check(0.4817).correct
+    assert _variant("04", "q2").check(0.600).correct      # h* = 0.8 x 0.6 / 0.8 = 0.6
+    q = _variant("04", "q3")           # $300,000 of ETH, beta 1.13
+    assert q.values == {"notional": 300_000, "beta": 1.13}
+    assert q.check(339_000).correct    # 300,000 x 1.13
+    q = _variant("05", "q1")           # 58,000 then 60,900: a 5 % rise
+    assert q.values == {"close_1": 58_000, "close_2": 60_900}
+    assert q.check(0.0488).correct     # ln(1.05) = 0.05 - 0.00125 + 0.0000417 = 0.04879
+    q = _variant("05", "q2")           # BTC -3, -2, 2, 3, 0 %; ETH -3, -3, 2, 5, -1 %
+    assert q.values == {"btc": (-0.03, -0.02, 0.02, 0.03, 0.0),
+                        "eth": (-0.03, -0.03, 0.02, 0.05, -0.01)}
+    # BTC averages 0: products 9 + 6 + 4 + 15 + 0 = 34, squares 9 + 4 + 4 + 9 + 0 = 26 (in
+    # hundredths squared); 34 / 26 = 1.3077
+    assert q.check(1.31).correct
+    q = _variant("05", "q4")           # 0.08 on 250 days, then 1,250 days (five times)
+    assert q.values == {"se_year": 0.08, "days_year": 250, "days_more": 1_250}
+    assert q.check(0.036).correct      # 0.08 / sqrt(5) = 0.08 / 2.2361 = 0.0358
+    q = _variant("07", "q1")           # $330,000 a leg; BTC +13 %, ETH +1 %
+    assert q.values == {"notional": 330_000, "btc": 0.13, "eth": 0.01}
+    assert q.check(39_600).correct     # 330,000 x 1.13 = 372,900; x 1.01 = 333,300
+    assert _variant("07", "q2").check(39_600).correct     # sell the drift's worth
+    q = _variant("07", "q3")           # $160,000 a leg, threshold $5,000
+    assert q.values == {"notional": 160_000, "threshold": 5_000,
+                        "day_1": {"BTC": 0.01, "ETH": -0.01}, "day_2": {"BTC": 0.03, "ETH": 0.01}}
+    # day 1: 161,600 - 158,400 = 3,200, inside: no trade; day 2: 161,600 x 1.03 = 166,448,
+    # 158,400 x 1.01 = 159,984; net 6,464, past $5,000: sell $6,464 of ETH
+    assert q.check(6_464).correct
+    q = _variant("08", "q1")           # 2,040 contracts opened at $68,000; BTC now $92,000
+    assert q.values == {"contracts": 2_040, "entry": 68_000, "now": 92_000}
+    assert q.check(-276_000).correct   # 204,000 / 68,000 = 3 BTC; 3 x 92,000, short
+    # 3 BTC of collateral - 204,000 / 92,000 = 3 - 2.21739 = 0.7826 BTC
+    assert _variant("08", "q2").check(0.7826).correct
+    q = _variant("08", "q4")           # 1,600 contracts, $68,000 falling to $51,000
+    assert q.values == {"contracts": 1_600, "entry": 68_000, "now": 51_000}
+    assert q.check(0.7843).correct     # 160,000 / 51,000 - 160,000 / 68,000 = 3.1373 - 2.3529
+
+
+def test_no_exercise_module_sets_a_signature_by_hand():
+    from pathlib import Path
+
+    import exposure_kit.exercises as package
+
+    for source in Path(package.__file__).parent.glob("lesson*.py"):
+        assert "__signature__" not in source.read_text(), source.name
+
+
 # ----- another variant, and mastery ----------------------------------------------------------
 def test_another_changes_the_question_in_place_and_mastery_needs_a_first_time_right():
     from exposure_kit.exercises import _framework
@@ -260,6 +314,48 @@ def test_another_changes_the_question_in_place_and_mastery_needs_a_first_time_ri
     progress.reset()
     assert progress.mastered == set()
     assert module.q1.seed == 0
+
+
+def _restarted_kernel(code: str, store) -> str:
+    """``code`` in a new Python process, as a kernel JupyterLab started for lesson 11's
+    exercise notebook, keeping its place in ``store``."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    env = {k: v for k, v in os.environ.items() if k != "EXPOSURE_KIT_CLASS_STORE"}
+    env.update(EXPOSURE_KIT_PROGRESS=str(store), MPLBACKEND="Agg",
+               JPY_SESSION_NAME="/home/learner/exercises/11_funding.ipynb")
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_mastery_survives_a_kernel_restart_until_reset(tmp_path):
+    store = tmp_path / "self-study.sqlite"
+    _restarted_kernel("""
+        from exposure_kit.exercises import lesson11 as ex
+        ex.q1.another(seed=7, notebook=False)
+        assert ex.q1.check(ex.q1.expected()).correct         # right first time on seed 7
+        ex.q2.another(seed=3, notebook=False)
+        ex.q2.solution()
+        ex.q2.check(ex.q2.expected())                         # after its solution: not mastery
+    """, store)
+    after = _restarted_kernel("""
+        from exposure_kit.exercises import lesson11 as ex
+        print(sorted(ex.progress.mastered), ex.progress.to_frame()["mastered"].sum())
+        print(repr(ex.progress).splitlines()[0])
+    """, store)
+    first, headline = after.splitlines()
+    assert first == "['q1'] 1"
+    assert "2 of" in headline and "1 mastered" in headline
+    _restarted_kernel("from exposure_kit.exercises import lesson11 as ex; ex.reset()", store)
+    assert _restarted_kernel("""
+        from exposure_kit.exercises import lesson11 as ex
+        print(sorted(ex.progress.mastered), ex.progress.counts()["correct"])
+    """, store) == "[] 0"
 
 
 def test_another_names_the_questions_that_share_its_data():

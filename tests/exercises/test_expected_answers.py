@@ -195,8 +195,8 @@ PINS: dict[str, Number | Choice | Function | Built] = {
     # 0.0001 + 0.0006 + 0 = 0.0014 (BTC's mean is 0, so ETH's mean drops out); sum of BTC squares
     # 0.0004 + 0.0001 + 0.0001 + 0.0004 = 0.0010; beta = 0.0014 / 0.0010 = 1.4
     "05-q2": Number(1.4, "1.40"),
-    # |1.35 - 1.20| = 0.15 < 2 x 0.08 = 0.16: inside the band
-    "05-q3": Choice("a", ("0.15", "0.16")),
+    # |1.30 - 1.20| = 0.10 < 2 x 0.08 = 0.16: inside the band
+    "05-q3": Choice("a", ("0.10", "0.16")),
     # a standard error scales as 1 / sqrt(n): 0.04 x sqrt(365 / 1,460) = 0.04 / 2 = 0.02
     "05-q4": Number(0.04 / 2, "0.020"),
 
@@ -236,8 +236,9 @@ PINS: dict[str, Number | Choice | Function | Built] = {
     # at $75,000: spot 2 x $75,000 = $150,000; linear short the same, net $0; inverse short fixed
     # at $120,000, net $150,000 - $120,000 = $30,000. Only the inverse hedge drifts.
     "08-q3": Choice("b", ("$150,000", "$120,000", "$30,000")),
-    # face $100,000: 100,000 / 40,000 - 100,000 / 50,000 = 2.5 - 2 = 0.5 BTC earned
-    "08-q4": Number(100_000 / 40_000 - 100_000 / 50_000, "0.5000 BTC"),
+    # 900 contracts opened at $72,000, BTC falls to $60,000: face 900 x $100 = $90,000;
+    # 90,000 / 60,000 - 90,000 / 72,000 = 1.5 - 1.25 = 0.25 BTC earned
+    "08-q4": Number(90_000 / 60_000 - 90_000 / 72_000, "0.2500 BTC"),
 
     # Lesson 09: long $350,000 BTC perps, short $340,000 ETH perps
     # $350,000 x -15 % = -$52,500; -$340,000 x +10 % = -$34,000; P&L -$86,500
