@@ -271,6 +271,8 @@ def settle(processes: Processes, quiet: float = 0.05, most: float = 60.0) -> flo
 
 def lab_run(page, base: str, token: str, stem: str) -> None:
     page.goto(f"{base}/lab/tree/notebooks/{stem}.ipynb?token={token}&reset")
+    # a kernel starts slowly on a busy machine: wait longer than run_all_cells would
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=sw.RUN_TIMEOUT_MS)
     bs.run_all_cells(page)
     page.wait_for_function(sw.ALL_CODE_RUN, timeout=sw.RUN_TIMEOUT_MS, polling=500)
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=sw.RUN_TIMEOUT_MS)
