@@ -6,8 +6,13 @@ one step there and one back;
 the page itself times each move, from the ``keydown`` (or, for a choice, ``input``) event
 to the chart's ``<img>`` getting its new ``src`` (a MutationObserver), decoded and painted
 (``img.decode()`` then the next animation frame). Prints the median and the 95th percentile per
-dashboard and page kind, the servers' and kernels' CPU time per move, and the load average, which
-on a shared 2-core machine says how much of the time was waiting for a core.
+dashboard and page kind, and, because on a shared 2-core machine wall times mostly say how long
+each step waited for a core (the load average is printed), what does not depend on the load:
+CPU time per move of the kernel behind the page, of the server, of the server's other kernels
+(a Voila warm pool refilling after the page took its kernel: the page waits for them to settle
+before moving) and of the browser; the kernel websocket frames and bytes received per move and
+their kinds; the picture's size; the page's main-thread time per move (Chromium's counters) and
+the part of each move from the new picture's arrival to its paint.
 
 Goal: p95 under 100 ms.
 
