@@ -275,7 +275,8 @@ def settle(processes: Processes, quiet: float = 0.05, most: float = 60.0) -> flo
 
 
 def lab_run(page, base: str, token: str, stem: str) -> None:
-    page.goto(f"{base}/lab/tree/notebooks/{stem}.ipynb?token={token}&reset")
+    page.goto(f"{base}/lab/tree/notebooks/{stem}.ipynb?token={token}&reset",
+              timeout=sw.RUN_TIMEOUT_MS)
     # a kernel starts slowly on a busy machine: wait longer than run_all_cells would
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=sw.RUN_TIMEOUT_MS)
     bs.run_all_cells(page)
@@ -334,7 +335,9 @@ def run(only: list[str], ref: str | None = None) -> list[tuple[str, str, dict]]:
                         if where == "lab":
                             lab_run(page, lab_base, token, stem)
                         else:
-                            page.goto(f"{app_base}/voila/render/{stem}.ipynb")
+                            # a page waits for its kernel: long while the warm pools fill
+                            page.goto(f"{app_base}/voila/render/{stem}.ipynb",
+                                      timeout=sw.RUN_TIMEOUT_MS)
                             page.wait_for_function(sw.VOILA_DONE, timeout=sw.RUN_TIMEOUT_MS,
                                                    polling=500)
                         server = servers[0 if where == "lab" else 1]
