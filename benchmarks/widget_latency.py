@@ -4,6 +4,9 @@ For every lesson dashboard, sets one of its controls CHANGES times and prints th
 95th percentile; in the same run, the same changes the common way: a new figure on every change
 (the dashboard's own chart drawn from scratch, the same engine numbers and readout, then a PNG).
 
+Then the picture the page gets: its size and the CPU time to encode it, as sent (RGB, the
+figure being opaque) and as RGBA (the way before), from the same canvas.
+
 Goals on a 2-core machine: each median under 15 ms and at least 2x faster than a new figure.
 """
 
@@ -89,18 +92,47 @@ def time_new_figure(dash, control: str, values) -> list[float]:
     return times
 
 
+def encode_times(dash, repeats: int = 20) -> tuple[float, int, float, int]:
+    """CPU ms and bytes of the picture as sent (RGB for an opaque figure) and, the way before,
+    as RGBA: the same canvas, encoded ``repeats`` times each."""
+    from PIL import Image
+
+    canvas = dash.figure.canvas
+    width, height = canvas.get_width_height()
+
+    def rgba() -> bytes:
+        picture = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA",
+                                   0, 1)
+        buffer = io.BytesIO()
+        picture.save(buffer, format="png", compress_level=1, pnginfo=dash._png_text())
+        return buffer.getvalue()
+
+    figures = []
+    for encode in (dash._png, rgba):
+        start = time.thread_time()
+        for _ in range(repeats):
+            data = encode()
+        figures += [(time.thread_time() - start) / repeats * 1e3, len(data)]
+    return tuple(figures)
+
+
 def main(names: list[str]) -> None:
     print(f"{CHANGES} changes each; milliseconds from value change to readout and PNG bytes")
     print(f"{'dashboard (control)':<32} {'median':>7} {'p95':>7}   {'new fig median':>14} "
-          f"{'p95':>7}   {'speed-up':>8}")
+          f"{'p95':>7}   {'speed-up':>8}   {'PNG sent, encode CPU':>20}   "
+          f"{'as RGBA (before)':>16}")
     for name, (make, control, values) in CASES.items():
         if names and not any(name.startswith(n) for n in names):
             continue
         kept = time_dashboard(make(), control, values)
         fresh = time_new_figure(make(), control, values)
         (m1, p1), (m2, p2) = percentiles(kept), percentiles(fresh)
+        dash = make()
+        dash.controls[control].value = values[len(values) // 4]
+        rgb_ms, rgb_bytes, rgba_ms, rgba_bytes = encode_times(dash)
         print(f"{name + ' (' + control + ')':<32} {m1:>7.2f} {p1:>7.2f}   {m2:>14.2f} "
-              f"{p2:>7.2f}   {m2 / m1:>7.1f}x", flush=True)
+              f"{p2:>7.2f}   {m2 / m1:>7.1f}x   {rgb_bytes / 1024:5.1f} KB {rgb_ms:4.1f} ms"
+              f"   {rgba_bytes / 1024:5.1f} KB {rgba_ms:4.1f} ms", flush=True)
 
 
 if __name__ == "__main__":
