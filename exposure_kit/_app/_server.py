@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import re
@@ -23,6 +24,8 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from .._errors import InputError
 from ._assessment import assessment_handlers
+from ._forking import NAME as FORKING_PROVISIONER
+from ._forking import Zygote
 from ._handlers import (
     FrontPageHandler,
     GuardedConnection,
@@ -107,6 +110,10 @@ class ClassroomVoila(Voila):
                          "together, as LESSON=KERNELS pairs: '01=30,03=4'. Filled at start, "
                          "not refilled beyond the default pool once taken.")
 
+    fork_kernels = Bool(True, config=True, help="Fork lesson kernels from one process that has "
+                        "imported their libraries (a zygote), so they share its memory; False "
+                        "starts each kernel as a fresh interpreter.")
+
     answer_store = Unicode(os.environ.get("APP_STORE", ""), config=True, help="Where the "
                            "class's answers are kept: an SQLite file (default: exposure-kit's "
                            "folder under Jupyter's data directory) or an SQLAlchemy URL "
@@ -158,6 +165,18 @@ class ClassroomVoila(Voila):
         self.log.info("Open files: at most %d (soft limit was %d)", after, before)
         if self.voila_configuration.preheat_kernel and not self.notebook_path:
             self.config.VoilaKernelManager.kernel_pools_config = self._pools_config()
+        if self.fork_kernels:
+            self._start_zygote()
+
+    def _start_zygote(self) -> None:
+        """Kernels from now on are forked from a zygote (see ``_zygote``), stopped at exit."""
+        from jupyter_client.provisioning import KernelProvisionerFactory
+
+        zygote = Zygote.start()
+        atexit.register(zygote.stop)
+        KernelProvisionerFactory.instance(parent=self).default_provisioner_name = \
+            FORKING_PROVISIONER
+        self.log.info("Lesson kernels forked from a zygote (pid %d)", zygote.process.pid)
 
     def _pools_config(self) -> dict:
         default = max(self.voila_configuration.default_pool_size, 0)
