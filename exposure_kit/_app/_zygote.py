@@ -33,6 +33,9 @@ import traceback
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.comm", "numpy", "pandas",
            "matplotlib", "matplotlib.pyplot", "ipywidgets",
            "exposure_kit", "exposure_kit.widgets", "exposure_kit.plots")
+#: Loaded by a kernel as it starts or runs a lesson (pandas' Styler brings jinja2); preloaded
+#: when installed.
+OPTIONAL = ("pandas.io.formats.style", "psutil", "pdb")
 #: Thread pools that numerical libraries would start at import (a forked child gets no thread).
 ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 #: The kernel command a zygote runs: the server's own interpreter with ipykernel's launcher.
@@ -55,6 +58,11 @@ def preloaded() -> list[str]:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     for name in PRELOAD:
         importlib.import_module(name)
+    for name in OPTIONAL:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
     if threading.active_count() != 1:
         raise RuntimeError(f"an import started a thread: {threading.enumerate()}")
     gc.collect()
