@@ -3,7 +3,8 @@
 :class:`Zygote` starts and stops the zygote process; :class:`ForkingProvisioner` is a
 jupyter_client kernel provisioner that asks it for each kernel and then polls, signals and waits
 for the kernel by pid (the kernel is the zygote's child, not the server's). When the zygote is not
-there (still importing, stopped, or refusing the command), the kernel starts the ordinary way.
+there (still importing, stopped, or refusing the command, or not started: ``fork_kernels`` off), the
+kernel starts as a fresh interpreter, without debugpy.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import psutil
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.provisioning import KernelProvisionerFactory, LocalProvisioner
 
+from ._zygote import kernel_arguments
+
 NAME = "exposure-kit-forking"
 
 
@@ -42,9 +45,8 @@ class Zygote:
     @classmethod
     def start(cls) -> "Zygote":
         """Start the zygote and make it the one :class:`ForkingProvisioner` asks."""
+        registered()
         cls.current = cls()
-        KernelProvisionerFactory.provisioners[NAME] = EntryPoint(
-            NAME, f"{__name__}:ForkingProvisioner", KernelProvisionerFactory.GROUP_NAME)
         return cls.current
 
     async def ready(self, timeout: float = 120.0) -> bool:
@@ -91,6 +93,28 @@ class Zygote:
         if "pid" not in reply:
             raise ValueError(reply.get("error", "no pid in the zygote's reply"))
         return int(reply["pid"])
+
+
+def registered() -> str:
+    """Make :class:`ForkingProvisioner` known to jupyter_client (no entry point installed needed);
+    its name, for ``KernelProvisionerFactory.default_provisioner_name``."""
+    KernelProvisionerFactory.provisioners[NAME] = EntryPoint(
+        NAME, f"{__name__}:ForkingProvisioner", KernelProvisionerFactory.GROUP_NAME)
+    return NAME
+
+
+def plain_command(cmd: list[str]) -> list[str]:
+    """``cmd`` as a fresh lesson kernel without debugpy (unchanged if it is not ipykernel's).
+
+    Examples
+    --------
+    >>> plain_command([sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"])[1:]
+    ['-m', 'exposure_kit._app._zygote', '--kernel', '-f', 'k.json']
+    """
+    arguments = kernel_arguments(cmd)
+    if arguments is None:
+        return cmd
+    return [sys.executable, "-m", "exposure_kit._app._zygote", "--kernel", *arguments]
 
 
 class ForkedKernel:
@@ -146,12 +170,12 @@ class ForkingProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
         zygote = Zygote.current
         if zygote is None or not await zygote.ready():
-            return await super().launch_kernel(cmd, **kwargs)
+            return await super().launch_kernel(plain_command(cmd), **kwargs)
         try:
             pid = await zygote.fork(cmd, kwargs.get("env"), kwargs.get("cwd"))
         except (OSError, ValueError) as error:
             self.log.info("Lesson kernel started without the zygote (%s)", error)
-            return await super().launch_kernel(cmd, **kwargs)
+            return await super().launch_kernel(plain_command(cmd), **kwargs)
         self.process = ForkedKernel(pid)
         self.pid = self.pgid = pid      # the kernel leads a session (and group) of its own
         self.cwd = kwargs.get("cwd", Path.cwd())

@@ -1,6 +1,7 @@
 """The zygote: one process that has imported what a lesson kernel needs, forking the kernels.
 
-The classroom server starts it once (``python -m exposure_kit._app._zygote SOCKET``). It imports
+The classroom server starts it once (``python -m exposure_kit._app._zygote SOCKET``; with
+``--kernel ARGS`` instead this module runs one kernel the plain way, without debugpy). It imports
 ipykernel, numpy, pandas, matplotlib, ipywidgets and exposure_kit, freezes the garbage collector
 and then listens on a Unix socket. Each request (one JSON line: a kernel's command, environment and
 folder) forks a child that becomes that kernel (``IPKernelApp`` with the connection file given), in
@@ -185,5 +186,17 @@ def serve(path: str) -> None:
             os.unlink(path)
 
 
+def plain_kernel(arguments: list[str]) -> None:
+    """A lesson kernel as a fresh interpreter (no zygote), without the debugger."""
+    sys.modules["debugpy"] = None       # type: ignore[assignment]
+    sys.argv = ["ipykernel_launcher", *arguments]
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()
+
+
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    if sys.argv[1:2] == ["--kernel"]:
+        plain_kernel(sys.argv[2:])
+    else:
+        serve(sys.argv[1])
