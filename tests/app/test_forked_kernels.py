@@ -17,7 +17,7 @@ from jupyter_client.provisioning import KernelProvisionerFactory
 
 from exposure_kit._app._forking import NAME, ForkedKernel, Zygote
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.server, pytest.mark.timeout(300)]   # kernels: not the quick suite
 
 
 @pytest.fixture(scope="module")
