@@ -22,7 +22,6 @@ from importlib.metadata import EntryPoint
 from pathlib import Path
 from typing import Any
 
-import psutil
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.provisioning import KernelProvisionerFactory, LocalProvisioner
 
@@ -117,6 +116,23 @@ def plain_command(cmd: list[str]) -> list[str]:
     return [sys.executable, "-m", "exposure_kit._app._zygote", "--kernel", *arguments]
 
 
+def process_state(pid: int) -> tuple[str | None, str | None]:
+    """The state letter and start time of process ``pid`` (``None`` when it is gone); where
+    there is no /proc, only whether it exists."""
+    if os.path.isdir("/proc/self"):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return fields[0], fields[19]
+        except (OSError, IndexError):
+            return None, None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None, None
+    return "R", None
+
+
 class ForkedKernel:
     """The part of :class:`subprocess.Popen` a provisioner uses, for a process not our child.
 
@@ -128,20 +144,13 @@ class ForkedKernel:
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.returncode: int | None = None
-        try:
-            self._process: psutil.Process | None = psutil.Process(pid)
-        except psutil.NoSuchProcess:
-            self._process, self.returncode = None, 0
+        self._started = process_state(pid)[1]
 
     def poll(self) -> int | None:
         """None while the kernel runs (a zombie has ended); its pid reused is not it."""
         if self.returncode is None:
-            try:
-                alive = (self._process.is_running()
-                         and self._process.status() != psutil.STATUS_ZOMBIE)
-            except psutil.NoSuchProcess:
-                alive = False
-            if not alive:
+            state, started = process_state(self.pid)
+            if state in (None, "Z") or started != self._started:
                 self.returncode = 0
         return self.returncode
 
