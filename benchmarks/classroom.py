@@ -14,7 +14,8 @@ kernel (``exposure_kit._app._probe.visit``). Run on two cores (``taskset -c 0,1`
 
 Prints p50 / p95 of the 30 visits, the single-visit time with a warm pool (median of 3), the
 memory of the warm pool before anyone visits and the memory per learner after the visits (PSS of
-the server's kernels and zygote, summed: shared pages counted once). Goals: p95 under 10 s, a single visit under 1.5 s.
+the server's kernels and zygote, summed: shared pages counted once). Goals: p95 under 10 s, a
+single visit under 1.5 s.
 """
 
 from __future__ import annotations
