@@ -59,7 +59,9 @@ def kernels_pss_mb(server: psutil.Process) -> tuple[int, float]:
     for p in server.children(recursive=True):
         try:
             total += p.memory_full_info().pss
-            kernels += "exposure_kit._app._zygote" not in p.cmdline() or p.ppid() != server.pid
+            command = p.cmdline()       # the zygote is the server's child not running a kernel
+            kernels += not ("exposure_kit._app._zygote" in command and "--kernel" not in command
+                            and p.ppid() == server.pid)
         except psutil.Error:
             pass
     return kernels, total / 2**20
