@@ -76,7 +76,10 @@ kernels_each = max(1, int((learner_mb - SERVER_MB) // kernel_mb))
 voila = ["--VoilaConfiguration.strip_sources=True", "--VoilaConfiguration.show_tracebacks=False",
          "--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=0",
          "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_idle_timeout=600",
-         "--ClassroomVoila.abandon_grace=30"]
+         "--ClassroomVoila.abandon_grace=30",
+         # a zygote per learner's server pays for itself only from two kernels up: one learner
+         # mostly holds one lesson kernel, so each starts as a fresh interpreter here
+         "--ClassroomVoila.fork_kernels=False"]
 c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
 c.SimpleLocalProcessSpawner.home_dir_template = str(run_dir / "home" / "{username}")
 c.Spawner.cmd = [python, "-m", "exposure_kit._app._hub", app_dir]
@@ -103,7 +106,8 @@ c.JupyterHub.services = [
     {"name": "class", "url": f"http://127.0.0.1:{service_port}", "oauth_no_confirm": True,
      "display": True,
      "command": [python, "-m", "exposure_kit._app._hub", app_dir,
-                 "--VoilaConfiguration.preheat_kernel=False", "--ClassroomVoila.max_kernels=1"],
+                 "--VoilaConfiguration.preheat_kernel=False", "--ClassroomVoila.max_kernels=1",
+                 "--ClassroomVoila.fork_kernels=False"],
      "environment": {"APP_INSTRUCTOR_TOKEN": instructor_token, "APP_STORE": store,
                      "JUPYTER_PLATFORM_DIRS": "1", "HOME": str(run_dir / "instructor"), **tagged}},
     {"name": "idle-culler",

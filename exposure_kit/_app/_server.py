@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import re
@@ -23,6 +24,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from .._errors import InputError
 from ._assessment import assessment_handlers
+from ._forking import Zygote, registered
 from ._handlers import (
     FrontPageHandler,
     GuardedConnection,
@@ -107,6 +109,10 @@ class ClassroomVoila(Voila):
                          "together, as LESSON=KERNELS pairs: '01=30,03=4'. Filled at start, "
                          "not refilled beyond the default pool once taken.")
 
+    fork_kernels = Bool(True, config=True, help="Fork lesson kernels from one process that has "
+                        "imported their libraries (a zygote), so they share its memory; False "
+                        "starts each kernel as a fresh interpreter (without debugpy either way).")
+
     answer_store = Unicode(os.environ.get("APP_STORE", ""), config=True, help="Where the "
                            "class's answers are kept: an SQLite file (default: exposure-kit's "
                            "folder under Jupyter's data directory) or an SQLAlchemy URL "
@@ -158,6 +164,18 @@ class ClassroomVoila(Voila):
         self.log.info("Open files: at most %d (soft limit was %d)", after, before)
         if self.voila_configuration.preheat_kernel and not self.notebook_path:
             self.config.VoilaKernelManager.kernel_pools_config = self._pools_config()
+        self._lesson_kernels()
+
+    def _lesson_kernels(self) -> None:
+        """Kernels from now on forked from a zygote (``_zygote``, stopped at exit) when
+        ``fork_kernels``, else fresh interpreters; without debugpy either way."""
+        from jupyter_client.provisioning import KernelProvisionerFactory
+
+        KernelProvisionerFactory.instance(parent=self).default_provisioner_name = registered()
+        if self.fork_kernels:
+            zygote = Zygote.start()
+            atexit.register(zygote.stop)
+            self.log.info("Lesson kernels forked from a zygote (pid %d)", zygote.process.pid)
 
     def _pools_config(self) -> dict:
         default = max(self.voila_configuration.default_pool_size, 0)
