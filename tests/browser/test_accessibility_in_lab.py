@@ -68,12 +68,12 @@ def axe_findings(page) -> list[str]:
 def lab(tmp_path_factory):
     bs.require_chromium()
     root = tmp_path_factory.mktemp("a11y-lab")
-    started = time.monotonic()
+    started, visited = time.monotonic(), []
     with sw.lab_server(root) as (base, token), bs.chromium_page(root, 1366, 768) as page:
         page.set_default_timeout(60_000)
-        yield base, token, page
+        yield base, token, page, visited
     print(f"\nJupyterLab accessibility: {time.monotonic() - started:.0f} s for "
-          f"{len(LESSONS)} lessons")
+          f"{len(visited)} lesson(s)")
 
 
 def run_lesson(page, base: str, token: str, n: int, name: str) -> None:
@@ -154,7 +154,8 @@ def move_main_control(page, dashboard) -> str | None:
 
 @pytest.mark.parametrize("n, name", list(enumerate(LESSONS)), ids=LESSONS)
 def test_in_jupyterlab_keys_alone_work_and_axe_finds_nothing_serious(lab, n, name):
-    base, token, page = lab
+    base, token, page, visited = lab
+    visited.append(name)
     problems = []
     run_lesson(page, base, token, n, name)
     predictions = page.locator(".ek-prediction")

@@ -347,16 +347,20 @@ def focused(page) -> dict:
 
 def answer_prediction_with_keys(page, prediction, typed: str = "50000") -> str:
     """Answer a "Predict first" widget from the keyboard only, as a learner without a mouse
-    would: Tab into it; on a choice, the Down arrow picks the second option; on a number box,
-    ``typed`` then Enter; on a choice, Tab to *Check my prediction* and Space. Returns the
+    would: Tab into it; on a choice, the Down arrow picks the second option, then Tab (past the
+    other options) to *Check my prediction* and Space; on a number box, ``typed`` then Enter. Returns the
     sentence the widget then shows (empty if the keys did nothing)."""
     focus_before(prediction)
     page.keyboard.press("Tab")
     now = focused(page)
     if now.get("type") == "radio":
         page.keyboard.press("ArrowDown")
-        page.keyboard.press("Tab")
-        now = focused(page)
+        # ipywidgets' radio buttons share no name: each is a Tab stop of its own
+        for _ in range(prediction.locator("input[type=radio]").count()):
+            page.keyboard.press("Tab")
+            now = focused(page)
+            if now.get("type") != "radio":
+                break
         if "Check my prediction" not in now.get("text", ""):
             raise AssertionError(f"Tab after the choices reached {now}, not the Check button")
         page.keyboard.press("Space")
