@@ -25,7 +25,7 @@ import uuid
 
 import ipywidgets as widgets
 
-__all__ = ["name_controls", "chart_description"]
+__all__ = ["name_controls", "naming_outputs", "chart_description"]
 
 CHART_CLASS = "ek-chart"
 
@@ -74,14 +74,20 @@ _SCRIPT = """
 def name_controls(image: widgets.Image, description: str) -> widgets.Output:
     """A hidden Output widget whose script names the page's slider handles and gives
     ``image`` the text alternative ``description``."""
+    script = widgets.Output(layout=widgets.Layout(display="none"))
+    script.outputs = naming_outputs(image, description)
+    return script
+
+
+def naming_outputs(image: widgets.Image, description: str) -> tuple[dict, ...]:
+    """The outputs of :func:`name_controls`' hidden widget, for an Output made elsewhere (a
+    prediction names the chart it reveals)."""
     key = f"{CHART_CLASS}-{uuid.uuid4().hex[:12]}"
     image.add_class(CHART_CLASS)
     image.add_class(key)
-    script = widgets.Output(layout=widgets.Layout(display="none"))
     code = _SCRIPT % {"key": json.dumps(key), "alt": json.dumps(description)}
-    script.outputs = ({"output_type": "display_data", "metadata": {},
-                       "data": {"application/javascript": code}},)
-    return script
+    return ({"output_type": "display_data", "metadata": {},
+             "data": {"application/javascript": code}},)
 
 
 def chart_description(figure, fallback: str) -> str:
