@@ -10,7 +10,7 @@ In the app (Voila as `make app` serves it), on every lesson with a dashboard:
 - from the top of the page, the Tab key reaches every slider handle, typed-value box, choice and
   switch of every dashboard, and an arrow key moves the handle it reaches;
 - axe-core finds no serious or critical accessibility problem (as in the sweep), on every
-  lesson and on the front page;
+  lesson (with what its predictions reveal shown) and on the front page;
 - each lesson's first prediction is answered from the keyboard alone (Tab into it, the Down
   arrow, Tab to *Check my prediction*, Space; or a number typed and Enter).
 
@@ -186,8 +186,16 @@ def test_in_the_app_tab_reaches_every_control_and_arrows_move_sliders(app, name)
 def test_in_the_app_axe_finds_nothing_serious(app, name):
     from axe_playwright_python.sync_playwright import Axe
 
+    from playwright.sync_api import expect
+
     base, page = app
     open_lesson(page, base, name)
+    # what the predictions reveal (a chart, a table) is checked too
+    shows = page.get_by_role("button", name="Just show me")
+    for k in range(shows.count()):
+        shows.nth(k).click()
+    expect(page.locator(".ek-prediction").get_by_text("The answer:")).to_have_count(
+        shows.count(), timeout=90_000)
     page.wait_for_timeout(1000)            # the script naming handles and boxes has run
     found = [f"{v['impact']} {v['id']}: {v['help']} e.g. {v['nodes'][0]['html'][:120]}"
              for v in Axe().run(page).response["violations"]
