@@ -185,7 +185,6 @@ def test_in_the_app_tab_reaches_every_control_and_arrows_move_sliders(app, name)
 @pytest.mark.parametrize("name", LESSONS)
 def test_in_the_app_axe_finds_nothing_serious(app, name):
     from axe_playwright_python.sync_playwright import Axe
-
     from playwright.sync_api import expect
 
     base, page = app
