@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..exercises._recording import record_prediction, restore_prediction
+from ._accessibility import chart_description, naming_outputs
 from ._typed import after_edits, answer_on_enter
 
 __all__ = ["Prediction", "HeldBack", "parse_number"]
@@ -54,8 +55,11 @@ def _as_widget(item: Any) -> widgets.Widget:
         item.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
         import matplotlib.pyplot as plt
         plt.close(item)
-        return widgets.Image(value=buffer.getvalue(), format="png",
-                             layout=widgets.Layout(max_width="720px"))
+        image = widgets.Image(value=buffer.getvalue(), format="png",
+                              layout=widgets.Layout(max_width="720px"))
+        # its text alternative, given by the prediction's hidden script when it is shown
+        image.ek_names = naming_outputs(image, chart_description(item, "the answer's chart"))
+        return image
     if isinstance(item, pd.DataFrame):
         return widgets.HTML(item.to_html(index=False, escape=True))
     if hasattr(item, "to_html"):                      # a pandas Styler
@@ -136,6 +140,8 @@ class Prediction:
                                           layout=widgets.Layout(width="auto"))
         self.result = widgets.HTML("")
         self.shown = widgets.VBox([])
+        # hidden: the script that gives a revealed chart its text alternative
+        self._names = widgets.Output(layout=widgets.Layout(display="none"))
         if self.options is None:          # Enter checks; a click waits for the typed text
             answer_on_enter(self.input, self._on_check)
             self.check_button.on_click(lambda _: after_edits(self._on_check, self.input))
@@ -143,7 +149,8 @@ class Prediction:
             self.check_button.on_click(lambda _: self._on_check())
         self.show_button.on_click(lambda _: self.show())
         self.widget = widgets.VBox(
-            [self.prompt, self.input, widgets.HBox([self.check_button, self.show_button]),
+            [self.prompt, self.input,
+             widgets.HBox([self.check_button, self.show_button, self._names]),
              self.result, self.shown],
             layout=widgets.Layout(border="1px solid #c8d3e6", padding="6px 10px",
                                   margin="6px 0"))
@@ -294,6 +301,8 @@ class Prediction:
             items = self._reveal()
             items = items if isinstance(items, (list, tuple)) else [items]
             self.shown.children = [_as_widget(self._plain(i)) for i in items if i is not None]
+            self._names.outputs = tuple(output for child in self.shown.children
+                                        for output in getattr(child, "ek_names", ()))
             self.revealed = True
             for open_ in self._held:
                 open_()

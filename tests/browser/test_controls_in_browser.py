@@ -9,7 +9,10 @@ In the app (Voila as `make app` serves it), on every lesson with a dashboard:
   sentence in the dashboard;
 - from the top of the page, the Tab key reaches every slider handle, typed-value box, choice and
   switch of every dashboard, and an arrow key moves the handle it reaches;
-- axe-core finds no serious or critical accessibility problem (as in the sweep).
+- axe-core finds no serious or critical accessibility problem (as in the sweep), on every
+  lesson (with what its predictions reveal shown) and on the front page;
+- each lesson's first prediction is answered from the keyboard alone (Tab into it, the Down
+  arrow, Tab to *Check my prediction*, Space; or a number typed and Enter).
 
 In JupyterLab (Run All), lesson 03's box takes ``100 %`` the same way.
 
@@ -30,6 +33,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 LESSONS = [p.name for p in sorted((bs.REPO / "notebooks").glob("*.ipynb"))
            if sw.dashboards_stored(p)]
 HEDGE = "03_hedging_spot_with_perps.ipynb"
+PREDICTING = [p.name for p in sorted((bs.REPO / "notebooks").glob("*.ipynb"))
+              if '"ek-prediction"' in p.read_text()]
 
 # What the page shows of each control.
 READ_ROWS = r"""
@@ -180,10 +185,42 @@ def test_in_the_app_tab_reaches_every_control_and_arrows_move_sliders(app, name)
 @pytest.mark.parametrize("name", LESSONS)
 def test_in_the_app_axe_finds_nothing_serious(app, name):
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
 
     base, page = app
     open_lesson(page, base, name)
+    # what the predictions reveal (a chart, a table) is checked too
+    shows = page.get_by_role("button", name="Just show me")
+    for k in range(shows.count()):
+        shows.nth(k).click()
+    expect(page.locator(".ek-prediction").get_by_text("The answer:")).to_have_count(
+        shows.count(), timeout=90_000)
     page.wait_for_timeout(1000)            # the script naming handles and boxes has run
+    found = [f"{v['impact']} {v['id']}: {v['help']} e.g. {v['nodes'][0]['html'][:120]}"
+             for v in Axe().run(page).response["violations"]
+             if v.get("impact") in sw.AXE_IMPACTS]
+    assert not found, "\n".join(found)
+    page.goto("about:blank")
+
+
+@pytest.mark.parametrize("name", PREDICTING)
+def test_in_the_app_a_prediction_is_answered_from_the_keyboard(app, name):
+    base, page = app
+    page.goto(f"{base}/voila/render/{name}", timeout=120_000)
+    page.wait_for_function(sw.VOILA_DONE, timeout=sw.RUN_TIMEOUT_MS, polling=500)
+    prediction = page.locator(".ek-prediction").first
+    prediction.wait_for(timeout=90_000)
+    said = bs.answer_prediction_with_keys(page, prediction)
+    assert said.startswith("You said"), said
+    page.goto("about:blank")
+
+
+def test_on_the_app_front_page_axe_finds_nothing_serious(app):
+    from axe_playwright_python.sync_playwright import Axe
+
+    base, page = app
+    page.goto(f"{base}/", timeout=120_000)
+    page.wait_for_load_state()
     found = [f"{v['impact']} {v['id']}: {v['help']} e.g. {v['nodes'][0]['html'][:120]}"
              for v in Axe().run(page).response["violations"]
              if v.get("impact") in sw.AXE_IMPACTS]

@@ -328,3 +328,47 @@ def cpu_seconds(processes) -> float:
         except psutil.Error:
             pass
     return total
+
+
+# ----- the keyboard alone ---------------------------------------------------------------------
+def focus_before(scope) -> None:
+    """Put the keyboard's focus on ``scope`` itself (made focusable by script only, out of the
+    Tab order), so that the next Tab goes to the first control inside it."""
+    scope.evaluate("(el) => { el.tabIndex = -1; el.focus(); }")
+
+
+def focused(page) -> dict:
+    """What has the keyboard's focus: its tag, type and text."""
+    return page.evaluate("() => { const el = document.activeElement; return el ? "
+                         "{tag: el.tagName.toLowerCase(), type: el.type || '', "
+                         "text: (el.textContent || el.value || '').trim(), "
+                         "html: el.outerHTML.slice(0, 160)} : {}; }")
+
+
+def answer_prediction_with_keys(page, prediction, typed: str = "50000") -> str:
+    """Answer a "Predict first" widget from the keyboard only, as a learner without a mouse
+    would: Tab into it; on a choice, the Down arrow picks the second option, then Tab (past the
+    other options) to *Check my prediction* and Space; on a number box, ``typed`` then Enter. Returns the
+    sentence the widget then shows (empty if the keys did nothing)."""
+    focus_before(prediction)
+    page.keyboard.press("Tab")
+    now = focused(page)
+    if now.get("type") == "radio":
+        page.keyboard.press("ArrowDown")
+        # ipywidgets' radio buttons share no name: each is a Tab stop of its own
+        for _ in range(prediction.locator("input[type=radio]").count()):
+            page.keyboard.press("Tab")
+            now = focused(page)
+            if now.get("type") != "radio":
+                break
+        if "Check my prediction" not in now.get("text", ""):
+            raise AssertionError(f"Tab after the choices reached {now}, not the Check button")
+        page.keyboard.press("Space")
+    elif now.get("type") == "text":
+        page.keyboard.type(typed)
+        page.keyboard.press("Enter")
+    else:
+        raise AssertionError(f"Tab into the prediction reached {now}, not its choices or box")
+    result = prediction.locator("text=/You said/").first
+    result.wait_for(timeout=30_000)
+    return result.inner_text().strip()

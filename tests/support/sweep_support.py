@@ -426,8 +426,9 @@ async def _sweep(root: Path, lab_base: str, token: str, app_base: str, app_dir: 
                 await look_at(lab, pages[page_name("lab", path)], url, shots, lab=True,
                               run=lesson, sources=markdown_sources(notebook),
                               dashboards=dashboards_stored(notebook) if lesson else 0,
-                              # not yet: JupyterLab's own chrome fails axe (jp-button ARIA,
-                              # editors with no name, role=feed)
+                              # JupyterLab's own chrome fails axe (jp-button ARIA, editors
+                              # with no name, role=feed): the lessons' own content is checked,
+                              # scoped, in tests/browser/test_accessibility_in_lab.py
                               axe=False,
                               cells=len(json.loads(notebook.read_text())["cells"]),
                               tells=tells)

@@ -28,10 +28,21 @@ def test_every_dashboard_names_its_chart_for_assistive_tools():
     key = next(c for c in dash.image._dom_classes if c.startswith("ek-chart-"))
     assert json.dumps(key) in code
     assert "aria-label" in code and ".noUi-handle" in code
+    # JupyterLab's command-mode shortcuts leave keys pressed on a widget control to the control
+    assert "data-lm-suppress-shortcuts" in code
     assert len(dash.alt) > 40 and json.dumps(dash.alt) in code   # the dashboard's own alt text
     # a second dashboard gets its own key
     other = next(c for c in net_gross().image._dom_classes if c.startswith("ek-chart-"))
     assert other != key
+
+
+def test_the_chart_box_is_no_scroll_region_a_keyboard_cannot_reach():
+    # a widget box scrolls by default; the chart's box, a pixel taller than its picture,
+    # was one (axe-core: scrollable-region-focusable, serious) in JupyterLab
+    dash = net_gross()
+    chart = dash.widget.children[0].children[1]
+    assert dash.image in chart.children
+    assert chart.layout.overflow == "visible"
 
 
 def test_a_chart_last_in_a_cell_also_shows_as_html_with_a_text_alternative():
