@@ -270,8 +270,8 @@ def _one_leg_gaps(book: Book, table: pd.DataFrame, gap: float) -> tuple[np.ndarr
     biggest = table["gross"].idxmax()
     move = float(_against(np.array([table.loc[biggest, "net"]]))[0]) * gap
     factors = np.where(book.rows.column("underlying") == biggest, 1.0 + move, 1.0)
-    text = (f"{biggest}, the largest leg, gaps {percent(move, 0)} at once while everything else "
-            "stays where it was.")
+    text = (f"{biggest}, the asset with the largest gross, gaps {percent(move, 0)} at once (all its "
+            "positions) while everything else stays where it was.")
     return factors, text
 
 
