@@ -277,6 +277,26 @@ def test_seed_1_worked_by_hand_lessons_04_05_07_08():
     assert q.check(0.7843).correct     # 160,000 / 51,000 - 160,000 / 68,000 = 3.1373 - 2.3529
 
 
+def test_seed_1_worked_by_hand_lessons_03_06_10_11_12():
+    q = _variant("03", "q4")           # 6 BTC at $71,000 (as q1), 2.3 BTC of collateral
+    assert q.values == {"quantity": 6.0, "price": 71_000, "collateral": 2.3}
+    # collateral 2.3 x 71,000 = 163,300; net = 426,000 + 163,300 - 426,000 = 163,300
+    assert q.check(163_300).correct and not q.check(0).correct
+    # lesson 10, seed 1: q1's option (F 65,000, K 84,000, 219 days, vol 37 %: delta 0.2262 by
+    # a normal table, above), and 7 calls; a $168,000 perp short beside them
+    q = _variant("10", "q2")
+    assert q.values == {"forward": 65_000, "strike": 84_000, "days": 219, "vol": 0.37,
+                        "quantity": 7}
+    assert q.check(102_921).correct    # 0.2262 x 7 = 1.5834 BTC; x 65,000 = 102,921
+    assert not q.check(7 * 65_000).correct            # 455,000: the notional, delta ignored
+    q = _variant("10", "q3")
+    assert q.values["short"] == 168_000 and q.values["quantity"] == 7
+    assert q.check(-65_079).correct    # 102,921 - 168,000 = -65,079: net short
+    q = _variant("10", "q4")
+    assert q.check(-65_079).correct    # sell -65,079, i.e. buy back $65,079 of perps
+    assert not q.check(65_079).correct
+
+
 def test_no_exercise_module_sets_a_signature_by_hand():
     from pathlib import Path
 
