@@ -295,6 +295,12 @@ def test_seed_1_worked_by_hand_lessons_03_06_10_11_12():
     q = _variant("10", "q4")
     assert q.check(-65_079).correct    # sell -65,079, i.e. buy back $65,079 of perps
     assert not q.check(65_079).correct
+    q = _variant("11", "q4")           # 9.7 BTC at $71,000, a 39 % rally
+    assert q.values == {"quantity": 9.7, "entry": 71_000, "rally": 0.39}
+    # 9.7 x 71,000 = 688,700 = 6,887 contracts x $100 (flat at entry); spot after: 688,700 x
+    # 1.39 = 957,293; the short stays at its $688,700 face: net 268,593 (688,700 x 0.39)
+    assert '"quantity": 6887' in q.setup.replace("'", '"') and "6,887" in q.prompt
+    assert q.check(268_593).correct and not q.check(0).correct
 
 
 def test_no_exercise_module_sets_a_signature_by_hand():
