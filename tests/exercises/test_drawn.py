@@ -295,6 +295,14 @@ def test_seed_1_worked_by_hand_lessons_03_06_10_11_12():
     q = _variant("10", "q4")
     assert q.check(-65_079).correct    # sell -65,079, i.e. buy back $65,079 of perps
     assert not q.check(65_079).correct
+    q = _variant("06", "q4")           # wallet $47,000; 5 BTC at $71,000; 44 ETH short at $4,800
+    assert q.values == {"wallet": 47_000, "btc_qty": 5, "btc_price": 71_000, "eth_qty": 44,
+                        "eth_price": 4_800}
+    # BTC 355,000, ETH 211,200; maintenance 0.005 x 566,200 = 2,831
+    # m = (2,831 - 47,000) / (355,000 x 0.995) = -44,169 / 353,225 = -0.12504
+    # (353,225 x 0.125 = 44,153.1; 15.9 / 353,225 = 0.000045)
+    assert q.check(-0.1250).correct
+    assert not q.check(-0.1244).correct    # -44,169 / 355,000: maintenance held at entry
     q = _variant("11", "q4")           # 9.7 BTC at $71,000, a 39 % rally
     assert q.values == {"quantity": 9.7, "entry": 71_000, "rally": 0.39}
     # 9.7 x 71,000 = 688,700 = 6,887 contracts x $100 (flat at entry); spot after: 688,700 x
