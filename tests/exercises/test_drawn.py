@@ -309,6 +309,11 @@ def test_seed_1_worked_by_hand_lessons_03_06_10_11_12():
     # 1.39 = 957,293; the short stays at its $688,700 face: net 268,593 (688,700 x 0.39)
     assert '"quantity": 6887' in q.setup.replace("'", '"') and "6,887" in q.prompt
     assert q.check(268_593).correct and not q.check(0).correct
+    q = _variant("12", "q3")           # q1's desk of seed 1 (above): BTC $96,000
+    # 10.5 x 96,000 + 3 x 96,000 - 8,000 x $100 face = 1,008,000 + 288,000 - 800,000 = 496,000
+    assert q.values == _variant("12", "q1").values and q.check(496_000).correct
+    assert not q.check(2_096_000).correct          # the BTC gross: the inverse short added
+    assert not q.check(62_250).correct             # VenueA: 1,008,000 - 195 x 4,850 = 62,250
 
 
 def test_no_exercise_module_sets_a_signature_by_hand():
