@@ -149,10 +149,11 @@ def _q2(forward: float = 60_000, strike: float = 66_000, days: int = 73, vol: fl
         exposure, abs_tol=_usd_tol(quantity, forward),
         setup=data_code(position=calls) + "\nbook = ek.Book.from_records([position])",
         hints=["Delta-adjusted exposure = delta x quantity x forward.",
-               f"Take the delta of question 1 and multiply by {quantity} calls and by the "
-               "forward price."],
+               ("Take the delta of question 1" if lead.startswith("You are") else
+                "Work out the call's delta as in question 1 (N(d1))")
+               + f" and multiply by {quantity} calls and by the forward price."],
         solution='answer = book.net_exposure(measure="delta")',
-        working=(f"Delta of one call = {delta:.4f} (question 1), on 1 BTC each\n"
+        working=(f"Delta of one call = N(d1) = {delta:.4f} (as in question 1), on 1 BTC each\n"
                  f"Delta-adjusted = delta x quantity x forward\n"
                  f"In BTC: {delta:.4f} x {quantity} = {delta * quantity:.4f} BTC\n"
                  f"In USD: {delta * quantity:.4f} x {usd(forward)} = {usd(exposure)}"),
