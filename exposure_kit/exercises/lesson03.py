@@ -145,37 +145,65 @@ q3 = ChoiceQuestion(
     mistakes={"b": "a hedge is neutral only when the short matches the long; compare the sizes.",
               "c": "an over-hedge has a short bigger than the long."})
 
-COLLATERAL = {"name": "BTC-COLLATERAL", "underlying": "BTC", "kind": "collateral", "side": "long",
-              "quantity": 0.6, "price": PRICE}
-# sized to the spot in coins: its USD size is question 1's answer, not printed on this card
-NEUTRAL_PERP = {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",
-                "quantity": SPOT["quantity"], "price": PRICE}
-_COLL_BOOK = _b.Book.from_records([SPOT, COLLATERAL, NEUTRAL_PERP])
+def _collateral(quantity: float = 0.6, price: float = PRICE) -> dict:
+    return {"name": "BTC-COLLATERAL", "underlying": "BTC", "kind": "collateral", "side": "long",
+            "quantity": quantity, "price": price}
+
+
+def _neutral_perp(quantity: float = 3.0, price: float = PRICE) -> dict:
+    """A perp short sized to the spot in coins: its USD size is question 1's answer, not
+    printed on the card."""
+    return {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",
+            "quantity": quantity, "price": price}
+
+
+COLLATERAL = _collateral()
+NEUTRAL_PERP = _neutral_perp()
 _COLL_USD = _b.Book.from_records([COLLATERAL]).long_exposure()
-q4 = NumberQuestion(
-    "The collateral counts",
-    f"Now the {SPOT['quantity']:g} BTC of spot of question 1 sit beside "
-    f"{COLLATERAL['quantity']:g} BTC posted as margin collateral on the "
-    f"perp venue, and the perp short is sized to the spot alone. What is the "
-    "account's **net BTC exposure** in USD?",
-    _COLL_BOOK.net_exposure(),
-    setup=data_code(records=[SPOT, COLLATERAL, NEUTRAL_PERP]) +
-    "\nbook = ek.Book.from_records(records)",
-    hints=["Coin held as collateral moves with the BTC price exactly like spot does.",
-           "Count the collateral on the long side with the spot (quantity x price for each), "
-           "then take the perp short away."],
-    solution="answer = book.net_exposure()",
-    working=(f"Collateral = {COLLATERAL['quantity']:g} x {usd(PRICE)} = {usd(_COLL_USD)} (long)\n"
-             f"Net = spot + collateral - perp short\n"
-             f"    = {usd(_SPOT_USD)} + {usd(_COLL_USD)} - {usd(_SPOT_USD)} = "
-             f"{usd(_COLL_BOOK.net_exposure())}: the collateral is left unhedged."),
-    unit="usd", price=PRICE,
-    mistakes=[Mistake(0.0, "the coin collateral was forgotten: BTC held as margin is long "
-                           "exposure, so the book is not flat."),
-              Mistake(-_COLL_USD, "the collateral was counted as a short; coin you hold is long."),
-              Mistake(_SPOT_USD + _COLL_USD, "the perp short was left out: it is part of the "
-                                             "account, so take it away from the spot and the "
-                                             "collateral.")])
+
+
+def _draw_collateral(rng) -> dict:
+    """A spot as in question 1 and 0.1 to 3 BTC of collateral (in tenths)."""
+    return {**_draw_spot(rng), "collateral": int(rng.integers(1, 31)) / 10}
+
+
+def _q4(quantity: float = 3.0, price: float = PRICE, collateral: float = 0.6) -> NumberQuestion:
+    records = [_spot(quantity, price), _collateral(collateral, price),
+               _neutral_perp(quantity, price)]
+    book = _b.Book.from_records(records)
+    spot_usd = _b.Book.from_records(records[:1]).long_exposure()
+    coll_usd = _b.Book.from_records(records[1:2]).long_exposure()
+    spot = f"the {quantity:g} BTC of spot of question 1" \
+        if (quantity, price) == (SPOT["quantity"], PRICE) else \
+        f"{quantity:g} BTC of spot bought at {usd(price)}"
+    question = NumberQuestion(
+        "The collateral counts",
+        f"Now {spot} sit beside {collateral:g} BTC posted as margin collateral on the "
+        f"perp venue, and the perp short is sized to the spot alone. What is the "
+        "account's **net BTC exposure** in USD?",
+        book.net_exposure(),
+        setup=data_code(records=records) + "\nbook = ek.Book.from_records(records)",
+        hints=["Coin held as collateral moves with the BTC price exactly like spot does.",
+               "Count the collateral on the long side with the spot (quantity x price for each), "
+               "then take the perp short away."],
+        solution="answer = book.net_exposure()",
+        working=(f"Collateral = {collateral:g} x {usd(price)} = {usd(coll_usd)} (long)\n"
+                 f"Net = spot + collateral - perp short\n"
+                 f"    = {usd(spot_usd)} + {usd(coll_usd)} - {usd(spot_usd)} = "
+                 f"{usd(book.net_exposure())}: the collateral is left unhedged."),
+        unit="usd", price=price,
+        mistakes=[Mistake(0.0, "the coin collateral was forgotten: BTC held as margin is long "
+                               "exposure, so the book is not flat."),
+                  Mistake(-coll_usd, "the collateral was counted as a short; coin you hold is "
+                                     "long."),
+                  Mistake(spot_usd + coll_usd, "the perp short was left out: it is part of the "
+                                               "account, so take it away from the spot and the "
+                                               "collateral.")])
+    question.limits = (1.0, spot_usd + coll_usd)      # never more than all the longs
+    return question
+
+
+q4 = drawable(_q4, _draw_collateral)
 
 
 def _btc_net(book):

@@ -164,44 +164,95 @@ q3 = drawable(_q3, _draw_long)
 
 WALLET = 25_000.0
 BTC_QTY, BTC_PRICE, ETH_QTY, ETH_PRICE = 3.0, 61_000, 50.0, 3_050
-PAIR = [
-    {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long",
-     "quantity": BTC_QTY, "price": BTC_PRICE, "entry_price": BTC_PRICE},
-    {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short",
-     "quantity": ETH_QTY, "price": ETH_PRICE, "entry_price": ETH_PRICE},
-]
-_ACCOUNT = MarginAccount(_b.Book.from_records(PAIR), WALLET)
-_MOVE = _ACCOUNT.liquidating_move("BTC")
-_BTC_USD, _ETH_USD, _MM = BTC_QTY * BTC_PRICE, ETH_QTY * ETH_PRICE, 0.005
-q4 = NumberQuestion(
-    "How far can BTC fall?",
-    f"A cross-margin account with a {usd(WALLET)} wallet (0.5 % maintenance) holds a long of "
-    f"{BTC_QTY:g} BTC at {usd(BTC_PRICE)} and a short of {ETH_QTY:g} ETH at {usd(ETH_PRICE)}. "
-    "If BTC alone moves, what move (a fraction to 3 decimals, negative for a fall) "
-    "liquidates the account? Take the maintenance margin as 0.5 % of the positions' value "
-    "**at the moved price**, recomputed as BTC moves (Binance's way, as the lesson shows).",
-    _MOVE, percent=True, abs_tol=5e-4,
-    setup=data_code(records=PAIR, wallet=WALLET) +
-    "\naccount = ek.MarginAccount(ek.Book.from_records(records), wallet)",
-    hints=["In cross margin the ETH short's maintenance margin uses the same wallet.",
-           "Let BTC move by m: equity = wallet + BTC long x m; maintenance = 0.5 % of "
-           "(BTC long x (1 + m) + ETH short). Set them equal and solve for m."],
-    solution='answer = account.liquidating_move("BTC")',
-    working=(f"BTC long = {BTC_QTY:g} x {usd(BTC_PRICE)} = {usd(_BTC_USD)}; ETH short = "
-             f"{ETH_QTY:g} x {usd(ETH_PRICE)} = {usd(_ETH_USD)}\n"
-             f"After a BTC move m: equity = {usd(WALLET)} + {usd(_BTC_USD)} x m\n"
-             f"  maintenance = {_MM:g} x ({usd(_BTC_USD)} x (1 + m) + {usd(_ETH_USD)})\n"
-             f"Equal when m x ({usd(_BTC_USD)} - {usd(_MM * _BTC_USD)}) = "
-             f"{usd(_MM * (_BTC_USD + _ETH_USD), cents=True)} - {usd(WALLET)}\n"
-             f"  m = {usd(_MM * (_BTC_USD + _ETH_USD) - WALLET, cents=True)} / "
-             f"{usd(_BTC_USD * (1 - _MM))} = {_MOVE:.4f} (a fall of about {-_MOVE:.1%})"),
-    mistakes=[Mistake((_MM * (_BTC_USD + _ETH_USD) - WALLET) / _BTC_USD,
-                      "the maintenance margin was held at its value at entry prices (Bybit's "
-                      "way); the question recomputes it at the moved BTC price."),
-              Mistake(-WALLET / (BTC_QTY * BTC_PRICE),
-                      "that lets the wallet run to zero and ignores the maintenance margin of "
-                      "both legs."),
-              Mistake(-_MOVE, "a long is hurt by a fall: the move is negative.")])
+_MM = 0.005
+
+
+def _pair(btc_qty: float = BTC_QTY, btc_price: float = BTC_PRICE, eth_qty: float = ETH_QTY,
+          eth_price: float = ETH_PRICE) -> list[dict]:
+    return [
+        {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "long",
+         "quantity": btc_qty, "price": btc_price, "entry_price": btc_price},
+        {"name": "ETH-PERP", "underlying": "ETH", "kind": "perp", "side": "short",
+         "quantity": eth_qty, "price": eth_price, "entry_price": eth_price},
+    ]
+
+
+PAIR = _pair()
+
+
+def _move(wallet: float, btc_usd: float, eth_usd: float) -> float:
+    """The BTC move at which equity meets maintenance recomputed at the moved price."""
+    return (_MM * (btc_usd + eth_usd) - wallet) / (btc_usd * (1 - _MM))
+
+
+def _money(value: float) -> str:
+    """Dollars, with cents only when there are some."""
+    return usd(value, cents=round(value, 2) % 1 != 0)
+
+
+def _draw_pair(rng) -> dict:
+    """0.5 to 10 BTC (in tenths) at $20k-$120k (in $500 steps) against an ETH short of 50 %
+    to 120 % of it (whole ETH at $1,000-$6,000 in $50 steps), and a wallet (in $500 steps)
+    that makes the liquidating BTC move a fall of 11 %-40 %: the account is solvent now, and
+    the fall is large enough for the maintenance held at entry (Bybit's way, a move
+    0.5 % smaller) to stay further than 0.0005 from the answer."""
+    while True:
+        btc_qty = int(rng.integers(5, 101)) / 10
+        btc_price = 500.0 * int(rng.integers(40, 241))
+        eth_price = 50.0 * int(rng.integers(20, 121))
+        eth_qty = float(max(1, round(btc_qty * btc_price * float(rng.uniform(0.5, 1.2))
+                                     / eth_price)))
+        btc_usd, eth_usd = btc_qty * btc_price, eth_qty * eth_price
+        target = float(rng.uniform(-0.40, -0.11))
+        wallet = 500.0 * round((_MM * (btc_usd + eth_usd) - target * btc_usd * (1 - _MM)) / 500)
+        move = _move(wallet, btc_usd, eth_usd)
+        if -0.40 <= move <= -0.11 and abs(move) * _MM / (1 - _MM) > 5.5e-4:
+            return {"wallet": wallet, "btc_qty": btc_qty, "btc_price": btc_price,
+                    "eth_qty": eth_qty, "eth_price": eth_price}
+
+
+def _q4(wallet: float = WALLET, btc_qty: float = BTC_QTY, btc_price: float = BTC_PRICE,
+        eth_qty: float = ETH_QTY, eth_price: float = ETH_PRICE) -> NumberQuestion:
+    pair = _pair(btc_qty, btc_price, eth_qty, eth_price)
+    move = MarginAccount(_b.Book.from_records(pair), wallet).liquidating_move("BTC")
+    btc_usd, eth_usd = btc_qty * btc_price, eth_qty * eth_price
+    mm_btc, per_move = _money(_MM * btc_usd), _money(btc_usd * (1 - _MM))
+    question = NumberQuestion(
+        "How far can BTC fall?",
+        f"A cross-margin account with a {usd(wallet)} wallet (0.5 % maintenance) holds a long of "
+        f"{btc_qty:g} BTC at {usd(btc_price)} and a short of {eth_qty:g} ETH at "
+        f"{usd(eth_price)}. "
+        "If BTC alone moves, what move (a fraction to 3 decimals, negative for a fall) "
+        "liquidates the account? Take the maintenance margin as 0.5 % of the positions' value "
+        "**at the moved price**, recomputed as BTC moves (Binance's way, as the lesson shows).",
+        move, percent=True, abs_tol=5e-4,
+        setup=data_code(records=pair, wallet=wallet) +
+        "\naccount = ek.MarginAccount(ek.Book.from_records(records), wallet)",
+        hints=["In cross margin the ETH short's maintenance margin uses the same wallet.",
+               "Let BTC move by m: equity = wallet + BTC long x m; maintenance = 0.5 % of "
+               "(BTC long x (1 + m) + ETH short). Set them equal and solve for m."],
+        solution='answer = account.liquidating_move("BTC")',
+        working=(f"BTC long = {btc_qty:g} x {usd(btc_price)} = {usd(btc_usd)}; ETH short = "
+                 f"{eth_qty:g} x {usd(eth_price)} = {usd(eth_usd)}\n"
+                 f"After a BTC move m: equity = {usd(wallet)} + {usd(btc_usd)} x m\n"
+                 f"  maintenance = {_MM:g} x ({usd(btc_usd)} x (1 + m) + {usd(eth_usd)})\n"
+                 f"Equal when m x ({usd(btc_usd)} - {mm_btc}) = "
+                 f"{usd(_MM * (btc_usd + eth_usd), cents=True)} - {usd(wallet)}\n"
+                 f"  m = {usd(_MM * (btc_usd + eth_usd) - wallet, cents=True)} / "
+                 f"{per_move} = "
+                 f"{move:.4f} (a fall of about {-move:.1%})"),
+        mistakes=[Mistake((_MM * (btc_usd + eth_usd) - wallet) / btc_usd,
+                          "the maintenance margin was held at its value at entry prices "
+                          "(Bybit's way); the question recomputes it at the moved BTC price."),
+                  Mistake(-wallet / btc_usd,
+                          "that lets the wallet run to zero and ignores the maintenance margin "
+                          "of both legs."),
+                  Mistake(-move, "a long is hurt by a fall: the move is negative.")])
+    question.limits = (-0.40, -0.02)
+    return question
+
+
+q4 = drawable(_q4, _draw_pair)
 
 _A = [{"name": "A BTC", "underlying": "BTC", "kind": "perp", "side": "long", "notional": 500_000},
       {"name": "A ETH", "underlying": "ETH", "kind": "perp", "side": "short", "notional": 480_000}]

@@ -30,9 +30,8 @@ _DELTA = black76_delta(**OPTION, option_type="call")
 _SQRT_T = OPTION["vol"] * math.sqrt(OPTION["years"])
 _D1 = (math.log(OPTION["forward"] / OPTION["strike"]) + _SQRT_T ** 2 / 2) / _SQRT_T
 # q1 accepts a delta within 0.0005 (three decimals, as a normal table gives it); q2-q4 carry that
-# delta times 12 calls times the forward, so they accept the same error in dollars.
+# delta times the calls times the forward, so they accept the same error in dollars.
 _DELTA_TOL = 5e-4
-_USD_TOL = _DELTA_TOL * 12 * OPTION["forward"]
 
 
 def _draw_option(rng) -> dict:
@@ -87,71 +86,164 @@ def _q1(forward: float = 60_000, strike: float = 66_000, days: int = 73,
 
 q1 = drawable(_q1, _draw_option)
 
-CALLS = {"name": "BTC-C66K", "underlying": "BTC", "kind": "option", "side": "long",
-         "quantity": 12, "price": OPTION["forward"], "strike": OPTION["strike"],
-         "years": OPTION["years"], "volatility": OPTION["vol"], "option_type": "call"}
-_CALLS = _b.Book.from_records([CALLS])
-q2 = NumberQuestion(
-    "Delta-adjusted exposure",
-    "You are long 12 of those calls, each on 1 BTC. What is the position's **delta-adjusted** "
-    "exposure in USD? (A delta to three decimals is precise enough.)",
-    _CALLS.net_exposure(measure="delta"), abs_tol=_USD_TOL,
-    setup=data_code(position=CALLS) + "\nbook = ek.Book.from_records([position])",
-    hints=["Delta-adjusted exposure = delta x quantity x forward.",
-           "Take the delta of question 1 and multiply by 12 calls and by the forward price."],
-    solution='answer = book.net_exposure(measure="delta")',
-    working=(f"Delta of one call = {_DELTA:.4f} (question 1), on 1 BTC each\n"
-             f"Delta-adjusted = delta x quantity x forward = {_DELTA:.4f} x 12 x "
-             f"{usd(OPTION['forward'])} = {usd(_CALLS.net_exposure(measure='delta'))}"),
-    unit="usd", quantity=12, price=OPTION["forward"],
-    mistakes=[Mistake(_CALLS.net_exposure(measure="notional"),
-                      "the delta was ignored: that is the notional the calls cover, not how much "
-                      "they move."),
-              Mistake(_CALLS.net_exposure(measure="delta") / OPTION["forward"],
-                      "that is in BTC; the question asks for USD.")])
+CALLS_HELD, PERP_SHORT = 12, 150_000
 
-PERP = {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",
-        "notional": 150_000}
+
+def _calls(forward: float = 60_000, strike: float = 66_000, days: int = 73, vol: float = 0.62,
+           quantity: int = CALLS_HELD) -> dict:
+    return {"name": f"BTC-C{strike / 1_000:g}K", "underlying": "BTC", "kind": "option",
+            "side": "long", "quantity": quantity, "price": forward, "strike": strike,
+            "years": days / DAYS_PER_YEAR, "volatility": vol, "option_type": "call"}
+
+
+def _perp(short: float = PERP_SHORT) -> dict:
+    return {"name": "BTC-PERP", "underlying": "BTC", "kind": "perp", "side": "short",
+            "notional": short}
+
+
+def _draw_calls(rng) -> dict:
+    """Question 1's option (the same draw, so the same seed gives the same option) and 2 to 40
+    calls."""
+    return {**_draw_option(rng), "quantity": int(rng.integers(2, 41))}
+
+
+def _draw_hedged(rng) -> dict:
+    """The calls of question 2 and a perp short of 30 %-170 % of their delta-adjusted exposure
+    (in $1,000 steps), kept at least 10 % away from it so the book is not already neutral."""
+    calls = _draw_calls(rng)
+    exposure = _b.Book.from_records([_calls(**calls)]).net_exposure(measure="delta")
+    while True:
+        short = 1_000.0 * max(1, round(exposure * float(rng.uniform(0.3, 1.7)) / 1_000))
+        if abs(short / exposure - 1) >= 0.10:
+            return {**calls, "short": short}
+
+
+def _the_calls(forward, strike, days, vol, quantity, first: str) -> str:
+    """How a prompt names the calls: by reference with the fixed numbers (the notebook's order
+    of questions), in full when drawn (a variant stands alone)."""
+    if (forward, strike, days, vol, quantity) == (OPTION["forward"], OPTION["strike"], 73,
+                                                  OPTION["vol"], CALLS_HELD):
+        return first
+    return (f"A trader is long {quantity} BTC calls, each on 1 BTC, struck at {usd(strike)} "
+            f"with {days} days to expiry ({days / DAYS_PER_YEAR:.2f} of a year); the BTC forward "
+            f"is {usd(forward)} and implied volatility {vol:.0%} (rates zero). ")
+
+
+# q1 accepts a delta within 0.0005; q2-q4 carry that delta times the calls times the forward
+def _usd_tol(quantity, forward):
+    return _DELTA_TOL * quantity * forward
+
+
+def _q2(forward: float = 60_000, strike: float = 66_000, days: int = 73, vol: float = 0.62,
+        quantity: int = CALLS_HELD) -> NumberQuestion:
+    calls = _calls(forward, strike, days, vol, quantity)
+    book = _b.Book.from_records([calls])
+    delta, exposure = black76_delta(forward, strike, days / DAYS_PER_YEAR, vol, "call"), \
+        book.net_exposure(measure="delta")
+    lead = _the_calls(forward, strike, days, vol, quantity, "You are long 12 of those calls, "
+                                                            "each on 1 BTC. ")
+    question = NumberQuestion(
+        "Delta-adjusted exposure",
+        lead + "What is the position's **delta-adjusted** exposure in USD? (A delta to three "
+        "decimals is precise enough.)",
+        exposure, abs_tol=_usd_tol(quantity, forward),
+        setup=data_code(position=calls) + "\nbook = ek.Book.from_records([position])",
+        hints=["Delta-adjusted exposure = delta x quantity x forward.",
+               ("Take the delta of question 1" if lead.startswith("You are") else
+                "Work out the call's delta as in question 1 (N(d1))")
+               + f" and multiply by {quantity} calls and by the forward price."],
+        solution='answer = book.net_exposure(measure="delta")',
+        working=(f"Delta of one call = N(d1) = {delta:.4f} (as in question 1), on 1 BTC each\n"
+                 f"Delta-adjusted = delta x quantity x forward\n"
+                 f"In BTC: {delta:.4f} x {quantity} = {delta * quantity:.4f} BTC\n"
+                 f"In USD: {delta * quantity:.4f} x {usd(forward)} = {usd(exposure)}"),
+        unit="usd", quantity=quantity, price=forward,
+        mistakes=[Mistake(book.net_exposure(measure="notional"),
+                          "the delta was ignored: that is the notional the calls cover, not how "
+                          "much they move."),
+                  Mistake(exposure / forward, "that is in BTC; the question asks for USD.")])
+    question.limits = (0.05 * quantity * forward, 0.95 * quantity * forward)
+    return question
+
+
+q2 = drawable(_q2, _draw_calls)
+
+CALLS = _calls()
+_CALLS = _b.Book.from_records([CALLS])
+PERP = _perp()
 BOOK = _b.Book.from_records([CALLS, PERP])
 _BOOK_SETUP = data_code(records=[CALLS, PERP]) + "\nbook = ek.Book.from_records(records)"
-q3 = NumberQuestion(
-    "Net delta of calls and a perp",
-    f"Beside the calls the trader is short {usd(150_000)} of BTC perps. What is the book's net "
-    "**delta-adjusted** exposure in USD?",
-    BOOK.net_exposure(measure="delta"), abs_tol=_USD_TOL, setup=_BOOK_SETUP,
-    hints=["A perp's delta is 1: it counts at its notional.",
-           "Take the calls' delta-adjusted exposure (question 2) and subtract the perp short."],
-    solution='answer = book.net_exposure(measure="delta")',
-    working=(f"Calls: {_DELTA:.4f} x 12 x {usd(OPTION['forward'])} = "
-             f"{usd(_CALLS.net_exposure(measure='delta'))}; the perp's delta is 1\n"
-             f"Net = calls {usd(_CALLS.net_exposure(measure='delta'))} - perp {usd(150_000)} = "
-             f"{usd(BOOK.net_exposure(measure='delta'))}"),
-    unit="usd",
-    mistakes=[Mistake(BOOK.net_exposure(measure="notional"),
-                      "the delta was ignored: the calls counted at their full notional."),
-              Mistake(_CALLS.net_exposure(measure="delta") + 150_000,
-                      "the perp short was added, not subtracted.")])
 
-q4 = NumberQuestion(
-    "Delta-hedge",
-    "How many more USD of BTC perps must the trader sell (a positive size) to make the book "
-    "**delta-neutral**? (A negative number means buy back.)",
-    -hedge_notional(BOOK, measure="delta"), abs_tol=_USD_TOL, setup=_BOOK_SETUP,
-    hints=["The hedge cancels the delta-adjusted net of question 3.",
-           "A net long delta needs more perps sold, of the same USD size; a net short one "
-           "needs perps bought back."],
-    solution='answer = -ek.hedge_notional(book, measure="delta")',
-    working=(f"Delta-adjusted net = {usd(BOOK.net_exposure(measure='delta'))}\n"
-             f"Sell perps of that size: {usd(-hedge_notional(BOOK, measure='delta'))}"),
-    unit="usd",
-    mistakes=[Mistake(-hedge_notional(BOOK, measure="notional"),
-                      "you hedged the notional: the calls move by their delta, not their full size."),
-              Mistake(_CALLS.net_exposure(measure="delta"), "the perp already sold counts: "
-                                                            "hedge only what is left."),
-              Mistake(hedge_notional(BOOK, measure="delta"),
-                      "right size, wrong sign: the question asks how much to sell, as a positive "
-                      "number (a negative one would mean buying perps back).")])
 
+def _hedged_book(forward, strike, days, vol, quantity, short):
+    records = [_calls(forward, strike, days, vol, quantity), _perp(short)]
+    return (_b.Book.from_records(records[:1]), _b.Book.from_records(records),
+            data_code(records=records) + "\nbook = ek.Book.from_records(records)")
+
+
+def _q3(forward: float = 60_000, strike: float = 66_000, days: int = 73, vol: float = 0.62,
+        quantity: int = CALLS_HELD, short: float = PERP_SHORT) -> NumberQuestion:
+    calls, book, setup = _hedged_book(forward, strike, days, vol, quantity, short)
+    delta = black76_delta(forward, strike, days / DAYS_PER_YEAR, vol, "call")
+    held, net = calls.net_exposure(measure="delta"), book.net_exposure(measure="delta")
+    lead = _the_calls(forward, strike, days, vol, quantity, "Beside the calls the trader is ")
+    lead += "short " if lead.startswith("Beside") else "The trader is also short "
+    question = NumberQuestion(
+        "Net delta of calls and a perp",
+        lead + f"{usd(short)} of BTC perps. What is the book's net **delta-adjusted** exposure "
+        "in USD?",
+        net, abs_tol=_usd_tol(quantity, forward), setup=setup,
+        hints=["A perp's delta is 1: it counts at its notional.",
+               "Take the calls' delta-adjusted exposure (question 2) and subtract the perp "
+               "short."],
+        solution='answer = book.net_exposure(measure="delta")',
+        working=(f"Calls: {delta:.4f} x {quantity} x {usd(forward)} = {usd(held)}; the perp's "
+                 f"delta is 1\n"
+                 f"Net = calls - perp = {usd(held)} - {usd(short)} = {usd(net)}"),
+        unit="usd",
+        mistakes=[Mistake(book.net_exposure(measure="notional"),
+                          "the delta was ignored: the calls counted at their full notional."),
+                  Mistake(held + short, "the perp short was added, not subtracted.")])
+    question.limits = (-short, held)
+    return question
+
+
+q3 = drawable(_q3, _draw_hedged)
+
+
+def _q4(forward: float = 60_000, strike: float = 66_000, days: int = 73, vol: float = 0.62,
+        quantity: int = CALLS_HELD, short: float = PERP_SHORT) -> NumberQuestion:
+    calls, book, setup = _hedged_book(forward, strike, days, vol, quantity, short)
+    held, hedge = calls.net_exposure(measure="delta"), -hedge_notional(book, measure="delta")
+    lead = _the_calls(forward, strike, days, vol, quantity, "")
+    if lead:
+        lead += f"The trader is also short {usd(short)} of BTC perps. "
+    question = NumberQuestion(
+        "Delta-hedge",
+        lead + "How many more USD of BTC perps must the trader sell (a positive size) to make "
+        "the book **delta-neutral**? (A negative number means buy back.)",
+        hedge, abs_tol=_usd_tol(quantity, forward), setup=setup,
+        hints=["The hedge cancels the delta-adjusted net of question 3.",
+               "A net long delta needs more perps sold, of the same USD size; a net short one "
+               "needs perps bought back."],
+        solution='answer = -ek.hedge_notional(book, measure="delta")',
+        working=(f"Delta-adjusted net = calls - perp = {usd(held)} - {usd(short)} = "
+                 f"{usd(book.net_exposure(measure='delta'))}\n"
+                 + (f"Sell perps of that size: {usd(hedge)}" if hedge > 0 else
+                    f"Net short: buy back {usd(-hedge)} of perps, a sale of {usd(hedge)}")),
+        unit="usd",
+        mistakes=[Mistake(-hedge_notional(book, measure="notional"),
+                          "you hedged the notional: the calls move by their delta, not their "
+                          "full size."),
+                  Mistake(held, "the perp already sold counts: hedge only what is left."),
+                  Mistake(-hedge, "right size, wrong sign: the question asks how much to sell, "
+                                  "as a positive number (a negative one would mean buying perps "
+                                  "back).")])
+    question.limits = (-short, held)
+    return question
+
+
+q4 = drawable(_q4, _draw_hedged)
 
 
 def _delta_exposure(side, option_type, quantity, forward, strike, years, vol):

@@ -146,37 +146,65 @@ q3 = FunctionQuestion(
                                                 "long pays.")])
 
 ENTRY, RALLY = 64_000, 0.30
-INVERSE_CARRY = [
-    {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long", "quantity": 5,
-     "price": ENTRY},
-    {"name": "BTCUSD-QTR", "underlying": "BTC", "kind": "future", "side": "short",
-     "quantity": 3_200, "contract_size": 100, "inverse": True, "price": ENTRY},
-]
-_INV = _b.Book.from_records(INVERSE_CARRY)
-q4 = NumberQuestion(
-    "A basis trade drifts directional",
-    f"A basis trade buys 5 BTC of spot at {usd(ENTRY)} and sells 3,200 inverse quarterly "
-    "contracts of $100 face, flat at entry. BTC then rallies 30 %. The account settles the "
-    "future's coin P&L in USD as it comes in (here a loss, paid with BTC bought for dollars), "
-    "so read the inverse short at its USD face "
-    "(`inverse=\"face\"`). What is the trade's net exposure in USD now?",
-    _INV.shock({"BTC": RALLY}).net_exposure(),
-    setup=data_code(records=INVERSE_CARRY, rally=RALLY) + "\nbook = ek.Book.from_records(records)",
-    hints=["The spot's USD value rises with the price; the inverse future's USD face does not.",
-           "Value the spot at the new price (5 x price x 1.3) and the short at its face "
-           "(contracts x $100); take one from the other."],
-    solution='answer = book.shock({"BTC": rally}).net_exposure()',
-    working=(f"Spot after the rally: 5 x {usd(ENTRY)} x 1.3 = {usd(5 * ENTRY * 1.3)}\n"
-             f"Inverse short: 3,200 x $100 = {usd(320_000)} (fixed)\n"
-             f"Net = {usd(5 * ENTRY * 1.3)} - {usd(320_000)} = "
-             f"{usd(_INV.shock({'BTC': RALLY}).net_exposure())}"),
-    unit="usd",
-    mistakes=[Mistake(0.0, "that is the reading of an account that keeps the coin P&L; this one "
-                           "settles it in USD, so the inverse short stays fixed in USD while the "
-                           "spot grows."),
-              Mistake(-_INV.shock({"BTC": RALLY}).net_exposure(), "the sign is flipped: the "
-                                                                  "spot grew, so the book "
-                                                                  "leans long.")])
+
+
+def _inverse_carry(quantity: float = 5, entry: float = ENTRY) -> list[dict]:
+    """Spot and an inverse quarterly short of $100 contracts, flat at entry."""
+    return [
+        {"name": "BTC-SPOT", "underlying": "BTC", "kind": "spot", "side": "long",
+         "quantity": quantity, "price": entry},
+        {"name": "BTCUSD-QTR", "underlying": "BTC", "kind": "future", "side": "short",
+         "quantity": round(quantity * entry / 100), "contract_size": 100, "inverse": True,
+         "price": entry},
+    ]
+
+
+INVERSE_CARRY = _inverse_carry()
+
+
+def _draw_rally(rng) -> dict:
+    """0.5 to 20 BTC (in tenths) bought at $20,000 to $120,000 (in $1,000 steps, so the
+    contracts come out whole) and a rally of 5 %-50 % (whole percents)."""
+    return {"quantity": int(rng.integers(5, 201)) / 10,
+            "entry": 1_000.0 * int(rng.integers(20, 121)),
+            "rally": int(rng.integers(5, 51)) / 100}
+
+
+def _q4(quantity: float = 5, entry: float = ENTRY, rally: float = RALLY) -> NumberQuestion:
+    records = _inverse_carry(quantity, entry)
+    contracts = records[1]["quantity"]
+    book = _b.Book.from_records(records)
+    spot_after, face = quantity * entry * (1 + rally), contracts * 100
+    net = book.shock({"BTC": rally}).net_exposure()
+    question = NumberQuestion(
+        "A basis trade drifts directional",
+        f"A basis trade buys {quantity:g} BTC of spot at {usd(entry)} and sells {contracts:,} "
+        f"inverse quarterly contracts of $100 face, flat at entry. BTC then rallies "
+        f"{rally:.0%}. The account settles the "
+        "future's coin P&L in USD as it comes in (here a loss, paid with BTC bought for dollars), "
+        "so read the inverse short at its USD face "
+        "(`inverse=\"face\"`). What is the trade's net exposure in USD now?".replace("%.", " %."),
+        net,
+        setup=data_code(records=records, rally=rally) + "\nbook = ek.Book.from_records(records)",
+        hints=["The spot's USD value rises with the price; the inverse future's USD face does "
+               "not.",
+               f"Value the spot at the new price ({quantity:g} x price x {1 + rally:g}) and the "
+               "short at its face (contracts x $100); take one from the other."],
+        solution='answer = book.shock({"BTC": rally}).net_exposure()',
+        working=(f"Spot after the rally: {quantity:g} x {usd(entry)} x {1 + rally:g} = "
+                 f"{usd(spot_after)}\n"
+                 f"Inverse short: {contracts:,} x $100 = {usd(face)} (fixed)\n"
+                 f"Net = {usd(spot_after)} - {usd(face)} = {usd(net)}"),
+        unit="usd",
+        mistakes=[Mistake(0.0, "that is the reading of an account that keeps the coin P&L; this "
+                               "one settles it in USD, so the inverse short stays fixed in USD "
+                               "while the spot grows."),
+                  Mistake(-net, "the sign is flipped: the spot grew, so the book leans long.")])
+    question.limits = (1.0, spot_after)
+    return question
+
+
+q4 = drawable(_q4, _draw_rally)
 
 q5 = ChoiceQuestion(
     "Who pays?",

@@ -75,8 +75,10 @@ _SETUP = _setup(CSV)
 
 def _draw_desk(rng) -> dict:
     """New quantities for every row and new prices per coin (BTC $30k-$110k in $500 steps, ETH
-    $1,500-$5,000 in $50 steps, SOL $50-$300), kept where the desk's net is at least $1,000
-    away from zero; the rows, sides and venues stay those of the export."""
+    $1,500-$5,000 in $50 steps, SOL $50-$300), kept where the desk's net and its BTC net are
+    each at least $1,000 away from zero, and the BTC net at least 1 % away from the whole net
+    and from VenueA's net (question 3's slips); the rows, sides and venues stay those of the
+    export."""
     steps = {"btc-perp-a": (0.5, 4, 40), "btc-spot-b": (0.5, 1, 10), "btc-inv-c": (500, 2, 20),
              "eth-fut-a": (5, 4, 40), "eth-perp-b": (5, 2, 20), "sol-perp-c": (50, 4, 40)}
     while True:
@@ -84,7 +86,10 @@ def _draw_desk(rng) -> dict:
         prices = {"BTC": 500 * int(rng.integers(60, 221)), "ETH": 50 * int(rng.integers(30, 101)),
                   "SOL": int(rng.integers(50, 301))}
         book = _b.Book.from_frame(pd.read_csv(io.StringIO(_csv(quantities, prices))))
-        if abs(book.net_exposure()) >= 1_000:
+        net, btc = book.net_exposure(), float(book.by("underlying").loc["BTC", "net"])
+        venue_a = float(book.by("venue").loc["VenueA", "net"])
+        if abs(net) >= 1_000 and abs(btc) >= 1_000 and \
+                min(abs(btc - net), abs(btc - venue_a)) >= 0.01 * abs(btc):
             return {"quantities": quantities, "prices": prices}
 
 
@@ -142,22 +147,35 @@ q2 = ChoiceQuestion(
     [Mistake(k, "compare the gross column of `book.by(\"venue\")`.") for k in _VENUES
      if _VENUES[k] != _BIGGEST])
 
-q3 = NumberQuestion(
-    "BTC across venues",
-    "BTC is held on three venues. What is the net exposure to **BTC** across them, in USD?",
-    float(BY_UNDERLYING.loc["BTC", "net"]), setup=_SETUP,
-    hints=["Three BTC lines: a linear perp, spot, and an inverse perp counted at its USD face "
-           "(quantity x contract_size).",
-           "Add the three BTC rows whatever their venue, the inverse short with a minus sign."],
-    working=(f"BTC rows:\n{_lines([n for n in _EXP if n.startswith('btc')])}\n"
-             f"BTC net = {usd(float(BY_UNDERLYING.loc['BTC', 'net']))}"),
-    unit="usd",
-    solution='answer = book.by("underlying").loc["BTC", "net"]',
-    mistakes=[Mistake(float(BOOK.by("venue").loc["VenueA", "net"]) + 0,
-                      "that is VenueA's whole net, not BTC's across venues."),
-              Mistake(BOOK.net_exposure(), "that is the whole book; keep only BTC."),
-              Mistake(float(BY_UNDERLYING.loc["BTC", "gross"]), "that is BTC's gross: the "
-                                                                "inverse short was added.")])
+def _q3(quantities: dict = _QUANTITIES, prices: dict = _PRICES) -> NumberQuestion:
+    csv = _csv(quantities, prices)
+    rows = pd.read_csv(io.StringIO(csv))
+    book = _b.Book.from_frame(rows)
+    exposures = {name: float(v) for name, v in book.exposures().items()}
+    btc = book.by("underlying").loc["BTC"]
+    btc_rows = [name for name in exposures if name.startswith("btc")]
+    question = NumberQuestion(
+        "BTC across venues",
+        "BTC is held on three venues. What is the net exposure to **BTC** across them, in USD?",
+        float(btc["net"]), setup=_setup(csv),
+        hints=["Three BTC lines: a linear perp, spot, and an inverse perp counted at its USD "
+               "face (quantity x contract_size).",
+               "Add the three BTC rows whatever their venue, the inverse short with a minus "
+               "sign."],
+        working=(f"BTC rows:\n{_lines(btc_rows, rows.set_index('name'), exposures)}\n"
+                 f"BTC net = {usd(float(btc['net']))}"),
+        unit="usd",
+        solution='answer = book.by("underlying").loc["BTC", "net"]',
+        mistakes=[Mistake(float(book.by("venue").loc["VenueA", "net"]) + 0,
+                          "that is VenueA's whole net, not BTC's across venues."),
+                  Mistake(book.net_exposure(), "that is the whole book; keep only BTC."),
+                  Mistake(float(btc["gross"]), "that is BTC's gross: the inverse short was "
+                                               "added.")])
+    question.limits = (-float(btc["gross"]), float(btc["gross"]))
+    return question
+
+
+q3 = drawable(_q3, _draw_desk)
 
 
 def _btc_net(book):

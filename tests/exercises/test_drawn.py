@@ -39,7 +39,10 @@ def test_every_lesson_of_the_wave_has_a_drawable_number_question():
     lessons = {number for number, _ in DRAWABLE}
     assert lessons == set(WAVE)
     assert all(isinstance(_question(*key), NumberQuestion) for key in DRAWABLE)
-    assert len(DRAWABLE) >= 30
+    assert len(DRAWABLE) >= 37
+    # every number question of the series can be drawn
+    assert all(q.drawable for number in WAVE for q in _lesson(number).progress.questions.values()
+               if isinstance(q, NumberQuestion))
 
 
 # ----- what the text states ------------------------------------------------------------------
@@ -275,6 +278,45 @@ def test_seed_1_worked_by_hand_lessons_04_05_07_08():
     q = _variant("08", "q4")           # 1,600 contracts, $68,000 falling to $51,000
     assert q.values == {"contracts": 1_600, "entry": 68_000, "now": 51_000}
     assert q.check(0.7843).correct     # 160,000 / 51,000 - 160,000 / 68,000 = 3.1373 - 2.3529
+
+
+def test_seed_1_worked_by_hand_lessons_03_06_10_11_12():
+    q = _variant("03", "q4")           # 6 BTC at $71,000 (as q1), 2.3 BTC of collateral
+    assert q.values == {"quantity": 6.0, "price": 71_000, "collateral": 2.3}
+    # collateral 2.3 x 71,000 = 163,300; net = 426,000 + 163,300 - 426,000 = 163,300
+    assert q.check(163_300).correct and not q.check(0).correct
+    # lesson 10, seed 1: q1's option (F 65,000, K 84,000, 219 days, vol 37 %: delta 0.2262 by
+    # a normal table, above), and 7 calls; a $168,000 perp short beside them
+    q = _variant("10", "q2")
+    assert q.values == {"forward": 65_000, "strike": 84_000, "days": 219, "vol": 0.37,
+                        "quantity": 7}
+    assert q.check(102_921).correct    # 0.2262 x 7 = 1.5834 BTC; x 65,000 = 102,921
+    assert not q.check(7 * 65_000).correct            # 455,000: the notional, delta ignored
+    q = _variant("10", "q3")
+    assert q.values["short"] == 168_000 and q.values["quantity"] == 7
+    assert q.check(-65_079).correct    # 102,921 - 168,000 = -65,079: net short
+    q = _variant("10", "q4")
+    assert q.check(-65_079).correct    # sell -65,079, i.e. buy back $65,079 of perps
+    assert not q.check(65_079).correct
+    q = _variant("06", "q4")           # wallet $47,000; 5 BTC at $71,000; 44 ETH short at $4,800
+    assert q.values == {"wallet": 47_000, "btc_qty": 5, "btc_price": 71_000, "eth_qty": 44,
+                        "eth_price": 4_800}
+    # BTC 355,000, ETH 211,200; maintenance 0.005 x 566,200 = 2,831
+    # m = (2,831 - 47,000) / (355,000 x 0.995) = -44,169 / 353,225 = -0.12504
+    # (353,225 x 0.125 = 44,153.1; 15.9 / 353,225 = 0.000045)
+    assert q.check(-0.1250).correct
+    assert not q.check(-0.1244).correct    # -44,169 / 355,000: maintenance held at entry
+    q = _variant("11", "q4")           # 9.7 BTC at $71,000, a 39 % rally
+    assert q.values == {"quantity": 9.7, "entry": 71_000, "rally": 0.39}
+    # 9.7 x 71,000 = 688,700 = 6,887 contracts x $100 (flat at entry); spot after: 688,700 x
+    # 1.39 = 957,293; the short stays at its $688,700 face: net 268,593 (688,700 x 0.39)
+    assert '"quantity": 6887' in q.setup.replace("'", '"') and "6,887" in q.prompt
+    assert q.check(268_593).correct and not q.check(0).correct
+    q = _variant("12", "q3")           # q1's desk of seed 1 (above): BTC $96,000
+    # 10.5 x 96,000 + 3 x 96,000 - 8,000 x $100 face = 1,008,000 + 288,000 - 800,000 = 496,000
+    assert q.values == _variant("12", "q1").values and q.check(496_000).correct
+    assert not q.check(2_096_000).correct          # the BTC gross: the inverse short added
+    assert not q.check(62_250).correct             # VenueA: 1,008,000 - 195 x 4,850 = 62,250
 
 
 def test_no_exercise_module_sets_a_signature_by_hand():
