@@ -106,8 +106,12 @@ def become_kernel(arguments: list[str], env: dict[str, str], cwd: str | None) ->
     app = IPKernelApp.instance()
     # its default was read from the zygote's environment at import: the zygote is the parent
     app.initialize([*arguments, f"--IPKernelApp.parent_handle={os.getppid()}"])
-    # at import (in the zygote) ipywidgets found no kernel to register its comm targets with
+    # at import (in the zygote) ipywidgets found no kernel to register its comm targets with,
+    # and exposure_kit.plots no shell to teach how to show a chart left last in a cell
     ipywidgets.register_comm_target()
+    from exposure_kit import plots
+
+    plots.show_in_notebook()
     app.start()
 
 

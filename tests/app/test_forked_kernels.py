@@ -92,6 +92,16 @@ def test_forked_kernels_are_separate_processes_with_separate_state(zygote):
                 "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nNone", timeout=60,
                 output_hook=lambda m: figures.append(m["content"].get("data", {})))
             assert any("image/png" in data for data in figures)
+            # a lesson's chart left last in a cell (an Axes from exposure_kit.plots) shows as a
+            # picture, not as its repr: the formatters the module registers at import
+            charts = []
+            await a.execute_interactive(
+                "import exposure_kit as ek\n"
+                "ek.plots.waterfall(ek.sample_book('guide_example_1'))", timeout=60,
+                output_hook=lambda m: charts.append(m["content"].get("data", {})))
+            assert any("image/png" in data for data in charts), charts
+            assert not any(data.get("text/plain", "").startswith("<Axes") and len(data) == 1
+                           for data in charts)
             # what the zygote left out: no debugger in a lesson kernel
             seen, _ = await run(a, "import sys\nprint(sys.modules.get('debugpy', 'absent'))")
             assert seen.strip() == "None"
