@@ -176,7 +176,12 @@ class OptionDeltaDashboard(Dashboard):
             ("Net, counting notional", fmt.describe_net(book.net_exposure(measure="notional"))),
             ("Net, counting delta", fmt.describe_net(net_delta)),
             ("Delta hedge (flat by delta)", f"{flat_hedge:+.2f} BTC perp "
-             f"({'long' if flat_hedge > 0 else 'short'})" if flat_hedge else "none needed"),
+             f"({'long' if flat_hedge > 0 else 'short'})" if round(flat_hedge, 2) else
+             "none needed"),
+            # priced at the moved price itself: the chart's range may end before it
             ("P&L if BTC -10% / +10%", " / ".join(
-                fmt.usd(float(np.interp(spot * f, self.spots, pnl))) for f in (0.9, 1.1))),
+                fmt.usd(float(sign * self.coins * (black76_price(moved, strike, years, vol,
+                                                                 option_type) - today)
+                              + hedge * (moved - spot)))
+                for moved in (spot * 0.9, spot * 1.1))),
         ], headline=f"delta-adjusted: {fmt.describe_net(net_delta)}")

@@ -56,3 +56,30 @@ def test_readout_and_chart_agree_in_sign_and_words(strike, option_type, side):
     assert (f"Delta hedge (flat by delta) {hedge:+.2f} BTC perp "
             f"({'long' if hedge > 0 else 'short'})") in text
     dash.figure.clf()
+
+
+def black76_call_by_hand(forward, strike, years, vol):
+    # r = 0: C = F N(d1) - K N(d2), d2 = d1 - vol sqrt T
+    d1 = (math.log(forward / strike) + 0.5 * vol ** 2 * years) / (vol * math.sqrt(years))
+    return forward * normal_cdf(d1) - strike * normal_cdf(d1 - vol * math.sqrt(years))
+
+
+@pytest.mark.parametrize("spot", [20_000, 60_000, 120_000])
+def test_pnl_for_ten_percent_moves_is_priced_at_the_moved_price(spot):
+    # 10 long calls struck at 60,000 (vol 60 %, 3 months) and a 10 BTC perp short: at either end
+    # of the price slider a 10 % move leaves the chart's range, and the readout must still price
+    # it. At 20,000 the calls are worth next to nothing (C(18,000) and C(22,000) under $1 each),
+    # so the P&L is about the perp's: +10 x 2,000 = +$20,000 on the fall, -$20,000 on the rise
+    # (the interpolated chart gave $0 on the fall there).
+    dash = OptionDeltaDashboard(spot=spot, strike=60_000, hedge_coins=10)
+    text = readout_text(dash)
+    today = black76_call_by_hand(spot, 60_000, 0.25, 0.6)
+    pnl = [10 * (black76_call_by_hand(spot * f, 60_000, 0.25, 0.6) - today) - 10 * (spot * f - spot)
+           for f in (0.9, 1.1)]
+    shown = text.split("if BTC -10% / +10%")[1].split()[:3]
+    assert shown[1] == "/"
+    for value, expected in zip((shown[0], shown[2]), pnl):
+        assert float(value.replace("$", "").replace(",", "")) == pytest.approx(expected, abs=1)
+    if spot == 20_000:
+        assert pnl[0] == pytest.approx(20_000, abs=10) and pnl[1] == pytest.approx(-20_000, abs=10)
+    dash.figure.clf()
