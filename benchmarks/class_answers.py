@@ -136,12 +136,20 @@ async def class_answering(base: str) -> tuple[int, list[float], float]:
     return sum(sent), await watcher, took
 
 
+def is_kernel(process: psutil.Process) -> bool:
+    """A lesson kernel: started as ipykernel, or forked by the server's zygote (its child)."""
+    with contextlib.suppress(psutil.Error):
+        parent = process.parent()
+        return ("ipykernel" in " ".join(process.cmdline())
+                or (parent is not None and "_zygote" in " ".join(parent.cmdline())))
+    return False
+
+
 def wait_until_quiet(server: psutil.Process, kernels: int, timeout: float = 600) -> None:
     """Until the warm pool's kernels run and the server's process tree is quiet."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        children = [p for p in server.children(recursive=True)
-                    if "ipykernel" in " ".join(p.cmdline())]
+        children = [p for p in server.children(recursive=True) if is_kernel(p)]
         if len(children) >= kernels:
             break
         time.sleep(1)
@@ -269,7 +277,8 @@ def main() -> None:
             wait_until_quiet(psutil.Process(process.pid), 1 + AT_ONCE)
             load = os.getloadavg()[0]
             sent, view_times, took = asyncio.run(class_answering(base))
-            time.sleep(8)           # the last kernels stop (3 s grace, then their exit)
+            # the last kernels stop (3 s grace, then their exit: a check still waiting runs then)
+            time.sleep(int(os.environ.get("SETTLE", "20")))
         log = (root / f"server-{port}.log").read_text(errors="replace")
         store = AnswerStore(store_path)
         recorded = sum(1 for e in store.events() if e["kind"] == "check")
@@ -278,8 +287,8 @@ def main() -> None:
               f"{ANSWERS} answers each, lesson 01's quiz, 2 cores ({took:.0f} s in all; load "
               f"average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)")
         print(f"  answers sent: {sent}, recorded: {recorded} (from {learners} learners)")
-        for line in lost_answers(store_path, log):
-            print(f"  lost: {line}")
+        for line in lost_answers(store_path, log) if recorded < sent else []:
+            print(f"  lost (matched by kernel, question and text as typed): {line}")
         for failure in FAILED:
             print(f"  could not open the lesson: {failure}")
         for name, label in (("view", "instructor view (/instructor/data)"),
