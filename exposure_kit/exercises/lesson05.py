@@ -73,7 +73,9 @@ def _draw_returns(rng) -> dict:
         values = {"btc": tuple(b / 100 for b in btc), "eth": tuple(e / 100 for e in eth)}
         measured = min_variance_hedge_ratio(list(values["eth"]), list(values["btc"]))
         upside = min_variance_hedge_ratio(list(values["btc"]), list(values["eth"]))
-        if 1.05 <= measured <= 2 and abs(measured - upside) >= 0.05:
+        # and the two upside-down slips (the other regression, one over the ratio) apart
+        if 1.05 <= measured <= 2 and abs(measured - upside) >= 0.05 \
+                and abs(upside - 1 / measured) >= 0.011:
             return values
 
 
@@ -112,6 +114,8 @@ def _q2(btc: tuple = BTC_RETURNS, eth: tuple = ETH_RETURNS) -> NumberQuestion:
         mistakes=[Mistake(upside_down, "that divides by ETH's variance: it is the ratio for "
                                        "hedging BTC with ETH. The hedge's (BTC's) variance goes "
                                        "below."),
+                  Mistake(1 / beta, "that is the ratio turned upside down: dollars of ETH per "
+                                    "dollar of BTC. The question asks for BTC per dollar of ETH."),
                   Mistake(1.0, "a dollar for a dollar is the notional hedge; ETH moved more than "
                                "BTC on these days.")])
     question.limits = (1.05, 2.0)

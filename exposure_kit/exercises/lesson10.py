@@ -203,7 +203,9 @@ def _q3(forward: float = 60_000, strike: float = 66_000, days: int = 73, vol: fl
         unit="usd",
         mistakes=[Mistake(book.net_exposure(measure="notional"),
                           "the delta was ignored: the calls counted at their full notional."),
-                  Mistake(held + short, "the perp short was added, not subtracted.")])
+                  Mistake(held + short, "the perp short was added, not subtracted."),
+                  Mistake(held, "that is the calls alone: the perp short belongs in the book's "
+                                "net too.")])
     question.limits = (-short, held)
     return question
 

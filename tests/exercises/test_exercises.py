@@ -439,6 +439,17 @@ def test_the_issues_slips_on_lesson_05():
     assert lesson01.q1.check(40).message == fw.IN_THOUSANDS
 
 
+def test_the_slips_a_fresh_read_met_in_the_app_are_named():
+    from exposure_kit.exercises import lesson05, lesson10
+    # 05 q2: ETH's beta to BTC on the five days is 1.40, so the ratio turned upside down is
+    # 1 / 1.40 = 0.714, typed as 0.71
+    assert lesson05.q2.expected() == pytest.approx(1.40, abs=5e-3)
+    assert "upside down" in lesson05.q2.check(0.71).message
+    # 10 q3: the calls alone, 0.419 x 12 calls x $60,000 = $301,680 (delta from a normal table),
+    # with the $150,000 perp short left out
+    assert "calls alone" in lesson10.q3.check(301_680).message
+
+
 @pytest.mark.parametrize("question", [q for q in ALL if isinstance(q, ChoiceQuestion)],
                          ids=[i for q, i in zip(ALL, IDS) if isinstance(q, ChoiceQuestion)])
 def test_the_right_option_is_not_given_away_by_its_length(question):
