@@ -144,7 +144,9 @@ def data_tables(question: Question) -> list[tuple[str, Any]]:
 
 
 def _cell(value: Any) -> str:
-    if isinstance(value, bool) or isinstance(value, str):
+    if type(value).__name__ in ("bool", "bool_"):     # Python's or numpy's: words, not True
+        return "yes" if value else "no"
+    if isinstance(value, str):
         return str(value)
     if isinstance(value, numbers.Real):
         return "" if value != value else f"{value:,g}"

@@ -166,6 +166,8 @@ def test_every_quiz_card_shows_its_data_and_no_code(lesson):
         assert not missing, f"{card.question!r}: the card does not show {missing}"
         for part, text in texts.items():
             assert not sw.code_in(text), f"{card.question!r} {part}: {sw.code_in(text)}"
+        # a yes/no column of the data (lesson 08's "inverse") in words, not Python's True
+        assert not re.search(r"\b(True|False)\b", texts["prompt"]), card.question
 
 
 def test_lesson12s_quiz_can_be_answered_from_the_cards_alone():
