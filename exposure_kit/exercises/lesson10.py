@@ -65,7 +65,9 @@ def _q1(forward: float = 60_000, strike: float = 66_000, days: int = 73,
         delta, percent=True, abs_tol=_DELTA_TOL, setup=data_code(option=option),
         hints=["Black-76 call delta is N(d1), d1 = (ln(F/K) + vol^2 T / 2) / (vol sqrt T).",
                f"T is in years ({days} / 365 = {years}). Work out d1, then look it up in a "
-               "standard normal table: N(d1) is the share of the curve below d1. Or set lesson "
+               "standard normal table: N(d1) is the share of the curve below d1. A table steps d1 "
+               "by 0.01, so read the two rows either side and go between them in proportion (the "
+               "nearest row alone can be 0.002 off). Or set lesson "
                f"10's dashboard to BTC price {forward:,}, strike {strike:,}, volatility "
                f"{vol:.0%} and {years} years: its call delta is N(d1).".replace("%", " %")],
         solution='answer = ek.black76_delta(**option, option_type="call")',
