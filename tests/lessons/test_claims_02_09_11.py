@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+from test_lesson_claims import lesson_source as source, printed
+
 from exposure_kit.exercises import lesson02, lesson09
 
 REPO = Path(__file__).resolve().parents[2]
@@ -14,15 +16,6 @@ REPO = Path(__file__).resolve().parents[2]
 
 def cells(stem: str) -> list[dict]:
     return json.loads((REPO / "notebooks" / f"{stem}.ipynb").read_text())["cells"]
-
-
-def printed(stem: str) -> str:
-    return "".join("".join(o.get("text", "")) for c in cells(stem) if c["cell_type"] == "code"
-                   for o in c["outputs"])
-
-
-def source(stem: str) -> str:
-    return (REPO / "lessons" / f"{stem}.md").read_text()
 
 
 # ----- lesson 02 -------------------------------------------------------------------------------

@@ -9,21 +9,13 @@ import math
 from collections import Counter
 from pathlib import Path
 
+from test_lesson_claims import lesson_source as source, printed
+
 import exposure_kit as ek
 from exposure_kit import widgets
 
 REPO = Path(__file__).resolve().parents[2]
 
-
-def printed(stem: str) -> str:
-    """Every stream output the stored notebook prints."""
-    cells = json.loads((REPO / "notebooks" / f"{stem}.ipynb").read_text())["cells"]
-    return "".join("".join(o.get("text", "")) for c in cells if c["cell_type"] == "code"
-                   for o in c["outputs"])
-
-
-def source(stem: str) -> str:
-    return (REPO / "lessons" / f"{stem}.md").read_text()
 
 
 def normal_cdf(x: float) -> float:
