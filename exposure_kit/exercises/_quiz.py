@@ -301,9 +301,9 @@ class QuestionCard:
                                 else "type your answer in the box first.")
         else:
             result = self.question.check(value)
-        self.feedback.value = lead + _result_html(result)
-        if record:
+        if record:      # first: a learner who sees the verdict and reloads finds it kept
             record_quiz(self.question, "check", self.input.value, result)
+        self.feedback.value = lead + _result_html(result)
         if result.status != NOT_ATTEMPTED:          # progress counts the latest answer
             self.status = result.status
             self._wrong_here = self._wrong_here or result.status == INCORRECT
